@@ -1,0 +1,61 @@
+/*
+ * wer/wer.h - openwer's native API: the registration family in UTF-8.
+ *
+ * Same rules, limits and return codes as <werapi.h>, which this header
+ * includes; both APIs share one registry, so a key registered through one is
+ * seen, replaced and unregistered through the other. A "character" is a
+ * Unicode character in both: 64 two-byte UTF-8 letters are a valid key.
+ * Invalid UTF-8 is E_INVALIDARG.
+ *
+ * Every function here is thread-safe, none allocates heap memory and none is
+ * async-signal-safe.
+ */
+#ifndef WER_WER_H
+#define WER_WER_H
+
+#include <werapi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WER_VERSION_MAJOR 0
+#define WER_VERSION_MINOR 1
+#define WER_VERSION_PATCH 0
+
+HRESULT wer_register_custom_metadata(const char *key, const char *value);
+HRESULT wer_unregister_custom_metadata(const char *key);
+HRESULT wer_register_file(const char *path, WER_REGISTER_FILE_TYPE type,
+			  DWORD flags);
+HRESULT wer_unregister_file(const char *path);
+
+/* Room for the longest key (64 characters of up to 4 UTF-8 bytes) and the
+ * longest value, each with its terminating NUL. */
+#define WER_METADATA_KEY_MAX_BYTES (4 * WER_METADATA_KEY_MAX_LENGTH)
+#define WER_METADATA_VALUE_MAX_BYTES WER_METADATA_VALUE_MAX_LENGTH
+
+typedef struct wer_metadata_pair {
+	char key[WER_METADATA_KEY_MAX_BYTES + 1];
+	char value[WER_METADATA_VALUE_MAX_BYTES + 1];
+} wer_metadata_pair_t;
+
+/* Copies the registered metadata into pairs (at most max of them, in slot
+ * order) and returns how many pairs are registered, which may exceed max.
+ * The caller owns pairs. */
+size_t wer_list_custom_metadata(wer_metadata_pair_t *pairs, size_t max);
+
+/* Copies the value registered for key into value (size bytes, NUL
+ * terminated). S_OK, E_INVALIDARG (bad key, NULL value or size too small for
+ * the value), or WER_E_NOT_FOUND. */
+HRESULT wer_get_custom_metadata(const char *key, char *value, size_t size);
+
+/* Counts of what is registered: metadata pairs, and entries of every kind
+ * (metadata included) out of WER_MAX_REGISTERED_ENTRIES. */
+size_t wer_registered_metadata_count(void);
+size_t wer_registered_entry_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WER_WER_H */

@@ -1,0 +1,182 @@
+/*
+ * werapi.h - Windows Error Reporting's application API, for Linux.
+ *
+ * Source-compatible with Windows code that calls the registration family
+ * (WerRegisterCustomMetadata and friends): the Win32 types, return codes and
+ * limits carry the values of the Windows SDK. Strings are wide (wchar_t,
+ * UTF-32 on Linux) so that L"..." literals work unchanged; the native UTF-8
+ * API is <wer/wer.h>, and both share one registry.
+ *
+ * Every function here is thread-safe. None is async-signal-safe: do not call
+ * them from a signal handler. None allocates heap memory.
+ */
+#ifndef WERAPI_H
+#define WERAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Win32 types ------------------------------------------------------- */
+#ifndef WER_NO_WIN32_TYPES
+#ifndef WINAPI
+#define WINAPI
+#endif
+typedef int32_t HRESULT;
+typedef uint32_t DWORD;
+typedef DWORD *PDWORD;
+typedef int BOOL;
+typedef BOOL *PBOOL;
+typedef void *PVOID;
+typedef void *HANDLE;
+typedef wchar_t WCHAR;
+typedef const wchar_t *PCWSTR;
+typedef wchar_t *PWSTR;
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+#endif /* WER_NO_WIN32_TYPES */
+
+/* The pseudo-handle of the calling process, as on Windows. */
+#ifndef GetCurrentProcess
+#define GetCurrentProcess() ((HANDLE)(intptr_t)-1)
+#endif
+
+/* ---- Return codes ------------------------------------------------------ */
+#ifndef SUCCEEDED
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#endif
+#ifndef FAILED
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#endif
+#ifndef HRESULT_FROM_WIN32
+#define HRESULT_FROM_WIN32(x)                                                  \
+	((HRESULT)(x) <= 0 ? (HRESULT)(x)                                      \
+			   : (HRESULT)((((uint32_t)(x)) & 0x0000FFFFu) |       \
+				       (7u << 16) | 0x80000000u))
+#endif
+
+#define ERROR_INSUFFICIENT_BUFFER 122L
+#define ERROR_NOT_FOUND 1168L
+#define ERROR_INVALID_STATE 5023L
+
+#define S_OK ((HRESULT)0x00000000)
+#define S_FALSE ((HRESULT)0x00000001)
+#define E_FAIL ((HRESULT)0x80004005u)
+#define E_INVALIDARG ((HRESULT)0x80070057u)
+#define E_OUTOFMEMORY ((HRESULT)0x8007000Eu)
+
+#define WER_E_INSUFFICIENT_BUFFER ((HRESULT)0x8007007Au)
+#define WER_E_NOT_FOUND ((HRESULT)0x80070490u)
+#define WER_E_INVALID_STATE ((HRESULT)0x8007139Fu)
+#define WER_E_LENGTH_EXCEEDED ((HRESULT)0x80070503u)
+#define WER_E_CRASH_FAILURE ((HRESULT)0x801B8000u)
+#define WER_E_CANCELED ((HRESULT)0x801B8001u)
+#define WER_E_NETWORK_FAILURE ((HRESULT)0x801B8002u)
+#define WER_E_NOT_INITIALIZED ((HRESULT)0x801B8003u)
+#define WER_E_ALREADY_REPORTING ((HRESULT)0x801B8004u)
+#define WER_E_DUMP_THROTTLED ((HRESULT)0x801B8005u)
+#define WER_E_INSUFFICIENT_CONSENT ((HRESULT)0x801B8006u)
+#define WER_E_TOO_HEAVY ((HRESULT)0x801B8007u)
+
+/* ---- Limits (values of the Windows SDK) -------------------------------- */
+#define WER_MAX_REGISTERED_ENTRIES 512
+#define WER_MAX_REGISTERED_METADATA 8
+#define WER_METADATA_KEY_MAX_LENGTH 64
+#define WER_METADATA_VALUE_MAX_LENGTH 128
+#define WER_MAX_MEM_BLOCK_SIZE (64 * 1024)
+#define WER_MAX_REGISTERED_DUMPCOLLECTION 4
+#define WER_MAX_REGISTERED_RUNTIME_EXCEPTION_MODULES 16
+#define WER_MAX_PARAM_COUNT 10
+#define WER_MAX_PARAM_LENGTH 260
+#define WER_MAX_PREFERRED_MODULES 128
+#define WER_MAX_PREFERRED_MODULES_BUFFER 256
+
+/* openwer's own limit: bytes of a registered file's absolute path (UTF-8,
+ * without the terminating NUL), Linux's PATH_MAX less one. */
+#define WER_MAX_FILE_PATH_BYTES 4095
+
+/* ---- WerSetFlags / WerGetFlags ------------------------------------------ */
+#define WER_FAULT_REPORTING_FLAG_NOHEAP 1
+#define WER_FAULT_REPORTING_FLAG_QUEUE 2
+#define WER_FAULT_REPORTING_FLAG_DISABLE_THREAD_SUSPENSION 4
+#define WER_FAULT_REPORTING_FLAG_QUEUE_UPLOAD 8
+#define WER_FAULT_REPORTING_ALWAYS_SHOW_UI 16
+#define WER_FAULT_REPORTING_NO_UI 32
+#define WER_FAULT_REPORTING_FLAG_NO_HEAP_ON_QUEUE 64
+#define WER_FAULT_REPORTING_DISABLE_SNAPSHOT_CRASH 128
+#define WER_FAULT_REPORTING_DISABLE_SNAPSHOT_HANG 256
+#define WER_FAULT_REPORTING_CRITICAL 512
+#define WER_FAULT_REPORTING_DURABLE 1024
+
+/* ---- WerRegisterFile ----------------------------------------------------- */
+typedef enum _WER_REGISTER_FILE_TYPE {
+	WerRegFileTypeUserDocument = 1,
+	WerRegFileTypeOther = 2,
+	WerRegFileTypeMax
+} WER_REGISTER_FILE_TYPE;
+
+#define WER_FILE_DELETE_WHEN_DONE 1
+#define WER_FILE_ANONYMOUS_DATA 2
+#define WER_FILE_COMPRESSED 4
+
+/* ---- The registration family --------------------------------------------
+ * Every registration call returns WER_E_INVALID_STATE while the process is
+ * in application recovery mode. All registrations (metadata, memory blocks,
+ * excluded memory blocks, files, additional processes) share one pool of
+ * WER_MAX_REGISTERED_ENTRIES; once it is full, or once
+ * WER_MAX_REGISTERED_METADATA pairs are registered, a new registration
+ * returns HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER). Registering what is
+ * already registered (same key, same address, same path) replaces it in
+ * place and uses no new entry. Unregistering what is not registered returns
+ * WER_E_NOT_FOUND. See docs/api.md for every rule.
+ */
+
+/* key: 1..64 characters, an XML 1.0 element name without ':'.
+ * value: 0..128 characters of printable ASCII (0x20..0x7E).
+ * Returns S_OK, E_INVALIDARG, WER_E_INSUFFICIENT_BUFFER or
+ * WER_E_INVALID_STATE. The strings are copied; the caller keeps ownership. */
+HRESULT WINAPI WerRegisterCustomMetadata(PCWSTR key, PCWSTR value);
+HRESULT WINAPI WerUnregisterCustomMetadata(PCWSTR key);
+
+/* address non-NULL, size 1..WER_MAX_MEM_BLOCK_SIZE bytes, else E_INVALIDARG.
+ * The memory is read when the process crashes; it must stay valid (or be
+ * unregistered) for as long as it is registered. */
+HRESULT WINAPI WerRegisterMemoryBlock(PVOID address, DWORD size);
+HRESULT WINAPI WerUnregisterMemoryBlock(PVOID address);
+
+/* Memory kept out of every report. address non-NULL and size > 0, else
+ * E_INVALIDARG; there is no upper bound on size. */
+HRESULT WINAPI WerRegisterExcludedMemoryBlock(const void *address, DWORD size);
+HRESULT WINAPI WerUnregisterExcludedMemoryBlock(const void *address);
+
+/* A file copied into the report. A relative path is resolved against the
+ * working directory at the time of the call. type is WerRegFileTypeUserDocument
+ * or WerRegFileTypeOther; flags a combination of WER_FILE_*. */
+HRESULT WINAPI WerRegisterFile(PCWSTR path, WER_REGISTER_FILE_TYPE type,
+			       DWORD flags);
+HRESULT WINAPI WerUnregisterFile(PCWSTR path);
+
+/* flags: a combination of WER_FAULT_REPORTING_*; unknown bits are
+ * E_INVALIDARG. WerGetFlags accepts only GetCurrentProcess(). */
+HRESULT WINAPI WerSetFlags(DWORD flags);
+HRESULT WINAPI WerGetFlags(HANDLE process, PDWORD ret_flags);
+
+/* Another process (pid, and a thread of it, or 0) whose dump should be
+ * collected with this process's report; at most
+ * WER_MAX_REGISTERED_DUMPCOLLECTION of them. pid 0 is E_INVALIDARG. */
+HRESULT WINAPI WerRegisterAdditionalProcess(DWORD pid, DWORD tid);
+HRESULT WINAPI WerUnregisterAdditionalProcess(DWORD pid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WERAPI_H */

@@ -1,0 +1,248 @@
+/*
+ * registry_read.c - the outside reader of the registry block.
+ *
+ * Protocol (docs/registry.md): read the header and check it; then, up to
+ * READ_ATTEMPTS times, read the control area, copy each published slot's
+ * current copy, read the control area again, and keep the slots whose
+ * control words did not change and whose sequence counter is even. A
+ * stopped process settles at once; a running one almost always within two
+ * attempts.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "registry_read.h"
+#include "wer_internal.h"
+
+#define READ_ATTEMPTS 16
+#define CTL_SLOTS (WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS + WER_REG_FILE_SLOTS)
+
+int wer__read_process_memory(void *ctx, uint64_t address, void *buf,
+			     size_t len)
+{
+	pid_t pid = *(const pid_t *)ctx;
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)address, len};
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+static int header_valid(const struct wer_registry_header *h, uint64_t address)
+{
+	return !memcmp(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE) &&
+	       h->version == WER_REGISTRY_VERSION &&
+	       h->header_size == sizeof(*h) &&
+	       h->block_size == sizeof(struct wer_registry) &&
+	       h->self == address && h->meta_slots == WER_REG_META_SLOTS &&
+	       h->range_slots == WER_REG_RANGE_SLOTS &&
+	       h->file_slots == WER_REG_FILE_SLOTS &&
+	       h->meta_size == sizeof(struct wer_reg_meta) &&
+	       h->range_size == sizeof(struct wer_reg_range) &&
+	       h->file_size == sizeof(struct wer_reg_file) &&
+	       h->meta_ctl_offset == offsetof(struct wer_registry, meta_ctl) &&
+	       h->range_ctl_offset == offsetof(struct wer_registry, range_ctl) &&
+	       h->file_ctl_offset == offsetof(struct wer_registry, file_ctl) &&
+	       h->meta_offset == offsetof(struct wer_registry, meta) &&
+	       h->range_offset == offsetof(struct wer_registry, range) &&
+	       h->file_offset == offsetof(struct wer_registry, file);
+}
+
+/* Where slot i of the control area (meta, then range, then file slots)
+ * keeps its copies, and how large one copy is. */
+static uint64_t slot_copy_address(uint64_t base, size_t i, unsigned copy,
+				  size_t *ret_size)
+{
+	if (i < WER_REG_META_SLOTS) {
+		*ret_size = sizeof(struct wer_reg_meta);
+		return base + offsetof(struct wer_registry, meta) +
+		       (i * 2 + copy) * sizeof(struct wer_reg_meta);
+	}
+	i -= WER_REG_META_SLOTS;
+	if (i < WER_REG_RANGE_SLOTS) {
+		*ret_size = sizeof(struct wer_reg_range);
+		return base + offsetof(struct wer_registry, range) +
+		       (i * 2 + copy) * sizeof(struct wer_reg_range);
+	}
+	i -= WER_REG_RANGE_SLOTS;
+	*ret_size = sizeof(struct wer_reg_file);
+	return base + offsetof(struct wer_registry, file) +
+	       (i * 2 + copy) * sizeof(struct wer_reg_file);
+}
+
+static int meta_take(const struct wer_reg_meta *m,
+		     struct wer_registry_snapshot *s)
+{
+	struct wer_snapshot_meta *out = &s->meta[s->meta_count];
+	size_t len;
+
+	if (m->key_len == 0 || m->key_len > WER_REG_KEY_BYTES ||
+	    m->value_len > WER_REG_VALUE_BYTES)
+		return -1;
+	memcpy(out->key, m->key, m->key_len);
+	out->key[m->key_len] = '\0';
+	memcpy(out->value, m->value, m->value_len);
+	out->value[m->value_len] = '\0';
+	/* The same rules the writer applied; an embedded NUL shortens the
+	 * string and fails the length comparison. */
+	if (wer__key_check(out->key, &len) != S_OK || len != m->key_len ||
+	    wer__value_check(out->value, &len) != S_OK || len != m->value_len)
+		return -1;
+	for (size_t i = 0; i < s->meta_count; i++)
+		if (!strcmp(s->meta[i].key, out->key))
+			return -1;
+	s->meta_count++;
+	return 0;
+}
+
+static int range_take(const struct wer_reg_range *r,
+		      struct wer_registry_snapshot *s)
+{
+	switch (r->kind) {
+	case WER_REG_RANGE_MEMORY:
+		if (!r->address || !r->size || r->size > 65536 ||
+		    r->address + r->size < r->address)
+			return -1;
+		break;
+	case WER_REG_RANGE_EXCLUDED:
+		if (!r->address || !r->size || r->size > UINT32_MAX ||
+		    r->address + r->size < r->address)
+			return -1;
+		break;
+	case WER_REG_RANGE_ADDITIONAL_PROCESS:
+		if (!r->address || r->address > INT32_MAX ||
+		    r->size > INT32_MAX)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	s->range[s->range_count++] = (struct wer_snapshot_range){
+		r->address, r->size, r->kind};
+	return 0;
+}
+
+static int file_take(const struct wer_reg_file *f,
+		     struct wer_registry_snapshot *s)
+{
+	struct wer_snapshot_file *out = &s->file[s->file_count];
+	size_t len;
+
+	if (f->path_len == 0 || f->path_len > WER_REG_PATH_BYTES ||
+	    f->type < 1 || f->type > 2 || (f->flags & ~3u))
+		return -1;
+	memcpy(out->path, f->path, f->path_len);
+	out->path[f->path_len] = '\0';
+	if (out->path[0] != '/' || wer__path_check(out->path, &len) != S_OK ||
+	    len != f->path_len)
+		return -1;
+	out->type = f->type;
+	out->flags = f->flags;
+	s->file_count++;
+	return 0;
+}
+
+int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+		       struct wer_registry_snapshot *ret)
+{
+	struct wer_registry_header h;
+	struct wer_reg_ctl *before = NULL, *after = NULL;
+	unsigned char *done = NULL;
+	union {
+		struct wer_reg_meta meta;
+		struct wer_reg_range range;
+		struct wer_reg_file file;
+	} *copies = NULL;
+	uint64_t ctl_address = address + offsetof(struct wer_registry, meta_ctl);
+	size_t ctl_size = CTL_SLOTS * sizeof(struct wer_reg_ctl), pending = 0;
+	int r;
+
+	r = read(ctx, address, &h, sizeof(h));
+	if (r < 0)
+		return r;
+	if (!header_valid(&h, address))
+		return -EBADMSG;
+
+	before = malloc(ctl_size);
+	after = malloc(ctl_size);
+	done = calloc(CTL_SLOTS, 1);
+	copies = malloc(CTL_SLOTS * sizeof(*copies));
+	if (!before || !after || !done || !copies) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memset(ret, 0, offsetof(struct wer_registry_snapshot, meta));
+	ret->unsettled = ret->invalid = 0;
+	ret->state = h.state;
+	ret->flags = h.flags;
+	ret->generation = h.generation;
+
+	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+		pending = 0;
+		if ((r = read(ctx, ctl_address, before, ctl_size)) < 0)
+			goto out;
+		for (size_t i = 0; i < CTL_SLOTS; i++) {
+			uint32_t cur = before[i].current;
+			size_t size;
+			uint64_t at;
+
+			if (done[i])
+				continue;
+			/* Empty, absurd or odd slots are judged after the
+			 * second read of the control area. */
+			if (cur == 0 || cur > 2 || (before[i].seq[cur - 1] & 1))
+				continue;
+			at = slot_copy_address(address, i, cur - 1, &size);
+			if (read(ctx, at, &copies[i], size) < 0) {
+				done[i] = 1; /* published, yet unreadable */
+				ret->invalid++;
+			}
+		}
+		if ((r = read(ctx, ctl_address, after, ctl_size)) < 0)
+			goto out;
+		for (size_t i = 0; i < CTL_SLOTS; i++) {
+			uint32_t cur = before[i].current;
+			int taken;
+
+			if (done[i])
+				continue;
+			if (cur != after[i].current ||
+			    (cur && cur <= 2 &&
+			     (before[i].seq[cur - 1] != after[i].seq[cur - 1] ||
+			      (before[i].seq[cur - 1] & 1)))) {
+				pending++;
+				continue;
+			}
+			done[i] = 1;
+			if (cur == 0)
+				continue;
+			if (cur > 2) {
+				ret->invalid++;
+				continue;
+			}
+			if (i < WER_REG_META_SLOTS)
+				taken = meta_take(&copies[i].meta, ret);
+			else if (i < WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS)
+				taken = range_take(&copies[i].range, ret);
+			else
+				taken = file_take(&copies[i].file, ret);
+			if (taken < 0)
+				ret->invalid++;
+		}
+		if (!pending)
+			break;
+	}
+	ret->unsettled = pending;
+	r = 0;
+out:
+	free(before);
+	free(after);
+	free(done);
+	free(copies);
+	return r;
+}

@@ -1,0 +1,475 @@
+/*
+ * registry.c - the registry block and its writers.
+ *
+ * The block (struct wer_registry, registry_format.h) is a static object in
+ * .bss: its pages cost nothing until a registration touches them, and it
+ * stays readable from outside however broken the heap is. Writers take a
+ * spinlock among themselves; readers in this process take it too; readers in
+ * another process take no lock and follow the seqlock protocol of
+ * docs/registry.md.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "wer/wer.h"
+#include "wer_internal.h"
+
+struct wer_registry wer__registry __attribute__((aligned(64)));
+
+static int registry_lock_word;
+/* Slots of the range and file tables above these are all empty: lookups
+ * stop there instead of walking 512 slots. Guarded by the lock. */
+static uint32_t range_high, file_high;
+
+static void registry_lock(void)
+{
+	unsigned spins = 0;
+
+	while (__atomic_exchange_n(&registry_lock_word, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&registry_lock_word, __ATOMIC_RELAXED)) {
+			if (++spins < 128)
+				__builtin_ia32_pause();
+			else
+				sched_yield();
+		}
+	}
+}
+
+static void registry_unlock(void)
+{
+	__atomic_store_n(&registry_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+/* Fills the header once; the magic goes last so that an outside reader that
+ * sees it sees a complete header. Called with the lock held, or from the
+ * constructor before any thread can exist. */
+static void registry_init_locked(void)
+{
+	struct wer_registry_header *h = &wer__registry.header;
+
+	if (h->version)
+		return;
+	h->header_size = sizeof(*h);
+	h->block_size = sizeof(wer__registry);
+	h->self = (uint64_t)(uintptr_t)&wer__registry;
+	h->meta_slots = WER_REG_META_SLOTS;
+	h->range_slots = WER_REG_RANGE_SLOTS;
+	h->file_slots = WER_REG_FILE_SLOTS;
+	h->meta_size = sizeof(struct wer_reg_meta);
+	h->range_size = sizeof(struct wer_reg_range);
+	h->file_size = sizeof(struct wer_reg_file);
+	h->meta_ctl_offset = offsetof(struct wer_registry, meta_ctl);
+	h->range_ctl_offset = offsetof(struct wer_registry, range_ctl);
+	h->file_ctl_offset = offsetof(struct wer_registry, file_ctl);
+	h->meta_offset = offsetof(struct wer_registry, meta);
+	h->range_offset = offsetof(struct wer_registry, range);
+	h->file_offset = offsetof(struct wer_registry, file);
+	__atomic_store_n(&h->version, WER_REGISTRY_VERSION, __ATOMIC_RELEASE);
+	memcpy(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE);
+}
+
+static void atfork_prepare(void)
+{
+	registry_lock();
+}
+
+static void atfork_release(void)
+{
+	registry_unlock();
+}
+
+__attribute__((constructor)) static void registry_constructor(void)
+{
+	registry_init_locked();
+	pthread_atfork(atfork_prepare, atfork_release, atfork_release);
+}
+
+/* The seqlock writer's side. Returns the copy (0 or 1) to fill: never the
+ * current one, so a reader of a stopped process always has a whole copy. */
+static unsigned slot_begin(struct wer_reg_ctl *ctl)
+{
+	unsigned copy = ctl->current == 1 ? 1 : 0;
+
+	__atomic_store_n(&ctl->seq[copy], ctl->seq[copy] + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	return copy;
+}
+
+static void slot_publish(struct wer_reg_ctl *ctl, unsigned copy)
+{
+	__atomic_store_n(&ctl->seq[copy], ctl->seq[copy] + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctl->current, copy + 1, __ATOMIC_RELEASE);
+}
+
+static void slot_clear(struct wer_reg_ctl *ctl)
+{
+	__atomic_store_n(&ctl->current, 0, __ATOMIC_RELEASE);
+}
+
+/* The header's counts are informative for outside readers; writers keep
+ * them under the lock. */
+static void count_add(uint32_t *count, int delta)
+{
+	__atomic_store_n(count, *count + delta, __ATOMIC_RELAXED);
+}
+
+static void generation_bump(void)
+{
+	struct wer_registry_header *h = &wer__registry.header;
+
+	__atomic_store_n(&h->generation, h->generation + 1, __ATOMIC_RELEASE);
+}
+
+/* Common entry of every writer: takes the lock and refuses in recovery
+ * mode. Returns S_OK with the lock held, or an error without it. */
+static HRESULT writer_enter(void)
+{
+	registry_lock();
+	registry_init_locked();
+	if (wer__registry.header.state == WER_REG_STATE_RECOVERY) {
+		registry_unlock();
+		return WER_E_INVALID_STATE;
+	}
+	return S_OK;
+}
+
+static HRESULT writer_leave(HRESULT hr)
+{
+	if (hr == S_OK)
+		generation_bump();
+	registry_unlock();
+	return hr;
+}
+
+static int entries_full(void)
+{
+	return wer__registry.header.entry_count >= WER_MAX_REGISTERED_ENTRIES;
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+static int meta_find(const char *key, size_t key_len)
+{
+	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
+		uint32_t cur = wer__registry.meta_ctl[i].current;
+		const struct wer_reg_meta *m;
+
+		if (!cur)
+			continue;
+		m = &wer__registry.meta[i][cur - 1];
+		if (m->key_len == key_len && !memcmp(m->key, key, key_len))
+			return i;
+	}
+	return -1;
+}
+
+HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
+				   const char *value, size_t value_len)
+{
+	struct wer_registry_header *h = &wer__registry.header;
+	struct wer_reg_meta *m;
+	unsigned copy;
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = meta_find(key, key_len);
+	if (slot < 0) {
+		if (h->meta_count >= WER_MAX_REGISTERED_METADATA ||
+		    entries_full())
+			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
+		for (slot = 0; wer__registry.meta_ctl[slot].current; slot++)
+			;
+		count_add(&h->meta_count, 1);
+		count_add(&h->entry_count, 1);
+	}
+	copy = slot_begin(&wer__registry.meta_ctl[slot]);
+	m = &wer__registry.meta[slot][copy];
+	m->key_len = (uint16_t)key_len;
+	m->value_len = (uint16_t)value_len;
+	memcpy(m->key, key, key_len);
+	m->key[key_len] = '\0';
+	memcpy(m->value, value, value_len);
+	m->value[value_len] = '\0';
+	slot_publish(&wer__registry.meta_ctl[slot], copy);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_remove_metadata(const char *key, size_t key_len)
+{
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = meta_find(key, key_len);
+	if (slot < 0)
+		return writer_leave(WER_E_NOT_FOUND);
+	slot_clear(&wer__registry.meta_ctl[slot]);
+	count_add(&wer__registry.header.meta_count, -1);
+	count_add(&wer__registry.header.entry_count, -1);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_get_metadata(const char *key, size_t key_len,
+				   char *value, size_t size)
+{
+	HRESULT hr = WER_E_NOT_FOUND;
+	int slot;
+
+	registry_lock();
+	slot = meta_find(key, key_len);
+	if (slot >= 0) {
+		uint32_t cur = wer__registry.meta_ctl[slot].current;
+		const struct wer_reg_meta *m = &wer__registry.meta[slot][cur - 1];
+
+		if (m->value_len < size) {
+			memcpy(value, m->value, m->value_len + 1u);
+			hr = S_OK;
+		} else {
+			hr = E_INVALIDARG;
+		}
+	}
+	registry_unlock();
+	return hr;
+}
+
+size_t wer__registry_list_metadata(void *out, size_t max)
+{
+	wer_metadata_pair_t *pairs = out;
+	size_t n = 0;
+
+	registry_lock();
+	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
+		uint32_t cur = wer__registry.meta_ctl[i].current;
+		const struct wer_reg_meta *m;
+
+		if (!cur)
+			continue;
+		m = &wer__registry.meta[i][cur - 1];
+		if (n < max) {
+			memcpy(pairs[n].key, m->key, m->key_len + 1u);
+			memcpy(pairs[n].value, m->value, m->value_len + 1u);
+		}
+		n++;
+	}
+	registry_unlock();
+	return n;
+}
+
+/* ---- memory ranges and additional processes ----------------------------- */
+
+static int range_find(uint32_t kind, uint64_t address)
+{
+	for (uint32_t i = 0; i < range_high; i++) {
+		uint32_t cur = wer__registry.range_ctl[i].current;
+		const struct wer_reg_range *r;
+
+		if (!cur)
+			continue;
+		r = &wer__registry.range[i][cur - 1];
+		if (r->kind == kind && r->address == address)
+			return (int)i;
+	}
+	return -1;
+}
+
+static uint32_t range_count_locked(uint32_t kind)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < range_high; i++) {
+		uint32_t cur = wer__registry.range_ctl[i].current;
+
+		if (cur && wer__registry.range[i][cur - 1].kind == kind)
+			n++;
+	}
+	return n;
+}
+
+HRESULT wer__registry_set_range(uint32_t kind, uint64_t address, uint64_t size)
+{
+	struct wer_reg_range *r;
+	unsigned copy;
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = range_find(kind, address);
+	if (slot < 0) {
+		if (entries_full() ||
+		    (kind == WER_REG_RANGE_ADDITIONAL_PROCESS &&
+		     range_count_locked(kind) >=
+			     WER_MAX_REGISTERED_DUMPCOLLECTION))
+			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
+		for (slot = 0; wer__registry.range_ctl[slot].current; slot++)
+			;
+		if ((uint32_t)slot >= range_high)
+			range_high = (uint32_t)slot + 1;
+		count_add(&wer__registry.header.entry_count, 1);
+	}
+	copy = slot_begin(&wer__registry.range_ctl[slot]);
+	r = &wer__registry.range[slot][copy];
+	r->address = address;
+	r->size = size;
+	r->kind = kind;
+	r->reserved = 0;
+	slot_publish(&wer__registry.range_ctl[slot], copy);
+	return writer_leave(S_OK);
+}
+
+size_t wer__registry_range_count(uint32_t kind)
+{
+	size_t n;
+
+	registry_lock();
+	n = range_count_locked(kind);
+	registry_unlock();
+	return n;
+}
+
+HRESULT wer__registry_remove_range(uint32_t kind, uint64_t address)
+{
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = range_find(kind, address);
+	if (slot < 0)
+		return writer_leave(WER_E_NOT_FOUND);
+	slot_clear(&wer__registry.range_ctl[slot]);
+	count_add(&wer__registry.header.entry_count, -1);
+	return writer_leave(S_OK);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int file_find(const char *path, size_t path_len)
+{
+	for (uint32_t i = 0; i < file_high; i++) {
+		uint32_t cur = wer__registry.file_ctl[i].current;
+		const struct wer_reg_file *f;
+
+		if (!cur)
+			continue;
+		f = &wer__registry.file[i][cur - 1];
+		if (f->path_len == path_len && !memcmp(f->path, path, path_len))
+			return (int)i;
+	}
+	return -1;
+}
+
+HRESULT wer__registry_set_file(const char *path, size_t path_len,
+			       uint32_t type, uint32_t flags)
+{
+	struct wer_reg_file *f;
+	unsigned copy;
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = file_find(path, path_len);
+	if (slot < 0) {
+		if (entries_full())
+			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
+		for (slot = 0; wer__registry.file_ctl[slot].current; slot++)
+			;
+		if ((uint32_t)slot >= file_high)
+			file_high = (uint32_t)slot + 1;
+		count_add(&wer__registry.header.entry_count, 1);
+	}
+	copy = slot_begin(&wer__registry.file_ctl[slot]);
+	f = &wer__registry.file[slot][copy];
+	f->path_len = (uint32_t)path_len;
+	f->type = type;
+	f->flags = flags;
+	f->reserved = 0;
+	memcpy(f->path, path, path_len);
+	f->path[path_len] = '\0';
+	slot_publish(&wer__registry.file_ctl[slot], copy);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_remove_file(const char *path, size_t path_len)
+{
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	slot = file_find(path, path_len);
+	if (slot < 0)
+		return writer_leave(WER_E_NOT_FOUND);
+	slot_clear(&wer__registry.file_ctl[slot]);
+	count_add(&wer__registry.header.entry_count, -1);
+	return writer_leave(S_OK);
+}
+
+/* ---- flags, state, counts ----------------------------------------------- */
+
+HRESULT wer__registry_set_flags(uint32_t flags)
+{
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	__atomic_store_n(&wer__registry.header.flags, flags, __ATOMIC_RELEASE);
+	return writer_leave(S_OK);
+}
+
+uint32_t wer__registry_flags(void)
+{
+	return __atomic_load_n(&wer__registry.header.flags, __ATOMIC_ACQUIRE);
+}
+
+void wer__registry_set_state(uint32_t state)
+{
+	registry_lock();
+	registry_init_locked();
+	__atomic_store_n(&wer__registry.header.state, state, __ATOMIC_RELEASE);
+	generation_bump();
+	registry_unlock();
+}
+
+uint32_t wer__registry_state(void)
+{
+	return __atomic_load_n(&wer__registry.header.state, __ATOMIC_ACQUIRE);
+}
+
+size_t wer__registry_metadata_count(void)
+{
+	return __atomic_load_n(&wer__registry.header.meta_count,
+			       __ATOMIC_RELAXED);
+}
+
+size_t wer__registry_entry_count(void)
+{
+	return __atomic_load_n(&wer__registry.header.entry_count,
+			       __ATOMIC_RELAXED);
+}
+
+void wer__registry_reset(void)
+{
+	struct wer_registry_header *h = &wer__registry.header;
+
+	registry_lock();
+	registry_init_locked();
+	for (int i = 0; i < WER_REG_META_SLOTS; i++)
+		slot_clear(&wer__registry.meta_ctl[i]);
+	for (int i = 0; i < WER_REG_RANGE_SLOTS; i++)
+		slot_clear(&wer__registry.range_ctl[i]);
+	for (int i = 0; i < WER_REG_FILE_SLOTS; i++)
+		slot_clear(&wer__registry.file_ctl[i]);
+	range_high = file_high = 0;
+	h->meta_count = h->entry_count = 0;
+	h->flags = 0;
+	h->state = WER_REG_STATE_RUNNING;
+	generation_bump();
+	registry_unlock();
+}

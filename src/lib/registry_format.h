@@ -1,0 +1,108 @@
+/*
+ * registry_format.h - the byte layout of openwer's registry block.
+ *
+ * The registry is one statically allocated block in libwer's .bss. The
+ * application writes it; werfault reads it from outside with
+ * process_vm_readv, possibly after the application's heap is destroyed.
+ * The layout is the contract between the two and is documented byte by byte
+ * in docs/registry.md; change WER_REGISTRY_VERSION when it changes.
+ *
+ * Every slot has two copies of its payload and a control word
+ * (current, seq[2]). A writer fills the copy that is not current, bumping
+ * that copy's sequence counter to odd before and to even after, then
+ * publishes it by storing current. A reader accepts a slot only when
+ * current and seq[current - 1] read the same, and even, before and after it
+ * copies the payload. A writer stopped mid-write (the process crashed, or a
+ * debugger froze it) never touches the current copy, so a stopped process
+ * always shows every published value whole.
+ */
+#ifndef WER_REGISTRY_FORMAT_H
+#define WER_REGISTRY_FORMAT_H
+
+#include <stdint.h>
+
+#define WER_REGISTRY_MAGIC "OWERREG\0"
+#define WER_REGISTRY_MAGIC_SIZE 8
+#define WER_REGISTRY_VERSION 1
+
+#define WER_REG_META_SLOTS 8
+#define WER_REG_RANGE_SLOTS 512
+#define WER_REG_FILE_SLOTS 512
+
+#define WER_REG_KEY_BYTES 256   /* 64 characters of up to 4 UTF-8 bytes */
+#define WER_REG_VALUE_BYTES 128 /* 128 printable ASCII characters */
+#define WER_REG_PATH_BYTES 4095
+
+/* wer_registry_header.state */
+enum {
+	WER_REG_STATE_RUNNING = 0,
+	WER_REG_STATE_RECOVERY = 1,
+};
+
+/* wer_reg_range.kind */
+enum {
+	WER_REG_RANGE_MEMORY = 1,	      /* WerRegisterMemoryBlock */
+	WER_REG_RANGE_EXCLUDED = 2,	      /* WerRegisterExcludedMemoryBlock */
+	WER_REG_RANGE_ADDITIONAL_PROCESS = 3, /* address = pid, size = tid */
+};
+
+/* Control word of a slot: current is 0 (empty), 1 (copy 0) or 2 (copy 1). */
+struct wer_reg_ctl {
+	uint32_t current;
+	uint32_t seq[2];
+};
+
+struct wer_reg_meta {
+	uint16_t key_len; /* bytes, 1..256 */
+	uint16_t value_len; /* bytes, 0..128 */
+	char key[WER_REG_KEY_BYTES + 4]; /* NUL terminated, zero padded */
+	char value[WER_REG_VALUE_BYTES + 4];
+};
+
+struct wer_reg_range {
+	uint64_t address;
+	uint64_t size;
+	uint32_t kind;
+	uint32_t reserved;
+};
+
+struct wer_reg_file {
+	uint32_t path_len; /* bytes, 1..4095 */
+	uint32_t type;	   /* WER_REGISTER_FILE_TYPE */
+	uint32_t flags;	   /* WER_FILE_* */
+	uint32_t reserved;
+	char path[WER_REG_PATH_BYTES + 1]; /* absolute, NUL terminated */
+};
+
+struct wer_registry_header {
+	char magic[WER_REGISTRY_MAGIC_SIZE];
+	uint32_t version;
+	uint32_t header_size; /* sizeof(struct wer_registry_header) */
+	uint64_t block_size;  /* sizeof(struct wer_registry) */
+	uint64_t self;	      /* the block's own address in the process */
+	uint32_t meta_slots, range_slots, file_slots;
+	uint32_t meta_size, range_size, file_size; /* bytes of one copy */
+	/* Offsets from the start of the block. */
+	uint32_t meta_ctl_offset, range_ctl_offset, file_ctl_offset;
+	uint32_t meta_offset, range_offset, file_offset;
+	uint32_t state;		 /* WER_REG_STATE_* */
+	uint32_t flags;		 /* WerSetFlags */
+	uint32_t meta_count;	 /* published metadata slots */
+	uint32_t entry_count;	 /* published slots of every kind */
+	uint64_t generation;	 /* incremented by every change */
+	uint64_t reserved[4];
+};
+
+struct wer_registry {
+	struct wer_registry_header header;
+	/* The control area: every slot's control word, contiguous, so a reader
+	 * takes it in one read before and one after the payloads. */
+	struct wer_reg_ctl meta_ctl[WER_REG_META_SLOTS];
+	struct wer_reg_ctl range_ctl[WER_REG_RANGE_SLOTS];
+	struct wer_reg_ctl file_ctl[WER_REG_FILE_SLOTS];
+	struct wer_reg_meta meta[WER_REG_META_SLOTS][2];
+	struct wer_reg_range range[WER_REG_RANGE_SLOTS][2];
+	struct wer_reg_file file[WER_REG_FILE_SLOTS][2];
+};
+
+#endif /* WER_REGISTRY_FORMAT_H */

@@ -1,0 +1,62 @@
+/*
+ * wer_internal.h - declarations shared by libwer's own files.
+ *
+ * The registry and validation functions return the HRESULT that the public
+ * API returns, because the contract assigns each failure its code there.
+ */
+#ifndef WER_INTERNAL_H
+#define WER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "werapi.h"
+#include "registry_format.h"
+
+#define WER_EXPORT __attribute__((visibility("default")))
+
+/* validate.c: each checker validates and measures; each *_from_wide also
+ * converts to UTF-8 into out, which has room for the longest valid string
+ * and its NUL. ret_len (bytes, without NUL) is written only on S_OK. */
+HRESULT wer__key_check(const char *key, size_t *ret_len);
+HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
+			   size_t *ret_len);
+HRESULT wer__value_check(const char *value, size_t *ret_len);
+HRESULT wer__value_from_wide(const wchar_t *value,
+			     char out[WER_REG_VALUE_BYTES + 1], size_t *ret_len);
+HRESULT wer__path_check(const char *path, size_t *ret_len);
+HRESULT wer__path_from_wide(const wchar_t *path,
+			    char out[WER_REG_PATH_BYTES + 1], size_t *ret_len);
+
+/* registry.c */
+extern struct wer_registry wer__registry;
+
+HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
+				   const char *value, size_t value_len);
+HRESULT wer__registry_remove_metadata(const char *key, size_t key_len);
+HRESULT wer__registry_get_metadata(const char *key, size_t key_len,
+				   char *value, size_t size);
+size_t wer__registry_list_metadata(void *pairs, size_t max);
+HRESULT wer__registry_set_range(uint32_t kind, uint64_t address,
+				uint64_t size);
+HRESULT wer__registry_remove_range(uint32_t kind, uint64_t address);
+HRESULT wer__registry_set_file(const char *path, size_t path_len,
+			       uint32_t type, uint32_t flags);
+HRESULT wer__registry_remove_file(const char *path, size_t path_len);
+HRESULT wer__registry_set_flags(uint32_t flags);
+uint32_t wer__registry_flags(void);
+size_t wer__registry_metadata_count(void);
+size_t wer__registry_entry_count(void);
+size_t wer__registry_range_count(uint32_t kind);
+
+/* The process state (WER_REG_STATE_*). The recovery code sets it; tests use
+ * it as the internal switch for application recovery mode. */
+void wer__registry_set_state(uint32_t state);
+uint32_t wer__registry_state(void);
+
+/* Empties the registry. For tests only: not thread-safe against readers
+ * that hold slot indexes. */
+void wer__registry_reset(void);
+
+#endif /* WER_INTERNAL_H */
