@@ -182,28 +182,42 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	ret->flags = h.flags;
 	ret->generation = h.generation;
 
+	/* The first attempt reads the control area whole, before and after
+	 * the copies; later ones retry each unsettled slot alone, so that its
+	 * window is as short as three small reads. */
 	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+		int whole = attempt == 0;
+
 		pending = 0;
-		if ((r = read(ctx, ctl_address, before, ctl_size)) < 0)
+		if (whole && (r = read(ctx, ctl_address, before, ctl_size)) < 0)
 			goto out;
 		for (size_t i = 0; i < CTL_SLOTS; i++) {
-			uint32_t cur = before[i].current;
+			uint64_t ctl_i = ctl_address + i * sizeof(*before), at;
+			uint32_t cur;
 			size_t size;
-			uint64_t at;
 
 			if (done[i])
 				continue;
+			if (!whole && (r = read(ctx, ctl_i, &before[i],
+						sizeof(*before))) < 0)
+				goto out;
+			cur = before[i].current;
 			/* Empty, absurd or odd slots are judged after the
 			 * second read of the control area. */
-			if (cur == 0 || cur > 2 || (before[i].seq[cur - 1] & 1))
-				continue;
-			at = slot_copy_address(address, i, cur - 1, &size);
-			if (read(ctx, at, &copies[i], size) < 0) {
-				done[i] = 1; /* published, yet unreadable */
-				ret->invalid++;
+			if (cur && cur <= 2 && !(before[i].seq[cur - 1] & 1)) {
+				at = slot_copy_address(address, i, cur - 1,
+						       &size);
+				if (read(ctx, at, &copies[i], size) < 0) {
+					done[i] = 1; /* published, unreadable */
+					ret->invalid++;
+					continue;
+				}
 			}
+			if (!whole && (r = read(ctx, ctl_i, &after[i],
+						sizeof(*after))) < 0)
+				goto out;
 		}
-		if ((r = read(ctx, ctl_address, after, ctl_size)) < 0)
+		if (whole && (r = read(ctx, ctl_address, after, ctl_size)) < 0)
 			goto out;
 		for (size_t i = 0; i < CTL_SLOTS; i++) {
 			uint32_t cur = before[i].current;
@@ -211,7 +225,12 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 
 			if (done[i])
 				continue;
-			if (cur != after[i].current ||
+			/* The copy read is whole when its own counter held
+			 * still and even across the read; current may have
+			 * moved on meanwhile (the value read was current when
+			 * the read began). An absurd control word must read
+			 * the same twice to be judged. */
+			if ((cur > 2 && after[i].current != cur) ||
 			    (cur && cur <= 2 &&
 			     (before[i].seq[cur - 1] != after[i].seq[cur - 1] ||
 			      (before[i].seq[cur - 1] & 1)))) {

@@ -105,4 +105,22 @@ struct wer_registry {
 	struct wer_reg_file file[WER_REG_FILE_SLOTS][2];
 };
 
+/* The offsets docs/registry.md documents; a change here is a new version. */
+_Static_assert(sizeof(struct wer_reg_ctl) == 12, "ctl layout");
+_Static_assert(sizeof(struct wer_reg_meta) == 396, "meta layout");
+_Static_assert(sizeof(struct wer_reg_range) == 24, "range layout");
+_Static_assert(sizeof(struct wer_reg_file) == 4112, "file layout");
+_Static_assert(sizeof(struct wer_registry_header) == 136, "header layout");
+_Static_assert(__builtin_offsetof(struct wer_registry_header, state) == 80,
+	       "header layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, meta_ctl) == 136,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, meta) == 12520,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, range) == 18856,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, file) == 43432,
+	       "block layout");
+_Static_assert(sizeof(struct wer_registry) == 4254120, "block layout");
+
 #endif /* WER_REGISTRY_FORMAT_H */

@@ -14,6 +14,23 @@
 
 #include "wer_internal.h"
 
+/* With WER_SCAN_ALIGNED, strings are scanned in aligned 16-byte loads that
+ * may look at bytes past the terminating NUL, never past its page (what
+ * glibc's strlen does). Sanitizers would flag those bytes, so their builds
+ * take the plain path. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
+	__has_feature(memory_sanitizer)
+#define WER_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define WER_SANITIZED 1
+#endif
+#if defined(__SSE2__) && !defined(WER_SANITIZED)
+#define WER_SCAN_ALIGNED 1
+#endif
+
 enum { NAME_START = 1, NAME_CHAR = 2 };
 
 /* ASCII part of the Name production: NAME_START for NameStartChar (':'
@@ -106,6 +123,115 @@ static size_t utf8_encode(uint32_t c, char *out)
 	return 4;
 }
 
+#if defined(__SSE2__)
+/* Lanes of v whose byte lies in [lo, hi]: adding 0x80 - lo moves lo to -128,
+ * and the range becomes the signed bytes below -128 + (hi - lo + 1). */
+static inline __m128i bytes_in_range(__m128i v, int lo, int hi)
+{
+	__m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo)));
+
+	return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + (hi - lo + 1))));
+}
+
+/* Bit i set when byte i of v is printable ASCII. */
+static inline unsigned printable_mask(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(bytes_in_range(v, 0x20, 0x7E));
+}
+
+/* Bit i set when byte i of v is an ASCII NameChar (':' excluded). */
+static inline unsigned ascii_name_mask(__m128i v)
+{
+	__m128i ok = _mm_or_si128(bytes_in_range(v, 'a', 'z'),
+				  bytes_in_range(v, 'A', 'Z'));
+
+	ok = _mm_or_si128(ok, bytes_in_range(v, '0', '9'));
+	ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	ok = _mm_or_si128(ok, bytes_in_range(v, '-', '.'));
+	return (unsigned)_mm_movemask_epi8(ok);
+}
+#endif
+
+#if !defined(WER_SCAN_ALIGNED)
+/* Nonzero when every byte of s[0..len) is printable ASCII (0x20..0x7E). */
+static int all_printable(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	for (; i + 16 <= len; i += 16)
+		if (printable_mask(_mm_loadu_si128((const __m128i *)(s + i))) !=
+		    0xFFFF)
+			return 0;
+#endif
+	for (; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7E)
+			return 0;
+	return 1;
+}
+#endif
+
+#if defined(WER_SCAN_ALIGNED)
+/* Scans s for its first byte outside the class that mask() accepts, in
+ * aligned blocks, giving up once more than max bytes are in the class.
+ * Returns that byte's index, or -1 when it lies beyond max. */
+static inline ptrdiff_t scan_class(const char *s, size_t max,
+				   unsigned (*mask)(__m128i))
+{
+	const char *p = (const char *)((uintptr_t)s & ~(uintptr_t)15);
+	unsigned bad = ~mask(_mm_load_si128((const __m128i *)p)) & 0xFFFFu;
+
+	bad &= 0xFFFFu << (s - p);
+	while (!bad) {
+		p += 16;
+		if ((size_t)(p - s) > max)
+			return -1;
+		bad = ~mask(_mm_load_si128((const __m128i *)p)) & 0xFFFFu;
+	}
+	return (p - s) + __builtin_ctz(bad);
+}
+#endif
+
+/* The value's length when it is valid, else -1. */
+static ptrdiff_t value_scan(const char *value)
+{
+#if defined(WER_SCAN_ALIGNED)
+	ptrdiff_t i = scan_class(value, WER_REG_VALUE_BYTES, printable_mask);
+
+	return i >= 0 && i <= WER_REG_VALUE_BYTES && value[i] == '\0' ? i : -1;
+#else
+	size_t len = strnlen(value, WER_REG_VALUE_BYTES + 1);
+
+	return len <= WER_REG_VALUE_BYTES &&
+			       all_printable((const unsigned char *)value, len)
+		       ? (ptrdiff_t)len
+		       : -1;
+#endif
+}
+
+/* A key made of ASCII only: its length when valid, -1 when invalid, -2 when
+ * a non-ASCII byte needs the full decoder. */
+static ptrdiff_t key_scan_ascii(const char *key)
+{
+#if defined(WER_SCAN_ALIGNED)
+	ptrdiff_t i = scan_class(key, WER_METADATA_KEY_MAX_LENGTH,
+				 ascii_name_mask);
+	unsigned char c;
+
+	if (i < 0)
+		return -1;
+	c = (unsigned char)key[i];
+	if (c >= 0x80)
+		return -2;
+	if (c != '\0' || i == 0 || i > WER_METADATA_KEY_MAX_LENGTH ||
+	    !(ascii_name[(unsigned char)key[0]] & NAME_START))
+		return -1;
+	return i;
+#else
+	(void)key;
+	return -2;
+#endif
+}
+
 HRESULT wer__key_check(const char *key, size_t *ret_len)
 {
 	const unsigned char *s = (const unsigned char *)key;
@@ -113,6 +239,15 @@ HRESULT wer__key_check(const char *key, size_t *ret_len)
 
 	if (!key)
 		return E_INVALIDARG;
+	switch (len = (size_t)key_scan_ascii(key)) {
+	case (size_t)-1:
+		return E_INVALIDARG;
+	case (size_t)-2:
+		break;
+	default:
+		*ret_len = len;
+		return S_OK;
+	}
 	/* 64 characters take at most 256 bytes: a longer string is too long
 	 * whatever it holds, and no byte past the 257th is read. */
 	len = strnlen(key, WER_REG_KEY_BYTES + 1);
@@ -134,14 +269,55 @@ HRESULT wer__key_check(const char *key, size_t *ret_len)
 	return S_OK;
 }
 
+#if defined(__SSE2__)
+/* Narrows 16 wide characters at w to bytes in out when all of them are
+ * ASCII (0..0x7F); returns 0 otherwise. */
+static inline int narrow16_ascii(const wchar_t *w, __m128i *out)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)w);
+	__m128i b = _mm_loadu_si128((const __m128i *)(w + 4));
+	__m128i c = _mm_loadu_si128((const __m128i *)(w + 8));
+	__m128i d = _mm_loadu_si128((const __m128i *)(w + 12));
+	__m128i high = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+
+	/* Any bit above the low seven (a negative wchar_t included). */
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(
+		    _mm_srli_epi32(high, 7), _mm_setzero_si128())) != 0xFFFF)
+		return 0;
+	*out = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
+	return 1;
+}
+#endif
+
 HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
 			   size_t *ret_len)
 {
-	size_t len = 0, chars;
+	size_t len = 0, chars = 0;
 
 	if (!key)
 		return E_INVALIDARG;
-	for (chars = 0; key[chars]; chars++) {
+#if defined(__SSE2__)
+	/* ASCII fast path, 16 characters at a time; anything else goes on
+	 * with the character loop from where it stopped. */
+	{
+		size_t n = wcsnlen(key, WER_METADATA_KEY_MAX_LENGTH + 1);
+		__m128i bytes;
+
+		if (n == 0 || n > WER_METADATA_KEY_MAX_LENGTH)
+			return E_INVALIDARG;
+		if ((uint32_t)key[0] < 0x80 &&
+		    !(ascii_name[(uint32_t)key[0]] & NAME_START))
+			return E_INVALIDARG;
+		while (chars + 16 <= n && narrow16_ascii(key + chars, &bytes)) {
+			if (ascii_name_mask(bytes) != 0xFFFF)
+				return E_INVALIDARG;
+			_mm_storeu_si128((__m128i *)(out + chars), bytes);
+			chars += 16;
+		}
+		len = chars;
+	}
+#endif
+	for (; key[chars]; chars++) {
 		uint32_t c = (uint32_t)key[chars];
 
 		if (chars == WER_METADATA_KEY_MAX_LENGTH)
@@ -158,52 +334,39 @@ HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
 	return S_OK;
 }
 
-/* Nonzero when every byte of s[0..len) is printable ASCII (0x20..0x7E). */
-static int all_printable(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-#if defined(__SSE2__)
-	/* Adding 0x60 maps 0x20..0x7E onto 0x80..0xDE, the signed bytes
-	 * -128..-34, and every other byte above them. */
-	const __m128i shift = _mm_set1_epi8(0x60);
-	const __m128i limit = _mm_set1_epi8(-33);
-
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		__m128i ok = _mm_cmplt_epi8(_mm_add_epi8(v, shift), limit);
-
-		if (_mm_movemask_epi8(ok) != 0xFFFF)
-			return 0;
-	}
-#endif
-	for (; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7E)
-			return 0;
-	return 1;
-}
-
 HRESULT wer__value_check(const char *value, size_t *ret_len)
 {
-	size_t len;
+	ptrdiff_t len;
 
-	if (!value)
+	if (!value || (len = value_scan(value)) < 0)
 		return E_INVALIDARG;
-	len = strnlen(value, WER_REG_VALUE_BYTES + 1);
-	if (len > WER_REG_VALUE_BYTES ||
-	    !all_printable((const unsigned char *)value, len))
-		return E_INVALIDARG;
-	*ret_len = len;
+	*ret_len = (size_t)len;
 	return S_OK;
 }
 
 HRESULT wer__value_from_wide(const wchar_t *value,
 			     char out[WER_REG_VALUE_BYTES + 1], size_t *ret_len)
 {
-	size_t len;
+	size_t len = 0;
 
 	if (!value)
 		return E_INVALIDARG;
-	for (len = 0; value[len]; len++) {
+#if defined(__SSE2__)
+	{
+		size_t n = wcsnlen(value, WER_METADATA_VALUE_MAX_LENGTH + 1);
+		__m128i bytes;
+
+		if (n > WER_METADATA_VALUE_MAX_LENGTH)
+			return E_INVALIDARG;
+		for (; len + 16 <= n; len += 16) {
+			if (!narrow16_ascii(value + len, &bytes) ||
+			    printable_mask(bytes) != 0xFFFF)
+				return E_INVALIDARG;
+			_mm_storeu_si128((__m128i *)(out + len), bytes);
+		}
+	}
+#endif
+	for (; value[len]; len++) {
 		if (len == WER_METADATA_VALUE_MAX_LENGTH || value[len] < 0x20 ||
 		    value[len] > 0x7E)
 			return E_INVALIDARG;

@@ -1,0 +1,57 @@
+#!/bin/sh
+# test_install BUILD_DIR WORK_DIR: `cmake --install` lays out the documented
+# files, and programs build against the install with pkg-config alone and
+# with find_package(wer).
+set -eu
+build=$1 work=$2
+prefix=$work/prefix
+rm -rf "$work"
+mkdir -p "$work"
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+failed=0
+for f in include/werapi.h include/wer/wer.h lib/libwer.a lib/pkgconfig/wer.pc \
+	lib/cmake/wer/werConfig.cmake lib/cmake/wer/werConfigVersion.cmake lib/cmake/wer/werTargets.cmake; do
+	[ -e "$prefix/$f" ] || { echo "missing from the install: $f"; failed=1; }
+done
+ls "$prefix"/lib/libwer.so.*.*.* >/dev/null 2>&1 || { echo "missing: lib/libwer.so.X.Y.Z"; failed=1; }
+[ -L "$prefix/lib/libwer.so" ] || { echo "missing: lib/libwer.so link"; failed=1; }
+[ "$failed" = 0 ] || exit 1
+
+cat >"$work/consumer.c" <<'C'
+#include <stdio.h>
+#include <werapi.h>
+int main(void)
+{
+	HRESULT hr = WerRegisterCustomMetadata(L"k", L"v");
+	printf("0x%08X\n", (unsigned)hr);
+	return hr == S_OK ? 0 : 1;
+}
+C
+# The pkg-config prefix is the configured one; point it at this install.
+sed "s|^prefix=.*|prefix=$prefix|" "$prefix/lib/pkgconfig/wer.pc" >"$work/wer.pc"
+flags=$(PKG_CONFIG_PATH=$work pkg-config --cflags --libs wer)
+cc -o "$work/consumer" "$work/consumer.c" $flags
+out=$(LD_LIBRARY_PATH=$prefix/lib "$work/consumer")
+[ "$out" = "0x00000000" ] || { echo "pkg-config consumer printed '$out'"; exit 1; }
+# It must have used the installed shared library.
+LD_LIBRARY_PATH=$prefix/lib ldd "$work/consumer" | grep -q "$prefix/lib/libwer.so" ||
+	{ echo "consumer not linked to the installed libwer.so"; exit 1; }
+
+mkdir -p "$work/cmake-consumer"
+cp "$work/consumer.c" "$work/cmake-consumer/"
+cat >"$work/cmake-consumer/CMakeLists.txt" <<'C'
+cmake_minimum_required(VERSION 3.18)
+project(consumer C)
+find_package(wer 0.1 REQUIRED)
+add_executable(consumer consumer.c)
+target_link_libraries(consumer PRIVATE wer::wer)
+add_executable(consumer_static consumer.c)
+target_link_libraries(consumer_static PRIVATE wer::wer_static)
+C
+cmake -S "$work/cmake-consumer" -B "$work/cmake-consumer/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake-consumer/build" >/dev/null
+[ "$(LD_LIBRARY_PATH=$prefix/lib "$work/cmake-consumer/build/consumer")" = "0x00000000" ] || { echo "CMake consumer failed"; exit 1; }
+[ "$("$work/cmake-consumer/build/consumer_static")" = "0x00000000" ] || { echo "static CMake consumer failed"; exit 1; }
+echo "install: layout, pkg-config consumer, CMake consumers (shared, static) all work"
+echo "1 passed, 0 failed"
