@@ -54,15 +54,18 @@ static void hr_equal(HRESULT actual, HRESULT expected, const char *call,
 {
 	if (actual == expected)
 		return;
-	print_error("%s%s%s returned 0x%08" PRIX32 ", expected 0x%08" PRIX32
-		    "\n",
-		    what, *what ? ": " : "", call, (uint32_t)actual,
-		    (uint32_t)expected);
+	print_error(
+	    "%s%s%s returned 0x%08" PRIX32 ", expected 0x%08" PRIX32 "\n", what,
+	    *what ? ": " : "", call, (uint32_t)actual, (uint32_t)expected);
 	_fail(file, line);
 }
 
 #define assert_hr(call, expected)                                              \
 	hr_equal((call), (expected), #call, "", __FILE__, __LINE__)
+/* With a description of the case, in a loop; _at in helpers that report
+ * their caller's file and line. */
+#define assert_hr_msg(what, call, expected)                                    \
+	hr_equal((call), (expected), #call, (what), __FILE__, __LINE__)
 #define assert_hr_at(what, call, expected)                                     \
 	hr_equal((call), (expected), #call, (what), file, line)
 
@@ -116,6 +119,16 @@ static wchar_t *widen_bytes(wchar_t *out, const char *s)
 	return out;
 }
 
+static void string_equal_at(const char *what, const char *actual,
+			    const char *expected, const char *file, int line)
+{
+	if (strcmp(actual, expected) == 0)
+		return;
+	print_error("%s: read back \"%s\", expected \"%s\"\n", what, actual,
+		    expected);
+	_fail(file, line);
+}
+
 static void registry_empty_at(const char *file, int line)
 {
 	if (wer_registered_metadata_count() != 0 ||
@@ -140,14 +153,14 @@ static void key_accepted_at(const char *key, const char *file, int line)
 	assert_hr_at(what, wer_register_custom_metadata(key, "utf8"), S_OK);
 	assert_hr_at(what, wer_get_custom_metadata(key, value, sizeof(value)),
 		     S_OK);
-	assert_string_equal(value, "utf8");
+	string_equal_at(what, value, "utf8", file, line);
 	assert_hr_at(what, wer_unregister_custom_metadata(key), S_OK);
 
 	widen(wkey, key);
 	assert_hr_at(what, WerRegisterCustomMetadata(wkey, L"wide"), S_OK);
 	assert_hr_at(what, wer_get_custom_metadata(key, value, sizeof(value)),
 		     S_OK);
-	assert_string_equal(value, "wide");
+	string_equal_at(what, value, "wide", file, line);
 	assert_hr_at(what, WerUnregisterCustomMetadata(wkey), S_OK);
 	registry_empty_at(file, line);
 }
@@ -201,10 +214,9 @@ static void value_refused_at(const char *value, const char *file, int line)
 	describe(what, sizeof(what), value);
 	assert_hr_at(what, wer_register_custom_metadata("k", value),
 		     E_INVALIDARG);
-	assert_hr_at(what,
-		     WerRegisterCustomMetadata(L"k",
-					       widen_bytes(wvalue, value)),
-		     E_INVALIDARG);
+	assert_hr_at(
+	    what, WerRegisterCustomMetadata(L"k", widen_bytes(wvalue, value)),
+	    E_INVALIDARG);
 	registry_empty_at(file, line);
 }
 #define value_refused(value) value_refused_at((value), __FILE__, __LINE__)
@@ -254,10 +266,10 @@ static void test_constants_hresult_from_win32(void **state)
 	assert_hr(HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER),
 		  WER_E_INSUFFICIENT_BUFFER);
 	assert_hr(HRESULT_FROM_WIN32(ERROR_NOT_FOUND), WER_E_NOT_FOUND);
-	assert_hr(HRESULT_FROM_WIN32(ERROR_INVALID_STATE),
-		  WER_E_INVALID_STATE);
+	assert_hr(HRESULT_FROM_WIN32(ERROR_INVALID_STATE), WER_E_INVALID_STATE);
 	assert_hr(HRESULT_FROM_WIN32(0), 0);
-	assert_hr(HRESULT_FROM_WIN32(87), E_INVALIDARG); /* ERROR_INVALID_PARAMETER */
+	/* ERROR_INVALID_PARAMETER (87) gives E_INVALIDARG. */
+	assert_hr(HRESULT_FROM_WIN32(87), E_INVALIDARG);
 	/* Already an HRESULT (negative): passed through unchanged. */
 	assert_hr(HRESULT_FROM_WIN32(E_FAIL), E_FAIL);
 }
@@ -396,7 +408,8 @@ static void test_meta_key_length_three_byte(void **state)
 	(void)state;
 	/* U+65E5 (日): 64 characters in 192 bytes. */
 	key_accepted(repeat(key, "\xE6\x97\xA5", WER_METADATA_KEY_MAX_LENGTH));
-	key_refused(repeat(key, "\xE6\x97\xA5", WER_METADATA_KEY_MAX_LENGTH + 1));
+	key_refused(
+	    repeat(key, "\xE6\x97\xA5", WER_METADATA_KEY_MAX_LENGTH + 1));
 }
 
 static void test_meta_key_length_four_byte(void **state)
@@ -421,10 +434,10 @@ static void test_meta_key_length_four_byte(void **state)
 	assert_hr(wer_unregister_custom_metadata(key), S_OK);
 
 	/* 65 of them: 260 bytes, refused whichever limit catches it. */
-	key_refused(repeat(key, "\xF0\x90\x90\x80",
-			   WER_METADATA_KEY_MAX_LENGTH + 1));
-	wide_key_refused(wrepeat(wkey, (wchar_t)0x10400,
-				 WER_METADATA_KEY_MAX_LENGTH + 1));
+	key_refused(
+	    repeat(key, "\xF0\x90\x90\x80", WER_METADATA_KEY_MAX_LENGTH + 1));
+	wide_key_refused(
+	    wrepeat(wkey, (wchar_t)0x10400, WER_METADATA_KEY_MAX_LENGTH + 1));
 }
 
 static void test_meta_value_length(void **state)
@@ -438,31 +451,32 @@ static void test_meta_value_length(void **state)
 	assert_hr(wer_register_custom_metadata("a", value), S_OK);
 	assert_hr(wer_get_custom_metadata("a", back, sizeof(back)), S_OK);
 	assert_string_equal(back, value);
-	assert_hr(WerRegisterCustomMetadata(
-			  L"b", wrepeat(wvalue, L'w',
-					WER_METADATA_VALUE_MAX_LENGTH)),
-		  S_OK);
+	assert_hr(
+	    WerRegisterCustomMetadata(
+		L"b", wrepeat(wvalue, L'w', WER_METADATA_VALUE_MAX_LENGTH)),
+	    S_OK);
 	assert_hr(wer_get_custom_metadata("b", back, sizeof(back)), S_OK);
 	assert_int_equal(strlen(back), WER_METADATA_VALUE_MAX_LENGTH);
 
-	assert_hr(wer_register_custom_metadata(
-			  "c", repeat(value, "v",
-				      WER_METADATA_VALUE_MAX_LENGTH + 1)),
-		  E_INVALIDARG);
-	assert_hr(WerRegisterCustomMetadata(
-			  L"c", wrepeat(wvalue, L'w',
-					WER_METADATA_VALUE_MAX_LENGTH + 1)),
-		  E_INVALIDARG);
+	assert_hr(
+	    wer_register_custom_metadata(
+		"c", repeat(value, "v", WER_METADATA_VALUE_MAX_LENGTH + 1)),
+	    E_INVALIDARG);
+	assert_hr(
+	    WerRegisterCustomMetadata(
+		L"c", wrepeat(wvalue, L'w', WER_METADATA_VALUE_MAX_LENGTH + 1)),
+	    E_INVALIDARG);
 	assert_int_equal(wer_registered_metadata_count(), 2);
 }
 
 static void test_meta_value_control_characters_refused(void **state)
 {
-	static const char bad[] = { 0x1F, 0x7F, '\t', '\n', '\r', 0x01,
-				    (char)0x80, (char)0xC3, (char)0xFF };
+	static const char bad[] = {0x1F,       0x7F,	   '\t',
+				   '\n',       '\r',	   0x01,
+				   (char)0x80, (char)0xC3, (char)0xFF};
 	/* Positions 0 and 15 fall in the first 16 bytes, 16 and 127 past
 	 * them: every way the value scan can be split. */
-	static const size_t at[] = { 0, 1, 15, 16, 17, 31, 64, 127 };
+	static const size_t at[] = {0, 1, 15, 16, 17, 31, 64, 127};
 	char value[WER_METADATA_VALUE_MAX_LENGTH + 1];
 
 	(void)state;
@@ -527,8 +541,6 @@ static void test_meta_value_every_length_and_alignment(void **state)
 		     len++) {
 			char *value = buf + align;
 			char what[64];
-			const char *file = __FILE__;
-			int line = __LINE__;
 
 			/* Printable garbage after the NUL must not count. */
 			memset(buf, 'g', sizeof(buf));
@@ -536,20 +548,20 @@ static void test_meta_value_every_length_and_alignment(void **state)
 			snprintf(what, sizeof(what), "align %zu, length %zu",
 				 align, len);
 			if (len <= WER_METADATA_VALUE_MAX_LENGTH) {
-				assert_hr_at(what,
-					     wer_register_custom_metadata(
-						     "k", value),
-					     S_OK);
-				assert_hr_at(what,
-					     wer_get_custom_metadata(
-						     "k", back, sizeof(back)),
-					     S_OK);
+				assert_hr_msg(
+				    what,
+				    wer_register_custom_metadata("k", value),
+				    S_OK);
+				assert_hr_msg(what,
+					      wer_get_custom_metadata(
+						  "k", back, sizeof(back)),
+					      S_OK);
 				assert_int_equal(strlen(back), len);
 			} else {
-				assert_hr_at(what,
-					     wer_register_custom_metadata(
-						     "k", value),
-					     E_INVALIDARG);
+				assert_hr_msg(
+				    what,
+				    wer_register_custom_metadata("k", value),
+				    E_INVALIDARG);
 			}
 		}
 	}
@@ -557,8 +569,8 @@ static void test_meta_value_every_length_and_alignment(void **state)
 
 static void test_meta_value_bad_byte_every_position(void **state)
 {
-	static const unsigned char bad[] = { 0x01, 0x1F, 0x7F, 0x80,
-					     0xC3, 0xFF, '\t', '\n' };
+	static const unsigned char bad[] = {0x01, 0x1F, 0x7F, 0x80,
+					    0xC3, 0xFF, '\t', '\n'};
 	_Alignas(16) char buf[16 + WER_METADATA_VALUE_MAX_LENGTH + 8];
 
 	(void)state;
@@ -568,8 +580,6 @@ static void test_meta_value_bad_byte_every_position(void **state)
 			     at++) {
 				char *value = buf + align;
 				char what[64];
-				const char *file = __FILE__;
-				int line = __LINE__;
 
 				repeat(value, "v",
 				       WER_METADATA_VALUE_MAX_LENGTH);
@@ -577,10 +587,10 @@ static void test_meta_value_bad_byte_every_position(void **state)
 				snprintf(what, sizeof(what),
 					 "byte 0x%02X at %zu, align %zu",
 					 bad[b], at, align);
-				assert_hr_at(what,
-					     wer_register_custom_metadata(
-						     "k", value),
-					     E_INVALIDARG);
+				assert_hr_msg(
+				    what,
+				    wer_register_custom_metadata("k", value),
+				    E_INVALIDARG);
 			}
 		}
 	}
@@ -591,41 +601,35 @@ static void test_meta_value_wide_bad_char_every_position(void **state)
 {
 	/* Some look like ASCII in their low byte: 0x161 ('a' + 0x100),
 	 * 0x110041, 0x80000041 (negative), 0xD841. */
-	static const uint32_t bad[] = { 0x1F,	    0x7F,     0x80,
-					0xE9,	    0x161,    0xD841,
-					0x110041,   0x10041,  0x80000041u,
-					0xFFFFFFFFu };
+	static const uint32_t bad[] = {
+	    0x1F,   0x7F,     0x80,    0xE9,	    0x161,
+	    0xD841, 0x110041, 0x10041, 0x80000041u, 0xFFFFFFFFu};
 	wchar_t value[WER_METADATA_VALUE_MAX_LENGTH + 1];
 
 	(void)state;
 	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 		for (size_t at = 0; at < WER_METADATA_VALUE_MAX_LENGTH; at++) {
 			char what[64];
-			const char *file = __FILE__;
-			int line = __LINE__;
 
 			wrepeat(value, L'v', WER_METADATA_VALUE_MAX_LENGTH);
 			value[at] = (wchar_t)bad[b];
 			snprintf(what, sizeof(what), "U+%04" PRIX32 " at %zu",
 				 bad[b], at);
-			assert_hr_at(what, WerRegisterCustomMetadata(L"k", value),
-				     E_INVALIDARG);
+			assert_hr_msg(what,
+				      WerRegisterCustomMetadata(L"k", value),
+				      E_INVALIDARG);
 		}
 	}
 	/* Every wide length at the boundary. */
 	for (size_t len = 0; len <= WER_METADATA_VALUE_MAX_LENGTH + 2; len++) {
 		wchar_t v[WER_METADATA_VALUE_MAX_LENGTH + 3];
 		char what[32];
-		const char *file = __FILE__;
-		int line = __LINE__;
 
 		snprintf(what, sizeof(what), "length %zu", len);
-		assert_hr_at(what,
-			     WerRegisterCustomMetadata(L"k",
-						       wrepeat(v, L'~', len)),
-			     len <= WER_METADATA_VALUE_MAX_LENGTH
-				     ? S_OK
-				     : E_INVALIDARG);
+		assert_hr_msg(
+		    what,
+		    WerRegisterCustomMetadata(L"k", wrepeat(v, L'~', len)),
+		    len <= WER_METADATA_VALUE_MAX_LENGTH ? S_OK : E_INVALIDARG);
 	}
 	assert_int_equal(wer_registered_metadata_count(), 1);
 }
@@ -641,33 +645,27 @@ static void test_meta_key_every_length_and_alignment(void **state)
 		     len++) {
 			char *key = buf + align;
 			char what[64];
-			const char *file = __FILE__;
-			int line = __LINE__;
 			HRESULT want = len <= WER_METADATA_KEY_MAX_LENGTH
-					       ? S_OK
-					       : E_INVALIDARG;
+					   ? S_OK
+					   : E_INVALIDARG;
 
 			/* Name characters after the NUL must not count. */
 			memset(buf, 'g', sizeof(buf));
 			repeat(key, "k", len);
 			snprintf(what, sizeof(what), "align %zu, length %zu",
 				 align, len);
-			assert_hr_at(what,
-				     wer_register_custom_metadata(key, "v"),
-				     want);
-			assert_hr_at(what,
-				     wer_unregister_custom_metadata(key),
-				     want == S_OK ? S_OK : E_INVALIDARG);
+			assert_hr_msg(
+			    what, wer_register_custom_metadata(key, "v"), want);
+			assert_hr_msg(what, wer_unregister_custom_metadata(key),
+				      want == S_OK ? S_OK : E_INVALIDARG);
 			if (align == 0) {
 				wrepeat(wkey, L'k', len);
-				assert_hr_at(what,
-					     WerRegisterCustomMetadata(wkey,
-								       L"v"),
-					     want);
-				assert_hr_at(what,
-					     WerUnregisterCustomMetadata(wkey),
-					     want == S_OK ? S_OK
-							  : E_INVALIDARG);
+				assert_hr_msg(
+				    what, WerRegisterCustomMetadata(wkey, L"v"),
+				    want);
+				assert_hr_msg(
+				    what, WerUnregisterCustomMetadata(wkey),
+				    want == S_OK ? S_OK : E_INVALIDARG);
 			}
 		}
 	}
@@ -676,8 +674,8 @@ static void test_meta_key_every_length_and_alignment(void **state)
 
 static void test_meta_key_bad_char_every_position(void **state)
 {
-	static const unsigned char bad[] = { ' ', ':', '/', '@', '[', '`',
-					     '{', 0x01, 0x7F, 0x80, 0xFF };
+	static const unsigned char bad[] = {' ', ':',  '/',  '@',  '[', '`',
+					    '{', 0x01, 0x7F, 0x80, 0xFF};
 	_Alignas(16) char buf[16 + WER_METADATA_KEY_MAX_LENGTH + 8];
 
 	(void)state;
@@ -687,36 +685,34 @@ static void test_meta_key_bad_char_every_position(void **state)
 			     at++) {
 				char *key = buf + align;
 				char what[64];
-				const char *file = __FILE__;
-				int line = __LINE__;
 
 				repeat(key, "k", WER_METADATA_KEY_MAX_LENGTH);
 				key[at] = (char)bad[b];
 				snprintf(what, sizeof(what),
 					 "byte 0x%02X at %zu, align %zu",
 					 bad[b], at, align);
-				assert_hr_at(what,
-					     wer_register_custom_metadata(key,
-									  "v"),
-					     E_INVALIDARG);
+				assert_hr_msg(
+				    what,
+				    wer_register_custom_metadata(key, "v"),
+				    E_INVALIDARG);
 			}
 		}
 	}
 	/* A NameChar that is not a NameStartChar, first, at each alignment. */
 	for (size_t align = 0; align < 16; align++) {
 		char what[32];
-		const char *file = __FILE__;
-		int line = __LINE__;
 
 		memset(buf, 0, sizeof(buf));
 		repeat(buf + align, "k", 40);
 		buf[align] = '7';
 		snprintf(what, sizeof(what), "align %zu", align);
-		assert_hr_at(what, wer_register_custom_metadata(buf + align, "v"),
-			     E_INVALIDARG);
+		assert_hr_msg(what,
+			      wer_register_custom_metadata(buf + align, "v"),
+			      E_INVALIDARG);
 		buf[align] = '-';
-		assert_hr_at(what, wer_register_custom_metadata(buf + align, "v"),
-			     E_INVALIDARG);
+		assert_hr_msg(what,
+			      wer_register_custom_metadata(buf + align, "v"),
+			      E_INVALIDARG);
 	}
 	assert_registry_empty();
 }
@@ -724,26 +720,25 @@ static void test_meta_key_bad_char_every_position(void **state)
 static void test_meta_key_wide_bad_char_every_position(void **state)
 {
 	/* 0xD861, 0x110061 and 0x80000061 have 'a' in their low byte. */
-	static const uint32_t bad[] = { ' ',	   ':',	      0x7F,
-					0xD7,	   0xD861,    0x110061,
-					0x80000061u, 0xFFFFFFFFu, 0x37E };
+	static const uint32_t bad[] = {' ',	    ':',	 0x7F,
+				       0xD7,	    0xD861,	 0x110061,
+				       0x80000061u, 0xFFFFFFFFu, 0x37E};
 	wchar_t key[WER_METADATA_KEY_MAX_LENGTH + 1];
 
 	(void)state;
 	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 		for (size_t at = 0; at < WER_METADATA_KEY_MAX_LENGTH; at++) {
 			char what[64];
-			const char *file = __FILE__;
-			int line = __LINE__;
 
 			wrepeat(key, L'k', WER_METADATA_KEY_MAX_LENGTH);
 			key[at] = (wchar_t)bad[b];
 			snprintf(what, sizeof(what), "U+%04" PRIX32 " at %zu",
 				 bad[b], at);
-			assert_hr_at(what, WerRegisterCustomMetadata(key, L"v"),
-				     E_INVALIDARG);
-			assert_hr_at(what, WerUnregisterCustomMetadata(key),
-				     E_INVALIDARG);
+			assert_hr_msg(what,
+				      WerRegisterCustomMetadata(key, L"v"),
+				      E_INVALIDARG);
+			assert_hr_msg(what, WerUnregisterCustomMetadata(key),
+				      E_INVALIDARG);
 		}
 	}
 	/* A valid non-ASCII character anywhere, and the key reads back. */
@@ -751,20 +746,19 @@ static void test_meta_key_wide_bad_char_every_position(void **state)
 		char utf8[WER_METADATA_KEY_MAX_LENGTH + 2];
 		char back[4];
 		char what[32];
-		const char *file = __FILE__;
-		int line = __LINE__;
 
 		wrepeat(key, L'k', WER_METADATA_KEY_MAX_LENGTH);
 		key[at] = (wchar_t)0xE9;
 		repeat(utf8, "k", at);
 		strcat(utf8, "\xC3\xA9");
-		repeat(utf8 + at + 2, "k", WER_METADATA_KEY_MAX_LENGTH - at - 1);
+		repeat(utf8 + at + 2, "k",
+		       WER_METADATA_KEY_MAX_LENGTH - at - 1);
 		snprintf(what, sizeof(what), "U+00E9 at %zu", at);
-		assert_hr_at(what, WerRegisterCustomMetadata(key, L"v"), S_OK);
-		assert_hr_at(what, wer_get_custom_metadata(utf8, back,
-							   sizeof(back)),
-			     S_OK);
-		assert_hr_at(what, wer_unregister_custom_metadata(utf8), S_OK);
+		assert_hr_msg(what, WerRegisterCustomMetadata(key, L"v"), S_OK);
+		assert_hr_msg(what,
+			      wer_get_custom_metadata(utf8, back, sizeof(back)),
+			      S_OK);
+		assert_hr_msg(what, wer_unregister_custom_metadata(utf8), S_OK);
 	}
 	assert_registry_empty();
 }
@@ -825,10 +819,11 @@ static void test_meta_key_valid_names(void **state)
 	key_accepted("xmlFoo");
 	key_accepted("XMLthing");
 	key_accepted("xml");
-	key_accepted("\xC3\xA9");			/* é */
-	key_accepted("\xE6\x97\xA5\xE6\x9C\xAC");	/* 日本 */
-	key_accepted("\xC3\x9C" "bersetzung");	/* Übersetzung */
-	key_accepted("\xF0\x90\x90\x80");		/* U+10400 */
+	key_accepted("\xC3\xA9");		  /* é */
+	key_accepted("\xE6\x97\xA5\xE6\x9C\xAC"); /* 日本 */
+	key_accepted("\xC3\x9C"
+		     "bersetzung");	  /* Übersetzung */
+	key_accepted("\xF0\x90\x90\x80"); /* U+10400 */
 }
 
 static void test_meta_key_combining_mark(void **state)
@@ -836,7 +831,8 @@ static void test_meta_key_combining_mark(void **state)
 	(void)state;
 	/* U+0301 COMBINING ACUTE ACCENT: a NameChar, not a NameStartChar. */
 	key_refused("\xCC\x81");
-	key_refused("\xCC\x81" "a");
+	key_refused("\xCC\x81"
+		    "a");
 	key_accepted("a\xCC\x81");
 	key_accepted("e\xCC\x81t\xCC\x81");
 }
@@ -846,50 +842,53 @@ static void test_meta_key_middle_dot(void **state)
 	(void)state;
 	/* U+00B7 MIDDLE DOT: a NameChar, not a NameStartChar. */
 	key_refused("\xC2\xB7");
-	key_refused("\xC2\xB7" "a");
+	key_refused("\xC2\xB7"
+		    "a");
 	key_accepted("a\xC2\xB7");
-	key_accepted("a\xC2\xB7" "b");
+	key_accepted("a\xC2\xB7"
+		     "b");
 }
 
 static void test_meta_key_unicode_range_edges(void **state)
 {
 	(void)state;
-	key_refused("\xC3\x97");	/* U+00D7 multiplication sign */
+	key_refused("\xC3\x97"); /* U+00D7 multiplication sign */
 	key_refused("a\xC3\x97");
-	key_refused("\xC3\xB7");	/* U+00F7 division sign */
+	key_refused("\xC3\xB7"); /* U+00F7 division sign */
 	key_refused("a\xC3\xB7");
-	key_accepted("\xC3\x80");	/* U+00C0 first NameStartChar above ASCII */
-	key_accepted("\xC3\xB6");	/* U+00F6 */
-	key_accepted("\xC3\xB8");	/* U+00F8 */
-	key_refused("\xC2\xA0");	/* U+00A0 no-break space */
-	key_refused("\xCD\xBE");	/* U+037E Greek question mark */
-	key_accepted("\xCD\xBF");	/* U+037F */
-	key_refused("\xE2\x80\xBF");	/* U+203F undertie: NameChar only */
+	key_accepted("\xC3\x80"); /* U+00C0 first NameStartChar above ASCII */
+	key_accepted("\xC3\xB6"); /* U+00F6 */
+	key_accepted("\xC3\xB8"); /* U+00F8 */
+	key_refused("\xC2\xA0");  /* U+00A0 no-break space */
+	key_refused("\xCD\xBE");  /* U+037E Greek question mark */
+	key_accepted("\xCD\xBF"); /* U+037F */
+	key_refused("\xE2\x80\xBF"); /* U+203F undertie: NameChar only */
 	key_accepted("a\xE2\x80\xBF");
-	key_refused("\xEF\xBF\xBF");	/* U+FFFF */
-	key_accepted("\xEF\xBF\xBD");	/* U+FFFD */
-	key_accepted("\xF3\xAF\xBF\xBF");	/* U+EFFFF last NameStartChar */
-	key_refused("\xF3\xB0\x80\x80");	/* U+F0000 */
+	key_refused("\xEF\xBF\xBF");	  /* U+FFFF */
+	key_accepted("\xEF\xBF\xBD");	  /* U+FFFD */
+	key_accepted("\xF3\xAF\xBF\xBF"); /* U+EFFFF last NameStartChar */
+	key_refused("\xF3\xB0\x80\x80");  /* U+F0000 */
 	key_refused("a\xF3\xB0\x80\x80");
-	key_refused("\xF4\x8F\xBF\xBF");	/* U+10FFFF */
+	key_refused("\xF4\x8F\xBF\xBF"); /* U+10FFFF */
 }
 
 static void test_meta_key_invalid_utf8(void **state)
 {
 	(void)state;
-	utf8_key_refused("\x80");		/* lone continuation byte */
+	utf8_key_refused("\x80"); /* lone continuation byte */
 	utf8_key_refused("a\x80");
-	utf8_key_refused("\xC0\xAF");		/* overlong '/' */
-	utf8_key_refused("\xC1\x81");		/* overlong 'A' */
-	utf8_key_refused("\xE0\x80\xAF");	/* overlong, three bytes */
-	utf8_key_refused("\xF0\x80\x80\xAF");	/* overlong, four bytes */
-	utf8_key_refused("\xE6\x97");		/* truncated 日 */
+	utf8_key_refused("\xC0\xAF");	      /* overlong '/' */
+	utf8_key_refused("\xC1\x81");	      /* overlong 'A' */
+	utf8_key_refused("\xE0\x80\xAF");     /* overlong, three bytes */
+	utf8_key_refused("\xF0\x80\x80\xAF"); /* overlong, four bytes */
+	utf8_key_refused("\xE6\x97");	      /* truncated 日 */
 	utf8_key_refused("a\xE6\x97");
-	utf8_key_refused("\xE6\x97" "a");	/* continuation missing */
-	utf8_key_refused("\xC3");		/* truncated é */
-	utf8_key_refused("\xED\xA0\x80");	/* surrogate U+D800 */
-	utf8_key_refused("a\xED\xBF\xBF");	/* surrogate U+DFFF */
-	utf8_key_refused("\xF4\x90\x80\x80");	/* U+110000 */
+	utf8_key_refused("\xE6\x97"
+			 "a");		      /* continuation missing */
+	utf8_key_refused("\xC3");	      /* truncated é */
+	utf8_key_refused("\xED\xA0\x80");     /* surrogate U+D800 */
+	utf8_key_refused("a\xED\xBF\xBF");    /* surrogate U+DFFF */
+	utf8_key_refused("\xF4\x90\x80\x80"); /* U+110000 */
 	utf8_key_refused("\xF5\x80\x80\x80");
 	utf8_key_refused("\xF8\x88\x80\x80\x80"); /* five-byte form */
 	utf8_key_refused("\xFE");
@@ -898,8 +897,8 @@ static void test_meta_key_invalid_utf8(void **state)
 
 static void test_meta_wide_invalid_code_points(void **state)
 {
-	wchar_t key[4] = { L'a', 0, 0, 0 };
-	wchar_t value[4] = { L'v', 0, 0, 0 };
+	wchar_t key[4] = {L'a', 0, 0, 0};
+	wchar_t value[4] = {L'v', 0, 0, 0};
 
 	(void)state;
 	key[0] = (wchar_t)0xD800;
@@ -988,17 +987,21 @@ static void test_meta_replace_across_apis(void **state)
 	assert_registry_empty();
 
 	/* UTF-8 in, wide replaces and unregisters; a non-ASCII key. */
-	assert_hr(wer_register_custom_metadata("\xC3\x9C" "bersetzung", "de"),
+	assert_hr(wer_register_custom_metadata("\xC3\x9C"
+					       "bersetzung",
+					       "de"),
 		  S_OK);
 	assert_hr(WerRegisterCustomMetadata(L"\u00DCbersetzung", L"fr"), S_OK);
 	assert_int_equal(wer_registered_metadata_count(), 1);
 	assert_int_equal(wer_registered_entry_count(), 1);
-	assert_hr(wer_get_custom_metadata("\xC3\x9C" "bersetzung", back,
-					  sizeof(back)),
+	assert_hr(wer_get_custom_metadata("\xC3\x9C"
+					  "bersetzung",
+					  back, sizeof(back)),
 		  S_OK);
 	assert_string_equal(back, "fr");
 	assert_hr(WerUnregisterCustomMetadata(L"\u00DCbersetzung"), S_OK);
-	assert_hr(wer_unregister_custom_metadata("\xC3\x9C" "bersetzung"),
+	assert_hr(wer_unregister_custom_metadata("\xC3\x9C"
+						 "bersetzung"),
 		  WER_E_NOT_FOUND);
 	assert_registry_empty();
 }
@@ -1131,7 +1134,8 @@ static void test_meta_get(void **state)
 		  E_INVALIDARG);
 }
 
-/* ---- the shared pool of 512 entries --------------------------------------- */
+/* ---- the shared pool of 512 entries ---------------------------------------
+ */
 
 static void test_pool_full_refuses_every_kind(void **state)
 {
@@ -1196,7 +1200,7 @@ static void test_pool_full_refuses_metadata_below_its_limit(void **state)
 {
 	char key[16];
 	int blocks_n =
-		WER_MAX_REGISTERED_ENTRIES - (WER_MAX_REGISTERED_METADATA - 1);
+	    WER_MAX_REGISTERED_ENTRIES - (WER_MAX_REGISTERED_METADATA - 1);
 
 	(void)state;
 	/* 505 blocks + 7 pairs: the pool, not the metadata limit, is full. */
@@ -1253,9 +1257,9 @@ static void test_pool_files_only(void **state)
 	for (int i = 0; i < WER_MAX_REGISTERED_ENTRIES; i++) {
 		snprintf(path, sizeof(path), "/tmp/f%d", i);
 		if (i % 2)
-			assert_hr(wer_register_file(path, WerRegFileTypeOther,
-						    0),
-				  S_OK);
+			assert_hr(
+			    wer_register_file(path, WerRegFileTypeOther, 0),
+			    S_OK);
 		else
 			assert_hr(WerRegisterFile(widen(wpath, path),
 						  WerRegFileTypeOther, 0),
@@ -1275,7 +1279,8 @@ static void test_pool_files_only(void **state)
 	assert_int_equal(wer_registered_entry_count(), 512);
 }
 
-/* ---- memory blocks -------------------------------------------------------- */
+/* ---- memory blocks --------------------------------------------------------
+ */
 
 static void test_memory_block_arguments(void **state)
 {
@@ -1286,7 +1291,13 @@ static void test_memory_block_arguments(void **state)
 	assert_hr(WerRegisterMemoryBlock(block64k, WER_MAX_MEM_BLOCK_SIZE + 1),
 		  E_INVALIDARG);
 	assert_hr(WerRegisterMemoryBlock(block64k, UINT32_MAX), E_INVALIDARG);
+	/* A block that wraps the address space. */
+	assert_hr(WerRegisterMemoryBlock((void *)(UINTPTR_MAX - 9), 100),
+		  E_INVALIDARG);
 	assert_registry_empty();
+	/* One that ends on the last byte does not wrap. */
+	assert_hr(WerRegisterMemoryBlock((void *)(UINTPTR_MAX - 99), 99), S_OK);
+	assert_hr(WerUnregisterMemoryBlock((void *)(UINTPTR_MAX - 99)), S_OK);
 	assert_hr(WerRegisterMemoryBlock(block64k, WER_MAX_MEM_BLOCK_SIZE),
 		  S_OK);
 	assert_hr(WerRegisterMemoryBlock(&block64k[1], 1), S_OK);
@@ -1330,6 +1341,9 @@ static void test_excluded_block_arguments(void **state)
 	assert_hr(WerRegisterExcludedMemoryBlock(NULL, 1), E_INVALIDARG);
 	assert_hr(WerRegisterExcludedMemoryBlock(NULL, 0), E_INVALIDARG);
 	assert_hr(WerRegisterExcludedMemoryBlock(block1m, 0), E_INVALIDARG);
+	assert_hr(
+	    WerRegisterExcludedMemoryBlock((void *)(UINTPTR_MAX - 9), 0x100000),
+	    E_INVALIDARG);
 	assert_registry_empty();
 	/* No upper bound, unlike WerRegisterMemoryBlock. */
 	assert_hr(WerRegisterExcludedMemoryBlock(block1m, sizeof(block1m)),
@@ -1370,7 +1384,8 @@ static void test_memory_and_excluded_are_separate(void **state)
 	assert_registry_empty();
 }
 
-/* ---- files ---------------------------------------------------------------- */
+/* ---- files ----------------------------------------------------------------
+ */
 
 static void test_file_null_and_empty(void **state)
 {
@@ -1420,18 +1435,18 @@ static void test_file_flags(void **state)
 		  E_INVALIDARG);
 	assert_hr(wer_register_file("/tmp/a", WerRegFileTypeOther, 0x100),
 		  E_INVALIDARG);
-	assert_hr(wer_register_file("/tmp/a", WerRegFileTypeOther,
-				    WER_FILE_DELETE_WHEN_DONE |
-					    WER_FILE_COMPRESSED),
-		  E_INVALIDARG);
+	assert_hr(
+	    wer_register_file("/tmp/a", WerRegFileTypeOther,
+			      WER_FILE_DELETE_WHEN_DONE | WER_FILE_COMPRESSED),
+	    E_INVALIDARG);
 	assert_registry_empty();
 	assert_hr(WerRegisterFile(L"/tmp/a", WerRegFileTypeOther,
 				  WER_FILE_DELETE_WHEN_DONE |
-					  WER_FILE_ANONYMOUS_DATA),
+				      WER_FILE_ANONYMOUS_DATA),
 		  S_OK);
 	assert_hr(wer_register_file("/tmp/b", WerRegFileTypeOther,
 				    WER_FILE_DELETE_WHEN_DONE |
-					    WER_FILE_ANONYMOUS_DATA),
+					WER_FILE_ANONYMOUS_DATA),
 		  S_OK);
 	assert_hr(wer_register_file("/tmp/c", WerRegFileTypeOther,
 				    WER_FILE_DELETE_WHEN_DONE),
@@ -1445,8 +1460,7 @@ static void test_file_flags(void **state)
 static void test_file_same_path_one_entry(void **state)
 {
 	(void)state;
-	assert_hr(wer_register_file("/tmp/same", WerRegFileTypeOther, 0),
-		  S_OK);
+	assert_hr(wer_register_file("/tmp/same", WerRegFileTypeOther, 0), S_OK);
 	assert_hr(wer_register_file("/tmp/same", WerRegFileTypeUserDocument,
 				    WER_FILE_DELETE_WHEN_DONE),
 		  S_OK);
@@ -1457,12 +1471,12 @@ static void test_file_same_path_one_entry(void **state)
 	assert_hr(wer_unregister_file("/tmp/same"), WER_E_NOT_FOUND);
 	assert_registry_empty();
 
-	assert_hr(WerRegisterFile(L"/tmp/\u00e9t\u00e9", WerRegFileTypeOther,
-				  0),
-		  S_OK);
-	assert_hr(wer_register_file("/tmp/\xC3\xA9t\xC3\xA9",
-				    WerRegFileTypeOther, 0),
-		  S_OK);
+	assert_hr(
+	    WerRegisterFile(L"/tmp/\u00e9t\u00e9", WerRegFileTypeOther, 0),
+	    S_OK);
+	assert_hr(
+	    wer_register_file("/tmp/\xC3\xA9t\xC3\xA9", WerRegFileTypeOther, 0),
+	    S_OK);
 	assert_int_equal(wer_registered_entry_count(), 1);
 	assert_hr(wer_unregister_file("/tmp/\xC3\xA9t\xC3\xA9"), S_OK);
 	assert_hr(WerUnregisterFile(L"/tmp/\u00e9t\u00e9"), WER_E_NOT_FOUND);
@@ -1479,15 +1493,15 @@ static void test_file_relative_path_is_made_absolute(void **state)
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(abs, sizeof(abs), "%s/test_api-relative.txt", cwd);
 
-	assert_hr(wer_register_file("test_api-relative.txt",
-				    WerRegFileTypeOther, 0),
-		  S_OK);
+	assert_hr(
+	    wer_register_file("test_api-relative.txt", WerRegFileTypeOther, 0),
+	    S_OK);
 	assert_hr(wer_unregister_file(abs), S_OK);
 	assert_registry_empty();
 
-	assert_hr(WerRegisterFile(L"test_api-relative.txt",
-				  WerRegFileTypeOther, 0),
-		  S_OK);
+	assert_hr(
+	    WerRegisterFile(L"test_api-relative.txt", WerRegFileTypeOther, 0),
+	    S_OK);
 	assert_hr(wer_register_file(abs, WerRegFileTypeOther, 0), S_OK);
 	assert_int_equal(wer_registered_entry_count(), 1);
 	assert_hr(WerUnregisterFile(widen(wabs, abs)), S_OK);
@@ -1538,15 +1552,13 @@ static void test_file_wide_path_length_counts_utf8_bytes(void **state)
 	assert_hr(WerUnregisterFile(wpath), S_OK);
 	/* 2048 of them: 2049 characters but 4097 bytes. */
 	wrepeat(wpath + 1, (wchar_t)0xE9, 2048);
-	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0),
-		  E_INVALIDARG);
+	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0), E_INVALIDARG);
 	/* "/" and 1023 U+10400 and "ab": 4095 bytes; one more 'a' is 4096. */
 	wrepeat(wpath + 1, (wchar_t)0x10400, 1023);
 	wcscpy(wpath + 1024, L"ab");
 	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0), S_OK);
 	wcscpy(wpath + 1024, L"abc");
-	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0),
-		  E_INVALIDARG);
+	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0), E_INVALIDARG);
 	assert_int_equal(wer_registered_entry_count(), 1);
 }
 
@@ -1564,8 +1576,7 @@ static void test_file_relative_path_length(void **state)
 	assert_hr(wer_register_file(rel, WerRegFileTypeOther, 0), S_OK);
 	assert_hr(wer_unregister_file(rel), S_OK);
 	repeat(rel, "r", room + 1);
-	assert_hr(wer_register_file(rel, WerRegFileTypeOther, 0),
-		  E_INVALIDARG);
+	assert_hr(wer_register_file(rel, WerRegFileTypeOther, 0), E_INVALIDARG);
 	assert_hr(wer_unregister_file(rel), E_INVALIDARG);
 	assert_registry_empty();
 }
@@ -1587,31 +1598,30 @@ static void test_file_unregister_unknown(void **state)
 
 static void test_file_invalid_encoding(void **state)
 {
-	wchar_t wpath[8] = { L'/', L't', 0, 0 };
+	wchar_t wpath[8] = {L'/', L't', 0, 0};
 
 	(void)state;
 	assert_hr(wer_register_file("/tmp/\x80", WerRegFileTypeOther, 0),
 		  E_INVALIDARG);
 	assert_hr(wer_register_file("/tmp/\xC0\xAF", WerRegFileTypeOther, 0),
 		  E_INVALIDARG);
-	assert_hr(wer_register_file("/tmp/\xED\xA0\x80", WerRegFileTypeOther,
-				    0),
-		  E_INVALIDARG);
+	assert_hr(
+	    wer_register_file("/tmp/\xED\xA0\x80", WerRegFileTypeOther, 0),
+	    E_INVALIDARG);
 	assert_hr(wer_register_file("/tmp/\xE6\x97", WerRegFileTypeOther, 0),
 		  E_INVALIDARG);
 	assert_hr(wer_unregister_file("/tmp/\xF4\x90\x80\x80"), E_INVALIDARG);
 	wpath[2] = (wchar_t)0xD800;
-	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0),
-		  E_INVALIDARG);
+	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0), E_INVALIDARG);
 	assert_hr(WerUnregisterFile(wpath), E_INVALIDARG);
 	wpath[2] = (wchar_t)0x110000;
-	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0),
-		  E_INVALIDARG);
+	assert_hr(WerRegisterFile(wpath, WerRegFileTypeOther, 0), E_INVALIDARG);
 	assert_hr(WerUnregisterFile(wpath), E_INVALIDARG);
 	assert_registry_empty();
 }
 
-/* ---- flags ------------------------------------------------------------------ */
+/* ---- flags ------------------------------------------------------------------
+ */
 
 static void test_flags_set_get(void **state)
 {
@@ -1625,7 +1635,7 @@ static void test_flags_set_get(void **state)
 		  S_OK);
 	assert_hr(WerGetFlags(GetCurrentProcess(), &f), S_OK);
 	assert_int_equal(f, WER_FAULT_REPORTING_FLAG_NOHEAP |
-				    WER_FAULT_REPORTING_DURABLE);
+				WER_FAULT_REPORTING_DURABLE);
 	/* Set replaces, it does not add. */
 	assert_hr(WerSetFlags(WER_FAULT_REPORTING_NO_UI), S_OK);
 	assert_hr(WerGetFlags(GetCurrentProcess(), &f), S_OK);
@@ -1667,7 +1677,8 @@ static void test_flags_get_arguments(void **state)
 	assert_hr(WerGetFlags((HANDLE)(intptr_t)-2, &f), E_INVALIDARG);
 }
 
-/* ---- additional processes ------------------------------------------------- */
+/* ---- additional processes -------------------------------------------------
+ */
 
 static void test_process_pid_zero(void **state)
 {
@@ -1715,7 +1726,8 @@ static void test_process_unregister_unknown(void **state)
 	assert_registry_empty();
 }
 
-/* ---- application recovery mode --------------------------------------------- */
+/* ---- application recovery mode ---------------------------------------------
+ */
 
 /* Registers one of each kind; checks they are all still there. */
 static void register_one_of_each(void)
@@ -1724,10 +1736,8 @@ static void register_one_of_each(void)
 	assert_hr(WerRegisterCustomMetadata(L"wkept", L"wvalue"), S_OK);
 	assert_hr(WerRegisterMemoryBlock(blocks, 8), S_OK);
 	assert_hr(WerRegisterExcludedMemoryBlock(&blocks[8], 8), S_OK);
-	assert_hr(wer_register_file("/tmp/kept", WerRegFileTypeOther, 0),
-		  S_OK);
-	assert_hr(WerRegisterFile(L"/tmp/wkept", WerRegFileTypeOther, 0),
-		  S_OK);
+	assert_hr(wer_register_file("/tmp/kept", WerRegFileTypeOther, 0), S_OK);
+	assert_hr(WerRegisterFile(L"/tmp/wkept", WerRegFileTypeOther, 0), S_OK);
 	assert_hr(WerRegisterAdditionalProcess(100, 0), S_OK);
 	assert_hr(WerSetFlags(WER_FAULT_REPORTING_FLAG_QUEUE), S_OK);
 	assert_int_equal(wer_registered_metadata_count(), 2);
@@ -1783,8 +1793,7 @@ static void test_recovery_refuses_valid_calls(void **state)
 		  WER_E_INVALID_STATE);
 	assert_hr(wer_register_file("/tmp/kept", WerRegFileTypeUserDocument, 0),
 		  WER_E_INVALID_STATE);
-	assert_hr(WerRegisterFile(L"/tmp/wkept", WerRegFileTypeUserDocument,
-				  0),
+	assert_hr(WerRegisterFile(L"/tmp/wkept", WerRegFileTypeUserDocument, 0),
 		  WER_E_INVALID_STATE);
 	assert_hr(WerRegisterAdditionalProcess(100, 1), WER_E_INVALID_STATE);
 	assert_hr(WerSetFlags(WER_FAULT_REPORTING_FLAG_QUEUE),
@@ -1827,20 +1836,20 @@ static void test_recovery_refuses_invalid_arguments(void **state)
 
 	assert_hr(WerRegisterCustomMetadata(NULL, NULL), WER_E_INVALID_STATE);
 	assert_hr(WerRegisterCustomMetadata(L"", L"v"), WER_E_INVALID_STATE);
-	assert_hr(WerRegisterCustomMetadata(
-			  wrepeat(wkey, L'k', WER_METADATA_KEY_MAX_LENGTH + 1),
-			  L"v"),
-		  WER_E_INVALID_STATE);
+	assert_hr(
+	    WerRegisterCustomMetadata(
+		wrepeat(wkey, L'k', WER_METADATA_KEY_MAX_LENGTH + 1), L"v"),
+	    WER_E_INVALID_STATE);
 	assert_hr(WerUnregisterCustomMetadata(NULL), WER_E_INVALID_STATE);
 	assert_hr(WerUnregisterCustomMetadata(L"1bad"), WER_E_INVALID_STATE);
 	assert_hr(wer_register_custom_metadata(NULL, NULL),
 		  WER_E_INVALID_STATE);
 	assert_hr(wer_register_custom_metadata("1bad", "\n"),
 		  WER_E_INVALID_STATE);
-	assert_hr(wer_register_custom_metadata(
-			  "k", repeat(value, "v",
-				      WER_METADATA_VALUE_MAX_LENGTH + 1)),
-		  WER_E_INVALID_STATE);
+	assert_hr(
+	    wer_register_custom_metadata(
+		"k", repeat(value, "v", WER_METADATA_VALUE_MAX_LENGTH + 1)),
+	    WER_E_INVALID_STATE);
 	assert_hr(wer_register_custom_metadata("\xC0\xAF", "v"),
 		  WER_E_INVALID_STATE);
 	assert_hr(wer_unregister_custom_metadata(NULL), WER_E_INVALID_STATE);
@@ -1879,8 +1888,7 @@ static void test_recovery_refuses_invalid_arguments(void **state)
 	for (DWORD pid = 1; pid <= WER_MAX_REGISTERED_DUMPCOLLECTION; pid++)
 		assert_hr(WerRegisterAdditionalProcess(pid, 0), S_OK);
 	wer__registry_set_state(WER_REG_STATE_RECOVERY);
-	assert_hr(wer_register_custom_metadata("k8", "v"),
-		  WER_E_INVALID_STATE);
+	assert_hr(wer_register_custom_metadata("k8", "v"), WER_E_INVALID_STATE);
 	assert_hr(WerRegisterCustomMetadata(L"k8", L"v"), WER_E_INVALID_STATE);
 	assert_hr(WerRegisterAdditionalProcess(5, 0), WER_E_INVALID_STATE);
 	assert_int_equal(wer_registered_metadata_count(), 8);
@@ -1898,7 +1906,7 @@ static void test_recovery_get_flags_works(void **state)
 	wer__registry_set_state(WER_REG_STATE_RECOVERY);
 	assert_hr(WerGetFlags(GetCurrentProcess(), &f), S_OK);
 	assert_int_equal(f, WER_FAULT_REPORTING_FLAG_NOHEAP |
-				    WER_FAULT_REPORTING_DURABLE);
+				WER_FAULT_REPORTING_DURABLE);
 	/* Its own argument checks are unchanged. */
 	assert_hr(WerGetFlags(GetCurrentProcess(), NULL), E_INVALIDARG);
 	assert_hr(WerGetFlags((HANDLE)0, &f), E_INVALIDARG);
@@ -1938,81 +1946,81 @@ static void test_recovery_left_restores_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_constants_hresults),
-		T(test_constants_hresult_from_win32),
-		T(test_constants_wer_error_codes),
-		T(test_constants_limits),
-		T(test_constants_flags_and_types),
+	    T(test_constants_hresults),
+	    T(test_constants_hresult_from_win32),
+	    T(test_constants_wer_error_codes),
+	    T(test_constants_limits),
+	    T(test_constants_flags_and_types),
 
-		T(test_meta_null_arguments),
-		T(test_meta_empty_key_refused),
-		T(test_meta_empty_value_accepted),
-		T(test_meta_key_length_ascii),
-		T(test_meta_key_length_two_byte),
-		T(test_meta_key_length_three_byte),
-		T(test_meta_key_length_four_byte),
-		T(test_meta_value_length),
-		T(test_meta_value_control_characters_refused),
-		T(test_meta_value_all_printable_accepted),
-		T(test_meta_value_xml_specials_read_back),
-		T(test_meta_value_every_length_and_alignment),
-		T(test_meta_value_bad_byte_every_position),
-		T(test_meta_value_wide_bad_char_every_position),
-		T(test_meta_key_every_length_and_alignment),
-		T(test_meta_key_bad_char_every_position),
-		T(test_meta_key_wide_bad_char_every_position),
-		T(test_meta_key_first_char_not_name_start),
-		T(test_meta_key_punctuation_refused),
-		T(test_meta_key_colon_refused),
-		T(test_meta_key_valid_names),
-		T(test_meta_key_combining_mark),
-		T(test_meta_key_middle_dot),
-		T(test_meta_key_unicode_range_edges),
-		T(test_meta_key_invalid_utf8),
-		T(test_meta_wide_invalid_code_points),
-		T(test_meta_refused_call_changes_nothing),
-		T(test_meta_replace_in_place),
-		T(test_meta_replace_across_apis),
-		T(test_meta_limit_eight_pairs),
-		T(test_meta_unregister_unknown),
-		T(test_meta_list),
-		T(test_meta_get),
+	    T(test_meta_null_arguments),
+	    T(test_meta_empty_key_refused),
+	    T(test_meta_empty_value_accepted),
+	    T(test_meta_key_length_ascii),
+	    T(test_meta_key_length_two_byte),
+	    T(test_meta_key_length_three_byte),
+	    T(test_meta_key_length_four_byte),
+	    T(test_meta_value_length),
+	    T(test_meta_value_control_characters_refused),
+	    T(test_meta_value_all_printable_accepted),
+	    T(test_meta_value_xml_specials_read_back),
+	    T(test_meta_value_every_length_and_alignment),
+	    T(test_meta_value_bad_byte_every_position),
+	    T(test_meta_value_wide_bad_char_every_position),
+	    T(test_meta_key_every_length_and_alignment),
+	    T(test_meta_key_bad_char_every_position),
+	    T(test_meta_key_wide_bad_char_every_position),
+	    T(test_meta_key_first_char_not_name_start),
+	    T(test_meta_key_punctuation_refused),
+	    T(test_meta_key_colon_refused),
+	    T(test_meta_key_valid_names),
+	    T(test_meta_key_combining_mark),
+	    T(test_meta_key_middle_dot),
+	    T(test_meta_key_unicode_range_edges),
+	    T(test_meta_key_invalid_utf8),
+	    T(test_meta_wide_invalid_code_points),
+	    T(test_meta_refused_call_changes_nothing),
+	    T(test_meta_replace_in_place),
+	    T(test_meta_replace_across_apis),
+	    T(test_meta_limit_eight_pairs),
+	    T(test_meta_unregister_unknown),
+	    T(test_meta_list),
+	    T(test_meta_get),
 
-		T(test_pool_full_refuses_every_kind),
-		T(test_pool_full_refuses_metadata_below_its_limit),
-		T(test_pool_memory_blocks_only),
-		T(test_pool_files_only),
+	    T(test_pool_full_refuses_every_kind),
+	    T(test_pool_full_refuses_metadata_below_its_limit),
+	    T(test_pool_memory_blocks_only),
+	    T(test_pool_files_only),
 
-		T(test_memory_block_arguments),
-		T(test_memory_block_same_address_one_entry),
-		T(test_memory_block_unregister),
-		T(test_excluded_block_arguments),
-		T(test_excluded_block_unregister),
-		T(test_memory_and_excluded_are_separate),
+	    T(test_memory_block_arguments),
+	    T(test_memory_block_same_address_one_entry),
+	    T(test_memory_block_unregister),
+	    T(test_excluded_block_arguments),
+	    T(test_excluded_block_unregister),
+	    T(test_memory_and_excluded_are_separate),
 
-		T(test_file_null_and_empty),
-		T(test_file_type),
-		T(test_file_flags),
-		T(test_file_same_path_one_entry),
-		T(test_file_relative_path_is_made_absolute),
-		T(test_file_path_length),
-		T(test_file_wide_path_length_counts_utf8_bytes),
-		T(test_file_relative_path_length),
-		T(test_file_unregister_unknown),
-		T(test_file_invalid_encoding),
+	    T(test_file_null_and_empty),
+	    T(test_file_type),
+	    T(test_file_flags),
+	    T(test_file_same_path_one_entry),
+	    T(test_file_relative_path_is_made_absolute),
+	    T(test_file_path_length),
+	    T(test_file_wide_path_length_counts_utf8_bytes),
+	    T(test_file_relative_path_length),
+	    T(test_file_unregister_unknown),
+	    T(test_file_invalid_encoding),
 
-		T(test_flags_set_get),
-		T(test_flags_unknown_bits_refused),
-		T(test_flags_get_arguments),
+	    T(test_flags_set_get),
+	    T(test_flags_unknown_bits_refused),
+	    T(test_flags_get_arguments),
 
-		T(test_process_pid_zero),
-		T(test_process_limit_four),
-		T(test_process_unregister_unknown),
+	    T(test_process_pid_zero),
+	    T(test_process_limit_four),
+	    T(test_process_unregister_unknown),
 
-		T(test_recovery_refuses_valid_calls),
-		T(test_recovery_refuses_invalid_arguments),
-		T(test_recovery_get_flags_works),
-		T(test_recovery_left_restores_everything),
+	    T(test_recovery_refuses_valid_calls),
+	    T(test_recovery_refuses_invalid_arguments),
+	    T(test_recovery_get_flags_works),
+	    T(test_recovery_left_restores_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
