@@ -18,7 +18,7 @@
 
 #include <wer/wer.h>
 
-#define BATCH 20000
+#define BATCH	20000
 #define REPEATS 15
 
 static double now_ns(void)
@@ -112,10 +112,9 @@ static double bench_update(const struct sizes *s, int wide)
 
 		for (int i = 0; i < BATCH; i++) {
 			HRESULT hr =
-				wide ? WerRegisterCustomMetadata(s->wkey,
-								 s->wvalue)
-				     : wer_register_custom_metadata(s->key,
-								    s->value);
+			    wide ? WerRegisterCustomMetadata(s->wkey, s->wvalue)
+				 : wer_register_custom_metadata(s->key,
+								s->value);
 			if (hr != S_OK)
 				abort();
 		}
@@ -146,10 +145,9 @@ static void bench_add_remove(const struct sizes *s, int wide, double *ret_add,
 		for (int i = 0; i < N; i++) {
 			double t0 = now_ns(), t1, t2;
 			HRESULT hr =
-				wide ? WerRegisterCustomMetadata(s->wkey,
-								 s->wvalue)
-				     : wer_register_custom_metadata(s->key,
-								    s->value);
+			    wide ? WerRegisterCustomMetadata(s->wkey, s->wvalue)
+				 : wer_register_custom_metadata(s->key,
+								s->value);
 
 			t1 = now_ns();
 			if (hr != S_OK)
@@ -205,10 +203,12 @@ static double bench_update_2threads(const struct sizes *s)
 
 		pthread_barrier_init(&barrier, NULL, 2);
 		for (int i = 0; i < 2; i++) {
-			args[i] = (struct thread_arg){.s = s, .barrier = &barrier};
-			snprintf(args[i].key, sizeof(args[i].key), "%.*s%d",
-				 (int)(strlen(s->key) > 60 ? 60 : strlen(s->key)),
-				 s->key, i);
+			args[i] =
+			    (struct thread_arg){.s = s, .barrier = &barrier};
+			snprintf(
+			    args[i].key, sizeof(args[i].key), "%.*s%d",
+			    (int)(strlen(s->key) > 60 ? 60 : strlen(s->key)),
+			    s->key, i);
 			pthread_create(&tids[i], NULL, update_thread, &args[i]);
 		}
 		for (int i = 0; i < 2; i++)
@@ -244,13 +244,14 @@ int main(void)
 	fill(&sizes[0], "typical (5 B key, 10 B value)", "Build", "nightly-42");
 	fill(&sizes[1], "largest (64 B key, 128 B value)", key64, value128);
 
-	printf("openwer registry benchmark: ns per call (median of %d batches), "
-	       "ratio to strlen+memcpy of the same bytes\n",
-	       REPEATS);
+	printf(
+	    "openwer registry benchmark: ns per call (median of %d batches), "
+	    "ratio to strlen+memcpy of the same bytes\n",
+	    REPEATS);
 	for (int k = 0; k < 2; k++) {
 		const struct sizes *s = &sizes[k];
-		double base = bench_baseline(s), wbase = bench_baseline_wide(s), add, rem, wadd, wrem, upd,
-		       wupd, upd2;
+		double base = bench_baseline(s), wbase = bench_baseline_wide(s),
+		       add, rem, wadd, wrem, upd, wupd, upd2;
 
 		upd = bench_update(s, 0);
 		wupd = bench_update(s, 1);
@@ -259,9 +260,10 @@ int main(void)
 		upd2 = bench_update_2threads(s);
 		printf("\n%s\n", s->name);
 		printf("  %-38s %7.1f ns\n", "baseline strlen+memcpy", base);
-		printf("  %-38s %7.1f ns  %5.2fx\n", "update existing key (UTF-8)",
-		       upd, upd / base);
-		printf("  %-38s %7.1f ns\n", "baseline wcslen+wmemcpy (wide)", wbase);
+		printf("  %-38s %7.1f ns  %5.2fx\n",
+		       "update existing key (UTF-8)", upd, upd / base);
+		printf("  %-38s %7.1f ns\n", "baseline wcslen+wmemcpy (wide)",
+		       wbase);
 		printf("  %-38s %7.1f ns  %5.2fx (%.2fx of wide baseline)\n",
 		       "update existing key (wide)", wupd, wupd / base,
 		       wupd / wbase);
@@ -274,7 +276,8 @@ int main(void)
 		printf("  %-38s %7.1f ns  %5.2fx (%.2fx of wide baseline)\n",
 		       "unregister (wide)", wrem, wrem / base, wrem / wbase);
 		printf("  %-38s %7.1f ns  %5.2fx\n",
-		       "update, 2 threads at once (per call)", upd2, upd2 / base);
+		       "update, 2 threads at once (per call)", upd2,
+		       upd2 / base);
 	}
 	return 0;
 }

@@ -29,8 +29,9 @@ int main(void)
 		    wer_register_custom_metadata("\xc3\x9c"
 						 "bersetzung",
 						 "de-DE"));
-	ok &= check("WerRegisterMemoryBlock(session_state)",
-		    WerRegisterMemoryBlock(session_state, sizeof(session_state)));
+	ok &=
+	    check("WerRegisterMemoryBlock(session_state)",
+		  WerRegisterMemoryBlock(session_state, sizeof(session_state)));
 	/* Refused, as on Windows: a key may not start with a digit. */
 	check("WerRegisterCustomMetadata(1st, x) [refused]",
 	      WerRegisterCustomMetadata(L"1st", L"x"));

@@ -154,7 +154,7 @@ static void the_whole_family_allocates_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(the_whole_family_allocates_nothing),
+	    cmocka_unit_test(the_whole_family_allocates_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,7 +106,8 @@ static void read_live_writer_sees_whole_values(void **state)
 		const char *v;
 
 		assert_int_equal(wer__registry_read(wer__read_process_memory,
-						    &pid, registry_address(), s),
+						    &pid, registry_address(),
+						    s),
 				 0);
 		assert_int_equal(s->invalid, 0);
 		unsettled += s->unsettled != 0;
@@ -156,7 +157,8 @@ static void read_stopped_writer_settles_at_once(void **state)
 		kill(pid, SIGSTOP);
 		waitpid(pid, &status, WUNTRACED);
 		assert_int_equal(wer__registry_read(wer__read_process_memory,
-						    &pid, registry_address(), s),
+						    &pid, registry_address(),
+						    s),
 				 0);
 		assert_int_equal(s->unsettled, 0);
 		assert_int_equal(s->invalid, 0);
@@ -216,8 +218,7 @@ static int fake_read(void *ctx, uint64_t address, void *buf, size_t len)
 {
 	struct fake_target *t = ctx;
 
-	if (address < t->address ||
-	    address - t->address > sizeof(*t->block) ||
+	if (address < t->address || address - t->address > sizeof(*t->block) ||
 	    len > sizeof(*t->block) - (address - t->address))
 		return -EFAULT;
 	memcpy(buf, (char *)t->block + (address - t->address), len);
@@ -250,8 +251,9 @@ static void read_distrusts_a_lying_block(void **state)
 	t.block->header.range_slots = 1u << 30;
 	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s),
 			 -EBADMSG);
-	assert_int_equal(wer__registry_read(fake_read, &t, t.address + sizeof(*t.block), s),
-			 -EFAULT);
+	assert_int_equal(
+	    wer__registry_read(fake_read, &t, t.address + sizeof(*t.block), s),
+	    -EFAULT);
 
 	/* Slot contents that break the rules are skipped and counted. */
 	memcpy(t.block, &wer__registry, sizeof(*t.block));
@@ -299,12 +301,10 @@ static void read_distrusts_a_lying_block(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(read_sees_every_kind, setup),
-		cmocka_unit_test_setup(read_live_writer_sees_whole_values,
-				       setup),
-		cmocka_unit_test_setup(read_stopped_writer_settles_at_once,
-				       setup),
-		cmocka_unit_test_setup(read_distrusts_a_lying_block, setup),
+	    cmocka_unit_test_setup(read_sees_every_kind, setup),
+	    cmocka_unit_test_setup(read_live_writer_sees_whole_values, setup),
+	    cmocka_unit_test_setup(read_stopped_writer_settles_at_once, setup),
+	    cmocka_unit_test_setup(read_distrusts_a_lying_block, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,8 +16,8 @@
 #include "wer_internal.h"
 
 /* Seven thread keys plus "Shared" fill the eight metadata slots exactly. */
-#define THREADS 7
-#define ROUNDS 20000
+#define THREADS		  7
+#define ROUNDS		  20000
 #define BLOCKS_PER_THREAD 60
 
 static char blocks[THREADS][BLOCKS_PER_THREAD][16];
@@ -43,10 +43,10 @@ static void *worker_main(void *arg)
 		w->failures += wer_register_custom_metadata(key, value) != S_OK;
 		if (i % 5 == 4)
 			w->failures +=
-				wer_unregister_custom_metadata(key) != S_OK;
+			    wer_unregister_custom_metadata(key) != S_OK;
 		/* A shared key every thread updates. */
-		w->failures += WerRegisterCustomMetadata(L"Shared", L"x") !=
-			       S_OK;
+		w->failures +=
+		    WerRegisterCustomMetadata(L"Shared", L"x") != S_OK;
 		/* Memory blocks: register, then drop every other one. */
 		w->failures += WerRegisterMemoryBlock(b, 16) != S_OK;
 		if (i % 2)
@@ -55,7 +55,7 @@ static void *worker_main(void *arg)
 			wer_metadata_pair_t pairs[WER_MAX_REGISTERED_METADATA];
 
 			w->failures += wer_list_custom_metadata(
-					       pairs, WER_MAX_REGISTERED_METADATA) >
+					   pairs, WER_MAX_REGISTERED_METADATA) >
 				       WER_MAX_REGISTERED_METADATA;
 		}
 	}
@@ -64,8 +64,8 @@ static void *worker_main(void *arg)
 	snprintf(value, sizeof(value), "final-%d", w->id);
 	w->failures += wer_register_custom_metadata(key, value) != S_OK;
 	for (int j = 0; j < BLOCKS_PER_THREAD; j++)
-		w->failures += WerRegisterMemoryBlock(blocks[w->id][j], 16) !=
-			       S_OK;
+		w->failures +=
+		    WerRegisterMemoryBlock(blocks[w->id][j], 16) != S_OK;
 	return NULL;
 }
 
@@ -81,9 +81,9 @@ static void threads_lose_and_duplicate_nothing(void **state)
 	pthread_barrier_init(&barrier, NULL, THREADS);
 	for (int i = 0; i < THREADS; i++) {
 		workers[i] = (struct worker){.id = i};
-		assert_int_equal(pthread_create(&tids[i], NULL, worker_main,
-						&workers[i]),
-				 0);
+		assert_int_equal(
+		    pthread_create(&tids[i], NULL, worker_main, &workers[i]),
+		    0);
 	}
 	for (int i = 0; i < THREADS; i++) {
 		pthread_join(tids[i], NULL);
@@ -103,9 +103,8 @@ static void threads_lose_and_duplicate_nothing(void **state)
 
 		snprintf(key, sizeof(key), "Thread%d", i);
 		snprintf(want, sizeof(want), "final-%d", i);
-		assert_int_equal(wer_get_custom_metadata(key, value,
-							 sizeof(value)),
-				 S_OK);
+		assert_int_equal(
+		    wer_get_custom_metadata(key, value, sizeof(value)), S_OK);
 		assert_string_equal(value, want);
 	}
 	assert_int_equal(wer__registry_range_count(WER_REG_RANGE_MEMORY),
@@ -162,16 +161,15 @@ static void threads_fill_exactly(void **state)
 		pthread_barrier_destroy(&barrier);
 		assert_int_equal(won, WER_MAX_REGISTERED_METADATA);
 		assert_int_equal(wer_list_custom_metadata(
-					 pairs, WER_MAX_REGISTERED_METADATA),
+				     pairs, WER_MAX_REGISTERED_METADATA),
 				 WER_MAX_REGISTERED_METADATA);
 		for (int i = 0; i < RACERS; i++) {
 			char key[16], value[8];
 
 			snprintf(key, sizeof(key), "Racer%d", i);
-			assert_int_equal(wer_get_custom_metadata(key, value,
-								 sizeof(value)),
-					 racers[i].hr == S_OK ? S_OK
-							      : WER_E_NOT_FOUND);
+			assert_int_equal(
+			    wer_get_custom_metadata(key, value, sizeof(value)),
+			    racers[i].hr == S_OK ? S_OK : WER_E_NOT_FOUND);
 		}
 	}
 }
@@ -179,8 +177,8 @@ static void threads_fill_exactly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(threads_lose_and_duplicate_nothing),
-		cmocka_unit_test(threads_fill_exactly),
+	    cmocka_unit_test(threads_lose_and_duplicate_nothing),
+	    cmocka_unit_test(threads_fill_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

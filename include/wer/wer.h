@@ -31,7 +31,7 @@ HRESULT wer_unregister_file(const char *path);
 
 /* Room for the longest key (64 characters of up to 4 UTF-8 bytes) and the
  * longest value, each with its terminating NUL. */
-#define WER_METADATA_KEY_MAX_BYTES (4 * WER_METADATA_KEY_MAX_LENGTH)
+#define WER_METADATA_KEY_MAX_BYTES   (4 * WER_METADATA_KEY_MAX_LENGTH)
 #define WER_METADATA_VALUE_MAX_BYTES WER_METADATA_VALUE_MAX_LENGTH
 
 typedef struct wer_metadata_pair {

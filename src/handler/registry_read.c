@@ -18,10 +18,10 @@
 #include "wer_internal.h"
 
 #define READ_ATTEMPTS 16
-#define CTL_SLOTS (WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS + WER_REG_FILE_SLOTS)
+#define CTL_SLOTS                                                              \
+	(WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS + WER_REG_FILE_SLOTS)
 
-int wer__read_process_memory(void *ctx, uint64_t address, void *buf,
-			     size_t len)
+int wer__read_process_memory(void *ctx, uint64_t address, void *buf, size_t len)
 {
 	pid_t pid = *(const pid_t *)ctx;
 	struct iovec local = {buf, len};
@@ -46,7 +46,8 @@ static int header_valid(const struct wer_registry_header *h, uint64_t address)
 	       h->range_size == sizeof(struct wer_reg_range) &&
 	       h->file_size == sizeof(struct wer_reg_file) &&
 	       h->meta_ctl_offset == offsetof(struct wer_registry, meta_ctl) &&
-	       h->range_ctl_offset == offsetof(struct wer_registry, range_ctl) &&
+	       h->range_ctl_offset ==
+		   offsetof(struct wer_registry, range_ctl) &&
 	       h->file_ctl_offset == offsetof(struct wer_registry, file_ctl) &&
 	       h->meta_offset == offsetof(struct wer_registry, meta) &&
 	       h->range_offset == offsetof(struct wer_registry, range) &&
@@ -122,8 +123,8 @@ static int range_take(const struct wer_reg_range *r,
 	default:
 		return -1;
 	}
-	s->range[s->range_count++] = (struct wer_snapshot_range){
-		r->address, r->size, r->kind};
+	s->range[s->range_count++] =
+	    (struct wer_snapshot_range){r->address, r->size, r->kind};
 	return 0;
 }
 
@@ -158,7 +159,8 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		struct wer_reg_range range;
 		struct wer_reg_file file;
 	} *copies = NULL;
-	uint64_t ctl_address = address + offsetof(struct wer_registry, meta_ctl);
+	uint64_t ctl_address =
+	    address + offsetof(struct wer_registry, meta_ctl);
 	size_t ctl_size = CTL_SLOTS * sizeof(struct wer_reg_ctl), pending = 0;
 	int r;
 

@@ -9,7 +9,7 @@
 #include "wer/wer.h"
 #include "wer_internal.h"
 
-#define FILE_FLAGS_KNOWN (WER_FILE_DELETE_WHEN_DONE | WER_FILE_ANONYMOUS_DATA)
+#define FILE_FLAGS_KNOWN  (WER_FILE_DELETE_WHEN_DONE | WER_FILE_ANONYMOUS_DATA)
 #define FAULT_FLAGS_KNOWN 0x7FFu /* WER_FAULT_REPORTING_* up to DURABLE */
 
 static int in_recovery(void)
@@ -101,8 +101,8 @@ WER_EXPORT size_t wer_registered_entry_count(void)
 
 /* ---- memory blocks ------------------------------------------------------ */
 
-static HRESULT range_register(uint32_t kind, const void *address,
-			      uint64_t size, uint64_t max_size)
+static HRESULT range_register(uint32_t kind, const void *address, uint64_t size,
+			      uint64_t max_size)
 {
 	uintptr_t a = (uintptr_t)address;
 

@@ -223,8 +223,8 @@ HRESULT wer__registry_remove_metadata(const char *key, size_t key_len)
 	return writer_leave(S_OK);
 }
 
-HRESULT wer__registry_get_metadata(const char *key, size_t key_len,
-				   char *value, size_t size)
+HRESULT wer__registry_get_metadata(const char *key, size_t key_len, char *value,
+				   size_t size)
 {
 	HRESULT hr = WER_E_NOT_FOUND;
 	int slot;
@@ -233,7 +233,8 @@ HRESULT wer__registry_get_metadata(const char *key, size_t key_len,
 	slot = meta_find(key, key_len);
 	if (slot >= 0) {
 		uint32_t cur = wer__registry.meta_ctl[slot].current;
-		const struct wer_reg_meta *m = &wer__registry.meta[slot][cur - 1];
+		const struct wer_reg_meta *m =
+		    &wer__registry.meta[slot][cur - 1];
 
 		if (m->value_len < size) {
 			memcpy(value, m->value, m->value_len + 1u);
@@ -313,7 +314,7 @@ HRESULT wer__registry_set_range(uint32_t kind, uint64_t address, uint64_t size)
 		if (entries_full() ||
 		    (kind == WER_REG_RANGE_ADDITIONAL_PROCESS &&
 		     range_count_locked(kind) >=
-			     WER_MAX_REGISTERED_DUMPCOLLECTION))
+			 WER_MAX_REGISTERED_DUMPCOLLECTION))
 			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
 		for (slot = 0; wer__registry.range_ctl[slot].current; slot++)
 			;
@@ -373,8 +374,8 @@ static int file_find(const char *path, size_t path_len)
 	return -1;
 }
 
-HRESULT wer__registry_set_file(const char *path, size_t path_len,
-			       uint32_t type, uint32_t flags)
+HRESULT wer__registry_set_file(const char *path, size_t path_len, uint32_t type,
+			       uint32_t flags)
 {
 	struct wer_reg_file *f;
 	unsigned copy;

@@ -21,17 +21,17 @@
 
 #include <stdint.h>
 
-#define WER_REGISTRY_MAGIC "OWERREG\0"
+#define WER_REGISTRY_MAGIC	"OWERREG\0"
 #define WER_REGISTRY_MAGIC_SIZE 8
-#define WER_REGISTRY_VERSION 1
+#define WER_REGISTRY_VERSION	1
 
-#define WER_REG_META_SLOTS 8
+#define WER_REG_META_SLOTS  8
 #define WER_REG_RANGE_SLOTS 512
-#define WER_REG_FILE_SLOTS 512
+#define WER_REG_FILE_SLOTS  512
 
-#define WER_REG_KEY_BYTES 256   /* 64 characters of up to 4 UTF-8 bytes */
+#define WER_REG_KEY_BYTES   256 /* 64 characters of up to 4 UTF-8 bytes */
 #define WER_REG_VALUE_BYTES 128 /* 128 printable ASCII characters */
-#define WER_REG_PATH_BYTES 4095
+#define WER_REG_PATH_BYTES  4095
 
 /* wer_registry_header.state */
 enum {
@@ -41,8 +41,8 @@ enum {
 
 /* wer_reg_range.kind */
 enum {
-	WER_REG_RANGE_MEMORY = 1,	      /* WerRegisterMemoryBlock */
-	WER_REG_RANGE_EXCLUDED = 2,	      /* WerRegisterExcludedMemoryBlock */
+	WER_REG_RANGE_MEMORY = 1,   /* WerRegisterMemoryBlock */
+	WER_REG_RANGE_EXCLUDED = 2, /* WerRegisterExcludedMemoryBlock */
 	WER_REG_RANGE_ADDITIONAL_PROCESS = 3, /* address = pid, size = tid */
 };
 
@@ -53,8 +53,8 @@ struct wer_reg_ctl {
 };
 
 struct wer_reg_meta {
-	uint16_t key_len; /* bytes, 1..256 */
-	uint16_t value_len; /* bytes, 0..128 */
+	uint16_t key_len;		 /* bytes, 1..256 */
+	uint16_t value_len;		 /* bytes, 0..128 */
 	char key[WER_REG_KEY_BYTES + 4]; /* NUL terminated, zero padded */
 	char value[WER_REG_VALUE_BYTES + 4];
 };
@@ -85,11 +85,11 @@ struct wer_registry_header {
 	/* Offsets from the start of the block. */
 	uint32_t meta_ctl_offset, range_ctl_offset, file_ctl_offset;
 	uint32_t meta_offset, range_offset, file_offset;
-	uint32_t state;		 /* WER_REG_STATE_* */
-	uint32_t flags;		 /* WerSetFlags */
-	uint32_t meta_count;	 /* published metadata slots */
-	uint32_t entry_count;	 /* published slots of every kind */
-	uint64_t generation;	 /* incremented by every change */
+	uint32_t state;	      /* WER_REG_STATE_* */
+	uint32_t flags;	      /* WerSetFlags */
+	uint32_t meta_count;  /* published metadata slots */
+	uint32_t entry_count; /* published slots of every kind */
+	uint64_t generation;  /* incremented by every change */
 	uint64_t reserved[4];
 };
 

@@ -20,7 +20,7 @@
  * take the plain path. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
-	__has_feature(memory_sanitizer)
+    __has_feature(memory_sanitizer)
 #define WER_SANITIZED 1
 #endif
 #endif
@@ -36,11 +36,12 @@ enum { NAME_START = 1, NAME_CHAR = 2 };
 /* ASCII part of the Name production: NAME_START for NameStartChar (':'
  * excluded), NAME_CHAR for the characters allowed only after the first. */
 static const unsigned char ascii_name[128] = {
-	['-'] = NAME_CHAR, ['.'] = NAME_CHAR,
-	['0' ... '9'] = NAME_CHAR,
-	['A' ... 'Z'] = NAME_START | NAME_CHAR,
-	['_'] = NAME_START | NAME_CHAR,
-	['a' ... 'z'] = NAME_START | NAME_CHAR,
+    ['-'] = NAME_CHAR,
+    ['.'] = NAME_CHAR,
+    ['0' ... '9'] = NAME_CHAR,
+    ['A' ... 'Z'] = NAME_START | NAME_CHAR,
+    ['_'] = NAME_START | NAME_CHAR,
+    ['a' ... 'z'] = NAME_START | NAME_CHAR,
 };
 
 static int is_name_start(uint32_t c)
@@ -202,9 +203,9 @@ static ptrdiff_t value_scan(const char *value)
 	size_t len = strnlen(value, WER_REG_VALUE_BYTES + 1);
 
 	return len <= WER_REG_VALUE_BYTES &&
-			       all_printable((const unsigned char *)value, len)
-		       ? (ptrdiff_t)len
-		       : -1;
+		       all_printable((const unsigned char *)value, len)
+		   ? (ptrdiff_t)len
+		   : -1;
 #endif
 }
 
@@ -213,8 +214,8 @@ static ptrdiff_t value_scan(const char *value)
 static ptrdiff_t key_scan_ascii(const char *key)
 {
 #if defined(WER_SCAN_ALIGNED)
-	ptrdiff_t i = scan_class(key, WER_METADATA_KEY_MAX_LENGTH,
-				 ascii_name_mask);
+	ptrdiff_t i =
+	    scan_class(key, WER_METADATA_KEY_MAX_LENGTH, ascii_name_mask);
 	unsigned char c;
 
 	if (i < 0)
@@ -281,8 +282,8 @@ static inline int narrow16_ascii(const wchar_t *w, __m128i *out)
 	__m128i high = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
 
 	/* Any bit above the low seven (a negative wchar_t included). */
-	if (_mm_movemask_epi8(_mm_cmpeq_epi32(
-		    _mm_srli_epi32(high, 7), _mm_setzero_si128())) != 0xFFFF)
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_srli_epi32(high, 7),
+					      _mm_setzero_si128())) != 0xFFFF)
 		return 0;
 	*out = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
 	return 1;

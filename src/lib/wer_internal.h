@@ -24,7 +24,8 @@ HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
 			   size_t *ret_len);
 HRESULT wer__value_check(const char *value, size_t *ret_len);
 HRESULT wer__value_from_wide(const wchar_t *value,
-			     char out[WER_REG_VALUE_BYTES + 1], size_t *ret_len);
+			     char out[WER_REG_VALUE_BYTES + 1],
+			     size_t *ret_len);
 HRESULT wer__path_check(const char *path, size_t *ret_len);
 HRESULT wer__path_from_wide(const wchar_t *path,
 			    char out[WER_REG_PATH_BYTES + 1], size_t *ret_len);
@@ -35,14 +36,13 @@ extern struct wer_registry wer__registry;
 HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 				   const char *value, size_t value_len);
 HRESULT wer__registry_remove_metadata(const char *key, size_t key_len);
-HRESULT wer__registry_get_metadata(const char *key, size_t key_len,
-				   char *value, size_t size);
+HRESULT wer__registry_get_metadata(const char *key, size_t key_len, char *value,
+				   size_t size);
 size_t wer__registry_list_metadata(void *pairs, size_t max);
-HRESULT wer__registry_set_range(uint32_t kind, uint64_t address,
-				uint64_t size);
+HRESULT wer__registry_set_range(uint32_t kind, uint64_t address, uint64_t size);
 HRESULT wer__registry_remove_range(uint32_t kind, uint64_t address);
-HRESULT wer__registry_set_file(const char *path, size_t path_len,
-			       uint32_t type, uint32_t flags);
+HRESULT wer__registry_set_file(const char *path, size_t path_len, uint32_t type,
+			       uint32_t flags);
 HRESULT wer__registry_remove_file(const char *path, size_t path_len);
 HRESULT wer__registry_set_flags(uint32_t flags);
 uint32_t wer__registry_flags(void);
