@@ -157,6 +157,34 @@ static int entries_full(void)
 	return wer__registry.header.entry_count >= WER_MAX_REGISTERED_ENTRIES;
 }
 
+/* Clears the slot a lookup found (slot < 0: not found), updates the counts
+ * (kind_count, when the kind has its own, and the pool's) and leaves the
+ * writer. */
+static HRESULT remove_found(struct wer_reg_ctl *table, int slot,
+			    uint32_t *kind_count)
+{
+	if (slot < 0)
+		return writer_leave(WER_E_NOT_FOUND);
+	slot_clear(&table[slot]);
+	if (kind_count)
+		count_add(kind_count, -1);
+	count_add(&wer__registry.header.entry_count, -1);
+	return writer_leave(S_OK);
+}
+
+/* The first empty slot of a table that has one (the pool's count says so),
+ * raising the table's high-water mark past it. */
+static int slot_take_free(const struct wer_reg_ctl *table, uint32_t *high)
+{
+	int slot = 0;
+
+	while (table[slot].current)
+		slot++;
+	if ((uint32_t)slot >= *high)
+		*high = (uint32_t)slot + 1;
+	return slot;
+}
+
 /* ---- metadata ----------------------------------------------------------- */
 
 static int meta_find(const char *key, size_t key_len)
@@ -210,17 +238,11 @@ HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 HRESULT wer__registry_remove_metadata(const char *key, size_t key_len)
 {
 	HRESULT hr = writer_enter();
-	int slot;
 
 	if (hr != S_OK)
 		return hr;
-	slot = meta_find(key, key_len);
-	if (slot < 0)
-		return writer_leave(WER_E_NOT_FOUND);
-	slot_clear(&wer__registry.meta_ctl[slot]);
-	count_add(&wer__registry.header.meta_count, -1);
-	count_add(&wer__registry.header.entry_count, -1);
-	return writer_leave(S_OK);
+	return remove_found(wer__registry.meta_ctl, meta_find(key, key_len),
+			    &wer__registry.header.meta_count);
 }
 
 HRESULT wer__registry_get_metadata(const char *key, size_t key_len, char *value,
@@ -316,10 +338,7 @@ HRESULT wer__registry_set_range(uint32_t kind, uint64_t address, uint64_t size)
 		     range_count_locked(kind) >=
 			 WER_MAX_REGISTERED_DUMPCOLLECTION))
 			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
-		for (slot = 0; wer__registry.range_ctl[slot].current; slot++)
-			;
-		if ((uint32_t)slot >= range_high)
-			range_high = (uint32_t)slot + 1;
+		slot = slot_take_free(wer__registry.range_ctl, &range_high);
 		count_add(&wer__registry.header.entry_count, 1);
 	}
 	copy = slot_begin(&wer__registry.range_ctl[slot]);
@@ -345,16 +364,11 @@ size_t wer__registry_range_count(uint32_t kind)
 HRESULT wer__registry_remove_range(uint32_t kind, uint64_t address)
 {
 	HRESULT hr = writer_enter();
-	int slot;
 
 	if (hr != S_OK)
 		return hr;
-	slot = range_find(kind, address);
-	if (slot < 0)
-		return writer_leave(WER_E_NOT_FOUND);
-	slot_clear(&wer__registry.range_ctl[slot]);
-	count_add(&wer__registry.header.entry_count, -1);
-	return writer_leave(S_OK);
+	return remove_found(wer__registry.range_ctl, range_find(kind, address),
+			    NULL);
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -388,10 +402,7 @@ HRESULT wer__registry_set_file(const char *path, size_t path_len, uint32_t type,
 	if (slot < 0) {
 		if (entries_full())
 			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
-		for (slot = 0; wer__registry.file_ctl[slot].current; slot++)
-			;
-		if ((uint32_t)slot >= file_high)
-			file_high = (uint32_t)slot + 1;
+		slot = slot_take_free(wer__registry.file_ctl, &file_high);
 		count_add(&wer__registry.header.entry_count, 1);
 	}
 	copy = slot_begin(&wer__registry.file_ctl[slot]);
@@ -409,16 +420,11 @@ HRESULT wer__registry_set_file(const char *path, size_t path_len, uint32_t type,
 HRESULT wer__registry_remove_file(const char *path, size_t path_len)
 {
 	HRESULT hr = writer_enter();
-	int slot;
 
 	if (hr != S_OK)
 		return hr;
-	slot = file_find(path, path_len);
-	if (slot < 0)
-		return writer_leave(WER_E_NOT_FOUND);
-	slot_clear(&wer__registry.file_ctl[slot]);
-	count_add(&wer__registry.header.entry_count, -1);
-	return writer_leave(S_OK);
+	return remove_found(wer__registry.file_ctl, file_find(path, path_len),
+			    NULL);
 }
 
 /* ---- flags, state, counts ----------------------------------------------- */
