@@ -1,0 +1,448 @@
+/*
+ * report.c - gathering a crashed process's facts from /proc and writing the
+ * report directory: built under ReportQueue/.tmp-*, every file fsynced,
+ * then renamed into place, so a partial report is never visible.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/ucontext.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+
+void wer__report_missing(struct wer_report *r, const char *what)
+{
+	size_t n = strlen(r->missing);
+
+	snprintf(r->missing + n, sizeof(r->missing) - n, "%s%s", n ? "," : "",
+		 what);
+}
+
+/* Reads at most max bytes of a file into buf; returns the length or -1. */
+static ssize_t read_capped(const char *path, char *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -1;
+	while (len < max) {
+		ssize_t n = read(fd, buf + len, max - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)len;
+}
+
+static uint64_t crash_pc(const struct wer_report *r)
+{
+#if defined(__x86_64__)
+	return (uint64_t)r->crash.context.uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	return r->crash.context.uc_mcontext.pc;
+#else
+#error "openwer: crash_pc() knows x86-64 and AArch64 only"
+#endif
+}
+
+static void read_modules(struct wer_report *r, const char *maps, size_t len)
+{
+	const char *line = maps, *end = maps + len;
+	uint64_t pc = r->have_crash ? crash_pc(r) : 0;
+
+	r->fault_module = -1;
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		char buf[PATH_MAX + 256], path[PATH_MAX];
+		unsigned long long start, stop;
+		int name_at = 0;
+
+		if (n < sizeof(buf)) {
+			memcpy(buf, line, n);
+			buf[n] = '\0';
+			if (sscanf(buf, "%llx-%llx %*s %*s %*s %*s %n", &start,
+				   &stop, &name_at) >= 2 &&
+			    name_at > 0 && buf[name_at] == '/') {
+				size_t i;
+
+				snprintf(path, sizeof(path), "%s",
+					 buf + name_at);
+				for (i = 0; i < r->module_count; i++)
+					if (!strcmp(r->modules[i].path, path))
+						break;
+				if (i == r->module_count &&
+				    i < WER_REPORT_MODULES_MAX) {
+					r->module_count++;
+					r->modules[i].base = start;
+					snprintf(r->modules[i].path, PATH_MAX,
+						 "%s", path);
+				}
+				if (i < r->module_count) {
+					if (start < r->modules[i].base)
+						r->modules[i].base = start;
+					if (stop > r->modules[i].end)
+						r->modules[i].end = stop;
+					if (pc >= start && pc < stop)
+						r->fault_module = (int)i;
+				}
+			}
+		}
+		line += n + 1;
+	}
+}
+
+void wer__report_read_process(struct wer_report *r)
+{
+	char path[64];
+	char *maps;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)r->pid);
+	n = readlink(path, r->exe, sizeof(r->exe) - 1);
+	if (n < 0) {
+		wer__report_missing(r, "exe");
+		n = 0;
+	}
+	r->exe[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)r->pid);
+	n = read_capped(path, r->cmdline, sizeof(r->cmdline) - 1);
+	if (n < 0) {
+		wer__report_missing(r, "cmdline");
+		n = 0;
+	}
+	r->cmdline_len = (size_t)n;
+	r->cmdline[n] = '\0';
+	maps = malloc(WER_REPORT_MAPS_MAX);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
+	if (!maps || (n = read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0)
+		wer__report_missing(r, "maps");
+	else
+		read_modules(r, maps, (size_t)n);
+	free(maps);
+}
+
+/* ---- writing --------------------------------------------------------------
+ */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static const char *signal_name(int signo)
+{
+	switch (signo) {
+	case SIGSEGV:
+		return "SIGSEGV";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGILL:
+		return "SIGILL";
+	case SIGFPE:
+		return "SIGFPE";
+	case SIGABRT:
+		return "SIGABRT";
+	case SIGTRAP:
+		return "SIGTRAP";
+	case SIGSYS:
+		return "SIGSYS";
+	default:
+		return "SIG?";
+	}
+}
+
+/* Text for a Name=Value line or XML: bytes outside printable ASCII and the
+ * characters XML reserves are escaped (\xNN in Report.wer; entities or
+ * \xNN in XML). */
+static void put_text(FILE *f, const char *s, size_t len, int xml)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (xml && c == '&')
+			fputs("&amp;", f);
+		else if (xml && c == '<')
+			fputs("&lt;", f);
+		else if (xml && c == '>')
+			fputs("&gt;", f);
+		else if (xml && c == '"')
+			fputs("&quot;", f);
+		else if (xml && c == '\'')
+			fputs("&apos;", f);
+		else if (c < 0x20 || c > 0x7E || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* The command line with its NULs turned into spaces. */
+static void put_cmdline(FILE *f, const struct wer_report *r, int xml)
+{
+	for (size_t i = 0; i < r->cmdline_len;) {
+		size_t n = strnlen(r->cmdline + i, r->cmdline_len - i);
+
+		if (i)
+			fputc(' ', f);
+		put_text(f, r->cmdline + i, n, xml);
+		i += n + 1;
+	}
+}
+
+struct signature {
+	const char *name;
+	char value[PATH_MAX + 32];
+};
+
+static void fill_signature(const struct wer_report *r, struct signature sig[9])
+{
+	const struct wer_module *m =
+	    r->fault_module >= 0 ? &r->modules[r->fault_module] : NULL;
+	uint64_t pc = r->have_crash ? crash_pc(r) : 0;
+
+	sig[0].name = "Application Name";
+	snprintf(sig[0].value, sizeof(sig[0].value), "%s",
+		 r->exe[0] ? base_name(r->exe) : "unknown");
+	sig[1].name = "Application Version";
+	snprintf(sig[1].value, sizeof(sig[1].value), "unknown");
+	sig[2].name = "Application Path";
+	snprintf(sig[2].value, sizeof(sig[2].value), "%s", r->exe);
+	sig[3].name = "Fault Module Name";
+	snprintf(sig[3].value, sizeof(sig[3].value), "%s",
+		 m ? base_name(m->path) : "unknown");
+	sig[4].name = "Fault Module Path";
+	snprintf(sig[4].value, sizeof(sig[4].value), "%s", m ? m->path : "");
+	sig[5].name = "Signal";
+	snprintf(sig[5].value, sizeof(sig[5].value), "%s (%d)",
+		 signal_name(r->crash.signo), r->crash.signo);
+	sig[6].name = "Signal Code";
+	snprintf(sig[6].value, sizeof(sig[6].value), "%d", r->crash.code);
+	sig[7].name = "Fault Address";
+	snprintf(sig[7].value, sizeof(sig[7].value), "0x%" PRIx64,
+		 r->crash.address);
+	sig[8].name = "Fault Offset";
+	snprintf(sig[8].value, sizeof(sig[8].value), "0x%" PRIx64,
+		 m ? pc - m->base : pc);
+}
+
+static FILE *create_file(int dir_fd, const char *name)
+{
+	int fd =
+	    openat(dir_fd, name,
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+static int close_synced(FILE *f)
+{
+	int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+
+	bad |= fclose(f) != 0;
+	return bad ? -EIO : 0;
+}
+
+static int write_report_wer(int dir_fd, const struct wer_report *r,
+			    const struct signature sig[9], const char *id,
+			    const char *when)
+{
+	FILE *f = create_file(dir_fd, "Report.wer");
+	struct utsname u;
+
+	if (!f)
+		return -errno;
+	fprintf(f,
+		"Version=1\nEventType=APPCRASH\nEventTime=%s\n"
+		"ReportIdentifier=%s\n",
+		when, id);
+	for (int i = 0; i < 9; i++) {
+		fprintf(f, "Sig[%d].Name=%s\nSig[%d].Value=", i, sig[i].name,
+			i);
+		put_text(f, sig[i].value, strlen(sig[i].value), 0);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < r->registry.meta_count; i++)
+		fprintf(f,
+			"CustomMetadata[%zu].Key=%s\nCustomMetadata[%zu].Value="
+			"%s\n",
+			i, r->registry.meta[i].key, i,
+			r->registry.meta[i].value);
+	if (uname(&u) == 0)
+		fprintf(f, "OsVersion=%s %s %s\n", u.sysname, u.release,
+			u.machine);
+	fprintf(f, "ProcessId=%d\nThreadId=%d\nCommandLine=", (int)r->pid,
+		(int)r->tid);
+	put_cmdline(f, r, 0);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->module_count; i++) {
+		fprintf(f, "LoadedModule[%zu]=", i);
+		put_text(f, r->modules[i].path, strlen(r->modules[i].path), 0);
+		fputc('\n', f);
+	}
+	if (r->registry.unsettled || r->registry.invalid)
+		fprintf(f, "RegistryDistrusted=%zu unsettled, %zu invalid\n",
+			r->registry.unsettled, r->registry.invalid);
+	if (r->missing[0])
+		fprintf(f, "Missing=%s\n", r->missing);
+	return close_synced(f);
+}
+
+static int write_metadata_xml(int dir_fd, const struct wer_report *r,
+			      const struct signature sig[9], const char *when)
+{
+	FILE *f = create_file(dir_fd, "WERInternalMetadata.xml");
+
+	if (!f)
+		return -errno;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<WERReportMetadata>\n  <ProblemSignatures>\n"
+	      "    <EventType>APPCRASH</EventType>\n",
+	      f);
+	for (int i = 0; i < 9; i++) {
+		fprintf(f, "    <Parameter%d name=\"%s\">", i, sig[i].name);
+		put_text(f, sig[i].value, strlen(sig[i].value), 1);
+		fprintf(f, "</Parameter%d>\n", i);
+	}
+	fprintf(f,
+		"  </ProblemSignatures>\n  <EventTime>%s</EventTime>\n"
+		"  <ProcessInformation>\n    <Pid>%d</Pid>\n"
+		"    <Tid>%d</Tid>\n    <ImageName>",
+		when, (int)r->pid, (int)r->tid);
+	put_text(f, r->exe, strlen(r->exe), 1);
+	fputs("</ImageName>\n    <CmdLine>", f);
+	put_cmdline(f, r, 1);
+	fputs("</CmdLine>\n  </ProcessInformation>\n  <CustomMetadata>\n", f);
+	/* Keys were validated as XML names (registry_read.c): safe as
+	 * element names. */
+	for (size_t i = 0; i < r->registry.meta_count; i++) {
+		fprintf(f, "    <%s>", r->registry.meta[i].key);
+		put_text(f, r->registry.meta[i].value,
+			 strlen(r->registry.meta[i].value), 1);
+		fprintf(f, "</%s>\n", r->registry.meta[i].key);
+	}
+	fputs("  </CustomMetadata>\n</WERReportMetadata>\n", f);
+	return close_synced(f);
+}
+
+/* The store: $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
+ * ~/.local/state/openwer. */
+static int store_path(char *buf, size_t size)
+{
+	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
+	int n;
+
+	if (dir && dir[0] == '/')
+		n = snprintf(buf, size, "%s", dir);
+	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/openwer", xdg);
+	else if ((home = getenv("HOME")) && home[0] == '/')
+		n = snprintf(buf, size, "%s/.local/state/openwer", home);
+	else
+		return -ENOENT;
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+/* mkdir -p, 0700, refusing symlinks along the store's own levels. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			struct stat st;
+
+			*p = '\0';
+			if (mkdir(path, 0700) < 0 && errno != EEXIST)
+				return -errno;
+			if (lstat(path, &st) < 0)
+				return -errno;
+			*p = saved;
+			if (!S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+			if (!saved)
+				return 0;
+		}
+	}
+}
+
+int wer__report_write(struct wer_report *r, char *path, size_t size)
+{
+	char queue[PATH_MAX], tmp[PATH_MAX + 32], id[512], when[64];
+	struct signature sig[9];
+	struct timespec ts;
+	struct tm tm;
+	int dir_fd, err;
+
+	if ((err = store_path(queue, sizeof(queue) - 16)) < 0)
+		return err;
+	strcat(queue, "/ReportQueue");
+	if ((err = make_dirs(queue)) < 0)
+		return err;
+	if (r->have_crash) {
+		ts.tv_sec = (time_t)(r->crash.time_ns / 1000000000u);
+		ts.tv_nsec = (long)(r->crash.time_ns % 1000000000u);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+	}
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
+		 ts.tv_nsec);
+	fill_signature(r, sig);
+	snprintf(id, sizeof(id), "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
+		 sig[0].value, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
+	for (char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      *p == '.'))
+			*p = '_';
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", queue);
+	if (!mkdtemp(tmp))
+		return -errno;
+	dir_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir_fd < 0) {
+		err = -errno;
+		rmdir(tmp);
+		return err;
+	}
+	err = write_report_wer(dir_fd, r, sig, id, when);
+	if (!err)
+		err = write_metadata_xml(dir_fd, r, sig, when);
+	if (!err && fsync(dir_fd) < 0)
+		err = -errno;
+	if (!err && (size_t)snprintf(path, size, "%s/%s", queue, id) >= size)
+		err = -ENAMETOOLONG;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err) {
+		unlinkat(dir_fd, "Report.wer", 0);
+		unlinkat(dir_fd, "WERInternalMetadata.xml", 0);
+		rmdir(tmp);
+	}
+	close(dir_fd);
+	if (!err) {
+		int qfd = open(queue, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (qfd >= 0) {
+			fsync(qfd);
+			close(qfd);
+		}
+	}
+	return err;
+}

@@ -1,0 +1,47 @@
+/*
+ * report.h - what werfault gathers about a crashed process, and the writer
+ * of the report directory (Report.wer, WERInternalMetadata.xml); the format
+ * is docs/report.md.
+ */
+#ifndef WER_REPORT_H
+#define WER_REPORT_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "crash_format.h"
+#include "registry_read.h"
+
+#define WER_REPORT_CMDLINE_MAX (64 * 1024)
+#define WER_REPORT_MAPS_MAX    (8 * 1024 * 1024)
+#define WER_REPORT_MODULES_MAX 1024
+
+struct wer_module {
+	uint64_t base, end;
+	char path[PATH_MAX];
+};
+
+struct wer_report {
+	pid_t pid, tid;
+	int have_crash, have_registry;
+	struct wer_crash_area crash;
+	struct wer_registry_snapshot registry;
+	char exe[PATH_MAX];
+	char cmdline[WER_REPORT_CMDLINE_MAX]; /* NULs between arguments */
+	size_t cmdline_len;
+	size_t module_count;
+	struct wer_module modules[WER_REPORT_MODULES_MAX];
+	int fault_module;  /* index in modules, or -1 */
+	char missing[256]; /* comma-separated parts that could not be read */
+};
+
+void wer__report_missing(struct wer_report *r, const char *what);
+/* Reads /proc/PID/{exe,cmdline,maps}, each capped. */
+void wer__report_read_process(struct wer_report *r);
+/* Writes the report directory atomically into the store; its final path
+ * goes into path. Returns 0 or a negative errno. */
+int wer__report_write(struct wer_report *r, char *path, size_t size);
+
+#endif /* WER_REPORT_H */

@@ -1,0 +1,127 @@
+/*
+ * werfault - openwer's crash handler, started by the crash path of a
+ * crashed process (argv prepared by src/lib/crash.c):
+ *
+ *   werfault --pid PID --tid TID --crash-area ADDR --done-fd FD
+ *
+ * It reads what the process left for it (the crash area and the registry
+ * block, both untrusted), the process's /proc files, writes the report into
+ * the store atomically, and writes one byte to FD so that the process may
+ * die. This first version reads no thread stacks yet (no ptrace, no
+ * stack.txt): the report says so in its Missing= line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crash_format.h"
+#include "registry_read.h"
+#include "report.h"
+
+static int read_crash_area(pid_t pid, uint64_t address,
+			   struct wer_crash_area *ret)
+{
+	int r = wer__read_process_memory(&pid, address, ret, sizeof(*ret));
+
+	if (r < 0)
+		return r;
+	if (memcmp(ret->magic, WER_CRASH_MAGIC, sizeof(ret->magic)) ||
+	    ret->version != WER_CRASH_VERSION || ret->size != sizeof(*ret) ||
+	    ret->pid != pid || ret->signo <= 0 || ret->signo >= 65)
+		return -EBADMSG;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
+			"ADDR --done-fd FD\n"
+			"werfault is started by libwer when a process "
+			"crashes; it is not meant to be run by hand.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"pid", required_argument, NULL, 'p'},
+	    {"tid", required_argument, NULL, 't'},
+	    {"crash-area", required_argument, NULL, 'a'},
+	    {"done-fd", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0}};
+	struct wer_report *report;
+	pid_t pid = 0, tid = 0;
+	uint64_t area = 0;
+	int done_fd = -1, c, r;
+	char path[PATH_MAX];
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pid = (pid_t)strtol(optarg, NULL, 10);
+			break;
+		case 't':
+			tid = (pid_t)strtol(optarg, NULL, 10);
+			break;
+		case 'a':
+			area = strtoull(optarg, NULL, 0);
+			break;
+		case 'd':
+			done_fd = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (pid <= 0 || tid <= 0 || !area) {
+		usage();
+		return 2;
+	}
+	report = calloc(1, sizeof(*report));
+	if (!report)
+		return 1;
+	report->pid = pid;
+	report->tid = tid;
+	r = read_crash_area(pid, area, &report->crash);
+	if (r < 0)
+		wer__report_missing(report, "crash-area");
+	else
+		report->have_crash = 1;
+	if (report->have_crash &&
+	    wer__registry_read(wer__read_process_memory, &pid,
+			       report->crash.registry, &report->registry) == 0)
+		report->have_registry = 1;
+	else
+		wer__report_missing(report, "registry");
+	wer__report_read_process(report);
+	wer__report_missing(report, "stacks");
+	r = wer__report_write(report, path, sizeof(path));
+	if (r < 0)
+		fprintf(stderr,
+			"werfault: could not write the report of "
+			"process %d: %s\n",
+			(int)pid, strerror(-r));
+	else
+		fprintf(stderr,
+			"werfault: report of process %d written to "
+			"%s\n",
+			(int)pid, path);
+	if (done_fd >= 0)
+		(void)!write(done_fd, "d", 1);
+	free(report);
+	return r < 0 ? 1 : 0;
+}

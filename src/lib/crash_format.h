@@ -1,0 +1,35 @@
+/*
+ * crash_format.h - what the crash path hands werfault: the crash area, a
+ * static object of libwer that werfault reads with process_vm_readv at the
+ * address given on its command line (docs/registry.md describes the
+ * registry; this block is described here).
+ */
+#ifndef WER_CRASH_FORMAT_H
+#define WER_CRASH_FORMAT_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ucontext.h>
+
+#define WER_CRASH_MAGIC	  "OWERCRS\0"
+#define WER_CRASH_VERSION 1
+
+struct wer_crash_area {
+	char magic[8];
+	uint32_t version;
+	uint32_t size;	    /* sizeof(struct wer_crash_area) */
+	int32_t signo;	    /* the crash's signal */
+	int32_t code;	    /* its si_code */
+	int32_t pid, tid;   /* the crashed process and thread */
+	uint64_t address;   /* si_addr */
+	uint64_t registry;  /* address of the registry block */
+	uint64_t time_ns;   /* CLOCK_REALTIME at the crash */
+	siginfo_t siginfo;  /* as delivered */
+	ucontext_t context; /* the crashed thread's registers */
+#if defined(__x86_64__)
+	struct _libc_fpstate fpstate; /* what context.uc_mcontext.fpregs
+				       * pointed to */
+#endif
+};
+
+#endif /* WER_CRASH_FORMAT_H */
