@@ -3,6 +3,7 @@
  * report directory: built under ReportQueue/.tmp-*, every file fsynced,
  * then renamed into place, so a partial report is never visible.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -128,11 +129,62 @@ void wer__report_read_process(struct wer_report *r)
 	r->cmdline[n] = '\0';
 	maps = malloc(WER_REPORT_MAPS_MAX);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
-	if (!maps || (n = read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0)
+	if (!maps || (n = read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0) {
 		wer__report_missing(r, "maps");
-	else
-		read_modules(r, maps, (size_t)n);
-	free(maps);
+		free(maps);
+		return;
+	}
+	read_modules(r, maps, (size_t)n);
+	r->maps = maps;
+	r->maps_len = (size_t)n;
+}
+
+void wer__report_read_memory_blocks(struct wer_report *r)
+{
+	const struct wer_registry_snapshot *reg = &r->registry;
+
+	if (!r->have_registry)
+		return;
+	for (size_t i = 0; i < reg->range_count; i++) {
+		const struct wer_snapshot_range *b = &reg->range[i];
+		unsigned char *data;
+
+		if (b->kind != WER_REG_RANGE_MEMORY)
+			continue;
+		data = malloc(b->size);
+		if (data && wer__read_process_memory(&r->pid, b->address, data,
+						     b->size) < 0) {
+			free(data);
+			data = NULL;
+		}
+		/* Whatever overlaps an excluded range never leaves. */
+		for (size_t j = 0; data && j < reg->range_count; j++) {
+			const struct wer_snapshot_range *x = &reg->range[j];
+			uint64_t lo, hi;
+
+			if (x->kind != WER_REG_RANGE_EXCLUDED)
+				continue;
+			lo = x->address > b->address ? x->address : b->address;
+			hi = x->address + x->size < b->address + b->size
+				 ? x->address + x->size
+				 : b->address + b->size;
+			if (lo < hi)
+				memset(data + (lo - b->address), 0, hi - lo);
+		}
+		r->block_data[i] = data;
+	}
+	r->block_count = reg->range_count;
+}
+
+void wer__report_free(struct wer_report *r)
+{
+	for (size_t i = 0; i < r->block_count; i++)
+		free(r->block_data[i]);
+	free(r->maps);
+	if (r->have_capture)
+		wer__capture_free(&r->capture);
+	if (r->have_unwind)
+		wer__unwind_free(&r->unwind);
 }
 
 /* ---- writing --------------------------------------------------------------
@@ -221,21 +273,27 @@ static void fill_signature(const struct wer_report *r, struct signature sig[9])
 		 r->exe[0] ? base_name(r->exe) : "unknown");
 	sig[1].name = "Application Version";
 	snprintf(sig[1].value, sizeof(sig[1].value), "unknown");
-	sig[2].name = "Application Path";
-	snprintf(sig[2].value, sizeof(sig[2].value), "%s", r->exe);
+	sig[2].name = "Application Build ID";
+	snprintf(sig[2].value, sizeof(sig[2].value), "%s",
+		 r->have_unwind ? wer__unwind_build_id(&r->unwind, r->exe)
+				: "");
 	sig[3].name = "Fault Module Name";
 	snprintf(sig[3].value, sizeof(sig[3].value), "%s",
 		 m ? base_name(m->path) : "unknown");
-	sig[4].name = "Fault Module Path";
-	snprintf(sig[4].value, sizeof(sig[4].value), "%s", m ? m->path : "");
+	sig[4].name = "Fault Module Build ID";
+	snprintf(sig[4].value, sizeof(sig[4].value), "%s",
+		 m && r->have_unwind ? wer__unwind_build_id(&r->unwind, m->path)
+				     : "");
 	sig[5].name = "Signal";
 	snprintf(sig[5].value, sizeof(sig[5].value), "%s (%d)",
 		 signal_name(r->crash.signo), r->crash.signo);
 	sig[6].name = "Signal Code";
 	snprintf(sig[6].value, sizeof(sig[6].value), "%d", r->crash.code);
 	sig[7].name = "Fault Address";
+	/* si_addr means something only for faults the kernel raised; a
+	 * signal sent by a process (si_code <= 0) carries its sender there. */
 	snprintf(sig[7].value, sizeof(sig[7].value), "0x%" PRIx64,
-		 r->crash.address);
+		 r->crash.code > 0 ? r->crash.address : 0);
 	sig[8].name = "Fault Offset";
 	snprintf(sig[8].value, sizeof(sig[8].value), "0x%" PRIx64,
 		 m ? pc - m->base : pc);
@@ -258,9 +316,121 @@ static int close_synced(FILE *f)
 	return bad ? -EIO : 0;
 }
 
+/* What became of each registered file. */
+struct file_result {
+	char name[96]; /* the copy's name in the report, "" when none */
+	char status[96];
+};
+
+static void sanitize_name(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			*s = '_';
+}
+
+/* Copies a registered file into the report, at most WER_REPORT_FILE_MAX
+ * bytes; only regular files (a FIFO or device is refused, not waited on). */
+static void copy_file(int dir_fd, const struct wer_snapshot_file *sf,
+		      size_t index, struct file_result *res)
+{
+	int in = open(sf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	char buf[65536];
+	size_t total = 0;
+	struct stat st;
+	FILE *out;
+
+	res->name[0] = '\0';
+	if (in < 0) {
+		snprintf(res->status, sizeof(res->status), "unreadable (%s)",
+			 strerror(errno));
+		return;
+	}
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(res->status, sizeof(res->status),
+			 "not a regular file");
+		close(in);
+		return;
+	}
+	snprintf(res->name, sizeof(res->name), "File%zu-%.64s", index,
+		 strrchr(sf->path, '/') ? strrchr(sf->path, '/') + 1
+					: sf->path);
+	sanitize_name(res->name);
+	out = create_file(dir_fd, res->name);
+	if (!out) {
+		snprintf(res->status, sizeof(res->status), "not copied (%s)",
+			 strerror(errno));
+		res->name[0] = '\0';
+		close(in);
+		return;
+	}
+	while (total < WER_REPORT_FILE_MAX) {
+		size_t want = WER_REPORT_FILE_MAX - total;
+		ssize_t n =
+		    read(in, buf, want < sizeof(buf) ? want : sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		fwrite(buf, 1, (size_t)n, out);
+		total += (size_t)n;
+	}
+	if ((uint64_t)st.st_size > total)
+		snprintf(res->status, sizeof(res->status),
+			 "truncated at %zu of %lld bytes", total,
+			 (long long)st.st_size);
+	else
+		snprintf(res->status, sizeof(res->status), "copied, %zu bytes",
+			 total);
+	if (close_synced(out) < 0)
+		snprintf(res->status, sizeof(res->status), "write failed");
+	close(in);
+}
+
+static int write_stack_txt(int dir_fd, const struct wer_report *r)
+{
+	FILE *f = create_file(dir_fd, "stack.txt");
+
+	if (!f)
+		return -errno;
+	if (r->have_capture)
+		wer__unwind_print(&r->capture,
+				  r->have_unwind ? &r->unwind : NULL,
+				  r->crash.signo, f);
+	else
+		fputs("No thread could be captured.\n", f);
+	if (r->have_capture && !r->capture.seized)
+		fprintf(f, "\nDegraded capture: %s\n", r->capture.problem);
+	return close_synced(f);
+}
+
+static int write_memory_blocks(int dir_fd, const struct wer_report *r)
+{
+	for (size_t i = 0; i < r->block_count; i++) {
+		const struct wer_snapshot_range *b = &r->registry.range[i];
+		char name[64];
+		FILE *f;
+		int err;
+
+		if (!r->block_data[i])
+			continue;
+		snprintf(name, sizeof(name), "MemoryBlock-0x%" PRIx64 ".bin",
+			 b->address);
+		if (!(f = create_file(dir_fd, name)))
+			return -errno;
+		fwrite(r->block_data[i], 1, b->size, f);
+		if ((err = close_synced(f)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int write_report_wer(int dir_fd, const struct wer_report *r,
 			    const struct signature sig[9], const char *id,
-			    const char *when)
+			    const char *when, const struct file_result *files)
 {
 	FILE *f = create_file(dir_fd, "Report.wer");
 	struct utsname u;
@@ -286,8 +456,15 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 	if (uname(&u) == 0)
 		fprintf(f, "OsVersion=%s %s %s\n", u.sysname, u.release,
 			u.machine);
-	fprintf(f, "ProcessId=%d\nThreadId=%d\nCommandLine=", (int)r->pid,
-		(int)r->tid);
+	fputs("ApplicationPath=", f);
+	put_text(f, r->exe, strlen(r->exe), 0);
+	fputs("\nFaultModulePath=", f);
+	if (r->fault_module >= 0)
+		put_text(f, r->modules[r->fault_module].path,
+			 strlen(r->modules[r->fault_module].path), 0);
+	fprintf(f, "\nProcessId=%d\nThreadId=%d\nThreadCount=%zu\nCommandLine=",
+		(int)r->pid, (int)r->tid,
+		r->have_capture ? r->capture.thread_count : (size_t)0);
 	put_cmdline(f, r, 0);
 	fputc('\n', f);
 	for (size_t i = 0; i < r->module_count; i++) {
@@ -295,6 +472,28 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 		put_text(f, r->modules[i].path, strlen(r->modules[i].path), 0);
 		fputc('\n', f);
 	}
+	for (size_t i = 0; i < r->registry.file_count; i++) {
+		fprintf(f, "File[%zu].Path=", i);
+		put_text(f, r->registry.file[i].path,
+			 strlen(r->registry.file[i].path), 0);
+		fprintf(f,
+			"\nFile[%zu].Type=%u\nFile[%zu].Flags=%u\n"
+			"File[%zu].Copy=%s\nFile[%zu].Status=%s\n",
+			i, r->registry.file[i].type, i,
+			r->registry.file[i].flags, i, files[i].name, i,
+			files[i].status);
+	}
+	for (size_t i = 0; i < r->block_count; i++) {
+		const struct wer_snapshot_range *b = &r->registry.range[i];
+
+		if (b->kind != WER_REG_RANGE_MEMORY)
+			continue;
+		fprintf(f, "MemoryBlock=0x%" PRIx64 ",%" PRIu64 ",%s\n",
+			b->address, b->size,
+			r->block_data[i] ? "captured" : "unreadable");
+	}
+	if (r->have_capture && !r->capture.seized)
+		fprintf(f, "Degraded=%s\n", r->capture.problem);
 	if (r->registry.unsettled || r->registry.invalid)
 		fprintf(f, "RegistryDistrusted=%zu unsettled, %zu invalid\n",
 			r->registry.unsettled, r->registry.invalid);
@@ -380,6 +579,22 @@ static int make_dirs(char *path)
 	}
 }
 
+/* Empties and removes a temporary report directory (it holds only regular
+ * files werfault created). */
+static void remove_tree(int dir_fd, const char *path)
+{
+	int fd = dup(dir_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dir_fd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(path);
+}
+
 int wer__report_write(struct wer_report *r, char *path, size_t size)
 {
 	char queue[PATH_MAX], tmp[PATH_MAX + 32], id[512], when[64];
@@ -421,7 +636,17 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		rmdir(tmp);
 		return err;
 	}
-	err = write_report_wer(dir_fd, r, sig, id, when);
+	{
+		static struct file_result files[WER_REG_FILE_SLOTS];
+
+		for (size_t i = 0; i < r->registry.file_count; i++)
+			copy_file(dir_fd, &r->registry.file[i], i, &files[i]);
+		err = write_memory_blocks(dir_fd, r);
+		if (!err)
+			err = write_stack_txt(dir_fd, r);
+		if (!err)
+			err = write_report_wer(dir_fd, r, sig, id, when, files);
+	}
 	if (!err)
 		err = write_metadata_xml(dir_fd, r, sig, when);
 	if (!err && fsync(dir_fd) < 0)
@@ -430,11 +655,8 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		err = -ENAMETOOLONG;
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
-	if (err) {
-		unlinkat(dir_fd, "Report.wer", 0);
-		unlinkat(dir_fd, "WERInternalMetadata.xml", 0);
-		rmdir(tmp);
-	}
+	if (err)
+		remove_tree(dir_fd, tmp);
 	close(dir_fd);
 	if (!err) {
 		int qfd = open(queue, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -443,6 +665,10 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 			fsync(qfd);
 			close(qfd);
 		}
+		for (size_t i = 0; i < r->registry.file_count; i++)
+			if (r->registry.file[i].flags &
+			    1 /* WER_FILE_DELETE_WHEN_DONE */)
+				unlink(r->registry.file[i].path);
 	}
 	return err;
 }

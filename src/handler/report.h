@@ -11,12 +11,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capture.h"
 #include "crash_format.h"
 #include "registry_read.h"
+#include "unwind.h"
 
 #define WER_REPORT_CMDLINE_MAX (64 * 1024)
 #define WER_REPORT_MAPS_MAX    (8 * 1024 * 1024)
 #define WER_REPORT_MODULES_MAX 1024
+#define WER_REPORT_FILE_MAX    (4 * 1024 * 1024) /* bytes of one copied file */
 
 struct wer_module {
 	uint64_t base, end;
@@ -33,13 +36,26 @@ struct wer_report {
 	size_t cmdline_len;
 	size_t module_count;
 	struct wer_module modules[WER_REPORT_MODULES_MAX];
-	int fault_module;  /* index in modules, or -1 */
+	int fault_module; /* index in modules, or -1 */
+	char *maps;	  /* /proc/PID/maps' text, capped */
+	size_t maps_len;
+	int have_capture, have_unwind;
+	struct wer_capture capture;
+	struct wer_unwind unwind;
+	/* Registered memory blocks, read while the process was held, with
+	 * excluded ranges zeroed; data[i] is NULL when unreadable or not a
+	 * memory block (indexes follow registry.range). */
+	size_t block_count;
+	unsigned char *block_data[WER_REG_RANGE_SLOTS];
 	char missing[256]; /* comma-separated parts that could not be read */
 };
 
 void wer__report_missing(struct wer_report *r, const char *what);
 /* Reads /proc/PID/{exe,cmdline,maps}, each capped. */
 void wer__report_read_process(struct wer_report *r);
+/* Reads the registered memory blocks (the process must be held). */
+void wer__report_read_memory_blocks(struct wer_report *r);
+void wer__report_free(struct wer_report *r);
 /* Writes the report directory atomically into the store; its final path
  * goes into path. Returns 0 or a negative errno. */
 int wer__report_write(struct wer_report *r, char *path, size_t size);

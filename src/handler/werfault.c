@@ -7,8 +7,13 @@
  * It reads what the process left for it (the crash area and the registry
  * block, both untrusted), the process's /proc files, writes the report into
  * the store atomically, and writes one byte to FD so that the process may
- * die. This first version reads no thread stacks yet (no ptrace, no
- * stack.txt): the report says so in its Missing= line.
+ * die.
+ *
+ * The process is held only while werfault captures it: registers and
+ * stacks of every thread (capture.c), maps, command line, the registry and
+ * registered memory blocks. Then it is released, and werfault unwinds and
+ * symbolizes from the snapshot (unwind.c) and writes the report
+ * (report.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +101,14 @@ int main(int argc, char **argv)
 		return 1;
 	report->pid = pid;
 	report->tid = tid;
+	/* Wait for "go": the process has let us ptrace it. EOF means it gave
+	 * up on us; go on with what can be read. */
+	if (done_fd >= 0) {
+		char go;
+
+		while (read(done_fd, &go, 1) < 0 && errno == EINTR)
+			;
+	}
 	r = read_crash_area(pid, area, &report->crash);
 	if (r < 0)
 		wer__report_missing(report, "crash-area");
@@ -107,8 +120,29 @@ int main(int argc, char **argv)
 		report->have_registry = 1;
 	else
 		wer__report_missing(report, "registry");
+	/* Held: everything that needs the process alive. */
 	wer__report_read_process(report);
-	wer__report_missing(report, "stacks");
+	if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
+			 report->maps, report->maps_len, &report->capture) == 0)
+		report->have_capture = 1;
+	else
+		wer__report_missing(report, "threads");
+	wer__report_read_memory_blocks(report);
+	/* Release: the process may die (or recover) now. */
+	if (report->have_capture)
+		wer__capture_release(&report->capture);
+	if (done_fd >= 0) {
+		(void)!write(done_fd, "d", 1);
+		close(done_fd);
+		done_fd = -1;
+	}
+	/* Afterwards, from the snapshot: stacks, symbols, the report. */
+	if (report->have_capture &&
+	    wer__unwind(&report->capture, report->maps, report->maps_len,
+			&report->unwind) == 0)
+		report->have_unwind = 1;
+	else if (report->have_capture)
+		wer__report_missing(report, "unwind");
 	r = wer__report_write(report, path, sizeof(path));
 	if (r < 0)
 		fprintf(stderr,
@@ -120,8 +154,7 @@ int main(int argc, char **argv)
 			"werfault: report of process %d written to "
 			"%s\n",
 			(int)pid, path);
-	if (done_fd >= 0)
-		(void)!write(done_fd, "d", 1);
+	wer__report_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;
 }

@@ -9,16 +9,17 @@
  * This file may call only these functions, all async-signal-safe (the test
  * tests/test_crash_symbols.sh holds the object's undefined symbols to this
  * list): sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
- * tgkill), getpid, clock_gettime, nanosleep, pipe2, close, dup2, vfork,
- * execve, _exit, poll, read, prctl, memcpy, memset; and the compiler's
- * __stack_chk_fail. No malloc, no stdio, no locks, no user callbacks other
- * than the previously installed signal handler.
+ * tgkill), getpid, clock_gettime, nanosleep, socketpair, close, vfork,
+ * execve, _exit, poll, read, write, prctl, memcpy, memset; and the
+ * compiler's __stack_chk_fail. No malloc, no stdio, no locks, no user callbacks
+ * other than the previously installed signal handler.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,7 +89,9 @@ static int elapsed_ms(const struct timespec *since)
 }
 
 /* Starts werfault and waits until it says it is done, closes its end, or
- * the deadline passes. */
+ * the deadline passes. The two talk over a socket pair: werfault waits for
+ * "go" (sent once this process has allowed it to ptrace, where Yama asks
+ * for that) and answers "done" once it holds all it needs. */
 static void run_handler(void)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
@@ -106,7 +109,7 @@ static void run_handler(void)
 	int fds[2];
 	pid_t child;
 
-	if (pipe2(fds, 0) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
 		return;
 	format_number(pid_arg, sizeof(pid_arg), (uint64_t)getpid(), 0);
 	format_number(tid_arg, sizeof(tid_arg), (uint64_t)current_tid(), 0);
@@ -127,6 +130,10 @@ static void run_handler(void)
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
 	 * harmless). */
 	prctl(PR_SET_PTRACER, (unsigned long)child, 0, 0, 0);
+	if (write(fds[0], "g", 1) != 1) {
+		close(fds[0]);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd p = {.fd = fds[0], .events = POLLIN};

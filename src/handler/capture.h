@@ -1,0 +1,66 @@
+/*
+ * capture.h - what werfault takes from a crashed process while it holds
+ * it: every thread's registers and stack memory. Everything else (maps,
+ * command line, registry) is in report.h. The capture is a snapshot: the
+ * process may die as soon as it is released, and unwinding works on the
+ * snapshot afterwards.
+ */
+#ifndef WER_CAPTURE_H
+#define WER_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "crash_format.h"
+
+#define WER_CAPTURE_THREADS_MAX	  5000
+#define WER_CAPTURE_STACK_CRASHED (1024 * 1024)	     /* bytes, crashed thread */
+#define WER_CAPTURE_STACK_OTHER	  (256 * 1024)	     /* bytes, every other */
+#define WER_CAPTURE_STACK_TOTAL	  (64 * 1024 * 1024) /* bytes, all threads */
+
+/* DWARF register numbering of the architecture (x86-64: rax, rdx, rcx,
+ * rbx, rsi, rdi, rbp, rsp, r8..r15, rip). */
+#define WER_DWARF_REGS 17
+
+struct wer_thread {
+	pid_t tid;
+	char name[32];
+	int crashed;
+	int have_regs;
+	uint64_t regs[WER_DWARF_REGS]; /* DWARF numbering */
+	uint64_t pc, sp;
+	uint64_t stack_start; /* address of stack[0] */
+	size_t stack_size;
+	unsigned char *stack;
+};
+
+struct wer_capture {
+	pid_t pid;
+	size_t thread_count;
+	struct wer_thread *threads;
+	int seized;	   /* 1 when every thread was stopped with ptrace */
+	char problem[256]; /* why it was not, when it was not */
+	size_t stack_bytes;
+};
+
+/* Stops every thread of pid (PTRACE_SEIZE + PTRACE_INTERRUPT), reads their
+ * registers and stacks. The crashed thread's registers come from crash
+ * (its ucontext), never from ptrace. When ptrace is refused (already
+ * traced, not dumpable) it still reads the crashed thread's stack from its
+ * ucontext and says why in ret->problem. maps is /proc/PID/maps' text, to
+ * bound each stack read by its mapping. Returns 0 or a negative errno. */
+int wer__capture(pid_t pid, const struct wer_crash_area *crash,
+		 const char *maps, size_t maps_len, struct wer_capture *ret);
+
+/* Detaches from every thread: the process runs on (and dies). */
+void wer__capture_release(struct wer_capture *c);
+
+void wer__capture_free(struct wer_capture *c);
+
+/* Reads len bytes at address from the captured stacks. Returns 0 when all
+ * of them were captured, -1 otherwise. */
+int wer__capture_read(const struct wer_capture *c, uint64_t address, void *buf,
+		      size_t len);
+
+#endif /* WER_CAPTURE_H */
