@@ -121,19 +121,42 @@ static int seize_thread(pid_t tid)
 	return 0;
 }
 
-/* The end of the mapping that holds address, from /proc/PID/maps' text;
- * 0 when none does. */
-static uint64_t mapping_end(const char *maps, size_t len, uint64_t address)
+/* The readable memory that holds a stack pointer, from /proc/PID/maps'
+ * text: returns the end of the mapping that holds address and stores its
+ * start, or returns 0 when none does. When that mapping is a guard page,
+ * or no mapping holds address but one begins less than a megabyte above it
+ * (a stack overflow leaves the stack pointer in a thread's guard page, or
+ * in the gap below the main thread's stack), the readable mapping just
+ * above is taken instead. */
+static uint64_t mapping_end(const char *maps, size_t len, uint64_t address,
+			    uint64_t *ret_start)
 {
 	const char *p = maps, *end = maps + len;
+	uint64_t want = address;
+	int above_guard = 0;
 
 	while (p < end) {
 		unsigned long long lo, hi;
+		char perms[5] = "";
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		if (sscanf(p, "%llx-%llx", &lo, &hi) == 2 && address >= lo &&
-		    address < hi)
+		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3 &&
+		    want < lo && !above_guard && lo - want < (1u << 20) &&
+		    perms[0] == 'r') {
+			*ret_start = lo;
 			return hi;
+		}
+		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3 &&
+		    want >= lo && want < hi) {
+			if (perms[0] == 'r') {
+				*ret_start = lo;
+				return hi;
+			}
+			if (above_guard)
+				return 0;
+			above_guard = 1;
+			want = hi; /* the mapping just above the guard */
+		}
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -144,12 +167,15 @@ static uint64_t mapping_end(const char *maps, size_t len, uint64_t address)
 static void read_stack(pid_t pid, struct wer_thread *t, const char *maps,
 		       size_t maps_len, size_t cap, struct wer_capture *c)
 {
-	uint64_t start = t->sp > RED_ZONE ? t->sp - RED_ZONE : 0;
-	uint64_t end = mapping_end(maps, maps_len, t->sp);
+	uint64_t start = t->sp > RED_ZONE ? t->sp - RED_ZONE : 0, lo = 0;
+	uint64_t end = mapping_end(maps, maps_len, t->sp, &lo);
 	size_t size;
 	struct iovec local, remote;
 	ssize_t n;
 
+	/* After a stack overflow the red zone lies in the guard page. */
+	if (start < lo)
+		start = lo;
 	if (!end || end <= start)
 		return;
 	size = end - start;

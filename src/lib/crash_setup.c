@@ -5,6 +5,8 @@
  * environment turns all of it off.
  */
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,22 +63,85 @@ static void find_handler(void)
 	path_set(WER_HANDLER_INSTALL_PATH);
 }
 
-static void give_alt_stack(void)
+/* ---- alternate signal stacks, for every thread --------------------------
+ * A stack overflow can only be reported from another stack, and
+ * sigaltstack is per thread: the main thread gets one at load time, every
+ * thread started with pthread_create one at its start (libwer interposes
+ * pthread_create), freed when the thread exits. Each has a guard page
+ * below it. */
+
+static size_t alt_stack_size;
+static pthread_key_t alt_stack_key;
+static int alt_stack_key_ok;
+
+/* Returns the mapping (guard page included) or NULL. */
+static void *give_alt_stack(void)
 {
-	long want = sysconf(_SC_SIGSTKSZ);
-	size_t size = want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
+	long page = sysconf(_SC_PAGESIZE);
 	stack_t ss, old;
-	void *mem;
+	char *mem;
 
 	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
-		return; /* the application brought its own */
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		return NULL; /* the application brought its own */
+	mem = mmap(NULL, alt_stack_size + (size_t)page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (mem == MAP_FAILED)
-		return;
-	ss = (stack_t){.ss_sp = mem, .ss_size = size, .ss_flags = 0};
-	if (sigaltstack(&ss, NULL) != 0)
-		munmap(mem, size);
+		return NULL;
+	mprotect(mem, (size_t)page, PROT_NONE);
+	ss = (stack_t){.ss_sp = mem + page, .ss_size = alt_stack_size};
+	if (sigaltstack(&ss, NULL) != 0) {
+		munmap(mem, alt_stack_size + (size_t)page);
+		return NULL;
+	}
+	return mem;
+}
+
+static void free_alt_stack(void *mem)
+{
+	stack_t ss = {.ss_flags = SS_DISABLE};
+
+	sigaltstack(&ss, NULL);
+	munmap(mem, alt_stack_size + (size_t)sysconf(_SC_PAGESIZE));
+}
+
+struct thread_start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *thread_trampoline(void *p)
+{
+	struct thread_start start = *(struct thread_start *)p;
+	void *mem;
+
+	free(p);
+	mem = give_alt_stack();
+	if (mem && alt_stack_key_ok)
+		pthread_setspecific(alt_stack_key, mem);
+	return start.fn(start.arg);
+}
+
+typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *,
+				 void *(*)(void *), void *);
+
+WER_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			      void *(*fn)(void *), void *arg)
+{
+	static pthread_create_fn real;
+	struct thread_start *start;
+	int r;
+
+	if (!real)
+		real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
+	if (!real)
+		return EAGAIN;
+	if (!wer__crash_config.enabled || !(start = malloc(sizeof(*start))))
+		return real(thread, attr, fn, arg);
+	*start = (struct thread_start){fn, arg};
+	r = real(thread, attr, thread_trampoline, start);
+	if (r)
+		free(start);
+	return r;
 }
 
 __attribute__((constructor)) static void crash_setup(void)
@@ -96,6 +161,14 @@ __attribute__((constructor)) static void crash_setup(void)
 		if (*end == '\0' && v > 0 && v <= INT_MAX)
 			wer__crash_config.timeout_ms = (int)v;
 	}
+	{
+		long want = sysconf(_SC_SIGSTKSZ);
+
+		alt_stack_size =
+		    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
+	}
+	alt_stack_key_ok =
+	    pthread_key_create(&alt_stack_key, free_alt_stack) == 0;
 	give_alt_stack();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = wer__crash_handler;
