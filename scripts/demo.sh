@@ -1,12 +1,31 @@
 #!/bin/sh
-# The main job: install dependencies, build, install into ./_install, and
-# run the example program that registers metadata and prints the registry.
+# The main job: install dependencies, build, install into ./_install, run
+# an example that registers metadata and crashes (under `wer run`), and
+# show its report.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 cmake -S . -B build -DCMAKE_INSTALL_PREFIX="$PWD/_install" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 cmake --install build >/dev/null
-echo "openwer installed into $PWD/_install; running register_metadata:"
+export WER_REPORT_DIR="$PWD/_reports"
+echo "openwer installed into $PWD/_install; reports go to $WER_REPORT_DIR"
 echo
-LD_LIBRARY_PATH="$PWD/_install/lib" "$PWD/_install/bin/register_metadata"
+echo "\$ wer run -- crash_demo"
+work=$(mktemp -d)
+log=$work/wer-run.log
+status=0
+(cd "$work" && ulimit -c 0 && "$OLDPWD/_install/bin/wer" run -- "$OLDPWD/_install/bin/crash_demo") 2>"$log" || status=$?
+cat "$log"
+echo "(exit status $status, as without openwer)"
+report=$(sed -n 's/^wer: report written to //p' "$log")
+rm -rf "$work"
+[ -n "$report" ] || { echo "no report was written" >&2; exit 1; }
+for f in Report.wer WERInternalMetadata.xml stack.txt; do
+	echo
+	echo "==== $report/$f"
+	cat "$report/$f"
+done
+echo
+echo "==== other files in the report"
+ls -l "$report"

@@ -47,6 +47,28 @@ static int read_crash_area(pid_t pid, uint64_t address,
 	return 0;
 }
 
+/* Under `wer run`, tells it where the report is (or why there is none):
+ * one line on the pipe named by WER_RUN_NOTIFY_FD, inherited through the
+ * crashed process. Only a pipe is written to. */
+static void notify_runner(const char *path, int err)
+{
+	const char *env = getenv("WER_RUN_NOTIFY_FD");
+	struct stat st;
+	char *end;
+	long fd;
+
+	if (!env || !env[0])
+		return;
+	fd = strtol(env, &end, 10);
+	if (*end || fd < 3 || fd > INT_MAX || fstat((int)fd, &st) < 0 ||
+	    !S_ISFIFO(st.st_mode))
+		return;
+	if (path)
+		dprintf((int)fd, "REPORT %s\n", path);
+	else
+		dprintf((int)fd, "FAILED %s\n", strerror(-err));
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
@@ -149,11 +171,12 @@ int main(int argc, char **argv)
 			"werfault: could not write the report of "
 			"process %d: %s\n",
 			(int)pid, strerror(-r));
-	else
+	else if (!getenv("WER_RUN_NOTIFY_FD"))
 		fprintf(stderr,
 			"werfault: report of process %d written to "
 			"%s\n",
 			(int)pid, path);
+	notify_runner(r < 0 ? NULL : path, r);
 	wer__report_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;

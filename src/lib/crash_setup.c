@@ -40,25 +40,31 @@ static int path_set(const char *path)
 }
 
 /* WER_HANDLER; else werfault beside the object that holds libwer (the
- * shared library, or the program libwer.a was linked into); else the
- * compiled-in install path. */
+ * shared library, or the program libwer.a was linked into), or in
+ * ../libexec/openwer/ from it (a relocated install); else the compiled-in
+ * install path. */
 static void find_handler(void)
 {
+	static const char *const beside[] = {"/werfault",
+					     "/../libexec/openwer/werfault"};
 	const char *env = getenv("WER_HANDLER");
 	Dl_info info;
 
 	if (env && path_set(env))
 		return;
 	if (dladdr((void *)find_handler, &info) && info.dli_fname) {
-		char buf[WER_HANDLER_PATH_MAX];
 		const char *slash = strrchr(info.dli_fname, '/');
 
-		if (slash &&
-		    snprintf(buf, sizeof(buf), "%.*s/werfault",
-			     (int)(slash - info.dli_fname),
-			     info.dli_fname) < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0 && path_set(buf))
-			return;
+		for (size_t i = 0; slash && i < 2; i++) {
+			char buf[WER_HANDLER_PATH_MAX];
+			int n = snprintf(buf, sizeof(buf), "%.*s%s",
+					 (int)(slash - info.dli_fname),
+					 info.dli_fname, beside[i]);
+
+			if (n > 0 && n < (int)sizeof(buf) &&
+			    access(buf, X_OK) == 0 && path_set(buf))
+				return;
+		}
 	}
 	path_set(WER_HANDLER_INSTALL_PATH);
 }
