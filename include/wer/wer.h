@@ -54,6 +54,15 @@ HRESULT wer_get_custom_metadata(const char *key, char *value, size_t size);
 size_t wer_registered_metadata_count(void);
 size_t wer_registered_entry_count(void);
 
+/* Crash reporting is on from the moment libwer is loaded (linked, or
+ * LD_PRELOADed) unless WER_DISABLE=1 is in the environment. Turning it off
+ * puts back the signal handlers that were installed before libwer's;
+ * turning it on again installs libwer's over whatever is there then
+ * (keeping those to chain to). S_OK, or E_FAIL when a handler could not be
+ * installed. Thread-safe; not async-signal-safe. */
+HRESULT wer_set_crash_reporting(BOOL enabled);
+BOOL wer_crash_reporting_enabled(void);
+
 #ifdef __cplusplus
 }
 #endif

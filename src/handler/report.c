@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,8 +221,9 @@ static const char *signal_name(int signo)
 }
 
 /* Text for a Name=Value line or XML: bytes outside printable ASCII and the
- * characters XML reserves are escaped (\xNN in Report.wer; entities or
- * \xNN in XML). */
+ * characters XML reserves are escaped (\xNN in Report.wer, where a
+ * backslash is escaped too so that every escape reads one way; entities
+ * or \xNN in XML). */
 static void put_text(FILE *f, const char *s, size_t len, int xml)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -237,7 +239,7 @@ static void put_text(FILE *f, const char *s, size_t len, int xml)
 			fputs("&quot;", f);
 		else if (xml && c == '\'')
 			fputs("&apos;", f);
-		else if (c < 0x20 || c > 0x7E || c == '\\')
+		else if (c < 0x20 || c > 0x7E || (!xml && c == '\\'))
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
@@ -595,19 +597,52 @@ static void remove_tree(int dir_fd, const char *path)
 	rmdir(path);
 }
 
+/* Removes what werfaults that died mid-way left in the staging directory:
+ * each entry is named PID.XXXXXX after the werfault that made it. */
+static void sweep_staging(const char *staging)
+{
+	DIR *d = opendir(staging);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX + 300], *end;
+		long pid = strtol(e->d_name, &end, 10);
+		int fd;
+
+		if (pid <= 0 || *end != '.' ||
+		    !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", staging, e->d_name);
+		fd =
+		    open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0) {
+			remove_tree(fd, path);
+			close(fd);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int wer__report_write(struct wer_report *r, char *path, size_t size)
 {
-	char queue[PATH_MAX], tmp[PATH_MAX + 32], id[512], when[64];
+	char store[PATH_MAX], queue[PATH_MAX + 16], staging[PATH_MAX + 16];
+	char tmp[PATH_MAX + 48], id[512], when[64];
 	struct signature sig[9];
 	struct timespec ts;
 	struct tm tm;
 	int dir_fd, err;
 
-	if ((err = store_path(queue, sizeof(queue) - 16)) < 0)
+	/* Reports are built in <store>/.staging and renamed into
+	 * <store>/ReportQueue whole: the queue never holds a partial one, even
+	 * when werfault is killed. */
+	if ((err = store_path(store, sizeof(store))) < 0)
 		return err;
-	strcat(queue, "/ReportQueue");
-	if ((err = make_dirs(queue)) < 0)
+	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
+	snprintf(staging, sizeof(staging), "%s/.staging", store);
+	if ((err = make_dirs(queue)) < 0 || (err = make_dirs(staging)) < 0)
 		return err;
+	sweep_staging(staging);
 	if (r->have_crash) {
 		ts.tv_sec = (time_t)(r->crash.time_ns / 1000000000u);
 		ts.tv_nsec = (long)(r->crash.time_ns % 1000000000u);
@@ -622,12 +657,8 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	snprintf(id, sizeof(id), "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
 		 sig[0].value, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
-	for (char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-		      *p == '.'))
-			*p = '_';
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", queue);
+	sanitize_name(id);
+	snprintf(tmp, sizeof(tmp), "%s/%d.XXXXXX", staging, (int)getpid());
 	if (!mkdtemp(tmp))
 		return -errno;
 	dir_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -136,12 +136,6 @@ int main(int argc, char **argv)
 		wer__report_missing(report, "crash-area");
 	else
 		report->have_crash = 1;
-	if (report->have_crash &&
-	    wer__registry_read(wer__read_process_memory, &pid,
-			       report->crash.registry, &report->registry) == 0)
-		report->have_registry = 1;
-	else
-		wer__report_missing(report, "registry");
 	/* Held: everything that needs the process alive. */
 	wer__report_read_process(report);
 	if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
@@ -149,6 +143,14 @@ int main(int argc, char **argv)
 		report->have_capture = 1;
 	else
 		wer__report_missing(report, "threads");
+	/* The registry once every thread is stopped: no writer moves under
+	 * the read, and each slot shows its last published value. */
+	if (report->have_crash &&
+	    wer__registry_read(wer__read_process_memory, &pid,
+			       report->crash.registry, &report->registry) == 0)
+		report->have_registry = 1;
+	else
+		wer__report_missing(report, "registry");
 	wer__report_read_memory_blocks(report);
 	/* Release: the process may die (or recover) now. */
 	if (report->have_capture)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "wer/wer.h"
 #include "wer_internal.h"
 
 #ifndef WER_HANDLER_INSTALL_PATH
@@ -150,14 +151,58 @@ WER_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	return r;
 }
 
-__attribute__((constructor)) static void crash_setup(void)
-{
-	const char *disable = getenv("WER_DISABLE");
-	const char *timeout = getenv("WER_TIMEOUT_MS");
-	struct sigaction sa;
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 
-	if (disable && strcmp(disable, "0") != 0 && disable[0])
-		return;
+/* Installs libwer's handlers, keeping what was there to chain to. */
+static int install_handlers(void)
+{
+	struct sigaction sa;
+	int ok = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = wer__crash_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
+		ok &= sigaction(wer__crash_signals[i], &sa,
+				&wer__crash_previous[i]) == 0;
+	return ok;
+}
+
+WER_EXPORT HRESULT wer_set_crash_reporting(BOOL enabled)
+{
+	HRESULT hr = S_OK;
+
+	pthread_mutex_lock(&install_lock);
+	if (enabled && !wer__crash_config.enabled) {
+		give_alt_stack();
+		if (install_handlers())
+			wer__crash_config.enabled = 1;
+		else
+			hr = E_FAIL;
+	} else if (!enabled && wer__crash_config.enabled) {
+		for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
+			if (sigaction(wer__crash_signals[i],
+				      &wer__crash_previous[i], NULL) != 0)
+				hr = E_FAIL;
+		wer__crash_config.enabled = 0;
+	}
+	pthread_mutex_unlock(&install_lock);
+	return hr;
+}
+
+WER_EXPORT BOOL wer_crash_reporting_enabled(void)
+{
+	return wer__crash_config.enabled;
+}
+
+/* What does not change while the process runs: werfault's path, the
+ * deadline, the alternate stacks' size. */
+static void load_settings(void)
+{
+	const char *timeout = getenv("WER_TIMEOUT_MS");
+	long want = sysconf(_SC_SIGSTKSZ);
+
 	find_handler();
 	wer__crash_config.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (timeout) {
@@ -167,20 +212,18 @@ __attribute__((constructor)) static void crash_setup(void)
 		if (*end == '\0' && v > 0 && v <= INT_MAX)
 			wer__crash_config.timeout_ms = (int)v;
 	}
-	{
-		long want = sysconf(_SC_SIGSTKSZ);
-
-		alt_stack_size =
-		    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
-	}
+	alt_stack_size =
+	    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
 	alt_stack_key_ok =
 	    pthread_key_create(&alt_stack_key, free_alt_stack) == 0;
-	give_alt_stack();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = wer__crash_handler;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
-		sigaction(wer__crash_signals[i], &sa, &wer__crash_previous[i]);
-	wer__crash_config.enabled = 1;
+}
+
+__attribute__((constructor)) static void crash_setup(void)
+{
+	const char *disable = getenv("WER_DISABLE");
+
+	load_settings();
+	if (disable && disable[0] && strcmp(disable, "0") != 0)
+		return;
+	wer_set_crash_reporting(TRUE);
 }
