@@ -10,7 +10,7 @@
  * tests/test_crash_symbols.sh holds the object's undefined symbols to this
  * list): sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
  * tgkill), getpid, clock_gettime, nanosleep, socketpair, close, vfork,
- * execve, _exit, poll, read, write, prctl, memcpy, memset; and the
+ * execve, _exit, poll, read, send, prctl, memcpy, memset; and the
  * compiler's __stack_chk_fail. No malloc, no stdio, no locks, no user callbacks
  * other than the previously installed signal handler.
  */
@@ -130,7 +130,10 @@ static void run_handler(void)
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
 	 * harmless). */
 	prctl(PR_SET_PTRACER, (unsigned long)child, 0, 0, 0);
-	if (write(fds[0], "g", 1) != 1) {
+	/* send, not write: were werfault already gone, write would raise
+	 * SIGPIPE and the process would die of that instead of its own
+	 * signal. */
+	if (send(fds[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		close(fds[0]);
 		return;
 	}
