@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/ucontext.h>
 #include <sys/utsname.h>
@@ -597,31 +598,44 @@ static void remove_tree(int dir_fd, const char *path)
 	rmdir(path);
 }
 
-/* Removes what werfaults that died mid-way left in the staging directory:
- * each entry is named PID.XXXXXX after the werfault that made it. */
-static void sweep_staging(const char *staging)
+/* The staging directory's lock file: every werfault holds it shared
+ * while it builds a report; one that gets it exclusively is alone, so
+ * every directory in staging belongs to a werfault that died (the kernel
+ * drops a dead process's locks, a zombie's included) and is removed. Then
+ * it holds the lock shared like the others. Returns the lock's fd, or -1
+ * (no locking, no sweeping: reports are still written). */
+static int staging_enter(const char *staging)
 {
-	DIR *d = opendir(staging);
-	struct dirent *e;
+	char path[PATH_MAX + 300];
+	int fd;
 
-	while (d && (e = readdir(d))) {
-		char path[PATH_MAX + 300], *end;
-		long pid = strtol(e->d_name, &end, 10);
-		int fd;
+	snprintf(path, sizeof(path), "%s/.lock", staging);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		DIR *d = opendir(staging);
+		struct dirent *e;
 
-		if (pid <= 0 || *end != '.' ||
-		    !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", staging, e->d_name);
-		fd =
-		    open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0) {
-			remove_tree(fd, path);
-			close(fd);
+		while (d && (e = readdir(d))) {
+			int dfd;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", staging,
+				 e->d_name);
+			dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+					     O_NOFOLLOW);
+			if (dfd >= 0) {
+				remove_tree(dfd, path);
+				close(dfd);
+			}
 		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
+	flock(fd, LOCK_SH);
+	return fd;
 }
 
 int wer__report_write(struct wer_report *r, char *path, size_t size)
@@ -631,7 +645,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	struct signature sig[9];
 	struct timespec ts;
 	struct tm tm;
-	int dir_fd, err;
+	int dir_fd, err, lock_fd;
 
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
@@ -642,7 +656,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	snprintf(staging, sizeof(staging), "%s/.staging", store);
 	if ((err = make_dirs(queue)) < 0 || (err = make_dirs(staging)) < 0)
 		return err;
-	sweep_staging(staging);
+	lock_fd = staging_enter(staging);
 	if (r->have_crash) {
 		ts.tv_sec = (time_t)(r->crash.time_ns / 1000000000u);
 		ts.tv_nsec = (long)(r->crash.time_ns % 1000000000u);
@@ -659,13 +673,15 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
 	sanitize_name(id);
 	snprintf(tmp, sizeof(tmp), "%s/%d.XXXXXX", staging, (int)getpid());
-	if (!mkdtemp(tmp))
-		return -errno;
+	if (!mkdtemp(tmp)) {
+		err = -errno;
+		goto out;
+	}
 	dir_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dir_fd < 0) {
 		err = -errno;
 		rmdir(tmp);
-		return err;
+		goto out;
 	}
 	{
 		static struct file_result files[WER_REG_FILE_SLOTS];
@@ -701,5 +717,8 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)
 				unlink(r->registry.file[i].path);
 	}
+out:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return err;
 }

@@ -9,13 +9,18 @@
  */
 #include <errno.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "unwind.h"
 
+enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
+
 struct unwind_ctx {
+	int lines; /* LINES_* */
 	const struct wer_capture *capture;
 	struct wer_thread_stack *stack; /* the thread being unwound */
 	Dwfl *dwfl;
@@ -79,6 +84,51 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path ? path : "";
 }
 
+/* Nonzero when the module's ELF file carries DWARF line information itself
+ * (a -g build) rather than in a separate debug file. */
+static int module_has_own_lines(Dwfl_Module *mod)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t strndx;
+	Elf_Scn *scn = NULL;
+
+	if (!elf || elf_getshdrstrndx(elf, &strndx) < 0)
+		return 0;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
+			continue;
+		name = elf_strptr(elf, strndx, shdr.sh_name);
+		if (name && !strcmp(name, ".debug_line"))
+			return 1;
+	}
+	return 0;
+}
+
+/* Source lines cost what reading the module's DWARF costs: little for a
+ * program built with -g, 80 ms for glibc's separate (compressed) debug
+ * file. WER_SOURCE_LINES: "embedded" (default) looks lines up only in
+ * modules that carry their own DWARF, "all" everywhere, "none" nowhere.
+ * The answer is kept per module. */
+static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
+{
+	void **userdata;
+	uintptr_t cached;
+
+	if (ctx->lines != LINES_EMBEDDED)
+		return ctx->lines == LINES_ALL;
+	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+	cached = (uintptr_t)*userdata;
+	if (!cached) {
+		cached = module_has_own_lines(mod) ? 2 : 1;
+		*userdata = (void *)cached;
+	}
+	return cached == 2;
+}
+
 static int frame_callback(Dwfl_Frame *state, void *arg)
 {
 	struct unwind_ctx *ctx = arg;
@@ -114,7 +164,8 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 			snprintf(f->function, sizeof(f->function), "%s", sym);
 			f->function_offset = offset + (lookup != pc);
 		}
-		line = dwfl_module_getsrc(mod, lookup);
+		line = want_lines(ctx, mod) ? dwfl_module_getsrc(mod, lookup)
+					    : NULL;
 		if (line) {
 			int lineno = 0;
 			const char *file = dwfl_lineinfo(line, NULL, &lineno,
@@ -164,8 +215,14 @@ int wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
 		struct wer_unwind *ret)
 {
 	struct unwind_ctx ctx = {.capture = c};
+	const char *lines = getenv("WER_SOURCE_LINES");
 	FILE *f;
 	int r = 0;
+
+	if (lines && !strcmp(lines, "all"))
+		ctx.lines = LINES_ALL;
+	else if (lines && !strcmp(lines, "none"))
+		ctx.lines = LINES_NONE;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->thread_count = c->thread_count;

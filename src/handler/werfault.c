@@ -69,6 +69,36 @@ static void notify_runner(const char *path, int err)
 		dprintf((int)fd, "FAILED %s\n", strerror(-err));
 }
 
+/* With WER_DEBUG set, werfault prints how long each phase took. */
+static struct {
+	const char *name;
+	double ms;
+} phases[8];
+static size_t phase_count;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void phase(const char *name)
+{
+	if (phase_count < sizeof(phases) / sizeof(phases[0]))
+		phases[phase_count++] = (typeof(phases[0])){name, now_ms()};
+}
+
+static void print_phases(void)
+{
+	if (!getenv("WER_DEBUG"))
+		return;
+	for (size_t i = 1; i < phase_count; i++)
+		fprintf(stderr, "werfault: %-10s %7.2f ms\n", phases[i].name,
+			phases[i].ms - phases[i - 1].ms);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
@@ -121,6 +151,7 @@ int main(int argc, char **argv)
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return 1;
+	phase("start");
 	report->pid = pid;
 	report->tid = tid;
 	/* Wait for "go": the process has let us ptrace it. EOF means it gave
@@ -136,6 +167,7 @@ int main(int argc, char **argv)
 		wer__report_missing(report, "crash-area");
 	else
 		report->have_crash = 1;
+	phase("go");
 	/* Held: everything that needs the process alive. */
 	wer__report_read_process(report);
 	if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
@@ -143,6 +175,7 @@ int main(int argc, char **argv)
 		report->have_capture = 1;
 	else
 		wer__report_missing(report, "threads");
+	phase("capture");
 	/* The registry once every thread is stopped: no writer moves under
 	 * the read, and each slot shows its last published value. */
 	if (report->have_crash &&
@@ -152,6 +185,7 @@ int main(int argc, char **argv)
 	else
 		wer__report_missing(report, "registry");
 	wer__report_read_memory_blocks(report);
+	phase("registry");
 	/* Release: the process may die (or recover) now. */
 	if (report->have_capture)
 		wer__capture_release(&report->capture);
@@ -160,6 +194,7 @@ int main(int argc, char **argv)
 		close(done_fd);
 		done_fd = -1;
 	}
+	phase("release");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->have_capture &&
 	    wer__unwind(&report->capture, report->maps, report->maps_len,
@@ -167,7 +202,10 @@ int main(int argc, char **argv)
 		report->have_unwind = 1;
 	else if (report->have_capture)
 		wer__report_missing(report, "unwind");
+	phase("unwind");
 	r = wer__report_write(report, path, sizeof(path));
+	phase("write");
+	print_phases();
 	if (r < 0)
 		fprintf(stderr,
 			"werfault: could not write the report of "

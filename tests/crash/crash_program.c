@@ -1,29 +1,285 @@
 /*
- * crash_program MODE - a program that registers metadata and crashes the
- * way MODE says; the crash tests run it and read what lands on disk.
- *   null      write through a null pointer (SIGSEGV)
- *   abort     abort() (SIGABRT)
- *   fpe       integer division by a volatile zero (SIGFPE)
- *   trap      __builtin_trap (SIGILL)
+ * crash_program MODE - a program linked with libwer that registers metadata
+ * and then crashes the way MODE says; crash_tests.sh runs it and reads what
+ * lands on disk.
+ *
+ *   null             write through a null pointer in the main thread (SIGSEGV)
+ *   thread-null      the same in a secondary thread while 20 others run
+ *   abort            abort() (SIGABRT)
+ *   overflow         unbounded recursion on the main thread (SIGSEGV)
+ *   thread-overflow  the same on a pthread_create'd thread, default attributes
+ *   fpe              integer division by a volatile zero (SIGFPE on x86-64)
+ *   ill              __builtin_trap (SIGILL on x86-64)
+ *   bus              touch a file mapping truncated to 0 bytes (SIGBUS)
+ *   two-threads      two threads leave a barrier and both write through null
+ *   race             crash while a thread re-registers "Race" in a tight
+ *                    loop, alternating two 128-character values
+ *   double-free      free a block twice: glibc aborts (SIGABRT)
+ *
+ * Every crash happens in a function of its own, noinline and external, so
+ * that the crashed thread's stack names it. If CRASH_INFO names a file, the
+ * program appends to it, before crashing:
+ *   pid P          its process id
+ *   crash-tid T    the thread that will crash (twice for two-threads)
+ *   threads N      how many threads are alive at the crash
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <wer/wer.h>
 
-__attribute__((noinline)) static void crash_null_write(void)
+#define WORKERS	     20
+#define RACE_ROUNDS  2000
+#define VALUE_LENGTH 128
+
+void crash_null_write(void);
+void crash_abort(void);
+int crash_recurse(int depth);
+int crash_divide(void);
+void crash_trap(void);
+void crash_bus(volatile char *mapping);
+void crash_double_free(void);
+
+static char race_value_a[VALUE_LENGTH + 1], race_value_b[VALUE_LENGTH + 1];
+static int workers_started, race_rounds;
+static pthread_barrier_t barrier;
+
+/* Nonzero at run time; the compiler cannot know it (keeps the unbounded
+ * recursion from being diagnosed or turned into a loop). */
+static volatile int crash_keep_going = 1;
+
+static void note(const char *what, long value)
+{
+	const char *path = getenv("CRASH_INFO");
+	char line[64];
+	int fd, n;
+
+	if (!path)
+		return;
+	n = snprintf(line, sizeof(line), "%s %ld\n", what, value);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	(void)!write(fd, line, (size_t)n);
+	close(fd);
+}
+
+static long current_tid(void)
+{
+	return syscall(SYS_gettid);
+}
+
+__attribute__((noinline)) void crash_null_write(void)
 {
 	volatile int *volatile p = NULL; /* opaque to the optimizer */
 
 	*p = 42;
 }
 
-__attribute__((noinline)) static int crash_divide(void)
+__attribute__((noinline)) void crash_abort(void)
+{
+	volatile int here = 1;
+
+	(void)here;
+	abort();
+}
+
+__attribute__((noinline)) int crash_recurse(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	frame[sizeof(frame) - 1] = (char)depth;
+	if (crash_keep_going)
+		return crash_recurse(depth + 1) + frame[0] +
+		       frame[sizeof(frame) - 1];
+	return frame[0];
+}
+
+__attribute__((noinline)) int crash_divide(void)
 {
 	volatile int zero = 0, one = 1;
 
 	return one / zero;
+}
+
+__attribute__((noinline)) void crash_trap(void)
+{
+	volatile int here = 1;
+
+	(void)here;
+	__builtin_trap();
+}
+
+__attribute__((noinline)) void crash_bus(volatile char *mapping)
+{
+	mapping[0] = 1;
+}
+
+__attribute__((noinline)) void crash_double_free(void)
+{
+	char *volatile p = malloc(32); /* volatile: no use-after-free warning */
+
+	if (!p)
+		abort();
+	memset(p, 'x', 32);
+	free(p);
+	free(p);
+	crash_keep_going = 1; /* after the call: no tail call, a frame */
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- threads -------------------------------------------------------------
+ */
+
+static void *worker(void *arg)
+{
+	volatile unsigned long spins = 0;
+
+	(void)arg;
+	__atomic_add_fetch(&workers_started, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		/* Half running, half sleeping: both kinds of thread. */
+		for (int i = 0; i < 100000; i++)
+			spins++;
+		sleep_ms(1);
+	}
+	return NULL;
+}
+
+static void *null_writer(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&workers_started, __ATOMIC_SEQ_CST) < WORKERS)
+		sleep_ms(1);
+	note("crash-tid", current_tid());
+	crash_null_write();
+	return NULL;
+}
+
+static void *barrier_null_writer(void *arg)
+{
+	(void)arg;
+	note("crash-tid", current_tid());
+	pthread_barrier_wait(&barrier);
+	crash_null_write();
+	return NULL;
+}
+
+static void *recurser(void *arg)
+{
+	(void)arg;
+	note("crash-tid", current_tid());
+	return (void *)(intptr_t)crash_recurse(0);
+}
+
+static void *race_registrar(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		if (wer_register_custom_metadata("Race", race_value_a) !=
+			S_OK ||
+		    wer_register_custom_metadata("Race", race_value_b) != S_OK)
+			abort();
+		__atomic_add_fetch(&race_rounds, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static void start(pthread_t *thread, void *(*fn)(void *))
+{
+	if (pthread_create(thread, NULL, fn, NULL) != 0) {
+		fprintf(stderr, "crash_program: pthread_create failed\n");
+		exit(3);
+	}
+}
+
+static void join(pthread_t thread)
+{
+	pthread_join(thread, NULL);
+	fprintf(stderr, "crash_program: the crashing thread returned\n");
+	exit(4);
+}
+
+/* ---- modes ---------------------------------------------------------------
+ */
+
+static void mode_thread_null(void)
+{
+	pthread_t threads[WORKERS], crasher;
+
+	for (int i = 0; i < WORKERS; i++)
+		start(&threads[i], worker);
+	note("threads", WORKERS + 2);
+	start(&crasher, null_writer);
+	join(crasher);
+}
+
+static void mode_two_threads(void)
+{
+	pthread_t a, b;
+
+	pthread_barrier_init(&barrier, NULL, 2);
+	note("threads", 3);
+	start(&a, barrier_null_writer);
+	start(&b, barrier_null_writer);
+	join(a);
+}
+
+static void mode_thread_overflow(void)
+{
+	pthread_t t;
+
+	note("threads", 2);
+	start(&t, recurser);
+	join(t);
+}
+
+static void mode_race(void)
+{
+	pthread_t t;
+
+	memset(race_value_a, 'a', VALUE_LENGTH);
+	memset(race_value_b, 'b', VALUE_LENGTH);
+	if (wer_register_custom_metadata("Race", race_value_a) != S_OK)
+		exit(3);
+	note("threads", 2);
+	start(&t, race_registrar);
+	while (__atomic_load_n(&race_rounds, __ATOMIC_SEQ_CST) < RACE_ROUNDS)
+		sleep_ms(1);
+	note("crash-tid", current_tid());
+	crash_null_write(); /* the registrar keeps going meanwhile */
+}
+
+static void mode_bus(void)
+{
+	FILE *f = tmpfile();
+	long page = sysconf(_SC_PAGESIZE);
+	char *mapping;
+
+	if (!f || ftruncate(fileno(f), page) != 0)
+		exit(3);
+	mapping = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fileno(f), 0);
+	if (mapping == MAP_FAILED || ftruncate(fileno(f), 0) != 0)
+		exit(3);
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	crash_bus(mapping);
 }
 
 int main(int argc, char **argv)
@@ -34,16 +290,36 @@ int main(int argc, char **argv)
 	    wer_register_custom_metadata("Escapes", "<a & \"b\">") != S_OK ||
 	    wer_register_custom_metadata("\xc3\x9c"
 					 "bersetzung",
-					 "de-DE") != S_OK)
+					 "de-DE") != S_OK ||
+	    wer_register_custom_metadata("Path", "C:\\Temp\\it's") != S_OK)
 		return 3;
-	if (!strcmp(mode, "null"))
-		crash_null_write();
-	else if (!strcmp(mode, "abort"))
-		abort();
-	else if (!strcmp(mode, "fpe"))
-		return crash_divide();
-	else if (!strcmp(mode, "trap"))
-		__builtin_trap();
-	fprintf(stderr, "unknown mode %s\n", mode);
+	note("pid", (long)getpid());
+	if (!strcmp(mode, "thread-null")) {
+		mode_thread_null();
+	} else if (!strcmp(mode, "two-threads")) {
+		mode_two_threads();
+	} else if (!strcmp(mode, "thread-overflow")) {
+		mode_thread_overflow();
+	} else if (!strcmp(mode, "race")) {
+		mode_race();
+	} else if (!strcmp(mode, "bus")) {
+		mode_bus();
+	} else {
+		note("threads", 1);
+		note("crash-tid", current_tid());
+		if (!strcmp(mode, "null"))
+			crash_null_write();
+		else if (!strcmp(mode, "abort"))
+			crash_abort();
+		else if (!strcmp(mode, "overflow"))
+			return crash_recurse(0);
+		else if (!strcmp(mode, "fpe"))
+			return crash_divide();
+		else if (!strcmp(mode, "ill"))
+			crash_trap();
+		else if (!strcmp(mode, "double-free"))
+			crash_double_free();
+	}
+	fprintf(stderr, "crash_program: mode %s did not crash\n", mode);
 	return 2;
 }

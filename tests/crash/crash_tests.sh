@@ -1,0 +1,626 @@
+#!/bin/bash
+# crash_tests.sh WERFAULT WER LIBWER_SO FIXTURE_DIR
+#
+# Crash integration tests: each case crashes a fixture program once with
+# openwer off (WER_DISABLE=1, the baseline) and once with it on, each run in
+# a fresh store, and checks what lands on disk:
+#   - the process dies exactly as it does without openwer (same $?);
+#   - exactly one report directory ReportQueue/<id>, and no temporaries
+#     left anywhere in the store (ReportQueue/.tmp-*, <store>/.staging/*);
+#   - Report.wer has the contract's lines, the right signal, pid and thread;
+#   - the registered metadata, byte for byte, in Report.wer and in
+#     WERInternalMetadata.xml (which must be well-formed);
+#   - stack.txt: crashed thread first, the fixture's crash function named
+#     in its block, one block per thread;
+#   - the report directory is 0700 and its files 0600 (fixtures run with
+#     umask 000, so werfault must set the modes itself).
+# werfault finishes the report after the crashed process has died; the runs
+# wait for it through the stderr pipe it inherits (see run).
+# One line per case (ok - NAME / not ok - NAME: REASONS), then
+# "N passed, M failed"; exits 1 if any case failed.
+set -u
+
+if [ $# -ne 4 ]; then
+	echo "usage: $0 WERFAULT WER LIBWER_SO FIXTURE_DIR" >&2
+	exit 2
+fi
+werfault=$1 wer=$2 libwer=$3 fixtures=$4
+program=$fixtures/crash_program
+plain=$fixtures/crash_plain
+shim=$fixtures/handler_kill_shim.so
+
+ulimit -c 0
+# Nothing from the caller's environment may change the runs.
+unset WER_DISABLE WER_TIMEOUT_MS WER_REPORT_DIR WER_HANDLER LD_PRELOAD \
+	XDG_STATE_HOME CRASH_INFO
+export LC_ALL=C.UTF-8
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-crash.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+
+# Registered by every crash_program run (key=value; keys hold no '=').
+std_meta=(
+	'Build=nightly-42'
+	'Escapes=<a & "b">'
+	$'\xc3\x9c''bersetzung=de-DE'
+	"Path=C:\\Temp\\it's"
+)
+race_a=$(printf 'a%.0s' $(seq 128))
+race_b=$(printf 'b%.0s' $(seq 128))
+run_limit=40		# seconds before a run counts as hung
+quick_ms=5000		# "well under the 10 s deadline"
+
+passed=0 failed=0
+
+# ---- per-case state ---------------------------------------------------------
+
+case_name='' dir='' reasons=() status=0 base_status=0 elapsed_ms=0 report=''
+case_number=0
+wait_all=1
+
+begin() { # NAME
+	case_name=$1
+	case_number=$((case_number + 1))
+	dir=$work/case$case_number
+	mkdir -p "$dir"
+	reasons=()
+	report=''
+}
+
+fail() { # REASON
+	reasons+=("$1")
+}
+
+end() {
+	local joined r
+
+	if [ ${#reasons[@]} -eq 0 ]; then
+		echo "ok - $case_name"
+		passed=$((passed + 1))
+		return
+	fi
+	joined=''
+	for r in "${reasons[@]}"; do
+		joined+=${joined:+; }$r
+	done
+	echo "not ok - $case_name: $joined"
+	failed=$((failed + 1))
+}
+
+skip() { # REASON
+	echo "ok - $case_name # SKIP $1"
+	passed=$((passed + 1))
+}
+
+# First line of a file, shortened, for failure messages.
+excerpt() { # FILE
+	[ -s "$1" ] || { echo '(empty)'; return; }
+	head -c 300 "$1" | tr '\n' ' ' | sed 's/ *$//'
+}
+
+# ---- running ----------------------------------------------------------------
+
+# run STORE [VAR=VALUE...] CMD ARGS...: runs CMD with openwer pointed at
+# STORE (and at werfault), umask 000, CRASH_INFO=$dir/info; sets status and
+# elapsed_ms; stdout and stderr go to $dir/out and $dir/err. Returns once
+# the program and everything that inherited its stderr (werfault) are gone;
+# with wait_all=0, as soon as the program is.
+run() {
+	local store=$1 t0 t1
+	local -a vars=()
+
+	shift
+	while [ $# -gt 0 ] && [[ $1 == [A-Z_]*=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	rm -f "$dir/info"
+	t0=$(date +%s%N)
+	if [ "$wait_all" = 1 ]; then
+		# stderr is a pipe: werfault inherits it, and finishes the
+		# report after the process has died; EOF on the pipe means it
+		# is gone too.
+		{
+			(umask 000 && exec timeout -s KILL "$run_limit" env \
+				WER_REPORT_DIR="$store" WER_HANDLER="$werfault" \
+				CRASH_INFO="$dir/info" "${vars[@]}" "$@") \
+				2>&1 >"$dir/out" | cat >"$dir/err"
+			status=${PIPESTATUS[0]}
+		} 2>/dev/null
+	else
+		{
+			(umask 000 && exec timeout -s KILL "$run_limit" env \
+				WER_REPORT_DIR="$store" WER_HANDLER="$werfault" \
+				CRASH_INFO="$dir/info" "${vars[@]}" "$@") \
+				>"$dir/out" 2>"$dir/err"
+			status=$?
+		} 2>/dev/null
+	fi
+	t1=$(date +%s%N)
+	elapsed_ms=$(((t1 - t0) / 1000000))
+}
+
+# baseline CMD ARGS...: the run without openwer; the store must stay empty.
+baseline() {
+	run "$dir/base-store" WER_DISABLE=1 "$@"
+	base_status=$status
+	if [ -e "$dir/base-store" ]; then
+		fail "WER_DISABLE=1 run still created the store"
+	fi
+	if [ "$base_status" -le 128 ]; then
+		fail "baseline did not die of a signal (exit $base_status: $(excerpt "$dir/err"))"
+	fi
+}
+
+# crash [VAR=VALUE...] CMD ARGS...: the run with openwer, store $dir/store.
+crash() {
+	run "$dir/store" "$@"
+}
+
+info() { # KEY: values the fixture noted, one per line
+	[ -f "$dir/info" ] && awk -v k="$1" '$1 == k {print $2}' "$dir/info"
+}
+
+# ---- checks -----------------------------------------------------------------
+
+check_status() {
+	if [ "$status" -eq 137 ] && [ "$elapsed_ms" -ge $((run_limit * 1000)) ]; then
+		fail "hung: killed after ${run_limit}s"
+	elif [ "$status" -ne "$base_status" ]; then
+		fail "exit status $status, without openwer $base_status"
+	fi
+}
+
+check_quick() {
+	if [ "$elapsed_ms" -ge "$quick_ms" ]; then
+		fail "took ${elapsed_ms} ms (limit $quick_ms ms)"
+	fi
+}
+
+# Entries of STORE/ReportQueue, hidden ones too.
+queue_entries() { # STORE
+	[ -d "$1/ReportQueue" ] || return 0
+	find "$1/ReportQueue" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort
+}
+
+# What werfault builds a report in before renaming it into ReportQueue:
+# ReportQueue/.tmp-* (first versions) or anything under another directory
+# of the store (<store>/.staging/PID.XXXXXX today). Paths relative to STORE.
+leftovers() { # STORE
+	[ -d "$1" ] || return 0
+	queue_entries "$1" | grep '^\.' | sed 's|^|ReportQueue/|'
+	# .staging/.lock is the staging directory's lock file (docs/report.md),
+	# not a temporary.
+	find "$1" -mindepth 1 -path "$1/ReportQueue" -prune -o \
+		-path "$1/.staging/.lock" -prune -o \
+		\( ! -type d -o -path "$1/*/*" -type d -empty \) -printf '%P\n'
+}
+
+check_no_leftovers() { # STORE
+	local left pid state note=''
+
+	left=$(leftovers "$1" | head -n 5 | tr '\n' ' ')
+	[ -n "$left" ] || return 0
+	# Staging entries are named after their werfault's pid: say whether
+	# that process still exists (a zombie is not reaped yet).
+	if [[ $left =~ /([0-9]+)\. ]]; then
+		pid=${BASH_REMATCH[1]}
+		state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+		note=" (werfault $pid: ${state:-gone}${state:+ state})"
+	fi
+	fail "temporaries left in the store: $left$note"
+}
+
+# Exactly one report directory in ReportQueue, nothing left besides it;
+# sets report.
+check_one_report() {
+	local reports n
+
+	check_no_leftovers "$dir/store"
+	reports=$(queue_entries "$dir/store" | grep -v '^\.')
+	n=$(printf '%s' "$reports" | grep -c '')
+	if [ "$n" -ne 1 ]; then
+		fail "expected exactly one report in ReportQueue, found $n${reports:+ ($(echo $reports))} (stderr: $(excerpt "$dir/err"))"
+		return 1
+	fi
+	report=$dir/store/ReportQueue/$reports
+	if [ ! -d "$report" ] || [ -L "$report" ]; then
+		fail "ReportQueue/$reports is not a directory"
+		report=''
+		return 1
+	fi
+	return 0
+}
+
+check_no_report() {
+	local entries
+
+	entries=$(queue_entries "$dir/store" | tr '\n' ' ')
+	if [ -n "$entries" ]; then
+		fail "ReportQueue should be empty, holds: $entries"
+	fi
+}
+
+wer_line() { # NAME: the value of the first NAME= line of Report.wer
+	awk -v n="$1=" 'index($0, n) == 1 {print substr($0, length(n) + 1); exit}' \
+		"$report/Report.wer" 2>/dev/null
+}
+
+# Report.wer's contract lines, the signal of the baseline, the process and
+# thread ids, XML well-formedness, modes.
+check_report() { # APP_NAME
+	local app=$1 w=$report/Report.wer x=$report/WERInternalMetadata.xml
+	local signo name pid tid tids f i mode
+
+	for f in Report.wer WERInternalMetadata.xml; do
+		[ -f "$report/$f" ] && [ ! -L "$report/$f" ] ||
+			fail "$f missing from the report"
+	done
+	[ -f "$w" ] || return
+	for f in 'Version=1' 'EventType=APPCRASH'; do
+		grep -qFx "$f" "$w" || fail "Report.wer lacks the line $f"
+	done
+	for f in EventTime ReportIdentifier OsVersion ProcessId ThreadId \
+		CommandLine 'LoadedModule[0]'; do
+		[ -n "$(wer_line "$f")" ] || fail "Report.wer lacks a non-empty $f= line"
+	done
+	for i in 0 1 2 3 4 5 6 7 8; do
+		grep -qE "^Sig\[$i\]\.Name=.+" "$w" && grep -qE "^Sig\[$i\]\.Value=" "$w" ||
+			fail "Report.wer lacks Sig[$i].Name/Value"
+	done
+	f=$(wer_line 'Sig[0].Value')
+	[ "$f" = "$app" ] || fail "Sig[0].Value is '$f', expected '$app'"
+	if [ "$base_status" -gt 128 ]; then
+		signo=$((base_status - 128))
+		name=SIG$(kill -l "$signo")
+		f=$(wer_line 'Sig[5].Value')
+		[ "$f" = "$name ($signo)" ] ||
+			fail "Sig[5].Value is '$f', expected '$name ($signo)'"
+	fi
+	pid=$(info pid | head -n1)
+	f=$(wer_line ProcessId)
+	[ -z "$pid" ] || [ "$f" = "$pid" ] ||
+		fail "ProcessId=$f, the fixture's pid is $pid"
+	tids=$(info crash-tid)
+	tid=$(wer_line ThreadId)
+	if [ -n "$tids" ] && ! printf '%s\n' "$tids" | grep -qFx -- "$tid"; then
+		fail "ThreadId=$tid, the crashing thread is $(echo $tids)"
+	fi
+	if [ -f "$x" ] && ! xmllint --noout "$x" 2>"$dir/xmllint.err"; then
+		fail "WERInternalMetadata.xml is not well-formed: $(excerpt "$dir/xmllint.err")"
+	fi
+	mode=$(stat -c %a "$report")
+	[ "$mode" = 700 ] || fail "report directory mode $mode, expected 700"
+	for f in "$report"/* "$report"/.[!.]*; do
+		[ -e "$f" ] || continue
+		mode=$(stat -c %a "$f")
+		if [ -d "$f" ]; then
+			[ "$mode" = 700 ] || fail "${f##*/} mode $mode, expected 700"
+		else
+			[ "$mode" = 600 ] || fail "${f##*/} mode $mode, expected 600"
+		fi
+	done
+}
+
+# The value of KEY in Report.wer (pairs CustomMetadata[n].Key/.Value);
+# returns 1 if KEY is absent.
+wer_meta() { # KEY
+	awk -v key="$1" '
+		/^CustomMetadata\[[0-9]+\]\.Key=/ {
+			i = substr($0, 16); i = substr(i, 1, index(i, "]") - 1)
+			k[i] = substr($0, index($0, "=") + 1)
+		}
+		/^CustomMetadata\[[0-9]+\]\.Value=/ {
+			i = substr($0, 16); i = substr(i, 1, index(i, "]") - 1)
+			v[i] = substr($0, index($0, "=") + 1)
+		}
+		END {
+			for (i in k)
+				if (k[i] == key && (i in v)) {
+					printf "%s", v[i]; found = 1; exit
+				}
+			exit !found
+		}' "$report/Report.wer"
+}
+
+xml_meta_count() {
+	xmllint --xpath 'count(/WERReportMetadata/CustomMetadata/*)' \
+		"$report/WERInternalMetadata.xml" 2>/dev/null
+}
+
+xml_meta() { # KEY
+	xmllint --xpath "string(/WERReportMetadata/CustomMetadata/$1)" \
+		"$report/WERInternalMetadata.xml" 2>/dev/null
+}
+
+# N metadata pairs in each file.
+check_meta_count() { # N
+	local n
+
+	if [ -f "$report/Report.wer" ]; then
+		n=$(grep -cE '^CustomMetadata\[[0-9]+\]\.Key=' "$report/Report.wer")
+		[ "$n" -eq "$1" ] || fail "Report.wer holds $n metadata keys, expected $1"
+	fi
+	if [ -f "$report/WERInternalMetadata.xml" ]; then
+		n=$(xml_meta_count)
+		[ "$n" = "$1" ] || fail "XML holds $n metadata elements, expected $1"
+	fi
+}
+
+# These KEY=VALUE pairs, byte for byte, in both files.
+check_meta_pairs() { # KEY=VALUE...
+	local pair key want got
+
+	[ -f "$report/Report.wer" ] || return
+	for pair in "$@"; do
+		key=${pair%%=*} want=${pair#*=}
+		if ! got=$(wer_meta "$key"); then
+			fail "Report.wer lacks metadata key $key"
+		elif [ "$got" != "$want" ]; then
+			fail "Report.wer: $key is '$got', expected '$want'"
+		fi
+	done
+	[ -f "$report/WERInternalMetadata.xml" ] || return
+	for pair in "$@"; do
+		key=${pair%%=*} want=${pair#*=}
+		if [ "$(xmllint --xpath "count(/WERReportMetadata/CustomMetadata/$key)" \
+			"$report/WERInternalMetadata.xml" 2>/dev/null)" != 1 ]; then
+			fail "XML lacks metadata element $key"
+			continue
+		fi
+		got=$(xml_meta "$key")
+		[ "$got" = "$want" ] || fail "XML: $key is '$got', expected '$want'"
+	done
+}
+
+# Exactly these KEY=VALUE pairs.
+check_metadata() { # KEY=VALUE...
+	check_meta_count $#
+	check_meta_pairs "$@"
+}
+
+# The race case: KEY holds exactly one of two whole values, in both files.
+check_one_of() { # KEY VALUE1 VALUE2
+	local got
+
+	if ! got=$(wer_meta "$1"); then
+		fail "Report.wer lacks metadata key $1"
+	elif [ "$got" != "$2" ] && [ "$got" != "$3" ]; then
+		fail "Report.wer: $1 is neither whole value (${#got} bytes: ${got:0:40}...)"
+	fi
+	got=$(xml_meta "$1")
+	if [ "$got" != "$2" ] && [ "$got" != "$3" ]; then
+		fail "XML: $1 is neither whole value (${#got} bytes: ${got:0:40}...)"
+	fi
+}
+
+# stack.txt: the crashed thread's block comes first, is the thread of
+# ThreadId, and names FUNCTION in a frame; one block per thread.
+check_stack() { # FUNCTION [EXCUSABLE]
+	local fn=$1 excusable=${2:-} s=$report/stack.txt
+	local first tid blocks threads missing
+
+	if [ ! -f "$s" ]; then
+		missing=$(wer_line Missing)
+		if [ -n "$excusable" ] && [[ $missing == *stack* || $missing == *thread* ]]; then
+			return
+		fi
+		fail "stack.txt missing (Report.wer: Missing=$missing)"
+		return
+	fi
+	first=$(head -n1 "$s")
+	if [[ ! $first =~ ^Thread\ ([0-9]+)\ \(crashed\) ]]; then
+		fail "stack.txt does not begin with 'Thread <tid> (crashed)': '${first:0:80}'"
+		return
+	fi
+	tid=${BASH_REMATCH[1]}
+	[ "$tid" = "$(wer_line ThreadId)" ] ||
+		fail "stack.txt's crashed thread is $tid, Report.wer's ThreadId=$(wer_line ThreadId)"
+	if ! awk '/^Thread /{n++} n == 1' "$s" |
+		grep -qE "^ +#[0-9]+ +0x[0-9a-fA-F]+ .*\<$fn\>"; then
+		fail "$fn not named in the crashed thread's block of stack.txt ($(awk '/^Thread /{n++} n == 1' "$s" | sed -n 2,4p | tr -s ' \n' '  '))"
+	fi
+	[ "$(grep -c '^Thread [0-9]* *(crashed)' "$s")" -eq 1 ] ||
+		fail "stack.txt has $(grep -c '(crashed)' "$s") crashed-thread headers"
+	blocks=$(grep -cE '^Thread [0-9]+( |$)' "$s")
+	threads=$(info threads | head -n1)
+	if [ -n "$threads" ] && [ "$blocks" -ne "$threads" ]; then
+		fail "stack.txt has $blocks thread blocks, the process had $threads threads"
+	fi
+}
+
+# Everything a crash of crash_program must leave; FUNCTION crashed.
+check_crash() { # FUNCTION
+	check_status
+	check_one_report || return
+	check_report crash_program
+	check_metadata "${std_meta[@]}"
+	check_stack "$1"
+}
+
+# ---- cases ------------------------------------------------------------------
+
+simple_case() { # NAME MODE FUNCTION
+	begin "$1"
+	baseline "$program" "$2"
+	crash "$program" "$2"
+	check_crash "$3"
+	end
+}
+
+case_thread_null() {
+	begin "null write in a thread, 20 others running"
+	baseline "$program" thread-null
+	crash "$program" thread-null
+	check_crash crash_null_write
+	if [ -n "$report" ] && [ "$(wer_line ThreadId)" = "$(wer_line ProcessId)" ]; then
+		fail "ThreadId is the main thread's"
+	fi
+	end
+}
+
+case_two_threads() {
+	begin "two threads fault at once"
+	baseline "$program" two-threads
+	crash "$program" two-threads
+	check_crash crash_null_write
+	end
+}
+
+case_race() {
+	begin "crash while a thread re-registers a value"
+	baseline "$program" race
+	crash "$program" race
+	check_status
+	if check_one_report; then
+		check_report crash_program
+		check_meta_count $((${#std_meta[@]} + 1))
+		check_meta_pairs "${std_meta[@]}"
+		check_one_of Race "$race_a" "$race_b"
+		check_stack crash_null_write
+	fi
+	end
+}
+
+case_ld_preload() {
+	begin "unmodified program under LD_PRELOAD"
+	baseline LD_PRELOAD="$libwer" "$plain"
+	crash LD_PRELOAD="$libwer" "$plain"
+	check_status
+	if check_one_report; then
+		check_report crash_plain
+		check_metadata
+		check_stack plain_null_write
+	fi
+	end
+}
+
+case_wer_run() {
+	begin "unmodified program under wer run"
+	if [ ! -x "$wer" ]; then
+		fail "wer CLI not built ($wer)"
+		end
+		return
+	fi
+	baseline "$plain"
+	# Not waiting for werfault: wer must have waited for the report.
+	wait_all=0
+	crash "$wer" run -- "$plain"
+	wait_all=1
+	check_status
+	if check_one_report; then
+		# werfault's own "werfault: ... written to PATH" reaches the
+		# program's stderr too; wer must print a line of its own.
+		grep -F -- "$report" "$dir/err" | grep -qv '^werfault:' ||
+			fail "wer printed no line with the report path on stderr ($(excerpt "$dir/err"))"
+		check_report crash_plain
+		check_metadata
+		check_stack plain_null_write
+	fi
+	end
+}
+
+case_strace() {
+	begin "crash under strace -f"
+	if ! command -v strace >/dev/null; then
+		skip "strace not installed"
+		return
+	fi
+	baseline strace -f -o /dev/null "$program" null
+	crash strace -f -o /dev/null "$program" null
+	check_status
+	if check_one_report; then
+		check_report crash_program
+		check_metadata "${std_meta[@]}"
+		check_stack crash_null_write excusable
+	fi
+	end
+}
+
+case_handler_dies_first() {
+	begin "werfault killed before writing"
+	printf '#!/bin/sh\nkill -9 $$\n' >"$dir/werfault-killed"
+	chmod 755 "$dir/werfault-killed"
+	baseline "$program" null
+	crash WER_HANDLER="$dir/werfault-killed" "$program" null
+	check_status
+	check_quick
+	check_no_report
+	check_no_leftovers "$dir/store"
+	end
+}
+
+# werfault is SIGKILLed as it renames the finished report into place: the
+# queue must show nothing, and whatever it left must be gone once the next
+# crash has been reported.
+case_handler_dies_mid_write() {
+	begin "werfault killed mid-write"
+	printf '#!/bin/sh\nWER_TEST_SHIM_MARKER='"'%s'"' LD_PRELOAD='"'%s'"' exec '"'%s'"' "$@"\n' \
+		"$dir/shim-fired" "$shim" "$werfault" >"$dir/werfault-shim"
+	chmod 755 "$dir/werfault-shim"
+	baseline "$program" null
+	crash WER_HANDLER="$dir/werfault-shim" "$program" null
+	check_status
+	check_quick
+	[ -e "$dir/shim-fired" ] ||
+		fail "werfault never tried to rename its report into place (shim did not fire; stderr: $(excerpt "$dir/err"))"
+	check_no_report
+	crash "$program" null
+	check_status
+	check_one_report && check_report crash_program
+	end
+}
+
+case_unwritable_store() {
+	begin "unwritable store"
+	: >"$dir/file"
+	baseline "$program" null
+	run "$dir/file/store" "$program" null
+	check_status
+	check_quick
+	[ -f "$dir/file" ] && [ ! -s "$dir/file" ] || fail "the regular file in the store's path changed"
+	if [ "$(id -u)" -ne 0 ]; then
+		# Not root: a directory without write permission works too.
+		mkdir -p "$dir/ro" && chmod 0500 "$dir/ro"
+		run "$dir/ro/store" "$program" null
+		check_status
+		check_quick
+		[ -z "$(ls -A "$dir/ro")" ] || fail "something was created in the 0500 directory"
+		chmod 0700 "$dir/ro"
+	fi
+	end
+}
+
+if ! command -v xmllint >/dev/null; then
+	echo "not ok - setup: xmllint not found (package libxml2-utils)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for f in "$werfault" "$program" "$plain" "$libwer" "$shim"; do
+	if [ ! -e "$f" ]; then
+		echo "not ok - setup: $f does not exist"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+simple_case "null write in the main thread" null crash_null_write
+case_thread_null
+simple_case "abort" abort crash_abort
+simple_case "stack overflow on the main thread" overflow crash_recurse
+simple_case "stack overflow on a secondary thread" thread-overflow crash_recurse
+simple_case "SIGFPE" fpe crash_divide
+simple_case "SIGILL" ill crash_trap
+simple_case "SIGBUS" bus crash_bus
+case_two_threads
+case_race
+simple_case "heap corruption (double free)" double-free crash_double_free
+case_ld_preload
+case_wer_run
+case_strace
+case_handler_dies_first
+case_handler_dies_mid_write
+case_unwritable_store
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
