@@ -103,75 +103,107 @@ static void read_thread_name(pid_t pid, struct wer_thread *t)
 	fclose(f);
 }
 
-static int seize_thread(pid_t tid)
+/* Waits until a seized, interrupted thread reports its stop. */
+static int wait_stopped(pid_t tid)
 {
 	int status;
 
-	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
-		return -errno;
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
-		int err = -errno;
-
-		ptrace(PTRACE_DETACH, tid, 0, 0);
-		return err;
-	}
 	while (waitpid(tid, &status, __WALL) < 0)
 		if (errno != EINTR)
 			return -errno;
 	return 0;
 }
 
-/* The readable memory that holds a stack pointer, from /proc/PID/maps'
- * text: returns the end of the mapping that holds address and stores its
- * start, or returns 0 when none does. When that mapping is a guard page,
- * or no mapping holds address but one begins less than a megabyte above it
- * (a stack overflow leaves the stack pointer in a thread's guard page, or
- * in the gap below the main thread's stack), the readable mapping just
- * above is taken instead. */
-static uint64_t mapping_end(const char *maps, size_t len, uint64_t address,
-			    uint64_t *ret_start)
+/* The mappings of /proc/PID/maps, parsed once (sorted, as the kernel
+ * writes them). */
+struct mapping {
+	uint64_t lo, hi;
+	int readable;
+};
+
+struct mappings {
+	size_t count;
+	struct mapping *v;
+};
+
+static void parse_mappings(const char *maps, size_t len, struct mappings *ret)
 {
 	const char *p = maps, *end = maps + len;
-	uint64_t want = address;
-	int above_guard = 0;
+	size_t cap = 0;
 
+	ret->count = 0;
+	ret->v = NULL;
 	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		unsigned long long lo, hi;
 		char perms[5] = "";
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3 &&
-		    want < lo && !above_guard && lo - want < (1u << 20) &&
-		    perms[0] == 'r') {
-			*ret_start = lo;
-			return hi;
-		}
-		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3 &&
-		    want >= lo && want < hi) {
-			if (perms[0] == 'r') {
-				*ret_start = lo;
-				return hi;
+		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3) {
+			if (ret->count == cap) {
+				size_t n = cap ? cap * 2 : 256;
+				struct mapping *v =
+				    realloc(ret->v, n * sizeof(*v));
+
+				if (!v)
+					return;
+				ret->v = v;
+				cap = n;
 			}
-			if (above_guard)
-				return 0;
-			above_guard = 1;
-			want = hi; /* the mapping just above the guard */
+			ret->v[ret->count++] =
+			    (struct mapping){lo, hi, perms[0] == 'r'};
 		}
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
-	return 0;
 }
 
-static void read_stack(pid_t pid, struct wer_thread *t, const char *maps,
-		       size_t maps_len, size_t cap, struct wer_capture *c)
+/* The readable memory that holds a stack pointer: returns the end of the
+ * mapping that holds address and stores its start, or returns 0 when none
+ * does. When that mapping is a guard page, or no mapping holds address but
+ * one begins less than a megabyte above it (a stack overflow leaves the
+ * stack pointer in a thread's guard page, or in the gap below the main
+ * thread's stack), the readable mapping just above is taken instead. */
+static uint64_t mapping_end(const struct mappings *m, uint64_t address,
+			    uint64_t *ret_start)
+{
+	size_t lo = 0, hi = m->count;
+
+	/* The first mapping that ends above address. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].hi <= address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->count)
+		return 0;
+	if (m->v[lo].lo <= address && !m->v[lo].readable) {
+		/* A guard page: the mapping right above it. */
+		if (lo + 1 == m->count || m->v[lo + 1].lo != m->v[lo].hi)
+			return 0;
+		lo++;
+	} else if (m->v[lo].lo > address &&
+		   m->v[lo].lo - address >= (1u << 20)) {
+		return 0;
+	}
+	if (!m->v[lo].readable)
+		return 0;
+	*ret_start = m->v[lo].lo;
+	return m->v[lo].hi;
+}
+
+/* Decides which part of a thread's stack to read and allocates room for
+ * it: from the stack pointer less the red zone to the end of its mapping,
+ * capped. */
+static void plan_stack(struct wer_thread *t, const struct mappings *maps,
+		       size_t cap, struct wer_capture *c)
 {
 	uint64_t start = t->sp > RED_ZONE ? t->sp - RED_ZONE : 0, lo = 0;
-	uint64_t end = mapping_end(maps, maps_len, t->sp, &lo);
+	uint64_t end = mapping_end(maps, t->sp, &lo);
 	size_t size;
-	struct iovec local, remote;
-	ssize_t n;
 
 	/* After a stack overflow the red zone lies in the guard page. */
 	if (start < lo)
@@ -185,23 +217,77 @@ static void read_stack(pid_t pid, struct wer_thread *t, const char *maps,
 		size = WER_CAPTURE_STACK_TOTAL - c->stack_bytes;
 	if (!size || !(t->stack = malloc(size)))
 		return;
-	local = (struct iovec){t->stack, size};
-	remote = (struct iovec){(void *)(uintptr_t)start, size};
-	n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	t->stack_start = start;
+	t->stack_size = size;
+	c->stack_bytes += size;
+}
+
+static int read_one(pid_t pid, struct wer_thread *t)
+{
+	struct iovec local = {t->stack, t->stack_size};
+	struct iovec remote = {(void *)(uintptr_t)t->stack_start,
+			       t->stack_size};
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
 	if (n <= 0) {
 		free(t->stack);
 		t->stack = NULL;
-		return;
+		t->stack_size = 0;
+		return -1;
 	}
-	t->stack_start = start;
 	t->stack_size = (size_t)n;
-	c->stack_bytes += (size_t)n;
+	return 0;
+}
+
+/* Reads every planned stack, as many per process_vm_readv as it takes
+ * (one system call for up to 1024 threads); a thread whose read comes back
+ * short is read again alone. */
+static void read_stacks(pid_t pid, struct wer_capture *c)
+{
+	enum { BATCH = 1024 };
+	struct iovec *local = calloc(BATCH, sizeof(*local));
+	struct iovec *remote = calloc(BATCH, sizeof(*remote));
+	size_t *which = calloc(BATCH, sizeof(*which));
+	size_t i = 0;
+
+	while (local && remote && which && i < c->thread_count) {
+		size_t n = 0, done = 0;
+		ssize_t got;
+
+		for (; i < c->thread_count && n < BATCH; i++) {
+			struct wer_thread *t = &c->threads[i];
+
+			if (!t->stack)
+				continue;
+			local[n] = (struct iovec){t->stack, t->stack_size};
+			remote[n] = (struct iovec){
+			    (void *)(uintptr_t)t->stack_start, t->stack_size};
+			which[n++] = i;
+		}
+		got = process_vm_readv(pid, local, n, remote, n, 0);
+		for (size_t k = 0; k < n; k++) {
+			struct wer_thread *t = &c->threads[which[k]];
+
+			if (got >= 0 && done + t->stack_size <= (size_t)got)
+				done += t->stack_size;
+			else
+				read_one(pid, t);
+		}
+	}
+	if (!local || !remote || !which)
+		for (; i < c->thread_count; i++)
+			if (c->threads[i].stack)
+				read_one(pid, &c->threads[i]);
+	free(local);
+	free(remote);
+	free(which);
 }
 
 int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 		 const char *maps, size_t maps_len, struct wer_capture *ret)
 {
 	struct wer_capture *c = ret;
+	struct mappings mappings;
 	int r, refused = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -219,13 +305,15 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 			break;
 		}
 	}
+	/* Seize every thread, then interrupt every thread, then collect the
+	 * stops: the threads stop in parallel instead of one after another. */
 	c->seized = 1;
 	for (size_t i = 0; i < c->thread_count; i++) {
 		struct wer_thread *t = &c->threads[i];
 
 		read_thread_name(pid, t);
-		r = seize_thread(t->tid);
-		if (r < 0) {
+		if (ptrace(PTRACE_SEIZE, t->tid, 0, 0) < 0) {
+			r = -errno;
 			t->tid = -t->tid; /* not seized: nothing to detach */
 			if (!refused++)
 				snprintf(c->problem, sizeof(c->problem),
@@ -235,6 +323,17 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 						       "dumpable"
 						     : "thread gone");
 			c->seized = 0;
+		}
+	}
+	for (size_t i = 0; i < c->thread_count; i++)
+		if (c->threads[i].tid > 0 &&
+		    ptrace(PTRACE_INTERRUPT, c->threads[i].tid, 0, 0) < 0)
+			c->threads[i].stop_failed = 1;
+	for (size_t i = 0; i < c->thread_count; i++) {
+		struct wer_thread *t = &c->threads[i];
+
+		if (t->tid <= 0 || t->stop_failed || wait_stopped(t->tid) < 0) {
+			t->stop_failed = 1;
 			continue;
 		}
 		if (!t->crashed) {
@@ -248,15 +347,18 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 	}
 	if (crash && c->thread_count && c->threads[0].crashed)
 		regs_from_ucontext(&crash->context, &c->threads[0]);
+	parse_mappings(maps, maps_len, &mappings);
 	for (size_t i = 0; i < c->thread_count; i++) {
 		struct wer_thread *t = &c->threads[i];
 
 		if (t->have_regs)
-			read_stack(pid, t, maps, maps_len,
+			plan_stack(t, &mappings,
 				   t->crashed ? WER_CAPTURE_STACK_CRASHED
 					      : WER_CAPTURE_STACK_OTHER,
 				   c);
 	}
+	free(mappings.v);
+	read_stacks(pid, c);
 	return 0;
 }
 
@@ -279,20 +381,4 @@ void wer__capture_free(struct wer_capture *c)
 	free(c->threads);
 	c->threads = NULL;
 	c->thread_count = 0;
-}
-
-int wer__capture_read(const struct wer_capture *c, uint64_t address, void *buf,
-		      size_t len)
-{
-	for (size_t i = 0; i < c->thread_count; i++) {
-		const struct wer_thread *t = &c->threads[i];
-
-		if (t->stack && address >= t->stack_start &&
-		    address - t->stack_start <= t->stack_size &&
-		    len <= t->stack_size - (address - t->stack_start)) {
-			memcpy(buf, t->stack + (address - t->stack_start), len);
-			return 0;
-		}
-	}
-	return -1;
 }

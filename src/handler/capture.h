@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "crash_format.h"
@@ -28,6 +29,7 @@ struct wer_thread {
 	char name[32];
 	int crashed;
 	int have_regs;
+	int stop_failed; /* seized, but it never stopped (it exited) */
 	uint64_t regs[WER_DWARF_REGS]; /* DWARF numbering */
 	uint64_t pc, sp;
 	uint64_t stack_start; /* address of stack[0] */
@@ -59,8 +61,22 @@ void wer__capture_release(struct wer_capture *c);
 void wer__capture_free(struct wer_capture *c);
 
 /* Reads len bytes at address from the captured stacks. Returns 0 when all
- * of them were captured, -1 otherwise. */
-int wer__capture_read(const struct wer_capture *c, uint64_t address, void *buf,
-		      size_t len);
+ * of them were captured, -1 otherwise. (Inline: the unwinder module uses
+ * it without linking werfault's objects.) */
+static inline int wer__capture_read(const struct wer_capture *c,
+				    uint64_t address, void *buf, size_t len)
+{
+	for (size_t i = 0; i < c->thread_count; i++) {
+		const struct wer_thread *t = &c->threads[i];
+
+		if (t->stack && address >= t->stack_start &&
+		    address - t->stack_start <= t->stack_size &&
+		    len <= t->stack_size - (address - t->stack_start)) {
+			memcpy(buf, t->stack + (address - t->stack_start), len);
+			return 0;
+		}
+	}
+	return -1;
+}
 
 #endif /* WER_CAPTURE_H */

@@ -43,9 +43,15 @@ struct wer_unwind {
 };
 
 /* Unwinds every thread of c that has registers. Returns 0 or a negative
- * errno; ret is filled either way as far as it got. */
-int wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
-		struct wer_unwind *ret);
+ * errno; ret is filled either way as far as it got. Lives in the module
+ * werfault-unwind.so (unwind_dwfl.c); wer__unwind_load() finds it. */
+typedef int wer_unwind_fn(const struct wer_capture *c, const char *maps,
+			  size_t maps_len, struct wer_unwind *ret);
+wer_unwind_fn wer__unwind;
+
+/* Loads werfault-unwind.so from beside the running program (werfault)
+ * and returns its wer__unwind, or NULL (with the reason in why). */
+wer_unwind_fn *wer__unwind_load(char *why, size_t size);
 void wer__unwind_free(struct wer_unwind *u);
 
 /* The build id recorded for the module at path, or "" */

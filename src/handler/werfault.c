@@ -196,12 +196,18 @@ int main(int argc, char **argv)
 	}
 	phase("release");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
-	if (report->have_capture &&
-	    wer__unwind(&report->capture, report->maps, report->maps_len,
-			&report->unwind) == 0)
-		report->have_unwind = 1;
-	else if (report->have_capture)
-		wer__report_missing(report, "unwind");
+	if (report->have_capture) {
+		char why[256];
+		wer_unwind_fn *unwind = wer__unwind_load(why, sizeof(why));
+
+		if (!unwind)
+			fprintf(stderr, "werfault: no unwinding: %s\n", why);
+		if (unwind && unwind(&report->capture, report->maps,
+				     report->maps_len, &report->unwind) == 0)
+			report->have_unwind = 1;
+		else
+			wer__report_missing(report, "unwind");
+	}
 	phase("unwind");
 	r = wer__report_write(report, path, sizeof(path));
 	phase("write");
