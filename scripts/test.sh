@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: install dependencies, then build and run ctest in
-# four configurations: gcc and clang with -Werror, ASan+UBSan, and TSan.
+# four configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then
+# a short run of every fuzz target.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -26,4 +27,22 @@ echo "==== tsan"
 cmake -S . -B build-test/tsan -DWER_WERROR=ON -DCMAKE_C_COMPILER=gcc -DWER_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-test/tsan -j"$jobs" >/dev/null
 (cd build-test/tsan && TSAN_OPTIONS="halt_on_error=1" $tsan_wrap ctest --output-on-failure -j"$jobs")
-echo "openwer: all four configurations passed"
+# Fuzz targets (libFuzzer, clang, ASan+UBSan): a short run each; a crash
+# or a leak fails the suite. Longer runs: see tests/fuzz/CMakeLists.txt.
+echo "==== fuzz"
+cmake -S . -B build-test/fuzz -DWER_WERROR=ON -DCMAKE_C_COMPILER=clang -DWER_FUZZ=ON \
+	-DWER_SANITIZE=address,undefined -DWER_BUILD_TESTS=OFF -DWER_BUILD_BENCH=OFF >/dev/null
+cmake --build build-test/fuzz -j"$jobs" --target fuzz >/dev/null
+fuzz_seconds=${WER_FUZZ_SECONDS:-30}
+fuzz_passed=0
+for target in build-test/fuzz/tests/fuzz/fuzz_*; do
+	[ -x "$target" ] || continue
+	corpus=build-test/fuzz/corpus-$(basename "$target")
+	mkdir -p "$corpus"
+	"$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 "$corpus" >"$corpus.log" 2>&1 ||
+		{ tail -40 "$corpus.log"; echo "fuzz: $(basename "$target") failed"; exit 1; }
+	echo "fuzz: $(basename "$target"): $(grep -o 'Done [0-9]* runs' "$corpus.log"), no crash"
+	fuzz_passed=$((fuzz_passed + 1))
+done
+echo "fuzz: $fuzz_passed passed, 0 failed"
+echo "openwer: all configurations passed"

@@ -148,17 +148,34 @@ static int file_take(const struct wer_reg_file *f,
 	return 0;
 }
 
+/* Where the reader keeps the copy it read of each slot: metadata and
+ * ranges inline, a file's 4 KiB copy only for slots that hold one. */
+struct slot_copies {
+	struct wer_reg_meta meta[WER_REG_META_SLOTS];
+	struct wer_reg_range range[WER_REG_RANGE_SLOTS];
+	struct wer_reg_file *file[WER_REG_FILE_SLOTS];
+};
+
+static void *slot_buffer(struct slot_copies *cp, size_t i)
+{
+	if (i < WER_REG_META_SLOTS)
+		return &cp->meta[i];
+	i -= WER_REG_META_SLOTS;
+	if (i < WER_REG_RANGE_SLOTS)
+		return &cp->range[i];
+	i -= WER_REG_RANGE_SLOTS;
+	if (!cp->file[i])
+		cp->file[i] = malloc(sizeof(*cp->file[i]));
+	return cp->file[i];
+}
+
 int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		       struct wer_registry_snapshot *ret)
 {
 	struct wer_registry_header h;
 	struct wer_reg_ctl *before = NULL, *after = NULL;
 	unsigned char *done = NULL;
-	union {
-		struct wer_reg_meta meta;
-		struct wer_reg_range range;
-		struct wer_reg_file file;
-	} *copies = NULL;
+	struct slot_copies *copies = NULL;
 	uint64_t ctl_address =
 	    address + offsetof(struct wer_registry, meta_ctl);
 	size_t ctl_size = CTL_SLOTS * sizeof(struct wer_reg_ctl), pending = 0;
@@ -173,7 +190,7 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	before = malloc(ctl_size);
 	after = malloc(ctl_size);
 	done = calloc(CTL_SLOTS, 1);
-	copies = malloc(CTL_SLOTS * sizeof(*copies));
+	copies = calloc(1, sizeof(*copies));
 	if (!before || !after || !done || !copies) {
 		r = -ENOMEM;
 		goto out;
@@ -207,9 +224,11 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 			/* Empty, absurd or odd slots are judged after the
 			 * second read of the control area. */
 			if (cur && cur <= 2 && !(before[i].seq[cur - 1] & 1)) {
+				void *buf = slot_buffer(copies, i);
+
 				at = slot_copy_address(address, i, cur - 1,
 						       &size);
-				if (read(ctx, at, &copies[i], size) < 0) {
+				if (!buf || read(ctx, at, buf, size) < 0) {
 					done[i] = 1; /* published, unreadable */
 					ret->invalid++;
 					continue;
@@ -247,11 +266,11 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 				continue;
 			}
 			if (i < WER_REG_META_SLOTS)
-				taken = meta_take(&copies[i].meta, ret);
+				taken = meta_take(slot_buffer(copies, i), ret);
 			else if (i < WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS)
-				taken = range_take(&copies[i].range, ret);
+				taken = range_take(slot_buffer(copies, i), ret);
 			else
-				taken = file_take(&copies[i].file, ret);
+				taken = file_take(slot_buffer(copies, i), ret);
 			if (taken < 0)
 				ret->invalid++;
 		}
@@ -264,6 +283,8 @@ out:
 	free(before);
 	free(after);
 	free(done);
+	for (size_t i = 0; copies && i < WER_REG_FILE_SLOTS; i++)
+		free(copies->file[i]);
 	free(copies);
 	return r;
 }
