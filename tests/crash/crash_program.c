@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,33 @@ static void mode_bus(void)
 	crash_bus(mapping);
 }
 
+/* The application's own SIGSEGV handler: says it ran (on fd 2, which
+ * the test reads), restores the default action and returns, so that the
+ * fault kills the process. */
+static void app_segv_handler(int sig)
+{
+	static const char msg[] = "crash_program: application handler ran\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	signal(sig, SIG_DFL);
+}
+
+/* The application installs a handler of its own after libwer's, then asks
+ * libwer to go first again: libwer reports, then chains to it. */
+static void mode_chain(void)
+{
+	int was_enabled = wer_crash_reporting_enabled();
+
+	if (was_enabled && wer_set_crash_reporting(FALSE) != S_OK)
+		exit(4);
+	signal(SIGSEGV, app_segv_handler);
+	if (was_enabled && wer_set_crash_reporting(TRUE) != S_OK)
+		exit(5);
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	crash_null_write();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -304,6 +332,8 @@ int main(int argc, char **argv)
 		mode_race();
 	} else if (!strcmp(mode, "bus")) {
 		mode_bus();
+	} else if (!strcmp(mode, "chain")) {
+		mode_chain();
 	} else {
 		note("threads", 1);
 		note("crash-tid", current_tid());

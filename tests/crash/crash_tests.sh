@@ -467,6 +467,16 @@ case_two_threads() {
 	end
 }
 
+case_chain() {
+	begin "an application handler installed before libwer's is chained to"
+	baseline "$program" chain
+	crash "$program" chain
+	check_crash crash_null_write
+	grep -q "application handler ran" "$dir/err" ||
+		fail "the application's own handler did not run ($(excerpt "$dir/err"))"
+	end
+}
+
 case_race() {
 	begin "crash while a thread re-registers a value"
 	baseline "$program" race
@@ -615,6 +625,7 @@ simple_case "SIGBUS" bus crash_bus
 case_two_threads
 case_race
 simple_case "heap corruption (double free)" double-free crash_double_free
+case_chain
 case_ld_preload
 case_wer_run
 case_strace
