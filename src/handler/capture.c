@@ -38,6 +38,7 @@ static void regs_from_ptrace(const struct user_regs_struct *r,
 	t->pc = r->rip;
 	t->sp = r->rsp;
 	t->have_regs = 1;
+	t->cpu.regs = *r;
 }
 
 static void regs_from_ucontext(const ucontext_t *uc, struct wer_thread *t)
@@ -54,8 +55,6 @@ static void regs_from_ucontext(const ucontext_t *uc, struct wer_thread *t)
 	t->sp = (uint64_t)g[REG_RSP];
 	t->have_regs = 1;
 }
-#else
-#error "openwer: werfault's capture knows x86-64 only (AArch64 to come)"
 #endif
 
 /* ---- threads --------------------------------------------------------------
@@ -340,9 +339,14 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 			struct user_regs_struct regs;
 			struct iovec io = {&regs, sizeof(regs)};
 
+			struct iovec fpio = {&t->cpu.fp, sizeof(t->cpu.fp)};
+
 			if (ptrace(PTRACE_GETREGSET, t->tid,
 				   (void *)(uintptr_t)NT_PRSTATUS, &io) == 0)
 				regs_from_ptrace(&regs, t);
+			t->cpu.have_fp =
+			    ptrace(PTRACE_GETREGSET, t->tid,
+				   (void *)(uintptr_t)NT_PRFPREG, &fpio) == 0;
 		}
 	}
 	if (crash && c->thread_count && c->threads[0].crashed)
@@ -362,6 +366,91 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 	return 0;
 }
 
+static int captured_already(const struct wer_capture *c, uint64_t lo,
+			    uint64_t hi)
+{
+	for (size_t i = 0; i < c->thread_count; i++) {
+		const struct wer_thread *t = &c->threads[i];
+
+		if (t->stack && lo >= t->stack_start &&
+		    hi <= t->stack_start + t->stack_size)
+			return 1;
+	}
+	for (size_t i = 0; i < c->region_count; i++)
+		if (lo >= c->regions[i].start &&
+		    hi <= c->regions[i].start + c->regions[i].size)
+			return 1;
+	return 0;
+}
+
+void wer__capture_regions(struct wer_capture *c, const char *maps,
+			  size_t maps_len, const uint64_t *addresses,
+			  size_t count)
+{
+	struct mappings m;
+
+	parse_mappings(maps, maps_len, &m);
+	for (size_t i = 0;
+	     i < count && c->region_count < WER_CAPTURE_REGIONS_MAX; i++) {
+		uint64_t a = addresses[i], lo, hi;
+		size_t k;
+		struct wer_region *r;
+		struct iovec local, remote;
+		ssize_t n;
+
+		/* The mapping that holds a, readable. */
+		for (k = 0; k < m.count; k++)
+			if (a >= m.v[k].lo && a < m.v[k].hi)
+				break;
+		if (k == m.count || !m.v[k].readable)
+			continue;
+		lo = a > m.v[k].lo + WER_CAPTURE_REGION_RADIUS
+			 ? a - WER_CAPTURE_REGION_RADIUS
+			 : m.v[k].lo;
+		hi = a + WER_CAPTURE_REGION_RADIUS < m.v[k].hi
+			 ? a + WER_CAPTURE_REGION_RADIUS
+			 : m.v[k].hi;
+		if (captured_already(c, lo, hi))
+			continue;
+		r = &c->regions[c->region_count];
+		if (!(r->data = malloc(hi - lo)))
+			continue;
+		local = (struct iovec){r->data, hi - lo};
+		remote = (struct iovec){(void *)(uintptr_t)lo, hi - lo};
+		n = process_vm_readv(c->pid, &local, 1, &remote, 1, 0);
+		if (n <= 0) {
+			free(r->data);
+			r->data = NULL;
+			continue;
+		}
+		r->start = lo;
+		r->size = (size_t)n;
+		c->region_count++;
+	}
+	free(m.v);
+}
+
+static void zero_overlap(unsigned char *data, uint64_t start, size_t size,
+			 uint64_t xstart, uint64_t xsize)
+{
+	uint64_t lo = start > xstart ? start : xstart;
+	uint64_t hi =
+	    start + size < xstart + xsize ? start + size : xstart + xsize;
+
+	if (data && lo < hi)
+		memset(data + (lo - start), 0, hi - lo);
+}
+
+void wer__capture_exclude(struct wer_capture *c, uint64_t start, uint64_t size)
+{
+	for (size_t i = 0; i < c->thread_count; i++)
+		zero_overlap(c->threads[i].stack, c->threads[i].stack_start,
+			     c->threads[i].stack_size, start, size);
+	for (size_t i = 0; i < c->region_count; i++)
+		zero_overlap(c->regions[i].data, c->regions[i].start,
+			     c->regions[i].size, start, size);
+}
+
 void wer__capture_release(struct wer_capture *c)
 {
 	for (size_t i = 0; i < c->thread_count; i++) {
@@ -378,6 +467,9 @@ void wer__capture_free(struct wer_capture *c)
 {
 	for (size_t i = 0; i < c->thread_count; i++)
 		free(c->threads[i].stack);
+	for (size_t i = 0; i < c->region_count; i++)
+		free(c->regions[i].data);
+	c->region_count = 0;
 	free(c->threads);
 	c->threads = NULL;
 	c->thread_count = 0;

@@ -15,6 +15,29 @@
 
 #include "crash_format.h"
 
+#if defined(__x86_64__)
+#include <sys/user.h>
+/* A thread's registers as ptrace gives them (the minidump's context is
+ * built from these, or from the crash area for the crashed thread). */
+struct wer_cpu_state {
+	struct user_regs_struct regs;
+	struct user_fpregs_struct fp;
+	int have_fp;
+};
+#else
+#error "openwer: werfault's capture knows x86-64 only (AArch64 to come)"
+#endif
+
+/* Memory copied from around an address (the fault, a register's value). */
+struct wer_region {
+	uint64_t start;
+	size_t size;
+	unsigned char *data;
+};
+
+#define WER_CAPTURE_REGIONS_MAX	  64
+#define WER_CAPTURE_REGION_RADIUS 128 /* bytes each side of the address */
+
 #define WER_CAPTURE_THREADS_MAX	  5000
 #define WER_CAPTURE_STACK_CRASHED (1024 * 1024)	     /* bytes, crashed thread */
 #define WER_CAPTURE_STACK_OTHER	  (256 * 1024)	     /* bytes, every other */
@@ -31,6 +54,8 @@ struct wer_thread {
 	int have_regs;
 	int stop_failed; /* seized, but it never stopped (it exited) */
 	uint64_t regs[WER_DWARF_REGS]; /* DWARF numbering */
+	struct wer_cpu_state cpu;      /* ptrace's view; not for the crashed
+					* thread, whose state is the ucontext */
 	uint64_t pc, sp;
 	uint64_t stack_start; /* address of stack[0] */
 	size_t stack_size;
@@ -44,6 +69,8 @@ struct wer_capture {
 	int seized;	   /* 1 when every thread was stopped with ptrace */
 	char problem[256]; /* why it was not, when it was not */
 	size_t stack_bytes;
+	size_t region_count;
+	struct wer_region regions[WER_CAPTURE_REGIONS_MAX];
 };
 
 /* Stops every thread of pid (PTRACE_SEIZE + PTRACE_INTERRUPT), reads their
@@ -54,6 +81,17 @@ struct wer_capture {
  * bound each stack read by its mapping. Returns 0 or a negative errno. */
 int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 		 const char *maps, size_t maps_len, struct wer_capture *ret);
+
+/* Copies WER_CAPTURE_REGION_RADIUS bytes each side of every address that
+ * lies in readable memory (clipped to its mapping), unless a stack or an
+ * earlier region holds it already. The process must still be held. */
+void wer__capture_regions(struct wer_capture *c, const char *maps,
+			  size_t maps_len, const uint64_t *addresses,
+			  size_t count);
+
+/* Zeroes every captured byte (stacks, regions) inside [start, start+size):
+ * memory the application excluded never leaves werfault. */
+void wer__capture_exclude(struct wer_capture *c, uint64_t start, uint64_t size);
 
 /* Detaches from every thread: the process runs on (and dies). */
 void wer__capture_release(struct wer_capture *c);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "minidump.h"
 #include "report.h"
 
 void wer__report_missing(struct wer_report *r, const char *what)
@@ -108,6 +109,24 @@ static void read_modules(struct wer_report *r, const char *maps, size_t len)
 	}
 }
 
+/* Reads /proc/PID/NAME, capped, into a new buffer (NUL-terminated). */
+static void read_proc_file(pid_t pid, const char *name, char **ret,
+			   size_t *ret_len)
+{
+	char path[64], *buf = malloc(WER_REPORT_PROC_TEXT_MAX + 1);
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (!buf ||
+	    (n = read_capped(path, buf, WER_REPORT_PROC_TEXT_MAX)) < 0) {
+		free(buf);
+		return;
+	}
+	buf[n] = '\0';
+	*ret = buf;
+	*ret_len = (size_t)n;
+}
+
 void wer__report_read_process(struct wer_report *r)
 {
 	char path[64];
@@ -129,6 +148,10 @@ void wer__report_read_process(struct wer_report *r)
 	}
 	r->cmdline_len = (size_t)n;
 	r->cmdline[n] = '\0';
+	read_proc_file(r->pid, "status", &r->status, &r->status_len);
+	read_proc_file(r->pid, "stat", &r->stat, &r->stat_len);
+	read_proc_file(r->pid, "auxv", &r->auxv, &r->auxv_len);
+	read_proc_file(r->pid, "environ", &r->environ_data, &r->environ_len);
 	maps = malloc(WER_REPORT_MAPS_MAX);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
 	if (!maps || (n = read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0) {
@@ -183,6 +206,10 @@ void wer__report_free(struct wer_report *r)
 	for (size_t i = 0; i < r->block_count; i++)
 		free(r->block_data[i]);
 	free(r->maps);
+	free(r->status);
+	free(r->stat);
+	free(r->auxv);
+	free(r->environ_data);
 	if (r->have_capture)
 		wer__capture_free(&r->capture);
 	if (r->have_unwind)
@@ -691,6 +718,8 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		err = write_memory_blocks(dir_fd, r);
 		if (!err)
 			err = write_stack_txt(dir_fd, r);
+		if (!err)
+			err = wer__minidump_write(dir_fd, "minidump.mdmp", r);
 		if (!err)
 			err = write_report_wer(dir_fd, r, sig, id, when, files);
 	}

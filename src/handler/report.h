@@ -16,10 +16,12 @@
 #include "registry_read.h"
 #include "unwind.h"
 
-#define WER_REPORT_CMDLINE_MAX (64 * 1024)
-#define WER_REPORT_MAPS_MAX    (8 * 1024 * 1024)
-#define WER_REPORT_MODULES_MAX 1024
-#define WER_REPORT_FILE_MAX    (4 * 1024 * 1024) /* bytes of one copied file */
+#define WER_REPORT_CMDLINE_MAX	 (64 * 1024)
+#define WER_REPORT_MAPS_MAX	 (8 * 1024 * 1024)
+#define WER_REPORT_MODULES_MAX	 1024
+#define WER_REPORT_FILE_MAX	 (4 * 1024 * 1024) /* bytes of one copied file */
+#define WER_REPORT_PROC_TEXT_MAX (256 * 1024) /* status, stat, auxv, environ   \
+					       */
 
 struct wer_module {
 	uint64_t base, end;
@@ -38,6 +40,10 @@ struct wer_report {
 	struct wer_module modules[WER_REPORT_MODULES_MAX];
 	int fault_module; /* index in modules, or -1 */
 	char *maps;	  /* /proc/PID/maps' text, capped */
+	/* /proc/PID/{status,stat,auxv,environ}, each capped at
+	 * WER_REPORT_PROC_TEXT_MAX; NULL when unreadable. */
+	char *status, *stat, *auxv, *environ_data;
+	size_t status_len, stat_len, auxv_len, environ_len;
 	size_t maps_len;
 	int have_capture, have_unwind;
 	struct wer_capture capture;

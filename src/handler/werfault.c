@@ -69,6 +69,34 @@ static void notify_runner(const char *path, int err)
 		dprintf((int)fd, "FAILED %s\n", strerror(-err));
 }
 
+/* Memory around the fault address and around every value the crashed
+ * thread's registers hold, for the minidump (debuggers follow pointers). */
+static void capture_regions(struct wer_report *r)
+{
+	uint64_t addresses[WER_DWARF_REGS + 1];
+	size_t n = 0;
+
+	if (!r->have_crash || !r->capture.thread_count ||
+	    !r->capture.threads[0].crashed)
+		return;
+	if (r->crash.code > 0)
+		addresses[n++] = r->crash.address;
+	for (int i = 0; i < WER_DWARF_REGS; i++)
+		addresses[n++] = r->capture.threads[0].regs[i];
+	wer__capture_regions(&r->capture, r->maps, r->maps_len, addresses, n);
+}
+
+/* Memory the application excluded is zeroed in everything captured. */
+static void exclude_ranges(struct wer_report *r)
+{
+	for (size_t i = 0; r->have_registry && i < r->registry.range_count;
+	     i++)
+		if (r->registry.range[i].kind == WER_REG_RANGE_EXCLUDED)
+			wer__capture_exclude(&r->capture,
+					     r->registry.range[i].address,
+					     r->registry.range[i].size);
+}
+
 /* With WER_DEBUG set, werfault prints how long each phase took. */
 static struct {
 	const char *name;
@@ -184,6 +212,10 @@ int main(int argc, char **argv)
 		report->have_registry = 1;
 	else
 		wer__report_missing(report, "registry");
+	if (report->have_capture) {
+		capture_regions(report);
+		exclude_ranges(report);
+	}
 	wer__report_read_memory_blocks(report);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */

@@ -1,0 +1,513 @@
+/*
+ * minidump.c - the minidump writer.
+ *
+ * Layout: header, stream directory, then each stream's data appended in
+ * turn; lists whose entries point to data (threads, modules, names) are
+ * written after that data, so every RVA is known when it is written. Only
+ * the directory is patched at the end. Streams: SystemInfo, MiscInfo,
+ * ThreadList, ThreadNameList, ModuleList (ELF build ids as 'BpEL' CodeView
+ * records), MemoryList (stacks, memory around the fault and the crashed
+ * thread's registers, registered memory blocks), Exception, the Linux
+ * streams, and Crashpad's info stream with the custom metadata as simple
+ * annotations.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "minidump.h"
+#include "minidump_cpu.h"
+
+#define MAX_STREAMS 20
+#define MAX_MEMORY                                                             \
+	(WER_CAPTURE_THREADS_MAX + WER_CAPTURE_REGIONS_MAX +                   \
+	 WER_REG_RANGE_SLOTS)
+
+struct writer {
+	int fd;
+	uint64_t offset; /* where the next append goes */
+	int error;	 /* first negative errno, sticky */
+	md_directory_t dir[MAX_STREAMS];
+	uint32_t stream_count;
+};
+
+static void put_at(struct writer *w, uint64_t at, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (!w->error && len) {
+		ssize_t n = pwrite(w->fd, p, len, (off_t)at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->error = n < 0 ? -errno : -EIO;
+			return;
+		}
+		p += n;
+		at += (uint64_t)n;
+		len -= (size_t)n;
+	}
+}
+
+/* Appends data, 4-byte aligned; returns its RVA (0 once past 4 GiB: the
+ * format's RVAs are 32-bit, so the writer stops there). */
+static uint32_t append(struct writer *w, const void *data, size_t len)
+{
+	static const char zero[8];
+	uint64_t at = (w->offset + 3) & ~(uint64_t)3;
+
+	if (at + len > UINT32_MAX) {
+		if (!w->error)
+			w->error = -EFBIG;
+		return 0;
+	}
+	if (at > w->offset)
+		put_at(w, w->offset, zero, at - w->offset);
+	put_at(w, at, data, len);
+	w->offset = at + len;
+	return (uint32_t)at;
+}
+
+static md_location_t append_location(struct writer *w, const void *data,
+				     size_t len)
+{
+	md_location_t loc = {(uint32_t)len, append(w, data, len)};
+
+	return loc;
+}
+
+static void add_stream(struct writer *w, uint32_t type, md_location_t loc)
+{
+	if (w->stream_count < MAX_STREAMS && loc.rva)
+		w->dir[w->stream_count++] = (md_directory_t){type, loc};
+}
+
+/* A MINIDUMP_STRING: UTF-16 length in bytes, the characters, a NUL. Bytes
+ * that are not UTF-8 become U+FFFD. */
+static uint32_t append_utf16(struct writer *w, const char *s)
+{
+	size_t len = strlen(s), n = 0;
+	uint16_t *buf = malloc((len + 1) * 2 * sizeof(uint16_t) + 4);
+	uint32_t rva, bytes;
+
+	if (!buf) {
+		w->error = -ENOMEM;
+		return 0;
+	}
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = 0xFFFD;
+		size_t k = 1, need = c < 0x80		  ? 0
+				     : (c & 0xE0) == 0xC0 ? 1
+				     : (c & 0xF0) == 0xE0 ? 2
+				     : (c & 0xF8) == 0xF0 ? 3
+							  : 4;
+
+		if (need == 0) {
+			cp = c;
+		} else if (need < 4 && i + need < len + 1) {
+			uint32_t v = c & (0x3F >> need);
+
+			for (k = 1; k <= need && i + k < len &&
+				    ((unsigned char)s[i + k] & 0xC0) == 0x80;
+			     k++)
+				v = (v << 6) | ((unsigned char)s[i + k] & 0x3F);
+			if (k == need + 1)
+				cp = v;
+		}
+		i += k;
+		if (cp >= 0x10000 && cp <= 0x10FFFF) {
+			cp -= 0x10000;
+			buf[2 + n++] = (uint16_t)(0xD800 | (cp >> 10));
+			buf[2 + n++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+		} else {
+			buf[2 + n++] = (uint16_t)(cp > 0xFFFF ? 0xFFFD : cp);
+		}
+	}
+	bytes = (uint32_t)(n * 2);
+	memcpy(buf, &bytes, sizeof(bytes));
+	buf[2 + n] = 0;
+	rva = append(w, buf, 4 + n * 2 + 2);
+	free(buf);
+	return rva;
+}
+
+/* Crashpad's MinidumpUTF8String: byte length, the bytes, a NUL. */
+static uint32_t append_utf8(struct writer *w, const char *s)
+{
+	uint32_t len = (uint32_t)strlen(s);
+	uint32_t rva = append(w, &len, sizeof(len));
+
+	put_at(w, w->offset, s, len + 1u);
+	w->offset += len + 1u;
+	return rva;
+}
+
+/* ---- streams ----------------------------------------------------------------
+ */
+
+static int count_processors(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[256];
+	int n = 0;
+
+	/* Count "processor" lines, whatever the length of other lines (a
+	 * fixed line buffer that gives up on long flag lines is how one
+	 * writer records one CPU on a two-CPU machine). */
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "processor", 9) && strchr(" \t:", line[9]))
+			n++;
+	if (f)
+		fclose(f);
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_CONF);
+	return n > 255 ? 255 : n > 0 ? n : 1;
+}
+
+static void write_system_info(struct writer *w)
+{
+	md_system_info_t info;
+	struct utsname u;
+	char version[sizeof(u.sysname) + sizeof(u.release) + sizeof(u.version) +
+		     sizeof(u.machine) + 4];
+
+	memset(&info, 0, sizeof(info));
+	wer__md_cpu_info(&info);
+	info.number_of_processors = (uint8_t)count_processors();
+	info.platform_id = MD_OS_LINUX;
+	if (uname(&u) == 0) {
+		unsigned major = 0, minor = 0, build = 0;
+
+		sscanf(u.release, "%u.%u.%u", &major, &minor, &build);
+		info.major_version = major;
+		info.minor_version = minor;
+		info.build_number = build;
+		snprintf(version, sizeof(version), "%s %s %s %s", u.sysname,
+			 u.release, u.version, u.machine);
+		info.csd_version_rva = append_utf16(w, version);
+	}
+	add_stream(w, MD_SYSTEM_INFO_STREAM,
+		   append_location(w, &info, sizeof(info)));
+}
+
+static void write_misc_info(struct writer *w, const struct wer_report *r)
+{
+	md_misc_info_t misc = {.size_of_info = sizeof(misc),
+			       .flags1 = MD_MISCINFO_FLAGS1_PROCESS_ID,
+			       .process_id = (uint32_t)r->pid};
+	const char *close_paren = r->stat ? strrchr(r->stat, ')') : NULL;
+	unsigned long long utime, stime, start;
+	long ticks = sysconf(_SC_CLK_TCK);
+
+	/* /proc/PID/stat after the command's ')': state is field 3, utime
+	 * 14, stime 15, starttime 22. */
+	if (close_paren && ticks > 0 &&
+	    sscanf(close_paren + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+		   "%*d %*d %*d %*d %*d %*d %llu",
+		   &utime, &stime, &start) == 3) {
+		FILE *f = fopen("/proc/stat", "re");
+		char line[256];
+		unsigned long long btime = 0;
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "btime %llu", &btime) == 1)
+				break;
+		if (f)
+			fclose(f);
+		if (btime) {
+			misc.flags1 |= MD_MISCINFO_FLAGS1_PROCESS_TIMES;
+			misc.process_create_time =
+			    (uint32_t)(btime + start / (unsigned long)ticks);
+			misc.process_user_time =
+			    (uint32_t)(utime / (unsigned long)ticks);
+			misc.process_kernel_time =
+			    (uint32_t)(stime / (unsigned long)ticks);
+		}
+	}
+	add_stream(w, MD_MISC_INFO_STREAM,
+		   append_location(w, &misc, sizeof(misc)));
+}
+
+/* Threads (contexts and stacks), the thread list, the names, and the
+ * exception stream, which points at the crashed thread's context. Stack
+ * descriptors are collected into mem for the memory list. */
+static void write_threads(struct writer *w, const struct wer_report *r,
+			  md_memory_descriptor_t *mem, size_t *mem_count)
+{
+	const struct wer_capture *c = &r->capture;
+	size_t n = c->thread_count, ctx_size = wer__md_context_size();
+	md_thread_t *threads = calloc(n ? n : 1, sizeof(*threads));
+	md_thread_name_t *names = calloc(n ? n : 1, sizeof(*names));
+	void *ctx = malloc(ctx_size);
+	md_location_t crashed_ctx = {0, 0};
+	uint32_t count = (uint32_t)n;
+
+	if (!threads || !names || !ctx) {
+		w->error = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct wer_thread *t = &c->threads[i];
+
+		threads[i].thread_id = (uint32_t)t->tid;
+		wer__md_context(t, r->have_crash ? &r->crash : NULL, ctx);
+		threads[i].thread_context = append_location(w, ctx, ctx_size);
+		if (t->crashed)
+			crashed_ctx = threads[i].thread_context;
+		if (t->stack) {
+			threads[i].stack.start_of_memory_range = t->stack_start;
+			threads[i].stack.memory =
+			    append_location(w, t->stack, t->stack_size);
+			mem[(*mem_count)++] = threads[i].stack;
+		}
+		names[i].thread_id = (uint32_t)t->tid;
+		names[i].thread_name_rva = append_utf16(w, t->name);
+	}
+	{
+		uint32_t rva = append(w, &count, sizeof(count));
+
+		put_at(w, w->offset, threads, n * sizeof(*threads));
+		w->offset += n * sizeof(*threads);
+		add_stream(w, MD_THREAD_LIST_STREAM,
+			   (md_location_t){(uint32_t)(w->offset - rva), rva});
+		rva = append(w, &count, sizeof(count));
+		put_at(w, w->offset, names, n * sizeof(*names));
+		w->offset += n * sizeof(*names);
+		add_stream(w, MD_THREAD_NAME_LIST_STREAM,
+			   (md_location_t){(uint32_t)(w->offset - rva), rva});
+	}
+	if (r->have_crash) {
+		md_exception_stream_t e;
+
+		memset(&e, 0, sizeof(e));
+		e.thread_id = (uint32_t)r->crash.tid;
+		e.exception_record.exception_code = (uint32_t)r->crash.signo;
+		e.exception_record.exception_flags = (uint32_t)r->crash.code;
+		/* si_addr means something only for faults the kernel
+		 * raised. */
+		e.exception_record.exception_address =
+		    r->crash.code > 0 ? r->crash.address : 0;
+		e.thread_context = crashed_ctx;
+		add_stream(w, MD_EXCEPTION_STREAM,
+			   append_location(w, &e, sizeof(e)));
+	}
+out:
+	free(threads);
+	free(names);
+	free(ctx);
+}
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
+}
+
+static void write_modules(struct writer *w, const struct wer_report *r)
+{
+	size_t n = r->module_count;
+	md_module_t *mods = calloc(n ? n : 1, sizeof(*mods));
+	uint32_t count = (uint32_t)n, rva;
+
+	if (!mods) {
+		w->error = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct wer_module *m = &r->modules[i];
+		const char *id = r->have_unwind
+				     ? wer__unwind_build_id(&r->unwind, m->path)
+				     : "";
+		unsigned char cv[4 + 64];
+		size_t len = 4;
+		uint32_t sig = MD_CVINFOELF_SIGNATURE;
+
+		mods[i].base_of_image = m->base;
+		mods[i].size_of_image = (uint32_t)(m->end - m->base);
+		mods[i].module_name_rva = append_utf16(w, m->path);
+		memcpy(cv, &sig, 4);
+		for (size_t k = 0; id[k] && id[k + 1] && len < sizeof(cv);
+		     k += 2) {
+			int hi = hex_value(id[k]), lo = hex_value(id[k + 1]);
+
+			if (hi < 0 || lo < 0)
+				break;
+			cv[len++] = (unsigned char)(hi << 4 | lo);
+		}
+		if (len > 4)
+			mods[i].cv_record = append_location(w, cv, len);
+	}
+	rva = append(w, &count, sizeof(count));
+	put_at(w, w->offset, mods, n * sizeof(*mods));
+	w->offset += n * sizeof(*mods);
+	add_stream(w, MD_MODULE_LIST_STREAM,
+		   (md_location_t){(uint32_t)(w->offset - rva), rva});
+	free(mods);
+}
+
+static void write_memory(struct writer *w, const struct wer_report *r,
+			 md_memory_descriptor_t *mem, size_t mem_count)
+{
+	const struct wer_capture *c = &r->capture;
+	uint32_t count, rva;
+
+	for (size_t i = 0; i < c->region_count; i++) {
+		mem[mem_count].start_of_memory_range = c->regions[i].start;
+		mem[mem_count++].memory =
+		    append_location(w, c->regions[i].data, c->regions[i].size);
+	}
+	for (size_t i = 0; i < r->block_count; i++) {
+		if (!r->block_data[i])
+			continue;
+		mem[mem_count].start_of_memory_range =
+		    r->registry.range[i].address;
+		mem[mem_count++].memory = append_location(
+		    w, r->block_data[i], r->registry.range[i].size);
+	}
+	count = (uint32_t)mem_count;
+	rva = append(w, &count, sizeof(count));
+	put_at(w, w->offset, mem, mem_count * sizeof(*mem));
+	w->offset += mem_count * sizeof(*mem);
+	add_stream(w, MD_MEMORY_LIST_STREAM,
+		   (md_location_t){(uint32_t)(w->offset - rva), rva});
+}
+
+/* A Linux stream: the bytes of a file, capped. */
+static void write_file_stream(struct writer *w, uint32_t type, const char *path)
+{
+	char *buf = malloc(WER_REPORT_PROC_TEXT_MAX);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	while (buf && fd >= 0 && len < WER_REPORT_PROC_TEXT_MAX) {
+		ssize_t n = read(fd, buf + len, WER_REPORT_PROC_TEXT_MAX - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (buf && len)
+		add_stream(w, type, append_location(w, buf, len));
+	free(buf);
+}
+
+static void write_linux_streams(struct writer *w, const struct wer_report *r)
+{
+	write_file_stream(w, MD_LINUX_CPU_INFO, "/proc/cpuinfo");
+	if (r->status)
+		add_stream(w, MD_LINUX_PROC_STATUS,
+			   append_location(w, r->status, r->status_len));
+	if (access("/etc/lsb-release", R_OK) == 0)
+		write_file_stream(w, MD_LINUX_LSB_RELEASE, "/etc/lsb-release");
+	else
+		write_file_stream(w, MD_LINUX_LSB_RELEASE, "/etc/os-release");
+	if (r->cmdline_len)
+		add_stream(w, MD_LINUX_CMD_LINE,
+			   append_location(w, r->cmdline, r->cmdline_len));
+	if (r->environ_data && r->environ_len)
+		add_stream(w, MD_LINUX_ENVIRON,
+			   append_location(w, r->environ_data, r->environ_len));
+	if (r->auxv && r->auxv_len)
+		add_stream(w, MD_LINUX_AUXV,
+			   append_location(w, r->auxv, r->auxv_len));
+	if (r->maps && r->maps_len)
+		add_stream(w, MD_LINUX_MAPS,
+			   append_location(w, r->maps, r->maps_len));
+}
+
+/* Crashpad's info stream: the custom metadata as simple annotations. */
+static void write_crashpad_info(struct writer *w, const struct wer_report *r)
+{
+	size_t n = r->have_registry ? r->registry.meta_count : 0;
+	md_string_dictionary_entry_t *entries =
+	    calloc(n ? n : 1, sizeof(*entries));
+	md_crashpad_info_t info;
+	uint32_t count = (uint32_t)n, rva;
+	int fd;
+
+	if (!entries) {
+		w->error = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		entries[i].key = append_utf8(w, r->registry.meta[i].key);
+		entries[i].value = append_utf8(w, r->registry.meta[i].value);
+	}
+	rva = append(w, &count, sizeof(count));
+	put_at(w, w->offset, entries, n * sizeof(*entries));
+	w->offset += n * sizeof(*entries);
+	memset(&info, 0, sizeof(info));
+	info.version = 1;
+	info.simple_annotations =
+	    (md_location_t){(uint32_t)(w->offset - rva), rva};
+	/* A random report id, as Crashpad gives each report. */
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!read(fd, info.report_id.bytes,
+			    sizeof(info.report_id.bytes));
+		close(fd);
+	}
+	add_stream(w, MD_CRASHPAD_INFO_STREAM,
+		   append_location(w, &info, sizeof(info)));
+	free(entries);
+}
+
+int wer__minidump_write(int dir_fd, const char *name,
+			const struct wer_report *r)
+{
+	struct writer w = {.fd = -1};
+	md_memory_descriptor_t *mem;
+	size_t mem_count = 0;
+	md_header_t header;
+
+	w.fd =
+	    openat(dir_fd, name,
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (w.fd < 0)
+		return -errno;
+	mem = calloc(MAX_MEMORY, sizeof(*mem));
+	if (!mem) {
+		close(w.fd);
+		return -ENOMEM;
+	}
+	/* Header and directory first; the directory is filled at the end. */
+	w.offset = sizeof(header) + sizeof(w.dir);
+	write_system_info(&w);
+	write_misc_info(&w, r);
+	if (r->have_capture)
+		write_threads(&w, r, mem, &mem_count);
+	write_modules(&w, r);
+	if (r->have_capture)
+		write_memory(&w, r, mem, mem_count);
+	write_linux_streams(&w, r);
+	write_crashpad_info(&w, r);
+	memset(&header, 0, sizeof(header));
+	header.signature = MD_SIGNATURE;
+	header.version = MD_VERSION;
+	header.stream_count = w.stream_count;
+	header.stream_directory_rva = sizeof(header);
+	header.time_date_stamp =
+	    (uint32_t)(r->have_crash ? r->crash.time_ns / 1000000000u
+				     : (uint64_t)time(NULL));
+	put_at(&w, 0, &header, sizeof(header));
+	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
+	if (!w.error && fsync(w.fd) < 0)
+		w.error = -errno;
+	if (close(w.fd) < 0 && !w.error)
+		w.error = -errno;
+	free(mem);
+	return w.error;
+}
