@@ -34,6 +34,14 @@ cmake -S . -B build-test/fuzz -DWER_WERROR=ON -DCMAKE_C_COMPILER=clang -DWER_FUZ
 	-DWER_SANITIZE=address,undefined -DWER_BUILD_TESTS=OFF -DWER_BUILD_BENCH=OFF >/dev/null
 cmake --build build-test/fuzz -j"$jobs" --target fuzz >/dev/null
 fuzz_seconds=${WER_FUZZ_SECONDS:-30}
+# Seed the minidump reader's corpus with a real dump: crash a test program.
+seed_store=$(mktemp -d)
+mkdir -p build-test/fuzz/corpus-fuzz_minidump_read
+(ulimit -c 0; WER_REPORT_DIR=$seed_store WER_HANDLER=$PWD/build-test/gcc/src/handler/werfault \
+	build-test/gcc/tests/crash/crash_program thread-null >/dev/null 2>&1) || true
+sleep 1
+find "$seed_store" -name '*.mdmp' -exec cp {} build-test/fuzz/corpus-fuzz_minidump_read/seed.mdmp \;
+rm -rf "$seed_store"
 fuzz_passed=0
 for target in build-test/fuzz/tests/fuzz/fuzz_*; do
 	[ -x "$target" ] || continue

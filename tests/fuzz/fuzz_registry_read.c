@@ -62,9 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    snapshot->file_count > WER_REG_FILE_SLOTS)
 			abort();
 		for (size_t i = 0; i < snapshot->meta_count; i++)
-			if (wer__key_check(snapshot->meta[i].key, &len) != S_OK ||
+			if (wer__key_check(snapshot->meta[i].key, &len) !=
+				S_OK ||
 			    wer__value_check(snapshot->meta[i].value, &len) !=
-				    S_OK)
+				S_OK)
 				abort();
 		for (size_t i = 0; i < snapshot->file_count; i++)
 			if (snapshot->file[i].path[0] != '/')

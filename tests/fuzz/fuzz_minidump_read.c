@@ -1,0 +1,33 @@
+/*
+ * fuzz_minidump_read - libFuzzer target for openwer's minidump reader
+ * (src/store/minidump_read.c): any bytes, never a crash, never a read
+ * outside the input, and the facts stay within their bounds.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minidump_read.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct wer_md_facts facts;
+	/* A copy of exactly size bytes, so that ASan sees any read past it. */
+	uint8_t *copy = malloc(size ? size : 1);
+
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	wer_minidump_facts(copy, size, &facts);
+	if (facts.annotation_count > WER_MD_ANNOTATIONS_MAX)
+		abort();
+	for (uint32_t i = 0; i < facts.annotation_count; i++)
+		if (strnlen(facts.annotations[i].key, WER_MD_TEXT_MAX) >=
+		    WER_MD_TEXT_MAX)
+			abort();
+	free(copy);
+	return 0;
+}
