@@ -381,6 +381,58 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 		   (md_location_t){(uint32_t)(w->offset - rva), rva});
 }
 
+/* Every mapping of /proc/PID/maps as a MemoryInfoList entry. */
+static void write_memory_info(struct writer *w, const struct wer_report *r)
+{
+	const char *p = r->maps, *end = r->maps + r->maps_len;
+	md_memory_info_list_t head = {sizeof(head), sizeof(md_memory_info_t),
+				      0};
+	uint32_t rva;
+
+	if (!r->maps)
+		return;
+	rva = append(w, &head, sizeof(head));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long lo, hi, offset;
+		char perms[5] = "";
+		int name_at = 0;
+		md_memory_info_t info;
+
+		if (sscanf(p, "%llx-%llx %4s %llx %*s %*s %n", &lo, &hi, perms,
+			   &offset, &name_at) >= 4) {
+			int rd = perms[0] == 'r', wr = perms[1] == 'w',
+			    ex = perms[2] == 'x';
+
+			memset(&info, 0, sizeof(info));
+			info.base_address = info.allocation_base = lo;
+			info.region_size = hi - lo;
+			info.state = MD_MEMORY_STATE_COMMIT;
+			info.protection =
+			    ex	 ? (wr	 ? MD_MEMORY_PAGE_EXECUTE_READWRITE
+				    : rd ? MD_MEMORY_PAGE_EXECUTE_READ
+					 : MD_MEMORY_PAGE_EXECUTE)
+			    : wr ? MD_MEMORY_PAGE_READWRITE
+			    : rd ? MD_MEMORY_PAGE_READONLY
+				 : MD_MEMORY_PAGE_NOACCESS;
+			info.allocation_protection = info.protection;
+			info.type = name_at > 0 && p[name_at] == '/'
+					? MD_MEMORY_TYPE_IMAGE
+				    : perms[3] == 's' ? MD_MEMORY_TYPE_MAPPED
+						      : MD_MEMORY_TYPE_PRIVATE;
+			put_at(w, w->offset, &info, sizeof(info));
+			w->offset += sizeof(info);
+			head.number_of_entries++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	put_at(w, rva, &head, sizeof(head));
+	add_stream(w, MD_MEMORY_INFO_LIST_STREAM,
+		   (md_location_t){(uint32_t)(w->offset - rva), rva});
+}
+
 /* A Linux stream: the bytes of a file, capped. */
 static void write_file_stream(struct writer *w, uint32_t type, const char *path)
 {
@@ -426,6 +478,37 @@ static void write_linux_streams(struct writer *w, const struct wer_report *r)
 	if (r->maps && r->maps_len)
 		add_stream(w, MD_LINUX_MAPS,
 			   append_location(w, r->maps, r->maps_len));
+}
+
+/* The dynamic linker's list of loaded objects. */
+static void write_dso_debug(struct writer *w, const struct wer_report *r)
+{
+	const struct wer_dso_debug *d = &r->dso;
+	md_link_map_t *maps;
+	md_debug_t debug;
+
+	if (!d->found)
+		return;
+	maps = calloc(d->count ? d->count : 1, sizeof(*maps));
+	if (!maps) {
+		w->error = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < d->count; i++) {
+		maps[i].addr = d->dsos[i].addr;
+		maps[i].ld = d->dsos[i].ld;
+		maps[i].name = append_utf16(w, d->dsos[i].name);
+	}
+	memset(&debug, 0, sizeof(debug));
+	debug.version = d->version;
+	debug.dso_count = (uint32_t)d->count;
+	debug.brk = d->brk;
+	debug.ldbase = d->ldbase;
+	debug.dynamic = d->dynamic;
+	debug.map = append(w, maps, d->count * sizeof(*maps));
+	add_stream(w, MD_LINUX_DSO_DEBUG,
+		   append_location(w, &debug, sizeof(debug)));
+	free(maps);
 }
 
 /* Crashpad's info stream: the custom metadata as simple annotations. */
@@ -492,7 +575,9 @@ int wer__minidump_write(int dir_fd, const char *name,
 	write_modules(&w, r);
 	if (r->have_capture)
 		write_memory(&w, r, mem, mem_count);
+	write_memory_info(&w, r);
 	write_linux_streams(&w, r);
+	write_dso_debug(&w, r);
 	write_crashpad_info(&w, r);
 	memset(&header, 0, sizeof(header));
 	header.signature = MD_SIGNATURE;

@@ -210,6 +210,7 @@ void wer__report_free(struct wer_report *r)
 	free(r->stat);
 	free(r->auxv);
 	free(r->environ_data);
+	wer__dso_debug_free(&r->dso);
 	if (r->have_capture)
 		wer__capture_free(&r->capture);
 	if (r->have_unwind)

@@ -13,15 +13,17 @@
 
 #include "capture.h"
 #include "crash_format.h"
+#include "dso_debug.h"
 #include "registry_read.h"
 #include "unwind.h"
 
-#define WER_REPORT_CMDLINE_MAX	 (64 * 1024)
-#define WER_REPORT_MAPS_MAX	 (8 * 1024 * 1024)
-#define WER_REPORT_MODULES_MAX	 1024
-#define WER_REPORT_FILE_MAX	 (4 * 1024 * 1024) /* bytes of one copied file */
-#define WER_REPORT_PROC_TEXT_MAX (256 * 1024) /* status, stat, auxv, environ   \
-					       */
+#define WER_REPORT_CMDLINE_MAX (64 * 1024)
+#define WER_REPORT_MAPS_MAX    (8 * 1024 * 1024)
+#define WER_REPORT_MODULES_MAX 1024
+#define WER_REPORT_FILE_MAX    (4 * 1024 * 1024) /* bytes of one copied file */
+#define WER_REPORT_PROC_TEXT_MAX                                               \
+	(256 * 1024) /* status, stat, auxv, environ                            \
+		      */
 
 struct wer_module {
 	uint64_t base, end;
@@ -44,6 +46,7 @@ struct wer_report {
 	 * WER_REPORT_PROC_TEXT_MAX; NULL when unreadable. */
 	char *status, *stat, *auxv, *environ_data;
 	size_t status_len, stat_len, auxv_len, environ_len;
+	struct wer_dso_debug dso; /* read while held */
 	size_t maps_len;
 	int have_capture, have_unwind;
 	struct wer_capture capture;

@@ -89,8 +89,7 @@ static void capture_regions(struct wer_report *r)
 /* Memory the application excluded is zeroed in everything captured. */
 static void exclude_ranges(struct wer_report *r)
 {
-	for (size_t i = 0; r->have_registry && i < r->registry.range_count;
-	     i++)
+	for (size_t i = 0; r->have_registry && i < r->registry.range_count; i++)
 		if (r->registry.range[i].kind == WER_REG_RANGE_EXCLUDED)
 			wer__capture_exclude(&r->capture,
 					     r->registry.range[i].address,
@@ -212,6 +211,7 @@ int main(int argc, char **argv)
 		report->have_registry = 1;
 	else
 		wer__report_missing(report, "registry");
+	wer__dso_debug_read(pid, report->auxv, report->auxv_len, &report->dso);
 	if (report->have_capture) {
 		capture_regions(report);
 		exclude_ranges(report);

@@ -23,6 +23,7 @@ enum {
 	MD_EXCEPTION_STREAM = 6,
 	MD_SYSTEM_INFO_STREAM = 7,
 	MD_MISC_INFO_STREAM = 15,
+	MD_MEMORY_INFO_LIST_STREAM = 16,
 	MD_THREAD_NAME_LIST_STREAM = 24,
 	MD_LINUX_CPU_INFO = 0x47670003,
 	MD_LINUX_PROC_STATUS = 0x47670004,
@@ -158,6 +159,37 @@ typedef struct {
 	uint32_t process_kernel_time;
 } md_misc_info_t;
 
+/* MemoryInfoList: every mapping, with Windows' protection and type
+ * values. */
+typedef struct {
+	uint32_t size_of_header; /* 16 */
+	uint32_t size_of_entry;	 /* 48 */
+	uint64_t number_of_entries;
+} md_memory_info_list_t;
+
+typedef struct {
+	uint64_t base_address;
+	uint64_t allocation_base;
+	uint32_t allocation_protection;
+	uint32_t alignment1;
+	uint64_t region_size;
+	uint32_t state;
+	uint32_t protection;
+	uint32_t type;
+	uint32_t alignment2;
+} md_memory_info_t;
+
+#define MD_MEMORY_PAGE_NOACCESS		 0x01u
+#define MD_MEMORY_PAGE_READONLY		 0x02u
+#define MD_MEMORY_PAGE_READWRITE	 0x04u
+#define MD_MEMORY_PAGE_EXECUTE		 0x10u
+#define MD_MEMORY_PAGE_EXECUTE_READ	 0x20u
+#define MD_MEMORY_PAGE_EXECUTE_READWRITE 0x40u
+#define MD_MEMORY_STATE_COMMIT		 0x1000u
+#define MD_MEMORY_TYPE_PRIVATE		 0x20000u
+#define MD_MEMORY_TYPE_MAPPED		 0x40000u
+#define MD_MEMORY_TYPE_IMAGE		 0x1000000u
+
 /* Crashpad's info stream. */
 typedef struct {
 	uint8_t bytes[16];
@@ -175,6 +207,22 @@ typedef struct {
 	uint32_t key;	/* RVA of an md UTF-8 string */
 	uint32_t value; /* RVA of an md UTF-8 string */
 } md_string_dictionary_entry_t;
+
+/* The Linux DsoDebug stream: r_debug, then its link_map entries. */
+typedef struct {
+	uint32_t version;
+	uint32_t map; /* RVA of dso_count md_link_map_t */
+	uint32_t dso_count;
+	uint64_t brk;
+	uint64_t ldbase;
+	uint64_t dynamic;
+} md_debug_t;
+
+typedef struct {
+	uint64_t addr;
+	uint32_t name; /* RVA of a UTF-16 MINIDUMP_STRING */
+	uint64_t ld;
+} md_link_map_t;
 
 /* The x86-64 context (MDRawContextAMD64): 1232 bytes. */
 #define MD_CONTEXT_AMD64		0x00100000u
@@ -215,5 +263,9 @@ _Static_assert(sizeof(md_context_amd64_t) == 1232, "amd64 context");
 _Static_assert(sizeof(md_memory_descriptor_t) == 16, "memory descriptor");
 _Static_assert(sizeof(md_crashpad_info_t) == 52, "crashpad info");
 _Static_assert(sizeof(md_thread_name_t) == 12, "thread name");
+_Static_assert(sizeof(md_debug_t) == 36, "dso debug");
+_Static_assert(sizeof(md_memory_info_list_t) == 16, "memory info list");
+_Static_assert(sizeof(md_memory_info_t) == 48, "memory info");
+_Static_assert(sizeof(md_link_map_t) == 20, "link map");
 
 #endif /* WER_MINIDUMP_FORMAT_H */
