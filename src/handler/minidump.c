@@ -354,19 +354,84 @@ static void write_modules(struct writer *w, const struct wer_report *r)
 	free(mods);
 }
 
+/* Nonzero when a full dump's ranges hold [start, start + size). */
+static int in_full_dump(const struct wer_report *r, uint64_t start,
+			uint64_t size)
+{
+	for (size_t i = 0; i < r->full_count; i++)
+		if (start >= r->full[i].start &&
+		    start + size <= r->full[i].start + r->full[i].size)
+			return 1;
+	return 0;
+}
+
+/* Copies a full dump's range from its staging file, a chunk at a time. */
+static md_location_t append_full_range(struct writer *w,
+				       const struct wer_report *r,
+				       const struct wer_full_range *range)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned char *buf = malloc(CHUNK);
+	md_location_t loc = {0, 0};
+	uint64_t done = 0;
+
+	if (!buf) {
+		w->error = -ENOMEM;
+		return loc;
+	}
+	loc.rva = append(w, NULL, 0);
+	while (!w->error && done < range->size) {
+		size_t want = range->size - done < CHUNK
+				  ? (size_t)(range->size - done)
+				  : CHUNK;
+		ssize_t n =
+		    pread(r->full_fd, buf, want, (off_t)(range->offset + done));
+
+		if (n <= 0) {
+			w->error = n < 0 ? -errno : -EIO;
+			break;
+		}
+		if (w->offset + (uint64_t)n > UINT32_MAX) {
+			w->error = -EFBIG;
+			break;
+		}
+		put_at(w, w->offset, buf, (size_t)n);
+		w->offset += (uint64_t)n;
+		done += (uint64_t)n;
+	}
+	loc.data_size = (uint32_t)done;
+	free(buf);
+	return loc;
+}
+
 static void write_memory(struct writer *w, const struct wer_report *r,
 			 md_memory_descriptor_t *mem, size_t mem_count)
 {
 	const struct wer_capture *c = &r->capture;
 	uint32_t count, rva;
 
+	/* A full dump's ranges hold the stacks already: the list keeps one
+	 * copy of every byte (readers refuse overlapping ranges). */
+	if (r->full_count) {
+		size_t kept = 0;
+
+		for (size_t i = 0; i < mem_count; i++)
+			if (!in_full_dump(r, mem[i].start_of_memory_range,
+					  mem[i].memory.data_size))
+				mem[kept++] = mem[i];
+		mem_count = kept;
+	}
 	for (size_t i = 0; i < c->region_count; i++) {
+		if (in_full_dump(r, c->regions[i].start, c->regions[i].size))
+			continue;
 		mem[mem_count].start_of_memory_range = c->regions[i].start;
 		mem[mem_count++].memory =
 		    append_location(w, c->regions[i].data, c->regions[i].size);
 	}
 	for (size_t i = 0; i < r->block_count; i++) {
-		if (!r->block_data[i])
+		if (!r->block_data[i] ||
+		    in_full_dump(r, r->registry.range[i].address,
+				 r->registry.range[i].size))
 			continue;
 		mem[mem_count].start_of_memory_range =
 		    r->registry.range[i].address;
@@ -377,6 +442,33 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 	rva = append(w, &count, sizeof(count));
 	put_at(w, w->offset, mem, mem_count * sizeof(*mem));
 	w->offset += mem_count * sizeof(*mem);
+	if (r->full_count) {
+		/* The full dump's ranges, streamed from the staging file;
+		 * their descriptors follow the others in the list. */
+		md_memory_descriptor_t *full =
+		    calloc(r->full_count, sizeof(*full));
+		uint64_t list_end = w->offset;
+
+		if (!full) {
+			w->error = -ENOMEM;
+			return;
+		}
+		w->offset += r->full_count * sizeof(*full);
+		for (size_t i = 0; i < r->full_count; i++) {
+			full[i].start_of_memory_range = r->full[i].start;
+			full[i].memory = append_full_range(w, r, &r->full[i]);
+		}
+		put_at(w, list_end, full, r->full_count * sizeof(*full));
+		count += (uint32_t)r->full_count;
+		put_at(w, rva, &count, sizeof(count));
+		add_stream(
+		    w, MD_MEMORY_LIST_STREAM,
+		    (md_location_t){(uint32_t)(list_end - rva +
+					       r->full_count * sizeof(*full)),
+				    rva});
+		free(full);
+		return;
+	}
 	add_stream(w, MD_MEMORY_LIST_STREAM,
 		   (md_location_t){(uint32_t)(w->offset - rva), rva});
 }

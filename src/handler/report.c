@@ -211,6 +211,9 @@ void wer__report_free(struct wer_report *r)
 	free(r->auxv);
 	free(r->environ_data);
 	wer__dso_debug_free(&r->dso);
+	if (r->full_fd >= 0)
+		close(r->full_fd);
+	free(r->full);
 	if (r->have_capture)
 		wer__capture_free(&r->capture);
 	if (r->have_unwind)
@@ -589,6 +592,108 @@ static int store_path(char *buf, size_t size)
 }
 
 /* mkdir -p, 0700, refusing symlinks along the store's own levels. */
+static int make_dirs(char *path);
+
+void wer__report_dump_settings(struct wer_report *r)
+{
+	const char *type = getenv("WER_DUMP_TYPE");
+	const char *cap = getenv("WER_DUMP_FULL_MAX_MB");
+	char *end;
+	unsigned long long mb;
+
+	r->full_fd = -1;
+	r->dump_full = type && (!strcmp(type, "2") || !strcmp(type, "full"));
+	r->full_cap = 512ull << 20;
+	if (cap && (mb = strtoull(cap, &end, 10)) > 0 && !*end &&
+	    mb < (1ull << 22))
+		r->full_cap = mb << 20;
+}
+
+void wer__report_read_full_memory(struct wer_report *r)
+{
+	char store[PATH_MAX], staging[PATH_MAX + 16];
+	const char *p = r->maps, *end = r->maps + r->maps_len;
+	size_t cap = 0, chunk = 1u << 20;
+	uint64_t total = 0;
+	unsigned char *buf;
+
+	if (!r->dump_full || !r->maps || store_path(store, sizeof(store)) < 0)
+		return;
+	snprintf(staging, sizeof(staging), "%s/.staging", store);
+	if (make_dirs(staging) < 0 ||
+	    (r->full_fd = open(staging, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) <
+		0 ||
+	    !(buf = malloc(chunk))) {
+		wer__report_missing(r, "full-memory");
+		return;
+	}
+	while (p < end && total < r->full_cap) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long lo, hi;
+		char perms[5] = "";
+		int name_at = 0;
+
+		if (sscanf(p, "%llx-%llx %4s %*s %*s %*s %n", &lo, &hi, perms,
+			   &name_at) >= 3 &&
+		    perms[0] == 'r' && perms[3] == 'p' &&
+		    !(name_at > 0 &&
+		      (!strncmp(p + name_at, "[vvar]", 6) ||
+		       !strncmp(p + name_at, "[vsyscall]", 10)))) {
+			struct wer_full_range range = {lo, 0, total};
+
+			for (uint64_t at = lo;
+			     at < hi && total < r->full_cap;) {
+				size_t want = hi - at < chunk ? hi - at : chunk;
+				ssize_t n;
+
+				if (want > r->full_cap - total)
+					want = r->full_cap - total;
+				if (wer__read_process_memory(&r->pid, at, buf,
+							     want) < 0)
+					break;
+				n = (ssize_t)want;
+				for (size_t i = 0; i < r->registry.range_count;
+				     i++) {
+					const struct wer_snapshot_range *x =
+					    &r->registry.range[i];
+					uint64_t a =
+					    x->address > at ? x->address : at;
+					uint64_t b =
+					    x->address + x->size < at + want
+						? x->address + x->size
+						: at + want;
+
+					if (x->kind == WER_REG_RANGE_EXCLUDED &&
+					    a < b)
+						memset(buf + (a - at), 0,
+						       b - a);
+				}
+				if (write(r->full_fd, buf, (size_t)n) != n)
+					break;
+				at += (uint64_t)n;
+				range.size += (uint64_t)n;
+				total += (uint64_t)n;
+			}
+			if (range.size) {
+				if (r->full_count == cap) {
+					size_t c2 = cap ? cap * 2 : 64;
+					struct wer_full_range *v =
+					    realloc(r->full, c2 * sizeof(*v));
+
+					if (!v)
+						break;
+					r->full = v;
+					cap = c2;
+				}
+				r->full[r->full_count++] = range;
+			}
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	free(buf);
+}
 static int make_dirs(char *path)
 {
 	for (char *p = path + 1;; p++) {

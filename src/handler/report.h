@@ -47,6 +47,16 @@ struct wer_report {
 	char *status, *stat, *auxv, *environ_data;
 	size_t status_len, stat_len, auxv_len, environ_len;
 	struct wer_dso_debug dso; /* read while held */
+	/* DumpType 2 (full): every readable private mapping, copied while
+	 * held into an unnamed file in the store's staging directory, at
+	 * most full_cap bytes. */
+	int dump_full;
+	uint64_t full_cap;
+	int full_fd; /* -1 when none */
+	size_t full_count;
+	struct wer_full_range {
+		uint64_t start, size, offset; /* offset in full_fd */
+	} * full;
 	size_t maps_len;
 	int have_capture, have_unwind;
 	struct wer_capture capture;
@@ -65,6 +75,12 @@ void wer__report_read_process(struct wer_report *r);
 /* Reads the registered memory blocks (the process must be held). */
 void wer__report_read_memory_blocks(struct wer_report *r);
 void wer__report_free(struct wer_report *r);
+/* Reads the dump type settings (WER_DUMP_TYPE: 1 or "mini", the default;
+ * 2 or "full"; WER_DUMP_FULL_MAX_MB, default 512). */
+void wer__report_dump_settings(struct wer_report *r);
+/* For a full dump: copies every readable private mapping (the process
+ * must be held), excluded ranges zeroed, streaming it to disk. */
+void wer__report_read_full_memory(struct wer_report *r);
 /* Writes the report directory atomically into the store; its final path
  * goes into path. Returns 0 or a negative errno. */
 int wer__report_write(struct wer_report *r, char *path, size_t size);

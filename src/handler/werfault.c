@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 	if (!report)
 		return 1;
 	phase("start");
+	wer__report_dump_settings(report);
 	report->pid = pid;
 	report->tid = tid;
 	/* Wait for "go": the process has let us ptrace it. EOF means it gave
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
 		exclude_ranges(report);
 	}
 	wer__report_read_memory_blocks(report);
+	wer__report_read_full_memory(report);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */
 	if (report->have_capture)

@@ -143,7 +143,8 @@ else
 		line="  simple_annotations[\"$key\"] = $value"
 		if ! grep -qxF -- "$line" "$work/crashpad.txt"; then
 			got=$(grep -F -- "  simple_annotations[\"$key\"] = " "$work/crashpad.txt" | head -n1)
-			bad+=("$key: ${got:-(absent)}")
+			got=${got#*\"] = }
+			bad+=("$key is '${got:-(absent)}', not '$value'")
 		fi
 	done
 	count=$(grep -c '^  simple_annotations\[' "$work/crashpad.txt")
