@@ -80,6 +80,7 @@ install_package() {
 	command -v npm >/dev/null || die "npm not found (Debian: apt-get install npm)"
 	mkdir -p "$home"
 	tmp=$(mktemp -d "$home/.install.XXXXXX")
+	chmod 755 "$tmp"
 	# A private npm cache: works for any user, and leaves ~/.npm alone.
 	if ! npm install --prefix "$tmp" --ignore-scripts --no-audit --no-fund \
 		--no-package-lock --save-exact --cache "$home/.npm-cache" \

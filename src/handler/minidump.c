@@ -404,6 +404,45 @@ static md_location_t append_full_range(struct writer *w,
 	return loc;
 }
 
+static int by_start(const void *a, const void *b)
+{
+	uint64_t x = ((const md_memory_descriptor_t *)a)->start_of_memory_range;
+	uint64_t y = ((const md_memory_descriptor_t *)b)->start_of_memory_range;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts the descriptors and trims each where an earlier one already holds
+ * its bytes (a window around a register value inside a stack, two windows
+ * around nearby values): readers refuse overlapping ranges. Returns the
+ * new count. */
+static size_t without_overlaps(md_memory_descriptor_t *mem, size_t count)
+{
+	uint64_t end = 0;
+	size_t kept = 0;
+
+	qsort(mem, count, sizeof(*mem), by_start);
+	for (size_t i = 0; i < count; i++) {
+		md_memory_descriptor_t d = mem[i];
+		uint64_t start = d.start_of_memory_range;
+		uint64_t stop = start + d.memory.data_size;
+
+		if (kept && start < end) {
+			if (stop <= end)
+				continue;
+			d.memory.rva += (uint32_t)(end - start);
+			d.memory.data_size -= (uint32_t)(end - start);
+			d.start_of_memory_range = end;
+		}
+		if (!d.memory.data_size)
+			continue;
+		mem[kept++] = d;
+		if (stop > end)
+			end = stop;
+	}
+	return kept;
+}
+
 static void write_memory(struct writer *w, const struct wer_report *r,
 			 md_memory_descriptor_t *mem, size_t mem_count)
 {
@@ -438,6 +477,7 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 		mem[mem_count++].memory = append_location(
 		    w, r->block_data[i], r->registry.range[i].size);
 	}
+	mem_count = without_overlaps(mem, mem_count);
 	count = (uint32_t)mem_count;
 	rva = append(w, &count, sizeof(count));
 	put_at(w, w->offset, mem, mem_count * sizeof(*mem));

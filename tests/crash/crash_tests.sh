@@ -26,6 +26,11 @@ if [ $# -ne 4 ]; then
 fi
 werfault=$1 wer=$2 libwer=$3 fixtures=$4
 program=$fixtures/crash_program
+# The report's minidump is checked with Breakpad's own tools
+# (tests/minidump/check_minidump.sh; scripts/minidump-tools.sh installs them).
+check_minidump_sh=$(cd "$(dirname "$0")/../minidump" && pwd)/check_minidump.sh
+MINIDUMP_TOOLS=${MINIDUMP_TOOLS:-$("$(dirname "$0")/../../scripts/minidump-tools.sh" 2>/dev/null)} || true
+export MINIDUMP_TOOLS
 plain=$fixtures/crash_plain
 shim=$fixtures/handler_kill_shim.so
 
@@ -429,6 +434,19 @@ check_stack() { # FUNCTION [EXCUSABLE]
 	fi
 }
 
+# The minidump, read by Breakpad's minidump_dump and minidump_stackwalk:
+# the signal, the crashed thread, FUNCTION in its frames (frame 0 but for
+# abort), the threads of stack.txt, the metadata as Crashpad annotations.
+check_dump() { # BINARY FUNCTION META...
+	local binary=$1 fn=$2 sig out
+	shift 2
+	sig=$(wer_line 'Sig[5].Value' | sed -n 's/.*(\([0-9]*\))$/\1/p')
+	[ -f "$report/minidump.mdmp" ] || { fail "no minidump.mdmp in the report"; return; }
+	if ! out=$("$check_minidump_sh" "$report" "$binary" "$fn" "$sig" "$@" 2>&1); then
+		fail "minidump: $(printf '%s\n' "$out" | grep '^not ok' | head -n 3 | tr '\n' ' ')"
+	fi
+}
+
 # Everything a crash of crash_program must leave; FUNCTION crashed.
 check_crash() { # FUNCTION
 	check_status
@@ -436,6 +454,7 @@ check_crash() { # FUNCTION
 	check_report crash_program
 	check_metadata "${std_meta[@]}"
 	check_stack "$1"
+	check_dump "$program" "$1" "${std_meta[@]}"
 }
 
 # ---- cases ------------------------------------------------------------------
