@@ -26,6 +26,7 @@ if [ $# -ne 4 ]; then
 fi
 werfault=$1 wer=$2 libwer=$3 fixtures=$4
 program=$fixtures/crash_program
+minidump_facts=$fixtures/../tools/minidump_facts
 # The report's minidump is checked with Breakpad's own tools
 # (tests/minidump/check_minidump.sh; scripts/minidump-tools.sh installs them).
 check_minidump_sh=$(cd "$(dirname "$0")/../minidump" && pwd)/check_minidump.sh
@@ -445,6 +446,22 @@ check_dump() { # BINARY FUNCTION META...
 	if ! out=$("$check_minidump_sh" "$report" "$binary" "$fn" "$sig" "$@" 2>&1); then
 		fail "minidump: $(printf '%s\n' "$out" | grep '^not ok' | head -n 3 | tr '\n' ' ')"
 	fi
+	# openwer's own reader (what wer show and the collector use) agrees.
+	local facts kv
+	if ! facts=$("$minidump_facts" "$report/minidump.mdmp" 2>&1); then
+		fail "openwer's minidump reader refuses the dump: $(printf '%s' "$facts" | head -c 200)"
+		return
+	fi
+	[ "$(printf '%s\n' "$facts" | sed -n 's/^signal=//p')" = "$sig" ] ||
+		fail "reader: signal is not $sig"
+	[ "$(printf '%s\n' "$facts" | sed -n 's/^crashed_tid=//p')" = "$(wer_line ThreadId)" ] ||
+		fail "reader: crashed thread is not ThreadId $(wer_line ThreadId)"
+	[ "$(printf '%s\n' "$facts" | sed -n 's/^threads=//p')" = "$(grep -cE '^Thread [0-9]+( |$)' "$report/stack.txt")" ] ||
+		fail "reader: thread count differs from stack.txt's"
+	for kv in "$@"; do
+		printf '%s\n' "$facts" | grep -qxF "annotation=$kv" ||
+			fail "reader: annotation $kv missing"
+	done
 }
 
 # Everything a crash of crash_program must leave; FUNCTION crashed.
