@@ -207,6 +207,11 @@ static void plan_stack(struct wer_thread *t, const struct mappings *maps,
 	/* After a stack overflow the red zone lies in the guard page. */
 	if (start < lo)
 		start = lo;
+	/* glibc keeps a thread's descriptor (struct pthread, ~2 KB) at the
+	 * top of its stack mapping, at the thread pointer: the stack proper
+	 * ends there. */
+	if (t->thread_pointer > start && t->thread_pointer < end)
+		end = t->thread_pointer;
 	if (!end || end <= start)
 		return;
 	size = end - start;
@@ -335,15 +340,21 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 			t->stop_failed = 1;
 			continue;
 		}
-		if (!t->crashed) {
+		{
 			struct user_regs_struct regs;
 			struct iovec io = {&regs, sizeof(regs)};
-
 			struct iovec fpio = {&t->cpu.fp, sizeof(t->cpu.fp)};
 
 			if (ptrace(PTRACE_GETREGSET, t->tid,
-				   (void *)(uintptr_t)NT_PRSTATUS, &io) == 0)
-				regs_from_ptrace(&regs, t);
+				   (void *)(uintptr_t)NT_PRSTATUS, &io) != 0)
+				continue;
+			/* The crashed thread's registers are its ucontext's
+			 * (ptrace shows the signal handler); its thread
+			 * pointer is the same either way. */
+			t->thread_pointer = regs.fs_base;
+			if (t->crashed)
+				continue;
+			regs_from_ptrace(&regs, t);
 			t->cpu.have_fp =
 			    ptrace(PTRACE_GETREGSET, t->tid,
 				   (void *)(uintptr_t)NT_PRFPREG, &fpio) == 0;
@@ -385,7 +396,7 @@ static int captured_already(const struct wer_capture *c, uint64_t lo,
 
 void wer__capture_regions(struct wer_capture *c, const char *maps,
 			  size_t maps_len, const uint64_t *addresses,
-			  size_t count)
+			  size_t count, uint64_t radius)
 {
 	struct mappings m;
 
@@ -404,12 +415,8 @@ void wer__capture_regions(struct wer_capture *c, const char *maps,
 				break;
 		if (k == m.count || !m.v[k].readable)
 			continue;
-		lo = a > m.v[k].lo + WER_CAPTURE_REGION_RADIUS
-			 ? a - WER_CAPTURE_REGION_RADIUS
-			 : m.v[k].lo;
-		hi = a + WER_CAPTURE_REGION_RADIUS < m.v[k].hi
-			 ? a + WER_CAPTURE_REGION_RADIUS
-			 : m.v[k].hi;
+		lo = a > m.v[k].lo + radius ? a - radius : m.v[k].lo;
+		hi = a + radius < m.v[k].hi ? a + radius : m.v[k].hi;
 		if (captured_already(c, lo, hi))
 			continue;
 		r = &c->regions[c->region_count];

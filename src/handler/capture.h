@@ -35,8 +35,11 @@ struct wer_region {
 	unsigned char *data;
 };
 
-#define WER_CAPTURE_REGIONS_MAX	  64
-#define WER_CAPTURE_REGION_RADIUS 128 /* bytes each side of the address */
+#define WER_CAPTURE_REGIONS_MAX 64
+/* Bytes taken each side of the faulting instruction (enough to
+ * disassemble around it), and of the fault address and register values. */
+#define WER_CAPTURE_PC_RADIUS	 128
+#define WER_CAPTURE_VALUE_RADIUS 32
 
 #define WER_CAPTURE_THREADS_MAX	  5000
 #define WER_CAPTURE_STACK_CRASHED (1024 * 1024)	     /* bytes, crashed thread */
@@ -57,7 +60,8 @@ struct wer_thread {
 	struct wer_cpu_state cpu;      /* ptrace's view; not for the crashed
 					* thread, whose state is the ucontext */
 	uint64_t pc, sp;
-	uint64_t stack_start; /* address of stack[0] */
+	uint64_t thread_pointer; /* fs base on x86-64; 0 when unknown */
+	uint64_t stack_start;	 /* address of stack[0] */
 	size_t stack_size;
 	unsigned char *stack;
 };
@@ -82,12 +86,12 @@ struct wer_capture {
 int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 		 const char *maps, size_t maps_len, struct wer_capture *ret);
 
-/* Copies WER_CAPTURE_REGION_RADIUS bytes each side of every address that
- * lies in readable memory (clipped to its mapping), unless a stack or an
- * earlier region holds it already. The process must still be held. */
+/* Copies radius bytes each side of every address that lies in readable
+ * memory (clipped to its mapping), unless a stack or an earlier region
+ * holds it already. The process must still be held. */
 void wer__capture_regions(struct wer_capture *c, const char *maps,
 			  size_t maps_len, const uint64_t *addresses,
-			  size_t count);
+			  size_t count, uint64_t radius);
 
 /* Zeroes every captured byte (stacks, regions) inside [start, start+size):
  * memory the application excluded never leaves werfault. */

@@ -79,11 +79,15 @@ static void capture_regions(struct wer_report *r)
 	if (!r->have_crash || !r->capture.thread_count ||
 	    !r->capture.threads[0].crashed)
 		return;
+	wer__capture_regions(&r->capture, r->maps, r->maps_len,
+			     &r->capture.threads[0].pc, 1,
+			     WER_CAPTURE_PC_RADIUS);
 	if (r->crash.code > 0)
 		addresses[n++] = r->crash.address;
 	for (int i = 0; i < WER_DWARF_REGS; i++)
 		addresses[n++] = r->capture.threads[0].regs[i];
-	wer__capture_regions(&r->capture, r->maps, r->maps_len, addresses, n);
+	wer__capture_regions(&r->capture, r->maps, r->maps_len, addresses, n,
+			     WER_CAPTURE_VALUE_RADIUS);
 }
 
 /* Memory the application excluded is zeroed in everything captured. */
