@@ -35,7 +35,7 @@ export MINIDUMP_TOOLS
 plain=$fixtures/crash_plain
 shim=$fixtures/handler_kill_shim.so
 
-ulimit -c 0
+ulimit -S -c 0 # soft: the gdb case raises it again
 # Nothing from the caller's environment may change the runs.
 unset WER_DISABLE WER_TIMEOUT_MS WER_REPORT_DIR WER_HANDLER LD_PRELOAD \
 	XDG_STATE_HOME CRASH_INFO
@@ -513,6 +513,39 @@ case_chain() {
 	end
 }
 
+# An independent reader: gdb on the core the kernel writes as the process
+# dies of its signal. Skipped where cores do not land in the working
+# directory (a piped or absolute core_pattern).
+case_gdb_core() {
+	local pattern core facts gout gthreads gpc
+
+	begin "the minidump's threads and crashed pc are what gdb reads in the core"
+	pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+	if [[ $pattern == \|* || $pattern == */* ]] || ! command -v gdb >/dev/null ||
+		! (ulimit -S -c unlimited) 2>/dev/null; then
+		echo "ok - $case_name # skip: no core in the working directory here (core_pattern '$pattern', hard limit $(ulimit -H -c))"
+		passed=$((passed + 1))
+		return
+	fi
+	(cd "$dir" && ulimit -S -c unlimited && crash "$program" thread-null)
+	core=$(ls "$dir"/core* 2>/dev/null | head -n1)
+	check_one_report || { end; return; }
+	if [ -z "$core" ]; then
+		fail "no core file was written"
+	else
+		facts=$("$minidump_facts" "$report/minidump.mdmp" 2>&1)
+		gout=$(gdb -batch -nx -ex 'info threads' -ex 'p/x $pc' "$program" "$core" 2>/dev/null)
+		gthreads=$(printf '%s\n' "$gout" | grep -cE '^\*? +[0-9]+ +(Thread|LWP)')
+		gpc=$(printf '%s\n' "$gout" | sed -n 's/^\$1 = //p')
+		[ "$gthreads" = "$(printf '%s\n' "$facts" | sed -n 's/^threads=//p')" ] ||
+			fail "gdb sees $gthreads threads, the minidump $(printf '%s\n' "$facts" | sed -n 's/^threads=//p')"
+		[ -n "$gpc" ] && [ "$gpc" = "$(printf '%s\n' "$facts" | sed -n 's/^pc=//p')" ] ||
+			fail "gdb's crashed pc is '$gpc', the minidump's $(printf '%s\n' "$facts" | sed -n 's/^pc=//p')"
+	fi
+	rm -f "$dir"/core*
+	end
+}
+
 case_race() {
 	begin "crash while a thread re-registers a value"
 	baseline "$program" race
@@ -662,6 +695,7 @@ case_two_threads
 case_race
 simple_case "heap corruption (double free)" double-free crash_double_free
 case_chain
+case_gdb_core
 case_ld_preload
 case_wer_run
 case_strace
