@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "maps.h"
 
 #define RED_ZONE 128
 
@@ -127,33 +128,23 @@ struct mappings {
 
 static void parse_mappings(const char *maps, size_t len, struct mappings *ret)
 {
-	const char *p = maps, *end = maps + len;
-	size_t cap = 0;
+	static struct wer_maps_line line; /* PATH_MAX: not on the stack */
+	size_t at = 0, cap = 0;
 
 	ret->count = 0;
 	ret->v = NULL;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		unsigned long long lo, hi;
-		char perms[5] = "";
+	while (wer__maps_next(maps, len, &at, &line)) {
+		if (ret->count == cap) {
+			size_t n = cap ? cap * 2 : 256;
+			struct mapping *v = realloc(ret->v, n * sizeof(*v));
 
-		if (sscanf(p, "%llx-%llx %4s", &lo, &hi, perms) == 3) {
-			if (ret->count == cap) {
-				size_t n = cap ? cap * 2 : 256;
-				struct mapping *v =
-				    realloc(ret->v, n * sizeof(*v));
-
-				if (!v)
-					return;
-				ret->v = v;
-				cap = n;
-			}
-			ret->v[ret->count++] =
-			    (struct mapping){lo, hi, perms[0] == 'r'};
+			if (!v)
+				return;
+			ret->v = v;
+			cap = n;
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		ret->v[ret->count++] =
+		    (struct mapping){line.lo, line.hi, line.perms[0] == 'r'};
 	}
 }
 

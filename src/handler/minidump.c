@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "maps.h"
 #include "minidump.h"
 #include "minidump_cpu.h"
 
@@ -516,7 +517,8 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 /* Every mapping of /proc/PID/maps as a MemoryInfoList entry. */
 static void write_memory_info(struct writer *w, const struct wer_report *r)
 {
-	const char *p = r->maps, *end = r->maps + r->maps_len;
+	static struct wer_maps_line line;
+	size_t at = 0;
 	md_memory_info_list_t head = {sizeof(head), sizeof(md_memory_info_t),
 				      0};
 	uint32_t rva;
@@ -524,41 +526,28 @@ static void write_memory_info(struct writer *w, const struct wer_report *r)
 	if (!r->maps)
 		return;
 	rva = append(w, &head, sizeof(head));
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		unsigned long long lo, hi, offset;
-		char perms[5] = "";
-		int name_at = 0;
+	while (wer__maps_next(r->maps, r->maps_len, &at, &line)) {
+		int rd = line.perms[0] == 'r', wr = line.perms[1] == 'w',
+		    ex = line.perms[2] == 'x';
 		md_memory_info_t info;
 
-		if (sscanf(p, "%llx-%llx %4s %llx %*s %*s %n", &lo, &hi, perms,
-			   &offset, &name_at) >= 4) {
-			int rd = perms[0] == 'r', wr = perms[1] == 'w',
-			    ex = perms[2] == 'x';
-
-			memset(&info, 0, sizeof(info));
-			info.base_address = info.allocation_base = lo;
-			info.region_size = hi - lo;
-			info.state = MD_MEMORY_STATE_COMMIT;
-			info.protection =
-			    ex	 ? (wr	 ? MD_MEMORY_PAGE_EXECUTE_READWRITE
-				    : rd ? MD_MEMORY_PAGE_EXECUTE_READ
-					 : MD_MEMORY_PAGE_EXECUTE)
-			    : wr ? MD_MEMORY_PAGE_READWRITE
-			    : rd ? MD_MEMORY_PAGE_READONLY
-				 : MD_MEMORY_PAGE_NOACCESS;
-			info.allocation_protection = info.protection;
-			info.type = name_at > 0 && p[name_at] == '/'
-					? MD_MEMORY_TYPE_IMAGE
-				    : perms[3] == 's' ? MD_MEMORY_TYPE_MAPPED
-						      : MD_MEMORY_TYPE_PRIVATE;
-			put_at(w, w->offset, &info, sizeof(info));
-			w->offset += sizeof(info);
-			head.number_of_entries++;
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		memset(&info, 0, sizeof(info));
+		info.base_address = info.allocation_base = line.lo;
+		info.region_size = line.hi - line.lo;
+		info.state = MD_MEMORY_STATE_COMMIT;
+		info.protection = ex   ? (wr   ? MD_MEMORY_PAGE_EXECUTE_READWRITE
+					  : rd ? MD_MEMORY_PAGE_EXECUTE_READ
+					       : MD_MEMORY_PAGE_EXECUTE)
+				  : wr ? MD_MEMORY_PAGE_READWRITE
+				  : rd ? MD_MEMORY_PAGE_READONLY
+				       : MD_MEMORY_PAGE_NOACCESS;
+		info.allocation_protection = info.protection;
+		info.type = line.name[0] == '/'	   ? MD_MEMORY_TYPE_IMAGE
+			    : line.perms[3] == 's' ? MD_MEMORY_TYPE_MAPPED
+						   : MD_MEMORY_TYPE_PRIVATE;
+		put_at(w, w->offset, &info, sizeof(info));
+		w->offset += sizeof(info);
+		head.number_of_entries++;
 	}
 	put_at(w, rva, &head, sizeof(head));
 	add_stream(w, MD_MEMORY_INFO_LIST_STREAM,
@@ -569,22 +558,11 @@ static void write_memory_info(struct writer *w, const struct wer_report *r)
 static void write_file_stream(struct writer *w, uint32_t type, const char *path)
 {
 	char *buf = malloc(WER_REPORT_PROC_TEXT_MAX);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
+	ssize_t len =
+	    buf ? wer__read_capped(path, buf, WER_REPORT_PROC_TEXT_MAX) : -1;
 
-	while (buf && fd >= 0 && len < WER_REPORT_PROC_TEXT_MAX) {
-		ssize_t n = read(fd, buf + len, WER_REPORT_PROC_TEXT_MAX - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (buf && len)
-		add_stream(w, type, append_location(w, buf, len));
+	if (len > 0)
+		add_stream(w, type, append_location(w, buf, (size_t)len));
 	free(buf);
 }
 

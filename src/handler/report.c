@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "maps.h"
 #include "minidump.h"
 #include "report.h"
 
@@ -30,8 +31,7 @@ void wer__report_missing(struct wer_report *r, const char *what)
 		 what);
 }
 
-/* Reads at most max bytes of a file into buf; returns the length or -1. */
-static ssize_t read_capped(const char *path, char *buf, size_t max)
+ssize_t wer__read_capped(const char *path, char *buf, size_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
@@ -64,48 +64,32 @@ static uint64_t crash_pc(const struct wer_report *r)
 
 static void read_modules(struct wer_report *r, const char *maps, size_t len)
 {
-	const char *line = maps, *end = maps + len;
+	static struct wer_maps_line line;
 	uint64_t pc = r->have_crash ? crash_pc(r) : 0;
+	size_t at = 0;
 
 	r->fault_module = -1;
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		char buf[PATH_MAX + 256], path[PATH_MAX];
-		unsigned long long start, stop;
-		int name_at = 0;
+	while (wer__maps_next(maps, len, &at, &line)) {
+		size_t i;
 
-		if (n < sizeof(buf)) {
-			memcpy(buf, line, n);
-			buf[n] = '\0';
-			if (sscanf(buf, "%llx-%llx %*s %*s %*s %*s %n", &start,
-				   &stop, &name_at) >= 2 &&
-			    name_at > 0 && buf[name_at] == '/') {
-				size_t i;
-
-				snprintf(path, sizeof(path), "%s",
-					 buf + name_at);
-				for (i = 0; i < r->module_count; i++)
-					if (!strcmp(r->modules[i].path, path))
-						break;
-				if (i == r->module_count &&
-				    i < WER_REPORT_MODULES_MAX) {
-					r->module_count++;
-					r->modules[i].base = start;
-					snprintf(r->modules[i].path, PATH_MAX,
-						 "%s", path);
-				}
-				if (i < r->module_count) {
-					if (start < r->modules[i].base)
-						r->modules[i].base = start;
-					if (stop > r->modules[i].end)
-						r->modules[i].end = stop;
-					if (pc >= start && pc < stop)
-						r->fault_module = (int)i;
-				}
-			}
+		if (line.name[0] != '/')
+			continue;
+		for (i = 0; i < r->module_count; i++)
+			if (!strcmp(r->modules[i].path, line.name))
+				break;
+		if (i == r->module_count && i < WER_REPORT_MODULES_MAX) {
+			r->module_count++;
+			r->modules[i].base = line.lo;
+			snprintf(r->modules[i].path, PATH_MAX, "%s", line.name);
 		}
-		line += n + 1;
+		if (i < r->module_count) {
+			if (line.lo < r->modules[i].base)
+				r->modules[i].base = line.lo;
+			if (line.hi > r->modules[i].end)
+				r->modules[i].end = line.hi;
+			if (pc >= line.lo && pc < line.hi)
+				r->fault_module = (int)i;
+		}
 	}
 }
 
@@ -118,7 +102,7 @@ static void read_proc_file(pid_t pid, const char *name, char **ret,
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	if (!buf ||
-	    (n = read_capped(path, buf, WER_REPORT_PROC_TEXT_MAX)) < 0) {
+	    (n = wer__read_capped(path, buf, WER_REPORT_PROC_TEXT_MAX)) < 0) {
 		free(buf);
 		return;
 	}
@@ -141,7 +125,7 @@ void wer__report_read_process(struct wer_report *r)
 	}
 	r->exe[n] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)r->pid);
-	n = read_capped(path, r->cmdline, sizeof(r->cmdline) - 1);
+	n = wer__read_capped(path, r->cmdline, sizeof(r->cmdline) - 1);
 	if (n < 0) {
 		wer__report_missing(r, "cmdline");
 		n = 0;
@@ -154,7 +138,8 @@ void wer__report_read_process(struct wer_report *r)
 	read_proc_file(r->pid, "environ", &r->environ_data, &r->environ_len);
 	maps = malloc(WER_REPORT_MAPS_MAX);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
-	if (!maps || (n = read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0) {
+	if (!maps ||
+	    (n = wer__read_capped(path, maps, WER_REPORT_MAPS_MAX)) < 0) {
 		wer__report_missing(r, "maps");
 		free(maps);
 		return;
@@ -611,9 +596,9 @@ void wer__report_dump_settings(struct wer_report *r)
 
 void wer__report_read_full_memory(struct wer_report *r)
 {
+	static struct wer_maps_line line;
 	char store[PATH_MAX], staging[PATH_MAX + 16];
-	const char *p = r->maps, *end = r->maps + r->maps_len;
-	size_t cap = 0, chunk = 1u << 20;
+	size_t cap = 0, chunk = 1u << 20, pos = 0;
 	uint64_t total = 0;
 	unsigned char *buf;
 
@@ -627,18 +612,13 @@ void wer__report_read_full_memory(struct wer_report *r)
 		wer__report_missing(r, "full-memory");
 		return;
 	}
-	while (p < end && total < r->full_cap) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		unsigned long long lo, hi;
-		char perms[5] = "";
-		int name_at = 0;
+	while (total < r->full_cap &&
+	       wer__maps_next(r->maps, r->maps_len, &pos, &line)) {
+		uint64_t lo = line.lo, hi = line.hi;
 
-		if (sscanf(p, "%llx-%llx %4s %*s %*s %*s %n", &lo, &hi, perms,
-			   &name_at) >= 3 &&
-		    perms[0] == 'r' && perms[3] == 'p' &&
-		    !(name_at > 0 &&
-		      (!strncmp(p + name_at, "[vvar]", 6) ||
-		       !strncmp(p + name_at, "[vsyscall]", 10)))) {
+		if (line.perms[0] == 'r' && line.perms[3] == 'p' &&
+		    strcmp(line.name, "[vvar]") &&
+		    strcmp(line.name, "[vsyscall]")) {
 			struct wer_full_range range = {lo, 0, total};
 
 			for (uint64_t at = lo;
@@ -688,9 +668,6 @@ void wer__report_read_full_memory(struct wer_report *r)
 				r->full[r->full_count++] = range;
 			}
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
 	}
 	free(buf);
 }

@@ -70,6 +70,8 @@ struct wer_report {
 };
 
 void wer__report_missing(struct wer_report *r, const char *what);
+/* Reads at most max bytes of a file into buf; returns the length or -1. */
+ssize_t wer__read_capped(const char *path, char *buf, size_t max);
 /* Reads /proc/PID/{exe,cmdline,maps}, each capped. */
 void wer__report_read_process(struct wer_report *r);
 /* Reads the registered memory blocks (the process must be held). */
