@@ -41,6 +41,8 @@ mkdir -p build-test/fuzz/corpus-fuzz_minidump_read
 	build-test/gcc/tests/crash/crash_program thread-null >/dev/null 2>&1) || true
 sleep 1
 find "$seed_store" -name '*.mdmp' -exec cp {} build-test/fuzz/corpus-fuzz_minidump_read/seed.mdmp \;
+mkdir -p build-test/fuzz/corpus-fuzz_report_parse
+find "$seed_store" -name Report.wer -exec cp {} build-test/fuzz/corpus-fuzz_report_parse/seed.wer \;
 rm -rf "$seed_store"
 fuzz_passed=0
 for target in build-test/fuzz/tests/fuzz/fuzz_*; do

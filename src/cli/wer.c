@@ -1,6 +1,8 @@
 /*
  * wer - the openwer command.
  *
+ *   wer list [--json] [filters]      (list.c)
+ *   wer show [--json] ID|latest      (show.c)
  *   wer run [--timeout SECONDS] -- PROGRAM [ARGS...]
  *
  * A table of verbs, each with its own --help; exit codes: 0 success, 1
@@ -20,6 +22,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli.h"
 
 #ifndef WER_LIBRARY_INSTALL_PATH
 #define WER_LIBRARY_INSTALL_PATH "/usr/local/lib/libwer.so.0"
@@ -295,6 +299,8 @@ static int run_main(int argc, char **argv)
  */
 
 static const struct verb verbs[] = {
+    {"list", "list the reports, newest last", list_main, list_help},
+    {"show", "show one report", show_main, show_help},
     {"run", "run a program with crash reporting, report on a crash", run_main,
      run_help},
 };

@@ -22,6 +22,7 @@
 #include "maps.h"
 #include "minidump.h"
 #include "report.h"
+#include "store.h"
 
 void wer__report_missing(struct wer_report *r, const char *what)
 {
@@ -558,24 +559,6 @@ static int write_metadata_xml(int dir_fd, const struct wer_report *r,
 	return close_synced(f);
 }
 
-/* The store: $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
- * ~/.local/state/openwer. */
-static int store_path(char *buf, size_t size)
-{
-	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
-	int n;
-
-	if (dir && dir[0] == '/')
-		n = snprintf(buf, size, "%s", dir);
-	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
-		n = snprintf(buf, size, "%s/openwer", xdg);
-	else if ((home = getenv("HOME")) && home[0] == '/')
-		n = snprintf(buf, size, "%s/.local/state/openwer", home);
-	else
-		return -ENOENT;
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
-}
-
 /* mkdir -p, 0700, refusing symlinks along the store's own levels. */
 static int make_dirs(char *path);
 
@@ -602,7 +585,8 @@ void wer__report_read_full_memory(struct wer_report *r)
 	uint64_t total = 0;
 	unsigned char *buf;
 
-	if (!r->dump_full || !r->maps || store_path(store, sizeof(store)) < 0)
+	if (!r->dump_full || !r->maps ||
+	    wer_store_path(store, sizeof(store)) < 0)
 		return;
 	snprintf(staging, sizeof(staging), "%s/.staging", store);
 	if (make_dirs(staging) < 0 ||
@@ -760,7 +744,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
 	 * when werfault is killed. */
-	if ((err = store_path(store, sizeof(store))) < 0)
+	if ((err = wer_store_path(store, sizeof(store))) < 0)
 		return err;
 	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
 	snprintf(staging, sizeof(staging), "%s/.staging", store);

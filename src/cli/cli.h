@@ -1,0 +1,27 @@
+/*
+ * cli.h - what the `wer` verbs share.
+ */
+#ifndef WER_CLI_H
+#define WER_CLI_H
+
+#include <stdio.h>
+
+#include "store.h"
+
+#define EXIT_NOTHING 1
+#define EXIT_USAGE   2
+
+/* Prints s as a JSON string (quotes included). */
+void cli_json_string(FILE *f, const char *s);
+
+/* Every report in the store's ReportQueue, oldest first (by EventTime,
+ * then id). *ret is allocated; the caller frees it. Returns the count, or
+ * a negative errno. */
+long cli_load_reports(struct wer_report_info **ret);
+
+int list_main(int argc, char **argv);
+void list_help(FILE *f);
+int show_main(int argc, char **argv);
+void show_help(FILE *f);
+
+#endif /* WER_CLI_H */

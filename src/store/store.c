@@ -1,0 +1,181 @@
+/*
+ * store.c - the store's location and the Report.wer parser.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+int wer_store_path(char *buf, size_t size)
+{
+	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
+	int n;
+
+	if (dir && dir[0] == '/')
+		n = snprintf(buf, size, "%s", dir);
+	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/openwer", xdg);
+	else if ((home = getenv("HOME")) && home[0] == '/')
+		n = snprintf(buf, size, "%s/.local/state/openwer", home);
+	else
+		return -ENOENT;
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+static void copy_bounded(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* A decimal number from a value that is not NUL-terminated. */
+static long number(const char *value, size_t len)
+{
+	char buf[24];
+
+	copy_bounded(buf, sizeof(buf), value, len);
+	return strtol(buf, NULL, 10);
+}
+
+/* "Sig[3].Name" -> 3 and ".Name"; -1 when name is not NAME[n]SUFFIX. */
+static int indexed(const char *name, size_t len, const char *prefix,
+		   const char **ret_suffix)
+{
+	size_t p = strlen(prefix);
+	long v = 0;
+	size_t i;
+
+	if (len <= p + 2 || memcmp(name, prefix, p) || name[p] != '[')
+		return -1;
+	for (i = p + 1;
+	     i < len && name[i] >= '0' && name[i] <= '9' && i < p + 7; i++)
+		v = v * 10 + (name[i] - '0');
+	if (i == p + 1 || i >= len || name[i] != ']')
+		return -1;
+	*ret_suffix = name + i + 1;
+	return (int)v;
+}
+
+int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
+{
+	size_t at = 0;
+	int have_version = 0;
+
+	while (at < size) {
+		const char *line = text + at;
+		const char *nl = memchr(line, '\n', size - at);
+		size_t n = nl ? (size_t)(nl - line) : size - at;
+		const char *eq = memchr(line, '=', n), *value, *suffix;
+		size_t name_len, value_len;
+		char name[64];
+		int i;
+
+		at += n + 1;
+		if (!eq)
+			continue;
+		name_len = (size_t)(eq - line);
+		value = eq + 1;
+		value_len = n - name_len - 1;
+		copy_bounded(name, sizeof(name), line, name_len);
+		if (name_len >= sizeof(name) || memchr(value, '\0', value_len))
+			continue;
+		if (!strcmp(name, "Version"))
+			have_version = value_len == 1 && value[0] == '1';
+		else if (!strcmp(name, "EventType"))
+			copy_bounded(r->event_type, sizeof(r->event_type),
+				     value, value_len);
+		else if (!strcmp(name, "EventTime"))
+			copy_bounded(r->event_time, sizeof(r->event_time),
+				     value, value_len);
+		else if (!strcmp(name, "ProcessId"))
+			r->pid = number(value, value_len);
+		else if (!strcmp(name, "ThreadId"))
+			r->tid = number(value, value_len);
+		else if (!strcmp(name, "ThreadCount"))
+			r->thread_count = number(value, value_len);
+		else if (!strcmp(name, "CommandLine"))
+			copy_bounded(r->command_line, sizeof(r->command_line),
+				     value, value_len);
+		else if ((i = indexed(name, name_len, "Sig", &suffix)) >= 0 &&
+			 i < 10 && !strcmp(suffix, ".Name"))
+			copy_bounded(r->sig_name[i], sizeof(r->sig_name[i]),
+				     value, value_len);
+		else if (i >= 0 && i < 10 && !strcmp(suffix, ".Value"))
+			copy_bounded(r->sig_value[i], sizeof(r->sig_value[i]),
+				     value, value_len);
+		else if ((i = indexed(name, name_len, "CustomMetadata",
+				      &suffix)) >= 0 &&
+			 i < WER_STORE_META_MAX) {
+			if (!strcmp(suffix, ".Key"))
+				copy_bounded(r->meta_key[i],
+					     sizeof(r->meta_key[i]), value,
+					     value_len);
+			else if (!strcmp(suffix, ".Value"))
+				copy_bounded(r->meta_value[i],
+					     sizeof(r->meta_value[i]), value,
+					     value_len);
+			if ((size_t)i + 1 > r->meta_count)
+				r->meta_count = (size_t)i + 1;
+		}
+	}
+	if (!have_version || !r->event_type[0]) {
+		r->damaged = 1;
+		snprintf(r->problem, sizeof(r->problem),
+			 "Report.wer has no Version=1 or EventType");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int wer_report_read(const char *dir, struct wer_report_info *r)
+{
+	char path[PATH_MAX + 16], *text;
+	const char *slash = strrchr(dir, '/');
+	ssize_t len = 0;
+	int fd, err;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	snprintf(r->id, sizeof(r->id), "%s", slash ? slash + 1 : dir);
+	snprintf(path, sizeof(path), "%s/Report.wer", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	text = malloc(WER_STORE_REPORT_WER_MAX);
+	if (fd < 0 || !text) {
+		err = fd < 0 ? -errno : -ENOMEM;
+		r->damaged = 1;
+		snprintf(r->problem, sizeof(r->problem), "no Report.wer (%s)",
+			 strerror(-err));
+		if (fd >= 0)
+			close(fd);
+		free(text);
+		return err;
+	}
+	while (len < WER_STORE_REPORT_WER_MAX) {
+		ssize_t n = read(fd, text + len,
+				 (size_t)(WER_STORE_REPORT_WER_MAX - len));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	err = wer_report_parse(text, (size_t)len, r);
+	free(text);
+	return err;
+}
+
+const char *wer_report_sig(const struct wer_report_info *r, const char *name)
+{
+	for (int i = 0; i < 10; i++)
+		if (!strcmp(r->sig_name[i], name))
+			return r->sig_value[i];
+	return "";
+}

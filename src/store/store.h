@@ -1,0 +1,51 @@
+/*
+ * store.h - the report store: where it is, and reading what it holds.
+ * Every file read from the store is capped and parsed defensively: a
+ * report directory may be truncated, hand-edited or planted.
+ */
+#ifndef WER_STORE_H
+#define WER_STORE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
+#define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
+#define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
+#define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
+
+/* $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
+ * ~/.local/state/openwer. 0 or a negative errno. */
+int wer_store_path(char *buf, size_t size);
+
+struct wer_report_info {
+	char id[256];
+	char dir[PATH_MAX]; /* the report directory */
+	int damaged;	    /* Report.wer missing or malformed */
+	char problem[128];  /* why, when damaged */
+	char event_time[64];
+	char event_type[64];
+	char sig_name[10][64];
+	char sig_value[10][WER_STORE_VALUE_MAX];
+	size_t meta_count;
+	char meta_key[WER_STORE_META_MAX][WER_STORE_VALUE_MAX];
+	char meta_value[WER_STORE_META_MAX][WER_STORE_VALUE_MAX];
+	long pid, tid, thread_count;
+	char command_line[WER_STORE_VALUE_MAX];
+};
+
+/* Parses Report.wer's text (size bytes, not NUL-terminated) into ret.
+ * Returns 0, or -EBADMSG when it is not a report (ret->damaged says so,
+ * with a reason; what was read stays). */
+int wer_report_parse(const char *text, size_t size,
+		     struct wer_report_info *ret);
+
+/* Reads the report in directory dir (Report.wer, capped). Always fills
+ * ret->id and ret->dir; 0 or a negative errno (ret->damaged set). */
+int wer_report_read(const char *dir, struct wer_report_info *ret);
+
+/* The value of signature parameter NAME ("Application Name", ...) or "". */
+const char *wer_report_sig(const struct wer_report_info *r, const char *name);
+
+#endif /* WER_STORE_H */
