@@ -22,6 +22,8 @@ long cli_load_reports(struct wer_report_info **ret);
 int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);
+int config_main(int argc, char **argv);
+void config_help(FILE *f);
 void show_help(FILE *f);
 
 #endif /* WER_CLI_H */

@@ -564,13 +564,12 @@ static int make_dirs(char *path);
 
 void wer__report_dump_settings(struct wer_report *r)
 {
-	const char *type = getenv("WER_DUMP_TYPE");
 	const char *cap = getenv("WER_DUMP_FULL_MAX_MB");
 	char *end;
 	unsigned long long mb;
 
 	r->full_fd = -1;
-	r->dump_full = type && (!strcmp(type, "2") || !strcmp(type, "full"));
+	r->dump_full = r->settings.number[WER_SET_DUMP_TYPE] == 2;
 	r->full_cap = 512ull << 20;
 	if (cap && (mb = strtoull(cap, &end, 10)) > 0 && !*end &&
 	    mb < (1ull << 22))
@@ -808,6 +807,10 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 			fsync(qfd);
 			close(qfd);
 		}
+		/* Retention: the queue keeps MaxQueueCount reports, the
+		 * oldest going first, never the one just written. */
+		wer_store_trim_queue(
+		    store, r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
 		for (size_t i = 0; i < r->registry.file_count; i++)
 			if (r->registry.file[i].flags &
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)

@@ -15,6 +15,7 @@
 #include "crash_format.h"
 #include "dso_debug.h"
 #include "registry_read.h"
+#include "settings.h"
 #include "unwind.h"
 
 #define WER_REPORT_CMDLINE_MAX (64 * 1024)
@@ -47,6 +48,7 @@ struct wer_report {
 	char *status, *stat, *auxv, *environ_data;
 	size_t status_len, stat_len, auxv_len, environ_len;
 	struct wer_dso_debug dso; /* read while held */
+	struct wer_settings settings;
 	/* DumpType 2 (full): every readable private mapping, copied while
 	 * held into an unnamed file in the store's staging directory, at
 	 * most full_cap bytes. */
@@ -77,8 +79,8 @@ void wer__report_read_process(struct wer_report *r);
 /* Reads the registered memory blocks (the process must be held). */
 void wer__report_read_memory_blocks(struct wer_report *r);
 void wer__report_free(struct wer_report *r);
-/* Reads the dump type settings (WER_DUMP_TYPE: 1 or "mini", the default;
- * 2 or "full"; WER_DUMP_FULL_MAX_MB, default 512). */
+/* Applies the dump type of r->settings (DumpType 1 mini, 2 full) and
+ * WER_DUMP_FULL_MAX_MB (default 512). */
 void wer__report_dump_settings(struct wer_report *r);
 /* For a full dump: copies every readable private mapping (the process
  * must be held), excluded ranges zeroed, streaming it to disk. */

@@ -183,6 +183,20 @@ int main(int argc, char **argv)
 	if (!report)
 		return 1;
 	phase("start");
+	{
+		char err[512];
+
+		/* A malformed settings file: say so, report with defaults. */
+		if (wer_settings_load(&report->settings, err, sizeof(err)) < 0)
+			fprintf(stderr, "werfault: %s\n", err);
+	}
+	if (report->settings.number[WER_SET_DISABLED]) {
+		/* Disabled=1: no report; let the process die at once. */
+		if (done_fd >= 0)
+			(void)!write(done_fd, "d", 1);
+		free(report);
+		return 0;
+	}
 	wer__report_dump_settings(report);
 	report->pid = pid;
 	report->tid = tid;

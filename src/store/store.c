@@ -1,6 +1,7 @@
 /*
  * store.c - the store's location and the Report.wer parser.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -178,4 +179,88 @@ const char *wer_report_sig(const struct wer_report_info *r, const char *name)
 		if (!strcmp(r->sig_name[i], name))
 			return r->sig_value[i];
 	return "";
+}
+
+int wer_store_remove_report(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+	return rmdir(dir) < 0 ? -errno : 0;
+}
+
+struct aged {
+	char time[64];
+	char id[256];
+};
+
+static int by_age(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+	int c = strcmp(x->time, y->time);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+long wer_store_trim_queue(const char *store, long max, const char *keep_id)
+{
+	char queue[PATH_MAX + 16];
+	struct wer_report_info *info = malloc(sizeof(*info));
+	struct aged *v = NULL;
+	long n = 0, cap = 0, removed = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
+	if (!info || !(d = opendir(queue))) {
+		free(info);
+		return -errno;
+	}
+	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
+		char dir[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			long c2 = cap ? cap * 2 : 64;
+			struct aged *v2 = realloc(v, (size_t)c2 * sizeof(*v));
+
+			if (!v2)
+				break;
+			v = v2;
+			cap = c2;
+		}
+		snprintf(dir, sizeof(dir), "%s/%s", queue, e->d_name);
+		wer_report_read(dir, info);
+		snprintf(v[n].time, sizeof(v[n].time), "%s",
+			 info->damaged ? "" : info->event_time);
+		snprintf(v[n].id, sizeof(v[n].id), "%s", e->d_name);
+		n++;
+	}
+	closedir(d);
+	free(info);
+	qsort(v, (size_t)n, sizeof(*v), by_age);
+	for (long i = 0; i < n && n - removed > max; i++) {
+		char dir[PATH_MAX + 300];
+
+		if (keep_id && !strcmp(v[i].id, keep_id))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", queue, v[i].id);
+		if (wer_store_remove_report(dir) == 0)
+			removed++;
+	}
+	free(v);
+	return removed;
 }

@@ -45,6 +45,15 @@ int wer_report_parse(const char *text, size_t size,
  * ret->id and ret->dir; 0 or a negative errno (ret->damaged set). */
 int wer_report_read(const char *dir, struct wer_report_info *ret);
 
+/* Keeps at most max reports in ReportQueue, removing the oldest (by
+ * EventTime, damaged ones first) but never keep_id. Returns how many were
+ * removed, or a negative errno. */
+long wer_store_trim_queue(const char *store, long max, const char *keep_id);
+
+/* Removes a report directory (regular files inside, then the directory;
+ * nothing is followed). 0 or a negative errno. */
+int wer_store_remove_report(const char *dir);
+
 /* The value of signature parameter NAME ("Application Name", ...) or "". */
 const char *wer_report_sig(const struct wer_report_info *r, const char *name);
 

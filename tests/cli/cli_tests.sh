@@ -78,5 +78,44 @@ check "wer show of no such report: exit 1" bash -c '"$0" show nosuch; [ $? = 1 ]
 check "wer show without an id: exit 2" bash -c '"$0" show; [ $? = 2 ]' "$wer"
 check "wer --help and wer list --help: exit 0" bash -c '"$0" --help && "$0" list --help && "$0" show --help' "$wer"
 check "an empty store: No reports found., exit 1" bash -c 'WER_REPORT_DIR=$(mktemp -d) "$0" list; [ $? = 1 ]' "$wer"
+# Settings: sources, a malformed file, retention.
+cfg=$store/config
+mkdir -p "$cfg/openwer"
+export XDG_CONFIG_HOME=$cfg
+printf '# a comment\n\nMaxQueueCount = 2\nDumpType=mini\n' >"$cfg/openwer/wer.conf"
+check "wer config names each setting's source" bash -c '
+	out=$(WER_CONSENT=3 "$0" config) &&
+	printf "%s\n" "$out" | grep -q "^MaxQueueCount *= 2 .*wer.conf:3)" &&
+	printf "%s\n" "$out" | grep -q "^ConsentLevel *= 3 .*(environment WER_CONSENT)" &&
+	printf "%s\n" "$out" | grep -q "^MaxArchiveCount *= 1000 .*(default)"' "$wer"
+crash_wait() { # MODE: crash and wait for the queue to change
+	local before after
+	before=$(ls -1 "$store/ReportQueue" | sort | md5sum)
+	"$program" "$1" >/dev/null 2>"$store/last-err"
+	for _ in $(seq 100); do
+		after=$(ls -1 "$store/ReportQueue" | sort | md5sum)
+		[ "$after" != "$before" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+}
+crash_wait null
+check "MaxQueueCount=2: the queue keeps the two newest reports" bash -c '
+	[ "$(ls "$1/ReportQueue" | wc -l)" = 2 ] &&
+	"$0" list | tail -n 1 | grep -q SIGSEGV &&
+	"$0" list | grep -q SIGFPE' "$wer" "$store"
+printf 'MaxQueueCount=2\nNoSuchSetting=1\n' >"$cfg/openwer/wer.conf"
+check "a malformed settings file: wer config names the line, exit 3" bash -c '
+	out=$("$0" config 2>&1); [ $? = 3 ] && printf "%s\n" "$out" | grep -q "wer.conf:2: unknown setting"' "$wer"
+crash_wait abort
+check "a malformed settings file: the crash is still reported, with defaults" bash -c '
+	grep -q "wer.conf:2: unknown setting" "$1/last-err" &&
+	[ "$(ls "$1/ReportQueue" | wc -l)" = 3 ] && "$0" list | tail -n 1 | grep -q SIGABRT' "$wer" "$store"
+printf 'Disabled=1\n' >"$cfg/openwer/wer.conf"
+"$program" null >/dev/null 2>&1
+sleep 0.5
+check "Disabled=1: no report" bash -c '[ "$(ls "$1/ReportQueue" | wc -l)" = 3 ]' _ "$store"
+unset XDG_CONFIG_HOME
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,54 @@
+/*
+ * settings.h - openwer's settings, with WER's names where WER has one.
+ *
+ * Sources, later ones winning: built-in defaults, /etc/openwer/wer.conf,
+ * $XDG_CONFIG_HOME/openwer/wer.conf (~/.config/openwer/wer.conf), then
+ * environment variables. A file is `Name=Value` lines, `#` comments and
+ * blank lines; a file with a malformed line is ignored whole, and the
+ * error names the file and the line. Format: docs/settings.md.
+ */
+#ifndef WER_SETTINGS_H
+#define WER_SETTINGS_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#define WER_SETTINGS_FILE_MAX (64 * 1024) /* bytes of a settings file */
+
+enum wer_setting {
+	WER_SET_MAX_QUEUE_COUNT,   /* MaxQueueCount, 50 */
+	WER_SET_MAX_ARCHIVE_COUNT, /* MaxArchiveCount, 1000 */
+	WER_SET_CONSENT,	   /* ConsentLevel, 1..4, 1 */
+	WER_SET_DUMP_TYPE,	   /* DumpType, 1 mini or 2 full, 1 */
+	WER_SET_DUMP_COUNT,	   /* DumpCount, 10 */
+	WER_SET_DISABLED,	   /* Disabled, 0 or 1, 0 */
+	WER_SET_UPLOAD_URL,	   /* UploadURL, "" */
+	WER_SET_COUNT
+};
+
+struct wer_settings {
+	long number[WER_SET_COUNT];
+	char upload_url[1024];
+	char source[WER_SET_COUNT]
+		   [PATH_MAX + 16]; /* "default", a file, or
+				     * the environment variable */
+};
+
+/* The setting's file name ("MaxQueueCount") and environment variable. */
+const char *wer_setting_name(enum wer_setting s);
+const char *wer_setting_env(enum wer_setting s);
+
+void wer_settings_defaults(struct wer_settings *s);
+
+/* Applies the text of one settings file (len bytes, not NUL-terminated)
+ * named origin. All or nothing: on a malformed line nothing is applied,
+ * "ORIGIN:LINE: reason" goes into err, and -EINVAL is returned. */
+int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
+		       const char *origin, char *err, size_t err_size);
+
+/* Defaults, both files, the environment. Returns 0, or -EINVAL with the
+ * first error in err (the settings are still usable: defaults where a
+ * source was refused). */
+int wer_settings_load(struct wer_settings *s, char *err, size_t err_size);
+
+#endif /* WER_SETTINGS_H */

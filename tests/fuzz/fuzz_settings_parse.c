@@ -1,0 +1,39 @@
+/*
+ * fuzz_settings_parse - libFuzzer target for the settings file parser
+ * (src/store/settings.c): any bytes, no crash, no read outside the input;
+ * a refused file changes nothing, an accepted one keeps every value in
+ * range.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "settings.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct wer_settings s, before;
+	char err[256], *copy = malloc(size ? size : 1);
+
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	wer_settings_defaults(&s);
+	before = s;
+	if (wer_settings_parse(&s, copy, size, "fuzz", err, sizeof(err)) < 0) {
+		if (memcmp(&s, &before, sizeof(s)))
+			abort();
+	} else if (s.number[WER_SET_CONSENT] < 1 ||
+		   s.number[WER_SET_CONSENT] > 4 ||
+		   s.number[WER_SET_DUMP_TYPE] < 1 ||
+		   s.number[WER_SET_DUMP_TYPE] > 2 ||
+		   strnlen(s.upload_url, sizeof(s.upload_url)) ==
+		       sizeof(s.upload_url)) {
+		abort();
+	}
+	free(copy);
+	return 0;
+}
