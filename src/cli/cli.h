@@ -23,6 +23,10 @@ int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);
 int config_main(int argc, char **argv);
+int rm_main(int argc, char **argv);
+void rm_help(FILE *f);
+int purge_main(int argc, char **argv);
+void purge_help(FILE *f);
 void config_help(FILE *f);
 void show_help(FILE *f);
 

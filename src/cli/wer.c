@@ -301,6 +301,8 @@ static int run_main(int argc, char **argv)
 static const struct verb verbs[] = {
     {"list", "list the reports, newest last", list_main, list_help},
     {"show", "show one report", show_main, show_help},
+    {"rm", "remove reports", rm_main, rm_help},
+    {"purge", "apply retention now", purge_main, purge_help},
     {"config", "print the effective settings and their sources", config_main,
      config_help},
     {"run", "run a program with crash reporting, report on a crash", run_main,

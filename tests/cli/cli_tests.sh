@@ -115,7 +115,16 @@ printf 'Disabled=1\n' >"$cfg/openwer/wer.conf"
 "$program" null >/dev/null 2>&1
 sleep 0.5
 check "Disabled=1: no report" bash -c '[ "$(ls "$1/ReportQueue" | wc -l)" = 3 ]' _ "$store"
+printf 'MaxQueueCount=1\n' >"$cfg/openwer/wer.conf"
+check "wer purge keeps MaxQueueCount reports, the newest" bash -c '
+	"$0" purge | grep -q "Removed 2 reports" && [ "$(ls "$1/ReportQueue" | wc -l)" = 1 ] &&
+	"$0" list | tail -n 1 | grep -q SIGABRT' "$wer" "$store"
 unset XDG_CONFIG_HOME
+last=$(ls "$store/ReportQueue")
+check "wer rm refuses what is not a report id, exit 1" bash -c '"$0" rm ../config; [ $? = 1 ] && [ -d "$1/config" ]' "$wer" "$store"
+check "wer rm of an unknown id: exit 1" bash -c '"$0" rm nosuch; [ $? = 1 ]' "$wer"
+check "wer rm ID removes it" bash -c '"$0" rm "$2" && [ -z "$(ls "$1/ReportQueue")" ]' "$wer" "$store" "$last"
+check "wer list on an empty queue: exit 1" bash -c '"$0" list; [ $? = 1 ]' "$wer"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
