@@ -519,6 +519,12 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 			r->registry.unsettled, r->registry.invalid);
 	if (r->missing[0])
 		fprintf(f, "Missing=%s\n", r->missing);
+	/* How often this signature crashed in the throttling window; a
+	 * throttled report keeps no dump (WER_E_DUMP_THROTTLED). */
+	if (r->signature_count)
+		fprintf(f, "SignatureCount=%ld\n", r->signature_count);
+	if (r->throttled)
+		fprintf(f, "DumpThrottled=1\n");
 	return close_synced(f);
 }
 
@@ -731,6 +737,62 @@ static int staging_enter(const char *staging)
 	return fd;
 }
 
+#define THROTTLE_WINDOW (60 * 60) /* seconds an identical crash is counted */
+
+/* Counts this crash under its signature (application, its build id, fault
+ * module, its build id, signal, fault offset) in <store>/Throttle/<hash>,
+ * under an flock; a count older than THROTTLE_WINDOW starts again. Sets
+ * r->signature_count, and r->throttled once DumpCount dumps of the
+ * signature were kept in the window: its report then has no dump. */
+static void throttle(struct wer_report *r, const char *store,
+		     const struct signature sig[9])
+{
+	static const int parts[] = {0, 2, 3, 4, 5, 8};
+	char dir[PATH_MAX + 16], path[PATH_MAX + 64], text[256];
+	uint64_t hash = 1469598103934665603ull;
+	long count = 0, dumps = 0, first = 0, last = 0;
+	time_t now = time(NULL);
+	ssize_t n;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = sig[parts[i]].value;; p++) {
+			hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
+			if (!*p)
+				break;
+		}
+	snprintf(dir, sizeof(dir), "%s/Throttle", store);
+	if (make_dirs(dir) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%016llx", dir,
+		 (unsigned long long)hash);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	text[n > 0 ? n : 0] = '\0';
+	if (sscanf(text, "count=%ld dumps=%ld first=%ld last=%ld", &count,
+		   &dumps, &first, &last) != 4 ||
+	    count < 0 || dumps < 0 || now - last > THROTTLE_WINDOW ||
+	    last > now)
+		count = dumps = 0, first = now;
+	count++;
+	if (dumps >= r->settings.number[WER_SET_DUMP_COUNT])
+		r->throttled = 1;
+	else
+		dumps++;
+	n = snprintf(text, sizeof(text),
+		     "count=%ld dumps=%ld first=%ld last=%ld\n", count, dumps,
+		     first, (long)now);
+	if (ftruncate(fd, 0) == 0)
+		(void)!pwrite(fd, text, (size_t)n, 0);
+	close(fd);
+	r->signature_count = count;
+}
+
 int wer__report_write(struct wer_report *r, char *path, size_t size)
 {
 	char store[PATH_MAX], queue[PATH_MAX + 16], staging[PATH_MAX + 16];
@@ -761,6 +823,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
 		 ts.tv_nsec);
 	fill_signature(r, sig);
+	throttle(r, store, sig);
 	snprintf(id, sizeof(id), "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
 		 sig[0].value, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
@@ -784,7 +847,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		err = write_memory_blocks(dir_fd, r);
 		if (!err)
 			err = write_stack_txt(dir_fd, r);
-		if (!err)
+		if (!err && !r->throttled)
 			err = wer__minidump_write(dir_fd, "minidump.mdmp", r);
 		if (!err)
 			err = write_report_wer(dir_fd, r, sig, id, when, files);

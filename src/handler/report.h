@@ -49,6 +49,8 @@ struct wer_report {
 	size_t status_len, stat_len, auxv_len, environ_len;
 	struct wer_dso_debug dso; /* read while held */
 	struct wer_settings settings;
+	long signature_count; /* crashes of this signature in the window */
+	int throttled;	      /* DumpCount reached: no minidump */
 	/* DumpType 2 (full): every readable private mapping, copied while
 	 * held into an unnamed file in the store's staging directory, at
 	 * most full_cap bytes. */

@@ -126,5 +126,23 @@ check "wer rm of an unknown id: exit 1" bash -c '"$0" rm nosuch; [ $? = 1 ]' "$w
 check "wer rm ID removes it" bash -c '"$0" rm "$2" && [ -z "$(ls "$1/ReportQueue")" ]' "$wer" "$store" "$last"
 check "wer list on an empty queue: exit 1" bash -c '"$0" list; [ $? = 1 ]' "$wer"
 
+# A crash loop: 200 identical crashes keep at most DumpCount dumps and
+# count all 200.
+loop_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-loop.XXXXXX")
+for _ in $(seq 200); do
+	WER_REPORT_DIR=$loop_store WER_DUMP_COUNT=3 "$program" null >/dev/null 2>&1
+done
+for _ in $(seq 200); do # werfaults finish after their processes
+	pgrep -f "werfault --pid" >/dev/null || break
+	sleep 0.1
+done
+check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueueCount (50) reports" bash -c '
+	q=$1/ReportQueue
+	[ "$(ls "$q" | wc -l)" = 50 ] &&
+	[ "$(ls "$q"/*/minidump.mdmp 2>/dev/null | wc -l)" -le 3 ] &&
+	[ "$(cat "$q"/*/Report.wer | sed -n "s/^SignatureCount=//p" | sort -n | tail -n1)" = 200 ] &&
+	[ "$(grep -l "^DumpThrottled=1" "$q"/*/Report.wer | wc -l)" -ge 47 ]' _ "$loop_store"
+rm -rf "$loop_store"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
