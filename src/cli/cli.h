@@ -14,6 +14,10 @@
 /* Prints s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);
 
+/* The fields every JSON view of a report has (id, path, damaged,
+ * problem, time, event_type, pid, signature, metadata), without braces. */
+void cli_json_report_fields(FILE *f, const struct wer_report_info *r);
+
 /* Every report in the store's ReportQueue, oldest first (by EventTime,
  * then id). *ret is allocated; the caller frees it. Returns the count, or
  * a negative errno. */

@@ -60,36 +60,9 @@ static int meta_matches(const struct wer_report_info *r, const char *kv)
 
 static void print_json(const struct wer_report_info *r, int first)
 {
-	printf("%s\n  {\"id\": ", first ? "" : ",");
-	cli_json_string(stdout, r->id);
-	printf(", \"path\": ");
-	cli_json_string(stdout, r->dir);
-	printf(", \"damaged\": %s", r->damaged ? "true" : "false");
-	if (r->damaged) {
-		printf(", \"problem\": ");
-		cli_json_string(stdout, r->problem);
-	}
-	printf(", \"time\": ");
-	cli_json_string(stdout, r->event_time);
-	printf(", \"event_type\": ");
-	cli_json_string(stdout, r->event_type);
-	printf(", \"signature\": {");
-	for (int i = 0, n = 0; i < 10; i++) {
-		if (!r->sig_name[i][0])
-			continue;
-		printf("%s", n++ ? ", " : "");
-		cli_json_string(stdout, r->sig_name[i]);
-		printf(": ");
-		cli_json_string(stdout, r->sig_value[i]);
-	}
-	printf("}, \"metadata\": {");
-	for (size_t i = 0; i < r->meta_count; i++) {
-		printf("%s", i ? ", " : "");
-		cli_json_string(stdout, r->meta_key[i]);
-		printf(": ");
-		cli_json_string(stdout, r->meta_value[i]);
-	}
-	printf("}, \"pid\": %ld}", r->pid);
+	printf("%s\n  {", first ? "" : ",");
+	cli_json_report_fields(stdout, r);
+	printf("}");
 }
 
 int list_main(int argc, char **argv)

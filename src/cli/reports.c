@@ -22,6 +22,40 @@ void cli_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
+{
+	fprintf(f, "\"id\": ");
+	cli_json_string(f, r->id);
+	fprintf(f, ", \"path\": ");
+	cli_json_string(f, r->dir);
+	fprintf(f, ", \"damaged\": %s", r->damaged ? "true" : "false");
+	if (r->damaged) {
+		fprintf(f, ", \"problem\": ");
+		cli_json_string(f, r->problem);
+	}
+	fprintf(f, ", \"time\": ");
+	cli_json_string(f, r->event_time);
+	fprintf(f, ", \"event_type\": ");
+	cli_json_string(f, r->event_type);
+	fprintf(f, ", \"pid\": %ld, \"signature\": {", r->pid);
+	for (int i = 0, n = 0; i < 10; i++) {
+		if (!r->sig_name[i][0])
+			continue;
+		fprintf(f, "%s", n++ ? ", " : "");
+		cli_json_string(f, r->sig_name[i]);
+		fprintf(f, ": ");
+		cli_json_string(f, r->sig_value[i]);
+	}
+	fprintf(f, "}, \"metadata\": {");
+	for (size_t i = 0; i < r->meta_count; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		cli_json_string(f, r->meta_key[i]);
+		fprintf(f, ": ");
+		cli_json_string(f, r->meta_value[i]);
+	}
+	fprintf(f, "}");
+}
+
 static int by_time(const void *a, const void *b)
 {
 	const struct wer_report_info *x = a, *y = b;

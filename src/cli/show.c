@@ -124,35 +124,11 @@ static void print_files(const char *dir, int json)
 static void print_json(const struct wer_report_info *r,
 		       const struct wer_md_facts *md)
 {
-	printf("{\"id\": ");
-	cli_json_string(stdout, r->id);
-	printf(", \"path\": ");
-	cli_json_string(stdout, r->dir);
-	printf(", \"damaged\": %s, \"time\": ", r->damaged ? "true" : "false");
-	cli_json_string(stdout, r->event_time);
-	printf(", \"event_type\": ");
-	cli_json_string(stdout, r->event_type);
-	printf(", \"pid\": %ld, \"tid\": %ld, \"command_line\": ", r->pid,
-	       r->tid);
+	printf("{");
+	cli_json_report_fields(stdout, r);
+	printf(", \"tid\": %ld, \"command_line\": ", r->tid);
 	cli_json_string(stdout, r->command_line);
-	printf(", \"signature\": [");
-	for (int i = 0, n = 0; i < 10; i++) {
-		if (!r->sig_name[i][0])
-			continue;
-		printf("%s{\"name\": ", n++ ? ", " : "");
-		cli_json_string(stdout, r->sig_name[i]);
-		printf(", \"value\": ");
-		cli_json_string(stdout, r->sig_value[i]);
-		printf("}");
-	}
-	printf("], \"metadata\": {");
-	for (size_t i = 0; i < r->meta_count; i++) {
-		printf("%s", i ? ", " : "");
-		cli_json_string(stdout, r->meta_key[i]);
-		printf(": ");
-		cli_json_string(stdout, r->meta_value[i]);
-	}
-	printf("}, \"minidump\": ");
+	printf(", \"minidump\": ");
 	if (md)
 		printf("{\"threads\": %u, \"crashed_tid\": %u, \"signal\": %u, "
 		       "\"modules\": %u, \"memory_bytes\": %llu, \"cpus\": "

@@ -6,19 +6,20 @@
 #include <string.h>
 
 #include "maps.h"
+#include "store.h"
 
 int wer__maps_next(const char *text, size_t len, size_t *at,
 		   struct wer_maps_line *ret)
 {
-	while (*at < len) {
-		const char *line = text + *at;
-		const char *nl = memchr(line, '\n', len - *at);
-		size_t n = nl ? (size_t)(nl - line) : len - *at;
+	const char *line;
+	long line_len;
+
+	while ((line_len = wer_text_line(text, len, at, &line)) >= 0) {
+		size_t n = (size_t)line_len;
 		char buf[PATH_MAX + 128];
 		unsigned long long lo, hi, offset;
 		int name_at = 0;
 
-		*at += n + 1;
 		if (n >= sizeof(buf))
 			continue;
 		memcpy(buf, line, n);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "settings.h"
+#include "store.h"
 
 static const struct {
 	const char *name, *env;
@@ -83,15 +84,15 @@ int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 	size_t at = 0;
 	int line_no = 0;
 
-	while (at < len) {
-		const char *line = text + at;
-		const char *nl = memchr(line, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - line) : len - at;
+	const char *line;
+	long line_len;
+
+	while ((line_len = wer_text_line(text, len, &at, &line)) >= 0) {
+		size_t n = (size_t)line_len;
 		char buf[1200], *name, *value, *eq, *p;
 		const char *why = NULL;
 		int i;
 
-		at += n + 1;
 		line_no++;
 		if (n >= sizeof(buf)) {
 			snprintf(err, err_size, "%s:%d: line too long", origin,

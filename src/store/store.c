@@ -68,16 +68,16 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	size_t at = 0;
 	int have_version = 0;
 
-	while (at < size) {
-		const char *line = text + at;
-		const char *nl = memchr(line, '\n', size - at);
-		size_t n = nl ? (size_t)(nl - line) : size - at;
+	const char *line;
+	long len;
+
+	while ((len = wer_text_line(text, size, &at, &line)) >= 0) {
+		size_t n = (size_t)len;
 		const char *eq = memchr(line, '=', n), *value, *suffix;
 		size_t name_len, value_len;
 		char name[64];
 		int i;
 
-		at += n + 1;
 		if (!eq)
 			continue;
 		name_len = (size_t)(eq - line);

@@ -9,11 +9,30 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
 #define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
 #define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
 #define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
+
+/* The next line of text[*at..len), which need not be NUL-terminated:
+ * stores its start, returns its length without the newline and moves *at
+ * past it; returns -1 at the end of the text. */
+static inline long wer_text_line(const char *text, size_t len, size_t *at,
+				 const char **ret_line)
+{
+	const char *line = text + *at, *nl;
+	size_t n;
+
+	if (*at >= len)
+		return -1;
+	nl = (const char *)memchr(line, '\n', len - *at);
+	n = nl ? (size_t)(nl - line) : len - *at;
+	*at += n + 1;
+	*ret_line = line;
+	return (long)n;
+}
 
 /* $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
  * ~/.local/state/openwer. 0 or a negative errno. */
