@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job: install dependencies, build, install into ./_install, run
 # an example that registers metadata and crashes (under `wer run`), and
-# show its report.
+# show its report (`wer show`, then the report's text files).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -21,11 +21,11 @@ echo "(exit status $status, as without openwer)"
 report=$(sed -n 's/^wer: report written to //p' "$log")
 rm -rf "$work"
 [ -n "$report" ] || { echo "no report was written" >&2; exit 1; }
-for f in Report.wer WERInternalMetadata.xml stack.txt; do
+echo
+echo "\$ wer show latest"
+"$PWD/_install/bin/wer" show latest
+for f in Report.wer WERInternalMetadata.xml; do
 	echo
 	echo "==== $report/$f"
 	cat "$report/$f"
 done
-echo
-echo "==== other files in the report"
-ls -l "$report"

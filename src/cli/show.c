@@ -84,7 +84,7 @@ static void print_stacks(const char *dir, FILE *out)
 			fprintf(out, "  %s", line);
 		} else if (block > 1 && others <= 50 && frame++ == 0 &&
 			   line[0] == ' ') {
-			fprintf(out, ":%s", line + strspn(line, " "));
+			fprintf(out, ": %s", line + strspn(line, " "));
 		}
 	}
 	if (others > 50)
