@@ -114,6 +114,22 @@ static void *idle_thread(void *arg)
 
 /* How many of this process's threads, other than the caller, are asleep
  * (state S in /proc/self/task/TID/stat). */
+/* Reads a small /proc file into buf (NUL-terminated); returns its length,
+ * or 0 / -1 when empty or unreadable. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len > 0)
+		buf[len] = '\0';
+	return len;
+}
+
 static int threads_asleep(void)
 {
 	DIR *d = opendir("/proc/self/task");
@@ -124,21 +140,13 @@ static int threads_asleep(void)
 		return -1;
 	while ((e = readdir(d))) {
 		char path[300], buf[512], *paren;
-		ssize_t len;
-		int fd;
 
 		if (e->d_name[0] == '.' || atoi(e->d_name) == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/stat",
 			 e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (read_small(path, buf, sizeof(buf)) <= 0)
 			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = '\0';
 		paren = strrchr(buf, ')');
 		if (paren && paren[1] == ' ' && paren[2] == 'S')
 			n++;
@@ -302,20 +310,13 @@ static int kill_leftovers(void)
 		return 0;
 	while ((e = readdir(d))) {
 		char path[64], buf[4096], *pp;
-		int fd, pid = atoi(e->d_name);
-		ssize_t len;
+		int pid = atoi(e->d_name);
 
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (read_small(path, buf, sizeof(buf)) <= 0)
 			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = '\0';
 		pp = strstr(buf, "\nPPid:");
 		if (pp && atoi(pp + 6) == (int)getpid()) {
 			kill(pid, SIGKILL);
