@@ -10,6 +10,8 @@
 
 #define EXIT_NOTHING 1
 #define EXIT_USAGE   2
+#define EXIT_STORE   3 /* the store or a file: cannot read or write */
+#define EXIT_FAILED  4 /* an upload failed */
 
 /* Prints s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);
@@ -23,6 +25,10 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r);
  * a negative errno. */
 long cli_load_reports(struct wer_report_info **ret);
 
+/* The report named id ("latest": the newest), queued or sent, into *ret.
+ * 0, -ENOENT, or another negative errno. */
+int cli_find_report(const char *id, struct wer_report_info *ret);
+
 int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);
@@ -33,5 +39,9 @@ int purge_main(int argc, char **argv);
 void purge_help(FILE *f);
 void config_help(FILE *f);
 void show_help(FILE *f);
+int export_main(int argc, char **argv);
+void export_help(FILE *f);
+int submit_main(int argc, char **argv);
+void submit_help(FILE *f);
 
 #endif /* WER_CLI_H */

@@ -47,7 +47,7 @@ int config_main(int argc, char **argv)
 	}
 	if (r < 0) {
 		fprintf(stderr, "wer config: %s\n", err);
-		return 3;
+		return EXIT_STORE;
 	}
 	return 0;
 }

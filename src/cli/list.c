@@ -1,5 +1,5 @@
 /*
- * list.c - `wer list`: the reports in the queue, newest last.
+ * list.c - `wer list`: the reports, queued and sent, newest last.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -11,14 +11,18 @@
 
 void list_help(FILE *f)
 {
-	fputs("usage: wer list [--json] [--app NAME] [--signal SIG] "
-	      "[--since TIME] [--meta KEY=VALUE]...\n"
+	fputs("usage: wer list [--json] [--queued|--sent] [--app NAME] "
+	      "[--signal SIG]\n                [--since TIME] [--meta "
+	      "KEY=VALUE]...\n"
 	      "\n"
-	      "Lists the reports in the queue, newest last: id, time, "
-	      "application, signal,\nfault module and the first metadata "
-	      "pairs. Damaged reports are listed as such.\n"
+	      "Lists the reports, newest last: id, time, state (queued, or "
+	      "sent by `wer\nsubmit`), application, signal, fault module and "
+	      "the first metadata pairs.\nDamaged reports are listed as "
+	      "such.\n"
 	      "\n"
 	      "  --json             one JSON array, an object per report\n"
+	      "  --queued           only reports not sent yet (ReportQueue)\n"
+	      "  --sent             only reports sent (ReportArchive)\n"
 	      "  --app NAME         only reports of this application\n"
 	      "  --signal SIG       only this signal (SIGSEGV, SEGV or 11)\n"
 	      "  --since TIME       only reports at or after TIME (ISO 8601 "
@@ -73,13 +77,15 @@ int list_main(int argc, char **argv)
 	    {"signal", required_argument, NULL, 's'},
 	    {"since", required_argument, NULL, 't'},
 	    {"meta", required_argument, NULL, 'm'},
+	    {"queued", no_argument, NULL, 'q'},
+	    {"sent", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	const char *app = NULL, *sig = NULL, *since = NULL;
 	const char *metas[META_FILTERS_MAX];
 	size_t meta_count = 0, shown = 0;
 	struct wer_report_info *v;
-	int json = 0, c;
+	int json = 0, state = -1, c;
 	long n;
 
 	optind = 1;
@@ -87,6 +93,10 @@ int list_main(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'q':
+		case 'S':
+			state = c == 'S';
 			break;
 		case 'a':
 			app = optarg;
@@ -124,18 +134,21 @@ int list_main(int argc, char **argv)
 	if (n < 0) {
 		fprintf(stderr, "wer list: cannot read the store: %s\n",
 			strerror((int)-n));
-		return 3;
+		return EXIT_STORE;
 	}
 	if (json)
 		printf("[");
 	else
-		printf("%-48s %-20s %-16s %-8s %-16s %s\n", "ID", "TIME",
-		       "APPLICATION", "SIGNAL", "FAULT MODULE", "METADATA");
+		printf("%-48s %-20s %-6s %-16s %-8s %-16s %s\n", "ID", "TIME",
+		       "STATE", "APPLICATION", "SIGNAL", "FAULT MODULE",
+		       "METADATA");
 	for (long i = 0; i < n; i++) {
 		const struct wer_report_info *r = &v[i];
 		const char *signal = wer_report_sig(r, "Signal");
 		int ok = 1;
 
+		if (state >= 0 && r->archived != state)
+			ok = 0;
 		if (app && strcmp(wer_report_sig(r, "Application Name"), app))
 			ok = 0;
 		if (sig && !signal_matches(signal, sig))
@@ -160,8 +173,10 @@ int list_main(int argc, char **argv)
 					 sizeof(meta) - strlen(meta),
 					 "%s%s=%.24s", k ? " " : "",
 					 r->meta_key[k], r->meta_value[k]);
-			printf("%-48.48s %-20.19s %-16.16s %-8s %-16.16s %s\n",
+			printf("%-48.48s %-20.19s %-6s %-16.16s %-8s %-16.16s "
+			       "%s\n",
 			       r->id, r->event_time,
+			       r->archived ? "sent" : "queued",
 			       wer_report_sig(r, "Application Name"), sig_short,
 			       wer_report_sig(r, "Fault Module Name"), meta);
 		}

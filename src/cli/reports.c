@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -28,6 +29,7 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 	cli_json_string(f, r->id);
 	fprintf(f, ", \"path\": ");
 	cli_json_string(f, r->dir);
+	fprintf(f, ", \"state\": \"%s\"", r->archived ? "sent" : "queued");
 	fprintf(f, ", \"damaged\": %s", r->damaged ? "true" : "false");
 	if (r->damaged) {
 		fprintf(f, ", \"problem\": ");
@@ -54,6 +56,14 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 		cli_json_string(f, r->meta_value[i]);
 	}
 	fprintf(f, "}");
+	if (r->archived) {
+		fprintf(f, ", \"upload\": {\"time\": ");
+		cli_json_string(f, r->upload_time);
+		fprintf(f, ", \"http_status\": %ld, \"answer\": ",
+			r->upload_status);
+		cli_json_string(f, r->upload_answer);
+		fprintf(f, "}");
+	}
 }
 
 static int by_time(const void *a, const void *b)
@@ -64,41 +74,85 @@ static int by_time(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-long cli_load_reports(struct wer_report_info **ret)
+/* Adds the reports of one area of the store to *v. */
+static long load_area(const char *store, const char *area,
+		      struct wer_report_info **v, long n, long *cap)
 {
-	char store[PATH_MAX], queue[PATH_MAX + 16];
-	struct wer_report_info *v = NULL;
-	long n = 0, cap = 0;
+	char dir_path[PATH_MAX + 32];
 	struct dirent *e;
 	DIR *d;
-	int err;
 
-	*ret = NULL;
-	if ((err = wer_store_path(store, sizeof(store))) < 0)
-		return err;
-	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
-	if (!(d = opendir(queue)))
-		return errno == ENOENT ? 0 : -errno;
+	snprintf(dir_path, sizeof(dir_path), "%s/%s", store, area);
+	if (!(d = opendir(dir_path)))
+		return errno == ENOENT ? n : -errno;
 	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
 		char dir[PATH_MAX + 300];
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			long c2 = cap ? cap * 2 : 16;
+		if (n == *cap) {
+			long c2 = *cap ? *cap * 2 : 16;
 			struct wer_report_info *v2 =
-			    realloc(v, c2 * sizeof(*v));
+			    realloc(*v, (size_t)c2 * sizeof(**v));
 
 			if (!v2)
 				break;
-			v = v2;
-			cap = c2;
+			*v = v2;
+			*cap = c2;
 		}
-		snprintf(dir, sizeof(dir), "%s/%s", queue, e->d_name);
-		wer_report_read(dir, &v[n++]);
+		snprintf(dir, sizeof(dir), "%s/%s", dir_path, e->d_name);
+		wer_report_read(dir, &(*v)[n]);
+		(*v)[n++].archived = !strcmp(area, WER_STORE_ARCHIVE);
 	}
 	closedir(d);
+	return n;
+}
+
+long cli_load_reports(struct wer_report_info **ret)
+{
+	char store[PATH_MAX];
+	struct wer_report_info *v = NULL;
+	long n = 0, cap = 0;
+	int err, lock;
+
+	*ret = NULL;
+	if ((err = wer_store_path(store, sizeof(store))) < 0)
+		return err;
+	/* Shared: no report is half removed or half moved while read. */
+	lock = wer_store_lock(store, 0);
+	n = load_area(store, WER_STORE_QUEUE, &v, n, &cap);
+	if (n >= 0)
+		n = load_area(store, WER_STORE_ARCHIVE, &v, n, &cap);
+	if (lock >= 0)
+		close(lock);
+	if (n < 0) {
+		free(v);
+		return n;
+	}
 	qsort(v, (size_t)n, sizeof(*v), by_time);
 	*ret = v;
 	return n;
+}
+
+int cli_find_report(const char *id, struct wer_report_info *ret)
+{
+	char store[PATH_MAX], dir[PATH_MAX + 300];
+	struct wer_report_info *v;
+	long n;
+	int err;
+
+	if (!strcmp(id, "latest")) {
+		if ((n = cli_load_reports(&v)) <= 0)
+			return n < 0 ? (int)n : -ENOENT;
+		*ret = v[n - 1];
+		free(v);
+		return 0;
+	}
+	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
+	    (err = wer_store_find(store, id, dir, sizeof(dir))) < 0)
+		return err == -EINVAL ? -ENOENT : err;
+	wer_report_read(dir, ret);
+	ret->archived =
+	    strstr(dir + strlen(store), "/" WER_STORE_ARCHIVE "/") != NULL;
+	return 0;
 }

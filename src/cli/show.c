@@ -149,10 +149,9 @@ int show_main(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	struct wer_report_info *v, *r = NULL;
+	struct wer_report_info *r;
 	struct wer_md_facts *md;
-	int json = 0, c;
-	long n;
+	int json = 0, c, err;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -170,21 +169,17 @@ int show_main(int argc, char **argv)
 		show_help(stderr);
 		return EXIT_USAGE;
 	}
-	n = cli_load_reports(&v);
-	if (n < 0) {
-		fprintf(stderr, "wer show: cannot read the store: %s\n",
-			strerror((int)-n));
-		return 3;
-	}
-	if (!strcmp(argv[optind], "latest") && n > 0)
-		r = &v[n - 1];
-	for (long i = 0; !r && i < n; i++)
-		if (!strcmp(v[i].id, argv[optind]))
-			r = &v[i];
-	if (!r) {
-		fprintf(stderr, "wer show: no report %s\n", argv[optind]);
-		free(v);
-		return EXIT_NOTHING;
+	r = malloc(sizeof(*r));
+	if (!r || (err = cli_find_report(argv[optind], r)) < 0) {
+		err = r ? err : -ENOMEM;
+		if (err == -ENOENT)
+			fprintf(stderr, "wer show: no report %s\n",
+				argv[optind]);
+		else
+			fprintf(stderr, "wer show: cannot read the store: %s\n",
+				strerror(-err));
+		free(r);
+		return err == -ENOENT ? EXIT_NOTHING : 3;
 	}
 	md = read_dump(r->dir);
 	if (json) {
@@ -193,9 +188,15 @@ int show_main(int argc, char **argv)
 		printf("Report %s\n  %s\n", r->id, r->dir);
 		if (r->damaged)
 			printf("  DAMAGED: %s\n", r->problem);
-		printf("  %s at %s, process %ld, thread %ld\n  %s\n\n",
+		printf("  %s at %s, process %ld, thread %ld\n  %s\n",
 		       r->event_type, r->event_time, r->pid, r->tid,
 		       r->command_line);
+		if (r->archived)
+			printf("  Sent at %s: HTTP %ld, %s\n", r->upload_time,
+			       r->upload_status, r->upload_answer);
+		else
+			printf("  Not sent yet (`wer submit %s`)\n", r->id);
+		printf("\n");
 		printf("Signature:\n");
 		for (int i = 0; i < 10; i++)
 			if (r->sig_name[i][0])
@@ -219,6 +220,6 @@ int show_main(int argc, char **argv)
 		print_files(r->dir, 0);
 	}
 	free(md);
-	free(v);
+	free(r);
 	return 0;
 }

@@ -3,11 +3,16 @@
  *
  *   wer list [--json] [filters]      (list.c)
  *   wer show [--json] ID|latest      (show.c)
+ *   wer export [-o FILE] ID|latest   (export.c)
+ *   wer submit [--url URL] --all|ID... (submit.c)
+ *   wer rm ID..., wer purge          (remove.c)
+ *   wer config                       (config.c)
  *   wer run [--timeout SECONDS] -- PROGRAM [ARGS...]
  *
  * A table of verbs, each with its own --help; exit codes: 0 success, 1
- * nothing found or the run's report is missing, 2 usage, and for `run` the
- * program's own status (it dies of the program's signal).
+ * nothing found or the run's report is missing, 2 usage, 3 the store or a
+ * file cannot be read or written, 4 an upload failed, and for `run` the
+ * program's own status (it dies of the program's signal). docs/wer.1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +33,6 @@
 #ifndef WER_LIBRARY_INSTALL_PATH
 #define WER_LIBRARY_INSTALL_PATH "/usr/local/lib/libwer.so.0"
 #endif
-#define EXIT_NOTHING 1
-#define EXIT_USAGE   2
 
 struct verb {
 	const char *name;
@@ -301,6 +304,9 @@ static int run_main(int argc, char **argv)
 static const struct verb verbs[] = {
     {"list", "list the reports, newest last", list_main, list_help},
     {"show", "show one report", show_main, show_help},
+    {"export", "write one report as a tar.gz to attach to a bug", export_main,
+     export_help},
+    {"submit", "upload reports to a crash server", submit_main, submit_help},
     {"rm", "remove reports", rm_main, rm_help},
     {"purge", "apply retention now", purge_main, purge_help},
     {"config", "print the effective settings and their sources", config_main,
@@ -322,8 +328,10 @@ static void main_help(FILE *f)
 	fputs("usage: wer VERB [OPTIONS] [ARGS]\n\nVerbs:\n", f);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	fputs("\n`wer VERB --help` tells more. Exit codes: 0 success, 1 "
-	      "nothing found, 2 usage.\n",
+	fputs("\n`wer VERB --help` tells more; `man wer` (docs/wer.1) all "
+	      "of it.\nExit codes: 0 success, 1 nothing found, 2 usage, 3 "
+	      "the store or a file could\nnot be read or written, 4 an upload "
+	      "failed.\n",
 	      f);
 }
 

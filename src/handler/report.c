@@ -525,6 +525,8 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 		fprintf(f, "SignatureCount=%ld\n", r->signature_count);
 	if (r->throttled)
 		fprintf(f, "DumpThrottled=1\n");
+	else /* full: every readable mapping's memory is in the dump */
+		fprintf(f, "DumpType=%s\n", r->full_count ? "full" : "mini");
 	return close_synced(f);
 }
 
@@ -800,14 +802,14 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	struct signature sig[9];
 	struct timespec ts;
 	struct tm tm;
-	int dir_fd, err, lock_fd;
+	int dir_fd, err, lock_fd, store_lock = -1;
 
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
 	 * when werfault is killed. */
 	if ((err = wer_store_path(store, sizeof(store))) < 0)
 		return err;
-	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
+	snprintf(queue, sizeof(queue), "%s/" WER_STORE_QUEUE, store);
 	snprintf(staging, sizeof(staging), "%s/.staging", store);
 	if ((err = make_dirs(queue)) < 0 || (err = make_dirs(staging)) < 0)
 		return err;
@@ -858,6 +860,11 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		err = -errno;
 	if (!err && (size_t)snprintf(path, size, "%s/%s", queue, id) >= size)
 		err = -ENAMETOOLONG;
+	/* The store's lock, exclusive, while the report goes in and the
+	 * queue is trimmed: `wer` and other werfaults never see or trim a
+	 * queue half changed. Without it (an unwritable lock file) the
+	 * report is still written. */
+	store_lock = err ? -1 : wer_store_lock(store, 1);
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err)
@@ -872,14 +879,16 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		}
 		/* Retention: the queue keeps MaxQueueCount reports, the
 		 * oldest going first, never the one just written. */
-		wer_store_trim_queue(
-		    store, r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
+		wer_store_trim(store, WER_STORE_QUEUE,
+			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
 		for (size_t i = 0; i < r->registry.file_count; i++)
 			if (r->registry.file[i].flags &
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)
 				unlink(r->registry.file[i].path);
 	}
 out:
+	if (store_lock >= 0)
+		close(store_lock);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	return err;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -100,6 +102,9 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 			r->tid = number(value, value_len);
 		else if (!strcmp(name, "ThreadCount"))
 			r->thread_count = number(value, value_len);
+		else if (!strcmp(name, "DumpType"))
+			r->dump_full =
+			    value_len == 4 && !memcmp(value, "full", 4);
 		else if (!strcmp(name, "CommandLine"))
 			copy_bounded(r->command_line, sizeof(r->command_line),
 				     value, value_len);
@@ -134,42 +139,90 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	return 0;
 }
 
-int wer_report_read(const char *dir, struct wer_report_info *r)
+/* Reads at most cap bytes of dir/name into a new buffer (the caller
+ * frees it; nothing is followed). Returns the length or a negative
+ * errno. */
+static ssize_t read_small_file(const char *dir, const char *name, size_t cap,
+			       char **ret_text)
 {
-	char path[PATH_MAX + 16], *text;
-	const char *slash = strrchr(dir, '/');
-	ssize_t len = 0;
-	int fd, err;
+	char path[PATH_MAX + 32], *text;
+	size_t len = 0;
+	int fd;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	snprintf(r->id, sizeof(r->id), "%s", slash ? slash + 1 : dir);
-	snprintf(path, sizeof(path), "%s/Report.wer", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	text = malloc(WER_STORE_REPORT_WER_MAX);
-	if (fd < 0 || !text) {
-		err = fd < 0 ? -errno : -ENOMEM;
-		r->damaged = 1;
-		snprintf(r->problem, sizeof(r->problem), "no Report.wer (%s)",
-			 strerror(-err));
-		if (fd >= 0)
-			close(fd);
-		free(text);
-		return err;
+	if (fd < 0)
+		return -errno;
+	if (!(text = malloc(cap))) {
+		close(fd);
+		return -ENOMEM;
 	}
-	while (len < WER_STORE_REPORT_WER_MAX) {
-		ssize_t n = read(fd, text + len,
-				 (size_t)(WER_STORE_REPORT_WER_MAX - len));
+	while (len < cap) {
+		ssize_t n = read(fd, text + len, cap - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += n;
+		len += (size_t)n;
 	}
 	close(fd);
+	*ret_text = text;
+	return (ssize_t)len;
+}
+
+void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
+{
+	size_t at = 0;
+	const char *line;
+	long len;
+
+	while ((len = wer_text_line(text, size, &at, &line)) >= 0) {
+		const char *eq = memchr(line, '=', (size_t)len);
+		size_t name_len, value_len;
+
+		if (!eq)
+			continue;
+		name_len = (size_t)(eq - line);
+		value_len = (size_t)len - name_len - 1;
+		if (memchr(eq + 1, '\0', value_len))
+			continue;
+		if (name_len == 10 && !memcmp(line, "UploadTime", 10))
+			copy_bounded(r->upload_time, sizeof(r->upload_time),
+				     eq + 1, value_len);
+		else if (name_len == 10 && !memcmp(line, "HttpStatus", 10))
+			r->upload_status = number(eq + 1, value_len);
+		else if (name_len == 12 && !memcmp(line, "ServerAnswer", 12))
+			copy_bounded(r->upload_answer, sizeof(r->upload_answer),
+				     eq + 1, value_len);
+	}
+}
+
+int wer_report_read(const char *dir, struct wer_report_info *r)
+{
+	const char *slash = strrchr(dir, '/');
+	char *text = NULL;
+	ssize_t len;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	snprintf(r->id, sizeof(r->id), "%s", slash ? slash + 1 : dir);
+	len =
+	    read_small_file(dir, "Report.wer", WER_STORE_REPORT_WER_MAX, &text);
+	if (len < 0) {
+		r->damaged = 1;
+		snprintf(r->problem, sizeof(r->problem), "no Report.wer (%s)",
+			 strerror((int)-len));
+		return (int)len;
+	}
 	err = wer_report_parse(text, (size_t)len, r);
 	free(text);
+	if ((len = read_small_file(dir, "Upload.wer", WER_STORE_UPLOAD_MAX,
+				   &text)) >= 0) {
+		wer_upload_parse(text, (size_t)len, r);
+		free(text);
+	}
 	return err;
 }
 
@@ -214,7 +267,8 @@ static int by_age(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-long wer_store_trim_queue(const char *store, long max, const char *keep_id)
+long wer_store_trim(const char *store, const char *area, long max,
+		    const char *keep_id)
 {
 	char queue[PATH_MAX + 16];
 	struct wer_report_info *info = malloc(sizeof(*info));
@@ -223,7 +277,7 @@ long wer_store_trim_queue(const char *store, long max, const char *keep_id)
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(queue, sizeof(queue), "%s/ReportQueue", store);
+	snprintf(queue, sizeof(queue), "%s/%s", store, area);
 	if (!info || !(d = opendir(queue))) {
 		free(info);
 		return -errno;
@@ -263,4 +317,107 @@ long wer_store_trim_queue(const char *store, long max, const char *keep_id)
 	}
 	free(v);
 	return removed;
+}
+
+int wer_store_lock(const char *store, int exclusive)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	if (exclusive && mkdir(store, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/.lock", store);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+		if (errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	return fd;
+}
+
+int wer_store_find(const char *store, const char *id, char *dir, size_t size)
+{
+	static const char *const areas[] = {WER_STORE_QUEUE, WER_STORE_ARCHIVE};
+	struct stat st;
+
+	if (!id[0] || id[0] == '.' || strchr(id, '/'))
+		return -EINVAL;
+	for (size_t i = 0; i < 2; i++) {
+		if ((size_t)snprintf(dir, size, "%s/%s/%s", store, areas[i],
+				     id) >= size)
+			return -ENAMETOOLONG;
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Writes len bytes of text to dir_fd/name whole: a temporary file,
+ * fsynced, renamed. */
+static int write_file_at(int dir_fd, const char *name, const char *text,
+			 size_t len)
+{
+	char tmp[64];
+	int fd, err = 0;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+	fd =
+	    openat(dir_fd, tmp,
+		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (len && !err) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n > 0)
+			text += n, len -= (size_t)n;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	if (!err && renameat(dir_fd, tmp, dir_fd, name) < 0)
+		err = -errno;
+	if (err)
+		unlinkat(dir_fd, tmp, 0);
+	return err;
+}
+
+int wer_store_archive(const char *store, const char *id, const char *text,
+		      size_t len, long max_archive)
+{
+	char from[PATH_MAX + 300], to[PATH_MAX + 300];
+	int lock, fd, err;
+
+	if (!id[0] || id[0] == '.' || strchr(id, '/'))
+		return -EINVAL;
+	if ((lock = wer_store_lock(store, 1)) < 0)
+		return lock;
+	snprintf(from, sizeof(from), "%s/%s/%s", store, WER_STORE_QUEUE, id);
+	snprintf(to, sizeof(to), "%s/%s", store, WER_STORE_ARCHIVE);
+	if (mkdir(to, 0700) < 0 && errno != EEXIST) {
+		err = -errno;
+		goto out;
+	}
+	snprintf(to, sizeof(to), "%s/%s/%s", store, WER_STORE_ARCHIVE, id);
+	fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = write_file_at(fd, "Upload.wer", text, len);
+	close(fd);
+	if (!err && rename(from, to) < 0)
+		err = -errno;
+	if (!err)
+		wer_store_trim(store, WER_STORE_ARCHIVE, max_archive, id);
+out:
+	close(lock);
+	return err;
 }

@@ -15,6 +15,11 @@
 #define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
 #define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
 #define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
+#define WER_STORE_UPLOAD_MAX	 (64 * 1024)   /* bytes of Upload.wer read */
+
+/* The store's areas: reports not yet sent, and reports sent. */
+#define WER_STORE_QUEUE	  "ReportQueue"
+#define WER_STORE_ARCHIVE "ReportArchive"
 
 /* The next line of text[*at..len), which need not be NUL-terminated:
  * stores its start, returns its length without the newline and moves *at
@@ -52,6 +57,12 @@ struct wer_report_info {
 	char meta_value[WER_STORE_META_MAX][WER_STORE_VALUE_MAX];
 	long pid, tid, thread_count;
 	char command_line[WER_STORE_VALUE_MAX];
+	int dump_full; /* DumpType=full: the minidump holds all memory */
+	int archived;  /* in ReportArchive: sent */
+	/* From Upload.wer, in archived reports: the upload's answer. */
+	char upload_time[64];
+	long upload_status;
+	char upload_answer[WER_STORE_VALUE_MAX];
 };
 
 /* Parses Report.wer's text (size bytes, not NUL-terminated) into ret.
@@ -64,10 +75,37 @@ int wer_report_parse(const char *text, size_t size,
  * ret->id and ret->dir; 0 or a negative errno (ret->damaged set). */
 int wer_report_read(const char *dir, struct wer_report_info *ret);
 
-/* Keeps at most max reports in ReportQueue, removing the oldest (by
- * EventTime, damaged ones first) but never keep_id. Returns how many were
- * removed, or a negative errno. */
-long wer_store_trim_queue(const char *store, long max, const char *keep_id);
+/* Keeps at most max reports in the store's area (WER_STORE_QUEUE or
+ * WER_STORE_ARCHIVE), removing the oldest (by EventTime, damaged ones
+ * first) but never keep_id. The caller holds the store's lock
+ * exclusively. Returns how many were removed, or a negative errno. */
+long wer_store_trim(const char *store, const char *area, long max,
+		    const char *keep_id);
+
+/* The store's lock (<store>/.lock; an exclusive locker creates the store
+ * directory when it is missing):
+ * held exclusively by whoever adds, moves or removes reports (werfault
+ * renaming a new report in, `wer rm`, `wer purge`, `wer submit`
+ * archiving), shared by readers that must not see a report half removed.
+ * Blocks until it is granted. Returns the lock's fd (close it to
+ * unlock), or a negative errno. */
+int wer_store_lock(const char *store, int exclusive);
+
+/* Finds report id in the queue, then the archive: its directory into
+ * dir. 0, -EINVAL for what is not a report id (a '/', hidden, empty), or
+ * -ENOENT. */
+int wer_store_find(const char *store, const char *id, char *dir, size_t size);
+
+/* Moves queued report id into the archive, first adding Upload.wer (text,
+ * len bytes: the upload's answer) to it, then keeps MaxArchiveCount
+ * (max_archive) reports there. Takes the store's lock. 0 or a negative
+ * errno (-ENOENT when the report left the queue meanwhile). */
+int wer_store_archive(const char *store, const char *id, const char *text,
+		      size_t len, long max_archive);
+
+/* Parses Upload.wer's text into ret's upload_* fields. */
+void wer_upload_parse(const char *text, size_t size,
+		      struct wer_report_info *ret);
 
 /* Removes a report directory (regular files inside, then the directory;
  * nothing is followed). 0 or a negative errno. */

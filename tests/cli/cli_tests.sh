@@ -126,6 +126,152 @@ check "wer rm of an unknown id: exit 1" bash -c '"$0" rm nosuch; [ $? = 1 ]' "$w
 check "wer rm ID removes it" bash -c '"$0" rm "$2" && [ -z "$(ls "$1/ReportQueue")" ]' "$wer" "$store" "$last"
 check "wer list on an empty queue: exit 1" bash -c '"$0" list; [ $? = 1 ]' "$wer"
 
+# Two processes crashing at the same moment: two intact reports.
+"$program" null >/dev/null 2>&1 &
+"$program" fpe >/dev/null 2>&1 &
+wait
+for _ in $(seq 100); do
+	[ "$(ls "$store/ReportQueue" | wc -l)" -ge 2 ] && ! pgrep -f "werfault --pid" >/dev/null && break
+	sleep 0.05
+done
+check "two processes crashing at once: two intact reports, each with its dump" python3 -c '
+import json, subprocess, sys
+d = json.loads(subprocess.run([sys.argv[1], "list", "--json"], capture_output=True, check=True).stdout)
+assert len(d) == 2 and not any(r["damaged"] for r in d), d
+sigs = set()
+for r in d:
+    s = json.loads(subprocess.run([sys.argv[1], "show", "--json", r["id"]], capture_output=True, check=True).stdout)
+    assert s["minidump"] and s["metadata"]["Build"] == "nightly-42", s
+    sigs.add(s["minidump"]["signal"])
+assert sigs == {11, 8}, sigs
+' "$wer"
+
+# export: one tar.gz holding every file of the report, byte for byte.
+id=$("$wer" list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
+out=$store/out
+mkdir -p "$out"
+check "wer export ID -o FILE: a tar.gz with every file of the report, byte for byte" bash -c '
+	"$0" export -o "$2/r.tar.gz" "$3" >/dev/null && mkdir -p "$2/x" && tar -xzf "$2/r.tar.gz" -C "$2/x" &&
+	[ "$(ls "$2/x/$3" | wc -l)" = "$(ls "$1/ReportQueue/$3" | wc -l)" ] &&
+	for f in "$1/ReportQueue/$3"/*; do cmp "$f" "$2/x/$3/$(basename "$f")" || exit 1; done' \
+	"$wer" "$store" "$out" "$id"
+check "wer export of no such report: exit 1, no file" bash -c '
+	"$0" export -o "$1/none.tar.gz" nosuch; [ $? = 1 ] && [ ! -e "$1/none.tar.gz" ]' "$wer" "$out"
+check "wer export into a directory that does not exist: exit 3" bash -c '
+	"$0" export -o "$1/no/such/dir/r.tar.gz" latest; [ $? = 3 ]' "$wer" "$out"
+
+# submit: a local receiver checks every field of the upload.
+receiver() { # FAIL_COUNT [STATUS]: starts one; sets url and log
+	log=$store/receiver-$RANDOM.log
+	rm -f "$store/port"
+	python3 "$(dirname "$0")/receiver.py" "$store/port" "$log" "$@" &
+	receiver_pid=$!
+	for _ in $(seq 100); do [ -s "$store/port" ] && break; sleep 0.05; done
+	url="http://127.0.0.1:$(cat "$store/port")/api/minidump?api_key=secret-key"
+}
+check "wer submit without a URL: exit 2" bash -c '"$0" submit --all; [ $? = 2 ]' "$wer"
+receiver 2 503
+export WER_SUBMIT_BACKOFF_MS=50
+check "wer submit ID: a receiver answering 503 twice then 200 gets it once" bash -c '
+	"$0" submit --url "$1" "$2" >"$3/submit.out" 2>&1 &&
+	[ "$(grep -c "\"status\": 200" "$4")" = 1 ] && [ "$(wc -l <"$4")" = 3 ]' "$wer" "$url" "$id" "$store" "$log"
+kill $receiver_pid
+check "the upload: every multipart field, metadata byte for byte, the files whole" python3 -c '
+import hashlib, json, sys
+log, store, rid = sys.argv[1:4]
+entry = [json.loads(l) for l in open(log)][-1]
+assert entry["path"] == "/api/minidump?api_key=secret-key", entry["path"]
+parts = {p["name"]: p for p in entry["parts"]}
+rdir = store + "/ReportArchive/" + rid
+def sha(f): return hashlib.sha256(open(rdir + "/" + f, "rb").read()).hexdigest()
+dump = parts["upload_file_minidump"]
+assert dump["filename"] == rid + ".mdmp" and dump["type"] == "application/octet-stream"
+assert dump["sha256"] == sha("minidump.mdmp"), "minidump differs"
+assert parts["Report.wer"]["filename"] == "Report.wer" and parts["Report.wer"]["sha256"] == sha("Report.wer")
+assert parts["stack.txt"]["sha256"] == sha("stack.txt")
+assert parts["prod"]["text"] == "crash_program" and parts["ver"]["text"] == "unknown"
+assert parts["guid"]["text"] == open(store + "/ClientId").read().strip() and len(parts["guid"]["text"]) == 36
+assert parts["Build"]["text"] == "nightly-42"
+assert parts["Escapes"]["text"] == "<a & \"b\">"
+assert parts["Path"]["text"] == "C:\\Temp\\it\x27s", parts["Path"]["text"]
+assert parts["\u00dcbersetzung"]["text"] == "de-DE"
+assert entry["user_agent"].startswith("openwer/")
+assert set(parts) == {"upload_file_minidump", "Report.wer", "stack.txt", "prod", "ver", "guid",
+                      "Build", "Escapes", "Path", "\u00dcbersetzung"}, set(parts)
+' "$log" "$store" "$id"
+check "a report sent moves to the archive with the server's answer; the URL's key is not kept" bash -c '
+	u=$1/ReportArchive/$2/Upload.wer
+	[ ! -e "$1/ReportQueue/$2" ] && grep -qx "ServerAnswer=CrashID=bp-3" "$u" && grep -qx "HttpStatus=200" "$u" &&
+	grep -qx "Attempts=3" "$u" && ! grep -q secret-key "$u" &&
+	"$0" list --sent | grep -q "$2" && ! "$0" list --queued | grep -q "$2" &&
+	"$0" show "$2" | grep -q "Sent at .*HTTP 200, CrashID=bp-3"' "$wer" "$store" "$id"
+check "wer list --json says sent, with the answer" python3 -c '
+import json, subprocess, sys
+d = {r["id"]: r for r in json.loads(subprocess.run([sys.argv[1], "list", "--json"], capture_output=True, check=True).stdout)}
+r = d[sys.argv[2]]
+assert r["state"] == "sent" and r["upload"]["answer"] == "CrashID=bp-3" and r["upload"]["http_status"] == 200, r
+assert all(x["state"] == "queued" for k, x in d.items() if k != sys.argv[2])
+' "$wer" "$id"
+check "wer submit of a report sent already: exit 1" bash -c '"$0" submit --url http://127.0.0.1:1/ "$1"; [ $? = 1 ]' "$wer" "$id"
+other=$("$wer" list --queued --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
+receiver 100 400
+check "a 400 answer: exit 4, no retry, the report stays queued" bash -c '
+	"$0" submit --url "$1" --all; [ $? = 4 ] && [ "$(wc -l <"$3")" = 1 ] && [ -d "$2/ReportQueue/$4" ]' \
+	"$wer" "$url" "$store" "$log" "$other"
+kill $receiver_pid
+check "no server at all: retried, exit 4, the report stays queued" bash -c '
+	out=$("$0" submit --retries 2 --url http://127.0.0.1:9/ --all 2>&1); [ $? = 4 ] &&
+	[ "$(printf "%s\n" "$out" | grep -c retrying)" = 2 ] && [ -d "$1/ReportQueue/$2" ]' "$wer" "$store" "$other"
+# Consent: 2 sends the parameters only; 3 the mini dump too; 4 files too.
+printf 'notes\n' >"$store/ReportQueue/$other/File0-notes.txt"
+receiver 0
+check "ConsentLevel=2: no dump, no files, Report.wer with the parameters only; says what it left out" bash -c '
+	out=$(WER_CONSENT=2 "$0" submit --url "$1" "$3") && printf "%s\n" "$out" | grep -q "left out (ConsentLevel=2): .*minidump.mdmp" &&
+	python3 -c "
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])][-1]
+p = {x[\"name\"]: x for x in e[\"parts\"]}
+assert \"upload_file_minidump\" not in p and \"File0-notes.txt\" not in p and \"stack.txt\" not in p, set(p)
+w = p[\"Report.wer\"][\"text\"]
+assert \"Sig[0].Value=crash_program\" in w and \"CustomMetadata[0].Value=nightly-42\" in w, w
+assert \"CommandLine\" not in w and \"LoadedModule\" not in w and p[\"Build\"][\"text\"] == \"nightly-42\"
+" "$2"' "$wer" "$url" "$log" "$other"
+crash_wait null
+crash_wait abort
+ids=$("$wer" list --queued --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))')
+for i in $ids; do printf 'notes\n' >"$store/ReportQueue/$i/File0-notes.txt"; done
+set -- $ids
+check "ConsentLevel=3: the mini dump and stack.txt, not the attached file" bash -c '
+	out=$(WER_CONSENT=3 "$0" submit --url "$1" "$3") && printf "%s\n" "$out" | grep -q "left out (ConsentLevel=3): File0-notes.txt" &&
+	python3 -c "
+import json, sys
+p = {x[\"name\"] for x in [json.loads(l) for l in open(sys.argv[1])][-1][\"parts\"]}
+assert {\"upload_file_minidump\", \"stack.txt\", \"Report.wer\"} <= p and \"File0-notes.txt\" not in p, p
+" "$2"' "$wer" "$url" "$log" "$1"
+check "ConsentLevel=4: the attached file too; MaxArchiveCount=2 keeps the two newest sent" bash -c '
+	out=$(WER_CONSENT=4 WER_MAX_ARCHIVE_COUNT=2 "$0" submit --url "$1" "$3") && ! printf "%s\n" "$out" | grep -q "left out" &&
+	python3 -c "
+import json, sys
+p = {x[\"name\"]: x for x in [json.loads(l) for l in open(sys.argv[1])][-1][\"parts\"]}
+assert p[\"File0-notes.txt\"][\"text\"] == \"notes\\n\" and \"upload_file_minidump\" in p, p
+" "$2" && [ "$(ls "$4/ReportArchive" | wc -l)" = 2 ] && [ -d "$4/ReportArchive/$3" ]' "$wer" "$url" "$log" "$2" "$store"
+kill $receiver_pid
+# The store's lock: a crash while `wer` holds it exclusively is not held
+# up; its report lands, whole, once the lock is released.
+"$wer" rm $("$wer" list --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))') >/dev/null
+flock "$store/.lock" sleep 2 &
+flock_pid=$!
+sleep 0.2
+start=$(date +%s%N)
+"$program" null >/dev/null 2>&1
+took=$((($(date +%s%N) - start) / 1000000))
+sleep 0.5
+check "a crash while the store is locked: the process dies at once (${took} ms), no report yet" \
+	bash -c '[ "$1" -lt 1500 ] && [ -z "$(ls "$2/ReportQueue")" ]' _ "$took" "$store"
+wait $flock_pid
+for _ in $(seq 100); do [ -n "$(ls "$store/ReportQueue")" ] && break; sleep 0.05; done
+check "... and its report lands once the lock is released" bash -c '"$0" show --json latest | grep -q "\"damaged\": false"' "$wer"
+
 # A crash loop: 200 identical crashes keep at most DumpCount dumps and
 # count all 200.
 loop_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-loop.XXXXXX")

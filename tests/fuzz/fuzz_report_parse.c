@@ -1,7 +1,8 @@
 /*
- * fuzz_report_parse - libFuzzer target for the Report.wer parser
- * (src/store/store.c): any bytes, no crash, no read outside the input, and
- * every kept string bounded.
+ * fuzz_report_parse - libFuzzer target for the store's report file parsers
+ * (src/store/store.c: Report.wer, and Upload.wer of sent reports): any
+ * bytes, no crash, no read outside the input, and every kept string
+ * bounded.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strnlen(r.meta_value[i], WER_STORE_VALUE_MAX) >=
 		    WER_STORE_VALUE_MAX)
 			abort();
+	wer_upload_parse(copy, size, &r);
+	if (strnlen(r.upload_answer, WER_STORE_VALUE_MAX) >=
+		WER_STORE_VALUE_MAX ||
+	    strnlen(r.upload_time, sizeof(r.upload_time)) >=
+		sizeof(r.upload_time))
+		abort();
 	free(copy);
 	return 0;
 }

@@ -1,0 +1,706 @@
+/*
+ * submit.c - `wer submit`: uploads reports in the Breakpad/Crashpad
+ * convention, so that existing crash servers accept them, retrying what a
+ * network or a busy server failed, and moves each report sent into the
+ * archive with the server's answer.
+ *
+ * The request (docs/upload.md): POST multipart/form-data with
+ *   upload_file_minidump  the minidump (file, <id>.mdmp)
+ *   prod, ver, guid       application name, version, this store's client id
+ *   <Key>                 one field per custom metadata pair (wer.meta.<Key>
+ *                         when Key is one of the names above)
+ *   Report.wer            the report (file), and further files as the
+ *                         consent level allows.
+ */
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "settings.h"
+
+#define ANSWER_MAX	(64 * 1024) /* bytes of a server's answer kept */
+#define BACKOFF_MAX_MS	60000	    /* longest wait between attempts */
+#define FILES_MAX	64	    /* files of a report sent */
+#define DEFAULT_RETRIES 4
+#define DEFAULT_BACKOFF 1000 /* ms before the first retry, doubling */
+#define PARAMETERS_ONLY 2    /* ConsentLevel: signature and metadata */
+#define ALL_DATA	4    /* ConsentLevel: files and full dumps too */
+
+void submit_help(FILE *f)
+{
+	fputs("usage: wer submit [--url URL] [--retries N] [--cacert FILE] "
+	      "--all|ID...\n"
+	      "\n"
+	      "Uploads queued reports the way Breakpad and Crashpad clients "
+	      "do (multipart\nPOST, the minidump as upload_file_minidump, "
+	      "prod, ver, guid, one field per\nmetadata pair, Report.wer "
+	      "attached), so Sentry, Socorro-style servers and\n"
+	      "wer-collector accept them. A report sent moves to the archive "
+	      "with the\nserver's answer (`wer list --sent`, `wer show`).\n"
+	      "\n"
+	      "What is sent follows ConsentLevel (`wer config`): 2 the "
+	      "signature and metadata\nonly; 1 and 3 also the minidump (a "
+	      "mini dump) and stack.txt; 4 also attached\nfiles, memory "
+	      "blocks and full dumps. What is left out is said.\n"
+	      "\n"
+	      "  --all          every queued report (damaged ones are "
+	      "skipped)\n"
+	      "  --url URL      where to send (default: the UploadURL "
+	      "setting)\n"
+	      "  --retries N    retries after a network error or a 5xx/429 "
+	      "answer (default 4;\n"
+	      "                 waits 1 s, 2 s, 4 s... or the server's "
+	      "Retry-After)\n"
+	      "  --cacert FILE  trust this CA certificate file (TLS is "
+	      "always verified)\n"
+	      "\n"
+	      "Exit status: 0 all sent, 1 no such report or nothing queued, 2 "
+	      "usage or no URL,\n3 the store cannot be read, 4 an upload "
+	      "failed (the report stays queued).\n",
+	      f);
+}
+
+/* A file of the report, sent from an open descriptor: removing the
+ * report while it is being sent cannot change what is sent. */
+struct part_file {
+	char name[256];
+	int fd;
+	curl_off_t size;
+};
+
+struct submission {
+	const struct wer_report_info *r;
+	struct part_file files[FILES_MAX];
+	size_t file_count;
+	char *params; /* Report.wer with the parameters only (level 2) */
+	char sent[1024], left[1024];
+};
+
+struct answer {
+	char *text;
+	size_t len;
+};
+
+static struct {
+	const char *url;
+	const char *cacert;
+	long retries, backoff_ms, consent;
+	char guid[40];
+	int progress;	     /* a progress bar on stderr */
+	size_t index, total; /* which report of how many */
+} opt;
+
+static size_t read_part(char *buf, size_t size, size_t n, void *arg)
+{
+	struct part_file *p = arg;
+	ssize_t got;
+
+	do
+		got = read(p->fd, buf, size * n);
+	while (got < 0 && errno == EINTR);
+	return got < 0 ? CURL_READFUNC_ABORT : (size_t)got;
+}
+
+static int seek_part(void *arg, curl_off_t offset, int origin)
+{
+	struct part_file *p = arg;
+
+	return lseek(p->fd, (off_t)offset, origin) < 0 ? CURL_SEEKFUNC_FAIL
+						       : CURL_SEEKFUNC_OK;
+}
+
+static size_t keep_answer(char *data, size_t size, size_t n, void *arg)
+{
+	struct answer *a = arg;
+	size_t len = size * n, room = ANSWER_MAX - a->len;
+
+	if (len > room)
+		len = room;
+	memcpy(a->text + a->len, data, len);
+	a->len += len;
+	return size * n;
+}
+
+static int show_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+			 curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct submission *s = arg;
+	int width = 30, done;
+
+	(void)dltotal, (void)dlnow;
+	if (!opt.progress)
+		return 0;
+	done = (int)(((double)opt.index +
+		      (ultotal > 0 ? (double)ulnow / (double)ultotal : 0)) /
+		     (double)opt.total * width);
+	fprintf(stderr, "\r[%-*.*s%*s] %zu/%zu %.40s", done, done,
+		"##############################", width - done, "",
+		opt.index + 1, opt.total, s->r->id);
+	return 0;
+}
+
+static void add_list(char *list, size_t size, const char *name)
+{
+	size_t len = strlen(list);
+
+	snprintf(list + len, size - len, "%s%s", len ? ", " : "", name);
+}
+
+/* Whether a file of a report may be sent at the consent level. */
+static int allowed(const char *name, const struct wer_report_info *r)
+{
+	if (!strcmp(name, "Report.wer") || !strcmp(name, "Upload.wer"))
+		return !strcmp(name, "Report.wer");
+	if (!strcmp(name, "WERInternalMetadata.xml")) /* = Report.wer */
+		return 0;
+	if (opt.consent == PARAMETERS_ONLY)
+		return -1;
+	if (!strcmp(name, "stack.txt"))
+		return 1;
+	if (!strcmp(name, "minidump.mdmp"))
+		return !r->dump_full || opt.consent >= ALL_DATA ? 1 : -1;
+	return opt.consent >= ALL_DATA ? 1 : -1;
+}
+
+/* Report.wer's parameters: the lines of the signature and the metadata,
+ * nothing about the machine, the process or its files. */
+static char *parameters_only(const struct wer_report_info *r)
+{
+	size_t size = 16384, len = 0;
+	char *text = malloc(size);
+
+	if (!text)
+		return NULL;
+	len += (size_t)snprintf(text + len, size - len,
+				"Version=1\nEventType=%s\nEventTime=%s\n"
+				"ReportIdentifier=%s\n",
+				r->event_type, r->event_time, r->id);
+	for (int i = 0; i < 10 && len < size; i++)
+		if (r->sig_name[i][0])
+			len += (size_t)snprintf(
+			    text + len, size - len,
+			    "Sig[%d].Name=%s\nSig[%d].Value=%s\n", i,
+			    r->sig_name[i], i, r->sig_value[i]);
+	for (size_t i = 0; i < r->meta_count && len < size; i++)
+		len += (size_t)snprintf(text + len, size - len,
+					"CustomMetadata[%zu].Key=%s\n"
+					"CustomMetadata[%zu].Value=%s\n",
+					i, r->meta_key[i], i, r->meta_value[i]);
+	return text;
+}
+
+/* Opens what the consent level allows of the report; says what it left
+ * out. */
+static int open_files(struct submission *s)
+{
+	static const char *const order[] = {"minidump.mdmp", "Report.wer",
+					    "stack.txt"};
+	const struct wer_report_info *r = s->r;
+	char *names[FILES_MAX];
+	size_t count = 0;
+	struct dirent *e;
+	DIR *d = opendir(r->dir);
+
+	if (!d)
+		return -errno;
+	/* The usual files first, in a fixed order, then the others. */
+	for (size_t i = 0; i < 3; i++)
+		names[count++] = strdup(order[i]);
+	while ((e = readdir(d)) && count < FILES_MAX) {
+		int known = e->d_name[0] == '.';
+
+		for (size_t i = 0; i < 3 && !known; i++)
+			known = !strcmp(e->d_name, order[i]);
+		if (!known)
+			names[count++] = strdup(e->d_name);
+	}
+	closedir(d);
+	for (size_t i = 0; i < count; i++) {
+		struct part_file *p = &s->files[s->file_count];
+		int verdict = names[i] ? allowed(names[i], r) : 0;
+		struct stat st;
+
+		if (verdict < 0) {
+			char path[PATH_MAX + 300];
+
+			snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
+			if (access(path, F_OK) == 0)
+				add_list(s->left, sizeof(s->left), names[i]);
+		} else if (verdict > 0) {
+			char path[PATH_MAX + 300];
+
+			snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
+			p->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (p->fd >= 0 && fstat(p->fd, &st) == 0 &&
+			    S_ISREG(st.st_mode)) {
+				snprintf(p->name, sizeof(p->name), "%s",
+					 names[i]);
+				p->size = (curl_off_t)st.st_size;
+				s->file_count++;
+				add_list(s->sent, sizeof(s->sent), names[i]);
+			} else if (p->fd >= 0) {
+				close(p->fd);
+			}
+		}
+		free(names[i]);
+	}
+	if (opt.consent == PARAMETERS_ONLY) {
+		if (!(s->params = parameters_only(r)))
+			return -ENOMEM;
+		add_list(s->sent, sizeof(s->sent), "Report.wer (parameters)");
+		/* The whole Report.wer stays home. */
+		for (size_t i = 0; i < s->file_count; i++)
+			if (!strcmp(s->files[i].name, "Report.wer")) {
+				close(s->files[i].fd);
+				s->files[i] = s->files[--s->file_count];
+			}
+	}
+	return 0;
+}
+
+/* Whether a metadata key would be taken for one of the request's own
+ * fields. */
+static int reserved(const struct submission *s, const char *key)
+{
+	static const char *const own[] = {"upload_file_minidump", "prod", "ver",
+					  "guid", "Report.wer"};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!strcmp(key, own[i]))
+			return 1;
+	for (size_t i = 0; i < s->file_count; i++)
+		if (!strcmp(key, s->files[i].name))
+			return 1;
+	return 0;
+}
+
+static curl_mime *build_form(CURL *curl, struct submission *s)
+{
+	const struct wer_report_info *r = s->r;
+	curl_mime *form = curl_mime_init(curl);
+	curl_mimepart *part;
+	char name[WER_STORE_VALUE_MAX + 16];
+
+	if (!form)
+		return NULL;
+	for (size_t i = 0; i < s->file_count; i++) {
+		struct part_file *p = &s->files[i];
+		int dump = !strcmp(p->name, "minidump.mdmp");
+		char filename[300];
+
+		lseek(p->fd, 0, SEEK_SET);
+		part = curl_mime_addpart(form);
+		snprintf(filename, sizeof(filename), "%s%s",
+			 dump ? r->id : p->name, dump ? ".mdmp" : "");
+		curl_mime_name(part, dump ? "upload_file_minidump" : p->name);
+		curl_mime_filename(part, filename);
+		curl_mime_type(part, dump ? "application/octet-stream"
+				     : strstr(p->name, ".bin") ||
+					     strstr(p->name, "File")
+					 ? "application/octet-stream"
+					 : "text/plain");
+		curl_mime_data_cb(part, p->size, read_part, seek_part, NULL, p);
+	}
+	if (s->params) {
+		part = curl_mime_addpart(form);
+		curl_mime_name(part, "Report.wer");
+		curl_mime_filename(part, "Report.wer");
+		curl_mime_type(part, "text/plain");
+		curl_mime_data(part, s->params, CURL_ZERO_TERMINATED);
+	}
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, "prod");
+	curl_mime_data(part, wer_report_sig(r, "Application Name"),
+		       CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, "ver");
+	curl_mime_data(part, wer_report_sig(r, "Application Version"),
+		       CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, "guid");
+	curl_mime_data(part, opt.guid, CURL_ZERO_TERMINATED);
+	for (size_t i = 0; i < r->meta_count; i++) {
+		if (!r->meta_key[i][0])
+			continue;
+		snprintf(name, sizeof(name), "%s%s",
+			 reserved(s, r->meta_key[i]) ? "wer.meta." : "",
+			 r->meta_key[i]);
+		part = curl_mime_addpart(form);
+		curl_mime_name(part, name);
+		curl_mime_data(part, r->meta_value[i], CURL_ZERO_TERMINATED);
+	}
+	return form;
+}
+
+/* The first line of the answer, printable ASCII only, into buf. */
+static void answer_line(const struct answer *a, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->len && n + 1 < size; i++) {
+		unsigned char c = (unsigned char)a->text[i];
+
+		if (c == '\n' || c == '\r')
+			break;
+		buf[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	buf[n] = '\0';
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* One attempt after another until the server takes the report, refuses
+ * it (4xx), or the retries are spent. Returns the HTTP status (0: no
+ * answer) and fills *a; *attempts says how many were made. */
+static long post(CURL *curl, struct submission *s, struct answer *a,
+		 long *attempts, CURLcode *ret_code)
+{
+	long status = 0, wait = opt.backoff_ms;
+
+	for (*attempts = 1;; (*attempts)++) {
+		curl_mime *form = build_form(curl, s);
+		curl_off_t retry_after = 0;
+		CURLcode code;
+
+		a->len = 0;
+		status = 0;
+		curl_easy_setopt(curl, CURLOPT_MIMEPOST, form);
+		code = curl_easy_perform(curl);
+		curl_mime_free(form);
+		*ret_code = code;
+		if (code == CURLE_OK)
+			curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE,
+					  &status);
+		if (code == CURLE_OK && status != 429 && status != 408 &&
+		    status < 500)
+			return status;
+		/* Configuration problems do not mend by waiting. */
+		if (code == CURLE_UNSUPPORTED_PROTOCOL ||
+		    code == CURLE_URL_MALFORMAT ||
+		    code == CURLE_PEER_FAILED_VERIFICATION ||
+		    code == CURLE_SSL_CACERT_BADFILE ||
+		    code == CURLE_READ_ERROR || *attempts > opt.retries)
+			return status;
+		if (code == CURLE_OK &&
+		    curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER,
+				      &retry_after) == CURLE_OK &&
+		    retry_after > 0)
+			wait = retry_after * 1000 < BACKOFF_MAX_MS
+				   ? (long)retry_after * 1000
+				   : BACKOFF_MAX_MS;
+		if (opt.progress)
+			fputc('\n', stderr);
+		if (code == CURLE_OK)
+			fprintf(stderr,
+				"wer submit: %s: HTTP %ld, retrying in %ld "
+				"ms\n",
+				s->r->id, status, wait);
+		else
+			fprintf(stderr,
+				"wer submit: %s: %s, retrying in %ld ms\n",
+				s->r->id, curl_easy_strerror(code), wait);
+		sleep_ms(wait);
+		wait = wait * 2 < BACKOFF_MAX_MS ? wait * 2 : BACKOFF_MAX_MS;
+	}
+}
+
+/* The URL without its query (which may hold a key) and credentials. */
+static void url_for_record(const char *url, char *buf, size_t size)
+{
+	const char *scheme = strstr(url, "://"), *at, *host;
+	size_t end = strcspn(url, "?#");
+
+	host = scheme ? scheme + 3 : url;
+	at = memchr(host, '@', strcspn(host, "/?#"));
+	if (at)
+		snprintf(buf, size, "%.*s%.*s", (int)(host - url), url,
+			 (int)(end - (size_t)(at + 1 - url)), at + 1);
+	else
+		snprintf(buf, size, "%.*s", (int)end, url);
+}
+
+static int submit_one(CURL *curl, const char *store,
+		      const struct wer_report_info *r, long max_archive)
+{
+	struct submission *s = calloc(1, sizeof(*s));
+	struct answer a = {malloc(ANSWER_MAX), 0};
+	char line[WER_STORE_VALUE_MAX], url[1024], when[32], *record = NULL;
+	long status, attempts = 0;
+	CURLcode code = CURLE_OK;
+	time_t now;
+	int err, n;
+
+	if (!s || !a.text) {
+		err = -ENOMEM;
+		goto out;
+	}
+	s->r = r;
+	if ((err = open_files(s)) < 0) {
+		fprintf(stderr, "wer submit: %s: %s\n", r->id, strerror(-err));
+		goto out;
+	}
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, s);
+	status = post(curl, s, &a, &attempts, &code);
+	answer_line(&a, line, sizeof(line));
+	if (opt.progress)
+		fputc('\n', stderr);
+	if (status < 200 || status > 299) {
+		if (code != CURLE_OK)
+			fprintf(stderr,
+				"wer submit: %s: not sent: %s (%ld "
+				"attempt%s)\n",
+				r->id, curl_easy_strerror(code), attempts,
+				attempts == 1 ? "" : "s");
+		else
+			fprintf(stderr,
+				"wer submit: %s: not sent: HTTP %ld %s (%ld "
+				"attempt%s)\n",
+				r->id, status, line, attempts,
+				attempts == 1 ? "" : "s");
+		err = -EIO;
+		goto out;
+	}
+	now = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	url_for_record(opt.url, url, sizeof(url));
+	n = asprintf(&record,
+		     "UploadTime=%s\nUploadURL=%s\nHttpStatus=%ld\n"
+		     "ServerAnswer=%s\nAttempts=%ld\nConsentLevel=%ld\n"
+		     "Sent=%s\nLeftOut=%s\n",
+		     when, url, status, line, attempts, opt.consent, s->sent,
+		     s->left);
+	if (n < 0) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = wer_store_archive(store, r->id, record, (size_t)n, max_archive);
+	if (err < 0)
+		fprintf(stderr,
+			"wer submit: %s: sent, but not archived: %s (it "
+			"stays queued)\n",
+			r->id, strerror(-err));
+	printf("%s: sent, HTTP %ld: %s\n", r->id, status, line);
+	if (s->left[0])
+		printf("  left out (ConsentLevel=%ld): %s\n", opt.consent,
+		       s->left);
+out:
+	if (s) {
+		for (size_t i = 0; i < s->file_count; i++)
+			close(s->files[i].fd);
+		free(s->params);
+	}
+	free(s);
+	free(a.text);
+	free(record);
+	return err;
+}
+
+/* This store's client id (<store>/ClientId, made on first use): the
+ * `guid` servers count distinct machines by. */
+static int client_id(const char *store, char *buf, size_t size)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	unsigned char b[16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ClientId", store);
+	for (int tries = 0; tries < 2; tries++) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+			n = read(fd, buf, size - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			if (strlen(buf) >= 32)
+				return 0;
+		}
+		if (getrandom(b, sizeof(b), 0) != sizeof(b))
+			return -EIO;
+		b[6] = (b[6] & 0x0f) | 0x40; /* UUID version 4 */
+		b[8] = (b[8] & 0x3f) | 0x80;
+		snprintf(buf, size,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+			 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+		snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		n = write(fd, buf, strlen(buf));
+		(void)!write(fd, "\n", 1);
+		close(fd);
+		/* link: the first writer's id wins a race. */
+		if (n > 0 && link(tmp, path) == 0) {
+			unlink(tmp);
+			return 0;
+		}
+		unlink(tmp);
+	}
+	return -EIO;
+}
+
+static long number_arg(const char *s, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && !*end && v >= 0 && v <= max ? v : -1;
+}
+
+int submit_main(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"all", no_argument, NULL, 'a'},
+	    {"url", required_argument, NULL, 'u'},
+	    {"retries", required_argument, NULL, 'r'},
+	    {"cacert", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0}};
+	struct wer_settings settings;
+	struct wer_report_info *v = NULL, **todo = NULL;
+	char store[PATH_MAX], err_text[512];
+	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
+	size_t count = 0, failed = 0, missing = 0;
+	int all = 0, c, err;
+	long n = 0;
+	CURL *curl;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.retries = DEFAULT_RETRIES;
+	opt.backoff_ms = backoff ? number_arg(backoff, BACKOFF_MAX_MS) : -1;
+	if (opt.backoff_ms < 0)
+		opt.backoff_ms = DEFAULT_BACKOFF;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 'u':
+			opt.url = optarg;
+			break;
+		case 'c':
+			opt.cacert = optarg;
+			break;
+		case 'r':
+			if ((opt.retries = number_arg(optarg, 100)) < 0) {
+				fprintf(stderr, "wer submit: --retries wants "
+						"0 to 100\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			submit_help(stdout);
+			return 0;
+		default:
+			submit_help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (all == (optind < argc)) {
+		submit_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (wer_settings_load(&settings, err_text, sizeof(err_text)) < 0)
+		fprintf(stderr, "wer submit: %s\n", err_text);
+	opt.consent = settings.number[WER_SET_CONSENT];
+	if (!opt.url)
+		opt.url = settings.upload_url;
+	if (!opt.url[0]) {
+		fprintf(stderr, "wer submit: no URL: pass --url or set "
+				"UploadURL (`wer config`)\n");
+		return EXIT_USAGE;
+	}
+	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
+	    (n = cli_load_reports(&v)) < 0) {
+		fprintf(stderr, "wer submit: cannot read the store: %s\n",
+			strerror(err < 0 ? -err : (int)-n));
+		return EXIT_STORE;
+	}
+	todo = calloc((size_t)(all ? n : argc - optind) + 1, sizeof(*todo));
+	if (!todo) {
+		free(v);
+		return EXIT_STORE;
+	}
+	for (long i = 0; all && i < n; i++)
+		if (!v[i].archived && !v[i].damaged)
+			todo[count++] = &v[i];
+	for (int k = optind; !all && k < argc; k++) {
+		struct wer_report_info *r = NULL;
+
+		for (long i = 0; i < n && !r; i++)
+			if (!strcmp(v[i].id, argv[k]) ||
+			    (!strcmp(argv[k], "latest") && i == n - 1))
+				r = &v[i];
+		if (!r)
+			fprintf(stderr, "wer submit: no report %s\n", argv[k]);
+		else if (r->archived)
+			fprintf(stderr, "wer submit: %s was sent already\n",
+				r->id);
+		else if (r->damaged)
+			fprintf(stderr, "wer submit: %s is damaged: %s\n",
+				r->id, r->problem);
+		else
+			todo[count++] = r;
+		if (!r || r->archived || r->damaged)
+			missing++;
+	}
+	if (!count) {
+		if (all)
+			printf("No reports found.\n");
+		free(todo);
+		free(v);
+		return EXIT_NOTHING;
+	}
+	if (client_id(store, opt.guid, sizeof(opt.guid)) < 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    !(curl = curl_easy_init())) {
+		fprintf(stderr, "wer submit: cannot set up the upload\n");
+		free(todo);
+		free(v);
+		return EXIT_STORE;
+	}
+	opt.total = count;
+	opt.progress = count > 1 && isatty(STDERR_FILENO);
+	curl_easy_setopt(curl, CURLOPT_URL, opt.url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "openwer/" WER_VERSION);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_answer);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, opt.progress ? 0L : 1L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, show_progress);
+	if (opt.cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, opt.cacert);
+	for (opt.index = 0; opt.index < count; opt.index++)
+		if (submit_one(curl, store, todo[opt.index],
+			       settings.number[WER_SET_MAX_ARCHIVE_COUNT]) < 0)
+			failed++;
+	curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	if (count > 1)
+		printf("%zu of %zu report%s sent.\n", count - failed, count,
+		       count == 1 ? "" : "s");
+	free(todo);
+	free(v);
+	return failed ? EXIT_FAILED : missing ? EXIT_NOTHING : 0;
+}
