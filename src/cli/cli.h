@@ -20,7 +20,7 @@ void cli_json_string(FILE *f, const char *s);
  * problem, time, event_type, pid, signature, metadata), without braces. */
 void cli_json_report_fields(FILE *f, const struct wer_report_info *r);
 
-/* Every report in the store's ReportQueue, oldest first (by EventTime,
+/* Every report in the store, queued and sent, oldest first (by EventTime,
  * then id). *ret is allocated; the caller frees it. Returns the count, or
  * a negative errno. */
 long cli_load_reports(struct wer_report_info **ret);

@@ -30,8 +30,9 @@ void list_help(FILE *f)
 	      "  --meta KEY=VALUE   only reports with this metadata pair "
 	      "(repeatable)\n"
 	      "\n"
-	      "Exit status: 0, or 1 when no report matches (\"No reports "
-	      "found.\").\n",
+	      "Exit status: 0, 1 when no report matches (\"No reports "
+	      "found.\", or [] with\n--json), 2 usage, 3 the store cannot be "
+	      "read.\n",
 	      f);
 }
 

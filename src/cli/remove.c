@@ -13,8 +13,9 @@ void rm_help(FILE *f)
 	fputs("usage: wer rm ID...\n"
 	      "\n"
 	      "Removes reports, queued or sent.\n"
-	      "Exit status: 0, or 1 when a report was not found (the others "
-	      "are removed).\n",
+	      "Exit status: 0, 1 when a report was not found or could not be "
+	      "removed (the\nothers are removed), 3 the store cannot be "
+	      "locked.\n",
 	      f);
 }
 
@@ -24,7 +25,10 @@ void purge_help(FILE *f)
 	      "\n"
 	      "Applies retention now: keeps MaxQueueCount reports in the "
 	      "queue and\nMaxArchiveCount sent reports in the archive, "
-	      "removing the oldest (damaged\nones first). See `wer config`.\n",
+	      "removing the oldest (damaged\nones first). See `wer config`.\n"
+	      "\n"
+	      "Exit status: 0, 1 when there is no store, 3 the store cannot be "
+	      "locked or read.\n",
 	      f);
 }
 

@@ -25,7 +25,8 @@ void show_help(FILE *f)
 	      "\n"
 	      "  --json   one JSON object\n"
 	      "\n"
-	      "Exit status: 0, or 1 when there is no such report.\n",
+	      "Exit status: 0, 1 when there is no such report, 2 usage, 3 the "
+	      "store cannot be\nread.\n",
 	      f);
 }
 

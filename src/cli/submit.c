@@ -52,20 +52,22 @@ void submit_help(FILE *f)
 	      "mini dump) and stack.txt; 4 also attached\nfiles, memory "
 	      "blocks and full dumps. What is left out is said.\n"
 	      "\n"
+	      "  ID|latest      the reports to send\n"
 	      "  --all          every queued report (damaged ones are "
 	      "skipped)\n"
 	      "  --url URL      where to send (default: the UploadURL "
 	      "setting)\n"
-	      "  --retries N    retries after a network error or a 5xx/429 "
-	      "answer (default 4;\n"
+	      "  --retries N    retries after a network error or a 5xx, 408 "
+	      "or 429 answer (default 4;\n"
 	      "                 waits 1 s, 2 s, 4 s... or the server's "
 	      "Retry-After)\n"
 	      "  --cacert FILE  trust this CA certificate file (TLS is "
 	      "always verified)\n"
 	      "\n"
 	      "Exit status: 0 all sent, 1 no such report or nothing queued, 2 "
-	      "usage or no URL,\n3 the store cannot be read, 4 an upload "
-	      "failed (the report stays queued).\n",
+	      "usage or no URL,\n3 the store cannot be read or a report sent "
+	      "could not be archived, 4 an\nupload failed (the report stays "
+	      "queued).\n",
 	      f);
 }
 
@@ -443,15 +445,23 @@ static int submit_one(CURL *curl, const char *store,
 	long status, attempts = 0;
 	CURLcode code = CURLE_OK;
 	time_t now;
-	int err, n;
+	int err, n, lock;
 
 	if (!s || !a.text) {
 		err = -ENOMEM;
 		goto out;
 	}
 	s->r = r;
-	if ((err = open_files(s)) < 0) {
-		fprintf(stderr, "wer submit: %s: %s\n", r->id, strerror(-err));
+	/* The files are opened under the store's lock, shared: a report
+	 * being removed or archived meanwhile is not sent in part. The
+	 * upload itself reads the open files, without the lock. */
+	lock = wer_store_lock(store, 0);
+	err = access(r->dir, F_OK) < 0 ? -errno : open_files(s);
+	if (lock >= 0)
+		close(lock);
+	if (err < 0) {
+		fprintf(stderr, "wer submit: %s: %s\n", r->id,
+			err == -ENOENT ? "removed meanwhile" : strerror(-err));
 		goto out;
 	}
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
@@ -489,12 +499,16 @@ static int submit_one(CURL *curl, const char *store,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = wer_store_archive(store, r->id, record, (size_t)n, max_archive);
-	if (err < 0)
+	/* Sent: a failure from here on is the store's (-ENOTRECOVERABLE
+	 * tells the caller), and sending it again would make a duplicate. */
+	if ((err = wer_store_archive(store, r->id, record, (size_t)n,
+				     max_archive)) < 0) {
 		fprintf(stderr,
-			"wer submit: %s: sent, but not archived: %s (it "
-			"stays queued)\n",
+			"wer submit: %s: sent, but not moved to the archive: "
+			"%s (`wer rm` it, or it is sent again)\n",
 			r->id, strerror(-err));
+		err = -ENOTRECOVERABLE;
+	}
 	printf("%s: sent, HTTP %ld: %s\n", r->id, status, line);
 	if (s->left[0])
 		printf("  left out (ConsentLevel=%ld): %s\n", opt.consent,
@@ -577,7 +591,7 @@ int submit_main(int argc, char **argv)
 	struct wer_report_info *v = NULL, **todo = NULL;
 	char store[PATH_MAX], err_text[512];
 	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
-	size_t count = 0, failed = 0, missing = 0;
+	size_t count = 0, failed = 0, unarchived = 0, missing = 0;
 	int all = 0, c, err;
 	long n = 0;
 	CURL *curl;
@@ -691,10 +705,14 @@ int submit_main(int argc, char **argv)
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, show_progress);
 	if (opt.cacert)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, opt.cacert);
-	for (opt.index = 0; opt.index < count; opt.index++)
-		if (submit_one(curl, store, todo[opt.index],
-			       settings.number[WER_SET_MAX_ARCHIVE_COUNT]) < 0)
+	for (opt.index = 0; opt.index < count; opt.index++) {
+		err = submit_one(curl, store, todo[opt.index],
+				 settings.number[WER_SET_MAX_ARCHIVE_COUNT]);
+		if (err == -ENOTRECOVERABLE)
+			unarchived++;
+		else if (err < 0)
 			failed++;
+	}
 	curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	if (count > 1)
@@ -702,5 +720,8 @@ int submit_main(int argc, char **argv)
 		       count == 1 ? "" : "s");
 	free(todo);
 	free(v);
-	return failed ? EXIT_FAILED : missing ? EXIT_NOTHING : 0;
+	return failed	    ? EXIT_FAILED
+	       : unarchived ? EXIT_STORE
+	       : missing    ? EXIT_NOTHING
+			    : 0;
 }

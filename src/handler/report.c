@@ -328,12 +328,18 @@ static FILE *create_file(int dir_fd, const char *name)
 	return fd < 0 ? NULL : fdopen(fd, "w");
 }
 
+/* Flushes, fsyncs and closes f; 0, or the first error (ENOSPC, EDQUOT,
+ * EIO...) so that werfault can say why a report was not written. */
 static int close_synced(FILE *f)
 {
-	int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+	int err = 0;
 
-	bad |= fclose(f) != 0;
-	return bad ? -EIO : 0;
+	errno = 0;
+	if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
+		err = errno ? -errno : -EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? -errno : -EIO;
+	return err;
 }
 
 /* What became of each registered file. */

@@ -2,7 +2,7 @@
 # cli_tests.sh WER WERFAULT CRASH_PROGRAM - `wer list` and `wer show` on
 # reports of real crashes, plus hand-made damaged reports.
 set -u
-wer=$1 werfault=$2 program=$3
+wer=$(realpath "$1") werfault=$(realpath "$2") program=$(realpath "$3")
 store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-cli.XXXXXX") || exit 2
 trap 'rm -rf "$store"' EXIT
 export WER_REPORT_DIR=$store WER_HANDLER=$werfault
@@ -255,6 +255,21 @@ import json, sys
 p = {x[\"name\"]: x for x in [json.loads(l) for l in open(sys.argv[1])][-1][\"parts\"]}
 assert p[\"File0-notes.txt\"][\"text\"] == \"notes\\n\" and \"upload_file_minidump\" in p, p
 " "$2" && [ "$(ls "$4/ReportArchive" | wc -l)" = 2 ] && [ -d "$4/ReportArchive/$3" ]' "$wer" "$url" "$log" "$2" "$store"
+# ConsentLevel 2..4 with an UploadURL: sent without asking, right after
+# the crash, by a detached `wer submit`.
+WER_CONSENT=3 WER_UPLOAD_URL=$url WER_CLI=$wer "$program" null >/dev/null 2>&1
+auto=""
+for _ in $(seq 100); do
+	auto=$(grep -l "^HttpStatus=200" "$store"/ReportArchive/*/Upload.wer 2>/dev/null | xargs -r grep -l "^ConsentLevel=3" | xargs -r grep -L "LeftOut=File0" | head -n1)
+	[ -n "$auto" ] && break
+	sleep 0.1
+done
+check "ConsentLevel=3 and UploadURL: the crash is sent automatically and archived" bash -c '
+	[ -n "$1" ] && id=$(basename "$(dirname "$1")") && [ ! -e "$2/ReportQueue/$id" ] &&
+	tail -n1 "$3" | grep -q "\"filename\": \"$id.mdmp\""' _ "$auto" "$store" "$log"
+check "ConsentLevel=1 (the default): nothing is sent without wer submit" bash -c '
+	before=$(wc -l <"$3"); WER_UPLOAD_URL=$1 WER_CLI=$0 "$2" null >/dev/null 2>&1; sleep 1; [ "$(wc -l <"$3")" = "$before" ]' \
+	"$wer" "$url" "$program" "$log"
 kill $receiver_pid
 # The store's lock: a crash while `wer` holds it exclusively is not held
 # up; its report lands, whole, once the lock is released.
@@ -271,6 +286,33 @@ check "a crash while the store is locked: the process dies at once (${took} ms),
 wait $flock_pid
 for _ in $(seq 100); do [ -n "$(ls "$store/ReportQueue")" ] && break; sleep 0.05; done
 check "... and its report lands once the lock is released" bash -c '"$0" show --json latest | grep -q "\"damaged\": false"' "$wer"
+
+# A full disk and a read-only store (tmpfs mounts in a private mount
+# namespace): the process dies as it would without openwer, and no partial
+# report is left anywhere.
+if unshare -m true 2>/dev/null && unshare -m sh -c "mount -t tmpfs -o size=16k tmpfs '$store'" 2>/dev/null; then
+	WER_DISABLE=1 "$program" null >/dev/null 2>&1
+	baseline=$?
+	limited() { # MOUNT-OPTIONS PREPARE: crash with the store on such a tmpfs
+		unshare -m bash -c '
+			mkdir -p "$1/lim" && mount -t tmpfs -o size=16k tmpfs "$1/lim" || exit 99
+			export WER_REPORT_DIR=$1/lim/store
+			eval "$3"
+			"$2" null >/dev/null 2>"$1/lim-err"
+			echo $? >"$1/lim-status"
+			for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
+			find "$1/lim/store" -mindepth 1 -printf "%P\n" | sort >"$1/lim-files"' _ "$store" "$program" "$1"
+	}
+	limited 'mkdir -p $WER_REPORT_DIR; head -c 12k /dev/zero >$WER_REPORT_DIR/filler'
+	check "a full disk: the process dies as without openwer, no report, nothing partial" bash -c '
+		[ "$(cat "$1/lim-status")" = "$2" ] && ! grep -v -e "^filler$" -e "^\.lock$" -e "^\.staging$" -e "^\.staging/\.lock$" \
+			-e "^ReportQueue$" -e "^Throttle" "$1/lim-files"' _ "$store" "$baseline"
+	limited 'mkdir -p $WER_REPORT_DIR/ReportQueue; mount -o remount,ro "$(dirname $WER_REPORT_DIR)"'
+	check "a read-only store: the process dies as without openwer, nothing written" bash -c '
+		[ "$(cat "$1/lim-status")" = "$2" ] && [ "$(cat "$1/lim-files")" = ReportQueue ]' _ "$store" "$baseline"
+else
+	echo "skip - full disk and read-only store: cannot mount a tmpfs here (needs CAP_SYS_ADMIN or user namespaces)"
+fi
 
 # A crash loop: 200 identical crashes keep at most DumpCount dumps and
 # count all 200.
