@@ -10,9 +10,9 @@
  *   wer run [--timeout SECONDS] -- PROGRAM [ARGS...]
  *
  * A table of verbs, each with its own --help; exit codes: 0 success, 1
- * nothing found or the run's report is missing, 2 usage, 3 the store or a
- * file cannot be read or written, 4 an upload failed, and for `run` the
- * program's own status (it dies of the program's signal). docs/wer.1.
+ * nothing found, 2 usage, 3 the store or a file cannot be read or
+ * written, 4 an upload failed; `run` exits as the program did (dying of
+ * its signal), 2 when it cannot start it. docs/wer.1.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -270,6 +270,13 @@ check "ConsentLevel=3 and UploadURL: the crash is sent automatically and archive
 check "ConsentLevel=1 (the default): nothing is sent without wer submit" bash -c '
 	before=$(wc -l <"$3"); WER_UPLOAD_URL=$1 WER_CLI=$0 "$2" null >/dev/null 2>&1; sleep 1; [ "$(wc -l <"$3")" = "$before" ]' \
 	"$wer" "$url" "$program" "$log"
+crash_wait null
+crash_wait fpe
+# Queued now: the ConsentLevel=1 crash and these two.
+check "wer submit --all on a terminal: a progress bar, every queued report sent" bash -c '
+	out=$(script -qec "\"$0\" submit --all --url \"$1\"" /dev/null) &&
+	printf "%s\n" "$out" | grep -q "\[#*  *\] 1/3" && printf "%s\n" "$out" | grep -q "3 of 3 reports sent" &&
+	[ -z "$(ls "$2/ReportQueue")" ]' "$wer" "$url" "$store"
 kill $receiver_pid
 # The store's lock: a crash while `wer` holds it exclusively is not held
 # up; its report lands, whole, once the lock is released.
