@@ -5,7 +5,7 @@
 # Idempotent: does nothing when they are all present. Needs root (or sudo)
 # for the Debian packages.
 set -eu
-packages="build-essential cmake pkg-config clang libcmocka-dev libdw-dev libelf-dev libcurl4-openssl-dev libarchive-dev elfutils libxml2-utils groff-base gdb strace python3"
+packages="build-essential cmake pkg-config clang libcmocka-dev libdw-dev libelf-dev libcurl4-openssl-dev libarchive-dev elfutils libxml2-utils groff-base gdb strace python3 openssl"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

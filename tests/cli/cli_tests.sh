@@ -222,6 +222,20 @@ kill $receiver_pid
 check "no server at all: retried, exit 4, the report stays queued" bash -c '
 	out=$("$0" submit --retries 2 --url http://127.0.0.1:9/ --all 2>&1); [ $? = 4 ] &&
 	[ "$(printf "%s\n" "$out" | grep -c retrying)" = 2 ] && [ -d "$1/ReportQueue/$2" ]' "$wer" "$store" "$other"
+# TLS: verified by default; --cacert adds a CA.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-keyout "$store/key.pem" -out "$store/cert.pem" >/dev/null 2>&1
+receiver 0 503 "$store/cert.pem" "$store/key.pem"
+tls_url=${url/http:/https:}
+check "https with a self-signed certificate: refused, not retried, exit 4, still queued" bash -c '
+	out=$("$0" submit --url "$1" "$2" 2>&1); [ $? = 4 ] && ! printf "%s\n" "$out" | grep -q retrying &&
+	[ ! -s "$3" ] && [ -d "$4/ReportQueue/$2" ]' "$wer" "$tls_url" "$other" "$log" "$store"
+check "https with --cacert naming its CA: sent" bash -c '
+	"$0" submit --cacert "$3/cert.pem" --url "$1" "$2" | grep -q "sent, HTTP 200" &&
+	[ -d "$3/ReportArchive/$2" ]' "$wer" "$tls_url" "$other" "$store"
+kill $receiver_pid
+crash_wait ill
+other=$("$wer" list --queued --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
 # Consent: 2 sends the parameters only; 3 the mini dump too; 4 files too.
 printf 'notes\n' >"$store/ReportQueue/$other/File0-notes.txt"
 receiver 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A crash server for the tests: receives multipart/form-data uploads.
 
-receiver.py PORT_FILE LOG_FILE [FAIL_COUNT [FAIL_STATUS]]
+receiver.py PORT_FILE LOG_FILE [FAIL_COUNT [FAIL_STATUS [CERT KEY]]]
 
 Listens on 127.0.0.1 (a free port, written to PORT_FILE), answers the first
 FAIL_COUNT requests with FAIL_STATUS (default 503) and every later one with
@@ -9,7 +9,7 @@ FAIL_COUNT requests with FAIL_STATUS (default 503) and every later one with
 appended to LOG_FILE as one JSON line: its status, path and each part of the
 body, split here byte by byte (no library's idea of multipart): name,
 filename, content type, size, sha256 and, for small parts, the exact bytes
-as latin-1 text.
+as latin-1 text. With CERT and KEY (PEM files) it speaks HTTPS.
 """
 import hashlib
 import http.server
@@ -85,6 +85,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 6:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[5], sys.argv[6])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 import os  # noqa: E402
