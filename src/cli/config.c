@@ -38,11 +38,14 @@ int config_main(int argc, char **argv)
 	}
 	r = wer_settings_load(&s, err, sizeof(err));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
-		if (i == WER_SET_UPLOAD_URL)
-			printf("%-16s = %-24s (%s)\n", wer_setting_name(i),
-			       s.upload_url, s.source[i]);
+		if (wer_setting_is_text(i))
+			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
+			       s.text[i], s.source[i]);
+		else if (i == WER_SET_REPORT_ENV)
+			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
+			       s.number[i] ? "full" : "scrubbed", s.source[i]);
 		else
-			printf("%-16s = %-24ld (%s)\n", wer_setting_name(i),
+			printf("%-20s = %-24ld (%s)\n", wer_setting_name(i),
 			       s.number[i], s.source[i]);
 	}
 	if (r < 0) {

@@ -636,7 +636,7 @@ int submit_main(int argc, char **argv)
 		fprintf(stderr, "wer submit: %s\n", err_text);
 	opt.consent = settings.number[WER_SET_CONSENT];
 	if (!opt.url)
-		opt.url = settings.upload_url;
+		opt.url = settings.text[WER_SET_UPLOAD_URL];
 	if (!opt.url[0]) {
 		fprintf(stderr, "wer submit: no URL: pass --url or set "
 				"UploadURL (`wer config`)\n");

@@ -22,6 +22,7 @@
 #include "maps.h"
 #include "minidump.h"
 #include "report.h"
+#include "scrub.h"
 #include "store.h"
 
 void wer__report_missing(struct wer_report *r, const char *what)
@@ -112,6 +113,126 @@ static void read_proc_file(pid_t pid, const char *name, char **ret,
 	*ret_len = (size_t)n;
 }
 
+/* Fields 48..51 of /proc/PID/stat: where the kernel put the arguments
+ * and the environment. 0, or -1 when stat does not say. */
+static int stat_areas(const struct wer_report *r, uint64_t ret[4])
+{
+	const char *p;
+	size_t len;
+	int field = 2;
+
+	if (!r->stat || !(p = memrchr(r->stat, ')', r->stat_len)))
+		return -1;
+	len = r->stat_len - (size_t)(p + 1 - r->stat);
+	p++;
+	while (len && field < 51) {
+		while (len && *p == ' ')
+			p++, len--;
+		field++;
+		if (field >= 48) {
+			char *end;
+
+			ret[field - 48] = strtoull(p, &end, 10);
+			if (end == p)
+				return -1;
+		}
+		while (len && *p != ' ')
+			p++, len--;
+	}
+	return field == 51 ? 0 : -1;
+}
+
+static void add_private(struct wer_report *r, uint64_t area, size_t area_len,
+			const struct wer_scrubbed *s)
+{
+	struct wer_private_range *v;
+
+	if (!area || !s->count)
+		return;
+	v = realloc(r->private_ranges,
+		    (r->private_count + s->count) * sizeof(*v));
+	if (!v)
+		return;
+	r->private_ranges = v;
+	for (size_t i = 0; i < s->count; i++)
+		if (s->spans[i].offset + s->spans[i].length <= area_len) {
+			v[r->private_count].address = area + s->spans[i].offset;
+			v[r->private_count++].size = s->spans[i].length;
+		}
+}
+
+/* ReportEnvironment=scrubbed: the command line and the environment lose
+ * their secrets (docs/privacy.md), in the report's text, the minidump's
+ * streams, and every byte of memory captured from the areas the kernel
+ * keeps them in. */
+static void scrub_process(struct wer_report *r)
+{
+	struct wer_scrubbed args = {0}, env = {0};
+	uint64_t areas[4] = {0}; /* arg_start, arg_end, env_start, env_end */
+
+	if (stat_areas(r, areas) < 0 || areas[1] < areas[0] ||
+	    areas[3] < areas[2])
+		memset(areas, 0, sizeof(areas));
+	if (wer__scrub_cmdline(r->cmdline, r->cmdline_len,
+			       r->settings.text[WER_SET_SECRET_WORDS],
+			       &args) == 0) {
+		add_private(r, areas[0], (size_t)(areas[1] - areas[0]), &args);
+		r->scrubbed_args = args.count;
+		r->cmdline_len = args.len < sizeof(r->cmdline) - 1
+				     ? args.len
+				     : sizeof(r->cmdline) - 1;
+		memcpy(r->cmdline, args.text, r->cmdline_len);
+		r->cmdline[r->cmdline_len] = '\0';
+	} else {
+		r->cmdline_len = 0; /* nothing rather than secrets */
+		wer__report_missing(r, "cmdline");
+	}
+	if (r->environ_data &&
+	    wer__scrub_environ(r->environ_data, r->environ_len,
+			       r->settings.text[WER_SET_ENV_ALLOW],
+			       &env) == 0) {
+		add_private(r, areas[2], (size_t)(areas[3] - areas[2]), &env);
+		r->scrubbed_env = env.count;
+		free(r->environ_data);
+		r->environ_data = env.text;
+		r->environ_len = env.len;
+		env.text = NULL;
+	} else if (r->environ_data) {
+		free(r->environ_data);
+		r->environ_data = NULL;
+		r->environ_len = 0;
+	}
+	wer__scrubbed_free(&args);
+	wer__scrubbed_free(&env);
+}
+
+static void zero_overlap(uint64_t address, unsigned char *data, size_t len,
+			 uint64_t x, uint64_t size)
+{
+	uint64_t lo, hi;
+
+	if (size > UINT64_MAX - x)
+		size = UINT64_MAX - x;
+	lo = x > address ? x : address;
+	hi = x + size < address + len ? x + size : address + len;
+
+	if (lo < hi)
+		memset(data + (lo - address), 0, hi - lo);
+}
+
+void wer__report_zero_private(const struct wer_report *r, uint64_t address,
+			      unsigned char *data, size_t len)
+{
+	for (size_t j = 0; r->have_registry && j < r->registry.range_count; j++)
+		if (r->registry.range[j].kind == WER_REG_RANGE_EXCLUDED)
+			zero_overlap(address, data, len,
+				     r->registry.range[j].address,
+				     r->registry.range[j].size);
+	for (size_t j = 0; j < r->private_count; j++)
+		zero_overlap(address, data, len, r->private_ranges[j].address,
+			     r->private_ranges[j].size);
+}
+
 void wer__report_read_process(struct wer_report *r)
 {
 	char path[64];
@@ -137,6 +258,8 @@ void wer__report_read_process(struct wer_report *r)
 	read_proc_file(r->pid, "stat", &r->stat, &r->stat_len);
 	read_proc_file(r->pid, "auxv", &r->auxv, &r->auxv_len);
 	read_proc_file(r->pid, "environ", &r->environ_data, &r->environ_len);
+	if (!r->settings.number[WER_SET_REPORT_ENV])
+		scrub_process(r);
 	maps = malloc(WER_REPORT_MAPS_MAX);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
 	if (!maps ||
@@ -168,20 +291,10 @@ void wer__report_read_memory_blocks(struct wer_report *r)
 			free(data);
 			data = NULL;
 		}
-		/* Whatever overlaps an excluded range never leaves. */
-		for (size_t j = 0; data && j < reg->range_count; j++) {
-			const struct wer_snapshot_range *x = &reg->range[j];
-			uint64_t lo, hi;
-
-			if (x->kind != WER_REG_RANGE_EXCLUDED)
-				continue;
-			lo = x->address > b->address ? x->address : b->address;
-			hi = x->address + x->size < b->address + b->size
-				 ? x->address + x->size
-				 : b->address + b->size;
-			if (lo < hi)
-				memset(data + (lo - b->address), 0, hi - lo);
-		}
+		/* Whatever overlaps an excluded range or a secret never
+		 * leaves. */
+		if (data)
+			wer__report_zero_private(r, b->address, data, b->size);
 		r->block_data[i] = data;
 	}
 	r->block_count = reg->range_count;
@@ -196,6 +309,7 @@ void wer__report_free(struct wer_report *r)
 	free(r->stat);
 	free(r->auxv);
 	free(r->environ_data);
+	free(r->private_ranges);
 	wer__dso_debug_free(&r->dso);
 	if (r->full_fd >= 0)
 		close(r->full_fd);
@@ -531,6 +645,11 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 		fprintf(f, "SignatureCount=%ld\n", r->signature_count);
 	if (r->throttled)
 		fprintf(f, "DumpThrottled=1\n");
+	fprintf(f, "ReportEnvironment=%s\n",
+		r->settings.number[WER_SET_REPORT_ENV] ? "full" : "scrubbed");
+	if (r->scrubbed_env || r->scrubbed_args)
+		fprintf(f, "Scrubbed=%zu environment values, %zu arguments\n",
+			r->scrubbed_env, r->scrubbed_args);
 	else /* full: every readable mapping's memory is in the dump */
 		fprintf(f, "DumpType=%s\n", r->full_count ? "full" : "mini");
 	return close_synced(f);
@@ -629,22 +748,7 @@ void wer__report_read_full_memory(struct wer_report *r)
 							     want) < 0)
 					break;
 				n = (ssize_t)want;
-				for (size_t i = 0; i < r->registry.range_count;
-				     i++) {
-					const struct wer_snapshot_range *x =
-					    &r->registry.range[i];
-					uint64_t a =
-					    x->address > at ? x->address : at;
-					uint64_t b =
-					    x->address + x->size < at + want
-						? x->address + x->size
-						: at + want;
-
-					if (x->kind == WER_REG_RANGE_EXCLUDED &&
-					    a < b)
-						memset(buf + (a - at), 0,
-						       b - a);
-				}
+				wer__report_zero_private(r, at, buf, want);
 				if (write(r->full_fd, buf, (size_t)n) != n)
 					break;
 				at += (uint64_t)n;

@@ -71,13 +71,26 @@ struct wer_report {
 	size_t block_count;
 	unsigned char *block_data[WER_REG_RANGE_SLOTS];
 	char missing[256]; /* comma-separated parts that could not be read */
+	/* ReportEnvironment=scrubbed: where the secrets of the environment
+	 * and the command line are in the process's memory (zeroed in all
+	 * that is captured), and how many were scrubbed. */
+	size_t private_count;
+	struct wer_private_range {
+		uint64_t address, size;
+	} * private_ranges;
+	size_t scrubbed_env, scrubbed_args;
 };
 
 void wer__report_missing(struct wer_report *r, const char *what);
 /* Reads at most max bytes of a file into buf; returns the length or -1. */
 ssize_t wer__read_capped(const char *path, char *buf, size_t max);
-/* Reads /proc/PID/{exe,cmdline,maps}, each capped. */
+/* Reads /proc/PID/{exe,cmdline,maps}, each capped; scrubs the command
+ * line and environment as the settings say (scrub.h). */
 void wer__report_read_process(struct wer_report *r);
+/* Zeroes in data (len bytes read at address in the process) whatever
+ * must not leave: excluded memory blocks and scrubbed secrets. */
+void wer__report_zero_private(const struct wer_report *r, uint64_t address,
+			      unsigned char *data, size_t len);
 /* Reads the registered memory blocks (the process must be held). */
 void wer__report_read_memory_blocks(struct wer_report *r);
 void wer__report_free(struct wer_report *r);

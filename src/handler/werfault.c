@@ -70,8 +70,6 @@ static void notify_runner(const char *path, int err)
 		dprintf((int)fd, "FAILED %s\n", strerror(-err));
 }
 
-/* Memory around the fault address and around every value the crashed
- * thread's registers hold, for the minidump (debuggers follow pointers). */
 /* ConsentLevel 2 to 4 with an UploadURL: the report is sent without
  * asking, by `wer submit ID` ($WER_CLI, else the installed wer) in a
  * process of its own, detached: werfault does not wait for the network.
@@ -82,7 +80,8 @@ static void submit_automatically(const struct wer_settings *s,
 	const char *wer = getenv("WER_CLI"), *id = strrchr(report_dir, '/');
 	pid_t child;
 
-	if (s->number[WER_SET_CONSENT] < 2 || !s->upload_url[0] || !id)
+	if (s->number[WER_SET_CONSENT] < 2 || !s->text[WER_SET_UPLOAD_URL][0] ||
+	    !id)
 		return;
 	if (!wer || wer[0] != '/')
 		wer = WER_CLI_INSTALL_PATH;
@@ -105,6 +104,8 @@ static void submit_automatically(const struct wer_settings *s,
 		waitpid(child, NULL, 0);
 }
 
+/* Memory around the fault address and around every value the crashed
+ * thread's registers hold, for the minidump (debuggers follow pointers). */
 static void capture_regions(struct wer_report *r)
 {
 	uint64_t addresses[WER_DWARF_REGS + 1];
@@ -124,7 +125,8 @@ static void capture_regions(struct wer_report *r)
 			     WER_CAPTURE_VALUE_RADIUS);
 }
 
-/* Memory the application excluded is zeroed in everything captured. */
+/* Memory the application excluded, and the secrets of its environment
+ * and command line, are zeroed in everything captured. */
 static void exclude_ranges(struct wer_report *r)
 {
 	for (size_t i = 0; r->have_registry && i < r->registry.range_count; i++)
@@ -132,6 +134,9 @@ static void exclude_ranges(struct wer_report *r)
 			wer__capture_exclude(&r->capture,
 					     r->registry.range[i].address,
 					     r->registry.range[i].size);
+	for (size_t i = 0; i < r->private_count; i++)
+		wer__capture_exclude(&r->capture, r->private_ranges[i].address,
+				     r->private_ranges[i].size);
 }
 
 /* With WER_DEBUG set, werfault prints how long each phase took. */

@@ -15,16 +15,23 @@
 static const struct {
 	const char *name, *env;
 	long def, min, max;
+	const char *text_def; /* a text setting's default; NULL: a number */
 } table[WER_SET_COUNT] = {
     [WER_SET_MAX_QUEUE_COUNT] = {"MaxQueueCount", "WER_MAX_QUEUE_COUNT", 50, 0,
-				 100000},
+				 100000, NULL},
     [WER_SET_MAX_ARCHIVE_COUNT] = {"MaxArchiveCount", "WER_MAX_ARCHIVE_COUNT",
-				   1000, 0, 1000000},
-    [WER_SET_CONSENT] = {"ConsentLevel", "WER_CONSENT", 1, 1, 4},
-    [WER_SET_DUMP_TYPE] = {"DumpType", "WER_DUMP_TYPE", 1, 1, 2},
-    [WER_SET_DUMP_COUNT] = {"DumpCount", "WER_DUMP_COUNT", 10, 0, 100000},
-    [WER_SET_DISABLED] = {"Disabled", "WER_DISABLE", 0, 0, 1},
-    [WER_SET_UPLOAD_URL] = {"UploadURL", "WER_UPLOAD_URL", 0, 0, 0},
+				   1000, 0, 1000000, NULL},
+    [WER_SET_CONSENT] = {"ConsentLevel", "WER_CONSENT", 1, 1, 4, NULL},
+    [WER_SET_DUMP_TYPE] = {"DumpType", "WER_DUMP_TYPE", 1, 1, 2, NULL},
+    [WER_SET_DUMP_COUNT] = {"DumpCount", "WER_DUMP_COUNT", 10, 0, 100000, NULL},
+    [WER_SET_DISABLED] = {"Disabled", "WER_DISABLE", 0, 0, 1, NULL},
+    [WER_SET_UPLOAD_URL] = {"UploadURL", "WER_UPLOAD_URL", 0, 0, 0, ""},
+    [WER_SET_REPORT_ENV] = {"ReportEnvironment", "WER_REPORT_ENVIRONMENT", 0, 0,
+			    1, NULL},
+    [WER_SET_ENV_ALLOW] = {"EnvironmentAllowList", "WER_ENVIRONMENT_ALLOW", 0,
+			   0, 0, WER_ENV_ALLOW_DEFAULT},
+    [WER_SET_SECRET_WORDS] = {"SecretWords", "WER_SECRET_WORDS", 0, 0, 0,
+			      WER_SECRET_WORDS_DEFAULT},
 };
 
 const char *wer_setting_name(enum wer_setting s)
@@ -37,36 +44,53 @@ const char *wer_setting_env(enum wer_setting s)
 	return table[s].env;
 }
 
+int wer_setting_is_text(enum wer_setting s)
+{
+	return table[s].text_def != NULL;
+}
+
 void wer_settings_defaults(struct wer_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
 		s->number[i] = table[i].def;
+		if (table[i].text_def)
+			snprintf(s->text[i], sizeof(s->text[i]), "%s",
+				 table[i].text_def);
 		snprintf(s->source[i], sizeof(s->source[i]), "default");
 	}
 }
 
-/* Parses value for setting i into *ret_number (or the URL buffer). 0, or
- * a reason. */
+/* Parses value for setting i into *ret_number, or text (a text
+ * setting's buffer). NULL, or a reason. */
 static const char *parse_value(int i, const char *value, long *ret_number,
-			       char *url, size_t url_size)
+			       char *text)
 {
 	char *end;
 	long v;
 
-	if (i == WER_SET_UPLOAD_URL) {
-		if (strlen(value) >= url_size)
-			return "URL too long";
-		if (value[0] && strncmp(value, "http://", 7) &&
+	if (table[i].text_def) {
+		if (strlen(value) >= WER_SETTING_TEXT_MAX)
+			return "too long";
+		if (i == WER_SET_UPLOAD_URL && value[0] &&
+		    strncmp(value, "http://", 7) &&
 		    strncmp(value, "https://", 8))
 			return "URL must begin with http:// or https://";
-		snprintf(url, url_size, "%s", value);
+		if (i != WER_SET_UPLOAD_URL &&
+		    value[strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+					"mnopqrstuvwxyz0123456789_-.*,")])
+			return "a list of names separated by commas";
+		snprintf(text, WER_SETTING_TEXT_MAX, "%s", value);
 		return NULL;
 	}
 	if (i == WER_SET_DUMP_TYPE && !strcasecmp(value, "mini"))
 		value = "1";
 	else if (i == WER_SET_DUMP_TYPE && !strcasecmp(value, "full"))
 		value = "2";
+	else if (i == WER_SET_REPORT_ENV && !strcasecmp(value, "scrubbed"))
+		value = "0";
+	else if (i == WER_SET_REPORT_ENV && !strcasecmp(value, "full"))
+		value = "1";
 	errno = 0;
 	v = strtol(value, &end, 10);
 	if (!value[0] || *end || errno)
@@ -132,8 +156,7 @@ int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 				 line_no, name);
 			return -EINVAL;
 		}
-		why = parse_value(i, value, &next.number[i], next.upload_url,
-				  sizeof(next.upload_url));
+		why = parse_value(i, value, &next.number[i], next.text[i]);
 		if (why) {
 			snprintf(err, err_size, "%s:%d: %s: %s", origin,
 				 line_no, table[i].name, why);
@@ -206,8 +229,7 @@ int wer_settings_load(struct wer_settings *s, char *err, size_t err_size)
 
 		if (!v)
 			continue;
-		why = parse_value(i, v, &s->number[i], s->upload_url,
-				  sizeof(s->upload_url));
+		why = parse_value(i, v, &s->number[i], s->text[i]);
 		if (why) {
 			if (!r)
 				snprintf(err, err_size,

@@ -23,12 +23,29 @@ enum wer_setting {
 	WER_SET_DUMP_COUNT,	   /* DumpCount, 10 */
 	WER_SET_DISABLED,	   /* Disabled, 0 or 1, 0 */
 	WER_SET_UPLOAD_URL,	   /* UploadURL, "" */
+	WER_SET_REPORT_ENV,	   /* ReportEnvironment, 0 scrubbed or 1 full */
+	WER_SET_ENV_ALLOW,	   /* EnvironmentAllowList: names kept */
+	WER_SET_SECRET_WORDS,	   /* SecretWords: what marks a secret */
 	WER_SET_COUNT
 };
 
+#define WER_SETTING_TEXT_MAX 1024
+
+/* The text settings' defaults (docs/settings.md). */
+#define WER_ENV_ALLOW_DEFAULT                                                  \
+	"PATH,LANG,LANGUAGE,LC_*,TERM,COLORTERM,SHELL,TZ,PWD,SHLVL,DISPLAY,"   \
+	"WAYLAND_DISPLAY,XDG_SESSION_TYPE,XDG_CURRENT_DESKTOP,LD_LIBRARY_"     \
+	"PATH,"                                                                \
+	"LD_PRELOAD,MALLOC_CHECK_"
+#define WER_SECRET_WORDS_DEFAULT                                               \
+	"password,passwd,passphrase,pwd,secret,token,key,auth,credential,"     \
+	"cookie,session,signature,private"
+
 struct wer_settings {
 	long number[WER_SET_COUNT];
-	char upload_url[1024];
+	/* The value of each text setting (UploadURL, the lists); "" for
+	 * number settings. */
+	char text[WER_SET_COUNT][WER_SETTING_TEXT_MAX];
 	char source[WER_SET_COUNT]
 		   [PATH_MAX + 16]; /* "default", a file, or
 				     * the environment variable */
@@ -37,6 +54,8 @@ struct wer_settings {
 /* The setting's file name ("MaxQueueCount") and environment variable. */
 const char *wer_setting_name(enum wer_setting s);
 const char *wer_setting_env(enum wer_setting s);
+/* Whether the setting is text (UploadURL, the lists), not a number. */
+int wer_setting_is_text(enum wer_setting s);
 
 void wer_settings_defaults(struct wer_settings *s);
 

@@ -335,6 +335,29 @@ else
 	echo "skip - full disk and read-only store: cannot mount a tmpfs here (needs CAP_SYS_ADMIN or user namespaces)"
 fi
 
+# Privacy: secrets in the environment and on the command line appear in
+# no file of the report, the minidump included (its Environ and CmdLine
+# streams keep the names); with ReportEnvironment=full they are there.
+secrets_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-secrets.XXXXXX")
+for mode in scrubbed full; do
+	WER_REPORT_DIR=$secrets_store/$mode WER_REPORT_ENVIRONMENT=$mode \
+		AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY \
+		"$program" null --password=hunter2 --token tok3n4711 https://bob:pa55w0rd@example.com/ >/dev/null 2>&1
+done
+for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
+check "secrets in the environment and arguments: in no file of the report, the minidump included" bash -c '
+	d=$(ls -d "$1"/scrubbed/ReportQueue/*) && [ -f "$d/minidump.mdmp" ] &&
+	! grep -r -a -l -e wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY -e hunter2 -e tok3n4711 -e pa55w0rd "$d" &&
+	grep -a -q "AWS_SECRET_ACCESS_KEY=<scrubbed>" "$d/minidump.mdmp" &&
+	grep -q "^CommandLine=.* --password=<scrubbed> --token <scrubbed> https://bob:<scrubbed>@example.com/" "$d/Report.wer" &&
+	grep -q "^ReportEnvironment=scrubbed" "$d/Report.wer" && grep -a -q -F "PATH=$PATH" "$d/minidump.mdmp"' \
+	_ "$secrets_store"
+check "ReportEnvironment=full: the same secrets are in the report" bash -c '
+	d=$(ls -d "$1"/full/ReportQueue/*) &&
+	grep -a -q wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY "$d/minidump.mdmp" && grep -q "password=hunter2" "$d/Report.wer"' \
+	_ "$secrets_store"
+rm -rf "$secrets_store"
+
 # A crash loop: 200 identical crashes keep at most DumpCount dumps and
 # count all 200.
 loop_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-loop.XXXXXX")

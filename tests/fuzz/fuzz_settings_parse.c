@@ -30,10 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   s.number[WER_SET_CONSENT] > 4 ||
 		   s.number[WER_SET_DUMP_TYPE] < 1 ||
 		   s.number[WER_SET_DUMP_TYPE] > 2 ||
-		   strnlen(s.upload_url, sizeof(s.upload_url)) ==
-		       sizeof(s.upload_url)) {
+		   s.number[WER_SET_REPORT_ENV] < 0 ||
+		   s.number[WER_SET_REPORT_ENV] > 1) {
 		abort();
 	}
+	for (int i = 0; i < WER_SET_COUNT; i++)
+		if (strnlen(s.text[i], sizeof(s.text[i])) == sizeof(s.text[i]))
+			abort();
 	free(copy);
 	return 0;
 }
