@@ -54,6 +54,9 @@ enum wer_recovery_outcome wer__recovery_outcome(int fd)
 		case 'T':
 			outcome = WER_RECOVERY_DONE_TIMEOUT;
 			break;
+		case 'C':
+			outcome = WER_RECOVERY_DONE_CRASHED;
+			break;
 		default:
 			break;
 		}

@@ -112,6 +112,7 @@ enum wer_recovery_outcome {
 	WER_RECOVERY_DONE_FAILED,  /* ApplicationRecoveryFinished(FALSE) */
 	WER_RECOVERY_DONE_RETURNED, /* the callback returned */
 	WER_RECOVERY_DONE_TIMEOUT, /* a ping was missed */
+	WER_RECOVERY_DONE_CRASHED, /* a thread crashed during recovery */
 	WER_RECOVERY_DONE_UNKNOWN, /* it started; the process died first */
 };
 

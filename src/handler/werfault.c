@@ -178,6 +178,8 @@ static const char *outcome_text(enum wer_recovery_outcome o)
 		return "the callback returned";
 	case WER_RECOVERY_DONE_TIMEOUT:
 		return "timed out (a ping was missed)";
+	case WER_RECOVERY_DONE_CRASHED:
+		return "a thread crashed during recovery";
 	case WER_RECOVERY_DONE_UNKNOWN:
 		return "started; the process ended before it said how it ended";
 	default:

@@ -256,6 +256,9 @@ static void run_recovery(int fd)
 	case WER_RECOVERY_RETURNED:
 		outcome = 'R';
 		break;
+	case WER_RECOVERY_CRASHED:
+		outcome = 'C';
+		break;
 	default:
 		outcome = 'T';
 		break;
@@ -324,7 +327,15 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			die_of(signo, info);
 			return;
 		}
-		/* Another thread is reporting: wait for the process to die. */
+		/* Another thread is reporting: wait for the process to die.
+		 * During recovery this is the callback crashing (or another
+		 * thread): recovery is over, tell the watchdog. */
+		expected = WER_RECOVERY_RUNNING;
+		if (__atomic_compare_exchange_n(
+			&wer__recovery.phase, &expected, WER_RECOVERY_CRASHED,
+			0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			futex(&wer__recovery.phase, FUTEX_WAKE_PRIVATE, 1,
+			      NULL);
 		for (;;) {
 			struct timespec ts = {1, 0};
 

@@ -38,6 +38,7 @@ enum {
 	WER_RECOVERY_FINISHED_FAILED = 3,
 	WER_RECOVERY_RETURNED = 4,
 	WER_RECOVERY_TIMED_OUT = 5,
+	WER_RECOVERY_CRASHED = 6, /* a thread crashed during recovery */
 };
 
 struct wer_recovery {

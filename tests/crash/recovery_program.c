@@ -9,6 +9,8 @@
  *                        calls ApplicationRecoveryFinished(TRUE); SIGSEGV
  *   finish-abort OUT     the same, Finished(FALSE), after abort()
  *   return OUT           the callback returns at once; SIGSEGV
+ *   callback-crash OUT   the callback itself writes through null; the
+ *                        process still dies of the first crash (abort)
  *   pings OUT MS N       ping interval MS; the callback pings N times, MS/2
  *                        apart, noting the wall time (ms) of the last ping,
  *                        then never again; SIGSEGV
@@ -139,6 +141,15 @@ static DWORD WINAPI recover_return(PVOID param)
 	(void)param;
 	note("callback", "ran");
 	return 7;
+}
+
+static DWORD WINAPI recover_crash(PVOID param)
+{
+	(void)param;
+	note("callback", "crashing");
+	crash_now();
+	note("callback", "survived");
+	return 0;
 }
 
 static int ping_ms, ping_count;
@@ -299,6 +310,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "return")) {
 		RegisterApplicationRecoveryCallback(recover_return, NULL, 0, 0);
 		crash_now();
+	} else if (!strcmp(argv[1], "callback-crash")) {
+		RegisterApplicationRecoveryCallback(recover_crash, NULL, 0, 0);
+		abort();
 	} else if (!strcmp(argv[1], "pings") && argc == 5) {
 		ping_ms = atoi(argv[3]);
 		ping_count = atoi(argv[4]);

@@ -166,6 +166,12 @@ recovery_case "a callback that returns ends recovery" \
 expect_note callback ran
 end
 
+recovery_case "a crash inside the callback ends recovery; the process dies of the first signal" \
+	callback-crash 134 "a thread crashed during recovery"
+expect_note callback crashing
+grep -q '^callback survived' "$dir/out" && fail "the callback went on after its crash"
+end
+
 # Ping interval 1000 ms, three pings 500 ms apart, then none: the process
 # must live past the first interval (pings extend it) and die about 1000 ms
 # after the last ping.
