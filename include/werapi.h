@@ -193,12 +193,12 @@ HRESULT WINAPI WerUnregisterAdditionalProcess(DWORD pid);
 typedef void *HREPORT;
 typedef HREPORT *PHREPORT;
 
-#define WER_MAX_EVENT_NAME_LENGTH	 64  /* openwer's bound on event types */
-#define WER_MAX_FRIENDLY_EVENT_NAME	 128
-#define WER_MAX_APPLICATION_NAME_LENGTH	 128
-#define WER_MAX_DESCRIPTION_LENGTH	 512
-#define WER_MAX_PATH_LENGTH		 260
-#define WER_MAX_REPORT_FILES		 32 /* openwer's bound per report */
+#define WER_MAX_EVENT_NAME_LENGTH	64 /* openwer's bound on event types */
+#define WER_MAX_FRIENDLY_EVENT_NAME	128
+#define WER_MAX_APPLICATION_NAME_LENGTH 128
+#define WER_MAX_DESCRIPTION_LENGTH	512
+#define WER_MAX_PATH_LENGTH		260
+#define WER_MAX_REPORT_FILES		32 /* openwer's bound per report */
 
 typedef enum _WER_REPORT_TYPE {
 	WerReportNonCritical = 0,
@@ -286,23 +286,24 @@ typedef enum _WER_SUBMIT_RESULT {
 	WerReportUploadedCab = 9,
 	WerStorageLocationNotFound = 10,
 	WerSubmitResultMax
-} WER_SUBMIT_RESULT, *PWER_SUBMIT_RESULT;
+} WER_SUBMIT_RESULT,
+    *PWER_SUBMIT_RESULT;
 
-#define WER_SUBMIT_HONOR_RECOVERY		   1
-#define WER_SUBMIT_HONOR_RESTART		   2
-#define WER_SUBMIT_QUEUE			   4
-#define WER_SUBMIT_SHOW_DEBUG			   8
-#define WER_SUBMIT_ADD_REGISTERED_DATA		   16
-#define WER_SUBMIT_OUTOFPROCESS			   32
-#define WER_SUBMIT_NO_CLOSE_UI			   64
-#define WER_SUBMIT_NO_QUEUE			   128
-#define WER_SUBMIT_NO_ARCHIVE			   256
-#define WER_SUBMIT_START_MINIMIZED		   512
-#define WER_SUBMIT_OUTOFPROCESS_ASYNC		   1024
-#define WER_SUBMIT_BYPASS_DATA_THROTTLING	   2048
-#define WER_SUBMIT_ARCHIVE_PARAMETERS_ONLY	   4096
-#define WER_SUBMIT_REPORT_MACHINE_ID		   8192
-#define WER_SUBMIT_BYPASS_POWER_THROTTLING	   16384
+#define WER_SUBMIT_HONOR_RECOVERY		  1
+#define WER_SUBMIT_HONOR_RESTART		  2
+#define WER_SUBMIT_QUEUE			  4
+#define WER_SUBMIT_SHOW_DEBUG			  8
+#define WER_SUBMIT_ADD_REGISTERED_DATA		  16
+#define WER_SUBMIT_OUTOFPROCESS			  32
+#define WER_SUBMIT_NO_CLOSE_UI			  64
+#define WER_SUBMIT_NO_QUEUE			  128
+#define WER_SUBMIT_NO_ARCHIVE			  256
+#define WER_SUBMIT_START_MINIMIZED		  512
+#define WER_SUBMIT_OUTOFPROCESS_ASYNC		  1024
+#define WER_SUBMIT_BYPASS_DATA_THROTTLING	  2048
+#define WER_SUBMIT_ARCHIVE_PARAMETERS_ONLY	  4096
+#define WER_SUBMIT_REPORT_MACHINE_ID		  8192
+#define WER_SUBMIT_BYPASS_POWER_THROTTLING	  16384
 #define WER_SUBMIT_BYPASS_NETWORK_COST_THROTTLING 32768
 
 /* eventType: 1..WER_MAX_EVENT_NAME_LENGTH printable ASCII characters
@@ -323,8 +324,8 @@ HRESULT WINAPI WerReportSetParameter(HREPORT report, DWORD index, PCWSTR name,
 /* A file copied into the report when it is submitted (at most
  * WER_MAX_REPORT_FILES; relative paths resolved now). type: a WER_FILE_TYPE;
  * flags: WER_FILE_*. */
-HRESULT WINAPI WerReportAddFile(HREPORT report, PCWSTR path,
-				WER_FILE_TYPE type, DWORD flags);
+HRESULT WINAPI WerReportAddFile(HREPORT report, PCWSTR path, WER_FILE_TYPE type,
+				DWORD flags);
 
 /* Asks for a minidump of the calling process, taken at submission while
  * it keeps running. process must be GetCurrentProcess() (openwer dumps

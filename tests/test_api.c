@@ -1942,7 +1942,6 @@ static void test_recovery_left_restores_everything(void **state)
 	assert_hr(WerSetFlags(0), S_OK);
 }
 
-
 /* ---- application recovery and restart (wer/recovery.h) ----------------- */
 
 static DWORD WINAPI recovery_callback(PVOID param)
@@ -1956,20 +1955,21 @@ static void test_recovery_callback_arguments(void **state)
 	(void)state;
 	assert_hr(RegisterApplicationRecoveryCallback(NULL, NULL, 0, 0),
 		  E_INVALIDARG);
-	assert_hr(RegisterApplicationRecoveryCallback(
-		      recovery_callback, NULL, RECOVERY_MAX_PING_INTERVAL + 1, 0),
-		  E_INVALIDARG);
-	assert_hr(RegisterApplicationRecoveryCallback(recovery_callback, NULL,
-						      0, 1),
-		  E_INVALIDARG);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(
+		recovery_callback, NULL, RECOVERY_MAX_PING_INTERVAL + 1, 0),
+	    E_INVALIDARG);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 1),
+	    E_INVALIDARG);
 	assert_hr(RegisterApplicationRecoveryCallback(
 		      recovery_callback, NULL, RECOVERY_MAX_PING_INTERVAL, 0),
 		  S_OK);
 	assert_int_equal(wer__recovery.ping_ms, RECOVERY_MAX_PING_INTERVAL);
 	/* 0 is the default interval. */
-	assert_hr(RegisterApplicationRecoveryCallback(recovery_callback, NULL,
-						      0, 0),
-		  S_OK);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 0),
+	    S_OK);
 	assert_int_equal(wer__recovery.ping_ms, RECOVERY_DEFAULT_PING_INTERVAL);
 	assert_int_equal(RECOVERY_DEFAULT_PING_INTERVAL, 5000);
 	assert_int_equal(RECOVERY_MAX_PING_INTERVAL, 300000);
@@ -2019,9 +2019,9 @@ static void test_recovery_mode_refuses_recovery_and_restart(void **state)
 {
 	(void)state;
 	wer__registry_set_state(WER_REG_STATE_RECOVERY);
-	assert_hr(RegisterApplicationRecoveryCallback(recovery_callback, NULL,
-						      0, 0),
-		  WER_E_INVALID_STATE);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 0),
+	    WER_E_INVALID_STATE);
 	assert_hr(RegisterApplicationRecoveryCallback(NULL, NULL, 0, 0),
 		  WER_E_INVALID_STATE);
 	assert_hr(UnregisterApplicationRecoveryCallback(), WER_E_INVALID_STATE);
@@ -2092,8 +2092,7 @@ static void test_report_create_arguments(void **state)
 		  E_INVALIDARG);
 	assert_hr(WerReportCreate(L"", WerReportNonCritical, NULL, &h),
 		  E_INVALIDARG);
-	assert_hr(WerReportCreate(L"has space", WerReportNonCritical, NULL,
-				  &h),
+	assert_hr(WerReportCreate(L"has space", WerReportNonCritical, NULL, &h),
 		  E_INVALIDARG);
 	assert_hr(WerReportCreate(L"Ev", WerReportInvalid, NULL, &h),
 		  E_INVALIDARG);
@@ -2177,8 +2176,8 @@ static void test_report_handle_checks(void **state)
 	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL,
 				   WerDumpTypeNone, NULL, NULL, 0),
 		  E_INVALIDARG);
-	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL,
-				   WerDumpTypeMax, NULL, NULL, 0),
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL, WerDumpTypeMax,
+				   NULL, NULL, 0),
 		  E_INVALIDARG);
 	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL,
 				   WerDumpTypeMiniDump, NULL, NULL, 4),

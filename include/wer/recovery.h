@@ -30,7 +30,7 @@ extern "C" {
 
 /* ---- recovery ------------------------------------------------------------ */
 
-#define RECOVERY_DEFAULT_PING_INTERVAL 5000		/* ms */
+#define RECOVERY_DEFAULT_PING_INTERVAL 5000	       /* ms */
 #define RECOVERY_MAX_PING_INTERVAL     (5 * 60 * 1000) /* ms */
 
 typedef DWORD(WINAPI *APPLICATION_RECOVERY_CALLBACK)(PVOID parameter);
@@ -64,7 +64,8 @@ HRESULT WINAPI ApplicationRecoveryInProgress(PBOOL cancelled);
  * does nothing. */
 void WINAPI ApplicationRecoveryFinished(BOOL success);
 
-/* ---- restart --------------------------------------------------------------- */
+/* ---- restart ---------------------------------------------------------------
+ */
 
 #define RESTART_MAX_CMD_LINE 1024
 #define RESTART_NO_CRASH     1

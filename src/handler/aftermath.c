@@ -69,8 +69,7 @@ enum wer_recovery_outcome wer__recovery_outcome(int fd)
  * but \" and \\, which stand for " and \; a backslash outside quotes keeps
  * the next character. Words go into buf (NUL after each, same size as
  * text + 1 is enough), pointers into words. Returns the count. */
-static size_t split_words(const char *text, char *buf, char **words,
-			  size_t max)
+static size_t split_words(const char *text, char *buf, char **words, size_t max)
 {
 	size_t count = 0;
 	const char *p = text;
@@ -248,8 +247,8 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 	argv[argc++] = r->cmdline_len ? (char *)r->cmdline : (char *)r->exe;
 	argc += split_words(rs->cmdline, words, argv + argc, RESTART_ARGS_MAX);
 	argv[argc] = NULL;
-	for (size_t i = 0; r->environ_data && i < r->environ_len &&
-			   envc < RESTART_ENV_MAX;) {
+	for (size_t i = 0;
+	     r->environ_data && i < r->environ_len && envc < RESTART_ENV_MAX;) {
 		size_t n = strnlen(r->environ_data + i, r->environ_len - i);
 
 		/* The last string may be cut by the cap: leave it out. */
@@ -269,8 +268,8 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 
 int wer__report_amend(const char *report_dir, const char *lines)
 {
-	int dir = open(report_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-				       O_NOFOLLOW);
+	int dir =
+	    open(report_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	char *text = NULL;
 	ssize_t len = 0, n;
 	int in = -1, out = -1, err = 0;
@@ -294,8 +293,9 @@ int wer__report_amend(const char *report_dir, const char *lines)
 		len += n;
 	}
 	unlinkat(dir, "Report.wer.new", 0);
-	out = openat(dir, "Report.wer.new",
-		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	out =
+	    openat(dir, "Report.wer.new",
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
 		err = -errno;
 		goto out;

@@ -45,9 +45,9 @@ int wer__live_request_read(pid_t pid, uint64_t address,
 		const struct wer_live_param *p = &ret->param[i];
 
 		if (p->set > 1 ||
-		    (p->set && (!text_ok(p->name, sizeof(p->name)) ||
-				!p->name[0] ||
-				!text_ok(p->value, sizeof(p->value)))))
+		    (p->set &&
+		     (!text_ok(p->name, sizeof(p->name)) || !p->name[0] ||
+		      !text_ok(p->value, sizeof(p->value)))))
 			return -EBADMSG;
 	}
 	for (size_t i = 0; i < ret->file_count; i++) {

@@ -17,7 +17,7 @@
 #include "registry_read.h"
 #include "wer_internal.h"
 
-#define READ_ATTEMPTS 16
+#define READ_ATTEMPTS	      16
 #define RESTART_CMDLINE_CHARS 1024 /* RESTART_MAX_CMD_LINE */
 #define CTL_SLOTS                                                              \
 	(WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS + WER_REG_FILE_SLOTS)

@@ -475,8 +475,9 @@ static int write_stack_txt(int dir_fd, const struct wer_report *r)
 	if (!f)
 		return -errno;
 	if (r->have_capture && r->live)
-		fprintf(f, "No crash: a report of event %s; thread %d asked "
-			   "for it.\n\n",
+		fprintf(f,
+			"No crash: a report of event %s; thread %d asked "
+			"for it.\n\n",
 			r->live->event_type, (int)r->tid);
 	if (r->have_capture)
 		wer__unwind_print(&r->capture,

@@ -107,13 +107,13 @@ int wer__live_request_read(pid_t pid, uint64_t address,
 /* aftermath.c: what happens once the report of a crash is in the store.
  * The recovery outcome as werfault heard it on the crash path's socket. */
 enum wer_recovery_outcome {
-	WER_RECOVERY_NONE,	   /* no recovery callback ran */
-	WER_RECOVERY_DONE_OK,	   /* ApplicationRecoveryFinished(TRUE) */
-	WER_RECOVERY_DONE_FAILED,  /* ApplicationRecoveryFinished(FALSE) */
+	WER_RECOVERY_NONE,	    /* no recovery callback ran */
+	WER_RECOVERY_DONE_OK,	    /* ApplicationRecoveryFinished(TRUE) */
+	WER_RECOVERY_DONE_FAILED,   /* ApplicationRecoveryFinished(FALSE) */
 	WER_RECOVERY_DONE_RETURNED, /* the callback returned */
-	WER_RECOVERY_DONE_TIMEOUT, /* a ping was missed */
-	WER_RECOVERY_DONE_CRASHED, /* a thread crashed during recovery */
-	WER_RECOVERY_DONE_UNKNOWN, /* it started; the process died first */
+	WER_RECOVERY_DONE_TIMEOUT,  /* a ping was missed */
+	WER_RECOVERY_DONE_CRASHED,  /* a thread crashed during recovery */
+	WER_RECOVERY_DONE_UNKNOWN,  /* it started; the process died first */
 };
 
 /* Reads the crash path's socket to its end: whether recovery ran and how

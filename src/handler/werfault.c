@@ -207,8 +207,9 @@ static void aftermath(struct wer_report *r, int done_fd, int pidfd,
 		 outcome != WER_RECOVERY_NONE ? "\n" : "",
 		 restart[0] ? "Restart=" : "", restart, restart[0] ? "\n" : "");
 	if (path && (err = wer__report_amend(path, lines)) < 0)
-		fprintf(stderr, "werfault: could not add to %s/Report.wer: %s\n",
-			path, strerror(-err));
+		fprintf(stderr,
+			"werfault: could not add to %s/Report.wer: %s\n", path,
+			strerror(-err));
 }
 
 static void usage(void)

@@ -219,9 +219,9 @@ static void run_recovery(int fd)
 	if (fd >= 0)
 		send(fd, "s", 1, MSG_NOSIGNAL);
 	for (;;) {
-		int64_t left = __atomic_load_n(&rc->deadline_ms,
-					       __ATOMIC_ACQUIRE) -
-			       wer__monotonic_ms();
+		int64_t left =
+		    __atomic_load_n(&rc->deadline_ms, __ATOMIC_ACQUIRE) -
+		    wer__monotonic_ms();
 		struct timespec t;
 
 		phase = __atomic_load_n(&rc->phase, __ATOMIC_ACQUIRE);
@@ -344,10 +344,10 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 	}
 	record_crash(signo, info, context);
 	{
-		int want_recovery =
-		    __atomic_load_n(&wer__recovery.callback, __ATOMIC_ACQUIRE) &&
-		    __atomic_load_n(&wer__recovery.thread_ready,
-				    __ATOMIC_ACQUIRE);
+		int want_recovery = __atomic_load_n(&wer__recovery.callback,
+						    __ATOMIC_ACQUIRE) &&
+				    __atomic_load_n(&wer__recovery.thread_ready,
+						    __ATOMIC_ACQUIRE);
 		int fd = run_handler(want_recovery);
 
 		if (want_recovery)

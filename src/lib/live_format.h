@@ -14,12 +14,13 @@
 #define WER_LIVE_MAGIC	 "OWERLIV\0"
 #define WER_LIVE_VERSION 1
 
-#define WER_LIVE_PARAMS	    10	     /* WER_MAX_PARAM_COUNT */
-#define WER_LIVE_FILES	    32	     /* WER_MAX_REPORT_FILES */
-#define WER_LIVE_EVENT_BYTES 64	     /* printable ASCII */
+#define WER_LIVE_PARAMS	     10	       /* WER_MAX_PARAM_COUNT */
+#define WER_LIVE_FILES	     32	       /* WER_MAX_REPORT_FILES */
+#define WER_LIVE_EVENT_BYTES 64	       /* printable ASCII */
 #define WER_LIVE_PARAM_BYTES (260 * 4) /* WER_MAX_PARAM_LENGTH characters */
-#define WER_LIVE_TEXT_BYTES  (512 * 4) /* friendly name, app name, description */
-#define WER_LIVE_PATH_BYTES  4095
+#define WER_LIVE_TEXT_BYTES  (512 * 4) /* friendly name, app name, description \
+					*/
+#define WER_LIVE_PATH_BYTES 4095
 
 /* wer_live_request.flags (WER_SUBMIT_ADD_REGISTERED_DATA is 16) */
 #define WER_LIVE_REGISTERED_DATA 16u
@@ -31,15 +32,15 @@ struct wer_live_param {
 };
 
 struct wer_live_file {
-	uint32_t type, flags; /* WER_FILE_TYPE, WER_FILE_* */
+	uint32_t type, flags;		    /* WER_FILE_TYPE, WER_FILE_* */
 	char path[WER_LIVE_PATH_BYTES + 1]; /* absolute */
 };
 
 struct wer_live_request {
 	char magic[8];
 	uint32_t version;
-	uint32_t size; /* sizeof(struct wer_live_request) */
-	int32_t pid, tid;    /* the process, and the submitting thread */
+	uint32_t size;	      /* sizeof(struct wer_live_request) */
+	int32_t pid, tid;     /* the process, and the submitting thread */
 	uint32_t report_type; /* WER_REPORT_TYPE */
 	uint32_t flags;	      /* WER_SUBMIT_* */
 	uint32_t dump_type;   /* WER_DUMP_TYPE; 0 = no dump */

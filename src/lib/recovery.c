@@ -49,8 +49,8 @@ static void *recovery_thread(void *unused)
 	sigfillset(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	while (!__atomic_load_n(&rc->wake, __ATOMIC_ACQUIRE))
-		syscall(SYS_futex, &rc->wake, FUTEX_WAIT_PRIVATE, 0, NULL,
-			NULL, 0);
+		syscall(SYS_futex, &rc->wake, FUTEX_WAIT_PRIVATE, 0, NULL, NULL,
+			0);
 	/* A fault in the callback must reach the crash handler (a blocked
 	 * synchronous signal would kill the process silently); that handler
 	 * parks this thread, and the watchdog ends the process. */
@@ -159,7 +159,7 @@ WER_EXPORT HRESULT WINAPI ApplicationRecoveryInProgress(PBOOL cancelled)
 	*cancelled = FALSE;
 	/* The watchdog may have given up between the check and the store. */
 	return __atomic_load_n(&rc->phase, __ATOMIC_ACQUIRE) ==
-			   WER_RECOVERY_RUNNING
+		       WER_RECOVERY_RUNNING
 		   ? S_OK
 		   : E_FAIL;
 }
@@ -199,9 +199,9 @@ WER_EXPORT HRESULT WINAPI RegisterApplicationRestart(PCWSTR cmdline,
 	if (in_recovery())
 		return WER_E_INVALID_STATE;
 	buf[0] = '\0';
-	if (cmdline && (hr = wer__utf8_from_wide(cmdline, RESTART_MAX_CMD_LINE,
-						 buf, sizeof(buf), &len)) !=
-			   S_OK)
+	if (cmdline &&
+	    (hr = wer__utf8_from_wide(cmdline, RESTART_MAX_CMD_LINE, buf,
+				      sizeof(buf), &len)) != S_OK)
 		return hr;
 	return restart_register(buf, len, flags);
 }
@@ -214,8 +214,8 @@ WER_EXPORT HRESULT wer_register_application_restart(const char *cmdline,
 
 	if (in_recovery())
 		return WER_E_INVALID_STATE;
-	if (cmdline && (hr = wer__utf8_check(cmdline, RESTART_MAX_CMD_LINE,
-					     &len)) != S_OK)
+	if (cmdline &&
+	    (hr = wer__utf8_check(cmdline, RESTART_MAX_CMD_LINE, &len)) != S_OK)
 		return hr;
 	return restart_register(cmdline ? cmdline : "", len, flags);
 }

@@ -469,7 +469,8 @@ HRESULT wer__registry_get_restart(char *cmdline, size_t size,
 	registry_lock();
 	cur = wer__registry.restart_ctl.current;
 	if (cur) {
-		const struct wer_reg_restart *rs = &wer__registry.restart[cur - 1];
+		const struct wer_reg_restart *rs =
+		    &wer__registry.restart[cur - 1];
 
 		if (rs->cmdline_len < size) {
 			memcpy(cmdline, rs->cmdline, rs->cmdline_len + 1u);

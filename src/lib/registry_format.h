@@ -78,8 +78,8 @@ struct wer_reg_file {
 
 /* RegisterApplicationRestart: one slot, two copies, like the others. */
 struct wer_reg_restart {
-	uint32_t flags;	      /* RESTART_NO_* */
-	uint32_t cmdline_len; /* bytes, 0..4096 */
+	uint32_t flags;				 /* RESTART_NO_* */
+	uint32_t cmdline_len;			 /* bytes, 0..4096 */
 	char cmdline[WER_REG_CMDLINE_BYTES + 4]; /* UTF-8, NUL terminated */
 };
 

@@ -33,7 +33,7 @@
 
 extern char **environ;
 
-#define SUBMIT_TIMEOUT_MS 120000 /* unwinding a large process takes time */
+#define SUBMIT_TIMEOUT_MS  120000 /* unwinding a large process takes time */
 #define SUBMIT_FLAGS_KNOWN 0xFFFFu
 #define FILE_FLAGS_KNOWN                                                       \
 	(WER_FILE_DELETE_WHEN_DONE | WER_FILE_ANONYMOUS_DATA |                 \
@@ -139,8 +139,8 @@ WER_EXPORT HRESULT WINAPI WerReportCreate(PCWSTR event_type,
 			     WER_MAX_APPLICATION_NAME_LENGTH, r->req.app_name,
 			     sizeof(r->req.app_name))) != S_OK ||
 	     (hr = info_text(info->wzDescription, WER_MAX_DESCRIPTION_LENGTH,
-			     r->req.description,
-			     sizeof(r->req.description))) != S_OK)) {
+			     r->req.description, sizeof(r->req.description))) !=
+		 S_OK)) {
 		free(r);
 		return hr;
 	}
@@ -175,9 +175,9 @@ WER_EXPORT HRESULT WINAPI WerReportSetParameter(HREPORT handle, DWORD index,
 
 	if (!r || !value || index >= WER_MAX_PARAM_COUNT)
 		return E_INVALIDARG;
-	if (name && (!name[0] || wer__utf8_from_wide(name, WER_MAX_PARAM_LENGTH,
-						     n, sizeof(n),
-						     &len) != S_OK))
+	if (name &&
+	    (!name[0] || wer__utf8_from_wide(name, WER_MAX_PARAM_LENGTH, n,
+					     sizeof(n), &len) != S_OK))
 		return E_INVALIDARG;
 	if (wer__utf8_from_wide(value, WER_MAX_PARAM_LENGTH, v, sizeof(v),
 				&len) != S_OK)
@@ -366,8 +366,8 @@ WER_EXPORT HRESULT WINAPI WerReportSubmit(HREPORT handle, WER_CONSENT consent,
 	if (!r || consent < WerConsentNotAsked || consent >= WerConsentMax ||
 	    (flags & ~(DWORD)SUBMIT_FLAGS_KNOWN))
 		return E_INVALIDARG;
-	result = consent == WerConsentDenied ? WerDisabled
-					     : submit(&r->req, flags);
+	result =
+	    consent == WerConsentDenied ? WerDisabled : submit(&r->req, flags);
 	if (ret_result)
 		*ret_result = result;
 	return result == WerReportFailed ? E_FAIL : S_OK;

@@ -124,8 +124,8 @@ static DWORD WINAPI recover_finish(PVOID param)
 	note("register-restart", "0x%08X",
 	     (unsigned)RegisterApplicationRestart(L"x", 0));
 	note("register-recovery", "0x%08X",
-	     (unsigned)RegisterApplicationRecoveryCallback(recover_finish,
-							   NULL, 0, 0));
+	     (unsigned)RegisterApplicationRecoveryCallback(recover_finish, NULL,
+							   0, 0));
 	note("unregister-recovery", "0x%08X",
 	     (unsigned)UnregisterApplicationRecoveryCallback());
 	hr = ApplicationRecoveryInProgress(&cancelled);
