@@ -949,11 +949,22 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		sig_count = fill_signature(r, sig);
 		throttle(r, store, sig);
 	}
-	snprintf(id, sizeof(id), "%s_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
-		 r->live ? r->live->event_type : "AppCrash",
-		 r->exe[0] ? base_name(r->exe) : "unknown", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)r->pid);
+	/* A process crashes once, but may file many live reports a second:
+	 * theirs carry the nanoseconds too (submissions are serialised). */
+	if (r->live)
+		snprintf(id, sizeof(id),
+			 "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
+			 r->live->event_type,
+			 r->exe[0] ? base_name(r->exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec,
+			 (int)r->pid);
+	else
+		snprintf(id, sizeof(id),
+			 "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
+			 r->exe[0] ? base_name(r->exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
 	sanitize_name(id);
 	snprintf(tmp, sizeof(tmp), "%s/%d.XXXXXX", staging, (int)getpid());
 	if (!mkdtemp(tmp)) {

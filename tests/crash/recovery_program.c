@@ -21,7 +21,8 @@
  *                        OUT and exits 0
  *   live OUT             wer_report_now while a worker thread counts; notes
  *                        whether the worker counts on afterwards and whether
- *                        any thread is still traced
+ *                        any thread is still traced; then a second report,
+ *                        without a dump
  *   live-api OUT FILE    WerReportCreate/SetParameter/AddFile/AddDump/
  *                        Submit/CloseHandle, noting each HRESULT
  */
@@ -232,6 +233,9 @@ static int live(void)
 	after = counter;
 	note("worker-counts-on", "%d", after > before);
 	note("traced-threads", "%d", traced_threads());
+	note("second-report", "0x%08X",
+	     (unsigned)wer_report_now("AppAssert", "again",
+				      WER_REPORT_NOW_NO_DUMP));
 	note("bad-event", "0x%08X",
 	     (unsigned)wer_report_now("has space", NULL, 0));
 	note("main-goes-on", "1");

@@ -287,10 +287,31 @@ run live "$dir/out"
 expect_note report-now "$S_OK"
 expect_note worker-counts-on 1
 expect_note traced-threads 0
+expect_note second-report "$S_OK"
 expect_note bad-event "$E_INVALIDARG"
 expect_note main-goes-on 1
-if the_report; then
-	[[ ${report##*/} == AppAssert_recovery_program_* ]] || fail "report named ${report##*/}"
+# Two reports: the second (same second, no dump) apart from the first.
+report=''
+for d in "$dir/store/ReportQueue"/AppAssert_recovery_program_*/; do
+	d=${d%/}
+	[ -f "$d/Report.wer" ] || continue
+	if grep -qx 'Sig\[0\].Value=again' "$d/Report.wer"; then
+		second=$d
+	else
+		report=$d
+	fi
+done
+n=$(ls "$dir/store/ReportQueue" | wc -l)
+[ "$n" -eq 2 ] || fail "$n reports in the queue, expected 2"
+if [ -z "${second:-}" ]; then
+	fail "no second report"
+else
+	[ -e "$second/minidump.mdmp" ] && fail "WER_REPORT_NOW_NO_DUMP report has a minidump"
+	grep -q 'No dump was asked for' "$second/stack.txt" || fail "the second report's stack.txt: $(head -n1 "$second/stack.txt")"
+fi
+if [ -z "$report" ]; then
+	fail "no report with the message"
+else
 	expect_line EventType AppAssert
 	expect_line Sig[0].Name Message
 	expect_line Sig[0].Value "index 7 out of range"
