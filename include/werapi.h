@@ -7,8 +7,10 @@
  * UTF-32 on Linux) so that L"..." literals work unchanged; the native UTF-8
  * API is <wer/wer.h>, and both share one registry.
  *
- * Every function here is thread-safe. None is async-signal-safe: do not call
- * them from a signal handler. None allocates heap memory.
+ * Every function here is thread-safe (a report handle is used by one thread
+ * at a time). None is async-signal-safe: do not call them from a signal
+ * handler. The registration family allocates no heap memory; the report
+ * calls (WerReport*) do.
  */
 #ifndef WERAPI_H
 #define WERAPI_H

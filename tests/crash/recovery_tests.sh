@@ -31,6 +31,7 @@ if [ $# -ne 2 ]; then
 fi
 werfault=$1 fixtures=$2
 program=$fixtures/recovery_program
+check_minidump_sh=$(cd "$(dirname "$0")/../minidump" && pwd)/check_minidump.sh
 MINIDUMP_TOOLS=${MINIDUMP_TOOLS:-$("$(dirname "$0")/../../scripts/minidump-tools.sh" 2>/dev/null)} || true
 
 ulimit -S -c 0
@@ -153,6 +154,11 @@ for call in register-metadata register-file register-restart register-recovery u
 done
 expect_note in-progress "$S_OK 0"
 [ -z "$(note after-finished)" ] || fail "ApplicationRecoveryFinished returned"
+# The report of a crash that recovered is a whole crash report: Breakpad's
+# tools read its dump, the crash in crash_now.
+if [ -n "$report" ] && ! MINIDUMP_TOOLS=$MINIDUMP_TOOLS "$check_minidump_sh" "$report" "$program" crash_now 11 >"$dir/mdcheck" 2>&1; then
+	fail "minidump check: $(grep '^not ok' "$dir/mdcheck" | head -n 2 | tr '\n' ' ')"
+fi
 end
 
 recovery_case "Finished(FALSE) after abort() ends the process with SIGABRT" \
