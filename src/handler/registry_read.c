@@ -58,19 +58,20 @@ static int header_valid(const struct wer_registry_header *h, uint64_t address)
 	       h->restart_offset == offsetof(struct wer_registry, restart);
 }
 
-/* The restart slot, by the same seqlock protocol as the others, alone. A
- * slot that never settles counts as unsettled; one that breaks the rules
- * (flags, length, UTF-8, an embedded NUL) as invalid. */
+/* The restart slot, by the same seqlock protocol as the others, alone: its
+ * control word, its current copy, its control word again. A slot that
+ * never settles counts as unsettled; one that breaks the rules (flags,
+ * length, UTF-8, an embedded NUL) as invalid. */
 static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 			struct wer_registry_snapshot *s)
 {
 	uint64_t ctl_at = address + offsetof(struct wer_registry, restart_ctl);
 	struct wer_reg_restart *copy = malloc(sizeof(*copy));
-	int r = 0;
+	int r = 0, settled = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+	for (int attempt = 0; attempt < READ_ATTEMPTS && !settled; attempt++) {
 		struct wer_reg_ctl before, after;
 		uint32_t cur;
 		size_t len;
@@ -78,10 +79,10 @@ static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		if ((r = read(ctx, ctl_at, &before, sizeof(before))) < 0)
 			break;
 		cur = before.current;
-		if (cur == 0)
-			break;
-		if (cur > 2) {
-			s->invalid++;
+		if (cur == 0 || cur > 2) {
+			settled = 1;
+			if (cur)
+				s->invalid++;
 			break;
 		}
 		if (before.seq[cur - 1] & 1)
@@ -92,11 +93,9 @@ static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 			      copy, sizeof(*copy))) < 0 ||
 		    (r = read(ctx, ctl_at, &after, sizeof(after))) < 0)
 			break;
-		if (after.seq[cur - 1] != before.seq[cur - 1]) {
-			if (attempt == READ_ATTEMPTS - 1)
-				s->unsettled++;
+		if (after.seq[cur - 1] != before.seq[cur - 1])
 			continue;
-		}
+		settled = 1;
 		if (copy->cmdline_len > WER_REG_CMDLINE_BYTES ||
 		    (copy->flags & ~15u)) {
 			s->invalid++;
@@ -113,8 +112,9 @@ static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		}
 		s->restart.flags = copy->flags;
 		s->restart.registered = 1;
-		break;
 	}
+	if (!settled && r == 0)
+		s->unsettled++;
 	free(copy);
 	return r;
 }
