@@ -126,8 +126,8 @@ static int wait_byte(int fd, int timeout_ms)
  * it to ptrace, where Yama asks for that) and answers "done"; once the
  * report is in the store it sends "r" (its end of the recovery handshake,
  * docs/recovery.md). With want_report, this waits for "r" too (another
- * deadline) and returns the socket, still open; otherwise it closes the
- * socket and returns -1. */
+ * deadline) and returns the socket, still open (unless werfault closed
+ * it); otherwise it closes the socket and returns -1. */
 static int run_handler(int want_report)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
@@ -179,7 +179,9 @@ static int run_handler(int want_report)
 	 * take their own time: a deadline of their own). */
 	if (want_report && byte == 'd')
 		byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
-	if (want_report && byte > 0)
+	/* Kept open unless werfault is gone: after a deadline it may still
+	 * finish, and hear how recovery ended. */
+	if (want_report && byte != 0)
 		return fds[0];
 	close(fds[0]);
 	return -1;
