@@ -9,6 +9,8 @@
  *                        calls ApplicationRecoveryFinished(TRUE); SIGSEGV
  *   finish-abort OUT     the same, Finished(FALSE), after abort()
  *   return OUT           the callback returns at once; SIGSEGV
+ *   overflow OUT         as finish, after unbounded recursion on the main
+ *                        thread (the callback needs a stack of its own)
  *   callback-crash OUT   the callback itself writes through null; the
  *                        process still dies of the first crash (abort)
  *   pings OUT MS N       ping interval MS; the callback pings N times, MS/2
@@ -71,6 +73,18 @@ static long long wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int crash_recurse(int depth);
+
+__attribute__((noinline)) int crash_recurse(int depth)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (crash_keep_going)
+		return crash_recurse(depth + 1) + pad[0];
+	return 0;
 }
 
 __attribute__((noinline)) void crash_now(void)
@@ -311,6 +325,10 @@ int main(int argc, char **argv)
 		if (is_abort)
 			abort();
 		crash_now();
+	} else if (!strcmp(argv[1], "overflow")) {
+		RegisterApplicationRecoveryCallback(recover_finish, "overflow",
+						    10000, 0);
+		return crash_recurse(0);
 	} else if (!strcmp(argv[1], "return")) {
 		RegisterApplicationRecoveryCallback(recover_return, NULL, 0, 0);
 		crash_now();

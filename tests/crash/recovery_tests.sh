@@ -8,6 +8,8 @@
 #     write a file, and every registration call inside it returns
 #     WER_E_INVALID_STATE; ApplicationRecoveryInProgress returns E_FAIL
 #     outside recovery and S_OK inside;
+#   - it runs on a stack of its own (also after a stack overflow), and a
+#     crash inside it ends recovery at once;
 #   - ApplicationRecoveryFinished ends the process with its original signal
 #     (the same exit status as without openwer), and Report.wer says how
 #     recovery ended;
@@ -165,6 +167,13 @@ recovery_case "Finished(FALSE) after abort() ends the process with SIGABRT" \
 	finish-abort 134 "finished unsuccessfully (ApplicationRecoveryFinished(FALSE))"
 expect_note report-complete 1
 expect_note register-metadata "$INVALID_STATE"
+end
+
+recovery_case "after a stack overflow the callback runs on a stack of its own" \
+	overflow 139 "finished (ApplicationRecoveryFinished(TRUE))"
+expect_note callback-param overflow
+expect_note report-complete 1
+expect_note in-progress "$S_OK 0"
 end
 
 recovery_case "a callback that returns ends recovery" \
