@@ -78,7 +78,8 @@ void WINAPI ApplicationRecoveryFinished(BOOL success);
  * (split like a shell splits words, without expansions: docs/recovery.md),
  * in the crashed process's working directory and environment, detached
  * (its own session, stdin/stdout/stderr on /dev/null); only when the
- * process had run at least 60 seconds (WER_RESTART_MIN_UPTIME_S), so that a
+ * process had run at least 60 seconds (the setting RestartMinUptime,
+ * WER_RESTART_MIN_UPTIME_S), so that a
  * crash at start-up cannot loop. cmdline: NULL or at most
  * RESTART_MAX_CMD_LINE characters; flags: RESTART_NO_*. Returns S_OK,
  * E_INVALIDARG or WER_E_INVALID_STATE (in recovery mode). Registering again

@@ -19,7 +19,6 @@
 
 #include "report.h"
 
-#define RESTART_MIN_UPTIME_S  60
 #define RESTART_WAIT_MS	      30000 /* for the crashed process to be gone */
 #define RESTART_ARGS_MAX      512
 #define RESTART_ENV_MAX	      4096
@@ -207,8 +206,7 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 		  size_t size)
 {
 	const struct wer_snapshot_restart *rs = &r->registry.restart;
-	const char *env = getenv("WER_RESTART_MIN_UPTIME_S");
-	long min_uptime = RESTART_MIN_UPTIME_S;
+	long min_uptime = r->settings.number[WER_SET_RESTART_UPTIME];
 	char *argv[RESTART_ARGS_MAX + 2], *envp[RESTART_ENV_MAX + 1];
 	char words[WER_REG_CMDLINE_BYTES + 2];
 	size_t argc = 0, envc = 0;
@@ -220,13 +218,6 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 	if (rs->flags & RESTART_NO_CRASH_FLAG) {
 		snprintf(what, size, "skipped: RESTART_NO_CRASH");
 		return;
-	}
-	if (env && env[0]) {
-		char *end;
-		long v = strtol(env, &end, 10);
-
-		if (!*end && v >= 0)
-			min_uptime = v;
 	}
 	if (r->uptime_s < 0 || r->uptime_s < min_uptime) {
 		snprintf(what, size,

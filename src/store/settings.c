@@ -25,6 +25,8 @@ static const struct {
     [WER_SET_DUMP_COUNT] = {"DumpCount", "WER_DUMP_COUNT", 10, 0, 100000},
     [WER_SET_DISABLED] = {"Disabled", "WER_DISABLE", 0, 0, 1},
     [WER_SET_UPLOAD_URL] = {"UploadURL", "WER_UPLOAD_URL", 0, 0, 0},
+    [WER_SET_RESTART_UPTIME] = {"RestartMinUptime", "WER_RESTART_MIN_UPTIME_S",
+				60, 0, 365L * 24 * 3600},
 };
 
 const char *wer_setting_name(enum wer_setting s)

@@ -23,6 +23,7 @@ enum wer_setting {
 	WER_SET_DUMP_COUNT,	   /* DumpCount, 10 */
 	WER_SET_DISABLED,	   /* Disabled, 0 or 1, 0 */
 	WER_SET_UPLOAD_URL,	   /* UploadURL, "" */
+	WER_SET_RESTART_UPTIME,	   /* RestartMinUptime, seconds, 60 */
 	WER_SET_COUNT
 };
 
