@@ -7,8 +7,10 @@
  * UTF-32 on Linux) so that L"..." literals work unchanged; the native UTF-8
  * API is <wer/wer.h>, and both share one registry.
  *
- * Every function here is thread-safe. None is async-signal-safe: do not call
- * them from a signal handler. None allocates heap memory.
+ * Every function here is thread-safe (a report handle is used by one thread
+ * at a time). None is async-signal-safe: do not call them from a signal
+ * handler. The registration family allocates no heap memory; the report
+ * calls (WerReport*) do.
  */
 #ifndef WERAPI_H
 #define WERAPI_H
@@ -47,6 +49,10 @@ typedef wchar_t *PWSTR;
 /* The pseudo-handle of the calling process, as on Windows. */
 #ifndef GetCurrentProcess
 #define GetCurrentProcess() ((HANDLE)(intptr_t)-1)
+#endif
+/* The pseudo-handle of the calling thread, as on Windows. */
+#ifndef GetCurrentThread
+#define GetCurrentThread() ((HANDLE)(intptr_t)-2)
 #endif
 
 /* ---- Return codes ------------------------------------------------------ */
@@ -174,6 +180,180 @@ HRESULT WINAPI WerGetFlags(HANDLE process, PDWORD ret_flags);
  * WER_MAX_REGISTERED_DUMPCOLLECTION of them. pid 0 is E_INVALIDARG. */
 HRESULT WINAPI WerRegisterAdditionalProcess(DWORD pid, DWORD tid);
 HRESULT WINAPI WerUnregisterAdditionalProcess(DWORD pid);
+
+/* ---- Reports without a crash ----------------------------------------------
+ * An application files a report of a problem that did not crash it (an
+ * assertion, a detected hang): create a report, give it up to
+ * WER_MAX_PARAM_COUNT parameters (its signature), files and a dump of the
+ * process, and submit it. werfault writes it into the same store as crash
+ * reports, under its own event type; a dump is taken while the process
+ * keeps running (its threads are stopped for the capture and resumed).
+ * These calls allocate heap memory (a report lives until it is closed);
+ * they are thread-safe for different reports, a report is used by one
+ * thread at a time; none is async-signal-safe. docs/api.md has every rule.
+ */
+typedef void *HREPORT;
+typedef HREPORT *PHREPORT;
+
+#define WER_MAX_EVENT_NAME_LENGTH	64 /* openwer's bound on event types */
+#define WER_MAX_FRIENDLY_EVENT_NAME	128
+#define WER_MAX_APPLICATION_NAME_LENGTH 128
+#define WER_MAX_DESCRIPTION_LENGTH	512
+#define WER_MAX_PATH_LENGTH		260
+#define WER_MAX_REPORT_FILES		32 /* openwer's bound per report */
+
+typedef enum _WER_REPORT_TYPE {
+	WerReportNonCritical = 0,
+	WerReportCritical = 1,
+	WerReportApplicationCrash = 2,
+	WerReportApplicationHang = 3,
+	WerReportKernel = 4,
+	WerReportInvalid
+} WER_REPORT_TYPE;
+
+typedef struct _WER_REPORT_INFORMATION {
+	DWORD dwSize; /* sizeof(WER_REPORT_INFORMATION) */
+	HANDLE hProcess;
+	WCHAR wzConsentKey[64];
+	WCHAR wzFriendlyEventName[WER_MAX_FRIENDLY_EVENT_NAME];
+	WCHAR wzApplicationName[WER_MAX_APPLICATION_NAME_LENGTH];
+	WCHAR wzApplicationPath[WER_MAX_PATH_LENGTH];
+	WCHAR wzDescription[WER_MAX_DESCRIPTION_LENGTH];
+	HANDLE hwndParent;
+} WER_REPORT_INFORMATION, *PWER_REPORT_INFORMATION;
+
+typedef enum _WER_FILE_TYPE {
+	WerFileTypeMicrodump = 1,
+	WerFileTypeMinidump = 2,
+	WerFileTypeHeapdump = 3,
+	WerFileTypeUserDocument = 4,
+	WerFileTypeOther = 5,
+	WerFileTypeTriagedump = 6,
+	WerFileTypeCustomDump = 7,
+	WerFileTypeAuxiliaryDump = 8,
+	WerFileTypeEtlTrace = 9,
+	WerFileTypeMax
+} WER_FILE_TYPE;
+
+typedef enum _WER_DUMP_TYPE {
+	WerDumpTypeNone = 0,
+	WerDumpTypeMicroDump = 1,
+	WerDumpTypeMiniDump = 2,
+	WerDumpTypeHeapDump = 3,
+	WerDumpTypeTriageDump = 4,
+	WerDumpTypeMax = 5
+} WER_DUMP_TYPE;
+
+#define WER_DUMP_NOHEAP_ONQUEUE 1
+#define WER_DUMP_AUXILIARY	2
+
+/* Windows passes EXCEPTION_POINTERS here; Linux has no structured
+ * exceptions, so openwer accepts the structure and ignores it. */
+typedef struct _WER_EXCEPTION_INFORMATION {
+	void *pExceptionPointers;
+	BOOL bClientPointers;
+} WER_EXCEPTION_INFORMATION, *PWER_EXCEPTION_INFORMATION;
+
+typedef struct _WER_DUMP_CUSTOM_OPTIONS {
+	DWORD dwSize;
+	DWORD dwMask;
+	DWORD dwDumpFlags;
+	BOOL bOnlyThisThread;
+	DWORD dwExceptionThreadFlags;
+	DWORD dwOtherThreadFlags;
+	DWORD dwExceptionThreadExFlags;
+	DWORD dwOtherThreadExFlags;
+	DWORD dwPreferredModuleFlags;
+	DWORD dwOtherModuleFlags;
+	WCHAR wzPreferredModuleList[WER_MAX_PREFERRED_MODULES_BUFFER];
+} WER_DUMP_CUSTOM_OPTIONS, *PWER_DUMP_CUSTOM_OPTIONS;
+
+typedef enum _WER_CONSENT {
+	WerConsentNotAsked = 1,
+	WerConsentApproved = 2,
+	WerConsentDenied = 3,
+	WerConsentAlwaysPrompt = 4,
+	WerConsentMax
+} WER_CONSENT;
+
+typedef enum _WER_SUBMIT_RESULT {
+	WerReportQueued = 1,
+	WerReportUploaded = 2,
+	WerDisabled = 3,
+	WerReportFailed = 4,
+	WerDisabledQueue = 5,
+	WerReportAsync = 6,
+	WerCustomAction = 7,
+	WerThrottled = 8,
+	WerReportUploadedCab = 9,
+	WerStorageLocationNotFound = 10,
+	WerSubmitResultMax
+} WER_SUBMIT_RESULT,
+    *PWER_SUBMIT_RESULT;
+
+#define WER_SUBMIT_HONOR_RECOVERY		  1
+#define WER_SUBMIT_HONOR_RESTART		  2
+#define WER_SUBMIT_QUEUE			  4
+#define WER_SUBMIT_SHOW_DEBUG			  8
+#define WER_SUBMIT_ADD_REGISTERED_DATA		  16
+#define WER_SUBMIT_OUTOFPROCESS			  32
+#define WER_SUBMIT_NO_CLOSE_UI			  64
+#define WER_SUBMIT_NO_QUEUE			  128
+#define WER_SUBMIT_NO_ARCHIVE			  256
+#define WER_SUBMIT_START_MINIMIZED		  512
+#define WER_SUBMIT_OUTOFPROCESS_ASYNC		  1024
+#define WER_SUBMIT_BYPASS_DATA_THROTTLING	  2048
+#define WER_SUBMIT_ARCHIVE_PARAMETERS_ONLY	  4096
+#define WER_SUBMIT_REPORT_MACHINE_ID		  8192
+#define WER_SUBMIT_BYPASS_POWER_THROTTLING	  16384
+#define WER_SUBMIT_BYPASS_NETWORK_COST_THROTTLING 32768
+
+/* eventType: 1..WER_MAX_EVENT_NAME_LENGTH printable ASCII characters
+ * without spaces (it names the report's directory). repType: a
+ * WER_REPORT_TYPE below WerReportInvalid. info: NULL, or dwSize ==
+ * sizeof(WER_REPORT_INFORMATION). S_OK and *ret_report (the caller owns it:
+ * WerReportCloseHandle), E_INVALIDARG or E_OUTOFMEMORY. */
+HRESULT WINAPI WerReportCreate(PCWSTR eventType, WER_REPORT_TYPE repType,
+			       PWER_REPORT_INFORMATION info,
+			       HREPORT *ret_report);
+
+/* Parameter index (0..WER_MAX_PARAM_COUNT-1) of the report's signature:
+ * name NULL means "P<index>"; name and value at most WER_MAX_PARAM_LENGTH
+ * characters, value non-NULL. Setting an index again replaces it. */
+HRESULT WINAPI WerReportSetParameter(HREPORT report, DWORD index, PCWSTR name,
+				     PCWSTR value);
+
+/* A file copied into the report when it is submitted (at most
+ * WER_MAX_REPORT_FILES; relative paths resolved now). type: a WER_FILE_TYPE;
+ * flags: WER_FILE_*. */
+HRESULT WINAPI WerReportAddFile(HREPORT report, PCWSTR path, WER_FILE_TYPE type,
+				DWORD flags);
+
+/* Asks for a minidump of the calling process, taken at submission while
+ * it keeps running. process must be GetCurrentProcess() (openwer dumps
+ * only the calling process); thread NULL or GetCurrentThread() (the
+ * submitting thread is listed first); dumpType WerDumpTypeMicroDump ..
+ * WerDumpTypeTriageDump (WerDumpTypeHeapDump: every private mapping, like
+ * DumpType=2); exception and custom options are accepted and ignored;
+ * flags: WER_DUMP_*. */
+HRESULT WINAPI WerReportAddDump(HREPORT report, HANDLE process, HANDLE thread,
+				WER_DUMP_TYPE dumpType,
+				PWER_EXCEPTION_INFORMATION exception,
+				PWER_DUMP_CUSTOM_OPTIONS options, DWORD flags);
+
+/* Writes the report into the store and waits until it is there (werfault
+ * does the work; the process keeps running). consent: a WER_CONSENT;
+ * WerConsentDenied writes nothing (S_OK, WerDisabled). flags:
+ * WER_SUBMIT_*; with
+ * WER_SUBMIT_ADD_REGISTERED_DATA the registered metadata, memory blocks
+ * and files go into the report too. *ret_result (may be NULL):
+ * WerReportQueued, WerDisabled (reporting is disabled, or consent was
+ * denied) or WerReportFailed (then the return is E_FAIL). */
+HRESULT WINAPI WerReportSubmit(HREPORT report, WER_CONSENT consent, DWORD flags,
+			       PWER_SUBMIT_RESULT ret_result);
+
+/* Frees the report. NULL or an already closed report: E_INVALIDARG. */
+HRESULT WINAPI WerReportCloseHandle(HREPORT report);
 
 #ifdef __cplusplus
 }

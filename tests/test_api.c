@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include <wer/wer.h>
+#include "crash.h"
 #include "wer_internal.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1941,6 +1942,278 @@ static void test_recovery_left_restores_everything(void **state)
 	assert_hr(WerSetFlags(0), S_OK);
 }
 
+/* ---- application recovery and restart (wer/recovery.h) ----------------- */
+
+static DWORD WINAPI recovery_callback(PVOID param)
+{
+	(void)param;
+	return 0;
+}
+
+static void test_recovery_callback_arguments(void **state)
+{
+	(void)state;
+	assert_hr(RegisterApplicationRecoveryCallback(NULL, NULL, 0, 0),
+		  E_INVALIDARG);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(
+		recovery_callback, NULL, RECOVERY_MAX_PING_INTERVAL + 1, 0),
+	    E_INVALIDARG);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 1),
+	    E_INVALIDARG);
+	assert_hr(RegisterApplicationRecoveryCallback(
+		      recovery_callback, NULL, RECOVERY_MAX_PING_INTERVAL, 0),
+		  S_OK);
+	assert_int_equal(wer__recovery.ping_ms, RECOVERY_MAX_PING_INTERVAL);
+	/* 0 is the default interval. */
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 0),
+	    S_OK);
+	assert_int_equal(wer__recovery.ping_ms, RECOVERY_DEFAULT_PING_INTERVAL);
+	assert_int_equal(RECOVERY_DEFAULT_PING_INTERVAL, 5000);
+	assert_int_equal(RECOVERY_MAX_PING_INTERVAL, 300000);
+	assert_true(wer__recovery.thread_ready);
+	assert_ptr_equal(wer__recovery.callback, (void *)recovery_callback);
+	assert_hr(UnregisterApplicationRecoveryCallback(), S_OK);
+	assert_null(wer__recovery.callback);
+	assert_hr(UnregisterApplicationRecoveryCallback(), S_OK);
+}
+
+static void test_recovery_in_progress_outside_recovery(void **state)
+{
+	BOOL cancelled = TRUE;
+
+	(void)state;
+	assert_hr(ApplicationRecoveryInProgress(&cancelled), E_FAIL);
+	assert_hr(ApplicationRecoveryInProgress(NULL), E_FAIL);
+	assert_int_equal(cancelled, TRUE); /* untouched */
+	/* Outside recovery, Finished does nothing and returns. */
+	ApplicationRecoveryFinished(TRUE);
+	assert_hr(ApplicationRecoveryInProgress(&cancelled), E_FAIL);
+}
+
+/* The watchdog's side, without a crash: phase RUNNING as the crash path
+ * sets it; a ping moves the deadline one interval from now. */
+static void test_recovery_ping_moves_deadline(void **state)
+{
+	BOOL cancelled = TRUE;
+	int64_t now;
+
+	(void)state;
+	wer__recovery.ping_ms = 1234;
+	wer__recovery.deadline_ms = 0;
+	wer__recovery.phase = WER_RECOVERY_RUNNING;
+	now = wer__monotonic_ms();
+	assert_hr(ApplicationRecoveryInProgress(&cancelled), S_OK);
+	assert_int_equal(cancelled, FALSE);
+	assert_true(wer__recovery.deadline_ms >= now + 1234);
+	assert_true(wer__recovery.deadline_ms <= wer__monotonic_ms() + 1234);
+	assert_hr(ApplicationRecoveryInProgress(NULL), E_INVALIDARG);
+	wer__recovery.phase = WER_RECOVERY_TIMED_OUT;
+	assert_hr(ApplicationRecoveryInProgress(&cancelled), E_FAIL);
+	wer__recovery.phase = WER_RECOVERY_IDLE;
+}
+
+static void test_recovery_mode_refuses_recovery_and_restart(void **state)
+{
+	(void)state;
+	wer__registry_set_state(WER_REG_STATE_RECOVERY);
+	assert_hr(
+	    RegisterApplicationRecoveryCallback(recovery_callback, NULL, 0, 0),
+	    WER_E_INVALID_STATE);
+	assert_hr(RegisterApplicationRecoveryCallback(NULL, NULL, 0, 0),
+		  WER_E_INVALID_STATE);
+	assert_hr(UnregisterApplicationRecoveryCallback(), WER_E_INVALID_STATE);
+	assert_hr(RegisterApplicationRestart(L"x", 0), WER_E_INVALID_STATE);
+	assert_hr(wer_register_application_restart("x", 0),
+		  WER_E_INVALID_STATE);
+	assert_hr(UnregisterApplicationRestart(), WER_E_INVALID_STATE);
+	wer__registry_set_state(WER_REG_STATE_RUNNING);
+	assert_hr(RegisterApplicationRestart(L"x", 0), S_OK);
+}
+
+static void test_restart_arguments(void **state)
+{
+	static wchar_t line[RESTART_MAX_CMD_LINE + 2];
+	static char utf8[4 * RESTART_MAX_CMD_LINE + 8];
+	char got[WER_REG_CMDLINE_BYTES + 1];
+	uint32_t flags = 99;
+
+	(void)state;
+	assert_int_equal(RESTART_MAX_CMD_LINE, 1024);
+	assert_hr(wer__registry_get_restart(got, sizeof(got), &flags),
+		  WER_E_NOT_FOUND);
+	assert_hr(RegisterApplicationRestart(NULL, 0), S_OK);
+	assert_hr(wer__registry_get_restart(got, sizeof(got), &flags), S_OK);
+	assert_string_equal(got, "");
+	assert_int_equal(flags, 0);
+	for (int f = 0; f <= 15; f++)
+		assert_hr(RegisterApplicationRestart(L"-a", (DWORD)f), S_OK);
+	assert_hr(RegisterApplicationRestart(L"-a", 16), E_INVALIDARG);
+	/* 1024 characters of 4 UTF-8 bytes each fit; 1025 do not. */
+	for (int i = 0; i < RESTART_MAX_CMD_LINE + 1; i++)
+		line[i] = 0x1F600;
+	line[RESTART_MAX_CMD_LINE + 1] = 0;
+	assert_hr(RegisterApplicationRestart(line, RESTART_NO_PATCH),
+		  E_INVALIDARG);
+	line[RESTART_MAX_CMD_LINE] = 0;
+	assert_hr(RegisterApplicationRestart(line, RESTART_NO_PATCH), S_OK);
+	assert_hr(wer__registry_get_restart(got, sizeof(got), &flags), S_OK);
+	assert_int_equal(strlen(got), 4 * RESTART_MAX_CMD_LINE);
+	assert_int_equal(flags, RESTART_NO_PATCH);
+	line[0] = 0xD800; /* a surrogate is no character */
+	line[1] = 0;
+	assert_hr(RegisterApplicationRestart(line, 0), E_INVALIDARG);
+	memset(utf8, 'a', RESTART_MAX_CMD_LINE);
+	utf8[RESTART_MAX_CMD_LINE] = '\0';
+	assert_hr(wer_register_application_restart(utf8, 0), S_OK);
+	utf8[RESTART_MAX_CMD_LINE] = 'a';
+	assert_hr(wer_register_application_restart(utf8, 0), E_INVALIDARG);
+	assert_hr(wer_register_application_restart("\xc3(", 0), E_INVALIDARG);
+	/* The restart does not take an entry of the shared pool. */
+	assert_int_equal(wer_registered_entry_count(), 0);
+	assert_hr(UnregisterApplicationRestart(), S_OK);
+	assert_hr(wer__registry_get_restart(got, sizeof(got), &flags),
+		  WER_E_NOT_FOUND);
+	assert_hr(UnregisterApplicationRestart(), S_OK);
+}
+
+/* ---- reports without a crash (werapi.h) --------------------------------- */
+
+static void test_report_create_arguments(void **state)
+{
+	static wchar_t ev[WER_MAX_EVENT_NAME_LENGTH + 2];
+	WER_REPORT_INFORMATION info;
+	HREPORT h = NULL;
+
+	(void)state;
+	assert_hr(WerReportCreate(NULL, WerReportNonCritical, NULL, &h),
+		  E_INVALIDARG);
+	assert_hr(WerReportCreate(L"", WerReportNonCritical, NULL, &h),
+		  E_INVALIDARG);
+	assert_hr(WerReportCreate(L"has space", WerReportNonCritical, NULL, &h),
+		  E_INVALIDARG);
+	assert_hr(WerReportCreate(L"Ev", WerReportInvalid, NULL, &h),
+		  E_INVALIDARG);
+	assert_hr(WerReportCreate(L"Ev", WerReportNonCritical, NULL, NULL),
+		  E_INVALIDARG);
+	assert_null(h);
+	for (int i = 0; i < WER_MAX_EVENT_NAME_LENGTH + 1; i++)
+		ev[i] = L'E';
+	assert_hr(WerReportCreate(ev, WerReportNonCritical, NULL, &h),
+		  E_INVALIDARG);
+	ev[WER_MAX_EVENT_NAME_LENGTH] = 0;
+	assert_hr(WerReportCreate(ev, WerReportNonCritical, NULL, &h), S_OK);
+	assert_non_null(h);
+	assert_hr(WerReportCloseHandle(h), S_OK);
+	memset(&info, 0, sizeof(info));
+	info.dwSize = sizeof(info) - 1;
+	assert_hr(WerReportCreate(L"Ev", WerReportCritical, &info, &h),
+		  E_INVALIDARG);
+	info.dwSize = sizeof(info);
+	wcscpy(info.wzDescription, L"described");
+	assert_hr(WerReportCreate(L"Ev", WerReportApplicationHang, &info, &h),
+		  S_OK);
+	assert_hr(WerReportCloseHandle(h), S_OK);
+}
+
+static void test_report_handle_checks(void **state)
+{
+	static wchar_t value[WER_MAX_PARAM_LENGTH + 2];
+	int not_a_report;
+	HREPORT h = NULL;
+	WER_SUBMIT_RESULT result = 0;
+
+	(void)state;
+	assert_hr(WerReportSetParameter(NULL, 0, L"a", L"b"), E_INVALIDARG);
+	assert_hr(WerReportAddFile(NULL, L"/tmp/x", WerFileTypeOther, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(NULL, GetCurrentProcess(), NULL,
+				   WerDumpTypeMiniDump, NULL, NULL, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportSubmit(NULL, WerConsentApproved, 0, &result),
+		  E_INVALIDARG);
+	assert_hr(WerReportCloseHandle(NULL), E_INVALIDARG);
+	assert_hr(WerReportCloseHandle(&not_a_report), E_INVALIDARG);
+	assert_hr(WerReportSetParameter(&not_a_report, 0, L"a", L"b"),
+		  E_INVALIDARG);
+
+	assert_hr(WerReportCreate(L"Ev", WerReportNonCritical, NULL, &h), S_OK);
+	assert_hr(WerReportSetParameter(h, WER_MAX_PARAM_COUNT, L"a", L"b"),
+		  E_INVALIDARG);
+	assert_hr(WerReportSetParameter(h, WER_MAX_PARAM_COUNT - 1, L"a", L"b"),
+		  S_OK);
+	assert_hr(WerReportSetParameter(h, 0, NULL, L"b"), S_OK);
+	assert_hr(WerReportSetParameter(h, 0, L"a", NULL), E_INVALIDARG);
+	assert_hr(WerReportSetParameter(h, 0, L"", L"b"), E_INVALIDARG);
+	for (int i = 0; i < WER_MAX_PARAM_LENGTH + 1; i++)
+		value[i] = L'v';
+	assert_hr(WerReportSetParameter(h, 1, L"a", value), E_INVALIDARG);
+	value[WER_MAX_PARAM_LENGTH] = 0;
+	assert_hr(WerReportSetParameter(h, 1, L"a", value), S_OK);
+
+	assert_hr(WerReportAddFile(h, NULL, WerFileTypeOther, 0), E_INVALIDARG);
+	assert_hr(WerReportAddFile(h, L"", WerFileTypeOther, 0), E_INVALIDARG);
+	assert_hr(WerReportAddFile(h, L"/tmp/x", 0, 0), E_INVALIDARG);
+	assert_hr(WerReportAddFile(h, L"/tmp/x", WerFileTypeMax, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddFile(h, L"/tmp/x", WerFileTypeOther, 8),
+		  E_INVALIDARG);
+	for (int i = 0; i < WER_MAX_REPORT_FILES; i++)
+		assert_hr(WerReportAddFile(h, L"/tmp/x", WerFileTypeOther,
+					   WER_FILE_ANONYMOUS_DATA),
+			  S_OK);
+	assert_hr(WerReportAddFile(h, L"/tmp/x", WerFileTypeOther, 0),
+		  WER_E_INSUFFICIENT_BUFFER);
+
+	assert_hr(WerReportAddDump(h, (HANDLE)(intptr_t)getpid(), NULL,
+				   WerDumpTypeMiniDump, NULL, NULL, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), (HANDLE)1,
+				   WerDumpTypeMiniDump, NULL, NULL, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL,
+				   WerDumpTypeNone, NULL, NULL, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL, WerDumpTypeMax,
+				   NULL, NULL, 0),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), NULL,
+				   WerDumpTypeMiniDump, NULL, NULL, 4),
+		  E_INVALIDARG);
+	assert_hr(WerReportAddDump(h, GetCurrentProcess(), GetCurrentThread(),
+				   WerDumpTypeTriageDump, NULL, NULL,
+				   WER_DUMP_AUXILIARY),
+		  S_OK);
+
+	assert_hr(WerReportSubmit(h, 0, 0, &result), E_INVALIDARG);
+	assert_hr(WerReportSubmit(h, WerConsentMax, 0, &result), E_INVALIDARG);
+	assert_hr(WerReportSubmit(h, WerConsentApproved, 0x10000, &result),
+		  E_INVALIDARG);
+	/* Consent denied: nothing is written, werfault is not started. */
+	assert_hr(WerReportSubmit(h, WerConsentDenied, 0, &result), S_OK);
+	assert_int_equal(result, WerDisabled);
+	assert_hr(WerReportCloseHandle(h), S_OK);
+	assert_hr(WerReportCloseHandle(h), E_INVALIDARG);
+	assert_hr(WerReportSetParameter(h, 0, L"a", L"b"), E_INVALIDARG);
+}
+
+static void test_report_now_arguments(void **state)
+{
+	char message[WER_MAX_PARAM_LENGTH + 2];
+
+	(void)state;
+	assert_hr(wer_report_now(NULL, NULL, 0), E_INVALIDARG);
+	assert_hr(wer_report_now("", NULL, 0), E_INVALIDARG);
+	assert_hr(wer_report_now("a b", NULL, 0), E_INVALIDARG);
+	assert_hr(wer_report_now("Ev", NULL, 2), E_INVALIDARG);
+	memset(message, 'm', WER_MAX_PARAM_LENGTH + 1);
+	message[WER_MAX_PARAM_LENGTH + 1] = '\0';
+	assert_hr(wer_report_now("Ev", message, 0), E_INVALIDARG);
+	assert_hr(wer_report_now("Ev", "\xff", 0), E_INVALIDARG);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -2021,6 +2294,15 @@ int main(void)
 	    T(test_recovery_refuses_invalid_arguments),
 	    T(test_recovery_get_flags_works),
 	    T(test_recovery_left_restores_everything),
+
+	    T(test_recovery_callback_arguments),
+	    T(test_recovery_in_progress_outside_recovery),
+	    T(test_recovery_ping_moves_deadline),
+	    T(test_recovery_mode_refuses_recovery_and_restart),
+	    T(test_restart_arguments),
+	    T(test_report_create_arguments),
+	    T(test_report_handle_checks),
+	    T(test_report_now_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

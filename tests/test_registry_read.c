@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include <wer/recovery.h>
+
 #include "registry_read.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
@@ -298,6 +300,74 @@ static void read_distrusts_a_lying_block(void **state)
 	free(s);
 }
 
+/* The restart slot (layout version 2): read whole, and distrusted like the
+ * others. */
+static void read_restart_slot(void **state)
+{
+	struct wer_registry_snapshot *s = malloc(sizeof(*s));
+	struct fake_target t = {malloc(sizeof(struct wer_registry)),
+				registry_address()};
+	pid_t self = getpid();
+	struct wer_reg_restart *rs;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(t.block);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_false(s->restart.registered);
+	assert_int_equal(RegisterApplicationRestart(L"--restore \u00fc", 9),
+			 S_OK);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_true(s->restart.registered);
+	assert_string_equal(s->restart.cmdline, "--restore \xc3\xbc");
+	assert_int_equal(s->restart.flags, 9);
+	assert_int_equal(s->invalid + s->unsettled, 0);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	rs = &t.block->restart[t.block->restart_ctl.current - 1];
+	rs->flags = 16;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->restart.registered);
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	rs = &t.block->restart[t.block->restart_ctl.current - 1];
+	rs->cmdline[2] = '\0'; /* shorter than its length says */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->restart.registered);
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	rs = &t.block->restart[t.block->restart_ctl.current - 1];
+	rs->cmdline_len = 5000;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->restart.registered);
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->restart_ctl.seq[t.block->restart_ctl.current - 1] |= 1;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->restart.registered);
+	assert_int_equal(s->unsettled, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->header.restart_offset += 8; /* a different layout */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s),
+			 -EBADMSG);
+
+	assert_int_equal(UnregisterApplicationRestart(), S_OK);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_false(s->restart.registered);
+	free(t.block);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +375,7 @@ int main(void)
 	    cmocka_unit_test_setup(read_live_writer_sees_whole_values, setup),
 	    cmocka_unit_test_setup(read_stopped_writer_settles_at_once, setup),
 	    cmocka_unit_test_setup(read_distrusts_a_lying_block, setup),
+	    cmocka_unit_test_setup(read_restart_slot, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

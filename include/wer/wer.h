@@ -14,6 +14,7 @@
 #define WER_WER_H
 
 #include <werapi.h>
+#include <wer/recovery.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,6 +63,27 @@ size_t wer_registered_entry_count(void);
  * installed. Thread-safe; not async-signal-safe. */
 HRESULT wer_set_crash_reporting(BOOL enabled);
 BOOL wer_crash_reporting_enabled(void);
+
+/* RegisterApplicationRestart with a UTF-8 command line (at most
+ * RESTART_MAX_CMD_LINE characters; NULL for none). */
+HRESULT wer_register_application_restart(const char *cmdline, DWORD flags);
+
+/* No minidump in the report (only Report.wer, the stacks' text, the
+ * metadata): nothing stops the process's threads. */
+#define WER_REPORT_NOW_NO_DUMP 1u
+
+/* "Report this and keep running" (an assertion that should be reported, a
+ * detected hang): writes a report of event type event_type (as
+ * WerReportCreate's) into the store, with message (NULL, or at most
+ * WER_MAX_PARAM_LENGTH characters of UTF-8) as its parameter 0 "Message",
+ * the registered metadata, files and memory blocks, and a minidump of the
+ * process taken while it runs (its threads are stopped for the capture,
+ * a few milliseconds, and resumed). Returns when the report is in the
+ * store: S_OK; S_FALSE when reporting is disabled (Disabled=1); E_FAIL when
+ * werfault failed; E_INVALIDARG; E_OUTOFMEMORY. Thread-safe (reports are
+ * taken one at a time); allocates; not async-signal-safe. */
+HRESULT wer_report_now(const char *event_type, const char *message,
+		       DWORD flags);
 
 #ifdef __cplusplus
 }

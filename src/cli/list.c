@@ -150,7 +150,7 @@ int list_main(int argc, char **argv)
 
 		if (state >= 0 && r->archived != state)
 			ok = 0;
-		if (app && strcmp(wer_report_sig(r, "Application Name"), app))
+		if (app && strcmp(wer_report_app(r), app))
 			ok = 0;
 		if (sig && !signal_matches(signal, sig))
 			ok = 0;
@@ -163,22 +163,27 @@ int list_main(int argc, char **argv)
 		if (json) {
 			print_json(r, shown == 0);
 		} else if (r->damaged) {
-			printf("%-48.48s (damaged: %s)\n", r->id, r->problem);
+			printf("%-48s (damaged: %s)\n", r->id, r->problem);
 		} else {
-			char sig_short[16], meta[96] = "";
+			char sig_short[64], meta[96] = "";
 
-			snprintf(sig_short, sizeof(sig_short), "%.*s",
-				 (int)strcspn(signal, " "), signal);
+			/* A report without a crash: its event type. */
+			if (signal[0])
+				snprintf(sig_short, sizeof(sig_short), "%.*s",
+					 (int)strcspn(signal, " "), signal);
+			else
+				snprintf(sig_short, sizeof(sig_short), "%.16s",
+					 r->event_type);
 			for (size_t k = 0; k < r->meta_count && k < 2; k++)
 				snprintf(meta + strlen(meta),
 					 sizeof(meta) - strlen(meta),
 					 "%s%s=%.24s", k ? " " : "",
 					 r->meta_key[k], r->meta_value[k]);
-			printf("%-48.48s %-20.19s %-6s %-16.16s %-8s %-16.16s "
+			printf("%-48s %-20.19s %-6s %-16.16s %-8s %-16.16s "
 			       "%s\n",
 			       r->id, r->event_time,
 			       r->archived ? "sent" : "queued",
-			       wer_report_sig(r, "Application Name"), sig_short,
+			       wer_report_app(r), sig_short,
 			       wer_report_sig(r, "Fault Module Name"), meta);
 		}
 		shown++;

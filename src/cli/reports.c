@@ -39,6 +39,8 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 	cli_json_string(f, r->event_time);
 	fprintf(f, ", \"event_type\": ");
 	cli_json_string(f, r->event_type);
+	fprintf(f, ", \"application\": ");
+	cli_json_string(f, wer_report_app(r));
 	fprintf(f, ", \"pid\": %ld, \"signature\": {", r->pid);
 	for (int i = 0, n = 0; i < 10; i++) {
 		if (!r->sig_name[i][0])

@@ -209,7 +209,9 @@ int show_main(int argc, char **argv)
 			       r->meta_value[i]);
 		if (!r->meta_count)
 			printf("  (none)\n");
-		printf("\nCrashed thread:\n");
+		printf("\n%s thread:\n", strcmp(r->event_type, "APPCRASH")
+					     ? "Reporting"
+					     : "Crashed");
 		print_stacks(r->dir, stdout);
 		if (md)
 			printf("\nMinidump: %u threads, %u modules, %llu bytes "

@@ -321,8 +321,7 @@ static curl_mime *build_form(CURL *curl, struct submission *s)
 	}
 	part = curl_mime_addpart(form);
 	curl_mime_name(part, "prod");
-	curl_mime_data(part, wer_report_sig(r, "Application Name"),
-		       CURL_ZERO_TERMINATED);
+	curl_mime_data(part, wer_report_app(r), CURL_ZERO_TERMINATED);
 	part = curl_mime_addpart(form);
 	curl_mime_name(part, "ver");
 	curl_mime_data(part, wer_report_sig(r, "Application Version"),

@@ -17,7 +17,8 @@
 #include "registry_read.h"
 #include "wer_internal.h"
 
-#define READ_ATTEMPTS 16
+#define READ_ATTEMPTS	      16
+#define RESTART_CMDLINE_CHARS 1024 /* RESTART_MAX_CMD_LINE */
 #define CTL_SLOTS                                                              \
 	(WER_REG_META_SLOTS + WER_REG_RANGE_SLOTS + WER_REG_FILE_SLOTS)
 
@@ -51,7 +52,71 @@ static int header_valid(const struct wer_registry_header *h, uint64_t address)
 	       h->file_ctl_offset == offsetof(struct wer_registry, file_ctl) &&
 	       h->meta_offset == offsetof(struct wer_registry, meta) &&
 	       h->range_offset == offsetof(struct wer_registry, range) &&
-	       h->file_offset == offsetof(struct wer_registry, file);
+	       h->file_offset == offsetof(struct wer_registry, file) &&
+	       h->restart_ctl_offset ==
+		   offsetof(struct wer_registry, restart_ctl) &&
+	       h->restart_offset == offsetof(struct wer_registry, restart);
+}
+
+/* The restart slot, by the same seqlock protocol as the others, alone: its
+ * control word, its current copy, its control word again. A slot that
+ * never settles counts as unsettled; one that breaks the rules (flags,
+ * length, UTF-8, an embedded NUL) as invalid. */
+static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+			struct wer_registry_snapshot *s)
+{
+	uint64_t ctl_at = address + offsetof(struct wer_registry, restart_ctl);
+	struct wer_reg_restart *copy = malloc(sizeof(*copy));
+	int r = 0, settled = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (int attempt = 0; attempt < READ_ATTEMPTS && !settled; attempt++) {
+		struct wer_reg_ctl before, after;
+		uint32_t cur;
+		size_t len;
+
+		if ((r = read(ctx, ctl_at, &before, sizeof(before))) < 0)
+			break;
+		cur = before.current;
+		if (cur == 0 || cur > 2) {
+			settled = 1;
+			if (cur)
+				s->invalid++;
+			break;
+		}
+		if (before.seq[cur - 1] & 1)
+			continue;
+		if ((r = read(ctx,
+			      address + offsetof(struct wer_registry, restart) +
+				  (cur - 1) * sizeof(*copy),
+			      copy, sizeof(*copy))) < 0 ||
+		    (r = read(ctx, ctl_at, &after, sizeof(after))) < 0)
+			break;
+		if (after.seq[cur - 1] != before.seq[cur - 1])
+			continue;
+		settled = 1;
+		if (copy->cmdline_len > WER_REG_CMDLINE_BYTES ||
+		    (copy->flags & ~15u)) {
+			s->invalid++;
+			break;
+		}
+		memcpy(s->restart.cmdline, copy->cmdline, copy->cmdline_len);
+		s->restart.cmdline[copy->cmdline_len] = '\0';
+		if (strlen(s->restart.cmdline) != copy->cmdline_len ||
+		    wer__utf8_check(s->restart.cmdline, RESTART_CMDLINE_CHARS,
+				    &len) != S_OK) {
+			s->restart.cmdline[0] = '\0';
+			s->invalid++;
+			break;
+		}
+		s->restart.flags = copy->flags;
+		s->restart.registered = 1;
+	}
+	if (!settled && r == 0)
+		s->unsettled++;
+	free(copy);
+	return r;
 }
 
 /* Where slot i of the control area (meta, then range, then file slots)
@@ -278,7 +343,8 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 			break;
 	}
 	ret->unsettled = pending;
-	r = 0;
+	memset(&ret->restart, 0, sizeof(ret->restart));
+	r = restart_read(read, ctx, address, ret);
 out:
 	free(before);
 	free(after);

@@ -36,6 +36,12 @@ struct wer_snapshot_file {
 	char path[WER_REG_PATH_BYTES + 1];
 };
 
+struct wer_snapshot_restart {
+	int registered;
+	uint32_t flags;
+	char cmdline[WER_REG_CMDLINE_BYTES + 1];
+};
+
 struct wer_registry_snapshot {
 	uint32_t state, flags;
 	uint64_t generation;
@@ -43,6 +49,7 @@ struct wer_registry_snapshot {
 	struct wer_snapshot_meta meta[WER_REG_META_SLOTS];
 	struct wer_snapshot_range range[WER_REG_RANGE_SLOTS];
 	struct wer_snapshot_file file[WER_REG_FILE_SLOTS];
+	struct wer_snapshot_restart restart;
 	/* What was distrusted: slots whose sequence counters never settled,
 	 * and slots whose content broke the rules (skipped). */
 	size_t unsettled, invalid;

@@ -193,12 +193,14 @@ static void scrub_process(struct wer_report *r)
 			       &env) == 0) {
 		add_private(r, areas[2], (size_t)(areas[3] - areas[2]), &env);
 		r->scrubbed_env = env.count;
-		free(r->environ_data);
+		r->environ_raw = r->environ_data;
+		r->environ_raw_len = r->environ_len;
 		r->environ_data = env.text;
 		r->environ_len = env.len;
 		env.text = NULL;
 	} else if (r->environ_data) {
-		free(r->environ_data);
+		r->environ_raw = r->environ_data;
+		r->environ_raw_len = r->environ_len;
 		r->environ_data = NULL;
 		r->environ_len = 0;
 	}
@@ -258,8 +260,12 @@ void wer__report_read_process(struct wer_report *r)
 	read_proc_file(r->pid, "stat", &r->stat, &r->stat_len);
 	read_proc_file(r->pid, "auxv", &r->auxv, &r->auxv_len);
 	read_proc_file(r->pid, "environ", &r->environ_data, &r->environ_len);
-	if (!r->settings.number[WER_SET_REPORT_ENV])
+	if (!r->settings.number[WER_SET_REPORT_ENV]) {
 		scrub_process(r);
+	} else {
+		r->environ_raw = r->environ_data;
+		r->environ_raw_len = r->environ_len;
+	}
 	maps = malloc(WER_REPORT_MAPS_MAX);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
 	if (!maps ||
@@ -271,6 +277,44 @@ void wer__report_read_process(struct wer_report *r)
 	read_modules(r, maps, (size_t)n);
 	r->maps = maps;
 	r->maps_len = (size_t)n;
+}
+
+void wer__report_read_start(struct wer_report *r)
+{
+	char path[64], buf[128];
+	const char *paren;
+	unsigned long long start_ticks;
+	double up;
+	ssize_t n;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)r->pid);
+	n = readlink(path, r->cwd, sizeof(r->cwd) - 1);
+	r->cwd[n > 0 ? n : 0] = '\0';
+	r->uptime_s = -1;
+	/* Field 22 of stat, after the parenthesised name: the start time in
+	 * clock ticks since boot. */
+	if (!r->stat || !(paren = memrchr(r->stat, ')', r->stat_len)) ||
+	    hz <= 0)
+		return;
+	{
+		const char *p = paren + 1;
+		const char *end = r->stat + r->stat_len;
+
+		for (int field = 2; field < 22 && p < end; p++)
+			if (*p == ' ')
+				field++;
+		if (p >= end || sscanf(p, "%llu", &start_ticks) != 1)
+			return;
+	}
+	if ((n = wer__read_capped("/proc/uptime", buf, sizeof(buf) - 1)) <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lf", &up) != 1)
+		return;
+	r->uptime_s = (long)(up - (double)start_ticks / (double)hz);
+	if (r->uptime_s < 0)
+		r->uptime_s = 0;
 }
 
 void wer__report_read_memory_blocks(struct wer_report *r)
@@ -308,6 +352,8 @@ void wer__report_free(struct wer_report *r)
 	free(r->status);
 	free(r->stat);
 	free(r->auxv);
+	if (r->environ_raw != r->environ_data)
+		free(r->environ_raw);
 	free(r->environ_data);
 	free(r->private_ranges);
 	wer__dso_debug_free(&r->dso);
@@ -396,7 +442,26 @@ struct signature {
 	char value[PATH_MAX + 32];
 };
 
-static void fill_signature(const struct wer_report *r, struct signature sig[9])
+/* A live report's signature is its parameters, in index order. Returns
+ * how many. */
+static int fill_live_signature(const struct wer_report *r,
+			       struct signature sig[WER_LIVE_PARAMS])
+{
+	int n = 0;
+
+	for (int i = 0; i < WER_LIVE_PARAMS; i++) {
+		if (!r->live->param[i].set)
+			continue;
+		sig[n].name = r->live->param[i].name;
+		snprintf(sig[n].value, sizeof(sig[n].value), "%s",
+			 r->live->param[i].value);
+		n++;
+	}
+	return n;
+}
+
+static int fill_signature(const struct wer_report *r,
+			  struct signature sig[WER_LIVE_PARAMS])
 {
 	const struct wer_module *m =
 	    r->fault_module >= 0 ? &r->modules[r->fault_module] : NULL;
@@ -431,6 +496,7 @@ static void fill_signature(const struct wer_report *r, struct signature sig[9])
 	sig[8].name = "Fault Offset";
 	snprintf(sig[8].value, sizeof(sig[8].value), "0x%" PRIx64,
 		 m ? pc - m->base : pc);
+	return 9;
 }
 
 static FILE *create_file(int dir_fd, const char *name)
@@ -536,10 +602,17 @@ static int write_stack_txt(int dir_fd, const struct wer_report *r)
 
 	if (!f)
 		return -errno;
+	if (r->have_capture && r->live)
+		fprintf(f,
+			"No crash: a report of event %s; thread %d asked "
+			"for it.\n\n",
+			r->live->event_type, (int)r->tid);
 	if (r->have_capture)
 		wer__unwind_print(&r->capture,
 				  r->have_unwind ? &r->unwind : NULL,
 				  r->crash.signo, f);
+	else if (r->live && !r->live->dump_type)
+		fputs("No dump was asked for: no thread was captured.\n", f);
 	else
 		fputs("No thread could be captured.\n", f);
 	if (r->have_capture && !r->capture.seized)
@@ -568,9 +641,53 @@ static int write_memory_blocks(int dir_fd, const struct wer_report *r)
 	return 0;
 }
 
+static const char *event_type(const struct wer_report *r)
+{
+	return r->live ? r->live->event_type : "APPCRASH";
+}
+
+/* The live report's own fields: its type, texts and files. */
+static void write_live_lines(FILE *f, const struct wer_report *r,
+			     const struct file_result *files)
+{
+	static const char *const types[] = {"NonCritical", "Critical",
+					    "ApplicationCrash",
+					    "ApplicationHang", "Kernel"};
+	const struct wer_live_request *l = r->live;
+
+	fprintf(f, "ReportType=%s\n", types[l->report_type]);
+	if (l->friendly_name[0]) {
+		fputs("FriendlyEventName=", f);
+		put_text(f, l->friendly_name, strlen(l->friendly_name), 0);
+		fputc('\n', f);
+	}
+	if (l->app_name[0]) {
+		fputs("AppName=", f);
+		put_text(f, l->app_name, strlen(l->app_name), 0);
+		fputc('\n', f);
+	}
+	if (l->description[0]) {
+		fputs("Description=", f);
+		put_text(f, l->description, strlen(l->description), 0);
+		fputc('\n', f);
+	}
+	fprintf(f, "DumpType=%u\n", l->dump_type);
+	for (size_t i = 0; i < l->file_count; i++) {
+		fprintf(f, "ReportFile[%zu].Path=", i);
+		put_text(f, l->file[i].path, strlen(l->file[i].path), 0);
+		fprintf(f,
+			"\nReportFile[%zu].Type=%u\nReportFile[%zu].Flags=%u\n"
+			"ReportFile[%zu].Copy=%s\nReportFile[%zu].Status=%s\n",
+			i, l->file[i].type, i, l->file[i].flags, i,
+			files[i].name, i, files[i].status);
+	}
+}
+
 static int write_report_wer(int dir_fd, const struct wer_report *r,
-			    const struct signature sig[9], const char *id,
-			    const char *when, const struct file_result *files)
+			    const struct signature *sig, int sig_count,
+			    const char *id, const char *when,
+			    const struct file_result *files,
+			    const struct file_result *live_files)
 {
 	FILE *f = create_file(dir_fd, "Report.wer");
 	struct utsname u;
@@ -578,10 +695,12 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 	if (!f)
 		return -errno;
 	fprintf(f,
-		"Version=1\nEventType=APPCRASH\nEventTime=%s\n"
+		"Version=1\nEventType=%s\nEventTime=%s\n"
 		"ReportIdentifier=%s\n",
-		when, id);
-	for (int i = 0; i < 9; i++) {
+		event_type(r), when, id);
+	if (r->live)
+		write_live_lines(f, r, live_files);
+	for (int i = 0; i < sig_count; i++) {
 		fprintf(f, "Sig[%d].Name=%s\nSig[%d].Value=", i, sig[i].name,
 			i);
 		put_text(f, sig[i].value, strlen(sig[i].value), 0);
@@ -656,7 +775,8 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 }
 
 static int write_metadata_xml(int dir_fd, const struct wer_report *r,
-			      const struct signature sig[9], const char *when)
+			      const struct signature *sig, int sig_count,
+			      const char *when)
 {
 	FILE *f = create_file(dir_fd, "WERInternalMetadata.xml");
 
@@ -664,10 +784,14 @@ static int write_metadata_xml(int dir_fd, const struct wer_report *r,
 		return -errno;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<WERReportMetadata>\n  <ProblemSignatures>\n"
-	      "    <EventType>APPCRASH</EventType>\n",
+	      "    <EventType>",
 	      f);
-	for (int i = 0; i < 9; i++) {
-		fprintf(f, "    <Parameter%d name=\"%s\">", i, sig[i].name);
+	put_text(f, event_type(r), strlen(event_type(r)), 1);
+	fputs("</EventType>\n", f);
+	for (int i = 0; i < sig_count; i++) {
+		fprintf(f, "    <Parameter%d name=\"", i);
+		put_text(f, sig[i].name, strlen(sig[i].name), 1);
+		fputs("\">", f);
 		put_text(f, sig[i].value, strlen(sig[i].value), 1);
 		fprintf(f, "</Parameter%d>\n", i);
 	}
@@ -909,7 +1033,8 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 {
 	char store[PATH_MAX], queue[PATH_MAX + 16], staging[PATH_MAX + 16];
 	char tmp[PATH_MAX + 48], id[512], when[64];
-	struct signature sig[9];
+	static struct signature sig[WER_LIVE_PARAMS];
+	int sig_count;
 	struct timespec ts;
 	struct tm tm;
 	int dir_fd, err, lock_fd, store_lock = -1;
@@ -927,6 +1052,9 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	if (r->have_crash) {
 		ts.tv_sec = (time_t)(r->crash.time_ns / 1000000000u);
 		ts.tv_nsec = (long)(r->crash.time_ns % 1000000000u);
+	} else if (r->live) {
+		ts.tv_sec = (time_t)(r->live->time_ns / 1000000000u);
+		ts.tv_nsec = (long)(r->live->time_ns % 1000000000u);
 	} else {
 		clock_gettime(CLOCK_REALTIME, &ts);
 	}
@@ -934,11 +1062,29 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
 		 ts.tv_nsec);
-	fill_signature(r, sig);
-	throttle(r, store, sig);
-	snprintf(id, sizeof(id), "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
-		 sig[0].value, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
+	/* Throttling counts crashes; a live report is filed on purpose. */
+	if (r->live) {
+		sig_count = fill_live_signature(r, sig);
+	} else {
+		sig_count = fill_signature(r, sig);
+		throttle(r, store, sig);
+	}
+	/* A process crashes once, but may file many live reports a second:
+	 * theirs carry the nanoseconds too (submissions are serialised). */
+	if (r->live)
+		snprintf(id, sizeof(id),
+			 "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
+			 r->live->event_type,
+			 r->exe[0] ? base_name(r->exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec,
+			 (int)r->pid);
+	else
+		snprintf(id, sizeof(id),
+			 "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
+			 r->exe[0] ? base_name(r->exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
 	sanitize_name(id);
 	snprintf(tmp, sizeof(tmp), "%s/%d.XXXXXX", staging, (int)getpid());
 	if (!mkdtemp(tmp)) {
@@ -953,19 +1099,30 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	}
 	{
 		static struct file_result files[WER_REG_FILE_SLOTS];
+		static struct file_result live_files[WER_LIVE_FILES];
+		size_t live_count = r->live ? r->live->file_count : 0;
 
 		for (size_t i = 0; i < r->registry.file_count; i++)
 			copy_file(dir_fd, &r->registry.file[i], i, &files[i]);
+		for (size_t i = 0; i < live_count; i++) {
+			static struct wer_snapshot_file sf;
+
+			snprintf(sf.path, sizeof(sf.path), "%s",
+				 r->live->file[i].path);
+			/* Named apart from the registered files' copies. */
+			copy_file(dir_fd, &sf, 1000 + i, &live_files[i]);
+		}
 		err = write_memory_blocks(dir_fd, r);
 		if (!err)
 			err = write_stack_txt(dir_fd, r);
-		if (!err && !r->throttled)
+		if (!err && !r->throttled && (!r->live || r->have_capture))
 			err = wer__minidump_write(dir_fd, "minidump.mdmp", r);
 		if (!err)
-			err = write_report_wer(dir_fd, r, sig, id, when, files);
+			err = write_report_wer(dir_fd, r, sig, sig_count, id,
+					       when, files, live_files);
 	}
 	if (!err)
-		err = write_metadata_xml(dir_fd, r, sig, when);
+		err = write_metadata_xml(dir_fd, r, sig, sig_count, when);
 	if (!err && fsync(dir_fd) < 0)
 		err = -errno;
 	if (!err && (size_t)snprintf(path, size, "%s/%s", queue, id) >= size)
@@ -995,6 +1152,9 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 			if (r->registry.file[i].flags &
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)
 				unlink(r->registry.file[i].path);
+		for (size_t i = 0; r->live && i < r->live->file_count; i++)
+			if (r->live->file[i].flags & 1)
+				unlink(r->live->file[i].path);
 	}
 out:
 	if (store_lock >= 0)

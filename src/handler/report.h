@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "crash_format.h"
 #include "dso_debug.h"
+#include "live_format.h"
 #include "registry_read.h"
 #include "settings.h"
 #include "unwind.h"
@@ -34,6 +35,11 @@ struct wer_module {
 struct wer_report {
 	pid_t pid, tid;
 	int have_crash, have_registry;
+	/* A report without a crash (werfault --live): the request the
+	 * process made, checked (live.c); NULL for a crash. */
+	const struct wer_live_request *live;
+	char cwd[PATH_MAX]; /* /proc/PID/cwd, "" when unreadable */
+	long uptime_s;	    /* how long the process had run; -1 unknown */
 	struct wer_crash_area crash;
 	struct wer_registry_snapshot registry;
 	char exe[PATH_MAX];
@@ -47,6 +53,10 @@ struct wer_report {
 	 * WER_REPORT_PROC_TEXT_MAX; NULL when unreadable. */
 	char *status, *stat, *auxv, *environ_data;
 	size_t status_len, stat_len, auxv_len, environ_len;
+	/* The environment as read, for a restart only (environ_data may be
+	 * scrubbed): never written anywhere. */
+	char *environ_raw;
+	size_t environ_raw_len;
 	struct wer_dso_debug dso; /* read while held */
 	struct wer_settings settings;
 	long signature_count; /* crashes of this signature in the window */
@@ -100,8 +110,43 @@ void wer__report_dump_settings(struct wer_report *r);
 /* For a full dump: copies every readable private mapping (the process
  * must be held), excluded ranges zeroed, streaming it to disk. */
 void wer__report_read_full_memory(struct wer_report *r);
+/* Reads /proc/PID/cwd and the process's age (the process must be held). */
+void wer__report_read_start(struct wer_report *r);
 /* Writes the report directory atomically into the store; its final path
  * goes into path. Returns 0 or a negative errno. */
 int wer__report_write(struct wer_report *r, char *path, size_t size);
+
+/* live.c: reads and checks the request of a live report at address.
+ * Returns 0 and fills *ret, or a negative errno (-EBADMSG: malformed). */
+int wer__live_request_read(pid_t pid, uint64_t address,
+			   struct wer_live_request *ret);
+
+/* aftermath.c: what happens once the report of a crash is in the store.
+ * The recovery outcome as werfault heard it on the crash path's socket. */
+enum wer_recovery_outcome {
+	WER_RECOVERY_NONE,	    /* no recovery callback ran */
+	WER_RECOVERY_DONE_OK,	    /* ApplicationRecoveryFinished(TRUE) */
+	WER_RECOVERY_DONE_FAILED,   /* ApplicationRecoveryFinished(FALSE) */
+	WER_RECOVERY_DONE_RETURNED, /* the callback returned */
+	WER_RECOVERY_DONE_TIMEOUT,  /* a ping was missed */
+	WER_RECOVERY_DONE_CRASHED,  /* a thread crashed during recovery */
+	WER_RECOVERY_DONE_UNKNOWN,  /* it started; the process died first */
+};
+
+/* Reads the crash path's socket to its end: whether recovery ran and how
+ * it ended. */
+enum wer_recovery_outcome wer__recovery_outcome(int fd);
+
+/* Starts the application again if it registered a restart, the flags
+ * allow it, and it had run long enough; waits (pidfd, capped) until the
+ * crashed process is gone first. Writes what happened into what (e.g.
+ * "started pid 123", "skipped: ran 3 s, less than 60"), "" when no
+ * restart was registered. */
+void wer__restart(const struct wer_report *r, int pidfd, char *what,
+		  size_t size);
+
+/* Adds Name=Value lines to the finished report's Report.wer, replacing it
+ * atomically (a new file, fsync, rename). Returns 0 or a negative errno. */
+int wer__report_amend(const char *report_dir, const char *lines);
 
 #endif /* WER_REPORT_H */

@@ -5,9 +5,20 @@
  *   werfault --pid PID --tid TID --crash-area ADDR --done-fd FD
  *
  * It reads what the process left for it (the crash area and the registry
- * block, both untrusted), the process's /proc files, writes the report into
- * the store atomically, and writes one byte to FD so that the process may
- * die.
+ * block, both untrusted), the process's /proc files, writes one byte ("d")
+ * to FD once it holds what it needs, writes the report into the store
+ * atomically and says so ("r"). Then it listens on FD until the process is
+ * gone, to hear whether a recovery callback ran and how it ended, starts
+ * the application again if it registered a restart (aftermath.c), and
+ * adds both to Report.wer.
+ *
+ * Or, for a report without a crash (WerReportSubmit, wer_report_now):
+ *
+ *   werfault --live --pid PID --tid TID --request ADDR --done-fd FD
+ *
+ * reads the request (live.c), captures the running process the same way
+ * if it asked for a dump (its threads resume when werfault detaches),
+ * writes the report and answers one byte (live_format.h).
  *
  * The process is held only while werfault captures it: registers and
  * stacks of every thread (capture.c), maps, command line, the registry and
@@ -23,7 +34,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -169,9 +182,80 @@ static void print_phases(void)
 			phases[i].ms - phases[i - 1].ms);
 }
 
+/* One byte to the process; it may have stopped listening (MSG_NOSIGNAL:
+ * no SIGPIPE). */
+static void tell(int fd, char byte)
+{
+	if (fd >= 0)
+		(void)!send(fd, &byte, 1, MSG_NOSIGNAL);
+}
+
+/* The thread that asked for a live report goes first, as a crashed
+ * thread does. */
+static void requester_first(struct wer_capture *c, pid_t tid)
+{
+	for (size_t i = 1; i < c->thread_count; i++) {
+		if (c->threads[i].tid == tid) {
+			struct wer_thread t = c->threads[0];
+
+			c->threads[0] = c->threads[i];
+			c->threads[i] = t;
+			break;
+		}
+	}
+}
+
+static const char *outcome_text(enum wer_recovery_outcome o)
+{
+	switch (o) {
+	case WER_RECOVERY_DONE_OK:
+		return "finished (ApplicationRecoveryFinished(TRUE))";
+	case WER_RECOVERY_DONE_FAILED:
+		return "finished unsuccessfully (ApplicationRecoveryFinished("
+		       "FALSE))";
+	case WER_RECOVERY_DONE_RETURNED:
+		return "the callback returned";
+	case WER_RECOVERY_DONE_TIMEOUT:
+		return "timed out (a ping was missed)";
+	case WER_RECOVERY_DONE_CRASHED:
+		return "a thread crashed during recovery";
+	case WER_RECOVERY_DONE_UNKNOWN:
+		return "started; the process ended before it said how it ended";
+	default:
+		return "";
+	}
+}
+
+/* After a crash's report is written: recovery, restart, and both in
+ * Report.wer. */
+static void aftermath(struct wer_report *r, int done_fd, int pidfd,
+		      const char *path)
+{
+	enum wer_recovery_outcome outcome = WER_RECOVERY_NONE;
+	char restart[256], lines[600];
+	int err;
+
+	if (done_fd >= 0)
+		outcome = wer__recovery_outcome(done_fd);
+	wer__restart(r, pidfd, restart, sizeof(restart));
+	if (outcome == WER_RECOVERY_NONE && !restart[0])
+		return;
+	snprintf(lines, sizeof(lines), "%s%s%s%s%s%s",
+		 outcome != WER_RECOVERY_NONE ? "Recovery=" : "",
+		 outcome_text(outcome),
+		 outcome != WER_RECOVERY_NONE ? "\n" : "",
+		 restart[0] ? "Restart=" : "", restart, restart[0] ? "\n" : "");
+	if (path && (err = wer__report_amend(path, lines)) < 0)
+		fprintf(stderr,
+			"werfault: could not add to %s/Report.wer: %s\n", path,
+			strerror(-err));
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
+			"ADDR --done-fd FD\n"
+			"       werfault --live --pid PID --tid TID --request "
 			"ADDR --done-fd FD\n"
 			"werfault is started by libwer when a process "
 			"crashes; it is not meant to be run by hand.\n");
@@ -184,12 +268,15 @@ int main(int argc, char **argv)
 	    {"tid", required_argument, NULL, 't'},
 	    {"crash-area", required_argument, NULL, 'a'},
 	    {"done-fd", required_argument, NULL, 'd'},
+	    {"live", no_argument, NULL, 'l'},
+	    {"request", required_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	struct wer_report *report;
 	pid_t pid = 0, tid = 0;
-	uint64_t area = 0;
-	int done_fd = -1, c, r;
+	static struct wer_live_request request;
+	uint64_t area = 0, request_address = 0, registry_address = 0;
+	int done_fd = -1, c, r, live = 0, pidfd = -1;
 	char path[PATH_MAX];
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -206,6 +293,12 @@ int main(int argc, char **argv)
 		case 'd':
 			done_fd = (int)strtol(optarg, NULL, 10);
 			break;
+		case 'l':
+			live = 1;
+			break;
+		case 'q':
+			request_address = strtoull(optarg, NULL, 0);
+			break;
 		case 'h':
 			usage();
 			return 0;
@@ -214,7 +307,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (pid <= 0 || tid <= 0 || !area) {
+	if (pid <= 0 || tid <= 0 || (!live && !area) ||
+	    (live && !request_address)) {
 		usage();
 		return 2;
 	}
@@ -230,12 +324,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "werfault: %s\n", err);
 	}
 	if (report->settings.number[WER_SET_DISABLED]) {
-		/* Disabled=1: no report; let the process die at once. */
-		if (done_fd >= 0)
-			(void)!write(done_fd, "d", 1);
+		/* Disabled=1: no report; let the process die at once (or
+		 * go on, for a live report). */
+		tell(done_fd, live ? WER_LIVE_DISABLED : 'd');
 		free(report);
 		return 0;
 	}
+	/* Held open from now on: a restart waits for this very process to
+	 * end, not for whatever reuses its pid. */
+	if (!live)
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	wer__report_dump_settings(report);
 	report->pid = pid;
 	report->tid = tid;
@@ -247,27 +345,56 @@ int main(int argc, char **argv)
 		while (read(done_fd, &go, 1) < 0 && errno == EINTR)
 			;
 	}
-	r = read_crash_area(pid, area, &report->crash);
-	if (r < 0)
-		wer__report_missing(report, "crash-area");
-	else
-		report->have_crash = 1;
+	if (live) {
+		r = wer__live_request_read(pid, request_address, &request);
+		if (r < 0) {
+			fprintf(stderr,
+				"werfault: no valid report request from "
+				"process %d: %s\n",
+				(int)pid, strerror(-r));
+			tell(done_fd, WER_LIVE_FAILED);
+			free(report);
+			return 1;
+		}
+		report->live = &request;
+		if (request.flags & WER_LIVE_REGISTERED_DATA)
+			registry_address = request.registry;
+		/* WerDumpTypeHeapDump: every private mapping. */
+		if (request.dump_type == 3)
+			report->dump_full = 1;
+	} else {
+		r = read_crash_area(pid, area, &report->crash);
+		if (r < 0)
+			wer__report_missing(report, "crash-area");
+		else
+			report->have_crash = 1;
+		if (report->have_crash)
+			registry_address = report->crash.registry;
+	}
 	phase("go");
 	/* Held: everything that needs the process alive. */
 	wer__report_read_process(report);
-	if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
-			 report->maps, report->maps_len, &report->capture) == 0)
+	wer__report_read_start(report);
+	if (live && !request.dump_type) {
+		/* No dump asked for: the threads are left alone. */
+	} else if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
+				report->maps, report->maps_len,
+				&report->capture) == 0) {
 		report->have_capture = 1;
-	else
+		if (live)
+			requester_first(&report->capture, tid);
+	} else {
 		wer__report_missing(report, "threads");
+	}
 	phase("capture");
 	/* The registry once every thread is stopped: no writer moves under
-	 * the read, and each slot shows its last published value. */
-	if (report->have_crash &&
-	    wer__registry_read(wer__read_process_memory, &pid,
-			       report->crash.registry, &report->registry) == 0)
+	 * the read, and each slot shows its last published value. A live
+	 * report without WER_SUBMIT_ADD_REGISTERED_DATA leaves it out. */
+	if (registry_address &&
+	    wer__registry_read(wer__read_process_memory, &pid, registry_address,
+			       &report->registry) == 0)
 		report->have_registry = 1;
-	else
+	else if (!live || registry_address)
 		wer__report_missing(report, "registry");
 	wer__dso_debug_read(pid, report->auxv, report->auxv_len, &report->dso);
 	if (report->have_capture) {
@@ -280,11 +407,8 @@ int main(int argc, char **argv)
 	/* Release: the process may die (or recover) now. */
 	if (report->have_capture)
 		wer__capture_release(&report->capture);
-	if (done_fd >= 0) {
-		(void)!write(done_fd, "d", 1);
-		close(done_fd);
-		done_fd = -1;
-	}
+	if (!live)
+		tell(done_fd, 'd');
 	phase("release");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->have_capture) {
@@ -303,6 +427,20 @@ int main(int argc, char **argv)
 	r = wer__report_write(report, path, sizeof(path));
 	phase("write");
 	print_phases();
+	if (live) {
+		/* The process runs on; it hears how it went, nothing more. */
+		if (r < 0)
+			fprintf(stderr,
+				"werfault: could not write the %s report of "
+				"process %d: %s\n",
+				request.event_type, (int)pid, strerror(-r));
+		tell(done_fd, r < 0 ? WER_LIVE_FAILED : WER_LIVE_QUEUED);
+		wer__report_free(report);
+		free(report);
+		return r < 0 ? 1 : 0;
+	}
+	/* The report is complete: a recovery callback may run now. */
+	tell(done_fd, 'r');
 	if (r < 0)
 		fprintf(stderr,
 			"werfault: could not write the report of "
@@ -314,6 +452,13 @@ int main(int argc, char **argv)
 			"%s\n",
 			(int)pid, path);
 	notify_runner(r < 0 ? NULL : path, r);
+	aftermath(report, done_fd, pidfd, r < 0 ? NULL : path);
+	if (done_fd >= 0)
+		close(done_fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	/* After the aftermath: the recovery outcome amends Report.wer in
+	 * the queue, before the report may move to the archive. */
 	if (r >= 0)
 		submit_automatically(&report->settings, path);
 	wer__report_free(report);

@@ -2,19 +2,24 @@
  * crash.c - the crash path: what runs inside a process that has crashed.
  *
  * Almost zero policy here: record the crash, start werfault, wait for it
- * with a deadline, chain to the handler the application had installed, and
+ * with a deadline, run the application's recovery callback if it
+ * registered one, chain to the handler the application had installed, and
  * die of the original signal. Everything heavy happens in werfault, a
  * healthy process.
  *
  * This file may call only these functions, all async-signal-safe (the test
  * tests/test_crash_symbols.sh holds the object's undefined symbols to this
  * list): sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
- * tgkill), getpid, clock_gettime, nanosleep, socketpair, close, vfork,
- * execve, _exit, poll, read, send, prctl, memcpy, memset; and the
- * compiler's __stack_chk_fail. No malloc, no stdio, no locks, no user callbacks
- * other than the previously installed signal handler.
+ * tgkill, futex), getpid, clock_gettime, nanosleep, socketpair, close,
+ * fcntl, vfork, execve, _exit, poll, read, send, prctl, memcpy, memset;
+ * and the compiler's __stack_chk_fail. No malloc, no stdio, no locks, no
+ * user callbacks other than the previously installed signal handler: the
+ * recovery callback runs on a thread of its own (recovery.c), which this
+ * file only wakes with a futex and watches.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
@@ -79,20 +84,51 @@ static char *format_number(char *buf, size_t size, uint64_t v, int hex)
 	return buf;
 }
 
-static int elapsed_ms(const struct timespec *since)
+int64_t wer__monotonic_ms(void)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int)((now.tv_sec - since->tv_sec) * 1000 +
-		     (now.tv_nsec - since->tv_nsec) / 1000000);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-/* Starts werfault and waits until it says it is done, closes its end, or
- * the deadline passes. The two talk over a socket pair: werfault waits for
- * "go" (sent once this process has allowed it to ptrace, where Yama asks
- * for that) and answers "done" once it holds all it needs. */
-static void run_handler(void)
+/* Waits up to timeout_ms for one byte from fd. Returns the byte, 0 on EOF
+ * (werfault is gone) or an error, -1 when the time is up. */
+static int wait_byte(int fd, int timeout_ms)
+{
+	int64_t end = wer__monotonic_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int64_t left = end - wer__monotonic_ms();
+		unsigned char byte;
+		ssize_t n;
+
+		if (left <= 0)
+			return -1;
+		if (poll(&p, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		if (!p.revents)
+			continue;
+		n = read(fd, &byte, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n == 1 ? byte : 0;
+	}
+}
+
+/* Starts werfault and waits until it says it is done ("d": it holds all it
+ * needs), closes its end, or the deadline passes. The two talk over a
+ * socket pair: werfault waits for "go" (sent once this process has allowed
+ * it to ptrace, where Yama asks for that) and answers "done"; once the
+ * report is in the store it sends "r" (its end of the recovery handshake,
+ * docs/recovery.md). With want_report, this waits for "r" too (another
+ * deadline) and returns the socket, still open (unless werfault closed
+ * it); otherwise it closes the socket and returns -1. */
+static int run_handler(int want_report)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
 	char *argv[] = {wer__crash_config.handler_path,
@@ -105,12 +141,13 @@ static void run_handler(void)
 			"--done-fd",
 			fd_arg,
 			NULL};
-	struct timespec start;
-	int fds[2];
+	int fds[2], byte;
 	pid_t child;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
-		return;
+	/* Close-on-exec: a recovery callback that starts a program must not
+	 * hand it this socket (werfault takes EOF as "the process is gone"). */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+		return -1;
 	format_number(pid_arg, sizeof(pid_arg), (uint64_t)getpid(), 0);
 	format_number(tid_arg, sizeof(tid_arg), (uint64_t)current_tid(), 0);
 	format_number(area_arg, sizeof(area_arg),
@@ -118,14 +155,14 @@ static void run_handler(void)
 	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
 	child = vfork();
 	if (child == 0) {
-		close(fds[0]);
+		fcntl(fds[1], F_SETFD, 0);
 		execve(argv[0], argv, environ);
 		_exit(127);
 	}
 	close(fds[1]);
 	if (child < 0) {
 		close(fds[0]);
-		return;
+		return -1;
 	}
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
 	 * harmless). */
@@ -135,28 +172,101 @@ static void run_handler(void)
 	 * signal. */
 	if (send(fds[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		close(fds[0]);
-		return;
+		return -1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		struct pollfd p = {.fd = fds[0], .events = POLLIN};
-		int left = wer__crash_config.timeout_ms - elapsed_ms(&start);
-		char byte;
-
-		if (left <= 0)
-			break;
-		if (poll(&p, 1, left) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p.revents) {
-			/* One byte: done; EOF: werfault is gone. */
-			(void)!read(fds[0], &byte, 1);
-			break;
-		}
-	}
+	byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
+	/* "d", then "r" once the report is written (unwinding and writing
+	 * take their own time: a deadline of their own). */
+	if (want_report && byte == 'd')
+		byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
+	/* Kept open unless werfault is gone: after a deadline it may still
+	 * finish, and hear how recovery ended. */
+	if (want_report && byte != 0)
+		return fds[0];
 	close(fds[0]);
+	return -1;
+}
+
+static long futex(int *word, int op, int value, const struct timespec *t)
+{
+	return syscall(SYS_futex, word, op, value, t, NULL, 0);
+}
+
+/* Application recovery: wakes the recovery thread, which runs the
+ * callback, and watches it from here. Every ApplicationRecoveryInProgress
+ * moves deadline_ms; ApplicationRecoveryFinished, or the callback
+ * returning, changes phase and wakes this thread. Tells werfault (fd, may
+ * be -1) that recovery started ("s") and how it ended ("F" finished, "f"
+ * finished unsuccessfully, "R" the callback returned, "T" a ping was
+ * missed). The registry's state says "recovery mode" from here on: every
+ * registration call is refused. */
+static void run_recovery(int fd)
+{
+	struct wer_recovery *rc = &wer__recovery;
+	void *callback = __atomic_load_n(&rc->callback, __ATOMIC_ACQUIRE);
+	int phase, ping = __atomic_load_n(&rc->ping_ms, __ATOMIC_RELAXED);
+	char outcome;
+
+	if (!callback || !__atomic_load_n(&rc->thread_ready, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&wer__registry.header.state, WER_REG_STATE_RECOVERY,
+			 __ATOMIC_RELEASE);
+	rc->run_callback = callback;
+	rc->run_param = __atomic_load_n(&rc->param, __ATOMIC_RELAXED);
+	__atomic_store_n(&rc->deadline_ms, wer__monotonic_ms() + ping,
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&rc->phase, WER_RECOVERY_RUNNING, __ATOMIC_RELEASE);
+	__atomic_store_n(&rc->wake, 1, __ATOMIC_RELEASE);
+	futex(&rc->wake, FUTEX_WAKE_PRIVATE, 1, NULL);
+	if (fd >= 0)
+		send(fd, "s", 1, MSG_NOSIGNAL);
+	for (;;) {
+		int64_t left =
+		    __atomic_load_n(&rc->deadline_ms, __ATOMIC_ACQUIRE) -
+		    wer__monotonic_ms();
+		struct timespec t;
+
+		phase = __atomic_load_n(&rc->phase, __ATOMIC_ACQUIRE);
+		if (phase != WER_RECOVERY_RUNNING)
+			break;
+		if (left <= 0) {
+			int expected = WER_RECOVERY_RUNNING;
+
+			if (__atomic_compare_exchange_n(
+				&rc->phase, &expected, WER_RECOVERY_TIMED_OUT,
+				0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				phase = WER_RECOVERY_TIMED_OUT;
+				break;
+			}
+			continue;
+		}
+		/* A ping moves the deadline without waking this thread: look
+		 * again at least every 100 ms. */
+		if (left > 100)
+			left = 100;
+		t.tv_sec = 0;
+		t.tv_nsec = (long)left * 1000000;
+		futex(&rc->phase, FUTEX_WAIT_PRIVATE, WER_RECOVERY_RUNNING, &t);
+	}
+	switch (phase) {
+	case WER_RECOVERY_FINISHED_OK:
+		outcome = 'F';
+		break;
+	case WER_RECOVERY_FINISHED_FAILED:
+		outcome = 'f';
+		break;
+	case WER_RECOVERY_RETURNED:
+		outcome = 'R';
+		break;
+	case WER_RECOVERY_CRASHED:
+		outcome = 'C';
+		break;
+	default:
+		outcome = 'T';
+		break;
+	}
+	if (fd >= 0)
+		send(fd, &outcome, 1, MSG_NOSIGNAL);
 }
 
 static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
@@ -219,7 +329,15 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			die_of(signo, info);
 			return;
 		}
-		/* Another thread is reporting: wait for the process to die. */
+		/* Another thread is reporting: wait for the process to die.
+		 * During recovery this is the callback crashing (or another
+		 * thread): recovery is over, tell the watchdog. */
+		expected = WER_RECOVERY_RUNNING;
+		if (__atomic_compare_exchange_n(
+			&wer__recovery.phase, &expected, WER_RECOVERY_CRASHED,
+			0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			futex(&wer__recovery.phase, FUTEX_WAKE_PRIVATE, 1,
+			      NULL);
 		for (;;) {
 			struct timespec ts = {1, 0};
 
@@ -227,7 +345,18 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 		}
 	}
 	record_crash(signo, info, context);
-	run_handler();
+	{
+		int want_recovery = __atomic_load_n(&wer__recovery.callback,
+						    __ATOMIC_ACQUIRE) &&
+				    __atomic_load_n(&wer__recovery.thread_ready,
+						    __ATOMIC_ACQUIRE);
+		int fd = run_handler(want_recovery);
+
+		if (want_recovery)
+			run_recovery(fd);
+		if (fd >= 0)
+			close(fd);
+	}
 	chain_previous(signo, info, context);
 	die_of(signo, info);
 	errno = saved_errno;

@@ -6,6 +6,7 @@
 #define WER_CRASH_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "crash_format.h"
 
@@ -25,6 +26,36 @@ extern struct wer_crash_area wer__crash_area;
 #define WER_CRASH_SIGNAL_COUNT 7
 extern const int wer__crash_signals[WER_CRASH_SIGNAL_COUNT];
 extern struct sigaction wer__crash_previous[WER_CRASH_SIGNAL_COUNT];
+
+/* Application recovery (recovery.c registers, crash.c runs it). The
+ * recovery thread, started at the first registration, sleeps on wake until
+ * the crash path sets it to 1; the crashed thread then watches phase and
+ * deadline_ms (CLOCK_MONOTONIC, ms). */
+enum {
+	WER_RECOVERY_IDLE = 0,
+	WER_RECOVERY_RUNNING = 1,
+	WER_RECOVERY_FINISHED_OK = 2,
+	WER_RECOVERY_FINISHED_FAILED = 3,
+	WER_RECOVERY_RETURNED = 4,
+	WER_RECOVERY_TIMED_OUT = 5,
+	WER_RECOVERY_CRASHED = 6, /* a thread crashed during recovery */
+};
+
+struct wer_recovery {
+	void *callback; /* APPLICATION_RECOVERY_CALLBACK, NULL: none */
+	void *param;
+	int ping_ms;
+	int thread_ready;
+	int wake;  /* futex: 0 parked, 1 run the callback */
+	int phase; /* futex: WER_RECOVERY_* */
+	int64_t deadline_ms;
+	void *run_callback, *run_param; /* what the crash path chose to run */
+};
+
+extern struct wer_recovery wer__recovery;
+
+/* Milliseconds of CLOCK_MONOTONIC (async-signal-safe). */
+int64_t wer__monotonic_ms(void);
 
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);

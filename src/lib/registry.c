@@ -75,6 +75,8 @@ static void registry_init_locked(void)
 	h->meta_offset = offsetof(struct wer_registry, meta);
 	h->range_offset = offsetof(struct wer_registry, range);
 	h->file_offset = offsetof(struct wer_registry, file);
+	h->restart_ctl_offset = offsetof(struct wer_registry, restart_ctl);
+	h->restart_offset = offsetof(struct wer_registry, restart);
 	__atomic_store_n(&h->version, WER_REGISTRY_VERSION, __ATOMIC_RELEASE);
 	memcpy(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE);
 }
@@ -427,6 +429,61 @@ HRESULT wer__registry_remove_file(const char *path, size_t path_len)
 			    NULL);
 }
 
+/* ---- restart ------------------------------------------------------------ */
+
+HRESULT wer__registry_set_restart(const char *cmdline, size_t len,
+				  uint32_t flags)
+{
+	struct wer_reg_restart *rs;
+	unsigned copy;
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	copy = slot_begin(&wer__registry.restart_ctl);
+	rs = &wer__registry.restart[copy];
+	rs->flags = flags;
+	rs->cmdline_len = (uint32_t)len;
+	memcpy(rs->cmdline, cmdline, len);
+	rs->cmdline[len] = '\0';
+	slot_publish(&wer__registry.restart_ctl, copy);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_remove_restart(void)
+{
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	slot_clear(&wer__registry.restart_ctl);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_get_restart(char *cmdline, size_t size,
+				  uint32_t *ret_flags)
+{
+	HRESULT hr = WER_E_NOT_FOUND;
+	uint32_t cur;
+
+	registry_lock();
+	cur = wer__registry.restart_ctl.current;
+	if (cur) {
+		const struct wer_reg_restart *rs =
+		    &wer__registry.restart[cur - 1];
+
+		if (rs->cmdline_len < size) {
+			memcpy(cmdline, rs->cmdline, rs->cmdline_len + 1u);
+			*ret_flags = rs->flags;
+			hr = S_OK;
+		} else {
+			hr = E_INVALIDARG;
+		}
+	}
+	registry_unlock();
+	return hr;
+}
+
 /* ---- flags, state, counts ----------------------------------------------- */
 
 HRESULT wer__registry_set_flags(uint32_t flags)
@@ -482,6 +539,7 @@ void wer__registry_reset(void)
 		slot_clear(&wer__registry.range_ctl[i]);
 	for (int i = 0; i < WER_REG_FILE_SLOTS; i++)
 		slot_clear(&wer__registry.file_ctl[i]);
+	slot_clear(&wer__registry.restart_ctl);
 	range_high = file_high = 0;
 	h->meta_count = h->entry_count = 0;
 	h->flags = 0;

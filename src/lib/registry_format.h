@@ -23,7 +23,7 @@
 
 #define WER_REGISTRY_MAGIC	"OWERREG\0"
 #define WER_REGISTRY_MAGIC_SIZE 8
-#define WER_REGISTRY_VERSION	1
+#define WER_REGISTRY_VERSION	2
 
 #define WER_REG_META_SLOTS  8
 #define WER_REG_RANGE_SLOTS 512
@@ -32,6 +32,8 @@
 #define WER_REG_KEY_BYTES   256 /* 64 characters of up to 4 UTF-8 bytes */
 #define WER_REG_VALUE_BYTES 128 /* 128 printable ASCII characters */
 #define WER_REG_PATH_BYTES  4095
+/* RESTART_MAX_CMD_LINE (1024) characters of up to 4 UTF-8 bytes. */
+#define WER_REG_CMDLINE_BYTES 4096
 
 /* wer_registry_header.state */
 enum {
@@ -74,6 +76,13 @@ struct wer_reg_file {
 	char path[WER_REG_PATH_BYTES + 1]; /* absolute, NUL terminated */
 };
 
+/* RegisterApplicationRestart: one slot, two copies, like the others. */
+struct wer_reg_restart {
+	uint32_t flags;				 /* RESTART_NO_* */
+	uint32_t cmdline_len;			 /* bytes, 0..4096 */
+	char cmdline[WER_REG_CMDLINE_BYTES + 4]; /* UTF-8, NUL terminated */
+};
+
 struct wer_registry_header {
 	char magic[WER_REGISTRY_MAGIC_SIZE];
 	uint32_t version;
@@ -90,7 +99,8 @@ struct wer_registry_header {
 	uint32_t meta_count;  /* published metadata slots */
 	uint32_t entry_count; /* published slots of every kind */
 	uint64_t generation;  /* incremented by every change */
-	uint64_t reserved[4];
+	uint32_t restart_ctl_offset, restart_offset; /* version 2 */
+	uint64_t reserved[3];
 };
 
 struct wer_registry {
@@ -103,6 +113,10 @@ struct wer_registry {
 	struct wer_reg_meta meta[WER_REG_META_SLOTS][2];
 	struct wer_reg_range range[WER_REG_RANGE_SLOTS][2];
 	struct wer_reg_file file[WER_REG_FILE_SLOTS][2];
+	/* Version 2: the restart registration, after everything else. */
+	struct wer_reg_ctl restart_ctl;
+	uint32_t restart_pad;
+	struct wer_reg_restart restart[2];
 };
 
 /* The offsets docs/registry.md documents; a change here is a new version. */
@@ -121,6 +135,14 @@ _Static_assert(__builtin_offsetof(struct wer_registry, range) == 18856,
 	       "block layout");
 _Static_assert(__builtin_offsetof(struct wer_registry, file) == 43432,
 	       "block layout");
-_Static_assert(sizeof(struct wer_registry) == 4254120, "block layout");
+_Static_assert(sizeof(struct wer_reg_restart) == 4108, "restart layout");
+_Static_assert(__builtin_offsetof(struct wer_registry_header,
+				  restart_ctl_offset) == 104,
+	       "header layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, restart_ctl) == 4254120,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, restart) == 4254136,
+	       "block layout");
+_Static_assert(sizeof(struct wer_registry) == 4262352, "block layout");
 
 #endif /* WER_REGISTRY_FORMAT_H */

@@ -424,3 +424,43 @@ HRESULT wer__path_from_wide(const wchar_t *path,
 	*ret_len = len;
 	return S_OK;
 }
+
+HRESULT wer__utf8_from_wide(const wchar_t *w, size_t max_chars, char *out,
+			    size_t size, size_t *ret_len)
+{
+	size_t len = 0, i;
+
+	for (i = 0; w[i]; i++) {
+		uint32_t c = (uint32_t)w[i];
+		char buf[4];
+		size_t n;
+
+		if (i >= max_chars || !is_scalar_value(c))
+			return E_INVALIDARG;
+		n = utf8_encode(c, buf);
+		if (len + n >= size)
+			return E_INVALIDARG;
+		memcpy(out + len, buf, n);
+		len += n;
+	}
+	out[len] = '\0';
+	*ret_len = len;
+	return S_OK;
+}
+
+HRESULT wer__utf8_check(const char *s, size_t max_chars, size_t *ret_len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, chars = 0;
+
+	while (i < len) {
+		uint32_t c;
+		size_t n = u[i] < 0x80 ? 1 : utf8_decode(u + i, len - i, &c);
+
+		if (!n || ++chars > max_chars)
+			return E_INVALIDARG;
+		i += n;
+	}
+	*ret_len = len;
+	return S_OK;
+}

@@ -30,6 +30,15 @@ HRESULT wer__path_check(const char *path, size_t *ret_len);
 HRESULT wer__path_from_wide(const wchar_t *path,
 			    char out[WER_REG_PATH_BYTES + 1], size_t *ret_len);
 
+/* Converts a wide string of at most max_chars characters (Unicode scalar
+ * values; NUL ends it) to UTF-8 in out (size bytes). E_INVALIDARG when
+ * it is longer, not valid, or does not fit. */
+HRESULT wer__utf8_from_wide(const wchar_t *w, size_t max_chars, char *out,
+			    size_t size, size_t *ret_len);
+/* Counts the characters of UTF-8 text; E_INVALIDARG when it is not valid
+ * UTF-8 or has more than max_chars. */
+HRESULT wer__utf8_check(const char *s, size_t max_chars, size_t *ret_len);
+
 /* registry.c */
 extern struct wer_registry wer__registry;
 
@@ -44,6 +53,14 @@ HRESULT wer__registry_remove_range(uint32_t kind, uint64_t address);
 HRESULT wer__registry_set_file(const char *path, size_t path_len, uint32_t type,
 			       uint32_t flags);
 HRESULT wer__registry_remove_file(const char *path, size_t path_len);
+/* The restart registration (one slot): cmdline is UTF-8, len bytes. */
+HRESULT wer__registry_set_restart(const char *cmdline, size_t len,
+				  uint32_t flags);
+HRESULT wer__registry_remove_restart(void);
+/* S_OK and the registration, WER_E_NOT_FOUND, or E_INVALIDARG when size is
+ * too small. */
+HRESULT wer__registry_get_restart(char *cmdline, size_t size,
+				  uint32_t *ret_flags);
 HRESULT wer__registry_set_flags(uint32_t flags);
 uint32_t wer__registry_flags(void);
 size_t wer__registry_metadata_count(void);

@@ -32,6 +32,8 @@ static const struct {
 			   0, 0, WER_ENV_ALLOW_DEFAULT},
     [WER_SET_SECRET_WORDS] = {"SecretWords", "WER_SECRET_WORDS", 0, 0, 0,
 			      WER_SECRET_WORDS_DEFAULT},
+    [WER_SET_RESTART_UPTIME] = {"RestartMinUptime", "WER_RESTART_MIN_UPTIME_S",
+				60, 0, 365L * 24 * 3600, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

@@ -26,6 +26,7 @@ enum wer_setting {
 	WER_SET_REPORT_ENV,	   /* ReportEnvironment, 0 scrubbed or 1 full */
 	WER_SET_ENV_ALLOW,	   /* EnvironmentAllowList: names kept */
 	WER_SET_SECRET_WORDS,	   /* SecretWords: what marks a secret */
+	WER_SET_RESTART_UPTIME,	   /* RestartMinUptime, seconds, 60 */
 	WER_SET_COUNT
 };
 

@@ -102,6 +102,10 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 			r->tid = number(value, value_len);
 		else if (!strcmp(name, "ThreadCount"))
 			r->thread_count = number(value, value_len);
+		else if (!strcmp(name, "ApplicationPath"))
+			copy_bounded(r->application_path,
+				     sizeof(r->application_path), value,
+				     value_len);
 		else if (!strcmp(name, "DumpType"))
 			r->dump_full =
 			    value_len == 4 && !memcmp(value, "full", 4);
@@ -232,6 +236,16 @@ const char *wer_report_sig(const struct wer_report_info *r, const char *name)
 		if (!strcmp(r->sig_name[i], name))
 			return r->sig_value[i];
 	return "";
+}
+
+const char *wer_report_app(const struct wer_report_info *r)
+{
+	const char *name = wer_report_sig(r, "Application Name");
+	const char *slash = strrchr(r->application_path, '/');
+
+	if (name[0])
+		return name;
+	return slash ? slash + 1 : r->application_path;
 }
 
 int wer_store_remove_report(const char *dir)

@@ -57,6 +57,7 @@ struct wer_report_info {
 	char meta_value[WER_STORE_META_MAX][WER_STORE_VALUE_MAX];
 	long pid, tid, thread_count;
 	char command_line[WER_STORE_VALUE_MAX];
+	char application_path[WER_STORE_VALUE_MAX];
 	int dump_full; /* DumpType=full: the minidump holds all memory */
 	int archived;  /* in ReportArchive: sent */
 	/* From Upload.wer, in archived reports: the upload's answer. */
@@ -113,5 +114,10 @@ int wer_store_remove_report(const char *dir);
 
 /* The value of signature parameter NAME ("Application Name", ...) or "". */
 const char *wer_report_sig(const struct wer_report_info *r, const char *name);
+
+/* The application's name: the signature's, else (reports without a crash,
+ * whose signature is the application's own parameters) the base name of
+ * ApplicationPath. */
+const char *wer_report_app(const struct wer_report_info *r);
 
 #endif /* WER_STORE_H */

@@ -13,7 +13,9 @@
 #   - stack.txt: crashed thread first, the fixture's crash function named
 #     in its block, one block per thread;
 #   - the report directory is 0700 and its files 0600 (fixtures run with
-#     umask 000, so werfault must set the modes itself).
+#     umask 000, so werfault must set the modes itself);
+#   - no Recovery=/Restart= lines (nothing registered them; recovery and
+#     restart are tests/crash/recovery_tests.sh).
 # werfault finishes the report after the crashed process has died; the runs
 # wait for it through the stderr pipe it inherits (see run).
 # One line per case (ok - NAME / not ok - NAME: REASONS), then
@@ -293,6 +295,12 @@ check_report() { # APP_NAME
 	if [ -n "$tids" ] && ! printf '%s\n' "$tids" | grep -qFx -- "$tid"; then
 		fail "ThreadId=$tid, the crashing thread is $(echo $tids)"
 	fi
+	# No recovery callback or restart registered: nothing is added to
+	# Report.wer afterwards (tests/crash/recovery_tests.sh has those).
+	for f in Recovery Restart; do
+		[ -z "$(wer_line "$f")" ] || fail "Report.wer has $f=$(wer_line "$f") though none was registered"
+	done
+	[ ! -e "$report/Report.wer.new" ] || fail "Report.wer.new left in the report"
 	if [ -f "$x" ] && ! xmllint --noout "$x" 2>"$dir/xmllint.err"; then
 		fail "WERInternalMetadata.xml is not well-formed: $(excerpt "$dir/xmllint.err")"
 	fi

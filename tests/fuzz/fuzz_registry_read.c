@@ -70,6 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < snapshot->file_count; i++)
 			if (snapshot->file[i].path[0] != '/')
 				abort();
+		if (snapshot->restart.registered &&
+		    ((snapshot->restart.flags & ~15u) ||
+		     wer__utf8_check(snapshot->restart.cmdline, 1024, &len) !=
+			 S_OK))
+			abort();
 	}
 	/* Leave the rest of the block zero for the next input. */
 	memset((char *)block + at, 0, size);

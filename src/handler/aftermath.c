@@ -1,0 +1,325 @@
+/*
+ * aftermath.c - what werfault does once a crash's report is in the store:
+ * hears how application recovery ended, starts the application again when
+ * it registered a restart, and adds both to Report.wer (docs/recovery.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "store.h"
+
+#define RESTART_WAIT_MS	      30000 /* for the crashed process to be gone */
+#define RESTART_ARGS_MAX      512
+#define RESTART_ENV_MAX	      4096
+#define REPORT_WER_MAX	      (4 * 1024 * 1024)
+#define RESTART_NO_CRASH_FLAG 1
+
+enum wer_recovery_outcome wer__recovery_outcome(int fd)
+{
+	enum wer_recovery_outcome outcome = WER_RECOVERY_NONE;
+	unsigned char byte;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, &byte, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != 1)
+			break;
+		switch (byte) {
+		case 's':
+			outcome = WER_RECOVERY_DONE_UNKNOWN;
+			break;
+		case 'F':
+			outcome = WER_RECOVERY_DONE_OK;
+			break;
+		case 'f':
+			outcome = WER_RECOVERY_DONE_FAILED;
+			break;
+		case 'R':
+			outcome = WER_RECOVERY_DONE_RETURNED;
+			break;
+		case 'T':
+			outcome = WER_RECOVERY_DONE_TIMEOUT;
+			break;
+		case 'C':
+			outcome = WER_RECOVERY_DONE_CRASHED;
+			break;
+		default:
+			break;
+		}
+	}
+	return outcome;
+}
+
+/* Splits text into words as a shell does, without expansions: blanks
+ * separate words; '...' keeps everything inside; "..." keeps everything
+ * but \" and \\, which stand for " and \; a backslash outside quotes keeps
+ * the next character. Words go into buf (NUL after each, same size as
+ * text + 1 is enough), pointers into words. Returns the count. */
+static size_t split_words(const char *text, char *buf, char **words, size_t max)
+{
+	size_t count = 0;
+	const char *p = text;
+	char *out = buf;
+
+	while (*p && count < max) {
+		int in_word = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		words[count] = out;
+		while (*p && !(*p == ' ' || *p == '\t' || *p == '\n')) {
+			in_word = 1;
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					*out++ = *p;
+				if (*p)
+					p++;
+			} else if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' &&
+					    (p[1] == '"' || p[1] == '\\'))
+						p++;
+					*out++ = *p;
+				}
+				if (*p)
+					p++;
+			} else if (*p == '\\' && p[1]) {
+				*out++ = p[1];
+				p += 2;
+			} else {
+				*out++ = *p++;
+			}
+		}
+		*out++ = '\0';
+		if (in_word)
+			count++;
+	}
+	return count;
+}
+
+/* Waits until the process is gone (pidfd readable; without a pidfd, its
+ * /proc entry gone or a zombie), at most RESTART_WAIT_MS. */
+static int wait_gone(pid_t pid, int pidfd)
+{
+	char path[64], buf[512];
+	int waited = 0;
+
+	if (pidfd >= 0) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+		while (poll(&p, 1, RESTART_WAIT_MS) < 0)
+			if (errno != EINTR)
+				return -errno;
+		return p.revents ? 0 : -ETIMEDOUT;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (; waited < RESTART_WAIT_MS; waited += 20) {
+		ssize_t n = wer__read_capped(path, buf, sizeof(buf) - 1);
+		const char *paren;
+
+		if (n < 0)
+			return 0;
+		buf[n] = '\0';
+		paren = strrchr(buf, ')');
+		if (paren && (paren[2] == 'Z' || paren[2] == 'X'))
+			return 0;
+		nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Starts exe detached: double fork, the grandchild in a session of its
+ * own, in cwd, with stdin/stdout/stderr on /dev/null. Returns its pid, or
+ * a negative errno (the exec's own error, when it failed). */
+static pid_t spawn_detached(const char *exe, char **argv, char **envp,
+			    const char *cwd)
+{
+	int p[2], status, err = 0;
+	pid_t child, grandchild = -1;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	child = fork();
+	if (child < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (child == 0) {
+		pid_t g;
+
+		close(p[0]);
+		setsid();
+		g = fork();
+		if (g == 0) {
+			sigset_t none;
+			int null = open("/dev/null", O_RDWR);
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			if (!cwd[0] || chdir(cwd) < 0)
+				(void)!chdir("/");
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+				if (null > 2)
+					close(null);
+			}
+			execve(exe, argv, envp);
+			err = errno;
+			(void)!write(p[1], &err, sizeof(err));
+			_exit(127);
+		}
+		(void)!write(p[1], &g, sizeof(g));
+		_exit(g < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (read(p[0], &grandchild, sizeof(grandchild)) != sizeof(grandchild) ||
+	    grandchild < 0)
+		err = -EAGAIN;
+	else if (read(p[0], &err, sizeof(err)) == sizeof(err))
+		err = -err; /* the exec failed */
+	close(p[0]);
+	return err ? err : grandchild;
+}
+
+void wer__restart(const struct wer_report *r, int pidfd, char *what,
+		  size_t size)
+{
+	const struct wer_snapshot_restart *rs = &r->registry.restart;
+	long min_uptime = r->settings.number[WER_SET_RESTART_UPTIME];
+	char *argv[RESTART_ARGS_MAX + 2], *envp[RESTART_ENV_MAX + 1];
+	char words[WER_REG_CMDLINE_BYTES + 2];
+	size_t argc = 0, envc = 0;
+	pid_t pid;
+
+	what[0] = '\0';
+	if (!r->have_registry || !rs->registered)
+		return;
+	if (rs->flags & RESTART_NO_CRASH_FLAG) {
+		snprintf(what, size, "skipped: RESTART_NO_CRASH");
+		return;
+	}
+	if (r->uptime_s < 0 || r->uptime_s < min_uptime) {
+		snprintf(what, size,
+			 "skipped: the process ran %ld s, less than %ld s",
+			 r->uptime_s, min_uptime);
+		return;
+	}
+	if (!r->exe[0] || strstr(r->exe, " (deleted)")) {
+		snprintf(what, size, "skipped: the executable is gone");
+		return;
+	}
+	if (wait_gone(r->pid, pidfd) < 0) {
+		snprintf(what, size,
+			 "skipped: the crashed process did not end");
+		return;
+	}
+	/* argv[0] as the process had it; then the registered words. */
+	argv[argc++] = r->cmdline_len ? (char *)r->cmdline : (char *)r->exe;
+	argc += split_words(rs->cmdline, words, argv + argc, RESTART_ARGS_MAX);
+	argv[argc] = NULL;
+	for (size_t i = 0; r->environ_raw && i < r->environ_raw_len &&
+			   envc < RESTART_ENV_MAX;) {
+		size_t n = strnlen(r->environ_raw + i, r->environ_raw_len - i);
+
+		/* The last string may be cut by the cap: leave it out. */
+		if (i + n >= r->environ_raw_len)
+			break;
+		if (n)
+			envp[envc++] = r->environ_raw + i;
+		i += n + 1;
+	}
+	envp[envc] = NULL;
+	pid = spawn_detached(r->exe, argv, envp, r->cwd);
+	if (pid < 0)
+		snprintf(what, size, "failed: %s", strerror((int)-pid));
+	else
+		snprintf(what, size, "started pid %d", (int)pid);
+}
+
+int wer__report_amend(const char *report_dir, const char *lines)
+{
+	char store[PATH_MAX];
+	/* The store's lock, exclusive: `wer` does not read, send or move
+	 * the report while its Report.wer is replaced. */
+	int lock = wer_store_path(store, sizeof(store)) == 0
+		       ? wer_store_lock(store, 1)
+		       : -1;
+	int dir =
+	    open(report_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	char *text = NULL;
+	ssize_t len = 0, n;
+	int in = -1, out = -1, err = 0;
+
+	if (dir < 0) {
+		err = -errno;
+		if (lock >= 0)
+			close(lock);
+		return err;
+	}
+	if ((in = openat(dir, "Report.wer",
+			 O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    !(text = malloc(REPORT_WER_MAX))) {
+		err = in < 0 ? -errno : -ENOMEM;
+		goto out;
+	}
+	while (len < REPORT_WER_MAX &&
+	       (n = read(in, text + len, REPORT_WER_MAX - (size_t)len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			goto out;
+		}
+		len += n;
+	}
+	unlinkat(dir, "Report.wer.new", 0);
+	out =
+	    openat(dir, "Report.wer.new",
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (write(out, text, (size_t)len) != len ||
+	    write(out, lines, strlen(lines)) != (ssize_t)strlen(lines) ||
+	    fsync(out) < 0)
+		err = -EIO;
+	if (close(out) < 0 && !err)
+		err = -EIO;
+	if (!err && renameat(dir, "Report.wer.new", dir, "Report.wer") < 0)
+		err = -errno;
+	if (err)
+		unlinkat(dir, "Report.wer.new", 0);
+	else
+		fsync(dir);
+out:
+	free(text);
+	if (in >= 0)
+		close(in);
+	close(dir);
+	if (lock >= 0)
+		close(lock);
+	return err;
+}
