@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,6 +47,7 @@
 #include "crash_format.h"
 #include "registry_read.h"
 #include "report.h"
+#include "store.h"
 
 static int read_crash_area(pid_t pid, uint64_t address,
 			   struct wer_crash_area *ret)
@@ -177,9 +179,62 @@ static void print_phases(void)
 {
 	if (!getenv("WER_DEBUG"))
 		return;
+	char status[4096], *hwm;
+	ssize_t n;
+
 	for (size_t i = 1; i < phase_count; i++)
 		fprintf(stderr, "werfault: %-10s %7.2f ms\n", phases[i].name,
 			phases[i].ms - phases[i - 1].ms);
+	/* VmHWM, not getrusage: werfault was exec'd from a vfork of the
+	 * crashed process, whose high-water mark getrusage carries over. */
+	n = wer__read_capped("/proc/self/status", status, sizeof(status) - 1);
+	status[n > 0 ? n : 0] = '\0';
+	if ((hwm = strstr(status, "VmHWM:")))
+		fprintf(stderr, "werfault: peak RSS %ld KiB\n",
+			strtol(hwm + 6, NULL, 10));
+}
+
+/* A crash storm: after the processes are released, at most WER_WORKERS
+ * werfaults (default: the number of CPUs, at least 2) unwind and write at
+ * once; the others wait here for a slot (<store>/.staging/.slot-N, an
+ * flock held until werfault exits). Without a store, no waiting. */
+static void take_worker_slot(void)
+{
+	const char *env = getenv("WER_WORKERS");
+	long workers = env ? strtol(env, NULL, 10) : 0;
+	char store[PATH_MAX], path[PATH_MAX + 48];
+	int fd = -1;
+
+	if (workers <= 0 || workers > 1024) {
+		workers = sysconf(_SC_NPROCESSORS_ONLN);
+		workers = workers < 2 ? 2 : workers;
+	}
+	if (wer_store_path(store, sizeof(store)) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/.staging", store);
+	mkdir(store, 0700);
+	mkdir(path, 0700);
+	/* Whichever slot frees first; after two minutes, go on without
+	 * one rather than lose the report. */
+	for (long tries = 0; tries < 120000 / 5; tries++) {
+		struct timespec pause = {0, 5 * 1000 * 1000};
+
+		for (long k = 0; k < workers; k++) {
+			long slot = ((long)getpid() + k) % workers;
+
+			snprintf(path, sizeof(path), "%s/.staging/.slot-%ld",
+				 store, slot);
+			fd = open(path,
+				  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+				  0600);
+			if (fd < 0)
+				return;
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				return; /* held until werfault exits */
+			close(fd);
+		}
+		nanosleep(&pause, NULL);
+	}
 }
 
 /* One byte to the process; it may have stopped listening (MSG_NOSIGNAL:
@@ -410,6 +465,10 @@ int main(int argc, char **argv)
 	if (!live)
 		tell(done_fd, 'd');
 	phase("release");
+	/* The rest (symbols, the report) may wait its turn: a crash storm
+	 * must not run a hundred unwinders at once. */
+	take_worker_slot();
+	phase("slot");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->have_capture) {
 		char why[256];

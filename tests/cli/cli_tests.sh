@@ -326,7 +326,7 @@ if unshare -m true 2>/dev/null && unshare -m sh -c "mount -t tmpfs -o size=16k t
 	}
 	limited 'mkdir -p $WER_REPORT_DIR; head -c 12k /dev/zero >$WER_REPORT_DIR/filler'
 	check "a full disk: the process dies as without openwer, no report, nothing partial" bash -c '
-		[ "$(cat "$1/lim-status")" = "$2" ] && ! grep -v -e "^filler$" -e "^\.lock$" -e "^\.staging$" -e "^\.staging/\.lock$" \
+		[ "$(cat "$1/lim-status")" = "$2" ] && ! grep -v -e "^filler$" -e "^\.lock$" -e "^\.staging$" -e "^\.staging/\.lock$" -e "^\.staging/\.slot-" \
 			-e "^ReportQueue$" -e "^Throttle" "$1/lim-files"' _ "$store" "$baseline"
 	limited 'mkdir -p $WER_REPORT_DIR/ReportQueue; mount -o remount,ro "$(dirname $WER_REPORT_DIR)"'
 	check "a read-only store: the process dies as without openwer, nothing written" bash -c '

@@ -334,6 +334,21 @@ int main(int argc, char **argv)
 		mode_bus();
 	} else if (!strcmp(mode, "chain")) {
 		mode_chain();
+	} else if (!strcmp(mode, "big")) {
+		/* 4 GiB of memory in use, then a crash: a mini dump must not
+		 * make werfault's memory grow with the process's. */
+		size_t size = (size_t)4 << 30;
+		char *big =
+		    mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (big == MAP_FAILED)
+			return 6;
+		for (size_t i = 0; i < size; i += 4096)
+			big[i] = (char)i;
+		note("threads", 1);
+		note("crash-tid", current_tid());
+		crash_null_write();
 	} else {
 		note("threads", 1);
 		note("crash-tid", current_tid());

@@ -198,10 +198,11 @@ leftovers() { # STORE
 	[ -d "$1" ] || return 0
 	queue_entries "$1" | grep '^\.' | sed 's|^|ReportQueue/|'
 	# .lock is the store's lock file, .staging/.lock the staging
-	# directory's, and Throttle/ holds the per-signature crash counts
-	# (docs/report.md): not temporaries.
+	# directory's, .staging/.slot-N the werfaults' worker slots, and
+	# Throttle/ holds the per-signature crash counts (docs/report.md): not
+	# temporaries.
 	find "$1" -mindepth 1 -path "$1/ReportQueue" -prune -o -path "$1/.lock" -prune -o \
-		-path "$1/.staging/.lock" -prune -o -path "$1/Throttle" -prune -o \
+		-path "$1/.staging/.lock" -prune -o -path "$1/.staging/.slot-*" -prune -o -path "$1/Throttle" -prune -o \
 		\( ! -type d -o -path "$1/*/*" -type d -empty \) -printf '%P\n'
 }
 
