@@ -61,7 +61,10 @@ static void regs_from_ucontext(const ucontext_t *uc, struct wer_thread *t)
 /* ---- threads --------------------------------------------------------------
  */
 
-static int list_threads(pid_t pid, struct wer_capture *c)
+/* Every thread of pid, at most WER_CAPTURE_THREADS_MAX: beyond that the
+ * others are counted (c->threads_total) but not captured, except the
+ * crashed thread (must_have), which always is. */
+static int list_threads(pid_t pid, struct wer_capture *c, pid_t must_have)
 {
 	char path[64];
 	DIR *d;
@@ -76,13 +79,17 @@ static int list_threads(pid_t pid, struct wer_capture *c)
 		closedir(d);
 		return -ENOMEM;
 	}
-	while ((e = readdir(d)) && c->thread_count < WER_CAPTURE_THREADS_MAX) {
+	while ((e = readdir(d)) && c->threads_total < 10 * 1000 * 1000) {
 		char *end;
 		long tid = strtol(e->d_name, &end, 10);
 
 		if (*end || tid <= 0)
 			continue;
-		c->threads[c->thread_count++].tid = (pid_t)tid;
+		c->threads_total++;
+		if (c->thread_count < WER_CAPTURE_THREADS_MAX)
+			c->threads[c->thread_count++].tid = (pid_t)tid;
+		else if (tid == must_have)
+			c->threads[c->thread_count - 1].tid = (pid_t)tid;
 	}
 	closedir(d);
 	return 0;
@@ -287,7 +294,7 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
-	if ((r = list_threads(pid, c)) < 0)
+	if ((r = list_threads(pid, c, crash ? crash->tid : 0)) < 0)
 		return r;
 	/* Put the crashed thread first. */
 	for (size_t i = 0; crash && i < c->thread_count; i++) {

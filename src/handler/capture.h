@@ -69,6 +69,8 @@ struct wer_thread {
 struct wer_capture {
 	pid_t pid;
 	size_t thread_count;
+	size_t threads_total; /* in the process: more than thread_count when
+			       * WER_CAPTURE_THREADS_MAX were captured */
 	struct wer_thread *threads;
 	int seized;	   /* 1 when every thread was stopped with ptrace */
 	char problem[256]; /* why it was not, when it was not */

@@ -35,9 +35,17 @@ struct writer {
 	int error;	 /* first negative errno, sticky */
 	md_directory_t dir[MAX_STREAMS];
 	uint32_t stream_count;
+	/* Write-behind: bytes for [buf_at, buf_at + buf_len) not yet
+	 * written. Dumps are mostly appends of small items (a memory info
+	 * entry per mapping, a hundred thousand for a hostile process): one
+	 * write per 64 KiB, not one per item. */
+	uint64_t buf_at;
+	size_t buf_len;
+	unsigned char buf[64 * 1024];
 };
 
-static void put_at(struct writer *w, uint64_t at, const void *data, size_t len)
+static void write_at(struct writer *w, uint64_t at, const void *data,
+		     size_t len)
 {
 	const char *p = data;
 
@@ -54,6 +62,33 @@ static void put_at(struct writer *w, uint64_t at, const void *data, size_t len)
 		at += (uint64_t)n;
 		len -= (size_t)n;
 	}
+}
+
+static void flush(struct writer *w)
+{
+	if (w->buf_len)
+		write_at(w, w->buf_at, w->buf, w->buf_len);
+	w->buf_len = 0;
+}
+
+static void put_at(struct writer *w, uint64_t at, const void *data, size_t len)
+{
+	if (at != w->buf_at + w->buf_len || len > sizeof(w->buf) / 2) {
+		/* Not a continuation, or large: straight to the file. */
+		flush(w);
+		if (len > sizeof(w->buf) / 2) {
+			write_at(w, at, data, len);
+			w->buf_at = at + len;
+			return;
+		}
+		w->buf_at = at;
+	}
+	if (w->buf_len + len > sizeof(w->buf)) {
+		flush(w);
+		w->buf_at = at;
+	}
+	memcpy(w->buf + w->buf_len, data, len);
+	w->buf_len += len;
 }
 
 /* Appends data, 4-byte aligned; returns its RVA (0 once past 4 GiB: the
@@ -661,7 +696,10 @@ static void write_crashpad_info(struct writer *w, const struct wer_report *r)
 int wer__minidump_write(int dir_fd, const char *name,
 			const struct wer_report *r)
 {
-	struct writer w = {.fd = -1};
+	static struct writer w; /* 64 KiB of buffer: not on the stack */
+
+	memset(&w, 0, sizeof(w));
+	w.fd = -1;
 	md_memory_descriptor_t *mem;
 	size_t mem_count = 0;
 	md_header_t header;
@@ -699,6 +737,7 @@ int wer__minidump_write(int dir_fd, const char *name,
 				     : (uint64_t)time(NULL));
 	put_at(&w, 0, &header, sizeof(header));
 	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
+	flush(&w);
 	if (!w.error && fsync(w.fd) < 0)
 		w.error = -errno;
 	if (close(w.fd) < 0 && !w.error)

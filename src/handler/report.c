@@ -113,6 +113,14 @@ static void read_proc_file(pid_t pid, const char *name, char **ret,
 	*ret_len = (size_t)n;
 }
 
+static void add_truncated(struct wer_report *r, const char *what)
+{
+	size_t len = strlen(r->truncated);
+
+	snprintf(r->truncated + len, sizeof(r->truncated) - len, "%s%s",
+		 len ? "," : "", what);
+}
+
 /* Fields 48..51 of /proc/PID/stat: where the kernel put the arguments
  * and the environment. 0, or -1 when stat does not say. */
 static int stat_areas(const struct wer_report *r, uint64_t ret[4])
@@ -256,10 +264,14 @@ void wer__report_read_process(struct wer_report *r)
 	}
 	r->cmdline_len = (size_t)n;
 	r->cmdline[n] = '\0';
+	if ((size_t)n == sizeof(r->cmdline) - 1)
+		add_truncated(r, "cmdline");
 	read_proc_file(r->pid, "status", &r->status, &r->status_len);
 	read_proc_file(r->pid, "stat", &r->stat, &r->stat_len);
 	read_proc_file(r->pid, "auxv", &r->auxv, &r->auxv_len);
 	read_proc_file(r->pid, "environ", &r->environ_data, &r->environ_len);
+	if (r->environ_len == WER_REPORT_PROC_TEXT_MAX)
+		add_truncated(r, "environ");
 	if (!r->settings.number[WER_SET_REPORT_ENV]) {
 		scrub_process(r);
 	} else {
@@ -274,7 +286,11 @@ void wer__report_read_process(struct wer_report *r)
 		free(maps);
 		return;
 	}
+	if (n == WER_REPORT_MAPS_MAX)
+		add_truncated(r, "maps");
 	read_modules(r, maps, (size_t)n);
+	if (r->module_count == WER_REPORT_MODULES_MAX)
+		add_truncated(r, "modules");
 	r->maps = maps;
 	r->maps_len = (size_t)n;
 }
@@ -758,6 +774,14 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 			r->registry.unsettled, r->registry.invalid);
 	if (r->missing[0])
 		fprintf(f, "Missing=%s\n", r->missing);
+	/* What the process had more of than werfault takes. */
+	if (r->have_capture &&
+	    r->capture.threads_total > r->capture.thread_count)
+		fprintf(f, "Truncated=threads (%zu of %zu)%s%s\n",
+			r->capture.thread_count, r->capture.threads_total,
+			r->truncated[0] ? "," : "", r->truncated);
+	else if (r->truncated[0])
+		fprintf(f, "Truncated=%s\n", r->truncated);
 	/* How often this signature crashed in the throttling window; a
 	 * throttled report keeps no dump (WER_E_DUMP_THROTTLED). */
 	if (r->signature_count)

@@ -89,6 +89,8 @@ struct wer_report {
 		uint64_t address, size;
 	} * private_ranges;
 	size_t scrubbed_env, scrubbed_args;
+	/* What was cut at its cap (comma-separated): the report says so. */
+	char truncated[256];
 };
 
 void wer__report_missing(struct wer_report *r, const char *what);

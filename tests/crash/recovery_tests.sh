@@ -116,7 +116,7 @@ the_report() { # the one report directory, or fails
 	if [ -e "$report/Report.wer.new" ]; then
 		fail "Report.wer.new left behind"
 	fi
-	if [ -n "$(ls -A "$dir/store/.staging" 2>/dev/null | grep -v '^\.lock$')" ]; then
+	if [ -n "$(ls -A "$dir/store/.staging" 2>/dev/null | grep -v -e '^\.lock$' -e '^\.slot-')" ]; then
 		fail "temporaries left in .staging"
 	fi
 }
