@@ -1,0 +1,443 @@
+/*
+ * ingest.c - POST /api/minidump: Breakpad/Crashpad uploads.
+ *
+ * Durability: the dump is written to DATA/tmp, fsynced, renamed to
+ * DATA/dumps/<2 hex>/<id>.dmp and the directory fsynced; then the report's
+ * row, its metadata and its bucket's count are committed in one
+ * transaction; only then is CrashID=bp-<id> answered. A failure before
+ * the commit removes the file. A collector killed between the rename and
+ * the commit leaves a dump without a row, which no query shows and the
+ * next start's sweep removes; killed before the rename, a file in
+ * DATA/tmp, swept the same way.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "multipart.h"
+
+/* Form fields that are not metadata (the Breakpad/Crashpad convention's
+ * own, and openwer's attachment). */
+static const char *const reserved[] = {
+    "upload_file_minidump", "prod", "ver", "guid", "Report.wer", "api_key",
+    NULL};
+
+static int is_reserved(const char *name)
+{
+	for (const char *const *r = reserved; *r; r++)
+		if (!strcmp(name, *r))
+			return 1;
+	return 0;
+}
+
+static int new_id(char *out, size_t size)
+{
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != sizeof(b))
+		return -EIO;
+	b[6] = (b[6] & 0x0f) | 0x40; /* a version 4 UUID */
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, size,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+		 b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+static int fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Writes data durably as DATA/dumps/<id[0..1]>/<id>.dmp; *ret_path. */
+static int store_dump(struct wer_collector *c, const char *id,
+		      const uint8_t *data, size_t size, char *ret_path,
+		      size_t path_size)
+{
+	char tmp[PATH_MAX + 64], dir[PATH_MAX + 16];
+	size_t done = 0;
+	int fd, r;
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.dmp", c->data_dir, id);
+	snprintf(dir, sizeof(dir), "%s/dumps/%.2s", c->data_dir, id);
+	snprintf(ret_path, path_size, "%s/%s.dmp", dir, id);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	while (done < size) {
+		ssize_t n = write(fd, data + done, size - done);
+
+		if (n < 0) {
+			r = -errno;
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		r = -errno;
+		goto fail;
+	}
+	if (rename(tmp, ret_path) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = fsync_dir(dir);
+	if (r < 0) {
+		unlink(ret_path);
+		return r;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+/* Copies a field's value (not NUL-terminated, may hold NULs) as a string
+ * of at most size - 1 bytes, stopping at a NUL. */
+static void field_text(const struct wer_mp_part *p, char *out, size_t size)
+{
+	size_t n = p->size < size - 1 ? p->size : size - 1;
+
+	memcpy(out, p->data, n);
+	out[n] = '\0';
+}
+
+static int insert_report(struct wer_collector *c, const char *id,
+			 const char *project, const char *guid,
+			 const struct wer_processed *p, const char *frames,
+			 const char *dump_path, size_t dump_size,
+			 const char *report_wer, size_t meta_count,
+			 char (*meta_key)[WER_MP_NAME_MAX],
+			 char (*meta_value)[WER_COLLECTOR_VALUE_MAX])
+{
+	char now[24], sig[24], code[24], dsize[24];
+	struct wer_db_rows b = {0};
+	int r;
+
+	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
+	snprintf(sig, sizeof(sig), "%ld", p->signal);
+	snprintf(code, sizeof(code), "%ld", p->signal_code);
+	snprintf(dsize, sizeof(dsize), "%zu", dump_size);
+	for (int attempt = 0;; attempt++) {
+		const char *bp[9] = {p->signature, p->app, p->version,
+				     p->module,	   p->module_offset,
+				     p->stack_hash, frames, now, now};
+		const char *rp[17] = {id,	    NULL,	   project,
+				      now,	    p->app,	   p->version,
+				      guid,	    sig,	   code,
+				      p->fault_address, p->module,
+				      p->module_offset, p->build_id, frames,
+				      dump_path,    dsize,	   report_wer};
+
+		r = wer__db_begin(c->db);
+		if (r < 0)
+			goto retry;
+		r = wer__db_exec(c->db,
+				 "INSERT INTO buckets (signature, app, version, "
+				 "module, module_offset, stack_hash, frames, "
+				 "count, first_seen, last_seen) VALUES ($1, $2, "
+				 "$3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT "
+				 "(signature) DO UPDATE SET count = "
+				 "buckets.count + 1, last_seen = "
+				 "excluded.last_seen RETURNING id",
+				 9, bp, &b);
+		if (r < 0 || b.rows != 1) {
+			if (r >= 0)
+				r = -EIO;
+			wer__db_rollback(c->db);
+			goto retry;
+		}
+		rp[1] = wer__db_cell(&b, 0, 0);
+		r = wer__db_exec(c->db,
+				 "INSERT INTO reports (id, bucket_id, project, "
+				 "received, app, version, guid, signal, "
+				 "signal_code, fault_address, module, "
+				 "module_offset, build_id, frames, dump_path, "
+				 "dump_size, report_wer) VALUES ($1, $2, $3, "
+				 "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+				 "$14, $15, $16, $17)",
+				 17, rp, NULL);
+		for (size_t i = 0; r >= 0 && i < meta_count; i++) {
+			const char *mp[3] = {id, meta_key[i], meta_value[i]};
+
+			r = wer__db_exec(c->db,
+					 "INSERT INTO report_meta (report_id, "
+					 "key, value) VALUES ($1, $2, $3)",
+					 3, mp, NULL);
+		}
+		if (r < 0) {
+			wer__db_rollback(c->db);
+			goto retry;
+		}
+		r = wer__db_commit(c->db);
+		if (r == 0)
+			break;
+	retry:
+		wer__db_rows_free(&b);
+		if (r != -EBUSY || attempt >= 5)
+			return r;
+		usleep(10000u << attempt);
+	}
+	wer__db_rows_free(&b);
+	return 0;
+}
+
+int wer__ingest(struct wer_collector *c, const char *project,
+		const char *content_type, const char *content_encoding,
+		const uint8_t *body, size_t size, struct wer_reply *reply)
+{
+	char boundary[WER_MP_BOUNDARY_MAX + 1], err[256] = "";
+	char id[40], dump_path[PATH_MAX + 64];
+	char prod[256] = "", ver[256] = "", guid[256] = "";
+	struct wer_mp_part *parts = NULL;
+	const struct wer_mp_part *dump = NULL, *wer = NULL;
+	struct wer_processed *p = NULL;
+	uint8_t *inflated = NULL;
+	char (*meta_key)[WER_MP_NAME_MAX] = NULL;
+	char (*meta_value)[WER_COLLECTOR_VALUE_MAX] = NULL;
+	char *report_wer = NULL;
+	size_t meta_count = 0;
+	struct wer_buf frames;
+	int n, r;
+
+	wer__buf_init(&frames, 64 * 1024);
+	if (content_encoding && *content_encoding &&
+	    strcasecmp(content_encoding, "identity")) {
+		size_t out_len;
+
+		if (strcasecmp(content_encoding, "gzip") &&
+		    strcasecmp(content_encoding, "x-gzip")) {
+			wer__reply_error(reply, 415,
+					 "Content-Encoding %s: only gzip is "
+					 "accepted",
+					 content_encoding);
+			goto out;
+		}
+		r = wer__gunzip(body, size, c->max_body, &inflated, &out_len);
+		if (r == -EFBIG) {
+			wer__reply_error(reply, 413,
+					 "the body inflates past the maximum "
+					 "of %zu bytes",
+					 c->max_body);
+			goto out;
+		}
+		if (r < 0) {
+			wer__reply_error(reply, 400,
+					 "the body is not valid gzip");
+			goto out;
+		}
+		body = inflated;
+		size = out_len;
+	}
+	if (wer__mp_boundary(content_type, boundary, sizeof(boundary)) < 0) {
+		wer__reply_error(reply, 400,
+				 "expected Content-Type: multipart/form-data "
+				 "with a boundary");
+		goto out;
+	}
+	parts = calloc(WER_MP_PARTS_MAX, sizeof(*parts));
+	meta_key = calloc(WER_COLLECTOR_META_MAX, sizeof(*meta_key));
+	meta_value = calloc(WER_COLLECTOR_META_MAX, sizeof(*meta_value));
+	p = calloc(1, sizeof(*p));
+	if (!parts || !meta_key || !meta_value || !p) {
+		wer__reply_error(reply, 503, "out of memory");
+		goto out;
+	}
+	n = wer__mp_parse(body, size, boundary, parts, WER_MP_PARTS_MAX, err,
+			  sizeof(err));
+	if (n < 0) {
+		wer__reply_error(reply, n == -E2BIG ? 413 : 400,
+				 "malformed multipart body: %s", err);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct wer_mp_part *part = &parts[i];
+		const char *name = part->name;
+
+		if (!strcmp(name, "upload_file_minidump"))
+			dump = dump ? dump : part;
+		else if (!strcmp(name, "Report.wer"))
+			wer = wer ? wer : part;
+		else if (!strcmp(name, "prod"))
+			field_text(part, prod, sizeof(prod));
+		else if (!strcmp(name, "ver"))
+			field_text(part, ver, sizeof(ver));
+		else if (!strcmp(name, "guid"))
+			field_text(part, guid, sizeof(guid));
+		else if (!part->is_file && !is_reserved(name)) {
+			/* A key that collides with a reserved name is sent
+			 * as wer.meta.KEY. */
+			if (!strncmp(name, "wer.meta.", 9) &&
+			    is_reserved(name + 9))
+				name += 9;
+			if (!*name)
+				continue;
+			if (meta_count == WER_COLLECTOR_META_MAX) {
+				wer__reply_error(reply, 413,
+						 "more than %d metadata fields",
+						 WER_COLLECTOR_META_MAX);
+				goto out;
+			}
+			snprintf(meta_key[meta_count], WER_MP_NAME_MAX, "%s",
+				 name);
+			field_text(part, meta_value[meta_count],
+				   WER_COLLECTOR_VALUE_MAX);
+			meta_count++;
+		}
+	}
+	if (!dump || !dump->size) {
+		wer__reply_error(reply, 400,
+				 "no upload_file_minidump part (or it is "
+				 "empty)");
+		goto out;
+	}
+	if (wer && wer->size <= 1024 * 1024) {
+		report_wer = malloc(wer->size + 1);
+		if (report_wer) {
+			memcpy(report_wer, wer->data, wer->size);
+			report_wer[wer->size] = '\0';
+			/* Stored as text: stop at a NUL. */
+		}
+	}
+	r = wer__process(c, dump->data, dump->size, prod, ver, report_wer,
+			 report_wer ? strlen(report_wer) : 0, p, err,
+			 sizeof(err));
+	if (r < 0) {
+		wer__reply_error(reply, 400, "%s", err);
+		goto out;
+	}
+	wer__frames_format(p, &frames);
+	if (new_id(id, sizeof(id)) < 0) {
+		wer__reply_error(reply, 503, "no random bytes for an id");
+		goto out;
+	}
+	r = store_dump(c, id, dump->data, dump->size, dump_path,
+		       sizeof(dump_path));
+	if (r < 0) {
+		wer__reply_error(reply, 503, "cannot store the minidump: %s",
+				 strerror(-r));
+		goto out;
+	}
+	r = insert_report(c, id, project, guid, p,
+			  frames.data ? frames.data : "", dump_path,
+			  dump->size, report_wer ? report_wer : "", meta_count,
+			  meta_key, meta_value);
+	if (r < 0) {
+		unlink(dump_path);
+		fprintf(stderr, "wer-collector: storing report %s: %s\n", id,
+			c->db->err);
+		wer__reply_error(reply, 503, "cannot store the report");
+		goto out;
+	}
+	reply->status = 200;
+	reply->content_type = "text/plain; charset=utf-8";
+	wer__buf_printf(&reply->body, "CrashID=bp-%s\n", id);
+out:
+	wer__buf_free(&frames);
+	free(report_wer);
+	free(meta_key);
+	free(meta_value);
+	free(parts);
+	free(p);
+	free(inflated);
+	return 0;
+}
+
+/* Removes dump files that have no row and temporary files, older than
+ * --sweep-age seconds (another collector sharing DATA may be writing). */
+void wer__ingest_sweep(struct wer_collector *c)
+{
+	char path[2 * PATH_MAX + 600];
+	time_t now = time(NULL);
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "%s/tmp", c->data_dir);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/tmp/%s", c->data_dir,
+			 e->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime > c->sweep_age)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "%s/dumps", c->data_dir);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		DIR *sub;
+		struct dirent *f;
+		char subdir[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(subdir, sizeof(subdir), "%s/dumps/%s", c->data_dir,
+			 e->d_name);
+		sub = opendir(subdir);
+		while (sub && (f = readdir(sub))) {
+			struct stat st;
+			struct wer_db_rows rows = {0};
+			char id[64];
+			const char *p[1] = {id};
+			size_t len = strlen(f->d_name);
+
+			if (len < 5 || len - 4 >= sizeof(id) ||
+			    strcmp(f->d_name + len - 4, ".dmp"))
+				continue;
+			memcpy(id, f->d_name, len - 4);
+			id[len - 4] = '\0';
+			snprintf(path, sizeof(path), "%s/%s", subdir,
+				 f->d_name);
+			if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+			    now - st.st_mtime <= c->sweep_age)
+				continue;
+			if (wer__db_query(c->db,
+					  "SELECT 1 FROM reports WHERE id = $1",
+					  1, p, &rows) == 0 &&
+			    rows.rows == 0) {
+				fprintf(stderr,
+					"wer-collector: removing %s (no "
+					"report row: its ingest did not "
+					"finish)\n",
+					path);
+				unlink(path);
+			}
+			wer__db_rows_free(&rows);
+		}
+		if (sub)
+			closedir(sub);
+	}
+	if (d)
+		closedir(d);
+}
