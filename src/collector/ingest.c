@@ -388,7 +388,7 @@ void wer__ingest_sweep(struct wer_collector *c)
 		snprintf(path, sizeof(path), "%s/tmp/%s", c->data_dir,
 			 e->d_name);
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    now - st.st_mtime > c->sweep_age)
+		    now - st.st_mtime >= c->sweep_age)
 			unlink(path);
 	}
 	if (d)
@@ -420,7 +420,7 @@ void wer__ingest_sweep(struct wer_collector *c)
 			snprintf(path, sizeof(path), "%s/%s", subdir,
 				 f->d_name);
 			if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-			    now - st.st_mtime <= c->sweep_age)
+			    now - st.st_mtime < c->sweep_age)
 				continue;
 			if (wer__db_query(c->db,
 					  "SELECT 1 FROM reports WHERE id = $1",
