@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,36 +129,54 @@ static void field_text(const struct wer_mp_part *p, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int insert_report(struct wer_collector *c, const char *id,
-			 const char *project, const char *guid,
-			 const struct wer_processed *p, const char *frames,
-			 const char *dump_path, size_t dump_size,
-			 const char *report_wer, size_t meta_count,
-			 char (*meta_key)[WER_MP_NAME_MAX],
-			 char (*meta_value)[WER_COLLECTOR_VALUE_MAX])
+/* One report waiting to be committed. */
+struct pending {
+	const char *id, *project, *guid, *frames, *dump_path, *report_wer;
+	const struct wer_processed *p;
+	size_t dump_size, meta_count;
+	char (*meta_key)[WER_MP_NAME_MAX];
+	char (*meta_value)[WER_COLLECTOR_VALUE_MAX];
+	int done, result;
+	struct pending *next;
+};
+
+/* Group commit: threads queue their report; one of them (the leader)
+ * commits everything queued in one transaction, so that one fsync of the
+ * database's log covers many reports. Each report is answered only after
+ * the transaction holding it committed. */
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
+static struct pending *queue, **queue_tail = &queue; /* oldest first */
+static int leader_busy;
+
+#define BATCH_MAX 64
+
+/* The statements of one report, inside a transaction. */
+static int insert_one(struct wer_collector *c, const struct pending *e)
 {
 	char now[24], sig[24], code[24], dsize[24];
 	struct wer_db_rows b = {0};
+	const struct wer_processed *p = e->p;
 	int r;
 
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	snprintf(sig, sizeof(sig), "%ld", p->signal);
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
-	snprintf(dsize, sizeof(dsize), "%zu", dump_size);
-	for (int attempt = 0;; attempt++) {
+	snprintf(dsize, sizeof(dsize), "%zu", e->dump_size);
+	{
 		const char *bp[9] = {p->signature, p->app, p->version,
 				     p->module,	   p->module_offset,
-				     p->stack_hash, frames, now, now};
-		const char *rp[17] = {id,	    NULL,	   project,
-				      now,	    p->app,	   p->version,
-				      guid,	    sig,	   code,
-				      p->fault_address, p->module,
-				      p->module_offset, p->build_id, frames,
-				      dump_path,    dsize,	   report_wer};
+				     p->stack_hash, e->frames, now, now};
+		const char *rp[17] = {e->id,	     NULL,
+				      e->project,    now,
+				      p->app,	     p->version,
+				      e->guid,	     sig,
+				      code,	     p->fault_address,
+				      p->module,     p->module_offset,
+				      p->build_id,   e->frames,
+				      e->dump_path,  dsize,
+				      e->report_wer};
 
-		r = wer__db_begin(c->db);
-		if (r < 0)
-			goto retry;
 		r = wer__db_exec(c->db,
 				 "INSERT INTO buckets (signature, app, version, "
 				 "module, module_offset, stack_hash, frames, "
@@ -167,45 +186,113 @@ static int insert_report(struct wer_collector *c, const char *id,
 				 "buckets.count + 1, last_seen = "
 				 "excluded.last_seen RETURNING id",
 				 9, bp, &b);
-		if (r < 0 || b.rows != 1) {
-			if (r >= 0)
-				r = -EIO;
-			wer__db_rollback(c->db);
-			goto retry;
+		if (r >= 0 && b.rows != 1)
+			r = -EIO;
+		if (r >= 0) {
+			rp[1] = wer__db_cell(&b, 0, 0);
+			r = wer__db_exec(
+			    c->db,
+			    "INSERT INTO reports (id, bucket_id, project, "
+			    "received, app, version, guid, signal, "
+			    "signal_code, fault_address, module, "
+			    "module_offset, build_id, frames, dump_path, "
+			    "dump_size, report_wer) VALUES ($1, $2, $3, $4, "
+			    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+			    "$16, $17)",
+			    17, rp, NULL);
 		}
-		rp[1] = wer__db_cell(&b, 0, 0);
-		r = wer__db_exec(c->db,
-				 "INSERT INTO reports (id, bucket_id, project, "
-				 "received, app, version, guid, signal, "
-				 "signal_code, fault_address, module, "
-				 "module_offset, build_id, frames, dump_path, "
-				 "dump_size, report_wer) VALUES ($1, $2, $3, "
-				 "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-				 "$14, $15, $16, $17)",
-				 17, rp, NULL);
-		for (size_t i = 0; r >= 0 && i < meta_count; i++) {
-			const char *mp[3] = {id, meta_key[i], meta_value[i]};
+	}
+	for (size_t i = 0; r >= 0 && i < e->meta_count; i++) {
+		const char *mp[3] = {e->id, e->meta_key[i], e->meta_value[i]};
 
-			r = wer__db_exec(c->db,
-					 "INSERT INTO report_meta (report_id, "
-					 "key, value) VALUES ($1, $2, $3)",
-					 3, mp, NULL);
-		}
-		if (r < 0) {
-			wer__db_rollback(c->db);
-			goto retry;
-		}
-		r = wer__db_commit(c->db);
-		if (r == 0)
-			break;
-	retry:
-		wer__db_rows_free(&b);
-		if (r != -EBUSY || attempt >= 5)
-			return r;
-		usleep(10000u << attempt);
+		r = wer__db_exec(c->db,
+				 "INSERT INTO report_meta (report_id, key, "
+				 "value) VALUES ($1, $2, $3)",
+				 3, mp, NULL);
 	}
 	wer__db_rows_free(&b);
-	return 0;
+	return r;
+}
+
+/* Commits items[0..n) in one transaction, retrying conflicts. */
+static int commit_batch(struct wer_collector *c, struct pending **items,
+			size_t n)
+{
+	int r = 0;
+
+	for (int attempt = 0; attempt < 6; attempt++) {
+		if (attempt)
+			usleep(5000u << attempt);
+		r = wer__db_begin(c->db);
+		if (r < 0)
+			continue;
+		for (size_t i = 0; i < n && r >= 0; i++)
+			r = insert_one(c, items[i]);
+		if (r < 0) {
+			wer__db_rollback(c->db);
+		} else {
+			r = wer__db_commit(c->db);
+			if (r == 0)
+				return 0;
+		}
+		if (r != -EBUSY)
+			return r;
+	}
+	return r;
+}
+
+static int by_signature(const void *a, const void *b)
+{
+	const struct pending *x = *(struct pending *const *)a;
+	const struct pending *y = *(struct pending *const *)b;
+
+	/* The same order of bucket rows in every batch: two collectors'
+	 * batches on one PostgreSQL do not deadlock. */
+	return strcmp(x->p->signature, y->p->signature);
+}
+
+static int insert_report(struct wer_collector *c, struct pending *me)
+{
+	pthread_mutex_lock(&queue_lock);
+	me->next = NULL;
+	*queue_tail = me;
+	queue_tail = &me->next;
+	while (!me->done) {
+		struct pending *items[BATCH_MAX];
+		size_t n = 0;
+		int r;
+
+		if (leader_busy) {
+			pthread_cond_wait(&queue_cond, &queue_lock);
+			continue;
+		}
+		/* Lead: take up to BATCH_MAX queued reports. */
+		leader_busy = 1;
+		while (queue && n < BATCH_MAX) {
+			items[n++] = queue;
+			queue = queue->next;
+		}
+		if (!queue)
+			queue_tail = &queue;
+		pthread_mutex_unlock(&queue_lock);
+		qsort(items, n, sizeof(items[0]), by_signature);
+		r = commit_batch(c, items, n);
+		if (r < 0 && n > 1) {
+			/* One bad report must not fail the others. */
+			for (size_t i = 0; i < n; i++)
+				items[i]->result = commit_batch(c, items + i, 1);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				items[i]->result = r;
+		}
+		pthread_mutex_lock(&queue_lock);
+		for (size_t i = 0; i < n; i++)
+			items[i]->done = 1;
+		leader_busy = 0;
+		pthread_cond_broadcast(&queue_cond);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	return me->result;
 }
 
 int wer__ingest(struct wer_collector *c, const char *project,
@@ -344,10 +431,23 @@ int wer__ingest(struct wer_collector *c, const char *project,
 				 strerror(-r));
 		goto out;
 	}
-	r = insert_report(c, id, project, guid, p,
-			  frames.data ? frames.data : "", dump_path,
-			  dump->size, report_wer ? report_wer : "", meta_count,
-			  meta_key, meta_value);
+	{
+		struct pending me = {
+		    .id = id,
+		    .project = project,
+		    .guid = guid,
+		    .frames = frames.data ? frames.data : "",
+		    .dump_path = dump_path,
+		    .report_wer = report_wer ? report_wer : "",
+		    .p = p,
+		    .dump_size = dump->size,
+		    .meta_count = meta_count,
+		    .meta_key = meta_key,
+		    .meta_value = meta_value,
+		};
+
+		r = insert_report(c, &me);
+	}
 	if (r < 0) {
 		unlink(dump_path);
 		fprintf(stderr, "wer-collector: storing report %s: %s\n", id,
