@@ -17,6 +17,43 @@
 
 #include "collector.h"
 
+static double now_seconds(void);
+
+/* Known keys are remembered WER_COLLECTOR_KEY_TTL seconds (one database
+ * query less per upload); a removed key may work that long. */
+static int key_cached(struct wer_collector *c, const char *key,
+		      char *ret_project, size_t size)
+{
+	double now = now_seconds();
+	int r = -ENOENT;
+
+	pthread_mutex_lock(&c->rate_lock);
+	for (size_t i = 0; i < WER_COLLECTOR_KEY_CACHE; i++)
+		if (c->keys[i].expires > now && !strcmp(c->keys[i].key, key)) {
+			snprintf(ret_project, size, "%s", c->keys[i].project);
+			r = 0;
+			break;
+		}
+	pthread_mutex_unlock(&c->rate_lock);
+	return r;
+}
+
+static void key_remember(struct wer_collector *c, const char *key,
+			 const char *project)
+{
+	double now = now_seconds();
+	struct wer_key_cache *slot = &c->keys[0];
+
+	pthread_mutex_lock(&c->rate_lock);
+	for (size_t i = 0; i < WER_COLLECTOR_KEY_CACHE; i++)
+		if (c->keys[i].expires < slot->expires)
+			slot = &c->keys[i];
+	snprintf(slot->key, sizeof(slot->key), "%s", key);
+	snprintf(slot->project, sizeof(slot->project), "%s", project);
+	slot->expires = now + WER_COLLECTOR_KEY_TTL;
+	pthread_mutex_unlock(&c->rate_lock);
+}
+
 int wer__access_ingest_key(struct wer_collector *c, const char *key,
 			   char *ret_project, size_t size)
 {
@@ -26,6 +63,8 @@ int wer__access_ingest_key(struct wer_collector *c, const char *key,
 
 	if (!key || !*key || strlen(key) > 128)
 		return -ENOENT;
+	if (key_cached(c, key, ret_project, size) == 0)
+		return 0;
 	r = wer__db_query(c->db, "SELECT project FROM ingest_keys WHERE key = $1",
 			  1, p, &rows);
 	if (r < 0)
@@ -35,6 +74,7 @@ int wer__access_ingest_key(struct wer_collector *c, const char *key,
 		return -ENOENT;
 	}
 	snprintf(ret_project, size, "%s", wer__db_cell(&rows, 0, 0));
+	key_remember(c, key, ret_project);
 	wer__db_rows_free(&rows);
 	return 0;
 }

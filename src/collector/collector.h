@@ -28,6 +28,14 @@ struct wer_rate {
 	double last; /* CLOCK_MONOTONIC seconds */
 };
 
+#define WER_COLLECTOR_KEY_CACHE 64 /* ingest keys remembered */
+#define WER_COLLECTOR_KEY_TTL	10 /* seconds a remembered key is trusted */
+
+struct wer_key_cache {
+	char key[129], project[128];
+	double expires; /* CLOCK_MONOTONIC seconds */
+};
+
 struct wer_collector {
 	struct wer_db *db;
 	char data_dir[PATH_MAX];
@@ -37,6 +45,7 @@ struct wer_collector {
 	double rate, burst; /* reports per second per key; bucket size */
 	pthread_mutex_t rate_lock;
 	struct wer_rate rates[WER_COLLECTOR_RATE_KEYS];
+	struct wer_key_cache keys[WER_COLLECTOR_KEY_CACHE]; /* rate_lock */
 };
 
 /* A reply being built by a handler. */
@@ -85,10 +94,11 @@ int wer__frames_format(const struct wer_processed *p, struct wer_buf *out);
 void wer__frames_parse(const char *text, struct wer_processed *p);
 
 /* symbols.c */
-/* "function+0xoff (file:line)" for offset in the module with that build
- * id, when symbols were uploaded for it. 0, or -ENOENT. */
+/* "function+0xoff file:line" for offset in the module with that build
+ * id, when symbols were uploaded for it; a return address (is_return)
+ * takes its line from the call before it. 0, or -ENOENT. */
 int wer__symbolize(struct wer_collector *c, const char *build_id,
-		   uint64_t offset, char *out, size_t size);
+		   uint64_t offset, int is_return, char *out, size_t size);
 int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
 			const uint8_t *data, size_t size,
 			struct wer_reply *reply);

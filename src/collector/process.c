@@ -53,8 +53,8 @@ void wer__process_signature(struct wer_collector *c, struct wer_processed *p)
 
 		f->function[0] = '\0';
 		if (f->build_id[0])
-			wer__symbolize(c, f->build_id, f->offset, f->function,
-				       sizeof(f->function));
+			wer__symbolize(c, f->build_id, f->offset, i > 0,
+				       f->function, sizeof(f->function));
 		if (i >= WER_COLLECTOR_FRAMES)
 			continue;
 		if (f->function[0]) {

@@ -31,8 +31,8 @@ static int valid_build_id(const char *s)
 	return strspn(s, "0123456789abcdef") == n;
 }
 
-static int symbolize_elf(const char *path, uint64_t offset, char *out,
-			 size_t size)
+static int symbolize_elf(const char *path, uint64_t offset, int is_return,
+			 char *out, size_t size)
 {
 	static const Dwfl_Callbacks cb = {
 	    .find_elf = dwfl_build_id_find_elf,
@@ -57,7 +57,8 @@ static int symbolize_elf(const char *path, uint64_t offset, char *out,
 		name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL,
 					    NULL);
 		if (name) {
-			Dwfl_Line *line = dwfl_module_getsrc(mod, addr);
+			Dwfl_Line *line = dwfl_module_getsrc(
+			    mod, is_return && addr > start ? addr - 1 : addr);
 			const char *file = NULL;
 			int lineno = 0;
 
@@ -132,7 +133,7 @@ static int symbolize_sym(const char *path, uint64_t offset, char *out,
 }
 
 int wer__symbolize(struct wer_collector *c, const char *build_id,
-		   uint64_t offset, char *out, size_t size)
+		   uint64_t offset, int is_return, char *out, size_t size)
 {
 	char path[PATH_MAX + 100];
 
@@ -141,7 +142,7 @@ int wer__symbolize(struct wer_collector *c, const char *build_id,
 	snprintf(path, sizeof(path), "%s/symbols/%s.elf", c->data_dir,
 		 build_id);
 	if (access(path, R_OK) == 0)
-		return symbolize_elf(path, offset, out, size);
+		return symbolize_elf(path, offset, is_return, out, size);
 	snprintf(path, sizeof(path), "%s/symbols/%s.sym", c->data_dir,
 		 build_id);
 	if (access(path, R_OK) == 0)
