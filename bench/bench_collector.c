@@ -151,7 +151,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	body = malloc((size_t)st.st_size);
-	if (!body || fread(body, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
+	if (!body ||
+	    fread(body, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
 		return 1;
 	fclose(f);
 	request = malloc((size_t)st.st_size + 4096);
@@ -159,13 +160,13 @@ int main(int argc, char **argv)
 	threads = calloc((size_t)conns, sizeof(*threads));
 	if (!request || !latencies || !threads)
 		return 1;
-	head = (size_t)snprintf(request, 4096,
-				"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				"Content-Type: %s\r\nContent-Length: %lld\r\n"
-				"%s\r\n",
-				argv[2], argv[3], (long long)st.st_size,
-				getenv("BENCH_GZIP") ? "Content-Encoding: gzip\r\n"
-						     : "");
+	head = (size_t)snprintf(
+	    request, 4096,
+	    "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: %s\r\nContent-Length: %lld\r\n"
+	    "%s\r\n",
+	    argv[2], argv[3], (long long)st.st_size,
+	    getenv("BENCH_GZIP") ? "Content-Encoding: gzip\r\n" : "");
 	memcpy(request + head, body, (size_t)st.st_size);
 	request_len = head + (size_t)st.st_size;
 	t0 = now();

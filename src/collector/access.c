@@ -65,8 +65,9 @@ int wer__access_ingest_key(struct wer_collector *c, const char *key,
 		return -ENOENT;
 	if (key_cached(c, key, ret_project, size) == 0)
 		return 0;
-	r = wer__db_query(c->db, "SELECT project FROM ingest_keys WHERE key = $1",
-			  1, p, &rows);
+	r = wer__db_query(c->db,
+			  "SELECT project FROM ingest_keys WHERE key = $1", 1,
+			  p, &rows);
 	if (r < 0)
 		return -EIO;
 	if (rows.rows != 1) {
@@ -104,8 +105,7 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int wer__access_rate(struct wer_collector *c, const char *key,
-		     int *retry_after)
+int wer__access_rate(struct wer_collector *c, const char *key, int *retry_after)
 {
 	struct wer_rate *slot = NULL, *oldest = &c->rates[0];
 	double now = now_seconds();
@@ -189,11 +189,10 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 					      "created"
 					    : "SELECT token FROM read_tokens "
 					      "ORDER BY created");
-	if (!strcmp(what, "add") && (is_key ? argc >= 3 && argc <= 4
-					    : argc <= 3)) {
-		const char *given = argc > (is_key ? 3 : 2)
-					? argv[is_key ? 3 : 2]
-					: NULL;
+	if (!strcmp(what, "add") &&
+	    (is_key ? argc >= 3 && argc <= 4 : argc <= 3)) {
+		const char *given =
+		    argc > (is_key ? 3 : 2) ? argv[is_key ? 3 : 2] : NULL;
 		const char *p[3];
 		int r;
 
@@ -228,10 +227,11 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 		const char *p[1] = {argv[2]};
 
 		if (wer__db_query(c->db,
-				  is_key ? "DELETE FROM ingest_keys WHERE key = "
-					   "$1"
-					 : "DELETE FROM read_tokens WHERE token "
-					   "= $1",
+				  is_key
+				      ? "DELETE FROM ingest_keys WHERE key = "
+					"$1"
+				      : "DELETE FROM read_tokens WHERE token "
+					"= $1",
 				  1, p, NULL) < 0) {
 			fprintf(stderr, "wer-collector: %s\n", c->db->err);
 			return 1;

@@ -21,16 +21,16 @@
 #include "collector.h"
 
 static const char *const signal_names[] = {
-    [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT", [4] = "SIGILL",
-    [5] = "SIGTRAP",  [6] = "SIGABRT",	[7] = "SIGBUS",	 [8] = "SIGFPE",
+    [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
+    [5] = "SIGTRAP",  [6] = "SIGABRT",	[7] = "SIGBUS",	  [8] = "SIGFPE",
     [9] = "SIGKILL",  [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
     [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM", [31] = "SIGSYS",
 };
 
 const char *wer__signal_name(long sig)
 {
-	if (sig > 0 && sig < (long)(sizeof(signal_names) /
-				    sizeof(signal_names[0])) &&
+	if (sig > 0 &&
+	    sig < (long)(sizeof(signal_names) / sizeof(signal_names[0])) &&
 	    signal_names[sig])
 		return signal_names[sig];
 	return "";
@@ -51,8 +51,8 @@ long wer__signal_number(const char *s)
 	return -1;
 }
 
-void wer__reply_error(struct wer_reply *reply, unsigned status,
-		      const char *fmt, ...)
+void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
+		      ...)
 {
 	char msg[512];
 	va_list ap;
@@ -111,14 +111,16 @@ void wer__query_from_args(struct MHD_Connection *conn,
 	const char *limit;
 
 	memset(q, 0, sizeof(*q));
-	q->app = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
+	q->app =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
 	q->signal =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "signal");
 	q->since =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 	q->bucket =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "bucket");
-	limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	limit =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	q->limit = limit ? atol(limit) : 100;
 	if (q->limit <= 0 || q->limit > 1000)
 		q->limit = q->limit <= 0 ? 100 : 1000;
@@ -226,8 +228,8 @@ static void iso_time(const char *secs, char *out, size_t size)
 
 /* The metadata values of a bucket, most frequent first:
  * key, value, count. */
-static int bucket_meta(struct wer_collector *c, const char *bucket,
-		       long limit, struct wer_db_rows *ret)
+static int bucket_meta(struct wer_collector *c, const char *bucket, long limit,
+		       struct wer_db_rows *ret)
 {
 	char lim[24];
 	const char *p[2] = {bucket, lim};
@@ -316,8 +318,8 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 	json_kv(b, "application", wer__db_cell(r, i, 2), 1);
 	json_kv(b, "version", wer__db_cell(r, i, 3), 1);
 	json_num(b, "signal", wer__db_cell(r, i, 4), 1);
-	json_kv(b, "signal_name",
-		wer__signal_name(atol(wer__db_cell(r, i, 4))), 1);
+	json_kv(b, "signal_name", wer__signal_name(atol(wer__db_cell(r, i, 4))),
+		1);
 	json_kv(b, "fault_module", wer__db_cell(r, i, 5), 1);
 	json_kv(b, "fault_offset", wer__db_cell(r, i, 6), 1);
 	json_num(b, "bucket", wer__db_cell(r, i, 7), 1);
@@ -477,8 +479,7 @@ static int api_report(struct wer_collector *c, const char *id,
 			reply->fd = fd;
 			reply->fd_size = (uint64_t)st.st_size;
 			reply->content_type = "application/octet-stream";
-			snprintf(reply->header_name,
-				 sizeof(reply->header_name),
+			snprintf(reply->header_name, sizeof(reply->header_name),
 				 "Content-Disposition");
 			snprintf(reply->header_value,
 				 sizeof(reply->header_value),

@@ -15,9 +15,9 @@
 #include "buf.h"
 #include "db.h"
 
-#define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
+#define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024)  /* default --max-body */
 #define WER_COLLECTOR_SYMBOLS_MAX (256 * 1024 * 1024) /* a symbol upload */
-#define WER_COLLECTOR_META_MAX	  64  /* metadata pairs kept per report */
+#define WER_COLLECTOR_META_MAX	  64   /* metadata pairs kept per report */
 #define WER_COLLECTOR_VALUE_MAX	  1024 /* bytes of a metadata value kept */
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */
 #define WER_COLLECTOR_RATE_KEYS	  1024 /* keys the rate limiter tracks */
@@ -41,7 +41,7 @@ struct wer_collector {
 	char data_dir[PATH_MAX];
 	size_t max_body;
 	int public_read;
-	long sweep_age; /* seconds before an orphan file is removed */
+	long sweep_age;	    /* seconds before an orphan file is removed */
 	double rate, burst; /* reports per second per key; bucket size */
 	pthread_mutex_t rate_lock;
 	struct wer_rate rates[WER_COLLECTOR_RATE_KEYS];
@@ -147,7 +147,7 @@ void wer__query_from_args(struct MHD_Connection *conn,
 long wer__signal_number(const char *s);
 const char *wer__signal_name(long sig);
 
-void wer__reply_error(struct wer_reply *reply, unsigned status,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -24,8 +24,7 @@ const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col)
 	return r->cell[row * r->cols + col];
 }
 
-int wer__db_rows_add(struct wer_db_rows *r, size_t n,
-		     const char *const *cells)
+int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells)
 {
 	char **p;
 
@@ -126,8 +125,8 @@ static int migrate(struct wer_db *db)
 			 0, NULL, NULL);
 	if (r < 0)
 		goto fail;
-	r = wer__db_exec(db, "SELECT max(version) FROM schema_version", 0,
-			 NULL, &rows);
+	r = wer__db_exec(db, "SELECT max(version) FROM schema_version", 0, NULL,
+			 &rows);
 	if (r < 0)
 		goto fail;
 	version = atol(wer__db_cell(&rows, 0, 0));

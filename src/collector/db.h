@@ -67,7 +67,6 @@ void wer__db_rows_free(struct wer_db_rows *r);
 const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col);
 
 /* Shared by the backends: appends a row of n cells (copied). */
-int wer__db_rows_add(struct wer_db_rows *r, size_t n,
-		     const char *const *cells);
+int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells);
 
 #endif

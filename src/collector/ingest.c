@@ -28,8 +28,8 @@
 /* Form fields that are not metadata (the Breakpad/Crashpad convention's
  * own, and openwer's attachment). */
 static const char *const reserved[] = {
-    "upload_file_minidump", "prod", "ver", "guid", "Report.wer", "api_key",
-    NULL};
+    "upload_file_minidump", "prod",    "ver", "guid",
+    "Report.wer",	    "api_key", NULL};
 
 static int is_reserved(const char *name)
 {
@@ -164,28 +164,35 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
 	snprintf(dsize, sizeof(dsize), "%zu", e->dump_size);
 	{
-		const char *bp[9] = {p->signature, p->app, p->version,
-				     p->module,	   p->module_offset,
-				     p->stack_hash, e->frames, now, now};
-		const char *rp[17] = {e->id,	     NULL,
-				      e->project,    now,
-				      p->app,	     p->version,
-				      e->guid,	     sig,
-				      code,	     p->fault_address,
-				      p->module,     p->module_offset,
-				      p->build_id,   e->frames,
-				      e->dump_path,  dsize,
+		const char *bp[9] = {p->signature,
+				     p->app,
+				     p->version,
+				     p->module,
+				     p->module_offset,
+				     p->stack_hash,
+				     e->frames,
+				     now,
+				     now};
+		const char *rp[17] = {e->id,	    NULL,
+				      e->project,   now,
+				      p->app,	    p->version,
+				      e->guid,	    sig,
+				      code,	    p->fault_address,
+				      p->module,    p->module_offset,
+				      p->build_id,  e->frames,
+				      e->dump_path, dsize,
 				      e->report_wer};
 
-		r = wer__db_exec(c->db,
-				 "INSERT INTO buckets (signature, app, version, "
-				 "module, module_offset, stack_hash, frames, "
-				 "count, first_seen, last_seen) VALUES ($1, $2, "
-				 "$3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT "
-				 "(signature) DO UPDATE SET count = "
-				 "buckets.count + 1, last_seen = "
-				 "excluded.last_seen RETURNING id",
-				 9, bp, &b);
+		r = wer__db_exec(
+		    c->db,
+		    "INSERT INTO buckets (signature, app, version, "
+		    "module, module_offset, stack_hash, frames, "
+		    "count, first_seen, last_seen) VALUES ($1, $2, "
+		    "$3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT "
+		    "(signature) DO UPDATE SET count = "
+		    "buckets.count + 1, last_seen = "
+		    "excluded.last_seen RETURNING id",
+		    9, bp, &b);
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
@@ -280,7 +287,8 @@ static int insert_report(struct wer_collector *c, struct pending *me)
 		if (r < 0 && n > 1) {
 			/* One bad report must not fail the others. */
 			for (size_t i = 0; i < n; i++)
-				items[i]->result = commit_batch(c, items + i, 1);
+				items[i]->result =
+				    commit_batch(c, items + i, 1);
 		} else {
 			for (size_t i = 0; i < n; i++)
 				items[i]->result = r;
@@ -306,8 +314,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	const struct wer_mp_part *dump = NULL, *wer = NULL;
 	struct wer_processed *p = NULL;
 	uint8_t *inflated = NULL;
-	char (*meta_key)[WER_MP_NAME_MAX] = NULL;
-	char (*meta_value)[WER_COLLECTOR_VALUE_MAX] = NULL;
+	char(*meta_key)[WER_MP_NAME_MAX] = NULL;
+	char(*meta_value)[WER_COLLECTOR_VALUE_MAX] = NULL;
 	char *report_wer = NULL;
 	size_t meta_count = 0;
 	struct wer_buf frames;

@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 	static struct wer_collector c;
 	const char *listen = "127.0.0.1:8080", *db_url = NULL;
 	const char *data = "/var/lib/openwer", *port_file = NULL;
-	char default_db[PATH_MAX + 32], err[1024], host[256], sub[PATH_MAX + 16];
+	char default_db[PATH_MAX + 32], err[1024], host[256],
+	    sub[PATH_MAX + 16];
 	const char *port;
 	struct addrinfo hints = {0}, *ai = NULL;
 	struct MHD_Daemon *daemon;
@@ -172,8 +173,8 @@ int main(int argc, char **argv)
 	snprintf(c.data_dir, sizeof(c.data_dir), "%s", data);
 	if (make_dir(c.data_dir) < 0)
 		return 1;
-	for (const char *const *d = (const char *const[]){"tmp", "dumps",
-							  "symbols", NULL};
+	for (const char *const *d =
+		 (const char *const[]){"tmp", "dumps", "symbols", NULL};
 	     *d; d++) {
 		snprintf(sub, sizeof(sub), "%s/%s", c.data_dir, *d);
 		if (make_dir(sub) < 0)
@@ -207,7 +208,8 @@ int main(int argc, char **argv)
 
 		if (!close || close[1] != ':' ||
 		    (size_t)(close - listen - 1) >= sizeof(host)) {
-			fprintf(stderr, "wer-collector: --listen [ADDR]:PORT\n");
+			fprintf(stderr,
+				"wer-collector: --listen [ADDR]:PORT\n");
 			return 2;
 		}
 		memcpy(host, listen + 1, (size_t)(close - listen - 1));
@@ -246,8 +248,9 @@ int main(int argc, char **argv)
 		wer__db_close(c.db);
 		return 1;
 	}
-	fprintf(stderr, "wer-collector: listening on %s port %u (%s, data %s)\n",
-		host, bound, c.db->ops->name, c.data_dir);
+	fprintf(stderr,
+		"wer-collector: listening on %s port %u (%s, data %s)\n", host,
+		bound, c.db->ops->name, c.data_dir);
 	if (port_file) {
 		char tmp[PATH_MAX + 8];
 		FILE *f;

@@ -24,8 +24,7 @@ static void set_err(char *err, size_t size, const char *msg)
 
 /* Copies a parameter value (quoted with backslash escapes, or a token)
  * from *p into out; moves *p past it. -1 when it does not fit. */
-static int param_value(const char **p, const char *end, char *out,
-		       size_t size)
+static int param_value(const char **p, const char *end, char *out, size_t size)
 {
 	const char *s = *p;
 	size_t n = 0;
@@ -185,8 +184,8 @@ int wer__mp_parse(const uint8_t *body, size_t len, const char *boundary,
 		at = dlen;
 	} else {
 		char first[WER_MP_BOUNDARY_MAX + 8];
-		size_t flen = (size_t)snprintf(first, sizeof(first), "\n%s",
-					       delim);
+		size_t flen =
+		    (size_t)snprintf(first, sizeof(first), "\n%s", delim);
 
 		p = memmem(body, len, first, flen);
 		if (!p) {
@@ -263,9 +262,8 @@ int wer__mp_parse(const uint8_t *body, size_t len, const char *boundary,
 		next = memmem(data, len - (size_t)(data - body), delim, dlen);
 		while (next && !(next > data && next[-1] == '\n') &&
 		       next != data)
-			next = memmem(next + 1,
-				      len - (size_t)(next + 1 - body), delim,
-				      dlen);
+			next = memmem(next + 1, len - (size_t)(next + 1 - body),
+				      delim, dlen);
 		if (!next) {
 			set_err(err, err_size, "a part is not terminated");
 			return -EBADMSG;
@@ -305,8 +303,8 @@ int wer__gunzip(const uint8_t *in, size_t len, size_t cap, uint8_t **ret,
 		if (z.avail_in == 0 && (size_t)(z.next_in - in) < len) {
 			size_t left = len - (size_t)(z.next_in - in);
 
-			z.avail_in = left > (1u << 30) ? (1u << 30)
-						       : (uInt)left;
+			z.avail_in =
+			    left > (1u << 30) ? (1u << 30) : (uInt)left;
 		}
 		if (size == alloc) {
 			size_t want = alloc ? alloc * 2 : 64 * 1024;

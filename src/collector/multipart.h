@@ -10,11 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WER_MP_PARTS_MAX    128	      /* parts in a body */
-#define WER_MP_HEADER_MAX   2048      /* bytes of a part's header block */
-#define WER_MP_NAME_MAX	    256	      /* bytes of a field or file name */
+#define WER_MP_PARTS_MAX    128		/* parts in a body */
+#define WER_MP_HEADER_MAX   2048	/* bytes of a part's header block */
+#define WER_MP_NAME_MAX	    256		/* bytes of a field or file name */
 #define WER_MP_FIELD_MAX    (64 * 1024) /* bytes of a part without filename */
-#define WER_MP_BOUNDARY_MAX 200	      /* RFC 2046 says 70; be lenient */
+#define WER_MP_BOUNDARY_MAX 200		/* RFC 2046 says 70; be lenient */
 
 struct wer_mp_part {
 	char name[WER_MP_NAME_MAX];

@@ -129,8 +129,9 @@ static void frames_pre(struct wer_buf *b, const char *frames_text)
 		for (size_t i = 0; i < p->frame_count; i++) {
 			wer__buf_printf(b, "#%-2zu ", i);
 			wer__buf_html(b, p->frames[i].module);
-			wer__buf_printf(b, "+0x%llx",
-					(unsigned long long)p->frames[i].offset);
+			wer__buf_printf(
+			    b, "+0x%llx",
+			    (unsigned long long)p->frames[i].offset);
 			if (p->frames[i].function[0]) {
 				wer__buf_str(b, "  ");
 				wer__buf_html(b, p->frames[i].function);
@@ -168,8 +169,9 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 		      "received / 86400",
 		      1, p, &days);
 	head(b, "Buckets");
-	wer__buf_printf(b, "<h1>Crash buckets</h1><p class=\"muted\">%zu "
-			   "bucket(s), most reports first.</p>\n",
+	wer__buf_printf(b,
+			"<h1>Crash buckets</h1><p class=\"muted\">%zu "
+			"bucket(s), most reports first.</p>\n",
 			rows.rows);
 	wer__buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Reports</th>"
 			"<th>Last 30 days</th><th>Application</th>"
@@ -182,8 +184,7 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 		const char *mp[2] = {id, lim};
 
 		for (size_t k = 0; k < days.rows; k++) {
-			long d = atol(wer__db_cell(&days, k, 1)) -
-				 (today - 29);
+			long d = atol(wer__db_cell(&days, k, 1)) - (today - 29);
 
 			if (!strcmp(wer__db_cell(&days, k, 0), id) && d >= 0 &&
 			    d < 30)
@@ -218,7 +219,8 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 				wer__buf_str(b, "=");
 				wer__buf_html(b, wer__db_cell(&meta, k, 1));
 				wer__buf_printf(
-				    b, " <span class=\"muted\">(%ld)</span><br>",
+				    b,
+				    " <span class=\"muted\">(%ld)</span><br>",
 				    atol(wer__db_cell(&meta, k, 2)));
 			}
 		wer__db_rows_free(&meta);
@@ -270,8 +272,9 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer__buf_html(b, wer__db_cell(&rows, 0, 4));
 	wer__buf_str(b, "+");
 	wer__buf_html(b, wer__db_cell(&rows, 0, 5));
-	wer__buf_printf(b, "</code></td></tr><tr><th>Reports</th><td>%ld</td>"
-			   "</tr>",
+	wer__buf_printf(b,
+			"</code></td></tr><tr><th>Reports</th><td>%ld</td>"
+			"</tr>",
 			total);
 	time_text(wer__db_cell(&rows, 0, 8), t, sizeof(t));
 	wer__buf_str(b, "<tr><th>First seen</th><td>");
@@ -281,8 +284,9 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer__buf_html(b, t);
 	wer__buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, 10));
-	wer__buf_str(b, "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
-			"<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");
+	wer__buf_str(b,
+		     "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
+		     "<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");
 	if (wer__db_query(c->db,
 			  "SELECT m.key, m.value, count(*) AS n FROM "
 			  "report_meta m JOIN reports r ON r.id = m.report_id "
@@ -373,8 +377,9 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer__buf_str(b, "</td></tr><tr><th>Downloads</th><td><a href=\"/api/"
 			"reports/");
 	wer__buf_url(b, id);
-	wer__buf_printf(b, "/minidump\">minidump</a> (%ld bytes) &middot; <a "
-			   "href=\"/api/reports/",
+	wer__buf_printf(b,
+			"/minidump\">minidump</a> (%ld bytes) &middot; <a "
+			"href=\"/api/reports/",
 			atol(wer__db_cell(&rows, 0, 14)));
 	wer__buf_url(b, id);
 	wer__buf_str(b, "\">JSON</a></td></tr></table>\n<h2>Metadata</h2>\n"
@@ -468,8 +473,7 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 		return page_buckets(c, reply);
 	if (!strncmp(url, "/buckets/", 9))
 		return page_bucket(c, url + 9, reply);
-	if (!strncmp(url, "/reports/", 9) && !strchr(url + 9, '/') &&
-	    url[9])
+	if (!strncmp(url, "/reports/", 9) && !strchr(url + 9, '/') && url[9])
 		return page_report(c, url + 9, reply);
 	if (!strcmp(url, "/search"))
 		return page_search(c, conn, reply);

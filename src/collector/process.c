@@ -65,8 +65,8 @@ void wer__process_signature(struct wer_collector *c, struct wer_processed *p)
 			snprintf(name, sizeof(name), "%s!%.*s", f->module,
 				 (int)n, f->function);
 		} else {
-			snprintf(name, sizeof(name), "%s+0x%" PRIx64,
-				 f->module, f->offset);
+			snprintf(name, sizeof(name), "%s+0x%" PRIx64, f->module,
+				 f->offset);
 		}
 		h = fnv1a(h, name);
 		h = fnv1a(h, "\n");
@@ -166,14 +166,15 @@ int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 	free(info);
 	ret->signal = facts->have_exception ? (long)facts->signal : 0;
 	ret->signal_code = facts->have_exception ? (long)facts->code : 0;
-	snprintf(ret->fault_address, sizeof(ret->fault_address),
-		 "0x%" PRIx64, facts->address);
+	snprintf(ret->fault_address, sizeof(ret->fault_address), "0x%" PRIx64,
+		 facts->address);
 	strcpy(ret->module, "unknown");
 	snprintf(ret->module_offset, sizeof(ret->module_offset), "0x%" PRIx64,
 		 facts->crashed_pc);
 	wer_minidump_crashed_stack(dump, size, facts, &stack);
 	for (uint32_t i = 0; i < stack.count; i++) {
-		const struct wer_md_module *m = &facts->modules[stack.module[i]];
+		const struct wer_md_module *m =
+		    &facts->modules[stack.module[i]];
 		struct wer_frame *f = &ret->frames[ret->frame_count++];
 
 		copy_clean(f->module, sizeof(f->module), base_name(m->name));
@@ -184,9 +185,8 @@ int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 				 f->module);
 			snprintf(ret->build_id, sizeof(ret->build_id), "%s",
 				 f->build_id);
-			snprintf(ret->module_offset,
-				 sizeof(ret->module_offset), "0x%" PRIx64,
-				 f->offset);
+			snprintf(ret->module_offset, sizeof(ret->module_offset),
+				 "0x%" PRIx64, f->offset);
 		}
 	}
 	free(facts);

@@ -47,8 +47,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 			reply->content_type = "application/json";
 		}
 		resp = MHD_create_response_from_buffer(
-		    len, data ? data : (char *)"", data ? MHD_RESPMEM_MUST_FREE
-							: MHD_RESPMEM_PERSISTENT);
+		    len, data ? data : (char *)"",
+		    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 		if (!resp)
 			free(data);
 		reply->body.data = NULL;
@@ -118,8 +118,8 @@ static const char *read_token(struct MHD_Connection *conn, int *from_query)
 	*from_query = t != NULL;
 	if (t)
 		return t;
-	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					   "Authorization");
+	auth =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	if (auth && !strncasecmp(auth, "Bearer ", 7))
 		return auth + 7;
 	return MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "wer_token");
@@ -146,8 +146,7 @@ static enum MHD_Result post_start(struct wer_collector *c,
 		return error_now(conn, 403, "unknown ingest key", 0);
 	if (r < 0)
 		return error_now(conn, 503, "the database is not available", 0);
-	if (req->route == ROUTE_INGEST &&
-	    wer__access_rate(c, key, &retry) < 0)
+	if (req->route == ROUTE_INGEST && wer__access_rate(c, key, &retry) < 0)
 		return error_now(conn, 429, "rate limit reached for this key",
 				 retry);
 	if (len && strtoull(len, NULL, 10) > req->cap)
@@ -189,9 +188,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!req->too_big &&
-		    wer__buf_add(&req->body, upload_data, *upload_data_size) <
-			0)
+		if (!req->too_big && wer__buf_add(&req->body, upload_data,
+						  *upload_data_size) < 0)
 			req->too_big = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -202,14 +200,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			return error_now(conn, 413,
 					 "the body is larger than allowed", 0);
 		if (req->route == ROUTE_INGEST)
-			wer__ingest(c, req->project,
-				    MHD_lookup_connection_value(
-					conn, MHD_HEADER_KIND, "Content-Type"),
-				    MHD_lookup_connection_value(
-					conn, MHD_HEADER_KIND,
-					"Content-Encoding"),
-				    (const uint8_t *)req->body.data,
-				    req->body.len, &reply);
+			wer__ingest(
+			    c, req->project,
+			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							"Content-Type"),
+			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							"Content-Encoding"),
+			    (const uint8_t *)req->body.data, req->body.len,
+			    &reply);
 		else
 			wer__symbols_upload(
 			    c,
@@ -239,8 +237,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (from_query && strlen(token) < 200) {
 			snprintf(reply.header_name, sizeof(reply.header_name),
 				 "Set-Cookie");
-			snprintf(reply.header_value,
-				 sizeof(reply.header_value),
+			snprintf(reply.header_value, sizeof(reply.header_value),
 				 "wer_token=%s; Path=/; HttpOnly; "
 				 "SameSite=Strict",
 				 token);
@@ -253,8 +250,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	return send_reply(conn, &reply);
 }
 
-static void request_done(void *cls, struct MHD_Connection *conn,
-			 void **con_cls, enum MHD_RequestTerminationCode toe)
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
 {
 	struct request *req = *con_cls;
 
@@ -277,13 +274,13 @@ struct MHD_Daemon *wer__server_start(struct wer_collector *c,
 
 	if (addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, handle, c, MHD_OPTION_SOCK_ADDR, addr,
-	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_END);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, c,
+			     MHD_OPTION_SOCK_ADDR, addr,
+			     MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			     (size_t)(64 * 1024), MHD_OPTION_END);
 	if (!d)
 		return NULL;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

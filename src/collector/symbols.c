@@ -51,8 +51,8 @@ static int symbolize_elf(const char *path, uint64_t offset, int is_return,
 		return -ENOMEM;
 	mod = dwfl_report_offline(dwfl, "", path, -1);
 	dwfl_report_end(dwfl, NULL, NULL);
-	if (mod && dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL,
-				    NULL)) {
+	if (mod &&
+	    dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL)) {
 		addr = start + offset;
 		name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL,
 					    NULL);
@@ -246,12 +246,17 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 		wer__buf_init(&frames, 64 * 1024);
 		wer__frames_format(p, &frames);
 		{
-			const char *bp[9] = {
-			    p->signature,  p->app,	  p->version,
-			    p->module,	   p->module_offset, p->stack_hash,
-			    frames.data ? frames.data : "", received,
-			    received};
-			const char *up[3] = {NULL, frames.data ? frames.data : "",
+			const char *bp[9] = {p->signature,
+					     p->app,
+					     p->version,
+					     p->module,
+					     p->module_offset,
+					     p->stack_hash,
+					     frames.data ? frames.data : "",
+					     received,
+					     received};
+			const char *up[3] = {NULL,
+					     frames.data ? frames.data : "",
 					     wer__db_cell(&rows, i, 0)};
 			const char *cp[1] = {old_bucket};
 
@@ -261,7 +266,8 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 			    c->db,
 			    "INSERT INTO buckets (signature, app, version, "
 			    "module, module_offset, stack_hash, frames, count, "
-			    "first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, "
+			    "first_seen, last_seen) VALUES ($1, $2, $3, $4, "
+			    "$5, "
 			    "$6, $7, 0, $8, $9) ON CONFLICT (signature) DO "
 			    "UPDATE SET first_seen = CASE WHEN "
 			    "buckets.first_seen < excluded.first_seen THEN "
@@ -284,8 +290,10 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 				    "UPDATE buckets SET count = (SELECT "
 				    "count(*) FROM reports WHERE bucket_id = "
 				    "buckets.id), last_seen = (SELECT "
-				    "coalesce(max(received), buckets.last_seen) "
-				    "FROM reports WHERE bucket_id = buckets.id) "
+				    "coalesce(max(received), "
+				    "buckets.last_seen) "
+				    "FROM reports WHERE bucket_id = "
+				    "buckets.id) "
 				    "WHERE id = $1",
 				    1, cp, NULL);
 			if (r >= 0)
@@ -294,8 +302,10 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 				    "UPDATE buckets SET count = (SELECT "
 				    "count(*) FROM reports WHERE bucket_id = "
 				    "buckets.id), last_seen = (SELECT "
-				    "coalesce(max(received), buckets.last_seen) "
-				    "FROM reports WHERE bucket_id = buckets.id) "
+				    "coalesce(max(received), "
+				    "buckets.last_seen) "
+				    "FROM reports WHERE bucket_id = "
+				    "buckets.id) "
 				    "WHERE id = $1",
 				    1, up, NULL);
 			if (r < 0)

@@ -47,7 +47,7 @@ struct wer_md_facts {
  * the facts read so far stay in *ret). */
 int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret);
 
-#define WER_MD_FRAMES_MAX     32	       /* frames of the crashed thread */
+#define WER_MD_FRAMES_MAX     32	  /* frames of the crashed thread */
 #define WER_MD_STACK_SCAN_MAX (64 * 1024) /* bytes of its stack scanned */
 
 /* The crashed thread's frames, by stack scanning (what Breakpad's

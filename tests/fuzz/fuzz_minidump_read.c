@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (stack.count > WER_MD_FRAMES_MAX)
 		abort();
 	for (uint32_t i = 0; i < stack.count; i++)
-		if (stack.module[i] < 0 || stack.module[i] >= WER_MD_MODULES_MAX)
+		if (stack.module[i] < 0 ||
+		    stack.module[i] >= WER_MD_MODULES_MAX)
 			abort();
 	if (facts.annotation_count > WER_MD_ANNOTATIONS_MAX)
 		abort();
