@@ -164,6 +164,24 @@ static int part_headers(const char *h, const char *end,
 	return 0;
 }
 
+/* Whether the delimiter found at p (dlen bytes), for data starting at
+ * data, really is one: at the data's start or after a LF, and followed by
+ * "--", a blank, a line end or the body's end. */
+static int is_delimiter(const uint8_t *body, size_t len, const uint8_t *data,
+			const uint8_t *p, size_t dlen)
+{
+	size_t after = (size_t)(p - body) + dlen;
+
+	if (p != data && p[-1] != '\n')
+		return 0;
+	if (after >= len)
+		return 1;
+	return body[after] == '\r' || body[after] == '\n' ||
+	       body[after] == ' ' || body[after] == '\t' ||
+	       (body[after] == '-' && after + 1 < len &&
+		body[after + 1] == '-');
+}
+
 int wer__mp_parse(const uint8_t *body, size_t len, const char *boundary,
 		  struct wer_mp_part *parts, size_t max, char *err,
 		  size_t err_size)
@@ -258,10 +276,10 @@ int wer__mp_parse(const uint8_t *body, size_t len, const char *boundary,
 		if (r < 0)
 			return r;
 		data = hend + skip;
-		/* The data ends at a line end followed by the delimiter. */
+		/* The data ends at a line end, the delimiter, then "--",
+		 * blanks or a line end (anything else is data). */
 		next = memmem(data, len - (size_t)(data - body), delim, dlen);
-		while (next && !(next > data && next[-1] == '\n') &&
-		       next != data)
+		while (next && !is_delimiter(body, len, data, next, dlen))
 			next = memmem(next + 1, len - (size_t)(next + 1 - body),
 				      delim, dlen);
 		if (!next) {
