@@ -20,9 +20,29 @@ struct request {
 	enum route route;
 	struct wer_buf body;
 	size_t cap;
-	int too_big;
+	int too_big, busy;
+	size_t reserved; /* bytes counted in inflight */
 	char project[128];
 };
+
+/* Bytes of request bodies held in memory by all connections, and their
+ * cap: beyond it uploads get 503 with Retry-After rather than memory. */
+static size_t inflight;
+#define INFLIGHT_MAX(c)                                                        \
+	((c)->max_body * 8 > 256u * 1024 * 1024 ? (c)->max_body * 8            \
+						: 256u * 1024 * 1024)
+
+static int reserve(struct wer_collector *c, struct request *req, size_t n)
+{
+	size_t now = __atomic_add_fetch(&inflight, n, __ATOMIC_RELAXED);
+
+	if (now > INFLIGHT_MAX(c) && now != n) { /* one body always fits */
+		__atomic_sub_fetch(&inflight, n, __ATOMIC_RELAXED);
+		return -1;
+	}
+	req->reserved += n;
+	return 0;
+}
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
 				  struct wer_reply *reply)
@@ -152,6 +172,8 @@ static enum MHD_Result post_start(struct wer_collector *c,
 	if (len && strtoull(len, NULL, 10) > req->cap)
 		return error_now(conn, 413, "the body is larger than allowed",
 				 0);
+	if (len && reserve(c, req, strtoull(len, NULL, 10)) < 0)
+		return error_now(conn, 503, "too many uploads at once", 1);
 	return MHD_YES;
 }
 
@@ -199,6 +221,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (req->too_big)
 			return error_now(conn, 413,
 					 "the body is larger than allowed", 0);
+		if (req->busy)
+			return error_now(conn, 503, "too many uploads at once",
+					 1);
 		if (req->route == ROUTE_INGEST)
 			wer__ingest(
 			    c, req->project,
@@ -257,6 +282,7 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	(void)cls, (void)conn, (void)toe;
 	if (req) {
+		__atomic_sub_fetch(&inflight, req->reserved, __ATOMIC_RELAXED);
 		wer__buf_free(&req->body);
 		free(req);
 		*con_cls = NULL;

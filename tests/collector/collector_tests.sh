@@ -206,6 +206,34 @@ b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
 assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
 ' "$url" "$token" "$key" "$program" "$id_null"
 
+check "POST /api/symbols (Breakpad .sym for libc, by build id): the abort's libc frame named" python3 -c '
+import json, subprocess, sys
+url, tok, key, rid = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+r = get("/api/reports/" + rid)
+top = r["stack"][0]
+assert top["module"].startswith("libc.so") and "function" not in top, top
+path = subprocess.run(["sh", "-c", "ldconfig -p | sed -n \"s/.*libc.so.6 (libc6,x86-64) => //p\" | head -n1"],
+                      capture_output=True, text=True).stdout.strip()
+lines = ["MODULE Linux x86_64 000000000000000000000000000000000 libc.so.6"]
+for l in subprocess.run(["nm", "-D", "--defined-only", path], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if len(f) == 3 and f[1] in "TtWw":
+        lines.append("PUBLIC %s 0 %s" % (f[0], f[2]))
+sym = ("\n".join(lines) + "\n").encode()
+up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@-",
+    url + "/api/symbols?api_key=" + key + "&build_id=" + top["build_id"]],
+    input=sym, capture_output=True, check=True).stdout)
+assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
+top = get("/api/reports/" + rid)["stack"][0]
+assert top.get("function"), top
+' "$url" "$token" "$key" "$id_abort"
+check "POST /api/symbols: not ELF nor .sym, or a .sym without build_id: 400" bash -c '
+	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "garbage" "$1/api/symbols?api_key=$2")" = 400 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols?api_key=$2")" = 400 ]' \
+	_ "$url" "$key"
+
 # ---- refusals
 status() { # CURL ARGS...: the HTTP status
 	curl -s -o "$work/answer" -w '%{http_code}' "$@"
