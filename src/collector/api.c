@@ -97,7 +97,9 @@ static enum MHD_Result meta_arg(void *cls, enum MHD_ValueKind kind,
 
 	(void)kind;
 	if (!strncmp(key, "meta.", 5) && key[5] && value &&
-	    q->meta_count < sizeof(q->meta_key) / sizeof(q->meta_key[0])) {
+	    q->meta_count == sizeof(q->meta_key) / sizeof(q->meta_key[0]))
+		q->too_many = 1;
+	else if (!strncmp(key, "meta.", 5) && key[5] && value) {
 		q->meta_key[q->meta_count] = key + 5;
 		q->meta_value[q->meta_count] = value;
 		q->meta_count++;
@@ -136,6 +138,8 @@ int wer__query_reports(struct wer_collector *c,
 	char sig[24], since[24], limit[24];
 	int n = 0, r;
 
+	if (q->too_many)
+		return -EINVAL;
 	wer__buf_init(&sql, 16 * 1024);
 	wer__buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
 			   "r.signal, r.module, r.module_offset, r.bucket_id, "
@@ -415,7 +419,8 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 	if (r == -EINVAL) {
 		wer__reply_error(reply, 400,
 				 "signal is a number or a name (SIGSEGV); "
-				 "since is seconds or YYYY-MM-DD[THH:MM:SSZ]");
+				 "since is seconds or YYYY-MM-DD[THH:MM:SSZ]; "
+				 "at most 16 meta. filters");
 		return 0;
 	}
 	if (r < 0) {

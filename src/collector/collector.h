@@ -135,6 +135,7 @@ struct wer_report_query {
 	const char *app, *signal, *since, *bucket;
 	size_t meta_count;
 	const char *meta_key[16], *meta_value[16];
+	int too_many; /* more meta. filters than fit: refused */
 	long limit;
 };
 int wer__query_reports(struct wer_collector *c,
