@@ -469,6 +469,12 @@ static int api_report(struct wer_collector *c, const char *id,
 		wer__reply_error(reply, 404, "no report %s", id);
 		return 0;
 	}
+	if (minidump && !*wer__db_cell(&rows, 0, 14)) {
+		wer__db_rows_free(&rows);
+		wer__reply_error(reply, 404,
+				 "report %s was sent without a minidump", id);
+		return 0;
+	}
 	if (minidump) {
 		int fd = open(wer__db_cell(&rows, 0, 14), O_RDONLY | O_CLOEXEC);
 		struct stat st;

@@ -82,7 +82,9 @@ struct wer_processed {
 /* Reads a minidump (and the optional Report.wer text) into ret: the
  * application (prod or Report.wer or the main module), the fault module
  * and offset, the crashed thread's frames, symbolized from uploaded
- * symbols, and the bucket signature. 0, or -EBADMSG with a reason. */
+ * symbols, and the bucket signature. Without a dump (dump NULL), the
+ * signature parameters of Report.wer alone. 0, or -EBADMSG with a
+ * reason. */
 int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 		 const char *prod, const char *ver, const char *report_wer,
 		 size_t report_wer_len, struct wer_processed *ret, char *err,

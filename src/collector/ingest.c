@@ -406,10 +406,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 			meta_count++;
 		}
 	}
-	if (!dump || !dump->size) {
-		wer__reply_error(reply, 400,
-				 "no upload_file_minidump part (or it is "
-				 "empty)");
+	if (dump && !dump->size) {
+		wer__reply_error(reply, 400, "upload_file_minidump is empty");
 		goto out;
 	}
 	if (wer && wer->size <= 1024 * 1024) {
@@ -420,7 +418,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 			/* Stored as text: stop at a NUL. */
 		}
 	}
-	r = wer__process(c, dump->data, dump->size, prod, ver, report_wer,
+	r = wer__process(c, dump ? dump->data : NULL, dump ? dump->size : 0,
+			 prod, ver, report_wer,
 			 report_wer ? strlen(report_wer) : 0, p, err,
 			 sizeof(err));
 	if (r < 0) {
@@ -432,8 +431,10 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		wer__reply_error(reply, 503, "no random bytes for an id");
 		goto out;
 	}
-	r = store_dump(c, id, dump->data, dump->size, dump_path,
-		       sizeof(dump_path));
+	dump_path[0] = '\0';
+	r = dump ? store_dump(c, id, dump->data, dump->size, dump_path,
+			      sizeof(dump_path))
+		 : 0;
 	if (r < 0) {
 		wer__reply_error(reply, 503, "cannot store the minidump: %s",
 				 strerror(-r));
@@ -448,7 +449,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		    .dump_path = dump_path,
 		    .report_wer = report_wer ? report_wer : "",
 		    .p = p,
-		    .dump_size = dump->size,
+		    .dump_size = dump ? dump->size : 0,
 		    .meta_count = meta_count,
 		    .meta_key = meta_key,
 		    .meta_value = meta_value,
@@ -457,7 +458,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		r = insert_report(c, &me);
 	}
 	if (r < 0) {
-		unlink(dump_path);
+		if (dump_path[0])
+			unlink(dump_path);
 		fprintf(stderr, "wer-collector: storing report %s: %s\n", id,
 			c->db->err);
 		wer__reply_error(reply, 503, "cannot store the report");

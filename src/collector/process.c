@@ -122,6 +122,59 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 	}
 }
 
+/* A report sent without a minidump (wer submit at ConsentLevel 2): its
+ * signature parameters from Report.wer are all there is. */
+static int process_parameters(struct wer_collector *c, const char *prod,
+			      const char *ver, const char *text, size_t len,
+			      struct wer_processed *ret, char *err,
+			      size_t err_size)
+{
+	struct wer_report_info *info = malloc(sizeof(*info));
+	const char *v;
+
+	if (!info)
+		return -ENOMEM;
+	if (wer_report_parse(text, len, info) < 0 ||
+	    !*wer_report_sig(info, "Application Name")) {
+		snprintf(err, err_size,
+			 "no upload_file_minidump, and Report.wer has no "
+			 "signature to bucket by");
+		free(info);
+		return -EBADMSG;
+	}
+	copy_clean(ret->app, sizeof(ret->app),
+		   prod && *prod ? prod
+				 : wer_report_sig(info, "Application Name"));
+	v = ver && *ver ? ver : wer_report_sig(info, "Application Version");
+	copy_clean(ret->version, sizeof(ret->version), *v ? v : "unknown");
+	v = wer_report_sig(info, "Fault Module Name");
+	copy_clean(ret->module, sizeof(ret->module), *v ? v : "unknown");
+	v = wer_report_sig(info, "Fault Offset");
+	copy_clean(ret->module_offset, sizeof(ret->module_offset),
+		   *v ? v : "0x0");
+	copy_clean(ret->build_id, sizeof(ret->build_id),
+		   wer_report_sig(info, "Fault Module Build ID"));
+	v = wer_report_sig(info, "Fault Address");
+	copy_clean(ret->fault_address, sizeof(ret->fault_address),
+		   *v ? v : "0x0");
+	/* "SIGSEGV (11)" */
+	v = strchr(wer_report_sig(info, "Signal"), '(');
+	ret->signal = v ? atol(v + 1) : 0;
+	ret->signal_code = atol(wer_report_sig(info, "Signal Code"));
+	free(info);
+	/* One frame, the fault, so that symbols name it too. */
+	if (ret->build_id[0]) {
+		struct wer_frame *f = &ret->frames[0];
+
+		snprintf(f->module, sizeof(f->module), "%s", ret->module);
+		snprintf(f->build_id, sizeof(f->build_id), "%s", ret->build_id);
+		f->offset = strtoull(ret->module_offset, NULL, 16);
+		ret->frame_count = 1;
+	}
+	wer__process_signature(c, ret);
+	return 0;
+}
+
 int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 		 const char *prod, const char *ver, const char *report_wer,
 		 size_t report_wer_len, struct wer_processed *ret, char *err,
@@ -136,6 +189,17 @@ int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 	if (!facts)
 		return -ENOMEM;
 	memset(ret, 0, sizeof(*ret));
+	if (!dump) {
+		free(facts);
+		if (!report_wer) {
+			snprintf(err, err_size,
+				 "no upload_file_minidump part (and no "
+				 "Report.wer to bucket by)");
+			return -EBADMSG;
+		}
+		return process_parameters(c, prod, ver, report_wer,
+					  report_wer_len, ret, err, err_size);
+	}
 	r = wer_minidump_facts(dump, size, facts);
 	if (r < 0 || !facts->stream_count) {
 		snprintf(err, err_size,

@@ -134,14 +134,6 @@ d = subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "
 assert d == open(path + "/minidump.mdmp", "rb").read(), "minidump differs"
 ' "$url" "$token" "$id_null" "$r_null"
 
-if "$wer" submit --help >/dev/null 2>&1; then
-	mkdir -p "$work/submitstore/ReportQueue"
-	cp -r "$r_fpe" "$work/submitstore/ReportQueue/"
-	check "wer submit --url to the collector" env WER_REPORT_DIR="$work/submitstore" \
-		"$wer" submit --url "$url/api/minidump?api_key=$key" --all
-else
-	echo "# skip: wer submit is not in this build (the lead's branch adds it); uploads use curl"
-fi
 
 check "buckets: null, abort and fpe apart; the null crash twice in one" python3 -c '
 import json, subprocess, sys
@@ -370,5 +362,45 @@ assert sum(x["count"] for x in b) == len(ids), "bucket counts drifted"
 
 check "a restarted collector keeps the schema (version 1) and its data" \
 	grep -q "listening" "$work/second.log"
+# ---- openwer's own client, and a report sent without a minidump
+n=$(q limit=1000)
+if "$wer" submit --help >/dev/null 2>&1; then
+	mkdir -p "$work/submitstore/ReportQueue"
+	cp -r "$r_fpe" "$work/submitstore/ReportQueue/"
+	check "wer submit --url to the collector: one more report, its metadata kept" bash -c '
+		WER_REPORT_DIR=$1 "$2" submit --url "$3/api/minidump?api_key=$4" --all &&
+		[ "$(curl -sf -H "Authorization: Bearer $5" "$3/api/reports?limit=1000&signal=SIGFPE&meta.Build=nightly-42" |
+			python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ]' \
+		_ "$work/submitstore" "$wer" "$url" "$key" "$token"
+	n=$((n + 1))
+else
+	echo "# skip: wer submit is not in this build (main has it); uploads use curl"
+fi
+python3 - "$r_abort/Report.wer" "$work/params" >"$work/params.ct" <<'PY'
+import sys, uuid
+text = open(sys.argv[1], "rb").read()
+b = uuid.uuid4().hex
+body = (b"--" + b.encode() + b'\r\nContent-Disposition: form-data; name="Build"\r\n\r\nparams-only\r\n' +
+        b"--" + b.encode() + b'\r\nContent-Disposition: form-data; name="Report.wer"; filename="Report.wer"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + text + b"\r\n--" + b.encode() + b"--\r\n")
+open(sys.argv[2], "wb").write(body)
+print("multipart/form-data; boundary=" + b)
+PY
+check "parameters only (Report.wer, no minidump, as ConsentLevel 2 sends): bucketed by its signature" python3 -c '
+import json, subprocess, sys
+url, tok, key, ct, body, n = sys.argv[1:]
+out = subprocess.run(["curl", "-sf", "-H", "Content-Type: " + ct, "--data-binary", "@" + body,
+                      url + "/api/minidump?api_key=" + key], capture_output=True, text=True, check=True).stdout
+assert out.startswith("CrashID=bp-"), out
+rid = out.strip()[len("CrashID=bp-"):]
+get = lambda p: subprocess.run(["curl", "-s", "-w", "%{http_code}", "-H", "Authorization: Bearer " + tok, url + p],
+                               capture_output=True, text=True).stdout
+r = json.loads(get("/api/reports/" + rid)[:-3])
+assert r["signal"] == 6 and r["fault_module"].startswith("libc.so") and r["metadata"]["Build"] == "params-only", r
+assert get("/api/reports/" + rid + "/minidump").endswith("404")
+rows = json.loads(get("/api/reports?limit=1000")[:-3])
+assert len(rows) == int(n) + 1, (len(rows), n)
+' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
+
 echo "# $backend: $passed passed, $failed failed"
 [ "$failed" = 0 ]
