@@ -263,7 +263,7 @@ check "no read token: 401 on the API and the pages" \
 	test "$(status "$url/api/buckets")/$(status "$url/")" = 401/401
 check "a read token in ?token=: 200" test "$(status "$url/api/buckets?token=$token")" = 200
 check "nothing refused was stored (only the X-API-Key upload)" test "$(q limit=1000)" = $((n_before_refusals + 1))
-start_collector limited --rate 1 --burst 3
+start_collector limited --rate 0.2 --burst 3
 check "rate limit per key: the 4th upload at once is 429 with Retry-After" bash -c '
 	for i in 1 2 3 4; do
 		curl -s -o /dev/null -D "$1.h$i" -w "%{http_code}\n" -H "Content-Type: $2" --data-binary @"$3" \
