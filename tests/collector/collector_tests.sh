@@ -362,6 +362,16 @@ assert sum(x["count"] for x in b) == len(ids), "bucket counts drifted"
 
 check "a restarted collector keeps the schema (version 1) and its data" \
 	grep -q "listening" "$work/second.log"
+# ---- the schema's version
+if [ "$backend" = sqlite ]; then
+	check "schema_version holds 1; a database from a newer collector is refused" bash -c '
+		cp "$1/collector.db" "$2/newer.db" &&
+		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 1, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
+		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
+fi
+
 # ---- openwer's own client, and a report sent without a minidump
 n=$(q limit=1000)
 if "$wer" submit --help >/dev/null 2>&1; then
