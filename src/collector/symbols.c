@@ -132,6 +132,36 @@ static int symbolize_sym(const char *path, uint64_t offset, char *out,
 	return 0;
 }
 
+/* Breakpad names an ELF module by a debug id: the first 16 bytes of its
+ * build id as a GUID (first three fields byte-swapped), uppercase hex,
+ * then an age. From a .sym file's "MODULE os arch ID name" line, the
+ * build id's first 16 bytes as 32 lowercase hex digits. 0 or -EINVAL. */
+static int sym_build_id_prefix(const uint8_t *data, size_t size, char *out)
+{
+	static const int order[16] = {3, 2, 1,	0,  5,	4,  7,	6,
+				      8, 9, 10, 11, 12, 13, 14, 15};
+	char line[512], os[32], arch[32], id[65];
+	size_t n = 0;
+
+	while (n < size && n + 1 < sizeof(line) && data[n] != '\n')
+		line[n] = (char)data[n], n++;
+	line[n] = '\0';
+	if (sscanf(line, "MODULE %31s %31s %64s", os, arch, id) != 3 ||
+	    strlen(id) < 32 || strspn(id, "0123456789abcdefABCDEF") < 32)
+		return -EINVAL;
+	for (int i = 0; i < 16; i++) {
+		const char *hex = id + 2 * order[i];
+
+		out[2 * i] = (char)(hex[0] >= 'A' && hex[0] <= 'F' ? hex[0] + 32
+								   : hex[0]);
+		out[2 * i + 1] =
+		    (char)(hex[1] >= 'A' && hex[1] <= 'F' ? hex[1] + 32
+							  : hex[1]);
+	}
+	out[32] = '\0';
+	return 0;
+}
+
 int wer__symbolize(struct wer_collector *c, const char *build_id,
 		   uint64_t offset, int is_return, char *out, size_t size)
 {
@@ -146,6 +176,11 @@ int wer__symbolize(struct wer_collector *c, const char *build_id,
 	snprintf(path, sizeof(path), "%s/symbols/%s.sym", c->data_dir,
 		 build_id);
 	if (access(path, R_OK) == 0)
+		return symbolize_sym(path, offset, out, size);
+	/* A .sym uploaded under its MODULE line's id: 16 bytes of it. */
+	snprintf(path, sizeof(path), "%s/symbols/%.32s.sym", c->data_dir,
+		 build_id);
+	if (strlen(build_id) > 32 && access(path, R_OK) == 0)
 		return symbolize_sym(path, offset, out, size);
 	return -ENOENT;
 }
@@ -216,7 +251,9 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 	long done = 0;
 	int r;
 
-	snprintf(pattern, sizeof(pattern), "%%\t%s\t%%", build_id);
+	/* A frame line is "module \t build id \t ..."; a .sym's id may be
+	 * the build id's first 16 bytes. */
+	snprintf(pattern, sizeof(pattern), "%%\t%s%%\t%%", build_id);
 	r = wer__db_query(c->db,
 			  "SELECT r.id, r.app, r.version, r.module, "
 			  "r.module_offset, r.frames, r.bucket_id, r.received "
@@ -355,10 +392,10 @@ int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
 					 "digits");
 			return 0;
 		}
-	} else if (!is_elf) {
+	} else if (!is_elf && sym_build_id_prefix(data, size, build_id) < 0) {
 		wer__reply_error(reply, 400,
-				 "a .sym file needs ?build_id= (the ELF build "
-				 "id, hex)");
+				 "a .sym file needs a MODULE line with a debug "
+				 "id, or ?build_id= (the ELF build id, hex)");
 		return 0;
 	}
 	snprintf(dir, sizeof(dir), "%s/symbols", c->data_dir);

@@ -198,7 +198,7 @@ b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
 assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
 ' "$url" "$token" "$key" "$program" "$id_null"
 
-check "POST /api/symbols (Breakpad .sym for libc, by build id): the abort's libc frame named" python3 -c '
+check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
 import json, subprocess, sys
 url, tok, key, rid = sys.argv[1:]
 get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
@@ -208,14 +208,16 @@ top = r["stack"][0]
 assert top["module"].startswith("libc.so") and "function" not in top, top
 path = subprocess.run(["sh", "-c", "ldconfig -p | sed -n \"s/.*libc.so.6 (libc6,x86-64) => //p\" | head -n1"],
                       capture_output=True, text=True).stdout.strip()
-lines = ["MODULE Linux x86_64 000000000000000000000000000000000 libc.so.6"]
+bid = bytes.fromhex(top["build_id"])[:16]
+guid = bid[3::-1] + bid[5:3:-1] + bid[7:5:-1] + bid[8:16]
+lines = ["MODULE Linux x86_64 %s0 libc.so.6" % guid.hex().upper()]
 for l in subprocess.run(["nm", "-D", "--defined-only", path], capture_output=True, text=True).stdout.splitlines():
     f = l.split()
     if len(f) == 3 and f[1] in "TtWw":
         lines.append("PUBLIC %s 0 %s" % (f[0], f[2]))
 sym = ("\n".join(lines) + "\n").encode()
 up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@-",
-    url + "/api/symbols?api_key=" + key + "&build_id=" + top["build_id"]],
+    url + "/api/symbols?api_key=" + key],
     input=sym, capture_output=True, check=True).stdout)
 assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
 top = get("/api/reports/" + rid)["stack"][0]
