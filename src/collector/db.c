@@ -65,6 +65,13 @@ int wer__db_query(struct wer_db *db, const char *sql, int nparams,
 
 	pthread_mutex_lock(&db->lock);
 	r = wer__db_exec(db, sql, nparams, params, ret);
+	/* Outside a transaction a statement may simply run again: once, for
+	 * a connection that dropped (the backend reconnects). */
+	if (r == -EIO) {
+		if (ret)
+			wer__db_rows_free(ret);
+		r = wer__db_exec(db, sql, nparams, params, ret);
+	}
 	pthread_mutex_unlock(&db->lock);
 	return r;
 }
@@ -75,6 +82,8 @@ int wer__db_begin(struct wer_db *db)
 
 	pthread_mutex_lock(&db->lock);
 	r = wer__db_exec(db, db->ops->begin, 0, NULL, NULL);
+	if (r == -EIO) /* a dropped connection: the backend reconnects */
+		r = wer__db_exec(db, db->ops->begin, 0, NULL, NULL);
 	if (r < 0)
 		pthread_mutex_unlock(&db->lock);
 	return r;

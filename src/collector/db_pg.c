@@ -74,6 +74,17 @@ static int pg_query(void *conn, const char *sql, int nparams,
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 		snprintf(err, err_size, "postgresql: %s", PQerrorMessage(conn));
+		/* No SQLSTATE: the connection failed (the server restarted,
+		 * the network dropped). Reconnect now so that the next
+		 * statement works; this one failed, and its transaction with
+		 * it (callers run nothing more in a failed transaction). */
+		if (!state || PQstatus(conn) == CONNECTION_BAD) {
+			PQreset(conn);
+			if (PQstatus(conn) == CONNECTION_OK)
+				PQclear(PQexec(
+				    conn,
+				    "SET client_min_messages TO WARNING"));
+		}
 		/* 40001 serialization failure, 40P01 deadlock, 23505 a
 		 * concurrent insert of the same unique key. */
 		result = state && (!strcmp(state, "40001") ||

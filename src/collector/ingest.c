@@ -303,6 +303,20 @@ static int insert_report(struct wer_collector *c, struct pending *me)
 	return me->result;
 }
 
+/* 1 when the report's row is committed, 0 when not, -EIO unknown. */
+static int report_exists(struct wer_collector *c, const char *id)
+{
+	struct wer_db_rows rows = {0};
+	const char *p[1] = {id};
+	int r = wer__db_query(c->db, "SELECT 1 FROM reports WHERE id = $1", 1,
+			      p, &rows);
+
+	if (r == 0)
+		r = rows.rows == 1;
+	wer__db_rows_free(&rows);
+	return r < 0 ? -EIO : r;
+}
+
 int wer__ingest(struct wer_collector *c, const char *project,
 		const char *content_type, const char *content_encoding,
 		const uint8_t *body, size_t size, struct wer_reply *reply)
@@ -457,13 +471,23 @@ int wer__ingest(struct wer_collector *c, const char *project,
 
 		r = insert_report(c, &me);
 	}
+	/* A COMMIT that failed in transit (a dropped PostgreSQL connection)
+	 * may have committed: the row decides, not the error. When even that
+	 * is unknown the file stays, for the startup sweep to judge. */
 	if (r < 0) {
-		if (dump_path[0])
-			unlink(dump_path);
-		fprintf(stderr, "wer-collector: storing report %s: %s\n", id,
-			c->db->err);
-		wer__reply_error(reply, 503, "cannot store the report");
-		goto out;
+		int exists = report_exists(c, id);
+
+		if (exists == 1) {
+			r = 0;
+		} else {
+			if (exists == 0 && dump_path[0])
+				unlink(dump_path);
+			fprintf(stderr,
+				"wer-collector: storing report %s: %s\n", id,
+				c->db->err);
+			wer__reply_error(reply, 503, "cannot store the report");
+			goto out;
+		}
 	}
 	reply->status = 200;
 	reply->content_type = "text/plain; charset=utf-8";

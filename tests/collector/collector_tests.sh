@@ -364,6 +364,17 @@ assert sum(x["count"] for x in b) == len(ids), "bucket counts drifted"
 
 check "a restarted collector keeps the schema (version 1) and its data" \
 	grep -q "listening" "$work/second.log"
+# ---- PostgreSQL restarted under a running collector
+if [ "$backend" = postgresql ]; then
+	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate -w -t 30 \
+		-o "-k $pgdir -p $pgport -c listen_addresses= -c max_connections=50" restart >/dev/null 2>&1
+	check "after PostgreSQL restarted: the collector reconnects, the next upload is stored" bash -c '
+		out=$(curl -s -H "Content-Type: $(cat "$1")" --data-binary @"$2" "$3/api/minidump?api_key=$4")
+		case $out in CrashID=bp-*) ;; *) echo "$out"; exit 1 ;; esac
+		curl -sf -H "Authorization: Bearer $5" "$3/api/reports/${out#CrashID=bp-}" >/dev/null' \
+		_ "$work/kct" "$work/kbody" "$url" "$key" "$token"
+fi
+
 # ---- the schema's version
 if [ "$backend" = sqlite ]; then
 	check "schema_version holds 1; a database from a newer collector is refused" bash -c '
