@@ -14,6 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-bench.XXXXXX") || exit 2
 chmod 711 "$work"
 pid="" pg_stop=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$pg_stop" ] && eval "$pg_stop" >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap "exit 1" INT TERM
 ulimit -S -c 0
 
 (WER_REPORT_DIR=$work/store WER_HANDLER=$werfault "$program" null >/dev/null 2>&1)

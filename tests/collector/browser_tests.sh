@@ -16,6 +16,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-browser.XXXXXX") || exit 2
 pid=""
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap "exit 1" INT TERM
 ulimit -S -c 0
 mkdir -p "$artifacts"
 passed=0 failed=0

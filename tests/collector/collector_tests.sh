@@ -20,6 +20,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM # the EXIT trap cleans up (PostgreSQL included)
 ulimit -S -c 0
 passed=0 failed=0
 check() { # NAME COMMAND...: passes when COMMAND succeeds
