@@ -461,7 +461,8 @@ static int api_report(struct wer_collector *c, const char *id,
 			  "SELECT id, received, app, version, signal, module, "
 			  "module_offset, bucket_id, project, guid, "
 			  "signal_code, fault_address, build_id, frames, "
-			  "dump_path, dump_size, report_wer FROM reports "
+			  "dump_path, dump_size, report_wer, stack_text FROM "
+			  "reports "
 			  "WHERE id = $1",
 			  1, p, &rows) < 0 ||
 	    rows.rows != 1) {
@@ -520,6 +521,7 @@ static int api_report(struct wer_collector *c, const char *id,
 				wer__db_cell(&m, k, 1), k > 0);
 	wer__buf_str(&reply->body, "}");
 	json_kv(&reply->body, "report_wer", wer__db_cell(&rows, 0, 16), 1);
+	json_kv(&reply->body, "client_stack", wer__db_cell(&rows, 0, 17), 1);
 	wer__buf_str(&reply->body, "}\n");
 	wer__db_rows_free(&m);
 	wer__db_rows_free(&rows);

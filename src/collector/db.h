@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define WER_DB_ROWS_MAX 100000 /* rows a query may return */
-#define WER_DB_SCHEMA	1      /* the schema this collector writes */
+#define WER_DB_SCHEMA	2      /* the schema this collector writes */
 
 struct wer_db_rows {
 	size_t rows, cols;

@@ -38,7 +38,13 @@ static const char *const pg_v1[] = {
     NULL,
 };
 
-static const char *const *const pg_migrations[] = {NULL, pg_v1};
+/* Version 2: the stack as the client symbolized it (stack.txt). */
+static const char *const pg_v2[] = {
+    "ALTER TABLE reports ADD COLUMN stack_text TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2};
 
 static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
 {

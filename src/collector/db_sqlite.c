@@ -39,7 +39,14 @@ static const char *const sqlite_v1[] = {
     NULL,
 };
 
-static const char *const *const sqlite_migrations[] = {NULL, sqlite_v1};
+/* Version 2: the stack as the client symbolized it (stack.txt). */
+static const char *const sqlite_v2[] = {
+    "ALTER TABLE reports ADD COLUMN stack_text TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+static const char *const *const sqlite_migrations[] = {NULL, sqlite_v1,
+						       sqlite_v2};
 
 static int sqlite_open(const char *url, void **ret_conn, char *err,
 		       size_t err_size)

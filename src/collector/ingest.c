@@ -132,6 +132,7 @@ static void field_text(const struct wer_mp_part *p, char *out, size_t size)
 /* One report waiting to be committed. */
 struct pending {
 	const char *id, *project, *guid, *frames, *dump_path, *report_wer;
+	const char *stack_text;
 	const struct wer_processed *p;
 	size_t dump_size, meta_count;
 	char (*meta_key)[WER_MP_NAME_MAX];
@@ -173,15 +174,15 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 				     e->frames,
 				     now,
 				     now};
-		const char *rp[17] = {e->id,	    NULL,
-				      e->project,   now,
-				      p->app,	    p->version,
-				      e->guid,	    sig,
-				      code,	    p->fault_address,
-				      p->module,    p->module_offset,
-				      p->build_id,  e->frames,
-				      e->dump_path, dsize,
-				      e->report_wer};
+		const char *rp[18] = {e->id,	     NULL,
+				      e->project,    now,
+				      p->app,	     p->version,
+				      e->guid,	     sig,
+				      code,	     p->fault_address,
+				      p->module,     p->module_offset,
+				      p->build_id,   e->frames,
+				      e->dump_path,  dsize,
+				      e->report_wer, e->stack_text};
 
 		r = wer__db_exec(
 		    c->db,
@@ -203,10 +204,10 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 			    "received, app, version, guid, signal, "
 			    "signal_code, fault_address, module, "
 			    "module_offset, build_id, frames, dump_path, "
-			    "dump_size, report_wer) VALUES ($1, $2, $3, $4, "
-			    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-			    "$16, $17)",
-			    17, rp, NULL);
+			    "dump_size, report_wer, stack_text) VALUES ($1, "
+			    "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+			    "$13, $14, $15, $16, $17, $18)",
+			    18, rp, NULL);
 		}
 	}
 	for (size_t i = 0; r >= 0 && i < e->meta_count; i++) {
@@ -325,12 +326,12 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	char id[40], dump_path[PATH_MAX + 64];
 	char prod[256] = "", ver[256] = "", guid[256] = "";
 	struct wer_mp_part *parts = NULL;
-	const struct wer_mp_part *dump = NULL, *wer = NULL;
+	const struct wer_mp_part *dump = NULL, *wer = NULL, *stack = NULL;
 	struct wer_processed *p = NULL;
 	uint8_t *inflated = NULL;
 	char(*meta_key)[WER_MP_NAME_MAX] = NULL;
 	char(*meta_value)[WER_COLLECTOR_VALUE_MAX] = NULL;
-	char *report_wer = NULL;
+	char *report_wer = NULL, *stack_text = NULL;
 	size_t meta_count = 0;
 	struct wer_buf frames;
 	int n, r;
@@ -393,6 +394,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 			dump = dump ? dump : part;
 		else if (!strcmp(name, "Report.wer"))
 			wer = wer ? wer : part;
+		else if (!strcmp(name, "stack.txt") && part->is_file)
+			stack = stack ? stack : part;
 		else if (!strcmp(name, "prod"))
 			field_text(part, prod, sizeof(prod));
 		else if (!strcmp(name, "ver"))
@@ -423,6 +426,12 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	if (dump && !dump->size) {
 		wer__reply_error(reply, 400, "upload_file_minidump is empty");
 		goto out;
+	}
+	/* The stack as the client symbolized it (wer submit's stack.txt). */
+	if (stack && stack->size <= 1024 * 1024 &&
+	    (stack_text = malloc(stack->size + 1))) {
+		memcpy(stack_text, stack->data, stack->size);
+		stack_text[stack->size] = '\0';
 	}
 	if (wer && wer->size <= 1024 * 1024) {
 		report_wer = malloc(wer->size + 1);
@@ -462,6 +471,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		    .frames = frames.data ? frames.data : "",
 		    .dump_path = dump_path,
 		    .report_wer = report_wer ? report_wer : "",
+		    .stack_text = stack_text ? stack_text : "",
 		    .p = p,
 		    .dump_size = dump ? dump->size : 0,
 		    .meta_count = meta_count,
@@ -495,6 +505,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 out:
 	wer__buf_free(&frames);
 	free(report_wer);
+	free(stack_text);
 	free(meta_key);
 	free(meta_value);
 	free(parts);

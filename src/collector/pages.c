@@ -331,12 +331,14 @@ static int page_report(struct wer_collector *c, const char *id,
 	const char *p[1] = {id};
 	char t[40];
 
-	if (wer__db_query(c->db,
-			  "SELECT id, received, app, version, signal, "
-			  "signal_code, module, module_offset, build_id, "
-			  "fault_address, bucket_id, project, guid, frames, "
-			  "dump_size, report_wer FROM reports WHERE id = $1",
-			  1, p, &rows) < 0 ||
+	if (wer__db_query(
+		c->db,
+		"SELECT id, received, app, version, signal, "
+		"signal_code, module, module_offset, build_id, "
+		"fault_address, bucket_id, project, guid, frames, "
+		"dump_size, report_wer, stack_text FROM reports WHERE "
+		"id = $1",
+		1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404, "no report %s", id);
@@ -398,6 +400,12 @@ static int page_report(struct wer_collector *c, const char *id,
 		}
 	wer__buf_str(b, "</table>\n<h2>Crashed thread</h2>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, 13));
+	if (*wer__db_cell(&rows, 0, 16)) {
+		wer__buf_str(b, "<h2>Every thread, as the client symbolized it "
+				"(stack.txt)</h2>\n<pre id=\"client-stack\">");
+		wer__buf_html(b, wer__db_cell(&rows, 0, 16));
+		wer__buf_str(b, "</pre>\n");
+	}
 	if (*wer__db_cell(&rows, 0, 15)) {
 		wer__buf_str(b, "<h2>Report.wer</h2>\n<pre>");
 		wer__buf_html(b, wer__db_cell(&rows, 0, 15));

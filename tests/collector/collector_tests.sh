@@ -172,6 +172,7 @@ assert r["signal"] == 11 and r["signal_name"] == "SIGSEGV" and r["version"] == "
 assert r["metadata"]["Channel"] == "<script>alert(1)</script>" and r["metadata"]["Build"] == "nightly-42", r
 assert r["stack"][0]["module"] == "crash_program" and len(r["stack"]) >= 2, r["stack"]
 assert r["project"] == "demo" and r["guid"].startswith("0f1e2d3c"), r
+assert "crash_null_write" in r["client_stack"], r["client_stack"]
 ' "$url" "$token" "$id_null"
 check "a bucket: its reports and every metadata value" python3 -c '
 import json, subprocess, sys
@@ -378,12 +379,19 @@ fi
 
 # ---- the schema's version
 if [ "$backend" = sqlite ]; then
-	check "schema_version holds 1; a database from a newer collector is refused" bash -c '
+	check "schema_version holds 2; a database from a newer collector is refused" bash -c '
 		cp "$1/collector.db" "$2/newer.db" &&
 		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 1, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 2, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
 		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
 		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
+	check "a version 1 database is migrated to version 2, its reports kept" bash -c '
+		cp "$1/collector.db" "$2/v1.db" &&
+		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/v1.db-wal"; } &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"alter table reports drop column stack_text\"); c.execute(\"delete from schema_version where version = 2\"); c.commit()" "$2/v1.db" &&
+		"$3" --data "$2/d3" --db "sqlite://$2/v1.db" key list >/dev/null &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute(\"select max(version) from schema_version\").fetchone()[0] == 2; n=c.execute(\"select count(*) from reports where stack_text = \x27\x27\").fetchone()[0]; assert n > 0, n" "$2/v1.db"' \
+		_ "$data" "$work" "$collector"
 fi
 
 # ---- openwer's own client, and a report sent without a minidump

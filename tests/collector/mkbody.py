@@ -3,7 +3,8 @@
 
 Writes the body of a Crashpad-shaped upload of an openwer report to OUT
 (multipart/form-data: upload_file_minidump, prod, ver, guid, one field per
-metadata pair of Report.wer plus each KEY=VALUE, and Report.wer), gzipped
+metadata pair of Report.wer plus each KEY=VALUE, Report.wer and stack.txt,
+as `wer submit` sends them), gzipped
 with --gzip as Crashpad sends it; prints the Content-Type to use. A plain
 test helper: the client under test is curl, which sends the file."""
 import gzip
@@ -57,6 +58,8 @@ file("upload_file_minidump", os.path.basename(report) + ".mdmp", "application/oc
      open(os.path.join(report, "minidump.mdmp"), "rb").read())
 if with_wer:
     file("Report.wer", "Report.wer", "text/plain", text)
+    if os.path.exists(os.path.join(report, "stack.txt")):
+        file("stack.txt", "stack.txt", "text/plain", open(os.path.join(report, "stack.txt"), "rb").read())
 parts.append(b"--" + boundary.encode() + b"--\r\n")
 body = b"".join(parts)
 if gz:
