@@ -163,7 +163,7 @@ static int print_rows(struct wer_collector *c, const char *sql)
 	struct wer_db_rows rows = {0};
 
 	if (wer__db_query(c->db, sql, 0, NULL, &rows) < 0) {
-		fprintf(stderr, "wer-collector: %s\n", c->db->err);
+		fprintf(stderr, "wer-collector: %s\n", wer__db_error(c->db));
 		return 1;
 	}
 	for (size_t i = 0; i < rows.rows; i++) {
@@ -217,7 +217,8 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 					   "created) VALUES ($1, $2)",
 				  is_key ? 3 : 2, p, NULL);
 		if (r < 0) {
-			fprintf(stderr, "wer-collector: %s\n", c->db->err);
+			fprintf(stderr, "wer-collector: %s\n",
+				wer__db_error(c->db));
 			return 1;
 		}
 		printf("%s\n", given);
@@ -233,7 +234,8 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 				      : "DELETE FROM read_tokens WHERE token "
 					"= $1",
 				  1, p, NULL) < 0) {
-			fprintf(stderr, "wer-collector: %s\n", c->db->err);
+			fprintf(stderr, "wer-collector: %s\n",
+				wer__db_error(c->db));
 			return 1;
 		}
 		return 0;

@@ -360,7 +360,8 @@ static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	}
 	p[n++] = lim;
 	if (wer__db_query(c->db, sql, n, p, &rows) < 0) {
-		wer__reply_error(reply, 503, "database: %s", c->db->err);
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
 		return 0;
 	}
 	wer__buf_str(&reply->body, "[");
@@ -424,7 +425,8 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 		return 0;
 	}
 	if (r < 0) {
-		wer__reply_error(reply, 503, "database: %s", c->db->err);
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
 		return 0;
 	}
 	wer__buf_str(&reply->body, "[");

@@ -51,11 +51,25 @@ int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells)
 	return 0;
 }
 
+/* The last error of this thread's statements (copied while the lock was
+ * held: db->err itself belongs to whoever holds the lock). */
+static __thread char last_error[sizeof(((struct wer_db *)0)->err)];
+
+const char *wer__db_error(const struct wer_db *db)
+{
+	(void)db;
+	return last_error;
+}
+
 int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
 		 const char *const *params, struct wer_db_rows *ret)
 {
-	return db->ops->query(db->conn, sql, nparams, params, ret, db->err,
-			      sizeof(db->err));
+	int r = db->ops->query(db->conn, sql, nparams, params, ret, db->err,
+			       sizeof(db->err));
+
+	if (r < 0)
+		memcpy(last_error, db->err, sizeof(last_error));
+	return r;
 }
 
 int wer__db_query(struct wer_db *db, const char *sql, int nparams,

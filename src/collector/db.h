@@ -62,6 +62,9 @@ void wer__db_rollback(struct wer_db *db);
 int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
 		 const char *const *params, struct wer_db_rows *ret);
 
+/* The message of this thread's last failed statement. */
+const char *wer__db_error(const struct wer_db *db);
+
 void wer__db_rows_free(struct wer_db_rows *r);
 /* The cell's text, "" for NULL or out of range. */
 const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col);

@@ -138,6 +138,7 @@ struct pending {
 	char (*meta_key)[WER_MP_NAME_MAX];
 	char (*meta_value)[WER_COLLECTOR_VALUE_MAX];
 	int done, result;
+	char err[256]; /* why it failed (the leader ran it) */
 	struct pending *next;
 };
 
@@ -463,6 +464,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 				 strerror(-r));
 		goto out;
 	}
+	char why[256] = "";
+
 	{
 		struct pending me = {
 		    .id = id,
@@ -480,6 +483,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		};
 
 		r = insert_report(c, &me);
+		snprintf(why, sizeof(why), "%s", me.err);
 	}
 	/* A COMMIT that failed in transit (a dropped PostgreSQL connection)
 	 * may have committed: the row decides, not the error. When even that
@@ -494,7 +498,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 				unlink(dump_path);
 			fprintf(stderr,
 				"wer-collector: storing report %s: %s\n", id,
-				c->db->err);
+				why);
 			wer__reply_error(reply, 503, "cannot store the report");
 			goto out;
 		}

@@ -158,7 +158,8 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 			  "buckets WHERE count > 0 ORDER BY count DESC, id "
 			  "LIMIT 200",
 			  0, NULL, &rows) < 0) {
-		wer__reply_error(reply, 503, "database: %s", c->db->err);
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
 		return 0;
 	}
 	snprintf(since, sizeof(since), "%ld", (today - 29) * 86400);
