@@ -6,6 +6,9 @@
 # for the Debian packages.
 set -eu
 packages="build-essential cmake pkg-config clang libcmocka-dev libdw-dev libelf-dev libcurl4-openssl-dev libarchive-dev elfutils libxml2-utils groff-base gdb strace python3 openssl"
+# The collector (src/collector) and its tests: HTTP server, databases,
+# gzip; a PostgreSQL server, curl and a headless browser for the tests.
+packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev postgresql curl chromium"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -49,6 +49,9 @@ for target in build-test/fuzz/tests/fuzz/fuzz_*; do
 	[ -x "$target" ] || continue
 	corpus=build-test/fuzz/corpus-$(basename "$target")
 	mkdir -p "$corpus"
+	# Committed seeds, where a target has some.
+	seeds=tests/fuzz/corpus/$(basename "$target")
+	[ -d "$seeds" ] && cp "$seeds"/* "$corpus"/
 	"$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 "$corpus" >"$corpus.log" 2>&1 ||
 		{ tail -40 "$corpus.log"; echo "fuzz: $(basename "$target") failed"; exit 1; }
 	echo "fuzz: $(basename "$target"): $(grep -o 'Done [0-9]* runs' "$corpus.log"), no crash"

@@ -307,3 +307,108 @@ int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret)
 	}
 	return bad ? -EBADMSG : 0;
 }
+
+/* Index of the module (of the first WER_MD_MODULES_MAX) holding addr. */
+static int module_of(const struct wer_md_facts *facts, uint64_t addr)
+{
+	uint32_t n = facts->module_count < WER_MD_MODULES_MAX
+			 ? facts->module_count
+			 : WER_MD_MODULES_MAX;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (addr >= facts->modules[i].base &&
+		    addr - facts->modules[i].base < facts->modules[i].size)
+			return (int)i;
+	return -1;
+}
+
+static void add_frame(struct wer_md_stack *s, const struct wer_md_facts *facts,
+		      uint64_t pc)
+{
+	int m = module_of(facts, pc);
+
+	if (m < 0 || s->count >= WER_MD_FRAMES_MAX ||
+	    (s->count && s->pc[s->count - 1] == pc))
+		return;
+	s->pc[s->count] = pc;
+	s->module[s->count] = m;
+	s->count++;
+}
+
+int wer_minidump_crashed_stack(const void *data, size_t size,
+			       const struct wer_md_facts *facts,
+			       struct wer_md_stack *ret)
+{
+	struct file f = {data, size};
+	md_header_t h;
+	const unsigned char *dir, *threads = NULL, *p;
+	uint32_t thread_count = 0;
+	md_location_t context = {0, 0};
+	md_context_amd64_t ctx;
+	uint64_t sp;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!span(&f, 0, sizeof(h)))
+		return -EBADMSG;
+	memcpy(&h, data, sizeof(h));
+	if (h.signature != MD_SIGNATURE || (h.version & 0xffff) != MD_VERSION)
+		return -EBADMSG;
+	dir = span(&f, h.stream_directory_rva,
+		   (uint64_t)h.stream_count * sizeof(md_directory_t));
+	if (!dir)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < h.stream_count; i++) {
+		md_directory_t d;
+
+		memcpy(&d, dir + (size_t)i * sizeof(d), sizeof(d));
+		if (d.stream_type == MD_THREAD_LIST_STREAM && !threads)
+			threads = list(&f, d.location, sizeof(md_thread_t),
+				       &thread_count);
+		else if (d.stream_type == MD_EXCEPTION_STREAM &&
+			 !context.data_size) {
+			md_exception_stream_t e;
+
+			p = span(&f, d.location.rva, d.location.data_size);
+			if (p && d.location.data_size >= sizeof(e)) {
+				memcpy(&e, p, sizeof(e));
+				context = e.thread_context;
+			}
+		}
+	}
+	if (context.data_size < sizeof(ctx) ||
+	    !(p = span(&f, context.rva, sizeof(ctx))))
+		return -ENOENT;
+	memcpy(&ctx, p, sizeof(ctx));
+	if ((ctx.context_flags & MD_CONTEXT_AMD64) != MD_CONTEXT_AMD64)
+		return -ENOENT;
+	add_frame(ret, facts, ctx.rip);
+	sp = ctx.rsp;
+	for (uint32_t i = 0; threads && i < thread_count; i++) {
+		md_thread_t t;
+		uint64_t start, len, from;
+		const unsigned char *mem;
+
+		memcpy(&t, threads + (size_t)i * sizeof(t), sizeof(t));
+		if (t.thread_id != facts->crashed_tid)
+			continue;
+		start = t.stack.start_of_memory_range;
+		len = t.stack.memory.data_size;
+		mem = span(&f, t.stack.memory.rva, len);
+		if (!mem || sp < start || sp - start >= len)
+			return -ENOENT;
+		from = (sp - start) & ~(uint64_t)7;
+		if (len - from > WER_MD_STACK_SCAN_MAX)
+			len = from + WER_MD_STACK_SCAN_MAX;
+		for (uint64_t at = from; at + 8 <= len; at += 8) {
+			uint64_t w = 0;
+
+			for (int b = 7; b >= 0; b--)
+				w = w << 8 | mem[at + (uint64_t)b];
+			add_frame(ret, facts, w);
+			if (ret->count >= WER_MD_FRAMES_MAX)
+				break;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}

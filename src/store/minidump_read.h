@@ -47,4 +47,28 @@ struct wer_md_facts {
  * the facts read so far stay in *ret). */
 int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret);
 
+#define WER_MD_FRAMES_MAX     32	  /* frames of the crashed thread */
+#define WER_MD_STACK_SCAN_MAX (64 * 1024) /* bytes of its stack scanned */
+
+/* The crashed thread's frames, by stack scanning (what Breakpad's
+ * processor falls back to without CFI): the pc of the exception's
+ * context, then every 8-byte word of the thread's captured stack, from
+ * its stack pointer up (at most WER_MD_STACK_SCAN_MAX bytes), whose value
+ * lies inside one of facts->modules and is not the same as the frame
+ * before it. Candidates, not a proven unwind: stable for a given crash,
+ * which is what bucketing needs. */
+struct wer_md_stack {
+	uint32_t count;
+	uint64_t pc[WER_MD_FRAMES_MAX];
+	int module[WER_MD_FRAMES_MAX]; /* index into facts->modules */
+};
+
+/* Fills ret from the minidump data[0..size) whose facts were read into
+ * facts. 0, or -ENOENT when the crashed thread, its context or its stack
+ * is missing (ret->count frames found so far stay), -EBADMSG when not a
+ * minidump. */
+int wer_minidump_crashed_stack(const void *data, size_t size,
+			       const struct wer_md_facts *facts,
+			       struct wer_md_stack *ret);
+
 #endif /* WER_MINIDUMP_READ_H */

@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct wer_md_facts facts;
+	static struct wer_md_stack stack;
 	/* A copy of exactly size bytes, so that ASan sees any read past it. */
 	uint8_t *copy = malloc(size ? size : 1);
 
@@ -22,6 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(copy, data, size);
 	wer_minidump_facts(copy, size, &facts);
+	wer_minidump_crashed_stack(copy, size, &facts, &stack);
+	if (stack.count > WER_MD_FRAMES_MAX)
+		abort();
+	for (uint32_t i = 0; i < stack.count; i++)
+		if (stack.module[i] < 0 ||
+		    stack.module[i] >= WER_MD_MODULES_MAX)
+			abort();
 	if (facts.annotation_count > WER_MD_ANNOTATIONS_MAX)
 		abort();
 	for (uint32_t i = 0; i < facts.annotation_count; i++)

@@ -1,0 +1,62 @@
+#!/bin/bash
+# bench_collector.sh BENCH COLLECTOR WERFAULT CRASH_PROGRAM
+#
+# Ingest throughput and latency of wer-collector on loopback: a real crash
+# report whose minidump is padded to 50 KiB, uploaded Crashpad-style
+# (multipart, with Report.wer and metadata fields) by bench_collector over
+# keep-alive connections; SQLite, then a throwaway PostgreSQL cluster.
+# BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) change the run.
+set -u
+bench=$1 collector=$2 werfault=$3 program=$4
+here=$(cd "$(dirname "$0")" && pwd)
+seconds=${BENCH_SECONDS:-10} conns=${BENCH_CONNECTIONS:-8}
+work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-bench.XXXXXX") || exit 2
+chmod 711 "$work"
+pid="" pg_stop=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$pg_stop" ] && eval "$pg_stop" >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap "exit 1" INT TERM
+ulimit -S -c 0
+
+(WER_REPORT_DIR=$work/store WER_HANDLER=$werfault "$program" null >/dev/null 2>&1)
+for _ in $(seq 100); do ls "$work"/store/ReportQueue/*/minidump.mdmp >/dev/null 2>&1 && break; sleep 0.05; done
+sleep 0.5
+report=$(ls -d "$work"/store/ReportQueue/* | head -n1)
+cp -r "$report" "$work/r50k"
+truncate -s 50K "$work/r50k/minidump.mdmp"
+ct=$(python3 "$here/../tests/collector/mkbody.py" "$work/body" "$work/r50k" Channel=beta)
+echo "body: $(stat -c %s "$work/body") bytes (50 KiB minidump, Report.wer, 7 fields)"
+
+run() { # NAME DB-URL
+	rm -f "$work/port"
+	"$collector" --listen 127.0.0.1:0 --port-file "$work/port" --data "$work/data-$1" --db "$2" \
+		--rate 0 2>"$work/$1.log" &
+	pid=$!
+	for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+	key=$("$collector" --data "$work/data-$1" --db "$2" key add bench)
+	printf '%-11s ' "$1:"
+	"$bench" "$(cat "$work/port")" "/api/minidump?api_key=$key" "$ct" "$work/body" "$conns" "$seconds"
+	kill $pid
+	wait $pid 2>/dev/null
+	pid=""
+}
+
+mkdir -p "$work/data-sqlite"
+run sqlite "sqlite://$work/data-sqlite/collector.db"
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+if [ -n "$pgbin" ]; then
+	as_pg=()
+	mkdir -p "$work/pg"
+	if [ "$(id -u)" = 0 ]; then
+		chown nobody "$work/pg"
+		as_pg=(runuser -u nobody --)
+	fi
+	port=$((20000 + $$ % 20000))
+	"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg/data" -A trust -U wer >/dev/null 2>&1 &&
+		"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+			-o "-k $work/pg -p $port -c listen_addresses=" start >/dev/null &&
+		pg_stop="${as_pg[*]} $pgbin/pg_ctl -D $work/pg/data -m fast stop" &&
+		run postgresql "postgresql:///postgres?host=$work/pg&port=$port&user=wer"
+else
+	echo "postgresql: skipped (no initdb)"
+fi

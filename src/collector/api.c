@@ -1,0 +1,560 @@
+/*
+ * api.c - the JSON query API:
+ *   GET /api/buckets[?app=&limit=]
+ *   GET /api/buckets/<id>
+ *   GET /api/reports?app=&signal=&since=&bucket=&meta.<Key>=<Value>&limit=
+ *   GET /api/reports/<id>
+ *   GET /api/reports/<id>/minidump
+ * Every string goes through wer__buf_json (valid UTF-8, escaped).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collector.h"
+
+static const char *const signal_names[] = {
+    [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
+    [5] = "SIGTRAP",  [6] = "SIGABRT",	[7] = "SIGBUS",	  [8] = "SIGFPE",
+    [9] = "SIGKILL",  [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
+    [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM", [31] = "SIGSYS",
+};
+
+const char *wer__signal_name(long sig)
+{
+	if (sig > 0 &&
+	    sig < (long)(sizeof(signal_names) / sizeof(signal_names[0])) &&
+	    signal_names[sig])
+		return signal_names[sig];
+	return "";
+}
+
+long wer__signal_number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n;
+	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]);
+	     i++)
+		if (signal_names[i] && (!strcasecmp(s, signal_names[i]) ||
+					!strcasecmp(s, signal_names[i] + 3)))
+			return (long)i;
+	return -1;
+}
+
+void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
+		      ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply->status = status;
+	reply->content_type = "application/json";
+	reply->body.len = 0;
+	reply->body.failed = 0;
+	wer__buf_str(&reply->body, "{\"error\":");
+	wer__buf_json(&reply->body, msg);
+	wer__buf_str(&reply->body, "}\n");
+}
+
+/* Seconds since the epoch from "1700000000", "2026-11-25" or
+ * "2026-11-25T10:00:00Z"; -1 when unreadable. */
+static long parse_since(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (!end || (*end && strcmp(end, "Z")))
+		return -1;
+	return (long)timegm(&tm);
+}
+
+static enum MHD_Result meta_arg(void *cls, enum MHD_ValueKind kind,
+				const char *key, const char *value)
+{
+	struct wer_report_query *q = cls;
+
+	(void)kind;
+	if (!strncmp(key, "meta.", 5) && key[5] && value &&
+	    q->meta_count == sizeof(q->meta_key) / sizeof(q->meta_key[0]))
+		q->too_many = 1;
+	else if (!strncmp(key, "meta.", 5) && key[5] && value) {
+		q->meta_key[q->meta_count] = key + 5;
+		q->meta_value[q->meta_count] = value;
+		q->meta_count++;
+	}
+	return MHD_YES;
+}
+
+void wer__query_from_args(struct MHD_Connection *conn,
+			  struct wer_report_query *q)
+{
+	const char *limit;
+
+	memset(q, 0, sizeof(*q));
+	q->app =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
+	q->signal =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "signal");
+	q->since =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	q->bucket =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "bucket");
+	limit =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	q->limit = limit ? atol(limit) : 100;
+	if (q->limit <= 0 || q->limit > 1000)
+		q->limit = q->limit <= 0 ? 100 : 1000;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, meta_arg, q);
+}
+
+int wer__query_reports(struct wer_collector *c,
+		       const struct wer_report_query *q,
+		       struct wer_db_rows *ret)
+{
+	struct wer_buf sql;
+	const char *p[48];
+	char sig[24], since[24], limit[24];
+	int n = 0, r;
+
+	if (q->too_many)
+		return -EINVAL;
+	wer__buf_init(&sql, 16 * 1024);
+	wer__buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
+			   "r.signal, r.module, r.module_offset, r.bucket_id, "
+			   "r.project, r.guid FROM reports r WHERE 1 = 1");
+	if (q->app && *q->app) {
+		p[n++] = q->app;
+		wer__buf_printf(&sql, " AND r.app = $%d", n);
+	}
+	if (q->signal && *q->signal) {
+		long s = wer__signal_number(q->signal);
+
+		if (s < 0) {
+			wer__buf_free(&sql);
+			return -EINVAL;
+		}
+		snprintf(sig, sizeof(sig), "%ld", s);
+		p[n++] = sig;
+		wer__buf_printf(&sql, " AND r.signal = $%d", n);
+	}
+	if (q->since && *q->since) {
+		long s = parse_since(q->since);
+
+		if (s < 0) {
+			wer__buf_free(&sql);
+			return -EINVAL;
+		}
+		snprintf(since, sizeof(since), "%ld", s);
+		p[n++] = since;
+		wer__buf_printf(&sql, " AND r.received >= $%d", n);
+	}
+	if (q->bucket && *q->bucket) {
+		p[n++] = q->bucket;
+		wer__buf_printf(&sql, " AND r.bucket_id = $%d", n);
+	}
+	for (size_t i = 0; i < q->meta_count; i++) {
+		p[n++] = q->meta_key[i];
+		p[n++] = q->meta_value[i];
+		wer__buf_printf(&sql,
+				" AND EXISTS (SELECT 1 FROM report_meta m "
+				"WHERE m.report_id = r.id AND m.key = $%d AND "
+				"m.value = $%d)",
+				n - 1, n);
+	}
+	snprintf(limit, sizeof(limit), "%ld", q->limit);
+	p[n++] = limit;
+	wer__buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
+	if (sql.failed) {
+		wer__buf_free(&sql);
+		return -ENOMEM;
+	}
+	r = wer__db_query(c->db, sql.data, n, p, ret);
+	wer__buf_free(&sql);
+	return r;
+}
+
+static void json_kv(struct wer_buf *b, const char *key, const char *value,
+		    int comma)
+{
+	if (comma)
+		wer__buf_str(b, ",");
+	wer__buf_json(b, key);
+	wer__buf_str(b, ":");
+	wer__buf_json(b, value);
+}
+
+static void json_num(struct wer_buf *b, const char *key, const char *value,
+		     int comma)
+{
+	char *end;
+
+	if (comma)
+		wer__buf_str(b, ",");
+	wer__buf_json(b, key);
+	strtoll(value, &end, 10);
+	if (*value && !*end)
+		wer__buf_printf(b, ":%s", value);
+	else
+		wer__buf_str(b, ":null");
+}
+
+/* "2026-11-25T10:00:00Z" from seconds text. */
+static void iso_time(const char *secs, char *out, size_t size)
+{
+	time_t t = (time_t)atoll(secs);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The metadata values of a bucket, most frequent first:
+ * key, value, count. */
+static int bucket_meta(struct wer_collector *c, const char *bucket, long limit,
+		       struct wer_db_rows *ret)
+{
+	char lim[24];
+	const char *p[2] = {bucket, lim};
+
+	snprintf(lim, sizeof(lim), "%ld", limit);
+	return wer__db_query(c->db,
+			     "SELECT m.key, m.value, count(*) AS n FROM "
+			     "report_meta m JOIN reports r ON r.id = "
+			     "m.report_id WHERE r.bucket_id = $1 GROUP BY "
+			     "m.key, m.value ORDER BY n DESC, m.key, m.value "
+			     "LIMIT $2",
+			     2, p, ret);
+}
+
+static const char bucket_cols[] =
+    "SELECT id, signature, app, version, module, module_offset, "
+    "stack_hash, count, first_seen, last_seen, frames FROM buckets";
+
+static void bucket_json(struct wer_collector *c, struct wer_buf *b,
+			const struct wer_db_rows *rows, size_t i, long meta)
+{
+	struct wer_db_rows m = {0};
+	char t[32];
+
+	wer__buf_str(b, "{");
+	json_num(b, "id", wer__db_cell(rows, i, 0), 0);
+	json_kv(b, "signature", wer__db_cell(rows, i, 1), 1);
+	json_kv(b, "application", wer__db_cell(rows, i, 2), 1);
+	json_kv(b, "version", wer__db_cell(rows, i, 3), 1);
+	json_kv(b, "fault_module", wer__db_cell(rows, i, 4), 1);
+	json_kv(b, "fault_offset", wer__db_cell(rows, i, 5), 1);
+	json_kv(b, "stack_hash", wer__db_cell(rows, i, 6), 1);
+	json_num(b, "count", wer__db_cell(rows, i, 7), 1);
+	iso_time(wer__db_cell(rows, i, 8), t, sizeof(t));
+	json_kv(b, "first_seen", t, 1);
+	iso_time(wer__db_cell(rows, i, 9), t, sizeof(t));
+	json_kv(b, "last_seen", t, 1);
+	wer__buf_str(b, ",\"top_metadata\":[");
+	if (bucket_meta(c, wer__db_cell(rows, i, 0), meta, &m) == 0)
+		for (size_t k = 0; k < m.rows; k++) {
+			wer__buf_str(b, k ? ",{" : "{");
+			json_kv(b, "key", wer__db_cell(&m, k, 0), 0);
+			json_kv(b, "value", wer__db_cell(&m, k, 1), 1);
+			json_num(b, "count", wer__db_cell(&m, k, 2), 1);
+			wer__buf_str(b, "}");
+		}
+	wer__db_rows_free(&m);
+	wer__buf_str(b, "]");
+}
+
+static void frames_json(struct wer_buf *b, const char *frames_text)
+{
+	struct wer_processed *p = calloc(1, sizeof(*p));
+
+	wer__buf_str(b, "[");
+	if (p) {
+		wer__frames_parse(frames_text, p);
+		for (size_t i = 0; i < p->frame_count; i++) {
+			char off[32];
+
+			snprintf(off, sizeof(off), "0x%llx",
+				 (unsigned long long)p->frames[i].offset);
+			wer__buf_str(b, i ? ",{" : "{");
+			json_kv(b, "module", p->frames[i].module, 0);
+			json_kv(b, "build_id", p->frames[i].build_id, 1);
+			json_kv(b, "offset", off, 1);
+			if (p->frames[i].function[0])
+				json_kv(b, "function", p->frames[i].function,
+					1);
+			wer__buf_str(b, "}");
+		}
+		free(p);
+	}
+	wer__buf_str(b, "]");
+}
+
+static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
+			    size_t i)
+{
+	char t[32];
+
+	wer__buf_str(b, "{");
+	json_kv(b, "id", wer__db_cell(r, i, 0), 0);
+	iso_time(wer__db_cell(r, i, 1), t, sizeof(t));
+	json_kv(b, "received", t, 1);
+	json_kv(b, "application", wer__db_cell(r, i, 2), 1);
+	json_kv(b, "version", wer__db_cell(r, i, 3), 1);
+	json_num(b, "signal", wer__db_cell(r, i, 4), 1);
+	json_kv(b, "signal_name", wer__signal_name(atol(wer__db_cell(r, i, 4))),
+		1);
+	json_kv(b, "fault_module", wer__db_cell(r, i, 5), 1);
+	json_kv(b, "fault_offset", wer__db_cell(r, i, 6), 1);
+	json_num(b, "bucket", wer__db_cell(r, i, 7), 1);
+	json_kv(b, "project", wer__db_cell(r, i, 8), 1);
+	json_kv(b, "guid", wer__db_cell(r, i, 9), 1);
+}
+
+static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
+		       struct wer_reply *reply)
+{
+	struct wer_db_rows rows = {0};
+	const char *app =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
+	const char *lim_arg =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	long limit = lim_arg ? atol(lim_arg) : 100;
+	char lim[24], sql[512];
+	const char *p[2];
+	int n = 0;
+
+	if (limit <= 0 || limit > 1000)
+		limit = limit <= 0 ? 100 : 1000;
+	snprintf(lim, sizeof(lim), "%ld", limit);
+	if (app && *app) {
+		p[n++] = app;
+		snprintf(sql, sizeof(sql),
+			 "%s WHERE count > 0 AND app = $1 ORDER BY count DESC, "
+			 "id LIMIT $2",
+			 bucket_cols);
+	} else {
+		snprintf(sql, sizeof(sql),
+			 "%s WHERE count > 0 ORDER BY count DESC, id LIMIT $1",
+			 bucket_cols);
+	}
+	p[n++] = lim;
+	if (wer__db_query(c->db, sql, n, p, &rows) < 0) {
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
+		return 0;
+	}
+	wer__buf_str(&reply->body, "[");
+	for (size_t i = 0; i < rows.rows; i++) {
+		if (i)
+			wer__buf_str(&reply->body, ",");
+		bucket_json(c, &reply->body, &rows, i, 5);
+		wer__buf_str(&reply->body, "}");
+	}
+	wer__buf_str(&reply->body, "]\n");
+	wer__db_rows_free(&rows);
+	return 0;
+}
+
+static int api_bucket(struct wer_collector *c, const char *id,
+		      struct wer_reply *reply)
+{
+	struct wer_db_rows rows = {0}, reps = {0};
+	struct wer_report_query q = {.bucket = id, .limit = 100};
+	char sql[512];
+	const char *p[1] = {id};
+
+	snprintf(sql, sizeof(sql), "%s WHERE id = $1", bucket_cols);
+	if (strspn(id, "0123456789") != strlen(id) || !*id ||
+	    wer__db_query(c->db, sql, 1, p, &rows) < 0 || rows.rows != 1) {
+		wer__db_rows_free(&rows);
+		wer__reply_error(reply, 404, "no bucket %s", id);
+		return 0;
+	}
+	bucket_json(c, &reply->body, &rows, 0, 1000);
+	wer__buf_str(&reply->body, ",\"frames\":");
+	frames_json(&reply->body, wer__db_cell(&rows, 0, 10));
+	wer__buf_str(&reply->body, ",\"reports\":[");
+	if (wer__query_reports(c, &q, &reps) == 0)
+		for (size_t i = 0; i < reps.rows; i++) {
+			if (i)
+				wer__buf_str(&reply->body, ",");
+			report_row_json(&reply->body, &reps, i);
+			wer__buf_str(&reply->body, "}");
+		}
+	wer__buf_str(&reply->body, "]}\n");
+	wer__db_rows_free(&reps);
+	wer__db_rows_free(&rows);
+	return 0;
+}
+
+static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
+		       struct wer_reply *reply)
+{
+	struct wer_report_query q;
+	struct wer_db_rows rows = {0};
+	int r;
+
+	wer__query_from_args(conn, &q);
+	r = wer__query_reports(c, &q, &rows);
+	if (r == -EINVAL) {
+		wer__reply_error(reply, 400,
+				 "signal is a number or a name (SIGSEGV); "
+				 "since is seconds or YYYY-MM-DD[THH:MM:SSZ]; "
+				 "at most 16 meta. filters");
+		return 0;
+	}
+	if (r < 0) {
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
+		return 0;
+	}
+	wer__buf_str(&reply->body, "[");
+	for (size_t i = 0; i < rows.rows; i++) {
+		struct wer_db_rows m = {0};
+		const char *p[1] = {wer__db_cell(&rows, i, 0)};
+
+		if (i)
+			wer__buf_str(&reply->body, ",");
+		report_row_json(&reply->body, &rows, i);
+		wer__buf_str(&reply->body, ",\"metadata\":{");
+		if (wer__db_query(c->db,
+				  "SELECT key, value FROM report_meta WHERE "
+				  "report_id = $1",
+				  1, p, &m) == 0)
+			for (size_t k = 0; k < m.rows; k++)
+				json_kv(&reply->body, wer__db_cell(&m, k, 0),
+					wer__db_cell(&m, k, 1), k > 0);
+		wer__db_rows_free(&m);
+		wer__buf_str(&reply->body, "}}");
+	}
+	wer__buf_str(&reply->body, "]\n");
+	wer__db_rows_free(&rows);
+	return 0;
+}
+
+static int api_report(struct wer_collector *c, const char *id,
+		      struct wer_reply *reply, int minidump)
+{
+	struct wer_db_rows rows = {0}, m = {0};
+	const char *p[1] = {id};
+
+	if (wer__db_query(c->db,
+			  "SELECT id, received, app, version, signal, module, "
+			  "module_offset, bucket_id, project, guid, "
+			  "signal_code, fault_address, build_id, frames, "
+			  "dump_path, dump_size, report_wer, stack_text FROM "
+			  "reports "
+			  "WHERE id = $1",
+			  1, p, &rows) < 0 ||
+	    rows.rows != 1) {
+		wer__db_rows_free(&rows);
+		wer__reply_error(reply, 404, "no report %s", id);
+		return 0;
+	}
+	if (minidump && !*wer__db_cell(&rows, 0, 14)) {
+		wer__db_rows_free(&rows);
+		wer__reply_error(reply, 404,
+				 "report %s was sent without a minidump", id);
+		return 0;
+	}
+	if (minidump) {
+		int fd = open(wer__db_cell(&rows, 0, 14), O_RDONLY | O_CLOEXEC);
+		struct stat st;
+
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				close(fd);
+			wer__reply_error(reply, 404,
+					 "the minidump of %s is not in this "
+					 "collector's data directory",
+					 id);
+		} else {
+			reply->fd = fd;
+			reply->fd_size = (uint64_t)st.st_size;
+			reply->content_type = "application/octet-stream";
+			snprintf(reply->header_name, sizeof(reply->header_name),
+				 "Content-Disposition");
+			snprintf(reply->header_value,
+				 sizeof(reply->header_value),
+				 "attachment; filename=\"%s.dmp\"",
+				 wer__db_cell(&rows, 0, 0));
+		}
+		wer__db_rows_free(&rows);
+		return 0;
+	}
+	report_row_json(&reply->body, &rows, 0);
+	json_num(&reply->body, "signal_code", wer__db_cell(&rows, 0, 10), 1);
+	json_kv(&reply->body, "fault_address", wer__db_cell(&rows, 0, 11), 1);
+	json_kv(&reply->body, "fault_module_build_id",
+		wer__db_cell(&rows, 0, 12), 1);
+	json_num(&reply->body, "minidump_size", wer__db_cell(&rows, 0, 15), 1);
+	wer__buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
+	wer__buf_url(&reply->body, id);
+	wer__buf_str(&reply->body, "/minidump\",\"stack\":");
+	frames_json(&reply->body, wer__db_cell(&rows, 0, 13));
+	wer__buf_str(&reply->body, ",\"metadata\":{");
+	if (wer__db_query(c->db,
+			  "SELECT key, value FROM report_meta WHERE report_id "
+			  "= $1",
+			  1, p, &m) == 0)
+		for (size_t k = 0; k < m.rows; k++)
+			json_kv(&reply->body, wer__db_cell(&m, k, 0),
+				wer__db_cell(&m, k, 1), k > 0);
+	wer__buf_str(&reply->body, "}");
+	json_kv(&reply->body, "report_wer", wer__db_cell(&rows, 0, 16), 1);
+	json_kv(&reply->body, "client_stack", wer__db_cell(&rows, 0, 17), 1);
+	wer__buf_str(&reply->body, "}\n");
+	wer__db_rows_free(&m);
+	wer__db_rows_free(&rows);
+	return 0;
+}
+
+int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
+	     const char *url, struct wer_reply *reply)
+{
+	reply->status = 200;
+	reply->content_type = "application/json";
+	if (!strcmp(url, "/api/buckets"))
+		return api_buckets(c, conn, reply);
+	if (!strncmp(url, "/api/buckets/", 13))
+		return api_bucket(c, url + 13, reply);
+	if (!strcmp(url, "/api/reports"))
+		return api_reports(c, conn, reply);
+	if (!strncmp(url, "/api/reports/", 13)) {
+		char id[64];
+		const char *rest = url + 13, *slash = strchr(rest, '/');
+		size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+
+		if (n == 0 || n >= sizeof(id) ||
+		    (slash && strcmp(slash, "/minidump"))) {
+			wer__reply_error(reply, 404, "no such resource");
+			return 0;
+		}
+		memcpy(id, rest, n);
+		id[n] = '\0';
+		return api_report(c, id, reply, slash != NULL);
+	}
+	wer__reply_error(reply, 404, "no such resource");
+	return 0;
+}

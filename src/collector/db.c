@@ -1,0 +1,231 @@
+/*
+ * db.c - choosing the backend, the schema's versions, the lock that lets
+ * the server's threads share one connection, and result rows.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+void wer__db_rows_free(struct wer_db_rows *r)
+{
+	for (size_t i = 0; i < r->rows * r->cols; i++)
+		free(r->cell[i]);
+	free(r->cell);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col)
+{
+	if (row >= r->rows || col >= r->cols || !r->cell[row * r->cols + col])
+		return "";
+	return r->cell[row * r->cols + col];
+}
+
+int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells)
+{
+	char **p;
+
+	if (r->rows && r->cols != n)
+		return -EINVAL;
+	if (r->rows >= WER_DB_ROWS_MAX)
+		return -E2BIG;
+	p = realloc(r->cell, (r->rows + 1) * n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r->cell = p;
+	r->cols = n;
+	for (size_t c = 0; c < n; c++) {
+		char *s = NULL;
+
+		if (cells[c] && !(s = strdup(cells[c]))) {
+			for (size_t k = 0; k < c; k++)
+				free(p[r->rows * n + k]);
+			return -ENOMEM;
+		}
+		p[r->rows * n + c] = s;
+	}
+	r->rows++;
+	return 0;
+}
+
+/* The last error of this thread's statements (copied while the lock was
+ * held: db->err itself belongs to whoever holds the lock). */
+static __thread char last_error[sizeof(((struct wer_db *)0)->err)];
+
+const char *wer__db_error(const struct wer_db *db)
+{
+	(void)db;
+	return last_error;
+}
+
+int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
+		 const char *const *params, struct wer_db_rows *ret)
+{
+	int r = db->ops->query(db->conn, sql, nparams, params, ret, db->err,
+			       sizeof(db->err));
+
+	if (r < 0)
+		memcpy(last_error, db->err, sizeof(last_error));
+	return r;
+}
+
+int wer__db_query(struct wer_db *db, const char *sql, int nparams,
+		  const char *const *params, struct wer_db_rows *ret)
+{
+	int r;
+
+	pthread_mutex_lock(&db->lock);
+	r = wer__db_exec(db, sql, nparams, params, ret);
+	/* Outside a transaction a statement may simply run again: once, for
+	 * a connection that dropped (the backend reconnects). */
+	if (r == -EIO) {
+		if (ret)
+			wer__db_rows_free(ret);
+		r = wer__db_exec(db, sql, nparams, params, ret);
+	}
+	pthread_mutex_unlock(&db->lock);
+	return r;
+}
+
+int wer__db_begin(struct wer_db *db)
+{
+	int r;
+
+	pthread_mutex_lock(&db->lock);
+	r = wer__db_exec(db, db->ops->begin, 0, NULL, NULL);
+	if (r == -EIO) /* a dropped connection: the backend reconnects */
+		r = wer__db_exec(db, db->ops->begin, 0, NULL, NULL);
+	if (r < 0)
+		pthread_mutex_unlock(&db->lock);
+	return r;
+}
+
+int wer__db_commit(struct wer_db *db)
+{
+	int r = wer__db_exec(db, "COMMIT", 0, NULL, NULL);
+
+	if (r < 0) {
+		char keep[sizeof(db->err)];
+
+		memcpy(keep, db->err, sizeof(keep));
+		wer__db_exec(db, "ROLLBACK", 0, NULL, NULL);
+		memcpy(db->err, keep, sizeof(keep));
+	}
+	pthread_mutex_unlock(&db->lock);
+	return r;
+}
+
+void wer__db_rollback(struct wer_db *db)
+{
+	char keep[sizeof(db->err)];
+
+	memcpy(keep, db->err, sizeof(keep));
+	wer__db_exec(db, "ROLLBACK", 0, NULL, NULL);
+	memcpy(db->err, keep, sizeof(keep));
+	pthread_mutex_unlock(&db->lock);
+}
+
+/* Creates the schema, or brings it from its version to WER_DB_SCHEMA, in
+ * one transaction. A database newer than this collector is refused. */
+static int migrate(struct wer_db *db)
+{
+	struct wer_db_rows rows = {0};
+	long version = 0;
+	int r;
+
+	r = wer__db_begin(db);
+	if (r < 0)
+		return r;
+	if (db->ops->migrate_lock &&
+	    (r = wer__db_exec(db, db->ops->migrate_lock, 0, NULL, NULL)) < 0)
+		goto fail;
+	r = wer__db_exec(db,
+			 "CREATE TABLE IF NOT EXISTS schema_version "
+			 "(version BIGINT NOT NULL)",
+			 0, NULL, NULL);
+	if (r < 0)
+		goto fail;
+	r = wer__db_exec(db, "SELECT max(version) FROM schema_version", 0, NULL,
+			 &rows);
+	if (r < 0)
+		goto fail;
+	version = atol(wer__db_cell(&rows, 0, 0));
+	wer__db_rows_free(&rows);
+	if (version > WER_DB_SCHEMA) {
+		snprintf(db->err, sizeof(db->err),
+			 "the database has schema version %ld; this collector "
+			 "knows up to %d",
+			 version, WER_DB_SCHEMA);
+		r = -EPROTO;
+		goto fail;
+	}
+	for (long v = version + 1; v <= WER_DB_SCHEMA; v++) {
+		char num[24];
+		const char *p[1] = {num};
+
+		for (const char *const *s = db->ops->migrations[v]; *s; s++)
+			if ((r = wer__db_exec(db, *s, 0, NULL, NULL)) < 0)
+				goto fail;
+		snprintf(num, sizeof(num), "%ld", v);
+		r = wer__db_exec(db,
+				 "INSERT INTO schema_version (version) "
+				 "VALUES ($1)",
+				 1, p, NULL);
+		if (r < 0)
+			goto fail;
+	}
+	return wer__db_commit(db);
+fail:
+	wer__db_rollback(db);
+	return r;
+}
+
+int wer__db_open(const char *url, struct wer_db **ret, char *err,
+		 size_t err_size)
+{
+	struct wer_db *db;
+	int r;
+
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return -ENOMEM;
+	if (!strncmp(url, "sqlite://", 9)) {
+		db->ops = &wer__db_sqlite;
+	} else if (!strncmp(url, "postgresql://", 13) ||
+		   !strncmp(url, "postgres://", 11)) {
+		db->ops = &wer__db_pg;
+	} else {
+		snprintf(err, err_size,
+			 "--db: %s: expected sqlite:///PATH or "
+			 "postgresql://...",
+			 url);
+		free(db);
+		return -EINVAL;
+	}
+	pthread_mutex_init(&db->lock, NULL);
+	r = db->ops->open(url, &db->conn, err, err_size);
+	if (r < 0) {
+		free(db);
+		return r;
+	}
+	r = migrate(db);
+	if (r < 0) {
+		snprintf(err, err_size, "schema: %s", db->err);
+		wer__db_close(db);
+		return r;
+	}
+	*ret = db;
+	return 0;
+}
+
+void wer__db_close(struct wer_db *db)
+{
+	if (!db)
+		return;
+	db->ops->close(db->conn);
+	pthread_mutex_destroy(&db->lock);
+	free(db);
+}

@@ -1,0 +1,75 @@
+/*
+ * db.h - the collector's storage: one small interface, two backends
+ * (db_sqlite.c, db_pg.c). SQL is written once, with $1..$n parameters
+ * numbered in order of first use (both backends accept that), values
+ * passed and returned as text. A handle is used by one thread at a time;
+ * db.c serializes callers with a mutex around each transaction.
+ */
+#ifndef WER_COLLECTOR_DB_H
+#define WER_COLLECTOR_DB_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#define WER_DB_ROWS_MAX 100000 /* rows a query may return */
+#define WER_DB_SCHEMA	2      /* the schema this collector writes */
+
+struct wer_db_rows {
+	size_t rows, cols;
+	char **cell; /* rows * cols strings; NULL for SQL NULL */
+};
+
+struct wer_db_ops {
+	const char *name;
+	int (*open)(const char *url, void **ret_conn, char *err,
+		    size_t err_size);
+	void (*close)(void *conn);
+	/* Runs one statement; rows into ret (may be NULL). 0, -EBUSY for a
+	 * conflict worth retrying, -EIO otherwise (message in err). */
+	int (*query)(void *conn, const char *sql, int nparams,
+		     const char *const *params, struct wer_db_rows *ret,
+		     char *err, size_t err_size);
+	/* The statements that create the schema at each version (NULL
+	 * terminated list per version, index 1..WER_DB_SCHEMA). */
+	const char *const *const *migrations;
+	const char *begin;	  /* starts a write transaction */
+	const char *migrate_lock; /* run after begin when migrating */
+};
+
+struct wer_db {
+	const struct wer_db_ops *ops;
+	void *conn;
+	pthread_mutex_t lock;
+	char err[512];
+};
+
+extern const struct wer_db_ops wer__db_sqlite, wer__db_pg;
+
+/* Opens sqlite:///path or postgresql://... (also postgres://) and creates
+ * or migrates the schema. 0 or a negative errno (message in err). */
+int wer__db_open(const char *url, struct wer_db **ret, char *err,
+		 size_t err_size);
+void wer__db_close(struct wer_db *db);
+
+/* A query outside an explicit transaction (takes the lock). */
+int wer__db_query(struct wer_db *db, const char *sql, int nparams,
+		  const char *const *params, struct wer_db_rows *ret);
+/* Transactions: begin takes the lock, commit/rollback release it. */
+int wer__db_begin(struct wer_db *db);
+int wer__db_commit(struct wer_db *db);
+void wer__db_rollback(struct wer_db *db);
+/* Within a transaction (the lock is held). */
+int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
+		 const char *const *params, struct wer_db_rows *ret);
+
+/* The message of this thread's last failed statement. */
+const char *wer__db_error(const struct wer_db *db);
+
+void wer__db_rows_free(struct wer_db_rows *r);
+/* The cell's text, "" for NULL or out of range. */
+const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col);
+
+/* Shared by the backends: appends a row of n cells (copied). */
+int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells);
+
+#endif

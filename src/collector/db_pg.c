@@ -1,0 +1,136 @@
+/*
+ * db_pg.c - the PostgreSQL backend (libpq): for installations where
+ * several collector processes, on several hosts, share one database.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+
+/* Schema version 1 (docs/collector.md): as SQLite's, ids from BIGSERIAL. */
+static const char *const pg_v1[] = {
+    "CREATE TABLE ingest_keys (key TEXT PRIMARY KEY, project TEXT NOT NULL, "
+    "created BIGINT NOT NULL)",
+    "CREATE TABLE read_tokens (token TEXT PRIMARY KEY, created BIGINT NOT "
+    "NULL)",
+    "CREATE TABLE buckets (id BIGSERIAL PRIMARY KEY, signature TEXT NOT NULL "
+    "UNIQUE, app TEXT NOT NULL, version TEXT NOT NULL, module TEXT NOT NULL, "
+    "module_offset TEXT NOT NULL, stack_hash TEXT NOT NULL, frames TEXT NOT "
+    "NULL, count BIGINT NOT NULL DEFAULT 0, first_seen BIGINT NOT NULL, "
+    "last_seen BIGINT NOT NULL)",
+    "CREATE TABLE reports (id TEXT PRIMARY KEY, bucket_id BIGINT NOT NULL "
+    "REFERENCES buckets(id), project TEXT NOT NULL, received BIGINT NOT NULL, "
+    "app TEXT NOT NULL, version TEXT NOT NULL, guid TEXT NOT NULL, signal "
+    "BIGINT NOT NULL, signal_code BIGINT NOT NULL, fault_address TEXT NOT "
+    "NULL, module TEXT NOT NULL, module_offset TEXT NOT NULL, build_id TEXT "
+    "NOT NULL, frames TEXT NOT NULL, dump_path TEXT NOT NULL, dump_size BIGINT "
+    "NOT NULL, report_wer TEXT NOT NULL)",
+    "CREATE INDEX reports_bucket ON reports(bucket_id, received)",
+    "CREATE INDEX reports_received ON reports(received)",
+    "CREATE TABLE report_meta (report_id TEXT NOT NULL REFERENCES reports(id), "
+    "key TEXT NOT NULL, value TEXT NOT NULL)",
+    "CREATE INDEX report_meta_kv ON report_meta(key, value)",
+    "CREATE INDEX report_meta_report ON report_meta(report_id)",
+    "CREATE TABLE symbols (build_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path "
+    "TEXT NOT NULL, uploaded BIGINT NOT NULL)",
+    NULL,
+};
+
+/* Version 2: the stack as the client symbolized it (stack.txt). */
+static const char *const pg_v2[] = {
+    "ALTER TABLE reports ADD COLUMN stack_text TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2};
+
+static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
+{
+	PGconn *c = PQconnectdb(url);
+
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, err_size, "postgresql: %s",
+			 c ? PQerrorMessage(c) : "out of memory");
+		PQfinish(c);
+		return -EIO;
+	}
+	/* Notices (e.g. "relation exists") are not errors: keep them quiet. */
+	PQclear(PQexec(c, "SET client_min_messages TO WARNING"));
+	*ret_conn = c;
+	return 0;
+}
+
+static void pg_close(void *conn)
+{
+	PQfinish(conn);
+}
+
+static int pg_query(void *conn, const char *sql, int nparams,
+		    const char *const *params, struct wer_db_rows *ret,
+		    char *err, size_t err_size)
+{
+	PGresult *res =
+	    PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+	int result = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+		snprintf(err, err_size, "postgresql: %s", PQerrorMessage(conn));
+		/* No SQLSTATE: the connection failed (the server restarted,
+		 * the network dropped). Reconnect now so that the next
+		 * statement works; this one failed, and its transaction with
+		 * it (callers run nothing more in a failed transaction). */
+		if (!state || PQstatus(conn) == CONNECTION_BAD) {
+			PQreset(conn);
+			if (PQstatus(conn) == CONNECTION_OK)
+				PQclear(PQexec(
+				    conn,
+				    "SET client_min_messages TO WARNING"));
+		}
+		/* 40001 serialization failure, 40P01 deadlock, 23505 a
+		 * concurrent insert of the same unique key. */
+		result = state && (!strcmp(state, "40001") ||
+				   !strcmp(state, "40P01") ||
+				   !strcmp(state, "23505"))
+			     ? -EBUSY
+			     : -EIO;
+		PQclear(res);
+		return result;
+	}
+	if (ret && st == PGRES_TUPLES_OK) {
+		int rows = PQntuples(res), cols = PQnfields(res);
+
+		if (cols > 64)
+			cols = 64;
+		for (int r = 0; r < rows && !result; r++) {
+			const char *cells[64];
+
+			for (int c = 0; c < cols; c++)
+				cells[c] = PQgetisnull(res, r, c)
+					       ? NULL
+					       : PQgetvalue(res, r, c);
+			if (wer__db_rows_add(ret, (size_t)cols, cells) < 0) {
+				snprintf(err, err_size,
+					 "postgresql: too many rows");
+				result = -E2BIG;
+			}
+		}
+	}
+	PQclear(res);
+	return result;
+}
+
+const struct wer_db_ops wer__db_pg = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .query = pg_query,
+    .migrations = pg_migrations,
+    .begin = "BEGIN",
+    /* Collectors starting together migrate one after the other. */
+    .migrate_lock = "SELECT pg_advisory_xact_lock(726570)",
+};

@@ -1,0 +1,138 @@
+/*
+ * db_sqlite.c - the SQLite backend (the embedded default): WAL journal,
+ * synchronous=FULL (a commit is on disk when it returns), a busy timeout
+ * so that several processes may share one file.
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+
+/* Schema version 1 (docs/collector.md). */
+static const char *const sqlite_v1[] = {
+    "CREATE TABLE ingest_keys (key TEXT PRIMARY KEY, project TEXT NOT NULL, "
+    "created BIGINT NOT NULL)",
+    "CREATE TABLE read_tokens (token TEXT PRIMARY KEY, created BIGINT NOT "
+    "NULL)",
+    "CREATE TABLE buckets (id INTEGER PRIMARY KEY, signature TEXT NOT NULL "
+    "UNIQUE, app TEXT NOT NULL, version TEXT NOT NULL, module TEXT NOT NULL, "
+    "module_offset TEXT NOT NULL, stack_hash TEXT NOT NULL, frames TEXT NOT "
+    "NULL, count BIGINT NOT NULL DEFAULT 0, first_seen BIGINT NOT NULL, "
+    "last_seen BIGINT NOT NULL)",
+    "CREATE TABLE reports (id TEXT PRIMARY KEY, bucket_id BIGINT NOT NULL "
+    "REFERENCES buckets(id), project TEXT NOT NULL, received BIGINT NOT NULL, "
+    "app TEXT NOT NULL, version TEXT NOT NULL, guid TEXT NOT NULL, signal "
+    "BIGINT NOT NULL, signal_code BIGINT NOT NULL, fault_address TEXT NOT "
+    "NULL, module TEXT NOT NULL, module_offset TEXT NOT NULL, build_id TEXT "
+    "NOT NULL, frames TEXT NOT NULL, dump_path TEXT NOT NULL, dump_size BIGINT "
+    "NOT NULL, report_wer TEXT NOT NULL)",
+    "CREATE INDEX reports_bucket ON reports(bucket_id, received)",
+    "CREATE INDEX reports_received ON reports(received)",
+    "CREATE TABLE report_meta (report_id TEXT NOT NULL REFERENCES reports(id), "
+    "key TEXT NOT NULL, value TEXT NOT NULL)",
+    "CREATE INDEX report_meta_kv ON report_meta(key, value)",
+    "CREATE INDEX report_meta_report ON report_meta(report_id)",
+    "CREATE TABLE symbols (build_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path "
+    "TEXT NOT NULL, uploaded BIGINT NOT NULL)",
+    NULL,
+};
+
+/* Version 2: the stack as the client symbolized it (stack.txt). */
+static const char *const sqlite_v2[] = {
+    "ALTER TABLE reports ADD COLUMN stack_text TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
+static const char *const *const sqlite_migrations[] = {NULL, sqlite_v1,
+						       sqlite_v2};
+
+static int sqlite_open(const char *url, void **ret_conn, char *err,
+		       size_t err_size)
+{
+	const char *path = url + strlen("sqlite://");
+	sqlite3 *db;
+	char *msg = NULL;
+
+	if (!*path) {
+		snprintf(err, err_size, "sqlite: no path in %s", url);
+		return -EINVAL;
+	}
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "sqlite: %s: %s", path,
+			 db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(db, 30000);
+	if (sqlite3_exec(db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			 "PRAGMA foreign_keys=ON",
+			 NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, err_size, "sqlite: %s: %s", path,
+			 msg ? msg : "PRAGMA failed");
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return -EIO;
+	}
+	*ret_conn = db;
+	return 0;
+}
+
+static void sqlite_close(void *conn)
+{
+	sqlite3_close(conn);
+}
+
+static int sqlite_query(void *conn, const char *sql, int nparams,
+			const char *const *params, struct wer_db_rows *ret,
+			char *err, size_t err_size)
+{
+	sqlite3 *db = conn;
+	sqlite3_stmt *st;
+	int r, result = 0;
+
+	r = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (r != SQLITE_OK) {
+		snprintf(err, err_size, "sqlite: %s", sqlite3_errmsg(db));
+		return r == SQLITE_BUSY ? -EBUSY : -EIO;
+	}
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int cols = sqlite3_column_count(st);
+		const char *cells[64];
+
+		if (!ret)
+			continue;
+		if (cols > 64)
+			cols = 64;
+		for (int c = 0; c < cols; c++)
+			cells[c] = (const char *)sqlite3_column_text(st, c);
+		if (wer__db_rows_add(ret, (size_t)cols, cells) < 0) {
+			snprintf(err, err_size, "sqlite: too many rows");
+			result = -E2BIG;
+			break;
+		}
+	}
+	if (!result && r != SQLITE_DONE) {
+		snprintf(err, err_size, "sqlite: %s", sqlite3_errmsg(db));
+		result = r == SQLITE_BUSY ? -EBUSY : -EIO;
+	}
+	sqlite3_finalize(st);
+	return result;
+}
+
+const struct wer_db_ops wer__db_sqlite = {
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .query = sqlite_query,
+    .migrations = sqlite_migrations,
+    .begin = "BEGIN IMMEDIATE",
+    .migrate_lock = NULL,
+};

@@ -1,0 +1,438 @@
+#!/bin/bash
+# collector_tests.sh COLLECTOR WER WERFAULT CRASH_PROGRAM sqlite|postgresql
+#
+# wer-collector on loopback against SQLite, or against a PostgreSQL
+# cluster this script creates and throws away: real crash reports
+# (crash_program + werfault) uploaded the way Crashpad does (curl,
+# multipart, gzip) and with `wer submit` where this build has it; buckets,
+# metadata filters, the error statuses (400, 401, 403, 413, 429), read
+# tokens, SIGKILL mid-ingest, two collectors ingesting at once.
+set -u
+collector=$1 wer=$2 werfault=$3 program=$4 backend=$5
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-collector.XXXXXX") || exit 2
+chmod 711 "$work"
+pids=()
+pg_stop=""
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	[ -n "$pg_stop" ] && eval "$pg_stop" >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap "exit 1" INT TERM # the EXIT trap cleans up (PostgreSQL included)
+ulimit -S -c 0
+passed=0 failed=0
+check() { # NAME COMMAND...: passes when COMMAND succeeds
+	local name=$1
+	shift
+	if "$@" >"$work/check.out" 2>&1; then
+		echo "ok - $name"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name"
+		sed 's/^/#   /' "$work/check.out" | head -20
+		failed=$((failed + 1))
+	fi
+}
+for tool in curl python3; do
+	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (sh scripts/deps.sh)"; exit 77; }
+done
+
+# ---- the database
+data=$work/data
+if [ "$backend" = postgresql ]; then
+	pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+	if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
+		echo "SKIP: PostgreSQL's initdb is not installed (apt-get install postgresql)"
+		exit 77
+	fi
+	pgdir=$work/pg
+	mkdir -p "$pgdir"
+	as_pg=()
+	if [ "$(id -u)" = 0 ]; then
+		# initdb refuses root: the cluster belongs to nobody.
+		chown nobody "$pgdir"
+		as_pg=(runuser -u nobody --)
+	fi
+	pgport=$((20000 + $$ % 20000))
+	"${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U wer -E UTF8 >"$work/initdb.log" 2>&1 ||
+		{ cat "$work/initdb.log"; echo "initdb failed"; exit 1; }
+	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -t 30 \
+		-o "-k $pgdir -p $pgport -c listen_addresses= -c max_connections=50" start >/dev/null ||
+		{ cat "$pgdir/log"; echo "pg_ctl start failed"; exit 1; }
+	pg_stop="${as_pg[*]} $pgbin/pg_ctl -D $pgdir/data -m immediate stop"
+	db="postgresql:///postgres?host=$pgdir&port=$pgport&user=wer"
+else
+	db="sqlite://$data/collector.db"
+fi
+
+# ---- real reports: three crashes (null, abort, fpe), as cli_tests.sh
+store=$work/store
+export WER_REPORT_DIR=$store WER_HANDLER=$werfault
+unset WER_DISABLE LD_PRELOAD
+for mode in null abort fpe; do
+	before=$(ls "$store/ReportQueue" 2>/dev/null | wc -l)
+	"$program" "$mode" >/dev/null 2>&1
+	for _ in $(seq 100); do
+		[ "$(ls "$store/ReportQueue" 2>/dev/null | wc -l)" -gt "$before" ] && break
+		sleep 0.05
+	done
+	sleep 1.1
+done
+mapfile -t reports < <(ls -d "$store"/ReportQueue/* | sort)
+[ "${#reports[@]}" = 3 ] || { echo "expected 3 crash reports, got ${#reports[@]}"; exit 1; }
+r_null=${reports[0]} r_abort=${reports[1]} r_fpe=${reports[2]}
+
+# ---- the collector
+start_collector() { # NAME ARGS...: starts one, waits for its port
+	local name=$1
+	shift
+	rm -f "$work/$name.port"
+	"$collector" --listen 127.0.0.1:0 --port-file "$work/$name.port" --data "$data" --db "$db" \
+		--sweep-age 0 "$@" 2>>"$work/$name.log" &
+	eval "pid_$name=$!"
+	pids+=($!)
+	for _ in $(seq 200); do
+		[ -s "$work/$name.port" ] && break
+		sleep 0.05
+	done
+	eval "port_$name=$(cat "$work/$name.port" 2>/dev/null || echo 0)"
+}
+key=$("$collector" --data "$data" --db "$db" key add demo) || { echo "key add failed"; exit 1; }
+token=$("$collector" --data "$data" --db "$db" token add) || { echo "token add failed"; exit 1; }
+start_collector main --rate 0
+url=http://127.0.0.1:$port_main
+auth=(-H "Authorization: Bearer $token")
+check "the collector listens" curl -sf "$url/healthz"
+
+upload() { # REPORT_DIR [mkbody args]: prints the answer body; status in $work/status
+	local ct enc=()
+	ct=$(python3 "$here/mkbody.py" "$work/body" "$@") || return 1
+	[ "${2:-}" = --gzip ] && enc=(-H "Content-Encoding: gzip")
+	curl -s -o "$work/answer" -w '%{http_code}' -H "Content-Type: $ct" "${enc[@]}" \
+		--data-binary @"$work/body" "$url/api/minidump?api_key=$key" >"$work/status"
+	cat "$work/answer"
+}
+id_of() { sed -n 's/^CrashID=bp-//p' "$work/answer"; }
+
+upload "$r_null" --gzip "Channel=<script>alert(1)</script>" >/dev/null
+id_null=$(id_of)
+check "gzip Crashpad-style upload: 200 and CrashID=bp-<uuid>" \
+	grep -Eq '^CrashID=bp-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "$work/answer"
+upload "$r_null" --gzip >/dev/null
+id_null2=$(id_of)
+upload "$r_abort" "Tier=gold" >/dev/null
+id_abort=$(id_of)
+upload "$r_fpe" --no-wer >/dev/null
+id_fpe=$(id_of)
+check "plain upload and one without Report.wer accepted" test -n "$id_abort" -a -n "$id_fpe"
+check "a dump is durable where the row says" python3 -c '
+import json, subprocess, sys
+url, tok, rid, path = sys.argv[1:]
+d = subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid + "/minidump"],
+                   capture_output=True, check=True).stdout
+assert d == open(path + "/minidump.mdmp", "rb").read(), "minidump differs"
+' "$url" "$token" "$id_null" "$r_null"
+
+
+check "buckets: null, abort and fpe apart; the null crash twice in one" python3 -c '
+import json, subprocess, sys
+url, tok = sys.argv[1:]
+b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
+                              capture_output=True, check=True).stdout)
+assert len(b) >= 3, b
+assert b[0]["count"] == 2 and b[0]["application"] == "crash_program", b[0]
+assert b[0]["fault_module"] == "crash_program" and b[0]["fault_offset"].startswith("0x"), b[0]
+assert {"first_seen", "last_seen", "signature", "top_metadata"} <= set(b[0])
+top = {(m["key"], m["value"]): m["count"] for m in b[0]["top_metadata"]}
+assert top.get(("Build", "nightly-42")) == 2, top
+' "$url" "$token"
+q() { # QUERY: number of reports /api/reports?QUERY returns
+	curl -sf "${auth[@]}" "$url/api/reports?$1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+check "meta.Build=nightly-42: the four reports" test "$(q 'meta.Build=nightly-42')" = 4
+check "meta.Tier=gold: the one report with that field" test "$(q 'meta.Tier=gold')" = 1
+check "two filters: meta.Build=nightly-42&meta.Channel=<script>..." \
+	test "$(q 'meta.Build=nightly-42&meta.Channel=%3Cscript%3Ealert(1)%3C%2Fscript%3E')" = 1
+check "meta with a value nobody has: none" test "$(q 'meta.Build=other')" = 0
+check "metadata keys with non-ASCII names and escapes: meta.Escapes=<a & \"b\">" \
+	test "$(q 'meta.Escapes=%3Ca%20%26%20%22b%22%3E')" = 4
+check "signal=SIGFPE: one; signal=6: one; signal=11: two" \
+	test "$(q signal=SIGFPE)/$(q signal=6)/$(q signal=11)" = 1/1/2
+check "app=crash_program: four; app=nope: none" test "$(q app=crash_program)/$(q app=nope)" = 4/0
+check "since=tomorrow: none; since=2000-01-01: four" \
+	test "$(q "since=$(date -u -d tomorrow +%Y-%m-%d)")/$(q since=2000-01-01)" = 0/4
+check "a report: metadata, signature, symbolless stack" python3 -c '
+import json, subprocess, sys
+url, tok, rid = sys.argv[1:]
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+assert r["signal"] == 11 and r["signal_name"] == "SIGSEGV" and r["version"] == "1.0", r
+assert r["metadata"]["Channel"] == "<script>alert(1)</script>" and r["metadata"]["Build"] == "nightly-42", r
+assert r["stack"][0]["module"] == "crash_program" and len(r["stack"]) >= 2, r["stack"]
+assert r["project"] == "demo" and r["guid"].startswith("0f1e2d3c"), r
+assert "crash_null_write" in r["client_stack"], r["client_stack"]
+' "$url" "$token" "$id_null"
+check "a bucket: its reports and every metadata value" python3 -c '
+import json, subprocess, sys
+url, tok = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+b = get("/api/buckets")[0]
+d = get("/api/buckets/%d" % b["id"])
+assert len(d["reports"]) == 2 and d["count"] == 2, d
+assert any(m["key"] == "Channel" for m in d["top_metadata"]), d["top_metadata"]
+' "$url" "$token"
+
+# ---- symbols: the crashing program's ELF file, then reprocessing
+check "POST /api/symbols (ELF): the stack is symbolized, reports reprocessed" python3 -c '
+import json, subprocess, sys
+url, tok, key, elf, rid = sys.argv[1:]
+up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@" + elf, url + "/api/symbols?api_key=" + key],
+                               capture_output=True, check=True).stdout)
+assert up["kind"] == "elf" and up["reprocessed"] >= 3, up
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+assert r["stack"][0]["function"].startswith("crash_null_write+"), r["stack"][0]
+b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
+                              capture_output=True, check=True).stdout)
+assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
+' "$url" "$token" "$key" "$program" "$id_null"
+
+check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
+import json, subprocess, sys
+url, tok, key, rid = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+r = get("/api/reports/" + rid)
+top = r["stack"][0]
+assert top["module"].startswith("libc.so") and "function" not in top, top
+path = subprocess.run(["sh", "-c", "ldconfig -p | sed -n \"s/.*libc.so.6 (libc6,x86-64) => //p\" | head -n1"],
+                      capture_output=True, text=True).stdout.strip()
+bid = bytes.fromhex(top["build_id"])[:16]
+guid = bid[3::-1] + bid[5:3:-1] + bid[7:5:-1] + bid[8:16]
+lines = ["MODULE Linux x86_64 %s0 libc.so.6" % guid.hex().upper()]
+for l in subprocess.run(["nm", "-D", "--defined-only", path], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if len(f) == 3 and f[1] in "TtWw":
+        lines.append("PUBLIC %s 0 %s" % (f[0], f[2]))
+sym = ("\n".join(lines) + "\n").encode()
+up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@-",
+    url + "/api/symbols?api_key=" + key],
+    input=sym, capture_output=True, check=True).stdout)
+assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
+top = get("/api/reports/" + rid)["stack"][0]
+assert top.get("function"), top
+' "$url" "$token" "$key" "$id_abort"
+check "POST /api/symbols: not ELF nor .sym, or a .sym without build_id: 400" bash -c '
+	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "garbage" "$1/api/symbols?api_key=$2")" = 400 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols?api_key=$2")" = 400 ]' \
+	_ "$url" "$key"
+
+# ---- refusals
+status() { # CURL ARGS...: the HTTP status
+	curl -s -o "$work/answer" -w '%{http_code}' "$@"
+}
+ct=$(python3 "$here/mkbody.py" "$work/ok" "$r_null")
+n_before_refusals=$(q limit=1000)
+check "no ingest key: 401" test "$(status -H "Content-Type: $ct" --data-binary @"$work/ok" "$url/api/minidump")" = 401
+check "an unknown ingest key: 403" \
+	test "$(status -H "Content-Type: $ct" --data-binary @"$work/ok" "$url/api/minidump?api_key=nosuchkey0123456")" = 403
+check "the key in an X-API-Key header: 200" \
+	test "$(status -H "X-API-Key: $key" -H "Content-Type: $ct" --data-binary @"$work/ok" "$url/api/minidump")" = 200
+check "not multipart: 400 with a message" bash -c \
+	'[ "$(curl -s -o "$1" -w "%{http_code}" -d x=1 "$2/api/minidump?api_key=$3")" = 400 ] && grep -q multipart "$1"' \
+	_ "$work/answer" "$url" "$key"
+printf -- '--B\r\nContent-Disposition: form-data; name="prod"\r\n\r\nx\r\n--B--\r\n' >"$work/nodump"
+check "no upload_file_minidump: 400" \
+	test "$(status -H 'Content-Type: multipart/form-data; boundary=B' --data-binary @"$work/nodump" "$url/api/minidump?api_key=$key")" = 400
+printf -- '--B\r\nContent-Disposition: form-data; name="upload_file_minidump"; filename="x"\r\n\r\nnot a minidump\r\n--B--\r\n' >"$work/baddump"
+check "a minidump that is not one: 400" \
+	test "$(status -H 'Content-Type: multipart/form-data; boundary=B' --data-binary @"$work/baddump" "$url/api/minidump?api_key=$key")" = 400
+printf -- '--B\r\nContent-Disposition: form-data; name="upload_file_minidump"; filename="x"\r\n\r\nMDMP' >"$work/trunc"
+check "a truncated multipart body: 400" \
+	test "$(status -H 'Content-Type: multipart/form-data; boundary=B' --data-binary @"$work/trunc" "$url/api/minidump?api_key=$key")" = 400
+check "a body that is not gzip with Content-Encoding: gzip: 400" \
+	test "$(status -H "Content-Type: $ct" -H 'Content-Encoding: gzip' --data-binary @"$work/ok" "$url/api/minidump?api_key=$key")" = 400
+head -c $((21 * 1024 * 1024)) /dev/zero >"$work/big"
+check "a body over --max-body (20 MiB default): 413" \
+	test "$(status -H "Content-Type: $ct" --data-binary @"$work/big" "$url/api/minidump?api_key=$key")" = 413
+gzip -c "$work/big" >"$work/bomb"
+check "a small gzip body inflating past --max-body: 413" \
+	test "$(status -H "Content-Type: $ct" -H 'Content-Encoding: gzip' --data-binary @"$work/bomb" "$url/api/minidump?api_key=$key")" = 413
+check "a chunked body over --max-body: 413" \
+	test "$(status -H "Content-Type: $ct" -H 'Transfer-Encoding: chunked' --data-binary @"$work/big" "$url/api/minidump?api_key=$key")" = 413
+check "no read token: 401 on the API and the pages" \
+	test "$(status "$url/api/buckets")/$(status "$url/")" = 401/401
+check "a read token in ?token=: 200" test "$(status "$url/api/buckets?token=$token")" = 200
+check "nothing refused was stored (only the X-API-Key upload)" test "$(q limit=1000)" = $((n_before_refusals + 1))
+start_collector limited --rate 0.2 --burst 3
+check "rate limit per key: the 4th upload at once is 429 with Retry-After" bash -c '
+	for i in 1 2 3 4; do
+		curl -s -o /dev/null -D "$1.h$i" -w "%{http_code}\n" -H "Content-Type: $2" --data-binary @"$3" \
+			"http://127.0.0.1:$4/api/minidump?api_key=$5"
+	done | tr "\n" " " | grep -q "^200 200 200 429 $" && grep -qi "^Retry-After: [0-9]" "$1.h4"' \
+	_ "$work/rate" "$ct" "$work/ok" "$port_limited" "$key"
+kill "$pid_limited"
+
+# ---- SIGKILL mid-ingest: nothing acknowledged is lost, nothing partial kept
+before=$(q limit=1000)
+ack=$work/acked
+: >"$ack"
+python3 "$here/mkbody.py" "$work/kbody" "$r_null" >"$work/kct"
+loader() { # acknowledged ids appended to $ack
+	while :; do
+		out=$(curl -s -H "Content-Type: $(cat "$work/kct")" --data-binary @"$work/kbody" \
+			"$url/api/minidump?api_key=$key") || continue
+		case $out in CrashID=bp-*) echo "${out#CrashID=bp-}" >>"$ack" ;; esac
+	done
+}
+loaders=()
+for _ in 1 2 3 4; do
+	loader &
+	loaders+=($!)
+done
+sleep 1.5
+kill -9 "$pid_main"
+sleep 0.2
+kill "${loaders[@]}" 2>/dev/null
+wait "${loaders[@]}" 2>/dev/null
+acked=$(wc -l <"$ack")
+start_collector main --rate 0
+url=http://127.0.0.1:$port_main
+check "SIGKILL mid-ingest ($acked acknowledged): every acknowledged report is there" python3 -c '
+import json, subprocess, sys
+url, tok, ack = sys.argv[1:]
+ids = [l.strip() for l in open(ack) if l.strip()]
+assert len(ids) > 5, "too few uploads before the kill"
+got = {r["id"] for r in json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok,
+    url + "/api/reports?limit=1000"], capture_output=True, check=True).stdout)}
+missing = [i for i in ids if i not in got]
+assert not missing, missing
+' "$url" "$token" "$ack"
+check "after the restart: one dump file per report row, no temporary files" python3 -c '
+import json, os, subprocess, sys
+url, tok, data = sys.argv[1:]
+rows = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok,
+    url + "/api/reports?limit=1000"], capture_output=True, check=True).stdout)
+files = set()
+for d, _, fs in os.walk(os.path.join(data, "dumps")):
+    files |= {f[:-4] for f in fs if f.endswith(".dmp")}
+ids = {r["id"] for r in rows}
+assert files == ids, ("files without rows", files - ids, "rows without files", ids - files)
+assert not os.listdir(os.path.join(data, "tmp")), os.listdir(os.path.join(data, "tmp"))
+b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets?limit=1000"],
+                              capture_output=True, check=True).stdout)
+assert sum(x["count"] for x in b) == len(rows), (sum(x["count"] for x in b), len(rows))
+' "$url" "$token" "$data"
+
+# ---- two collectors on one database, ingesting at once
+start_collector second --rate 0
+url2=http://127.0.0.1:$port_second
+n_before=$(q limit=1000)
+both=$work/both
+: >"$both"
+burst() { # URL N: N uploads, acknowledged ids appended to $both
+	for _ in $(seq "$2"); do
+		out=$(curl -s -H "Content-Type: $(cat "$work/kct")" --data-binary @"$work/kbody" "$1/api/minidump?api_key=$key")
+		case $out in CrashID=bp-*) echo "${out#CrashID=bp-}" >>"$both" ;; *) echo "FAILED $out" >>"$both" ;; esac
+	done
+}
+burst "$url" 40 &
+b1=$!
+burst "$url2" 40 &
+b2=$!
+burst "$url" 40 &
+b3=$!
+burst "$url2" 40 &
+b4=$!
+wait $b1 $b2 $b3 $b4
+check "two collectors, 160 uploads at once: all acknowledged, no duplicate, none lost" python3 -c '
+import json, subprocess, sys
+url, tok, both, before = sys.argv[1:]
+lines = [l.strip() for l in open(both) if l.strip()]
+assert len(lines) == 160 and not [l for l in lines if l.startswith("FAILED")], [l for l in lines if l.startswith("FAILED")][:3]
+assert len(set(lines)) == 160
+rows = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok,
+    url + "/api/reports?limit=1000"], capture_output=True, check=True).stdout)
+ids = [r["id"] for r in rows]
+assert len(ids) == len(set(ids)) == int(before) + 160, (len(ids), before)
+assert set(lines) <= set(ids)
+b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets?limit=1000"],
+                              capture_output=True, check=True).stdout)
+assert sum(x["count"] for x in b) == len(ids), "bucket counts drifted"
+' "$url2" "$token" "$both" "$n_before"
+
+check "a restarted collector keeps the schema (version 1) and its data" \
+	grep -q "listening" "$work/second.log"
+# ---- PostgreSQL restarted under a running collector
+if [ "$backend" = postgresql ]; then
+	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate -w -t 30 \
+		-o "-k $pgdir -p $pgport -c listen_addresses= -c max_connections=50" restart >/dev/null 2>&1
+	check "after PostgreSQL restarted: the collector reconnects, the next upload is stored" bash -c '
+		out=$(curl -s -H "Content-Type: $(cat "$1")" --data-binary @"$2" "$3/api/minidump?api_key=$4")
+		case $out in CrashID=bp-*) ;; *) echo "$out"; exit 1 ;; esac
+		curl -sf -H "Authorization: Bearer $5" "$3/api/reports/${out#CrashID=bp-}" >/dev/null' \
+		_ "$work/kct" "$work/kbody" "$url" "$key" "$token"
+fi
+
+# ---- the schema's version
+if [ "$backend" = sqlite ]; then
+	check "schema_version holds 2; a database from a newer collector is refused" bash -c '
+		cp "$1/collector.db" "$2/newer.db" &&
+		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 2, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
+		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
+	check "a version 1 database is migrated to version 2, its reports kept" bash -c '
+		cp "$1/collector.db" "$2/v1.db" &&
+		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/v1.db-wal"; } &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"alter table reports drop column stack_text\"); c.execute(\"delete from schema_version where version = 2\"); c.commit()" "$2/v1.db" &&
+		"$3" --data "$2/d3" --db "sqlite://$2/v1.db" key list >/dev/null &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute(\"select max(version) from schema_version\").fetchone()[0] == 2; n=c.execute(\"select count(*) from reports where stack_text = \x27\x27\").fetchone()[0]; assert n > 0, n" "$2/v1.db"' \
+		_ "$data" "$work" "$collector"
+fi
+
+# ---- openwer's own client, and a report sent without a minidump
+n=$(q limit=1000)
+if "$wer" submit --help >/dev/null 2>&1; then
+	mkdir -p "$work/submitstore/ReportQueue"
+	cp -r "$r_fpe" "$work/submitstore/ReportQueue/"
+	check "wer submit --url to the collector: one more report, its metadata kept" bash -c '
+		WER_REPORT_DIR=$1 "$2" submit --url "$3/api/minidump?api_key=$4" --all &&
+		[ "$(curl -sf -H "Authorization: Bearer $5" "$3/api/reports?limit=1000&signal=SIGFPE&meta.Build=nightly-42" |
+			python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ]' \
+		_ "$work/submitstore" "$wer" "$url" "$key" "$token"
+	n=$((n + 1))
+else
+	echo "# skip: wer submit is not in this build (main has it); uploads use curl"
+fi
+python3 - "$r_abort/Report.wer" "$work/params" >"$work/params.ct" <<'PY'
+import sys, uuid
+text = open(sys.argv[1], "rb").read()
+b = uuid.uuid4().hex
+body = (b"--" + b.encode() + b'\r\nContent-Disposition: form-data; name="Build"\r\n\r\nparams-only\r\n' +
+        b"--" + b.encode() + b'\r\nContent-Disposition: form-data; name="Report.wer"; filename="Report.wer"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + text + b"\r\n--" + b.encode() + b"--\r\n")
+open(sys.argv[2], "wb").write(body)
+print("multipart/form-data; boundary=" + b)
+PY
+check "parameters only (Report.wer, no minidump, as ConsentLevel 2 sends): bucketed by its signature" python3 -c '
+import json, subprocess, sys
+url, tok, key, ct, body, n = sys.argv[1:]
+out = subprocess.run(["curl", "-sf", "-H", "Content-Type: " + ct, "--data-binary", "@" + body,
+                      url + "/api/minidump?api_key=" + key], capture_output=True, text=True, check=True).stdout
+assert out.startswith("CrashID=bp-"), out
+rid = out.strip()[len("CrashID=bp-"):]
+get = lambda p: subprocess.run(["curl", "-s", "-w", "%{http_code}", "-H", "Authorization: Bearer " + tok, url + p],
+                               capture_output=True, text=True).stdout
+r = json.loads(get("/api/reports/" + rid)[:-3])
+assert r["signal"] == 6 and r["fault_module"].startswith("libc.so") and r["metadata"]["Build"] == "params-only", r
+assert get("/api/reports/" + rid + "/minidump").endswith("404")
+rows = json.loads(get("/api/reports?limit=1000")[:-3])
+assert len(rows) == int(n) + 1, (len(rows), n)
+' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
+
+echo "# $backend: $passed passed, $failed failed"
+[ "$failed" = 0 ]
