@@ -29,6 +29,12 @@ long cli_load_reports(struct wer_report_info **ret);
  * 0, -ENOENT, or another negative errno. */
 int cli_find_report(const char *id, struct wer_report_info *ret);
 
+/* "function+0xOFF at file:line" for offset in module (call: a return
+ * address, looked up one byte back) into buf. 0, or -1 when nothing is
+ * known. */
+int cli_symbolize(const char *module, unsigned long long offset, int call,
+		  char *buf, size_t size);
+
 int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);

@@ -15,8 +15,10 @@ void list_help(FILE *f)
 	      "[--signal SIG]\n                [--since TIME] [--meta "
 	      "KEY=VALUE]...\n"
 	      "\n"
-	      "Lists the reports, newest last: id, time, state (queued, or "
-	      "sent by `wer\nsubmit`), application, signal, fault module and "
+	      "Lists the reports, newest last: id, time, state (queued, sent "
+	      "by `wer submit`,\nor degraded: queued, from a partial capture "
+	      "or written by the crashed process\nitself), application, "
+	      "signal, fault module and "
 	      "the first metadata pairs.\nDamaged reports are listed as "
 	      "such.\n"
 	      "\n"
@@ -140,7 +142,7 @@ int list_main(int argc, char **argv)
 	if (json)
 		printf("[");
 	else
-		printf("%-48s %-20s %-6s %-16s %-8s %-16s %s\n", "ID", "TIME",
+		printf("%-48s %-20s %-8s %-16s %-8s %-16s %s\n", "ID", "TIME",
 		       "STATE", "APPLICATION", "SIGNAL", "FAULT MODULE",
 		       "METADATA");
 	for (long i = 0; i < n; i++) {
@@ -179,10 +181,12 @@ int list_main(int argc, char **argv)
 					 sizeof(meta) - strlen(meta),
 					 "%s%s=%.24s", k ? " " : "",
 					 r->meta_key[k], r->meta_value[k]);
-			printf("%-48s %-20.19s %-6s %-16.16s %-8s %-16.16s "
+			printf("%-48s %-20.19s %-8s %-16.16s %-8s %-16.16s "
 			       "%s\n",
 			       r->id, r->event_time,
-			       r->archived ? "sent" : "queued",
+			       r->archived   ? "sent"
+			       : r->degraded ? "degraded"
+					     : "queued",
 			       wer_report_app(r), sig_short,
 			       wer_report_sig(r, "Fault Module Name"), meta);
 		}

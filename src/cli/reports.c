@@ -31,6 +31,11 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 	cli_json_string(f, r->dir);
 	fprintf(f, ", \"state\": \"%s\"", r->archived ? "sent" : "queued");
 	fprintf(f, ", \"damaged\": %s", r->damaged ? "true" : "false");
+	fprintf(f, ", \"degraded\": %s", r->degraded ? "true" : "false");
+	if (r->degraded) {
+		fprintf(f, ", \"degraded_why\": ");
+		cli_json_string(f, r->degraded_why);
+	}
 	if (r->damaged) {
 		fprintf(f, ", \"problem\": ");
 		cli_json_string(f, r->problem);

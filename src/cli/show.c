@@ -55,6 +55,53 @@ static struct wer_md_facts *read_dump(const char *dir)
 	return facts;
 }
 
+/* The crash path's own report has raw frames in Report.wer
+ * ("Frame[n]=0xPC /module+0xOFF"): prints them, symbolized now. Returns
+ * how many. */
+static int print_raw_frames(const char *dir, FILE *out)
+{
+	char path[PATH_MAX + 32], line[PATH_MAX + 128];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/Report.wer", dir);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < 256) {
+		char module[PATH_MAX], name[PATH_MAX + 64], *plus;
+		unsigned long long pc, off;
+		int index;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strcmp(line, "FramesBy=stack scan"))
+			fputs("  (frames found by scanning the stack: some may "
+			      "be stale)\n",
+			      out);
+		if (sscanf(line, "Frame[%d]=%llx", &index, &pc) != 2)
+			continue;
+		n++;
+		plus = strrchr(line, '+');
+		if (!strchr(line, ' ') || !plus ||
+		    sscanf(plus, "+%llx", &off) != 1 ||
+		    (size_t)(plus - strchr(line, ' ') - 1) >= sizeof(module)) {
+			fprintf(out, "  #%-2d 0x%016llx\n", index, pc);
+			continue;
+		}
+		snprintf(module, sizeof(module), "%.*s",
+			 (int)(plus - strchr(line, ' ') - 1),
+			 strchr(line, ' ') + 1);
+		if (cli_symbolize(module, off, index > 0, name, sizeof(name)) <
+		    0)
+			snprintf(name, sizeof(name), "?");
+		fprintf(
+		    out, "  #%-2d 0x%016llx %s in %s+0x%llx\n", index, pc, name,
+		    strrchr(module, '/') ? strrchr(module, '/') + 1 : module,
+		    off);
+	}
+	fclose(f);
+	return n;
+}
+
 /* Prints stack.txt: the crashed thread whole, one line per other thread
  * (its name and first frame). */
 static void print_stacks(const char *dir, FILE *out)
@@ -65,7 +112,8 @@ static void print_stacks(const char *dir, FILE *out)
 
 	snprintf(path, sizeof(path), "%s/stack.txt", dir);
 	if (!(f = fopen(path, "re"))) {
-		fputs("  (no stack.txt)\n", out);
+		if (!print_raw_frames(dir, out))
+			fputs("  (no stack.txt)\n", out);
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -189,6 +237,8 @@ int show_main(int argc, char **argv)
 		printf("Report %s\n  %s\n", r->id, r->dir);
 		if (r->damaged)
 			printf("  DAMAGED: %s\n", r->problem);
+		if (r->degraded)
+			printf("  DEGRADED: %s\n", r->degraded_why);
 		printf("  %s at %s, process %ld, thread %ld\n  %s\n",
 		       r->event_type, r->event_time, r->pid, r->tid,
 		       r->command_line);

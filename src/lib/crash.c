@@ -9,7 +9,9 @@
  *
  * This file may call only these functions, all async-signal-safe (the test
  * tests/test_crash_symbols.sh holds the object's undefined symbols to this
- * list): sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
+ * list; crash_fallback.c, the report written when werfault cannot help,
+ * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
+ * sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
  * tgkill, futex), getpid, clock_gettime, nanosleep, socketpair, close,
  * fcntl, vfork, execve, _exit, poll, read, send, prctl, memcpy, memset;
  * and the compiler's __stack_chk_fail. No malloc, no stdio, no locks, no
@@ -35,6 +37,11 @@
 extern char **environ;
 
 struct wer_crash_area wer__crash_area;
+
+/* Why werfault could not help (NULL when it did), and execve's errno in
+ * the vfork child: the fallback report says it. */
+static const char *handler_failure;
+static int exec_errno;
 
 /* 0 until a thread claims the crash; then that thread's id. */
 static int crashing_tid;
@@ -144,10 +151,14 @@ static int run_handler(int want_report)
 	int fds[2], byte;
 	pid_t child;
 
+	handler_failure = NULL;
+	exec_errno = 0;
 	/* Close-on-exec: a recovery callback that starts a program must not
 	 * hand it this socket (werfault takes EOF as "the process is gone"). */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+		handler_failure = "no socket to talk to werfault";
 		return -1;
+	}
 	format_number(pid_arg, sizeof(pid_arg), (uint64_t)getpid(), 0);
 	format_number(tid_arg, sizeof(tid_arg), (uint64_t)current_tid(), 0);
 	format_number(area_arg, sizeof(area_arg),
@@ -157,11 +168,14 @@ static int run_handler(int want_report)
 	if (child == 0) {
 		fcntl(fds[1], F_SETFD, 0);
 		execve(argv[0], argv, environ);
+		/* vfork: this is the parent's memory; it reads why. */
+		exec_errno = errno;
 		_exit(127);
 	}
 	close(fds[1]);
 	if (child < 0) {
 		close(fds[0]);
+		handler_failure = "werfault could not be started (vfork)";
 		return -1;
 	}
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
@@ -172,9 +186,18 @@ static int run_handler(int want_report)
 	 * signal. */
 	if (send(fds[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		close(fds[0]);
+		handler_failure = exec_errno ? "werfault could not be executed"
+					     : "werfault ended at once";
 		return -1;
 	}
 	byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
+	/* Closed before "d": werfault never ran (the exec failed, a library
+	 * is missing, a sandbox forbids it) or gave up on this process. A
+	 * deadline passed is not that: werfault may still write. */
+	if (byte == 0)
+		handler_failure =
+		    exec_errno ? "werfault could not be executed"
+			       : "werfault ended without capturing the crash";
 	/* "d", then "r" once the report is written (unwinding and writing
 	 * take their own time: a deadline of their own). */
 	if (want_report && byte == 'd')
@@ -352,6 +375,12 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 						    __ATOMIC_ACQUIRE);
 		int fd = run_handler(want_recovery);
 
+		/* werfault could not help: the report is written from here,
+		 * with what this process can say about itself. */
+		if (handler_failure && wer__crash_config.enabled)
+			wer__crash_fallback_report(info,
+						   (const ucontext_t *)context,
+						   handler_failure, exec_errno);
 		if (want_recovery)
 			run_recovery(fd);
 		if (fd >= 0)

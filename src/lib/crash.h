@@ -17,7 +17,20 @@ struct wer_crash_config {
 	char handler_path[WER_HANDLER_PATH_MAX]; /* werfault */
 	int timeout_ms;				 /* how long to wait for it */
 	int enabled;
+	/* For the crash path's own report when werfault cannot help
+	 * (crash_fallback.c): the store ("" when unknown), the executable
+	 * and its base name, all found at load. */
+	char store_path[WER_HANDLER_PATH_MAX];
+	char exe_path[WER_HANDLER_PATH_MAX];
+	const char *app_name; /* in exe_path */
 };
+
+/* The crash path's own report, written when werfault could not be started
+ * or ended without capturing the crash (reason says which; exec_errno is
+ * execve's errno, or 0). Async-signal-safe, no allocation: plain system
+ * calls into static buffers (crash_fallback.c). */
+void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
+				const char *reason, int exec_errno);
 
 extern struct wer_crash_config wer__crash_config;
 extern struct wer_crash_area wer__crash_area;

@@ -196,6 +196,32 @@ WER_EXPORT BOOL wer_crash_reporting_enabled(void)
 	return wer__crash_config.enabled;
 }
 
+/* Where the crash path's own report would go (the store's rule, as
+ * src/store/store.c has it), and the executable's path and name. */
+static void find_store(void)
+{
+	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
+	char *path = wer__crash_config.store_path, *slash;
+	size_t size = sizeof(wer__crash_config.store_path);
+	ssize_t n;
+	int len = -1;
+
+	if (dir && dir[0] == '/')
+		len = snprintf(path, size, "%s", dir);
+	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
+		len = snprintf(path, size, "%s/openwer", xdg);
+	else if ((home = getenv("HOME")) && home[0] == '/')
+		len = snprintf(path, size, "%s/.local/state/openwer", home);
+	if (len < 0 || (size_t)len >= size)
+		path[0] = '\0';
+	n = readlink("/proc/self/exe", wer__crash_config.exe_path,
+		     sizeof(wer__crash_config.exe_path) - 1);
+	wer__crash_config.exe_path[n > 0 ? n : 0] = '\0';
+	slash = strrchr(wer__crash_config.exe_path, '/');
+	wer__crash_config.app_name =
+	    slash ? slash + 1 : wer__crash_config.exe_path;
+}
+
 /* What does not change while the process runs: werfault's path, the
  * deadline, the alternate stacks' size. */
 static void load_settings(void)
@@ -204,6 +230,7 @@ static void load_settings(void)
 	long want = sysconf(_SC_SIGSTKSZ);
 
 	find_handler();
+	find_store();
 	wer__crash_config.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (timeout) {
 		char *end;

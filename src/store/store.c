@@ -106,7 +106,11 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 			copy_bounded(r->application_path,
 				     sizeof(r->application_path), value,
 				     value_len);
-		else if (!strcmp(name, "DumpType"))
+		else if (!strcmp(name, "Degraded")) {
+			r->degraded = 1;
+			copy_bounded(r->degraded_why, sizeof(r->degraded_why),
+				     value, value_len);
+		} else if (!strcmp(name, "DumpType"))
 			r->dump_full =
 			    value_len == 4 && !memcmp(value, "full", 4);
 		else if (!strcmp(name, "CommandLine"))

@@ -59,7 +59,10 @@ struct wer_report_info {
 	char command_line[WER_STORE_VALUE_MAX];
 	char application_path[WER_STORE_VALUE_MAX];
 	int dump_full; /* DumpType=full: the minidump holds all memory */
-	int archived;  /* in ReportArchive: sent */
+	int degraded;  /* Degraded=: the capture was partial, or the crash
+			* path wrote the report itself */
+	char degraded_why[WER_STORE_VALUE_MAX];
+	int archived; /* in ReportArchive: sent */
 	/* From Upload.wer, in archived reports: the upload's answer. */
 	char upload_time[64];
 	long upload_status;

@@ -358,6 +358,49 @@ check "ReportEnvironment=full: the same secrets are in the report" bash -c '
 	_ "$secrets_store"
 rm -rf "$secrets_store"
 
+# When werfault cannot help (missing, not executable, ends at once), the
+# crashed process writes a report itself: signal, registers, raw frames,
+# every metadata pair; `wer show` symbolizes the frames.
+fallback_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-fallback.XXXXXX")
+printf 'not a program\n' >"$fallback_store/plain-file"
+WER_DISABLE=1 "$program" null >/dev/null 2>&1
+baseline=$?
+for handler in /nonexistent/werfault "$fallback_store/plain-file" /bin/false; do
+	d=$fallback_store/$(basename "$handler")
+	[ -e "$d" ] && d=$d-store
+	start=$(date +%s%N)
+	WER_HANDLER=$handler WER_REPORT_DIR=$d "$program" null >/dev/null 2>&1
+	echo $? >"$d.status"
+	echo $((($(date +%s%N) - start) / 1000000)) >"$d.ms"
+done
+check "werfault missing: the process dies as without openwer, and writes its own report" bash -c '
+	d=$1/werfault; [ "$(cat "$d.status")" = "$2" ] && [ "$(cat "$d.ms")" -lt 5000 ] &&
+	w=$(ls -d "$d"/ReportQueue/*)/Report.wer &&
+	grep -qx "Degraded=written by the crashed process: werfault could not be executed (/nonexistent/werfault: No such file or directory, errno 2)" "$w" &&
+	grep -qx "Sig\[5\].Value=SIGSEGV (11)" "$w" && grep -qx "Sig\[3\].Value=crash_program" "$w" &&
+	grep -q "^Register.rip=0x" "$w" && grep -q "^Frame\[0\]=0x[0-9a-f]* .*/crash_program+0x" "$w"' \
+	_ "$fallback_store" "$baseline"
+check "... with every metadata pair, byte for byte; wer list says degraded, wer show names the crashing function" bash -c '
+	export WER_REPORT_DIR=$1/werfault
+	"$0" list | grep -q " degraded crash_program " &&
+	"$0" show latest | grep -q "#0  0x[0-9a-f]* crash_null_write+0x[0-9a-f]* at .*crash_program.c:[0-9]*" &&
+	python3 -c "
+import json, subprocess, sys
+d = json.loads(subprocess.run([sys.argv[1], \"list\", \"--json\"], capture_output=True, check=True).stdout)[0]
+assert d[\"degraded\"] and not d[\"damaged\"], d
+m = d[\"metadata\"]
+assert m == {\"Build\": \"nightly-42\", \"Escapes\": \"<a & \\\"b\\\">\", \"\\u00dcbersetzung\": \"de-DE\", \"Path\": \"C:\\\\Temp\\\\it\x27s\"}, m
+" "$0"' "$wer" "$fallback_store"
+check "werfault not executable: Permission denied, said in the report" bash -c '
+	[ "$(cat "$1/plain-file-store.status")" = "$2" ] &&
+	grep -q "^Degraded=.*could not be executed (.*plain-file: Permission denied, errno 13)" "$1"/plain-file-store/ReportQueue/*/Report.wer' \
+	_ "$fallback_store" "$baseline"
+check "werfault ends at once (/bin/false): the process writes its report" bash -c '
+	[ "$(cat "$1/false.status")" = "$2" ] &&
+	grep -qx "Degraded=written by the crashed process: werfault ended without capturing the crash" "$1"/false/ReportQueue/*/Report.wer' \
+	_ "$fallback_store" "$baseline"
+rm -rf "$fallback_store"
+
 # A crash loop: 200 identical crashes keep at most DumpCount dumps and
 # count all 200.
 loop_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-loop.XXXXXX")

@@ -339,7 +339,7 @@ else
 	check_live_dump "$program" report_problem
 	line=$(WER_REPORT_DIR=$dir/store "$wer" list | grep "$(basename "$report")")
 	case $line in
-	*" queued recovery_program AppAssert "*) ;;
+	*" queued   recovery_program AppAssert "*) ;;
 	*) fail "wer list shows the report as: $line" ;;
 	esac
 	WER_REPORT_DIR=$dir/store "$wer" show "$(basename "$report")" | grep -q "^Reporting thread:" ||
