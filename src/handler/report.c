@@ -392,28 +392,6 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static const char *signal_name(int signo)
-{
-	switch (signo) {
-	case SIGSEGV:
-		return "SIGSEGV";
-	case SIGBUS:
-		return "SIGBUS";
-	case SIGILL:
-		return "SIGILL";
-	case SIGFPE:
-		return "SIGFPE";
-	case SIGABRT:
-		return "SIGABRT";
-	case SIGTRAP:
-		return "SIGTRAP";
-	case SIGSYS:
-		return "SIGSYS";
-	default:
-		return "SIG?";
-	}
-}
-
 /* Text for a Name=Value line or XML: bytes outside printable ASCII and the
  * characters XML reserves are escaped (\xNN in Report.wer, where a
  * backslash is escaped too so that every escape reads one way; entities
@@ -501,7 +479,7 @@ static int fill_signature(const struct wer_report *r,
 				     : "");
 	sig[5].name = "Signal";
 	snprintf(sig[5].value, sizeof(sig[5].value), "%s (%d)",
-		 signal_name(r->crash.signo), r->crash.signo);
+		 wer__signal_name(r->crash.signo), r->crash.signo);
 	sig[6].name = "Signal Code";
 	snprintf(sig[6].value, sizeof(sig[6].value), "%d", r->crash.code);
 	sig[7].name = "Fault Address";

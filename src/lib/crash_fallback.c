@@ -226,28 +226,6 @@ static int is_code(uint64_t v)
 /* ---- the report ---------------------------------------------------------
  */
 
-static const char *signal_name(int signo)
-{
-	switch (signo) {
-	case SIGSEGV:
-		return "SIGSEGV";
-	case SIGBUS:
-		return "SIGBUS";
-	case SIGFPE:
-		return "SIGFPE";
-	case SIGILL:
-		return "SIGILL";
-	case SIGABRT:
-		return "SIGABRT";
-	case SIGTRAP:
-		return "SIGTRAP";
-	case SIGSYS:
-		return "SIGSYS";
-	default:
-		return "SIG";
-	}
-}
-
 static const char *errno_name(int e)
 {
 	switch (e) {
@@ -536,7 +514,7 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 		put_str("unknown");
 	}
 	put_str("\nSig[5].Name=Signal\nSig[5].Value=");
-	put_str(signal_name(info->si_signo));
+	put_str(wer__signal_name(info->si_signo));
 	put_str(" (");
 	put_num((uint64_t)info->si_signo, 0, 1);
 	put_str(")\nSig[6].Name=Signal Code\nSig[6].Value=");

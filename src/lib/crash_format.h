@@ -32,4 +32,28 @@ struct wer_crash_area {
 #endif
 };
 
+/* The name of a signal openwer reports ("SIGSEGV"), "SIG?" for others.
+ * Async-signal-safe (the crash path uses it too). */
+static inline const char *wer__signal_name(int signo)
+{
+	switch (signo) {
+	case SIGSEGV:
+		return "SIGSEGV";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGILL:
+		return "SIGILL";
+	case SIGFPE:
+		return "SIGFPE";
+	case SIGABRT:
+		return "SIGABRT";
+	case SIGTRAP:
+		return "SIGTRAP";
+	case SIGSYS:
+		return "SIGSYS";
+	default:
+		return "SIG?";
+	}
+}
+
 #endif /* WER_CRASH_FORMAT_H */

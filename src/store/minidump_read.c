@@ -220,6 +220,18 @@ static int read_crashpad(const struct file *f, md_location_t loc,
 	return 0;
 }
 
+/* The header (checked) and the stream directory, or NULL. */
+static const unsigned char *directory(const struct file *f, md_header_t *h)
+{
+	if (!span(f, 0, sizeof(*h)))
+		return NULL;
+	memcpy(h, f->data, sizeof(*h));
+	if (h->signature != MD_SIGNATURE || (h->version & 0xffff) != MD_VERSION)
+		return NULL;
+	return span(f, h->stream_directory_rva,
+		    (uint64_t)h->stream_count * sizeof(md_directory_t));
+}
+
 int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret)
 {
 	struct file f = {data, size};
@@ -228,14 +240,7 @@ int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret)
 	int bad = 0;
 
 	memset(ret, 0, sizeof(*ret));
-	if (!span(&f, 0, sizeof(h)))
-		return -EBADMSG;
-	memcpy(&h, data, sizeof(h));
-	if (h.signature != MD_SIGNATURE || (h.version & 0xffff) != MD_VERSION)
-		return -EBADMSG;
-	dir = span(&f, h.stream_directory_rva,
-		   (uint64_t)h.stream_count * sizeof(md_directory_t));
-	if (!dir)
+	if (!(dir = directory(&f, &h)))
 		return -EBADMSG;
 	ret->stream_count = h.stream_count;
 	for (uint32_t i = 0; i < h.stream_count; i++) {
@@ -348,14 +353,7 @@ int wer_minidump_crashed_stack(const void *data, size_t size,
 	uint64_t sp;
 
 	memset(ret, 0, sizeof(*ret));
-	if (!span(&f, 0, sizeof(h)))
-		return -EBADMSG;
-	memcpy(&h, data, sizeof(h));
-	if (h.signature != MD_SIGNATURE || (h.version & 0xffff) != MD_VERSION)
-		return -EBADMSG;
-	dir = span(&f, h.stream_directory_rva,
-		   (uint64_t)h.stream_count * sizeof(md_directory_t));
-	if (!dir)
+	if (!(dir = directory(&f, &h)))
 		return -EBADMSG;
 	for (uint32_t i = 0; i < h.stream_count; i++) {
 		md_directory_t d;
