@@ -11,6 +11,12 @@
  *   garbage-elf DIR two executable file mappings that are not ELF: random
  *                   bytes, and an ELF header whose tables point far
  *                   outside the file
+ *   seccomp         a seccomp filter that refuses execve: werfault cannot
+ *                   start, the crash path writes the report itself
+ *   registry SEED   libwer's registry block (found by its magic in this
+ *                   process's memory) overwritten: SEED 0..9 crafted
+ *                   (absurd counts, unterminated strings, slots that never
+ *                   settle, a wrong version), other seeds random bytes
  *
  * Registers metadata first (the report must still carry it), then writes
  * through a null pointer.
@@ -23,7 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <wer/wer.h>
@@ -158,6 +168,111 @@ static int garbage_elf(const char *dir)
 	return 2;
 }
 
+static int refuse_exec(void)
+{
+	struct sock_filter code[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		     offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		fprintf(stderr, "hostile_program: seccomp: %s\n",
+			strerror(errno));
+		return 77;
+	}
+	crash();
+	return 2;
+}
+
+/* libwer's registry block: the magic "OWERREG\0" at the start of a
+ * writable mapping's 64-byte aligned address. NULL when not found. */
+static unsigned char *find_registry(size_t *ret_size)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4096];
+	unsigned char *found = NULL;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char perms[5];
+
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w')
+			continue;
+		for (unsigned long a = lo; a + 16 <= hi; a += 8)
+			if (!memcmp((void *)a, "OWERREG", 8)) {
+				found = (unsigned char *)a;
+				*ret_size = hi - a;
+				break;
+			}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static int corrupt_registry(long seed)
+{
+	size_t room = 0;
+	unsigned char *reg = find_registry(&room);
+	uint32_t x = (uint32_t)seed * 2654435761u + 1;
+	size_t size = room < (1u << 20) ? room : (1u << 20);
+
+	if (!reg) {
+		fprintf(stderr, "hostile_program: registry not found\n");
+		return 4;
+	}
+	if (seed >= 10) { /* random bytes over the first MiB of it */
+		for (size_t i = 0; i < size; i++) {
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+			reg[i] = (unsigned char)x;
+		}
+		if (seed % 2) /* keep the magic: the reader goes further */
+			memcpy(reg, "OWERREG", 8);
+	} else {
+		/* Crafted: header words (version, counts, sizes) and the
+		 * slots' control words and strings. */
+		uint32_t *words = (uint32_t *)(reg + 8);
+
+		switch (seed) {
+		case 0: /* a version from the future */
+			words[0] = 999;
+			break;
+		case 1: /* every header word absurd */
+			memset(reg + 8, 0xff, 120);
+			break;
+		default: /* slot control words and their strings */
+			for (size_t i = 136; i + 4 <= size && i < 200000;
+			     i += 4) {
+				uint32_t *w = (uint32_t *)(reg + i);
+
+				switch (seed) {
+				case 2: /* current says copy 7; seq odd */
+					*w = i % 12 == 4 ? 7 : 1;
+					break;
+				case 3: /* slots that never settle */
+					*w = i % 12 == 4 ? 1 : 3;
+					break;
+				case 4: /* lengths past the field */
+					*w = 0xfffffff0u;
+					break;
+				default: /* unterminated strings */
+					memset(w, 'A', 4);
+					break;
+				}
+			}
+		}
+	}
+	crash();
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -173,7 +288,12 @@ int main(int argc, char **argv)
 		return huge_args();
 	if (!strcmp(mode, "garbage-elf") && argc > 2)
 		return garbage_elf(argv[2]);
-	fprintf(stderr, "usage: hostile_program maps N | threads N | "
-			"huge-args | garbage-elf DIR\n");
+	if (!strcmp(mode, "seccomp"))
+		return refuse_exec();
+	if (!strcmp(mode, "registry"))
+		return corrupt_registry(n);
+	fprintf(stderr,
+		"usage: hostile_program maps N | threads N | "
+		"huge-args | garbage-elf DIR | seccomp | registry SEED\n");
 	return 2;
 }
