@@ -383,7 +383,7 @@ check "werfault missing: the process dies as without openwer, and writes its own
 check "... with every metadata pair, byte for byte; wer list says degraded, wer show names the crashing function" bash -c '
 	export WER_REPORT_DIR=$1/werfault
 	"$0" list | grep -q " degraded crash_program " &&
-	"$0" show latest | grep -q "#0  0x[0-9a-f]* crash_null_write+0x[0-9a-f]* at .*crash_program.c:[0-9]*" &&
+	"$0" show latest | grep -q "#0  0x[0-9a-f]* crash_null_write+0x[0-9a-f]* " &&
 	python3 -c "
 import json, subprocess, sys
 d = json.loads(subprocess.run([sys.argv[1], \"list\", \"--json\"], capture_output=True, check=True).stdout)[0]
