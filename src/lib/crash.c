@@ -186,8 +186,9 @@ static int run_handler(int want_report)
 	 * signal. */
 	if (send(fds[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		close(fds[0]);
-		handler_failure = exec_errno ? "werfault could not be executed"
-					     : "werfault ended at once";
+		handler_failure =
+		    exec_errno ? "werfault could not be executed"
+			       : "werfault ended without capturing the crash";
 		return -1;
 	}
 	byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
