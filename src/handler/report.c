@@ -36,19 +36,11 @@ void wer__report_missing(struct wer_report *r, const char *what)
 ssize_t wer__read_capped(const char *path, char *buf, size_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
+	size_t len;
 
 	if (fd < 0)
 		return -1;
-	while (len < max) {
-		ssize_t n = read(fd, buf + len, max - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	len = wer_read_fd_capped(fd, buf, max);
 	close(fd);
 	return (ssize_t)len;
 }

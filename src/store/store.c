@@ -147,6 +147,22 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	return 0;
 }
 
+size_t wer_read_fd_capped(int fd, char *buf, size_t max)
+{
+	size_t len = 0;
+
+	while (len < max) {
+		ssize_t n = read(fd, buf + len, max - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	return len;
+}
+
 /* Reads at most cap bytes of dir/name into a new buffer (the caller
  * frees it; nothing is followed). Returns the length or a negative
  * errno. */
@@ -165,15 +181,7 @@ static ssize_t read_small_file(const char *dir, const char *name, size_t cap,
 		close(fd);
 		return -ENOMEM;
 	}
-	while (len < cap) {
-		ssize_t n = read(fd, text + len, cap - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	len = wer_read_fd_capped(fd, text, cap);
 	close(fd);
 	*ret_text = text;
 	return (ssize_t)len;

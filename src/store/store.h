@@ -39,6 +39,10 @@ static inline long wer_text_line(const char *text, size_t len, size_t *at,
 	return (long)n;
 }
 
+/* Reads fd until EOF, an error, or max bytes (EINTR retried); returns how
+ * many were read. */
+size_t wer_read_fd_capped(int fd, char *buf, size_t max);
+
 /* $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
  * ~/.local/state/openwer. 0 or a negative errno. */
 int wer_store_path(char *buf, size_t size);
