@@ -14,6 +14,62 @@
 #define WER_DB_ROWS_MAX 100000 /* rows a query may return */
 #define WER_DB_SCHEMA	2      /* the schema this collector writes */
 
+/* Schema version 1 (docs/collector.md), the same in every backend but for
+ * the type of a bucket's id (bucket_id: "INTEGER PRIMARY KEY" in SQLite,
+ * "BIGSERIAL PRIMARY KEY" in PostgreSQL). */
+#define WER_DB_SCHEMA_V1(bucket_id)                                            \
+	{                                                                      \
+		"CREATE TABLE ingest_keys (key TEXT PRIMARY KEY, project "     \
+		"TEXT NOT NULL, "                                              \
+		"created BIGINT NOT NULL)",                                    \
+		    "CREATE TABLE read_tokens (token TEXT PRIMARY KEY, "       \
+		    "created BIGINT NOT "                                      \
+		    "NULL)",                                                   \
+		    "CREATE TABLE buckets (id " bucket_id                      \
+		    ", signature TEXT NOT NULL "                               \
+		    "UNIQUE, app TEXT NOT NULL, version TEXT NOT NULL, "       \
+		    "module TEXT NOT NULL, "                                   \
+		    "module_offset TEXT NOT NULL, stack_hash TEXT NOT NULL, "  \
+		    "frames TEXT NOT "                                         \
+		    "NULL, count BIGINT NOT NULL DEFAULT 0, first_seen "       \
+		    "BIGINT NOT NULL, "                                        \
+		    "last_seen BIGINT NOT NULL)",                              \
+		    "CREATE TABLE reports (id TEXT PRIMARY KEY, bucket_id "    \
+		    "BIGINT NOT NULL "                                         \
+		    "REFERENCES buckets(id), project TEXT NOT NULL, received " \
+		    "BIGINT NOT NULL, "                                        \
+		    "app TEXT NOT NULL, version TEXT NOT NULL, guid TEXT NOT " \
+		    "NULL, signal "                                            \
+		    "BIGINT NOT NULL, signal_code BIGINT NOT NULL, "           \
+		    "fault_address TEXT NOT "                                  \
+		    "NULL, module TEXT NOT NULL, module_offset TEXT NOT "      \
+		    "NULL, build_id TEXT "                                     \
+		    "NOT NULL, frames TEXT NOT NULL, dump_path TEXT NOT "      \
+		    "NULL, dump_size BIGINT "                                  \
+		    "NOT NULL, report_wer TEXT NOT NULL)",                     \
+		    "CREATE INDEX reports_bucket ON reports(bucket_id, "       \
+		    "received)",                                               \
+		    "CREATE INDEX reports_received ON reports(received)",      \
+		    "CREATE TABLE report_meta (report_id TEXT NOT NULL "       \
+		    "REFERENCES reports(id), "                                 \
+		    "key TEXT NOT NULL, value TEXT NOT NULL)",                 \
+		    "CREATE INDEX report_meta_kv ON report_meta(key, value)",  \
+		    "CREATE INDEX report_meta_report ON "                      \
+		    "report_meta(report_id)",                                  \
+		    "CREATE TABLE symbols (build_id TEXT PRIMARY KEY, kind "   \
+		    "TEXT NOT NULL, path "                                     \
+		    "TEXT NOT NULL, uploaded BIGINT NOT NULL)",                \
+		    NULL,                                                      \
+	}
+
+/* Version 2: the stack as the client symbolized it (stack.txt). */
+#define WER_DB_SCHEMA_V2                                                       \
+	{                                                                      \
+		"ALTER TABLE reports ADD COLUMN stack_text TEXT NOT NULL "     \
+		"DEFAULT ''",                                                  \
+		    NULL,                                                      \
+	}
+
 struct wer_db_rows {
 	size_t rows, cols;
 	char **cell; /* rows * cols strings; NULL for SQL NULL */

@@ -240,6 +240,14 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* A bucket's count and last_seen, recounted from its reports ($1: its
+ * id): a report that moved leaves one bucket for another. */
+static const char recount_bucket[] =
+    "UPDATE buckets SET count = (SELECT count(*) FROM reports WHERE "
+    "bucket_id = buckets.id), last_seen = (SELECT coalesce(max(received), "
+    "buckets.last_seen) FROM reports WHERE bucket_id = buckets.id) WHERE id "
+    "= $1";
+
 /* Processes again every report with a frame in build_id: symbolizes,
  * reassigns its bucket, recounts the buckets it left. Returns how many
  * reports were processed, or a negative errno. */
@@ -322,29 +330,11 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 					 3, up, NULL);
 			/* Recount both buckets from their reports. */
 			if (r >= 0)
-				r = wer__db_exec(
-				    c->db,
-				    "UPDATE buckets SET count = (SELECT "
-				    "count(*) FROM reports WHERE bucket_id = "
-				    "buckets.id), last_seen = (SELECT "
-				    "coalesce(max(received), "
-				    "buckets.last_seen) "
-				    "FROM reports WHERE bucket_id = "
-				    "buckets.id) "
-				    "WHERE id = $1",
-				    1, cp, NULL);
+				r = wer__db_exec(c->db, recount_bucket, 1, cp,
+						 NULL);
 			if (r >= 0)
-				r = wer__db_exec(
-				    c->db,
-				    "UPDATE buckets SET count = (SELECT "
-				    "count(*) FROM reports WHERE bucket_id = "
-				    "buckets.id), last_seen = (SELECT "
-				    "coalesce(max(received), "
-				    "buckets.last_seen) "
-				    "FROM reports WHERE bucket_id = "
-				    "buckets.id) "
-				    "WHERE id = $1",
-				    1, up, NULL);
+				r = wer__db_exec(c->db, recount_bucket, 1, up,
+						 NULL);
 			if (r < 0)
 				wer__db_rollback(c->db);
 			else if (wer__db_commit(c->db) == 0)
