@@ -6,8 +6,8 @@
  *                   kernel cannot merge them)
  *   threads N       N threads, all blocked
  *   huge-args       a 1 GiB command line and environment (the kernel's
- *                   record of where they are, moved with PR_SET_MM; needs
- *                   CAP_SYS_RESOURCE: exit 77 without it)
+ *                   record of where they are, moved with PR_SET_MM_MAP;
+ *                   exit 77 where the kernel refuses it)
  *   garbage-elf DIR two executable file mappings that are not ELF: random
  *                   bytes, and an ELF header whose tables point far
  *                   outside the file
@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <linux/filter.h>
+#include <linux/prctl.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
@@ -89,27 +90,56 @@ static int many_threads(long n)
 	return 2;
 }
 
+/* The field after the command name's ")" numbered n in /proc/self/stat
+ * (proc(5) numbering), or 0. */
+static unsigned long long stat_field(const char *stat, int n)
+{
+	const char *p = strrchr(stat, ')');
+	int field = 2;
+
+	while (p && field < n && (p = strchr(p + 1, ' ')))
+		field++;
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 static int huge_args(void)
 {
 	size_t size = (size_t)1 << 30;
 	char *area = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	unsigned long start, end;
+	char stat[4096];
+	int fd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, stat, sizeof(stat) - 1) : -1;
+	struct prctl_mm_map map;
 
-	if (area == MAP_FAILED)
+	if (fd >= 0)
+		close(fd);
+	if (area == MAP_FAILED || n <= 0)
 		return 4;
+	stat[n] = '\0';
 	/* Text at the start of each half; the rest is untouched zeros. */
 	for (size_t i = 0; i < (1u << 20); i += 16)
 		memcpy(area + i, "SECRET_X=1234567", 16);
 	memcpy(area + size / 2, "--password=sw0rdfish", 20);
-	start = (unsigned long)area;
-	end = start + size;
-	/* Order matters to the kernel's checks: widen before narrowing. */
-	if (prctl(PR_SET_MM, PR_SET_MM_ENV_END, end, 0, 0) < 0 ||
-	    prctl(PR_SET_MM, PR_SET_MM_ENV_START, start, 0, 0) < 0 ||
-	    prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) < 0 ||
-	    prctl(PR_SET_MM, PR_SET_MM_ARG_START, start + size / 2, 0, 0) < 0) {
-		fprintf(stderr, "hostile_program: PR_SET_MM: %s\n",
+	/* PR_SET_MM_MAP, unlike PR_SET_MM's single fields, needs no
+	 * privilege (it is there for checkpoint/restore): the kernel's
+	 * record of the process's layout, unchanged but for where its
+	 * environment (first half) and command line (second half) are. */
+	memset(&map, 0, sizeof(map));
+	map.start_code = stat_field(stat, 26);
+	map.end_code = stat_field(stat, 27);
+	map.start_stack = stat_field(stat, 28);
+	map.start_data = stat_field(stat, 45);
+	map.end_data = stat_field(stat, 46);
+	map.start_brk = stat_field(stat, 47);
+	map.brk = (uintptr_t)sbrk(0);
+	map.env_start = (uintptr_t)area;
+	map.env_end = (uintptr_t)area + size / 2;
+	map.arg_start = (uintptr_t)area + size / 2;
+	map.arg_end = (uintptr_t)area + size;
+	map.exe_fd = (uint32_t)-1;
+	if (prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof(map), 0) < 0) {
+		fprintf(stderr, "hostile_program: PR_SET_MM_MAP: %s\n",
 			strerror(errno));
 		return 77;
 	}
