@@ -196,8 +196,9 @@ static uint64_t mapping_end(const struct mappings *m, uint64_t address,
  * it: from the stack pointer less the red zone to the end of its mapping,
  * capped. */
 static void plan_stack(struct wer_thread *t, const struct mappings *maps,
-		       size_t cap, struct wer_capture *c)
+		       size_t cap, size_t threads_left, struct wer_capture *c)
 {
+	size_t left = WER_CAPTURE_STACK_TOTAL - c->stack_bytes;
 	uint64_t start = t->sp > RED_ZONE ? t->sp - RED_ZONE : 0, lo = 0;
 	uint64_t end = mapping_end(maps, t->sp, &lo);
 	size_t size;
@@ -215,8 +216,14 @@ static void plan_stack(struct wer_thread *t, const struct mappings *maps,
 	size = end - start;
 	if (size > cap)
 		size = cap;
-	if (c->stack_bytes + size > WER_CAPTURE_STACK_TOTAL)
-		size = WER_CAPTURE_STACK_TOTAL - c->stack_bytes;
+	/* Its share of the budget; the crashed thread's comes first. */
+	if (!t->crashed && threads_left && size > left / threads_left) {
+		size = left / threads_left;
+		c->stacks_cut++;
+	} else if (size > left) {
+		size = left;
+		c->stacks_cut++;
+	}
 	if (!size || !(t->stack = malloc(size)))
 		return;
 	t->stack_start = start;
@@ -368,7 +375,7 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 			plan_stack(t, &mappings,
 				   t->crashed ? WER_CAPTURE_STACK_CRASHED
 					      : WER_CAPTURE_STACK_OTHER,
-				   c);
+				   c->thread_count - i, c);
 	}
 	free(mappings.v);
 	read_stacks(pid, c);

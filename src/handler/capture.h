@@ -42,9 +42,13 @@ struct wer_region {
 #define WER_CAPTURE_VALUE_RADIUS 32
 
 #define WER_CAPTURE_THREADS_MAX	  5000
-#define WER_CAPTURE_STACK_CRASHED (1024 * 1024)	     /* bytes, crashed thread */
-#define WER_CAPTURE_STACK_OTHER	  (256 * 1024)	     /* bytes, every other */
-#define WER_CAPTURE_STACK_TOTAL	  (64 * 1024 * 1024) /* bytes, all threads */
+#define WER_CAPTURE_STACK_CRASHED (1024 * 1024) /* bytes, crashed thread */
+#define WER_CAPTURE_STACK_OTHER	  (256 * 1024)	/* bytes, every other */
+/* Bytes, all threads: werfault's memory must not grow with the process.
+ * Past the crashed thread, each thread gets at most an equal share of
+ * what is left (its innermost frames), so 5,000 threads get ~800 bytes each
+ * rather than the first ones all of it. */
+#define WER_CAPTURE_STACK_TOTAL (4 * 1024 * 1024)
 
 /* DWARF register numbering of the architecture (x86-64: rax, rdx, rcx,
  * rbx, rsi, rdi, rbp, rsp, r8..r15, rip). */
@@ -75,6 +79,7 @@ struct wer_capture {
 	int seized;	   /* 1 when every thread was stopped with ptrace */
 	char problem[256]; /* why it was not, when it was not */
 	size_t stack_bytes;
+	size_t stacks_cut; /* threads whose stack was cut to its share */
 	size_t region_count;
 	struct wer_region regions[WER_CAPTURE_REGIONS_MAX];
 };

@@ -744,14 +744,30 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 			r->registry.unsettled, r->registry.invalid);
 	if (r->missing[0])
 		fprintf(f, "Missing=%s\n", r->missing);
+	if (r->have_unwind && r->unwind.problem[0])
+		fprintf(f, "UnwindCut=%s\n", r->unwind.problem);
 	/* What the process had more of than werfault takes. */
-	if (r->have_capture &&
-	    r->capture.threads_total > r->capture.thread_count)
-		fprintf(f, "Truncated=threads (%zu of %zu)%s%s\n",
-			r->capture.thread_count, r->capture.threads_total,
-			r->truncated[0] ? "," : "", r->truncated);
-	else if (r->truncated[0])
-		fprintf(f, "Truncated=%s\n", r->truncated);
+	{
+		char threads[64] = "", stacks[64] = "";
+
+		if (r->have_capture &&
+		    r->capture.threads_total > r->capture.thread_count)
+			snprintf(threads, sizeof(threads),
+				 "threads (%zu of %zu)",
+				 r->capture.thread_count,
+				 r->capture.threads_total);
+		if (r->have_capture && r->capture.stacks_cut)
+			snprintf(stacks, sizeof(stacks),
+				 "%sstacks (%zu cut to fit %d MiB)",
+				 threads[0] ? "," : "", r->capture.stacks_cut,
+				 WER_CAPTURE_STACK_TOTAL / (1024 * 1024));
+		if (threads[0] || stacks[0] || r->truncated[0])
+			fprintf(f, "Truncated=%s%s%s%s\n", threads, stacks,
+				(threads[0] || stacks[0]) && r->truncated[0]
+				    ? ","
+				    : "",
+				r->truncated);
+	}
 	/* How often this signature crashed in the throttling window; a
 	 * throttled report keeps no dump (WER_E_DUMP_THROTTLED). */
 	if (r->signature_count)

@@ -1,15 +1,271 @@
 /*
- * unwind.c - what unwinding produced: stack.txt's text, build ids. The
- * unwinding itself is unwind_dwfl.c, loaded by werfault when needed.
+ * unwind.c - running the unwinder (unwind_dwfl.c) in a child process
+ * within a budget, keeping what it wrote, and stack.txt's text.
+ *
+ * The child is a fork of werfault after the crashed process was
+ * released: it sees the capture without copying it, loads libdw (werfault
+ * itself never does), limits its address space, and writes records into a
+ * pipe. werfault reads them against a deadline and kills the child when
+ * it passes. Whatever the modules' ELF and DWARF hold, werfault's own
+ * memory holds only the frames (56 bytes each, capped) and one copy of
+ * each name.
  */
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unwind.h"
+
+/* Names, each kept once: an open-addressing set of strings. */
+struct wer_strings {
+	size_t bytes; /* kept, over all names */
+	size_t count, size;
+	char **slot;
+};
+
+static uint64_t hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static int strings_grow(struct wer_strings *t)
+{
+	size_t size = t->size ? t->size * 2 : 256;
+	char **slot = calloc(size, sizeof(*slot));
+
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < t->size; i++) {
+		size_t k;
+
+		if (!t->slot[i])
+			continue;
+		k = hash(t->slot[i], strlen(t->slot[i])) & (size - 1);
+		while (slot[k])
+			k = (k + 1) & (size - 1);
+		slot[k] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->size = size;
+	return 0;
+}
+
+/* The kept copy of s[0..len), or "" when over the cap (or out of memory). */
+static const char *intern(struct wer_unwind *u, const char *s, size_t len)
+{
+	struct wer_strings *t = u->strings;
+	size_t k;
+
+	if (!len)
+		return "";
+	if (len > WER_UNWIND_NAME_MAX)
+		len = WER_UNWIND_NAME_MAX;
+	if (2 * (t->count + 1) > t->size && strings_grow(t) < 0)
+		return "";
+	k = hash(s, len) & (t->size - 1);
+	for (; t->slot[k]; k = (k + 1) & (t->size - 1))
+		if (!strncmp(t->slot[k], s, len) && !t->slot[k][len])
+			return t->slot[k];
+	if (t->bytes + len + 1 > WER_UNWIND_STRINGS_MAX ||
+	    !(t->slot[k] = strndup(s, len))) {
+		u->dropped++;
+		return "";
+	}
+	t->bytes += len + 1;
+	t->count++;
+	return t->slot[k];
+}
+
+int wer__unwind_init(struct wer_unwind *u, size_t thread_count)
+{
+	memset(u, 0, sizeof(*u));
+	u->thread_at = u->thread_last = -1;
+	u->thread_count = thread_count;
+	u->threads = calloc(thread_count ? thread_count : 1,
+			    sizeof(*u->threads));
+	u->strings = calloc(1, sizeof(*u->strings));
+	if (!u->threads || !u->strings) {
+		wer__unwind_free(u);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void wer__unwind_free(struct wer_unwind *u)
+{
+	if (u->strings) {
+		for (size_t i = 0; i < u->strings->size; i++)
+			free(u->strings->slot[i]);
+		free(u->strings->slot);
+		free(u->strings);
+	}
+	free(u->threads);
+	free(u->frames);
+	free(u->modules);
+	memset(u, 0, sizeof(*u));
+	u->thread_at = u->thread_last = -1;
+}
+
+/* Splits a record into at most max tab-separated fields (the last one
+ * takes the rest). Returns how many. */
+static size_t split(char *line, char **field, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		char *tab = n + 1 < max ? strchr(line, '\t') : NULL;
+
+		field[n++] = line;
+		if (!tab)
+			break;
+		*tab = '\0';
+		line = tab + 1;
+	}
+	return n;
+}
+
+/* A number of the record, all of the field, or -1 as an error. */
+static int number(const char *s, int base, unsigned long long *ret)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*ret = strtoull(s, &end, base);
+	return errno || *end ? -1 : 0;
+}
+
+static int add_frame(struct wer_unwind *u, char **f)
+{
+	struct wer_thread_stack *t;
+	struct wer_frame *fr;
+	unsigned long long pc, function_offset, module_offset, line;
+
+	if (u->thread_at < 0 || number(f[0], 16, &pc) ||
+	    number(f[1], 16, &function_offset) ||
+	    number(f[2], 16, &module_offset) || number(f[3], 10, &line) ||
+	    line > INT_MAX)
+		return -1;
+	t = &u->threads[u->thread_at];
+	if (t->frame_count >= WER_UNWIND_FRAMES_MAX ||
+	    u->frame_count >= WER_UNWIND_FRAMES_TOTAL)
+		return -1;
+	if (u->frame_count == u->frame_capacity) {
+		size_t cap = u->frame_capacity ? 2 * u->frame_capacity : 256;
+		struct wer_frame *v = realloc(u->frames, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		u->frames = v;
+		u->frame_capacity = cap;
+	}
+	fr = &u->frames[u->frame_count++];
+	fr->pc = pc;
+	fr->function_offset = function_offset;
+	fr->module_offset = module_offset;
+	fr->line = (int)line;
+	fr->module = intern(u, f[4], strlen(f[4]));
+	fr->function = intern(u, f[5], strlen(f[5]));
+	fr->file = intern(u, f[6], strlen(f[6]));
+	t->frame_count++;
+	return 0;
+}
+
+static int add_module(struct wer_unwind *u, char **f)
+{
+	struct wer_module_id *m;
+
+	if (f[1][0] != '/' || u->module_count >= WER_UNWIND_MODULES_MAX)
+		return -1;
+	for (const char *p = f[0]; strcmp(f[0], "-") && *p; p++)
+		if (!strchr("0123456789abcdef", *p) || p - f[0] >= 128)
+			return -1;
+	if (u->module_count == u->module_capacity) {
+		size_t cap = u->module_capacity ? 2 * u->module_capacity : 64;
+		struct wer_module_id *v = realloc(u->modules, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		u->modules = v;
+		u->module_capacity = cap;
+	}
+	m = &u->modules[u->module_count++];
+	m->path = intern(u, f[1], strlen(f[1]));
+	m->build_id = strcmp(f[0], "-") ? intern(u, f[0], strlen(f[0])) : "";
+	return 0;
+}
+
+void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
+{
+	char copy[WER_UNWIND_RECORD_MAX + 1], *f[8];
+	size_t n;
+	int bad = 0;
+	unsigned long long index;
+
+	if (len < 1 || len > WER_UNWIND_RECORD_MAX || memchr(line, '\0', len) ||
+	    (len > 1 && line[1] != '\t')) {
+		u->dropped++;
+		return;
+	}
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	n = len > 2 ? split(copy + 2, f, 7) : 0;
+	switch (copy[0]) {
+	case 'M':
+		bad = n != 2 || add_module(u, f) < 0;
+		break;
+	case 'T':
+		/* Threads in increasing order, each once: their frames stay
+		 * together in u->frames. */
+		bad = n != 1 || number(f[0], 10, &index) ||
+		      index >= u->thread_count ||
+		      (u->thread_last >= 0 && index <= (size_t)u->thread_last);
+		u->thread_at = bad ? -1 : (long)index;
+		if (!bad) {
+			u->thread_last = (long)index;
+			u->threads[index].first = u->frame_count;
+		}
+		break;
+	case 'F':
+		bad = n != 7 || add_frame(u, f) < 0;
+		break;
+	case 'E':
+		bad = n != 1 || u->thread_at < 0;
+		if (!bad)
+			u->threads[u->thread_at].error =
+			    intern(u, f[0], strlen(f[0]));
+		break;
+	case 'X':
+		bad = n != 1;
+		if (!bad && !u->problem[0])
+			snprintf(u->problem, sizeof(u->problem), "%s", f[0]);
+		break;
+	case 'D':
+		bad = len != 1;
+		u->done |= !bad;
+		break;
+	default:
+		bad = 1;
+	}
+	u->dropped += bad;
+}
 
 wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 {
@@ -35,11 +291,193 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 	return fn;
 }
 
-void wer__unwind_free(struct wer_unwind *u)
+/* Bytes of address space this process has now (statm's first field). */
+static unsigned long long address_space(void)
 {
-	free(u->threads);
-	free(u->modules);
-	memset(u, 0, sizeof(*u));
+	char buf[128];
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10) * (unsigned long long)getpagesize();
+}
+
+/* The most address space this process had (VmPeak), in bytes, or 0. */
+static unsigned long long address_space_peak(void)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "VmPeak:");
+	return p ? strtoull(p + 7, NULL, 10) << 10 : 0;
+}
+
+/* The child: within its budget, the unwinder's records into fd. */
+static int child_main(const struct wer_capture *c, const char *maps,
+		      size_t maps_len, const struct wer_unwind_budget *b,
+		      int fd)
+{
+	unsigned long long limit =
+	    address_space() + ((unsigned long long)b->memory_mb << 20);
+	struct rlimit as = {limit, limit}, none = {0, 0};
+	char why[256];
+	wer_unwind_fn *fn;
+	FILE *out;
+	int r;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setrlimit(RLIMIT_CORE, &none);
+	if (setrlimit(RLIMIT_AS, &as) < 0) {
+		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
+		return 3;
+	}
+	if (!(fn = wer__unwind_load(why, sizeof(why)))) {
+		for (char *p = why; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = '?';
+		dprintf(fd, "X\tthe unwinder could not be loaded: %s\n", why);
+		return 3;
+	}
+	if (!(out = fdopen(fd, "w")))
+		return 3;
+	r = fn(c, maps, maps_len, out);
+	if (r < 0)
+		fprintf(out, "X\tunwinding could not start: %s\n",
+			strerror(-r));
+	/* libdw gives up quietly when an allocation fails: say whether
+	 * the budget was what stopped it. */
+	if (address_space_peak() + (1 << 20) >= limit)
+		fprintf(out, "X\tthe memory budget (%ld MiB) was reached\n",
+			b->memory_mb);
+	return fclose(out) || r < 0 ? 1 : 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads the child's records until it ends or the deadline passes.
+ * Returns 1 when the deadline passed. */
+static int read_records(int fd, long long deadline, struct wer_unwind *u)
+{
+	enum { SIZE = 64 * 1024 };
+	char *buf = malloc(SIZE);
+	size_t have = 0;
+	int skipping = 0, late = 0;
+
+	while (buf) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		long long left = deadline - now_ms();
+		char *start = buf, *nl;
+		ssize_t got;
+		int n;
+
+		if (left <= 0) {
+			late = 1;
+			break;
+		}
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			late = n == 0;
+			break;
+		}
+		got = read(fd, buf + have, SIZE - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			if (!skipping)
+				wer__unwind_record(u, start,
+						   (size_t)(nl - start));
+			skipping = 0;
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+		/* A record longer than any the unwinder writes. */
+		if (have > WER_UNWIND_RECORD_MAX) {
+			if (!skipping)
+				u->dropped++;
+			skipping = 1;
+			have = 0;
+		}
+	}
+	free(buf);
+	return late;
+}
+
+int wer__unwind_run(const struct wer_capture *c, const char *maps,
+		    size_t maps_len, const struct wer_unwind_budget *budget,
+		    struct wer_unwind *ret)
+{
+	long long deadline = now_ms() + budget->timeout_ms;
+	struct rusage usage;
+	int fds[2], status = 0, late;
+	pid_t child;
+
+	if (wer__unwind_init(ret, c->thread_count) < 0)
+		return -ENOMEM;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		wer__unwind_free(ret);
+		return -e;
+	}
+	fflush(NULL); /* nothing buffered is written twice */
+	child = fork();
+	if (child < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		wer__unwind_free(ret);
+		return -e;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		_exit(child_main(c, maps, maps_len, budget, fds[1]));
+	}
+	close(fds[1]);
+	late = read_records(fds[0], deadline, ret);
+	close(fds[0]);
+	if (late)
+		kill(child, SIGKILL);
+	while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR)
+		;
+	ret->peak_rss_kib = usage.ru_maxrss;
+	if (late)
+		snprintf(ret->problem, sizeof(ret->problem),
+			 "the time budget (%ld ms) ran out", budget->timeout_ms);
+	else if (!ret->problem[0] && WIFSIGNALED(status))
+		snprintf(ret->problem, sizeof(ret->problem),
+			 "the unwinder was killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (!ret->problem[0] && !ret->done)
+		snprintf(ret->problem, sizeof(ret->problem),
+			 "the unwinder ended early (status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (!ret->problem[0] && ret->dropped)
+		snprintf(ret->problem, sizeof(ret->problem),
+			 "%zu records over a cap or malformed", ret->dropped);
+	return 0;
 }
 
 const char *wer__unwind_build_id(const struct wer_unwind *u, const char *path)
@@ -56,7 +494,8 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 	for (size_t i = 0; i < c->thread_count; i++) {
 		const struct wer_thread *t = &c->threads[i];
 		const struct wer_thread_stack *s =
-		    u && u->threads ? &u->threads[i] : NULL;
+		    u && u->threads && i < u->thread_count ? &u->threads[i]
+							   : NULL;
 
 		if (i)
 			fputc('\n', f);
@@ -72,13 +511,13 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 		if (!s || !s->frame_count) {
 			fprintf(f, "  #0  0x%016llx\n",
 				(unsigned long long)t->pc);
-			if (s && s->error[0])
+			if (s && s->error)
 				fprintf(f, "  (unwinding failed: %s)\n",
 					s->error);
 			continue;
 		}
 		for (size_t n = 0; n < s->frame_count; n++) {
-			const struct wer_frame *fr = &s->frames[n];
+			const struct wer_frame *fr = &u->frames[s->first + n];
 
 			fprintf(f, "  #%-2zu 0x%016llx", n,
 				(unsigned long long)fr->pc);

@@ -2,6 +2,12 @@
  * unwind.h - unwinding and symbolizing a captured process with elfutils'
  * libdwfl: modules come from the saved /proc/PID/maps text, registers and
  * stack memory from the capture, so it works after the process is gone.
+ *
+ * The modules' ELF and DWARF are the crashed process's choice, so they are
+ * parsed in a child process of werfault with a budget: an address-space
+ * limit and a deadline. The child writes what it finds as text records
+ * (below) into a pipe; werfault keeps them compactly (interned names), so
+ * its own memory does not grow with the number of threads and frames.
  */
 #ifndef WER_UNWIND_H
 #define WER_UNWIND_H
@@ -12,46 +18,91 @@
 
 #include "capture.h"
 
-#define WER_UNWIND_FRAMES_MAX 256
+#define WER_UNWIND_FRAMES_MAX	 256	       /* frames of one thread */
+#define WER_UNWIND_FRAMES_TOTAL	 65536	       /* frames of all threads */
+#define WER_UNWIND_MODULES_MAX	 65536	       /* modules with a build id */
+#define WER_UNWIND_STRINGS_MAX	 (2 << 20)     /* bytes of names, interned */
+#define WER_UNWIND_NAME_MAX	 511	       /* bytes of one name */
+#define WER_UNWIND_RECORD_MAX	 (4 * 512 + 128) /* bytes of one record */
 
 struct wer_frame {
 	uint64_t pc;
-	char function[256]; /* empty when unknown */
 	uint64_t function_offset;
-	char module[256]; /* base name, empty when unknown */
 	uint64_t module_offset;
-	char file[512]; /* empty when no line information */
+	const char *function; /* "" when unknown; names are interned */
+	const char *module;   /* base name, "" when unknown */
+	const char *file;     /* "" when no line information */
 	int line;
 };
 
 struct wer_thread_stack {
+	size_t first; /* index of its first frame in wer_unwind.frames */
 	size_t frame_count;
-	struct wer_frame frames[WER_UNWIND_FRAMES_MAX];
-	char error[128]; /* why unwinding stopped early, if it did */
+	const char *error; /* why unwinding stopped early, or NULL */
 };
 
 struct wer_module_id {
-	char path[512];
-	char build_id[130]; /* hex, empty when the module has none */
+	const char *path;
+	const char *build_id; /* hex, "" when the module has none */
 };
+
+struct wer_strings;
 
 struct wer_unwind {
 	size_t thread_count; /* == capture's */
 	struct wer_thread_stack *threads;
-	size_t module_count;
+	size_t frame_count, frame_capacity;
+	struct wer_frame *frames;
+	size_t module_count, module_capacity;
 	struct wer_module_id *modules;
+	struct wer_strings *strings;
+	int done;	   /* the unwinder said it finished */
+	long thread_at;	   /* index of the thread records go to, or -1 */
+	long thread_last;  /* the highest index a T record gave, or -1 */
+	size_t dropped;	   /* records over a cap, or malformed */
+	char problem[160]; /* why unwinding was cut short, or "" */
+	long peak_rss_kib; /* the unwinder's, as wait4 gave it */
 };
 
-/* Unwinds every thread of c that has registers. Returns 0 or a negative
- * errno; ret is filled either way as far as it got. Lives in the module
- * werfault-unwind.so (unwind_dwfl.c); wer__unwind_load() finds it. */
+struct wer_unwind_budget {
+	long timeout_ms; /* the unwinder is killed after this */
+	long memory_mb;	 /* address space it may add to what it starts with */
+};
+
+/* The unwinder: writes records for every thread of c that has registers
+ * to out. Returns 0 or a negative errno. Lives in the module
+ * werfault-unwind.so (unwind_dwfl.c), which only the child loads.
+ *
+ * Records, one a line, fields separated by tabs (names have their tabs
+ * and control characters replaced by '?' and are at most
+ * WER_UNWIND_NAME_MAX bytes):
+ *   M <build id hex or -> <path>          a module
+ *   T <capture thread index>              the frames below are its
+ *   F <pc> <function offset> <module offset> <line> <module> <function> <file>
+ *                                         (numbers in hex, line decimal)
+ *   E <message>                           why the thread's unwinding stopped
+ *   X <message>                           a problem of the whole run
+ *   D                                     finished */
 typedef int wer_unwind_fn(const struct wer_capture *c, const char *maps,
-			  size_t maps_len, struct wer_unwind *ret);
+			  size_t maps_len, FILE *out);
 wer_unwind_fn wer__unwind;
 
 /* Loads werfault-unwind.so from beside the running program (werfault)
  * and returns its wer__unwind, or NULL (with the reason in why). */
 wer_unwind_fn *wer__unwind_load(char *why, size_t size);
+
+/* Runs the unwinder in a child process within budget and fills ret with
+ * what it wrote, however far it got (ret->problem says why it stopped
+ * short). Returns 0, or a negative errno when no child could run. */
+int wer__unwind_run(const struct wer_capture *c, const char *maps,
+		    size_t maps_len, const struct wer_unwind_budget *budget,
+		    struct wer_unwind *ret);
+
+/* Starts an empty result for thread_count threads; 0 or -ENOMEM. */
+int wer__unwind_init(struct wer_unwind *u, size_t thread_count);
+/* Takes one record (without its newline). Malformed records and records
+ * over a cap are counted in u->dropped. */
+void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len);
 void wer__unwind_free(struct wer_unwind *u);
 
 /* The build id recorded for the module at path, or "" */

@@ -25,9 +25,24 @@ enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
 struct unwind_ctx {
 	int lines; /* LINES_* */
 	const struct wer_capture *capture;
-	struct wer_thread_stack *stack; /* the thread being unwound */
+	size_t frame_count; /* of the thread being unwound */
+	FILE *out;
 	Dwfl *dwfl;
 };
+
+/* A name as a record field: tab first, at most WER_UNWIND_NAME_MAX bytes,
+ * tabs and control characters (the ELF file's choice) as '?'. */
+static void put_name(FILE *out, const char *name)
+{
+	size_t n = 0;
+
+	fputc('\t', out);
+	for (; name && name[n] && n < WER_UNWIND_NAME_MAX; n++)
+		fputc((unsigned char)name[n] < 0x20 || name[n] == 0x7f
+			  ? '?'
+			  : name[n],
+		      out);
+}
 
 static char *debuginfo_path;
 
@@ -135,90 +150,75 @@ static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 static int frame_callback(Dwfl_Frame *state, void *arg)
 {
 	struct unwind_ctx *ctx = arg;
-	struct wer_thread_stack *s = ctx->stack;
-	struct wer_frame *f;
-	Dwarf_Addr pc, lookup;
+	Dwarf_Addr pc, lookup, start = 0, offset = 0;
 	bool activation;
 	Dwfl_Module *mod;
+	const char *name = NULL, *sym = NULL, *file = NULL;
+	int lineno = 0;
 
-	if (s->frame_count >= WER_UNWIND_FRAMES_MAX)
+	if (ctx->frame_count >= WER_UNWIND_FRAMES_MAX)
 		return DWARF_CB_ABORT;
 	if (!dwfl_frame_pc(state, &pc, &activation))
 		return DWARF_CB_ABORT;
+	ctx->frame_count++;
 	/* A return address points after the call: look up the call. */
 	lookup = activation ? pc : pc - 1;
-	f = &s->frames[s->frame_count++];
-	memset(f, 0, sizeof(*f));
-	f->pc = pc;
 	mod = dwfl_addrmodule(ctx->dwfl, lookup);
 	if (mod) {
-		Dwarf_Addr start = 0, offset = 0;
-		const char *name = dwfl_module_info(mod, NULL, &start, NULL,
-						    NULL, NULL, NULL, NULL);
-		const char *sym;
 		GElf_Sym sym_info;
 		Dwfl_Line *line;
 
-		snprintf(f->module, sizeof(f->module), "%s", base_name(name));
-		f->module_offset = pc - start;
+		name = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
+					NULL, NULL);
 		sym = dwfl_module_addrinfo(mod, lookup, &offset, &sym_info,
 					   NULL, NULL, NULL);
-		if (sym) {
-			snprintf(f->function, sizeof(f->function), "%s", sym);
-			f->function_offset = offset + (lookup != pc);
-		}
 		line = want_lines(ctx, mod) ? dwfl_module_getsrc(mod, lookup)
 					    : NULL;
-		if (line) {
-			int lineno = 0;
-			const char *file = dwfl_lineinfo(line, NULL, &lineno,
-							 NULL, NULL, NULL);
-
-			if (file) {
-				snprintf(f->file, sizeof(f->file), "%s", file);
-				f->line = lineno;
-			}
-		}
+		if (line)
+			file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
+					     NULL);
 	}
+	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d",
+		(unsigned long long)pc,
+		(unsigned long long)(sym ? offset + (lookup != pc) : 0),
+		(unsigned long long)(mod ? pc - start : 0), file ? lineno : 0);
+	put_name(ctx->out, mod ? base_name(name) : "");
+	put_name(ctx->out, sym);
+	put_name(ctx->out, file);
+	fputc('\n', ctx->out);
 	return DWARF_CB_OK;
 }
 
 static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 			   Dwarf_Addr start, void *arg)
 {
-	struct wer_unwind *u = arg;
-	struct wer_module_id *m;
+	FILE *out = arg;
 	const unsigned char *bits;
 	GElf_Addr vaddr;
+	Dwarf_Addr bias;
 	int n;
 
 	(void)userdata;
 	(void)start;
 	if (!name || name[0] != '/')
 		return DWARF_CB_OK;
-	m = realloc(u->modules, (u->module_count + 1) * sizeof(*m));
-	if (!m)
-		return DWARF_CB_ABORT;
-	u->modules = m;
-	m = &u->modules[u->module_count++];
-	snprintf(m->path, sizeof(m->path), "%s", name);
-	m->build_id[0] = '\0';
-	{
-		Dwarf_Addr bias;
-
-		dwfl_module_getelf(mod, &bias); /* loads the file's notes */
-	}
+	dwfl_module_getelf(mod, &bias); /* loads the file's notes */
 	n = dwfl_module_build_id(mod, &bits, &vaddr);
+	fputs("M\t", out);
 	for (int i = 0; i < n && i < 64; i++)
-		snprintf(m->build_id + 2 * i, 3, "%02x", bits[i]);
+		fprintf(out, "%02x", bits[i]);
+	if (n <= 0)
+		fputc('-', out);
+	put_name(out, name);
+	fputc('\n', out);
 	return DWARF_CB_OK;
 }
 
 __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
-	    struct wer_unwind *ret)
+	    FILE *out)
 {
-	struct unwind_ctx ctx = {.capture = c};
+	struct unwind_ctx ctx = {.capture = c, .out = out};
 	const char *lines = getenv("WER_SOURCE_LINES");
 	FILE *f;
 	int r = 0;
@@ -228,12 +228,6 @@ wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
 	else if (lines && !strcmp(lines, "none"))
 		ctx.lines = LINES_NONE;
 
-	memset(ret, 0, sizeof(*ret));
-	ret->thread_count = c->thread_count;
-	ret->threads = calloc(c->thread_count ? c->thread_count : 1,
-			      sizeof(*ret->threads));
-	if (!ret->threads)
-		return -ENOMEM;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!ctx.dwfl)
 		return -ENOMEM;
@@ -247,7 +241,8 @@ wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
 		dwfl_linux_proc_maps_report(ctx.dwfl, f);
 	fclose(f);
 	dwfl_report_end(ctx.dwfl, NULL, NULL);
-	dwfl_getmodules(ctx.dwfl, module_callback, ret, 0);
+	dwfl_getmodules(ctx.dwfl, module_callback, out, 0);
+	fflush(out);
 	if (!dwfl_attach_state(ctx.dwfl, NULL, c->pid, &thread_callbacks,
 			       &ctx)) {
 		r = -EINVAL;
@@ -256,13 +251,20 @@ wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
 	for (size_t i = 0; i < c->thread_count; i++) {
 		if (!c->threads[i].have_regs)
 			continue;
-		ctx.stack = &ret->threads[i];
+		fprintf(out, "T\t%zu\n", i);
+		ctx.frame_count = 0;
 		if (dwfl_getthread_frames(ctx.dwfl, c->threads[i].tid,
 					  frame_callback, &ctx) < 0 &&
-		    ctx.stack->frame_count < 2)
-			snprintf(ctx.stack->error, sizeof(ctx.stack->error),
-				 "%s", dwfl_errmsg(-1));
+		    ctx.frame_count < 2) {
+			fputc('E', out);
+			put_name(out, dwfl_errmsg(-1));
+			fputc('\n', out);
+		}
+		/* Each thread as soon as it is done: if the budget runs out
+		 * on the next one, werfault keeps this one. */
+		fflush(out);
 	}
+	fputs("D\n", out);
 out:
 	dwfl_end(ctx.dwfl);
 	return r;

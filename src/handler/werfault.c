@@ -154,10 +154,12 @@ static void exclude_ranges(struct wer_report *r)
 				     r->private_ranges[i].size);
 }
 
-/* With WER_DEBUG set, werfault prints how long each phase took. */
+/* With WER_DEBUG set, werfault prints how long each phase took and its
+ * peak RSS at the end of each. */
 static struct {
 	const char *name;
 	double ms;
+	long hwm_kib;
 } phases[8];
 static size_t phase_count;
 
@@ -169,29 +171,39 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* VmHWM, not getrusage: werfault was exec'd from a vfork of the crashed
+ * process, whose high-water mark getrusage carries over. */
+static long peak_rss_kib(void)
+{
+	char status[4096], *hwm;
+	ssize_t n = wer__read_capped("/proc/self/status", status,
+				     sizeof(status) - 1);
+
+	status[n > 0 ? n : 0] = '\0';
+	return (hwm = strstr(status, "VmHWM:")) ? strtol(hwm + 6, NULL, 10)
+						: -1;
+}
+
 static void phase(const char *name)
 {
+	static int debug = -1;
+
+	if (debug < 0)
+		debug = getenv("WER_DEBUG") != NULL;
 	if (phase_count < sizeof(phases) / sizeof(phases[0]))
-		phases[phase_count++] = (typeof(phases[0])){name, now_ms()};
+		phases[phase_count++] = (typeof(phases[0])){
+		    name, now_ms(), debug ? peak_rss_kib() : 0};
 }
 
 static void print_phases(void)
 {
 	if (!getenv("WER_DEBUG"))
 		return;
-	char status[4096], *hwm;
-	ssize_t n;
-
 	for (size_t i = 1; i < phase_count; i++)
-		fprintf(stderr, "werfault: %-10s %7.2f ms\n", phases[i].name,
-			phases[i].ms - phases[i - 1].ms);
-	/* VmHWM, not getrusage: werfault was exec'd from a vfork of the
-	 * crashed process, whose high-water mark getrusage carries over. */
-	n = wer__read_capped("/proc/self/status", status, sizeof(status) - 1);
-	status[n > 0 ? n : 0] = '\0';
-	if ((hwm = strstr(status, "VmHWM:")))
-		fprintf(stderr, "werfault: peak RSS %ld KiB\n",
-			strtol(hwm + 6, NULL, 10));
+		fprintf(stderr, "werfault: %-10s %7.2f ms, peak RSS %ld KiB\n",
+			phases[i].name, phases[i].ms - phases[i - 1].ms,
+			phases[i].hwm_kib);
+	fprintf(stderr, "werfault: peak RSS %ld KiB\n", peak_rss_kib());
 }
 
 /* A crash storm: after the processes are released, at most WER_WORKERS
@@ -471,18 +483,26 @@ int main(int argc, char **argv)
 	phase("slot");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->have_capture) {
-		char why[256];
-		wer_unwind_fn *unwind = wer__unwind_load(why, sizeof(why));
+		/* In a child process, within a budget: the modules' ELF and
+		 * DWARF are the crashed process's choice. */
+		struct wer_unwind_budget budget = {
+		    report->settings.number[WER_SET_UNWIND_TIMEOUT],
+		    report->settings.number[WER_SET_UNWIND_MEMORY]};
 
-		if (!unwind)
-			fprintf(stderr, "werfault: no unwinding: %s\n", why);
-		if (unwind && unwind(&report->capture, report->maps,
-				     report->maps_len, &report->unwind) == 0)
+		r = wer__unwind_run(&report->capture, report->maps,
+				    report->maps_len, &budget, &report->unwind);
+		if (r == 0)
 			report->have_unwind = 1;
 		else
 			wer__report_missing(report, "unwind");
+		if (r == 0 && report->unwind.problem[0])
+			fprintf(stderr, "werfault: unwinding cut short: %s\n",
+				report->unwind.problem);
 	}
 	phase("unwind");
+	if (report->have_unwind && getenv("WER_DEBUG"))
+		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
+			report->unwind.peak_rss_kib);
 	r = wer__report_write(report, path, sizeof(path));
 	phase("write");
 	print_phases();

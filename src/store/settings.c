@@ -34,6 +34,10 @@ static const struct {
 			      WER_SECRET_WORDS_DEFAULT},
     [WER_SET_RESTART_UPTIME] = {"RestartMinUptime", "WER_RESTART_MIN_UPTIME_S",
 				60, 0, 365L * 24 * 3600, NULL},
+    [WER_SET_UNWIND_TIMEOUT] = {"UnwindTimeoutMs", "WER_UNWIND_TIMEOUT_MS",
+				20000, 1, 600000, NULL},
+    [WER_SET_UNWIND_MEMORY] = {"UnwindMemoryMB", "WER_UNWIND_MEMORY_MB", 256,
+			       1, 65536, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

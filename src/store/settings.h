@@ -27,6 +27,8 @@ enum wer_setting {
 	WER_SET_ENV_ALLOW,	   /* EnvironmentAllowList: names kept */
 	WER_SET_SECRET_WORDS,	   /* SecretWords: what marks a secret */
 	WER_SET_RESTART_UPTIME,	   /* RestartMinUptime, seconds, 60 */
+	WER_SET_UNWIND_TIMEOUT,	   /* UnwindTimeoutMs, 20000 */
+	WER_SET_UNWIND_MEMORY,	   /* UnwindMemoryMB, 256 */
 	WER_SET_COUNT
 };
 

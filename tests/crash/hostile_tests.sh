@@ -8,7 +8,9 @@ set -u
 wer=$(realpath "$1") werfault=$(realpath "$2") program=$(realpath "$3")
 store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-hostile.XXXXXX") || exit 2
 trap 'rm -rf "$store"' EXIT
-export WER_HANDLER=$werfault WER_TIMEOUT_MS=60000
+# WER_DEBUG: werfault prints its peak RSS, which must stay within 16 MiB
+# whatever the process.
+export WER_HANDLER=$werfault WER_TIMEOUT_MS=60000 WER_DEBUG=1
 unset WER_DISABLE LD_PRELOAD WER_REPORT_DIR
 ulimit -S -c 0
 passed=0 failed=0 skipped=0
@@ -25,6 +27,10 @@ s = json.loads(subprocess.run([sys.argv[1], "show", "--json", d[0]["id"]], captu
 if not d[0].get("degraded_why", "").startswith("written by the crashed process"):
     assert s["minidump"] and s["minidump"]["signal"] == 11, s["minidump"]
 ' "$wer"
+}
+
+peak_kib() { # werfault's peak RSS in the case's stderr (WER_DEBUG)
+	sed -n 's/^werfault: peak RSS \([0-9]*\) KiB$/\1/p' "$dir/err" | tail -n1
 }
 
 run_case() { # NAME EXTRA-CHECK ARGS...
@@ -45,7 +51,8 @@ run_case() { # NAME EXTRA-CHECK ARGS...
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	if [ "$status" = "$base" ] && report_ok "$dir/store" >/dev/null 2>&1 &&
 		(cd "$dir/store/ReportQueue"/* && eval "$extra") >/dev/null 2>&1; then
-		echo "ok - $name (report complete after $ms ms)"
+		peak=$(peak_kib)
+		echo "ok - $name (report complete after $ms ms; werfault peak RSS ${peak:-(no werfault)}${peak:+ KiB})"
 		passed=$((passed + 1))
 	else
 		echo "not ok - $name (status $status, without openwer $base; $ms ms)"
@@ -66,17 +73,30 @@ fi
 n=$((max_maps - 2000))
 [ "$n" -gt 100000 ] && n=100000
 run_case "$n mappings" \
-	'[ "$(grep -c "^LoadedModule" Report.wer)" -ge 1 ]' maps "$n"
+	'[ "$(grep -c "^LoadedModule" Report.wer)" -ge 1 ] && [ "$(peak_kib)" -le 16384 ]' maps "$n"
 [ -n "$raised" ] && echo "$raised" >/proc/sys/vm/max_map_count
-run_case "5,100 threads: 5,000 captured, the crashed one among them, the cut said" \
-	'grep -qx "ThreadCount=5000" Report.wer && grep -qx "Truncated=threads (5000 of 5101)" Report.wer &&
-	 head -n1 stack.txt | grep -q crashed' threads 5100
+run_case "5,100 threads: 5,000 captured, the crashed one among them, the cuts said, werfault within 16 MiB" \
+	'grep -qx "ThreadCount=5000" Report.wer &&
+	 grep -qx "Truncated=threads (5000 of 5101),stacks (4999 cut to fit 4 MiB)" Report.wer &&
+	 head -n1 stack.txt | grep -q crashed && [ "$(peak_kib)" -le 16384 ]' threads 5100
 run_case "a 1 GiB command line and environment: read capped, scrubbed, the cut said" \
 	'grep -q "^Truncated=.*cmdline" Report.wer && grep -q "^Truncated=.*environ" Report.wer &&
 	 ! grep -r -a -q -e 1234567 -e sw0rdfish .' huge-args
 run_case "executable mappings of files that are not ELF, or lie in their headers" \
 	'grep -q "^LoadedModule.*liblying.so" Report.wer && grep -q "^LoadedModule.*libgarbage.so" Report.wer' \
 	garbage-elf "$store"
+
+# ELF/DWARF parsing runs in a child of werfault with a budget: past its
+# deadline it is killed, and the report keeps the threads it unwound (the
+# crashed one first); past its memory budget, libdw stops, and the report
+# says which budget cut it.
+WER_UNWIND_TIMEOUT_MS=200 run_case "symbols past their time budget: the unwinder killed, the threads it did kept" \
+	'grep -qx "UnwindCut=the time budget (200 ms) ran out" Report.wer &&
+	 sed -n 2p stack.txt | grep -q "+0x[0-9a-f]* in hostile_program+0x" &&
+	 tail -n1 stack.txt | grep -qx "  #0  0x[0-9a-f]*"' threads 2000
+WER_UNWIND_MEMORY_MB=4 run_case "symbols past their memory budget: the report says so" \
+	'grep -Eq "^UnwindCut=(the memory budget \(4 MiB\) was reached|the unwinder could not be loaded: .*)$" Report.wer &&
+	 head -n1 stack.txt | grep -q crashed' threads 10
 
 # A seccomp filter refuses execve: werfault cannot start; the crashed
 # process writes its own (degraded) report, with the signal and metadata.
