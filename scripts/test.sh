@@ -19,6 +19,13 @@ run() { # NAME CMAKE-ARGS...
 run gcc -DCMAKE_C_COMPILER=gcc
 run clang -DCMAKE_C_COMPILER=clang
 run asan-ubsan -DCMAKE_C_COMPILER=gcc -DWER_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+# werfault itself under ASan+UBSan against the hostile processes (the gcc
+# configuration's, built plainly: a sanitized program cannot show how it
+# dies without openwer). Any sanitizer error fails a case; ASan's shadow
+# memory lifts werfault's RSS, so the 16 MiB bound is the gcc run's.
+echo "==== hostile processes, werfault under ASan+UBSan"
+WER_TEST_RSS_MAX_KIB=1000000 bash tests/crash/hostile_tests.sh build-test/gcc/src/cli/wer \
+	build-test/asan-ubsan/src/handler/werfault build-test/gcc/tests/crash/hostile_program
 # TSan needs the address space layout it was built for; setarch -R keeps
 # newer kernels' wider mmap randomization from breaking it.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \

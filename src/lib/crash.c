@@ -135,6 +135,35 @@ static int wait_byte(int fd, int timeout_ms)
  * docs/recovery.md). With want_report, this waits for "r" too (another
  * deadline) and returns the socket, still open (unless werfault closed
  * it); otherwise it closes the socket and returns -1. */
+/* werfault's environment: the process's less what would load code into
+ * werfault (LD_PRELOAD, LD_AUDIT). A healthy process must not run the
+ * crashed one's preloads, libwer among them (it would install its crash
+ * handler in werfault). werfault reads what it reports from
+ * /proc/PID/environ; from its own it needs only the settings. At most
+ * HANDLER_ENV_MAX variables are passed. */
+#define HANDLER_ENV_MAX 4096
+static char *handler_env[HANDLER_ENV_MAX + 1];
+
+static int has_prefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return 0;
+	return 1;
+}
+
+static char **handler_environment(void)
+{
+	size_t n = 0;
+
+	for (char **e = environ; e && *e && n < HANDLER_ENV_MAX; e++)
+		if (!has_prefix(*e, "LD_PRELOAD=") &&
+		    !has_prefix(*e, "LD_AUDIT="))
+			handler_env[n++] = *e;
+	handler_env[n] = NULL;
+	return handler_env;
+}
+
 static int run_handler(int want_report)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
@@ -148,6 +177,7 @@ static int run_handler(int want_report)
 			"--done-fd",
 			fd_arg,
 			NULL};
+	char **envp;
 	int fds[2], byte;
 	pid_t child;
 
@@ -164,10 +194,11 @@ static int run_handler(int want_report)
 	format_number(area_arg, sizeof(area_arg),
 		      (uint64_t)(uintptr_t)&wer__crash_area, 1);
 	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
+	envp = handler_environment();
 	child = vfork();
 	if (child == 0) {
 		fcntl(fds[1], F_SETFD, 0);
-		execve(argv[0], argv, environ);
+		execve(argv[0], argv, envp);
 		/* vfork: this is the parent's memory; it reads why. */
 		exec_errno = errno;
 		_exit(127);

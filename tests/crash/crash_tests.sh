@@ -572,10 +572,19 @@ case_race() {
 }
 
 case_ld_preload() {
-	begin "unmodified program under LD_PRELOAD"
+	begin "unmodified program under LD_PRELOAD; werfault without it"
 	baseline LD_PRELOAD="$libwer" "$plain"
-	crash LD_PRELOAD="$libwer" "$plain"
+	# werfault must not run the crashed process's preloads (libwer's
+	# crash handler among them): a wrapper notes its environment.
+	printf '#!/bin/sh\nenv >"%s"\nexec "%s" "$@"\n' "$dir/handler-env" "$werfault" >"$dir/env-wrapper"
+	chmod 755 "$dir/env-wrapper"
+	crash LD_PRELOAD="$libwer" WER_HANDLER="$dir/env-wrapper" "$plain"
 	check_status
+	if [ ! -s "$dir/handler-env" ]; then
+		fail "werfault's wrapper did not run"
+	elif grep -q '^LD_PRELOAD=' "$dir/handler-env"; then
+		fail "werfault was started with the crashed process's LD_PRELOAD"
+	fi
 	if check_one_report; then
 		check_report crash_plain
 		check_metadata
