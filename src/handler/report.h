@@ -96,6 +96,9 @@ struct wer_report {
 void wer__report_missing(struct wer_report *r, const char *what);
 /* Reads at most max bytes of a file into buf; returns the length or -1. */
 ssize_t wer__read_capped(const char *path, char *buf, size_t max);
+/* A "Key:  N kB" line of /proc/self/status (VmHWM, VmPeak, VmSize), in
+ * KiB, or -1. */
+long wer__self_status_kib(const char *key);
 /* Reads /proc/PID/{exe,cmdline,maps}, each capped; scrubs the command
  * line and environment as the settings say (scrub.h). */
 void wer__report_read_process(struct wer_report *r);

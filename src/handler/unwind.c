@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "unwind.h"
 
 /* Names, each kept once: an open-addressing set of strings. */
@@ -152,6 +153,22 @@ static int number(const char *s, int base, unsigned long long *ret)
 	return errno || *end ? -1 : 0;
 }
 
+/* Makes room for one more element in *v (count used of *capacity),
+ * doubling it. 0 or -1. */
+static int room(void **v, size_t *capacity, size_t count, size_t size)
+{
+	size_t cap = *capacity ? 2 * *capacity : 64;
+	void *grown;
+
+	if (count < *capacity)
+		return 0;
+	if (!(grown = realloc(*v, cap * size)))
+		return -1;
+	*v = grown;
+	*capacity = cap;
+	return 0;
+}
+
 static int add_frame(struct wer_unwind *u, char **f)
 {
 	struct wer_thread_stack *t;
@@ -167,15 +184,9 @@ static int add_frame(struct wer_unwind *u, char **f)
 	if (t->frame_count >= WER_UNWIND_FRAMES_MAX ||
 	    u->frame_count >= WER_UNWIND_FRAMES_TOTAL)
 		return -1;
-	if (u->frame_count == u->frame_capacity) {
-		size_t cap = u->frame_capacity ? 2 * u->frame_capacity : 256;
-		struct wer_frame *v = realloc(u->frames, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		u->frames = v;
-		u->frame_capacity = cap;
-	}
+	if (room((void **)&u->frames, &u->frame_capacity, u->frame_count,
+		 sizeof(*u->frames)) < 0)
+		return -1;
 	fr = &u->frames[u->frame_count++];
 	fr->pc = pc;
 	fr->function_offset = function_offset;
@@ -197,15 +208,9 @@ static int add_module(struct wer_unwind *u, char **f)
 	for (const char *p = f[0]; strcmp(f[0], "-") && *p; p++)
 		if (!strchr("0123456789abcdef", *p) || p - f[0] >= 128)
 			return -1;
-	if (u->module_count == u->module_capacity) {
-		size_t cap = u->module_capacity ? 2 * u->module_capacity : 64;
-		struct wer_module_id *v = realloc(u->modules, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		u->modules = v;
-		u->module_capacity = cap;
-	}
+	if (room((void **)&u->modules, &u->module_capacity, u->module_count,
+		 sizeof(*u->modules)) < 0)
+		return -1;
 	m = &u->modules[u->module_count++];
 	m->path = intern(u, f[1], strlen(f[1]));
 	m->build_id = strcmp(f[0], "-") ? intern(u, f[0], strlen(f[0])) : "";
@@ -291,44 +296,16 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 	return fn;
 }
 
-/* Bytes of address space this process has now (statm's first field). */
-static unsigned long long address_space(void)
-{
-	char buf[128];
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtoull(buf, NULL, 10) * (unsigned long long)getpagesize();
-}
-
-/* The most address space this process had (VmPeak), in bytes, or 0. */
-static unsigned long long address_space_peak(void)
-{
-	char buf[4096], *p;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "VmPeak:");
-	return p ? strtoull(p + 7, NULL, 10) << 10 : 0;
-}
-
 /* The child: within its budget, the unwinder's records into fd. */
 static int child_main(const struct wer_capture *c, const char *maps,
 		      size_t maps_len, const struct wer_unwind_budget *b,
 		      int fd)
 {
+	/* The address space it starts with (the capture, shared with
+	 * werfault), and the budget over it. */
 	unsigned long long limit =
-	    address_space() + ((unsigned long long)b->memory_mb << 20);
+	    ((unsigned long long)wer__self_status_kib("VmSize") << 10) +
+	    ((unsigned long long)b->memory_mb << 20);
 	struct rlimit as = {limit, limit}, none = {0, 0};
 	char why[256];
 	wer_unwind_fn *fn;
@@ -356,7 +333,9 @@ static int child_main(const struct wer_capture *c, const char *maps,
 			strerror(-r));
 	/* libdw gives up quietly when an allocation fails: say whether
 	 * the budget was what stopped it. */
-	if (address_space_peak() + (1 << 20) >= limit)
+	if (((unsigned long long)wer__self_status_kib("VmPeak") << 10) +
+		(1 << 20) >=
+	    limit)
 		fprintf(out, "X\tthe memory budget (%ld MiB) was reached\n",
 			b->memory_mb);
 	return fclose(out) || r < 0 ? 1 : 0;

@@ -175,13 +175,7 @@ static double now_ms(void)
  * process, whose high-water mark getrusage carries over. */
 static long peak_rss_kib(void)
 {
-	char status[4096], *hwm;
-	ssize_t n = wer__read_capped("/proc/self/status", status,
-				     sizeof(status) - 1);
-
-	status[n > 0 ? n : 0] = '\0';
-	return (hwm = strstr(status, "VmHWM:")) ? strtol(hwm + 6, NULL, 10)
-						: -1;
+	return wer__self_status_kib("VmHWM");
 }
 
 static void phase(const char *name)
