@@ -89,9 +89,11 @@ big=$store/big
 WER_REPORT_DIR=$big WER_DEBUG=1 "$program" big >/dev/null 2>"$store/big-err"
 werfaults_gone
 rss=$(sed -n 's/^werfault: peak RSS \([0-9]*\) KiB$/\1/p' "$store/big-err")
-echo "# 4 GiB process: werfault's peak RSS ${rss:-?} KiB"
-check "a 4 GiB process (mini dump): a report, and werfault's peak RSS under 16 MiB" bash -c '
-	[ -n "$2" ] && [ "$2" -lt 16384 ] && [ -f "$(ls -d "$1"/ReportQueue/*)/minidump.mdmp" ]' _ "$big" "$rss"
+unwinder=$(sed -n 's/^werfault: unwinder peak RSS \([0-9]*\) KiB$/\1/p' "$store/big-err")
+echo "# 4 GiB process: werfault's peak RSS ${rss:-?} KiB, its unwinder's (libdw, a child process) ${unwinder:-?} KiB"
+check "a 4 GiB process (mini dump): a report, and werfault's and its unwinder's peak RSS under 16 MiB" bash -c '
+	[ -n "$2" ] && [ "$2" -lt 16384 ] && [ -n "$3" ] && [ "$3" -lt 16384 ] &&
+	[ -f "$(ls -d "$1"/ReportQueue/*)/minidump.mdmp" ]' _ "$big" "$rss" "$unwinder"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
