@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dwfl_line.h"
 
 static const Dwfl_Callbacks offline = {
     .find_elf = dwfl_build_id_find_elf,
@@ -26,7 +27,6 @@ int cli_symbolize(const char *module, unsigned long long offset, int call,
 	GElf_Off symoff = 0;
 	GElf_Sym sym;
 	const char *name, *file;
-	Dwfl_Line *line;
 	int lineno = 0, n;
 
 	if (!dwfl)
@@ -47,9 +47,8 @@ int cli_symbolize(const char *module, unsigned long long offset, int call,
 	}
 	n = snprintf(buf, size, "%s+0x%llx", name,
 		     (unsigned long long)symoff + (call ? 1 : 0));
-	if ((line = dwfl_module_getsrc(mod, addr)) &&
-	    (file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL)) &&
-	    n > 0 && (size_t)n < size)
+	if ((file = wer__dwfl_line(mod, addr, &lineno)) && n > 0 &&
+	    (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, " at %s:%d", file, lineno);
 	dwfl_end(dwfl);
 	return 0;

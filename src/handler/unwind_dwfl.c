@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwfl_line.h"
 #include "unwind.h"
 
 enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
@@ -166,17 +167,13 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 	mod = dwfl_addrmodule(ctx->dwfl, lookup);
 	if (mod) {
 		GElf_Sym sym_info;
-		Dwfl_Line *line;
 
 		name = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
 					NULL, NULL);
 		sym = dwfl_module_addrinfo(mod, lookup, &offset, &sym_info,
 					   NULL, NULL, NULL);
-		line = want_lines(ctx, mod) ? dwfl_module_getsrc(mod, lookup)
-					    : NULL;
-		if (line)
-			file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
-					     NULL);
+		if (want_lines(ctx, mod))
+			file = wer__dwfl_line(mod, lookup, &lineno);
 	}
 	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d",
 		(unsigned long long)pc,
