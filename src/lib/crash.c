@@ -135,14 +135,7 @@ static int wait_byte(int fd, int timeout_ms)
  * docs/recovery.md). With want_report, this waits for "r" too (another
  * deadline) and returns the socket, still open (unless werfault closed
  * it); otherwise it closes the socket and returns -1. */
-/* werfault's environment: the process's less what would load code into
- * werfault (LD_PRELOAD, LD_AUDIT). A healthy process must not run the
- * crashed one's preloads, libwer among them (it would install its crash
- * handler in werfault). werfault reads what it reports from
- * /proc/PID/environ; from its own it needs only the settings. At most
- * HANDLER_ENV_MAX variables are passed. */
-#define HANDLER_ENV_MAX 4096
-static char *handler_env[HANDLER_ENV_MAX + 1];
+static char *handler_env[WER_HANDLER_ENV_MAX + 1];
 
 static int has_prefix(const char *s, const char *prefix)
 {
@@ -152,16 +145,16 @@ static int has_prefix(const char *s, const char *prefix)
 	return 1;
 }
 
-static char **handler_environment(void)
+char **wer__handler_environment(char **env)
 {
 	size_t n = 0;
 
-	for (char **e = environ; e && *e && n < HANDLER_ENV_MAX; e++)
+	for (char **e = environ; e && *e && n < WER_HANDLER_ENV_MAX; e++)
 		if (!has_prefix(*e, "LD_PRELOAD=") &&
 		    !has_prefix(*e, "LD_AUDIT="))
-			handler_env[n++] = *e;
-	handler_env[n] = NULL;
-	return handler_env;
+			env[n++] = *e;
+	env[n] = NULL;
+	return env;
 }
 
 static int run_handler(int want_report)
@@ -194,7 +187,7 @@ static int run_handler(int want_report)
 	format_number(area_arg, sizeof(area_arg),
 		      (uint64_t)(uintptr_t)&wer__crash_area, 1);
 	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
-	envp = handler_environment();
+	envp = wer__handler_environment(handler_env);
 	child = vfork();
 	if (child == 0) {
 		fcntl(fds[1], F_SETFD, 0);

@@ -70,6 +70,16 @@ extern struct wer_recovery wer__recovery;
 /* Milliseconds of CLOCK_MONOTONIC (async-signal-safe). */
 int64_t wer__monotonic_ms(void);
 
+/* werfault's environment: the process's less what would load code into
+ * werfault (LD_PRELOAD, LD_AUDIT). A healthy process must not run the
+ * crashed one's preloads, libwer among them (it would install its crash
+ * handler in werfault). werfault reads what it reports from
+ * /proc/PID/environ; from its own it needs only the settings. Fills env
+ * (WER_HANDLER_ENV_MAX + 1 pointers into environ) and returns it; no
+ * allocation (the crash path uses it). */
+#define WER_HANDLER_ENV_MAX 4096
+char **wer__handler_environment(char **env);
+
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);
 

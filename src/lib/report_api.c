@@ -267,6 +267,7 @@ static int run_live_handler(struct wer_live_request *req)
 			fd_arg,
 			NULL};
 	posix_spawn_file_actions_t actions;
+	char **env;
 	int fds[2], answer = 0, child_fd;
 	int64_t end;
 	pid_t child;
@@ -287,14 +288,19 @@ static int run_live_handler(struct wer_live_request *req)
 		return 0;
 	}
 	posix_spawn_file_actions_adddup2(&actions, fds[1], child_fd);
-	if (posix_spawn(&child, argv[0], &actions, NULL, argv, environ)) {
+	if (!(env = calloc(WER_HANDLER_ENV_MAX + 1, sizeof(*env))) ||
+	    posix_spawn(&child, argv[0], &actions, NULL, argv,
+			wer__handler_environment(env))) {
+		free(env);
 		posix_spawn_file_actions_destroy(&actions);
 		close(fds[0]);
 		close(fds[1]);
 		return 0;
 	}
+	free(env);
 	posix_spawn_file_actions_destroy(&actions);
 	close(fds[1]);
+	/* Yama drops this when werfault exits. */
 	prctl(PR_SET_PTRACER, (unsigned long)child, 0, 0, 0);
 	end = wer__monotonic_ms() + SUBMIT_TIMEOUT_MS;
 	if (send(fds[0], "g", 1, MSG_NOSIGNAL) == 1) {

@@ -296,9 +296,15 @@ check_live_dump() {
 	[ "$threads" = "$(wer_line ThreadCount)" ] || fail "the dump has $threads threads, Report.wer says $(wer_line ThreadCount)"
 }
 
-begin "wer_report_now: the process runs on, threads resumed, report in the store"
-run live "$dir/out"
+begin "wer_report_now: the process runs on, threads resumed, report in the store; werfault without its preloads"
+# werfault must not run the process's preloads: a wrapper notes its
+# environment (libm: a harmless preload).
+printf '#!/bin/sh\nenv >"%s"\nexec "%s" "$@"\n' "$dir/handler-env" "$werfault" >"$dir/env-wrapper"
+chmod 755 "$dir/env-wrapper"
+run LD_PRELOAD=libm.so.6 WER_HANDLER="$dir/env-wrapper" live "$dir/out"
 [ "$status" -eq 0 ] || fail "exit status $status, expected 0"
+[ -s "$dir/handler-env" ] || fail "werfault's wrapper did not run"
+grep -q '^LD_PRELOAD=' "$dir/handler-env" && fail "werfault was started with the process's LD_PRELOAD"
 expect_note report-now "$S_OK"
 expect_note worker-counts-on 1
 expect_note traced-threads 0
