@@ -30,9 +30,13 @@ ratio() { python3 -c "import sys; print('%.1fx' % (float(sys.argv[1]) / max(floa
 "$program" null >/dev/null 2>&1 || true
 for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
 one=$(ls -d "$store"/ReportQueue/*)
+# The copies: one crash a second before it, named as werfault names them.
+base=$(basename "$one")
+prefix=${base%_*_*} pid=${base##*_} now=$(date -u +%s)
 for i in $(seq 2 "$count"); do
-	cp -r "$one" "$one-copy$i"
-	sed -i "s/^EventTime=\(.*\)Z$/EventTime=\1$i/" "$one-copy$i/Report.wer"
+	copy=$store/ReportQueue/${prefix}_$(date -u -d "@$((now - i))" +%Y%m%dT%H%M%S)_$((pid + i))
+	cp -r "$one" "$copy"
+	sed -i "s/^EventTime=.*/EventTime=$(date -u -d "@$((now - i))" +%Y-%m-%dT%H:%M:%S).000000000Z/" "$copy/Report.wer"
 done
 echo "store: $count reports of $(du -sk "$one" | cut -f1) KiB each"
 
