@@ -174,6 +174,9 @@ static pid_t spawn_detached(const char *exe, char **argv, char **envp,
 
 			sigemptyset(&none);
 			sigprocmask(SIG_SETMASK, &none, NULL);
+			/* werfault ignores SIGPIPE; the application starts
+			 * with default actions. */
+			signal(SIGPIPE, SIG_DFL);
 			if (!cwd[0] || chdir(cwd) < 0)
 				(void)!chdir("/");
 			if (null >= 0) {

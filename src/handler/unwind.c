@@ -408,7 +408,7 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 		    struct wer_unwind *ret)
 {
 	long long deadline = now_ms() + budget->timeout_ms;
-	struct rusage usage;
+	struct rusage usage = {0};
 	int fds[2], status = 0, late;
 	pid_t child;
 

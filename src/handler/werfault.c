@@ -31,6 +31,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,23 @@ static void usage(void)
 			"crashes; it is not meant to be run by hand.\n");
 }
 
+/* werfault inherits through execve the crashed thread's signal mask and
+ * every signal the process ignored. It starts afresh: nothing blocked,
+ * default actions (an ignored SIGCHLD would reap its children unasked,
+ * and waiting for the unwinder would fail), but SIGPIPE ignored: a closed
+ * stderr must not kill it before its report is written. */
+static void own_signals(void)
+{
+	sigset_t none;
+
+	for (int signo = 1; signo < NSIG; signo++)
+		if (signo != SIGKILL && signo != SIGSTOP)
+			signal(signo, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -340,6 +358,7 @@ int main(int argc, char **argv)
 	int done_fd = -1, c, r, live = 0, pidfd = -1;
 	char path[PATH_MAX];
 
+	own_signals();
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':

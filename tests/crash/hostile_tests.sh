@@ -101,6 +101,22 @@ WER_UNWIND_MEMORY_MB=4 run_case "symbols past their memory budget: the report sa
 	'grep -Eq "^UnwindCut=(the memory budget \(4 MiB\) was reached|the unwinder could not be loaded: .*)$" Report.wer &&
 	 head -n1 stack.txt | grep -q crashed' threads 10
 
+# A process that ignores SIGCHLD and SIGPIPE: werfault would inherit both
+# through execve (an ignored SIGCHLD reaps its unwinder unasked, and the
+# wait for it fails); it resets them, and its unwinder is waited for.
+d=$store/ignored
+mkdir -p "$d"
+(trap '' CHLD PIPE; WER_REPORT_DIR=$d/store exec "$program" threads 10) >/dev/null 2>"$d/err"
+for _ in $(seq 600); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.1; done
+if report_ok "$d/store" >/dev/null 2>&1 && grep -q "^werfault: unwinder peak RSS [1-9][0-9]* KiB$" "$d/err" &&
+	! grep -q "^UnwindCut=" "$d"/store/ReportQueue/*/Report.wer; then
+	echo "ok - a process ignoring SIGCHLD and SIGPIPE: werfault waits for its unwinder all the same"
+	passed=$((passed + 1))
+else
+	echo "not ok - a process ignoring SIGCHLD and SIGPIPE ($(grep unwinder "$d/err"))"
+	failed=$((failed + 1))
+fi
+
 # A seccomp filter refuses execve: werfault cannot start; the crashed
 # process writes its own (degraded) report, with the signal and metadata.
 run_case "a seccomp filter refusing execve: the crashed process writes a degraded report" \
