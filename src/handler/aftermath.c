@@ -144,11 +144,22 @@ static int wait_gone(pid_t pid, int pidfd)
 	return -ETIMEDOUT;
 }
 
+/* The signals the process ignored (SigIgn: in /proc/PID/status, as
+ * werfault read it), or 0. */
+static uint64_t ignored_signals(const struct wer_report *r)
+{
+	const char *p = r->status ? strstr(r->status, "\nSigIgn:") : NULL;
+
+	return p ? strtoull(p + 8, NULL, 16) : 0;
+}
+
 /* Starts exe detached: double fork, the grandchild in a session of its
- * own, in cwd, with stdin/stdout/stderr on /dev/null. Returns its pid, or
- * a negative errno (the exec's own error, when it failed). */
+ * own, in cwd, with stdin/stdout/stderr on /dev/null, the signals the
+ * crashed process ignored ignored again and the others at their default
+ * (werfault's own are not the application's). Returns its pid, or a
+ * negative errno (the exec's own error, when it failed). */
 static pid_t spawn_detached(const char *exe, char **argv, char **envp,
-			    const char *cwd)
+			    const char *cwd, uint64_t ignored)
 {
 	int p[2], status, err = 0;
 	pid_t child, grandchild = -1;
@@ -174,9 +185,13 @@ static pid_t spawn_detached(const char *exe, char **argv, char **envp,
 
 			sigemptyset(&none);
 			sigprocmask(SIG_SETMASK, &none, NULL);
-			/* werfault ignores SIGPIPE; the application starts
-			 * with default actions. */
-			signal(SIGPIPE, SIG_DFL);
+			for (int signo = 1; signo <= 64 && signo < NSIG;
+			     signo++)
+				if (signo != SIGKILL && signo != SIGSTOP)
+					signal(signo,
+					       ignored >> (signo - 1) & 1
+						   ? SIG_IGN
+						   : SIG_DFL);
 			if (!cwd[0] || chdir(cwd) < 0)
 				(void)!chdir("/");
 			if (null >= 0) {
@@ -254,7 +269,7 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 		i += n + 1;
 	}
 	envp[envc] = NULL;
-	pid = spawn_detached(r->exe, argv, envp, r->cwd);
+	pid = spawn_detached(r->exe, argv, envp, r->cwd, ignored_signals(r));
 	if (pid < 0)
 		snprintf(what, size, "failed: %s", strerror((int)-pid));
 	else

@@ -295,6 +295,20 @@ static int live_api(const char *file)
 	return 0;
 }
 
+/* SigIgn: of /proc/self/status, the mask of ignored signals, or "?". */
+static const char *ignored_signals(void)
+{
+	static char buf[4096], mask[32] = "?";
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "SigIgn: %31s", mask) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return mask;
+}
+
 int main(int argc, char **argv)
 {
 	BOOL cancelled;
@@ -312,6 +326,7 @@ int main(int argc, char **argv)
 			note("arg", "[%s]", argv[i]);
 		note("cwd", "%s", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 		note("probe", "%s", probe ? probe : "(unset)");
+		note("sigign", "%s", ignored_signals());
 		note("restarted", "done");
 		return 0;
 	}
@@ -348,6 +363,10 @@ int main(int argc, char **argv)
 		note("register", "0x%08X",
 		     (unsigned)RegisterApplicationRestart(
 			 cmd, (DWORD)strtoul(argv[3], NULL, 0)));
+		/* As a daemon would: the restarted process must ignore it
+		 * too, and nothing else werfault ignores. */
+		signal(SIGHUP, SIG_IGN);
+		note("sigign", "%s", ignored_signals());
 		crash_now();
 	} else if (!strcmp(argv[1], "live")) {
 		return live();

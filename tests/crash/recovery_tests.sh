@@ -240,6 +240,10 @@ else
 	[ "$n" -eq 1 ] || fail "started $n times, expected once"
 	grep -qxF "cwd $dir/cwd" "$work/RESTARTED" || fail "working directory $(grep '^cwd' "$work/RESTARTED"), expected $dir/cwd"
 	grep -qx 'probe probe-value' "$work/RESTARTED" || fail "environment: $(grep '^probe' "$work/RESTARTED")"
+	# It ignored SIGHUP (and what its parent ignored): the program
+	# started again ignores the same, and not werfault's own SIGPIPE.
+	[ "$(note sigign)" != "" ] && [ "$(note sigign)" = "$(grep '^sigign ' "$work/RESTARTED" | cut -d' ' -f2)" ] ||
+		fail "ignored signals of the restarted program: $(grep '^sigign' "$work/RESTARTED"), of the crashed one: $(note sigign)"
 fi
 if the_report; then
 	[[ $(wer_line Restart) == "started pid "* ]] || fail "Report.wer's Restart is '$(wer_line Restart)'"
