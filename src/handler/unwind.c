@@ -299,7 +299,7 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 /* The child: within its budget, the unwinder's records into fd. */
 static int child_main(const struct wer_capture *c, const char *maps,
 		      size_t maps_len, const struct wer_unwind_budget *b,
-		      int fd)
+		      int fd, pid_t parent)
 {
 	/* The address space it starts with (the capture, shared with
 	 * werfault), and the budget over it. */
@@ -312,7 +312,9 @@ static int child_main(const struct wer_capture *c, const char *maps,
 	FILE *out;
 	int r;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Ends with werfault, also when werfault ended before this. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		return 4;
 	setrlimit(RLIMIT_CORE, &none);
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
@@ -410,7 +412,7 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 	long long deadline = now_ms() + budget->timeout_ms;
 	struct rusage usage = {0};
 	int fds[2], status = 0, late;
-	pid_t child;
+	pid_t child, parent;
 
 	if (wer__unwind_init(ret, c->thread_count) < 0)
 		return -ENOMEM;
@@ -421,6 +423,7 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 		return -e;
 	}
 	fflush(NULL); /* nothing buffered is written twice */
+	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		int e = errno;
@@ -432,7 +435,7 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 	}
 	if (child == 0) {
 		close(fds[0]);
-		_exit(child_main(c, maps, maps_len, budget, fds[1]));
+		_exit(child_main(c, maps, maps_len, budget, fds[1], parent));
 	}
 	close(fds[1]);
 	late = read_records(fds[0], deadline, ret);
