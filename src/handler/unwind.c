@@ -303,8 +303,9 @@ static int child_main(const struct wer_capture *c, const char *maps,
 {
 	/* The address space it starts with (the capture, shared with
 	 * werfault), and the budget over it. */
+	long start_kib = wer__self_status_kib("VmSize");
 	unsigned long long limit =
-	    ((unsigned long long)wer__self_status_kib("VmSize") << 10) +
+	    ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
 	    ((unsigned long long)b->memory_mb << 20);
 	struct rlimit as = {limit, limit}, none = {0, 0};
 	char why[256];
@@ -316,6 +317,10 @@ static int child_main(const struct wer_capture *c, const char *maps,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 4;
 	setrlimit(RLIMIT_CORE, &none);
+	if (start_kib <= 0) {
+		dprintf(fd, "X\tno memory budget: /proc/self/status unread\n");
+		return 3;
+	}
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
 		return 3;
