@@ -127,14 +127,6 @@ static int wait_byte(int fd, int timeout_ms)
 	}
 }
 
-/* Starts werfault and waits until it says it is done ("d": it holds all it
- * needs), closes its end, or the deadline passes. The two talk over a
- * socket pair: werfault waits for "go" (sent once this process has allowed
- * it to ptrace, where Yama asks for that) and answers "done"; once the
- * report is in the store it sends "r" (its end of the recovery handshake,
- * docs/recovery.md). With want_report, this waits for "r" too (another
- * deadline) and returns the socket, still open (unless werfault closed
- * it); otherwise it closes the socket and returns -1. */
 static char *handler_env[WER_HANDLER_ENV_MAX + 1];
 
 static int has_prefix(const char *s, const char *prefix)
@@ -157,6 +149,14 @@ char **wer__handler_environment(char **env)
 	return env;
 }
 
+/* Starts werfault and waits until it says it is done ("d": it holds all it
+ * needs), closes its end, or the deadline passes. The two talk over a
+ * socket pair: werfault waits for "go" (sent once this process has allowed
+ * it to ptrace, where Yama asks for that) and answers "done"; once the
+ * report is in the store it sends "r" (its end of the recovery handshake,
+ * docs/recovery.md). With want_report, this waits for "r" too (another
+ * deadline) and returns the socket, still open (unless werfault closed
+ * it); otherwise it closes the socket and returns -1. */
 static int run_handler(int want_report)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
