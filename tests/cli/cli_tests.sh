@@ -8,19 +8,8 @@ trap 'rm -rf "$store"' EXIT
 export WER_REPORT_DIR=$store WER_HANDLER=$werfault
 unset WER_DISABLE LD_PRELOAD
 ulimit -S -c 0
-passed=0 failed=0
 
-check() { # NAME COMMAND...: passes when COMMAND succeeds
-	local name=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../check.sh"
 
 # Three crashes; werfault finishes after the process dies: wait for each.
 for mode in null abort fpe; do

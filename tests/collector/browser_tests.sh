@@ -19,19 +19,7 @@ trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
 trap "exit 1" INT TERM
 ulimit -S -c 0
 mkdir -p "$artifacts"
-passed=0 failed=0
-check() {
-	local name=$1
-	shift
-	if "$@" >"$work/check.out" 2>&1; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/#   /' "$work/check.out" | head -20
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../check.sh"
 
 export WER_REPORT_DIR=$work/store WER_HANDLER=$werfault
 unset WER_DISABLE LD_PRELOAD

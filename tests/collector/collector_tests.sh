@@ -22,19 +22,7 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 1" INT TERM # the EXIT trap cleans up (PostgreSQL included)
 ulimit -S -c 0
-passed=0 failed=0
-check() { # NAME COMMAND...: passes when COMMAND succeeds
-	local name=$1
-	shift
-	if "$@" >"$work/check.out" 2>&1; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/#   /' "$work/check.out" | head -20
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../check.sh"
 for tool in curl python3; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (sh scripts/deps.sh)"; exit 77; }
 done

@@ -15,19 +15,8 @@ trap 'rm -rf "$store"' EXIT
 export WER_HANDLER=$werfault
 unset WER_DISABLE LD_PRELOAD WER_REPORT_DIR
 ulimit -S -c 0
-passed=0 failed=0
 
-check() { # NAME COMMAND...
-	local name=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../check.sh"
 
 werfaults_gone() {
 	for _ in $(seq 600); do
