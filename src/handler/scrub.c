@@ -55,6 +55,21 @@ static int rebuild(const char *src, size_t len, struct wer_scrubbed *s)
 	return 0;
 }
 
+/* The end of a scrub: on success (err 0) the copy of src rebuilt with
+ * s's spans goes to *ret; otherwise s is freed. Returns 0 or the error. */
+static int give(const char *src, size_t len, int err, struct wer_scrubbed *s,
+		struct wer_scrubbed *ret)
+{
+	if (!err && rebuild(src, len, s) < 0)
+		err = -ENOMEM;
+	if (err) {
+		wer__scrubbed_free(s);
+		return err;
+	}
+	*ret = *s;
+	return 0;
+}
+
 /* Whether name[0..len) is on the comma-separated list (entries may end
  * with '*'). */
 static int allowed(const char *name, size_t len, const char *list)
@@ -111,18 +126,11 @@ int wer__scrub_environ(const char *env, size_t len, const char *allow_list,
 		else if (!allowed(entry, (size_t)(eq - entry), allow_list))
 			err = push_span(&s, &cap, at + (size_t)(eq - entry) + 1,
 					n - (size_t)(eq - entry) - 1);
-		if (err) {
-			wer__scrubbed_free(&s);
-			return err;
-		}
+		if (err)
+			return give(env, len, err, &s, ret);
 		at += n + 1;
 	}
-	if (rebuild(env, len, &s) < 0) {
-		wer__scrubbed_free(&s);
-		return -ENOMEM;
-	}
-	*ret = s;
-	return 0;
+	return give(env, len, 0, &s, ret);
 }
 
 /* The password of a URL in arg[0..n) ("scheme://user:password@host"):
@@ -186,16 +194,9 @@ int wer__scrub_cmdline(const char *cmd, size_t len, const char *words,
 			if ((pw_len = url_password(arg, n, &pw_off)))
 				err = push_span(&s, &cap, at + pw_off, pw_len);
 		}
-		if (err) {
-			wer__scrubbed_free(&s);
-			return err;
-		}
+		if (err)
+			return give(cmd, len, err, &s, ret);
 		at += n + 1;
 	}
-	if (rebuild(cmd, len, &s) < 0) {
-		wer__scrubbed_free(&s);
-		return -ENOMEM;
-	}
-	*ret = s;
-	return 0;
+	return give(cmd, len, 0, &s, ret);
 }
