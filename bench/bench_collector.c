@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_collector - a load generator for wer-collector's ingest: N
  * keep-alive connections on loopback, each POSTing the same

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench_collector.sh BENCH COLLECTOR WERFAULT CRASH_PROGRAM
 #
 # Ingest throughput and latency of wer-collector on loopback: a real crash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_crash - what a crash costs with openwer, in one run:
  *

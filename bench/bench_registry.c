@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_registry - what a registration costs, against a bare copy of the
  * same bytes, in one run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # minidump_compare.sh [BUILD_DIR] - openwer's minidump beside Breakpad's
 # own Linux writer (pid2md, built outside the repository by
 # scripts/minidump-tools.sh --pid2md) on the same kind of process: the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # store_bench.sh WER WERFAULT CRASH_PROGRAM [REPORTS] - what the store and
 # `wer` cost with many reports: one real crash is copied REPORTS times
 # (default 1000) into a fresh store, then `wer list`, `list --json`,

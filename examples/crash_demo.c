@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_demo - an application that registers what WER lets it register,
  * then crashes: its report carries the metadata, the memory block, a copy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * register_metadata - registers custom metadata the way a Windows program
  * does, then prints what the registry holds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * werapi.h - Windows Error Reporting's application API, for Linux.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The main job: install dependencies, build, install into ./_install, run
 # an example that registers metadata and crashes (under `wer run`), and
 # show its report (`wer show`, then the report's text files).

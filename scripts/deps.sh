@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages openwer builds, tests and runs with, then
 # Breakpad's minidump tools for the minidump checks (scripts/minidump-tools.sh:
 # an npm package, into the user's cache, no root needed for it).

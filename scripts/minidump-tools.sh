@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # minidump-tools.sh [--pid2md]
 #
 # Breakpad's own minidump tools, for the tests that check openwer's

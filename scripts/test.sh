@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The whole test suite: install dependencies, then build and run ctest in
 # four configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then
 # a short run of every fuzz target.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check.sh - sourced by the shell tests: `check NAME COMMAND...` passes
 # when COMMAND succeeds, prints "ok - NAME" or "not ok - NAME" with the
 # command's output (indented, 20 lines) and counts in $passed and $failed.

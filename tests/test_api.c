@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_api.c - the public registration family, wide (werapi.h) and UTF-8
  * (wer/wer.h): every return code of every function, every limit at its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_crash_symbols ALLOWED OBJECT...: the crash path's object file refers
 # to no symbol outside the allowed list (no malloc, no stdio, no locks).
 set -eu

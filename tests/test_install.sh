@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_install BUILD_DIR WORK_DIR: `cmake --install` lays out the documented
 # files, and programs build against the install with pkg-config alone and
 # with find_package(wer).
@@ -10,7 +11,7 @@ mkdir -p "$work"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 
 failed=0
-for f in include/werapi.h include/wer/wer.h lib/libwer.a lib/pkgconfig/wer.pc \
+for f in include/werapi.h include/wer/wer.h include/wer/version.h lib/libwer.a lib/pkgconfig/wer.pc \
 	lib/cmake/wer/werConfig.cmake lib/cmake/wer/werConfigVersion.cmake lib/cmake/wer/werTargets.cmake; do
 	[ -e "$prefix/$f" ] || { echo "missing from the install: $f"; failed=1; }
 done
@@ -43,7 +44,7 @@ cp "$work/consumer.c" "$work/cmake-consumer/"
 cat >"$work/cmake-consumer/CMakeLists.txt" <<'C'
 cmake_minimum_required(VERSION 3.18)
 project(consumer C)
-find_package(wer 0.1 REQUIRED)
+find_package(wer 0.2 REQUIRED)
 add_executable(consumer consumer.c)
 target_link_libraries(consumer PRIVATE wer::wer)
 add_executable(consumer_static consumer.c)
@@ -53,5 +54,31 @@ cmake -S "$work/cmake-consumer" -B "$work/cmake-consumer/build" -DCMAKE_PREFIX_P
 cmake --build "$work/cmake-consumer/build" >/dev/null
 [ "$(LD_LIBRARY_PATH=$prefix/lib "$work/cmake-consumer/build/consumer")" = "0x00000000" ] || { echo "CMake consumer failed"; exit 1; }
 [ "$("$work/cmake-consumer/build/consumer_static")" = "0x00000000" ] || { echo "static CMake consumer failed"; exit 1; }
-echo "install: layout, pkg-config consumer, CMake consumers (shared, static) all work"
+
+# One version everywhere: the header's, the programs', pkg-config's and the
+# CMake package's (find_package above asked for 0.2).
+src=$(dirname "$0")/..
+want=$(sed -n 's/^#define WER_VERSION_STRING "\(.*\)"$/\1/p' "$src/include/wer/version.h")
+[ -n "$want" ] || { echo "no WER_VERSION_STRING in version.h"; exit 1; }
+pc=$(PKG_CONFIG_PATH=$work pkg-config --modversion wer)
+[ "$pc" = "$want" ] || { echo "pkg-config says $pc, the header $want"; exit 1; }
+for prog in bin/wer libexec/openwer/werfault bin/wer-collector; do
+	[ -x "$prefix/$prog" ] || continue
+	v=$("$prefix/$prog" --version)
+	case "$v" in
+	*" $want") ;;
+	*) echo "$prog --version says '$v', the header $want"; exit 1 ;;
+	esac
+done
+cat >"$work/version.c" <<'C'
+#include <stdio.h>
+#include <wer/wer.h>
+#if WER_VERSION_NUMBER < 0x000200
+#error version macros
+#endif
+int main(void) { printf("%d.%d.%d %s\n", WER_VERSION_MAJOR, WER_VERSION_MINOR, WER_VERSION_PATCH, WER_VERSION_STRING); return 0; }
+C
+cc -o "$work/version" "$work/version.c" -I"$prefix/include"
+[ "$("$work/version")" = "$want $want" ] || { echo "version macros: $("$work/version")"; exit 1; }
+echo "install: layout, pkg-config consumer, CMake consumers (shared, static) all work; version $want everywhere"
 echo "1 passed, 0 failed"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_manpage WER_BINARY MANPAGE: the man page renders without a groff
 # warning, documents every verb `WER_BINARY --help` lists (as a .SS
 # subsection or a .TP tag), and names every long option some

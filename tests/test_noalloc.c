@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_noalloc - no registration call allocates heap memory. The test
  * interposes malloc and friends (linked statically with libwer, so the

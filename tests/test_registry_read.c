@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_registry_read - the registry block read from outside: by a second
  * process through process_vm_readv while the writer runs, from a stopped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_scrub - what the privacy scrubbers (src/handler/scrub.c) take out
  * of an environment block and a command line, and what they leave.

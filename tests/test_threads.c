@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_threads - many threads registering and unregistering at once: no
  * entry is lost or duplicated, counts stay exact, and (under TSan) no data

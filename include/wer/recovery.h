@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wer/recovery.h - application recovery and restart (Windows declares
  * these in winbase.h): the Win32 names, types and return codes, over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wer/wer.h - openwer's native API: the registration family in UTF-8.
  *
@@ -15,14 +16,12 @@
 
 #include <werapi.h>
 #include <wer/recovery.h>
+#include <wer/version.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define WER_VERSION_MAJOR 0
-#define WER_VERSION_MINOR 1
-#define WER_VERSION_PATCH 0
 
 HRESULT wer_register_custom_metadata(const char *key, const char *value);
 HRESULT wer_unregister_custom_metadata(const char *key);

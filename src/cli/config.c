@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c - `wer config`: the effective settings and where each came from.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export.c - `wer export ID -o FILE`: one report as a tar.gz a person can
  * attach to a bug (libarchive writes it).

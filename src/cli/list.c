@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * list.c - `wer list`: the reports, queued and sent, newest last.
  */

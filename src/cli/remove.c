@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remove.c - `wer rm ID...` and `wer purge`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reports.c - loading the store's reports for the verbs, and JSON strings.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * show.c - `wer show ID|latest`: one report for a person (or --json).
  */

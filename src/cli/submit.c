@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * submit.c - `wer submit`: uploads reports in the Breakpad/Crashpad
  * convention, so that existing crash servers accept them, retrying what a

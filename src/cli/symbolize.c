@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbolize.c - names for raw addresses, when `wer show` reads a report
  * that has only them (the crash path's own report: Frame[n]=0xPC

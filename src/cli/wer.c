@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wer - the openwer command.
  *
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wer/version.h"
 
 #ifndef WER_LIBRARY_INSTALL_PATH
 #define WER_LIBRARY_INSTALL_PATH "/usr/local/lib/libwer.so.0"
@@ -342,6 +344,10 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		main_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("wer (openwer) " WER_VERSION_STRING);
+		return 0;
 	}
 	v = find_verb(argv[1]);
 	if (!v) {

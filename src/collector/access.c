@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * access.c - ingest keys (per project, like a Sentry DSN's public key),
  * read tokens, and the per-key rate limit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the JSON query API:
  *   GET /api/buckets[?app=&limit=]

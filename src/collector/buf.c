@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buf.c - growing buffers with a cap; JSON, HTML and URL escapes.
  */

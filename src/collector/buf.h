@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buf.h - a growing byte buffer with a hard cap, and the escapes every
  * page and JSON answer goes through (values are attacker-controlled).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * collector.h - what the collector's files share: its configuration and
  * state, the processing of a report, and the request handlers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * db.c - choosing the backend, the schema's versions, the lock that lets
  * the server's threads share one connection, and result rows.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * db.h - the collector's storage: one small interface, two backends
  * (db_sqlite.c, db_pg.c). SQL is written once, with $1..$n parameters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * db_pg.c - the PostgreSQL backend (libpq): for installations where
  * several collector processes, on several hosts, share one database.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * db_sqlite.c - the SQLite backend (the embedded default): WAL journal,
  * synchronous=FULL (a commit is on disk when it returns), a busy timeout

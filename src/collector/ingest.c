@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ingest.c - POST /api/minidump: Breakpad/Crashpad uploads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - wer-collector: options, the data directory, the database,
  * key commands, and serving until SIGTERM or SIGINT.
@@ -22,6 +23,7 @@
 
 #include "collector.h"
 #include "server.h"
+#include "wer/version.h"
 
 static void usage(FILE *f)
 {
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
 	    {"sweep-age", required_argument, NULL, 's'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	static struct wer_collector c;
@@ -156,6 +159,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			puts("wer-collector (openwer) " WER_VERSION_STRING);
 			return 0;
 		default:
 			usage(stderr);

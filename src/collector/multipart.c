@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * multipart.c - multipart/form-data and gzip bodies, trusting nothing.
  *

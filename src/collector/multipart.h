@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * multipart.h - multipart/form-data (RFC 7578) bodies as Breakpad and
  * Crashpad clients send them, and gzip Content-Encoding. The body is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pages.c - the web pages, rendered on the server (no script, no build
  * step): / (buckets ranked by count, a 30-day sparkline each),

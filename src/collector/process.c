@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * process.c - from an uploaded minidump to a bucket signature.
  *

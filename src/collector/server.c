@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server.c - HTTP on libmicrohttpd: reading request bodies under their
  * cap, access checks, routing to ingest, symbols, the API and the pages,

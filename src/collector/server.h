@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server.h - starting the HTTP server (server.c). */
 #ifndef WER_COLLECTOR_SERVER_H
 #define WER_COLLECTOR_SERVER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbols.c - symbols uploaded by build id (POST /api/symbols), and
  * symbolizing a module offset with them: ELF files through elfutils

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * aftermath.c - what werfault does once a crash's report is in the store:
  * hears how application recovery ended, starts the application again when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * capture.h - what werfault takes from a crashed process while it holds
  * it: every thread's registers and stack memory. Everything else (maps,

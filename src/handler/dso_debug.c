@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dso_debug.c - reading r_debug and the link_map chain from outside.
  */

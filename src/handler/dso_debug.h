@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dso_debug.h - the dynamic linker's list of loaded objects (r_debug and
  * its link_map chain), read from a held process for the minidump's

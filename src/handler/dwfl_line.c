@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dwfl_line.c - an address's source line with libdwfl, also where the
  * compiler wrote no address index: clang writes no .debug_aranges, through

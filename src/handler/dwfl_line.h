@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dwfl_line.h - the source line of an address, for werfault's unwinder
  * and for `wer show` (which symbolizes degraded reports).

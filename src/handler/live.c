@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * live.c - the request of a report without a crash (live_format.h), read
  * from the running process and checked like everything that comes from

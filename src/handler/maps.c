@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * maps.c - one parser for /proc/PID/maps lines, shared by the capture, the
  * module list, the minidump's MemoryInfoList and the full dump.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * maps.h - reading /proc/PID/maps' text, one line at a time. The text is
  * the crashed process's and not NUL-terminated: each line is copied into a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump.h - writing a report's minidump (Breakpad/Crashpad Linux
  * layout) from what werfault captured.

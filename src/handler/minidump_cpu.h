@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_cpu.h - the CPU-specific part of the minidump writer: the
  * context record of a thread and the system info's processor fields. One

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_cpu_x86_64.c - x86-64 context records (MDRawContextAMD64) and
  * processor identification (cpuid) for the minidump writer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * registry_read.h - reading a process's registry block from outside.
  *

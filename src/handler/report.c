@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - gathering a crashed process's facts from /proc and writing the
  * report directory: built under ReportQueue/.tmp-*, every file fsynced,

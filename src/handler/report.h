@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - what werfault gathers about a crashed process, and the writer
  * of the report directory (Report.wer, WERInternalMetadata.xml); the format

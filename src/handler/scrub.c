@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scrub.c - finding the secrets in an environment block and a command
  * line, and the copies that leave them out (scrub.h).

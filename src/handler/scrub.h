@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scrub.h - privacy: what of a crashed process's environment and command
  * line may leave the machine. Pure functions over bytes read from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind.c - running the unwinder (unwind_dwfl.c) in a child process
  * within a budget, keeping what it wrote, and stack.txt's text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind.h - unwinding and symbolizing a captured process with elfutils'
  * libdwfl: modules come from the saved /proc/PID/maps text, registers and

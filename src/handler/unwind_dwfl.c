@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind_dwfl.c - stacks from a snapshot, with libdwfl. Built as a module
  * of its own (werfault-unwind.so) that werfault loads only after it has

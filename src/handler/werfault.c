@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * werfault - openwer's crash handler, started by the crash path of a
  * crashed process (argv prepared by src/lib/crash.c):
@@ -49,6 +50,7 @@
 #include "registry_read.h"
 #include "report.h"
 #include "store.h"
+#include "wer/version.h"
 
 static int read_crash_area(pid_t pid, uint64_t address,
 			   struct wer_crash_area *ret)
@@ -350,6 +352,7 @@ int main(int argc, char **argv)
 	    {"live", no_argument, NULL, 'l'},
 	    {"request", required_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {0}};
 	struct wer_report *report;
 	pid_t pid = 0, tid = 0;
@@ -381,6 +384,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage();
+			return 0;
+		case 'V':
+			puts("werfault (openwer) " WER_VERSION_STRING);
 			return 0;
 		default:
 			usage();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the public registration family, wide (werapi.h) and UTF-8
  * (wer/wer.h). Each call checks the recovery state, validates its arguments

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash.c - the crash path: what runs inside a process that has crashed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash.h - between crash_setup.c (runs at load time, may do anything) and
  * crash.c (runs in the signal handler, may do almost nothing).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_fallback.c - the crash path's own report, for when werfault cannot
  * help: it is missing, not executable, lacks a library, is forbidden to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_format.h - what the crash path hands werfault: the crash area, a
  * static object of libwer that werfault reads with process_vm_readv at the

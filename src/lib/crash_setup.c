@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_setup.c - installs the crash path when libwer is loaded (linked or
  * LD_PRELOADed): finds werfault, reads the settings, gives the thread an

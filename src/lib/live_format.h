@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * live_format.h - what a process hands werfault when it files a report
  * without a crash (WerReportSubmit, wer_report_now): one request, in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recovery.c - RegisterApplicationRecoveryCallback and friends, and
  * RegisterApplicationRestart (wer/recovery.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * registry_format.h - the byte layout of openwer's registry block.
  *

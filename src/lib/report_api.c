@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_api.c - reports without a crash: WerReportCreate and friends
  * (werapi.h) and wer_report_now (wer/wer.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * validate.c - the contract's argument rules: XML element names for keys,
  * printable ASCII for values, UTF-8 and wide-string decoding.

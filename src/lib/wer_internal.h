@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wer_internal.h - declarations shared by libwer's own files.
  *

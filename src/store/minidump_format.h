@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_format.h - the minidump file format, as openwer writes and reads
  * it: the Breakpad/Crashpad Linux layout. Written here from the public

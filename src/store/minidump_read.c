@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_read.c - reading a minidump's facts, trusting nothing in it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_read.h - a minidump reader for files nobody vouches for: every
  * RVA and size is checked against the file, no count is trusted, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * settings.h - openwer's settings, with WER's names where WER has one.
  *

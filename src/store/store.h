@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store.h - the report store: where it is, and reading what it holds.
  * Every file read from the store is capped and parsed defensively: a

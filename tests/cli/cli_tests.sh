@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_tests.sh WER WERFAULT CRASH_PROGRAM - `wer list` and `wer show` on
 # reports of real crashes, plus hand-made damaged reports.
 set -u

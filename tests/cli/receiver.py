@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A crash server for the tests: receives multipart/form-data uploads.
 
 receiver.py PORT_FILE LOG_FILE [FAIL_COUNT [FAIL_STATUS [CERT KEY]]]

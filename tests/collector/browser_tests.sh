@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # browser_tests.sh COLLECTOR WERFAULT CRASH_PROGRAM ARTIFACTS
 #
 # The collector's pages in headless Chromium: the bucket list renders

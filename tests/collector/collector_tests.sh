@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # collector_tests.sh COLLECTOR WER WERFAULT CRASH_PROGRAM sqlite|postgresql
 #
 # wer-collector on loopback against SQLite, or against a PostgreSQL

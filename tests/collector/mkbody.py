@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """mkbody.py OUT REPORT_DIR [--gzip] [--no-wer] [KEY=VALUE ...]
 
 Writes the body of a Crashpad-shaped upload of an openwer report to OUT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_multipart - the collector's upload parsing (src/collector/
  * multipart.c) and escapes (buf.c): Crashpad's and curl's bodies, the

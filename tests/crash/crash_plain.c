@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_plain - an unmodified program: not linked with libwer, registers
  * nothing, and writes through a null pointer. crash_tests.sh runs it under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash_program MODE - a program linked with libwer that registers metadata
  * and then crashes the way MODE says; crash_tests.sh runs it and reads what

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # crash_tests.sh WERFAULT WER LIBWER_SO FIXTURE_DIR
 #
 # Crash integration tests: each case crashes a fixture program once with

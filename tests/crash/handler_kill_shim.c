@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handler_kill_shim.so - preloaded into werfault only (by a WER_HANDLER
  * wrapper that crash_tests.sh writes): the moment werfault tries to rename

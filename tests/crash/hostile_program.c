@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostile_program - a process that makes itself hard to report on, then
  * crashes (tests/crash/hostile_tests.sh):

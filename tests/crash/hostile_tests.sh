@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hostile_tests.sh WER WERFAULT HOSTILE_PROGRAM - processes that make
 # themselves hard to report on (tests/crash/hostile_program.c): werfault
 # never crashes or loops, the process dies of its signal as it would

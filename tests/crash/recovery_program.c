@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recovery_program MODE OUT [ARGS] - a program linked with libwer for
  * recovery_tests.sh: it registers a recovery callback or a restart and

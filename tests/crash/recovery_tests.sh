@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # recovery_tests.sh WERFAULT FIXTURE_DIR WER
 #
 # Application recovery, restart, and reports without a crash, checked on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # storm_tests.sh WER WERFAULT CRASH_PROGRAM - crash storms and big
 # processes:
 #   - 100 processes crashing at the same moment: every one gets an intact

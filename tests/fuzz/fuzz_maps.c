@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_maps - libFuzzer target for the /proc/PID/maps parser
  * (src/handler/maps.c): the text is the crashed process's to shape (file

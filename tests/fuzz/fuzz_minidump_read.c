@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_minidump_read - libFuzzer target for openwer's minidump reader
  * (src/store/minidump_read.c): any bytes, never a crash, never a read

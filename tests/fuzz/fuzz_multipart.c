@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_multipart - libFuzzer target for the collector's upload parsing
  * (src/collector/multipart.c): the input's first line is a Content-Type

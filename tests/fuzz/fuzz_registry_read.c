@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_registry_read - libFuzzer target for the outside reader of the
  * registry block (src/handler/registry_read.c), the first thing werfault

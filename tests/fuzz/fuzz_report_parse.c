@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_report_parse - libFuzzer target for the store's report file parsers
  * (src/store/store.c: Report.wer, and Upload.wer of sent reports): any

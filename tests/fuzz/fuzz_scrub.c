@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_scrub - libFuzzer target for the privacy scrubbers
  * (src/handler/scrub.c) on any bytes, as a hostile process's environment

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_settings_parse - libFuzzer target for the settings file parser
  * (src/store/settings.c): any bytes, no crash, no read outside the input;

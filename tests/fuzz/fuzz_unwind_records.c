@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_unwind_records - libFuzzer target for werfault's reader of the
  * unwinder's records (src/handler/unwind.c). The unwinder child writes

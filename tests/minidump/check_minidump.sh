@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_minidump.sh REPORT_DIR BINARY EXPECT_FUNCTION EXPECT_SIGNAL_NUMBER [KEY=VALUE ...]
 #
 # Checks one report's minidump.mdmp with Breakpad's own tools (the reference

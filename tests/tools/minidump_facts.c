@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * minidump_facts FILE - prints what openwer's minidump reader finds in a
  * minidump, one `name=value` per line, for the crash tests to compare with
