@@ -19,3 +19,15 @@ check() { # NAME COMMAND...
 	fi
 	rm -f "$out"
 }
+
+# `wait_until SECONDS COMMAND...` polls COMMAND (in the calling shell) until
+# it succeeds or SECONDS pass: a deadline for an event, never a fixed
+# pause. Returns COMMAND's last status.
+wait_until() { # SECONDS COMMAND...
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}

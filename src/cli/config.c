@@ -37,7 +37,7 @@ int config_main(int argc, char **argv)
 		config_help(stderr);
 		return EXIT_USAGE;
 	}
-	r = wer_settings_load(&s, err, sizeof(err));
+	r = wer_settings_load(&s, 0, err, sizeof(err));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
 		if (wer_setting_is_text(i))
 			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),

@@ -80,7 +80,7 @@ int purge_main(int argc, char **argv)
 		purge_help(!strcmp(argv[1], "--help") ? stdout : stderr);
 		return !strcmp(argv[1], "--help") ? 0 : EXIT_USAGE;
 	}
-	if (wer_settings_load(&s, err_text, sizeof(err_text)) < 0)
+	if (wer_settings_load(&s, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer purge: %s\n", err_text);
 	if ((err = wer_store_path(store, sizeof(store))) < 0) {
 		fprintf(stderr, "wer purge: no store: %s\n", strerror(-err));

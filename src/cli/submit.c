@@ -632,7 +632,7 @@ int submit_main(int argc, char **argv)
 		submit_help(stderr);
 		return EXIT_USAGE;
 	}
-	if (wer_settings_load(&settings, err_text, sizeof(err_text)) < 0)
+	if (wer_settings_load(&settings, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer submit: %s\n", err_text);
 	opt.consent = settings.number[WER_SET_CONSENT];
 	if (!opt.url)

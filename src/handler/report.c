@@ -25,6 +25,7 @@
 #include "report.h"
 #include "scrub.h"
 #include "store.h"
+#include "store_dir.h"
 
 void wer__report_missing(struct wer_report *r, const char *what)
 {
@@ -754,6 +755,8 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 	}
 	if (r->have_capture && !r->capture.seized)
 		fprintf(f, "Degraded=%s\n", r->capture.problem);
+	if (r->privileged[0])
+		fprintf(f, "Privileged=%s\n", r->privileged);
 	if (r->registry.unsettled || r->registry.invalid)
 		fprintf(f, "RegistryDistrusted=%zu unsettled, %zu invalid\n",
 			r->registry.unsettled, r->registry.invalid);
@@ -846,7 +849,7 @@ static int make_dirs(char *path);
 
 void wer__report_dump_settings(struct wer_report *r)
 {
-	const char *cap = getenv("WER_DUMP_FULL_MAX_MB");
+	const char *cap = secure_getenv("WER_DUMP_FULL_MAX_MB");
 	char *end;
 	unsigned long long mb;
 
@@ -1069,6 +1072,10 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 	 * when werfault is killed. */
 	if ((err = wer_store_path(store, sizeof(store))) < 0)
 		return err;
+	/* The store must be this user's alone (docs/security.md). */
+	if ((err = wer__store_dir_open(store, 1)) < 0)
+		return err;
+	close(err);
 	snprintf(queue, sizeof(queue), "%s/" WER_STORE_QUEUE, store);
 	snprintf(staging, sizeof(staging), "%s/.staging", store);
 	if ((err = make_dirs(queue)) < 0 || (err = make_dirs(staging)) < 0)

@@ -35,6 +35,9 @@ struct wer_module {
 
 struct wer_report {
 	pid_t pid, tid;
+	/* Why only root may read this report (Privileged= in Report.wer,
+	 * docs/security.md); "" when the process's user may. */
+	char privileged[256];
 	int have_crash, have_registry;
 	/* A report without a crash (werfault --live): the request the
 	 * process made, checked (live.c); NULL for a crash. */

@@ -217,7 +217,7 @@ wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
 	    FILE *out)
 {
 	struct unwind_ctx ctx = {.capture = c, .out = out};
-	const char *lines = getenv("WER_SOURCE_LINES");
+	const char *lines = secure_getenv("WER_SOURCE_LINES");
 	FILE *f;
 	int r = 0;
 

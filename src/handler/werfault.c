@@ -21,6 +21,14 @@
  * if it asked for a dump (its threads resume when werfault detaches),
  * writes the report and answers one byte (live_format.h).
  *
+ *
+ * With --privileged (the crash path's judgment: only root may read this
+ * process's reports), or when werfault itself was started set-id, it
+ * reads nothing of its environment, writes to the root-only system store
+ * alone (0700, files 0600), takes settings from /etc/openwer/wer.conf
+ * only, and never uploads, starts `wer` or restarts the application
+ * (docs/security.md).
+ *
  * The process is held only while werfault captures it: registers and
  * stacks of every thread (capture.c), maps, command line, the registry and
  * registered memory blocks. Then it is released, and werfault unwinds and
@@ -30,12 +38,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -71,7 +81,7 @@ static int read_crash_area(pid_t pid, uint64_t address,
  * crashed process. Only a pipe is written to. */
 static void notify_runner(const char *path, int err)
 {
-	const char *env = getenv("WER_RUN_NOTIFY_FD");
+	const char *env = secure_getenv("WER_RUN_NOTIFY_FD");
 	struct stat st;
 	char *end;
 	long fd;
@@ -95,7 +105,8 @@ static void notify_runner(const char *path, int err)
 static void submit_automatically(const struct wer_settings *s,
 				 const char *report_dir)
 {
-	const char *wer = getenv("WER_CLI"), *id = strrchr(report_dir, '/');
+	const char *wer = secure_getenv("WER_CLI"),
+		   *id = strrchr(report_dir, '/');
 	pid_t child;
 
 	if (s->number[WER_SET_CONSENT] < 2 || !s->text[WER_SET_UPLOAD_URL][0] ||
@@ -186,7 +197,7 @@ static void phase(const char *name)
 	static int debug = -1;
 
 	if (debug < 0)
-		debug = getenv("WER_DEBUG") != NULL;
+		debug = secure_getenv("WER_DEBUG") != NULL;
 	if (phase_count < sizeof(phases) / sizeof(phases[0]))
 		phases[phase_count++] = (typeof(phases[0])){
 		    name, now_ms(), debug ? peak_rss_kib() : 0};
@@ -194,7 +205,7 @@ static void phase(const char *name)
 
 static void print_phases(void)
 {
-	if (!getenv("WER_DEBUG"))
+	if (!secure_getenv("WER_DEBUG"))
 		return;
 	for (size_t i = 1; i < phase_count; i++)
 		fprintf(stderr, "werfault: %-10s %7.2f ms, peak RSS %ld KiB\n",
@@ -209,7 +220,7 @@ static void print_phases(void)
  * flock held until werfault exits). Without a store, no waiting. */
 static void take_worker_slot(void)
 {
-	const char *env = getenv("WER_WORKERS");
+	const char *env = secure_getenv("WER_WORKERS");
 	long workers = env ? strtol(env, NULL, 10) : 0;
 	char store[PATH_MAX], path[PATH_MAX + 48];
 	int fd = -1;
@@ -301,7 +312,15 @@ static void aftermath(struct wer_report *r, int done_fd, int pidfd,
 
 	if (done_fd >= 0)
 		outcome = wer__recovery_outcome(done_fd);
-	wer__restart(r, pidfd, restart, sizeof(restart));
+	restart[0] = '\0';
+	/* Started again by werfault, a privileged program would run with
+	 * werfault's root and the arguments and environment of whoever
+	 * started it: never. */
+	if (r->privileged[0] && r->have_registry && r->registry.restart.registered)
+		snprintf(restart, sizeof(restart),
+			 "skipped: only root may read this process's reports");
+	else
+		wer__restart(r, pidfd, restart, sizeof(restart));
 	if (outcome == WER_RECOVERY_NONE && !restart[0])
 		return;
 	snprintf(lines, sizeof(lines), "%s%s%s%s%s%s",
@@ -313,6 +332,54 @@ static void aftermath(struct wer_report *r, int done_fd, int pidfd,
 		fprintf(stderr,
 			"werfault: could not add to %s/Report.wer: %s\n", path,
 			strerror(-err));
+}
+
+/* Whether only root may read this report, and why (into why, "" when
+ * the process's user may): the crash path said so (--privileged), or
+ * werfault itself was started set-id. The process's ids go with the
+ * reason. */
+static void judge_privilege(int asked, pid_t pid, char *why, size_t size)
+{
+	char path[64], text[2048], uids[64] = "?", gids[sizeof(uids)] = "?";
+	const char *reason = NULL;
+	ssize_t n = -1;
+	int fd;
+
+	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
+	    getgid() != getegid())
+		reason = "werfault was started set-id";
+	else if (asked)
+		reason = "the process ran set-id, changed identity, was not "
+			 "dumpable or held capabilities";
+	why[0] = '\0';
+	if (!reason)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	{
+		size_t at = 0;
+		const char *line;
+		long len;
+
+		while ((len = wer_text_line(text, n > 0 ? (size_t)n : 0, &at,
+					    &line)) >= 0) {
+			char *into = !strncmp(line, "Uid:\t", 5)   ? uids
+				     : !strncmp(line, "Gid:\t", 5) ? gids
+								   : NULL;
+
+			if (into && len > 5)
+				snprintf(into, sizeof(uids), "%.*s",
+					 (int)len - 5, line + 5);
+		}
+	}
+	for (char *p = uids; *p; p++)
+		*p = *p == '\t' ? ' ' : *p;
+	for (char *p = gids; *p; p++)
+		*p = *p == '\t' ? ' ' : *p;
+	snprintf(why, size, "%s (uid %s, gid %s)", reason, uids, gids);
 }
 
 static void usage(void)
@@ -351,6 +418,7 @@ int main(int argc, char **argv)
 	    {"done-fd", required_argument, NULL, 'd'},
 	    {"live", no_argument, NULL, 'l'},
 	    {"request", required_argument, NULL, 'q'},
+	    {"privileged", no_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0}};
@@ -358,7 +426,7 @@ int main(int argc, char **argv)
 	pid_t pid = 0, tid = 0;
 	static struct wer_live_request request;
 	uint64_t area = 0, request_address = 0, registry_address = 0;
-	int done_fd = -1, c, r, live = 0, pidfd = -1;
+	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0;
 	char path[PATH_MAX];
 
 	own_signals();
@@ -382,6 +450,9 @@ int main(int argc, char **argv)
 		case 'q':
 			request_address = strtoull(optarg, NULL, 0);
 			break;
+		case 'P':
+			privileged = 1;
+			break;
 		case 'h':
 			usage();
 			return 0;
@@ -402,11 +473,38 @@ int main(int argc, char **argv)
 	if (!report)
 		return 1;
 	phase("start");
+	judge_privilege(privileged, pid, report->privileged,
+			sizeof(report->privileged));
+	if (report->privileged[0]) {
+		/* Root's alone: the system store, files only root reads. */
+		if (geteuid() != 0) {
+			fprintf(stderr, "werfault: only root may read the "
+					"report of process %d, and werfault "
+					"does not run as root: no report\n",
+				(int)pid);
+			free(report);
+			return 1;
+		}
+		/* Wholly root: files root's group's too, and the user who
+		 * started the process can no longer signal werfault. */
+		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+		    setresuid(0, 0, 0) < 0) {
+			fprintf(stderr, "werfault: cannot become root wholly: "
+					"%s: no report\n",
+				strerror(errno));
+			free(report);
+			return 1;
+		}
+		umask(077);
+		wer_store_use_system();
+	}
 	{
 		char err[512];
 
 		/* A malformed settings file: say so, report with defaults. */
-		if (wer_settings_load(&report->settings, err, sizeof(err)) < 0)
+		if (wer_settings_load(&report->settings,
+				      report->privileged[0] != 0, err,
+				      sizeof(err)) < 0)
 			fprintf(stderr, "werfault: %s\n", err);
 	}
 	if (report->settings.number[WER_SET_DISABLED]) {
@@ -519,7 +617,7 @@ int main(int argc, char **argv)
 				report->unwind.problem);
 	}
 	phase("unwind");
-	if (report->have_unwind && getenv("WER_DEBUG"))
+	if (report->have_unwind && secure_getenv("WER_DEBUG"))
 		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
 			report->unwind.peak_rss_kib);
 	r = wer__report_write(report, path, sizeof(path));
@@ -544,12 +642,13 @@ int main(int argc, char **argv)
 			"werfault: could not write the report of "
 			"process %d: %s\n",
 			(int)pid, strerror(-r));
-	else if (!getenv("WER_RUN_NOTIFY_FD"))
+	else if (!secure_getenv("WER_RUN_NOTIFY_FD"))
 		fprintf(stderr,
 			"werfault: report of process %d written to "
 			"%s\n",
 			(int)pid, path);
-	notify_runner(r < 0 ? NULL : path, r);
+	if (!report->privileged[0])
+		notify_runner(r < 0 ? NULL : path, r);
 	aftermath(report, done_fd, pidfd, r < 0 ? NULL : path);
 	if (done_fd >= 0)
 		close(done_fd);
@@ -557,7 +656,7 @@ int main(int argc, char **argv)
 		close(pidfd);
 	/* After the aftermath: the recovery outcome amends Report.wer in
 	 * the queue, before the report may move to the archive. */
-	if (r >= 0)
+	if (r >= 0 && !report->privileged[0])
 		submit_automatically(&report->settings, path);
 	wer__report_free(report);
 	free(report);

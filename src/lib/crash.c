@@ -13,15 +13,17 @@
  * list; crash_fallback.c, the report written when werfault cannot help,
  * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
  * sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
- * tgkill, futex), getpid, clock_gettime, nanosleep, socketpair, close,
- * fcntl, vfork, execve, _exit, poll, read, send, prctl, memcpy, memset;
- * and the compiler's __stack_chk_fail. No malloc, no stdio, no locks, no
+ * tgkill, futex, capget), getpid, geteuid, getresuid, getresgid,
+ * clock_gettime, nanosleep, socketpair, close, fcntl, vfork, execve,
+ * _exit, poll, read, write (one line to stderr), send, prctl, memcpy,
+ * memset; and the compiler's __stack_chk_fail. No malloc, no stdio, no locks, no
  * user callbacks other than the previously installed signal handler: the
  * recovery callback runs on a thread of its own (recovery.c), which this
  * file only wakes with a futex and watches.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <stdint.h>
@@ -138,11 +140,42 @@ static int has_prefix(const char *s, const char *prefix)
 	return 1;
 }
 
-char **wer__handler_environment(char **env)
+int wer__report_access(void)
+{
+	const struct wer_crash_config *cfg = &wer__crash_config;
+	struct __user_cap_header_struct caps_header = {
+	    _LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct caps[2];
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	int user;
+
+	if (getresuid(&ruid, &euid, &suid) || getresgid(&rgid, &egid, &sgid))
+		user = 0;
+	else if (ruid != euid || ruid != suid || rgid != egid || rgid != sgid)
+		user = 0; /* set-id, or changing identity */
+	else if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+		user = 0; /* its user may not read its memory */
+	else if (cfg->secure_start)
+		/* Started set-id: its own user's only once it is wholly the
+		 * user who started it again, holding no capability. */
+		user = ruid == cfg->start_uid && rgid == cfg->start_gid &&
+		       syscall(SYS_capget, &caps_header, caps) == 0 &&
+		       !caps[0].permitted && !caps[1].permitted;
+	else
+		user = 1;
+	if (user)
+		return WER_ACCESS_USER;
+	return geteuid() == 0 ? WER_ACCESS_ROOT : WER_ACCESS_NONE;
+}
+
+char **wer__handler_environment(char **env, int access)
 {
 	size_t n = 0;
 
-	for (char **e = environ; e && *e && n < WER_HANDLER_ENV_MAX; e++)
+	for (char **e = environ;
+	     access == WER_ACCESS_USER && e && *e && n < WER_HANDLER_ENV_MAX;
+	     e++)
 		if (!has_prefix(*e, "LD_PRELOAD=") &&
 		    !has_prefix(*e, "LD_AUDIT="))
 			env[n++] = *e;
@@ -155,10 +188,11 @@ char **wer__handler_environment(char **env)
  * socket pair: werfault waits for "go" (sent once this process has allowed
  * it to ptrace, where Yama asks for that) and answers "done"; once the
  * report is in the store it sends "r" (its end of the recovery handshake,
- * docs/recovery.md). With want_report, this waits for "r" too (another
+ * docs/recovery.md). access is wer__report_access()'s answer (not
+ * WER_ACCESS_NONE). With want_report, this waits for "r" too (another
  * deadline) and returns the socket, still open (unless werfault closed
  * it); otherwise it closes the socket and returns -1. */
-static int run_handler(int want_report)
+static int run_handler(int want_report, int access)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
 	char *argv[] = {wer__crash_config.handler_path,
@@ -170,6 +204,8 @@ static int run_handler(int want_report)
 			area_arg,
 			"--done-fd",
 			fd_arg,
+			access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION
+						  : NULL,
 			NULL};
 	char **envp;
 	int fds[2], byte;
@@ -188,7 +224,7 @@ static int run_handler(int want_report)
 	format_number(area_arg, sizeof(area_arg),
 		      (uint64_t)(uintptr_t)&wer__crash_area, 1);
 	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
-	envp = wer__handler_environment(handler_env);
+	envp = wer__handler_environment(handler_env, access);
 	child = vfork();
 	if (child == 0) {
 		fcntl(fds[1], F_SETFD, 0);
@@ -346,6 +382,17 @@ static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
 	memcpy(a->magic, WER_CRASH_MAGIC, sizeof(a->magic));
 }
 
+/* A crash that only root may read, in a process that cannot write to
+ * root's store: one line on stderr says why no report follows. */
+static void say_unreported(void)
+{
+	static const char line[] =
+	    "openwer: no crash report: only root may read this process's "
+	    "(set-id, or not dumpable), and it cannot write root's store\n";
+
+	(void)!write(STDERR_FILENO, line, sizeof(line) - 1);
+}
+
 static void chain_previous(int signo, siginfo_t *info, void *context)
 {
 	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
@@ -399,14 +446,19 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 						    __ATOMIC_ACQUIRE) &&
 				    __atomic_load_n(&wer__recovery.thread_ready,
 						    __ATOMIC_ACQUIRE);
-		int fd = run_handler(want_recovery);
+		int access = wer__report_access(), fd = -1;
 
+		if (access == WER_ACCESS_NONE)
+			say_unreported();
+		else
+			fd = run_handler(want_recovery, access);
 		/* werfault could not help: the report is written from here,
 		 * with what this process can say about itself. */
-		if (handler_failure && wer__crash_config.enabled)
-			wer__crash_fallback_report(info,
-						   (const ucontext_t *)context,
-						   handler_failure, exec_errno);
+		if (access != WER_ACCESS_NONE && handler_failure &&
+		    wer__crash_config.enabled)
+			wer__crash_fallback_report(
+			    info, (const ucontext_t *)context, handler_failure,
+			    exec_errno, access);
 		if (want_recovery)
 			run_recovery(fd);
 		if (fd >= 0)

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "crash_format.h"
 
@@ -24,14 +25,42 @@ struct wer_crash_config {
 	char store_path[WER_HANDLER_PATH_MAX];
 	char exe_path[WER_HANDLER_PATH_MAX];
 	const char *app_name; /* in exe_path */
+	/* The process started set-id, with file capabilities or through an
+	 * LSM transition (AT_SECURE): nothing of the environment was read
+	 * (docs/security.md). The real ids it started with: the user who
+	 * ran it. */
+	int secure_start;
+	uid_t start_uid;
+	gid_t start_gid;
 };
+
+/* Who may read a report of this process, decided at the moment it is
+ * written from the process's credentials then (docs/security.md, "Set-id
+ * and privileged processes"):
+ * USER: the user it runs as (its real, effective and saved ids agree, it
+ *       is dumpable, and if it started set-id it is now wholly the user
+ *       who ran it, without capabilities): the user's own store, as
+ *       always;
+ * ROOT: root alone, and the process runs as root: werfault (and the
+ *       crash path's own report) write to the root-only system store
+ *       (WER_SYSTEM_STORE), with nothing from the environment;
+ * NONE: root alone, but the process cannot write there: no report in
+ *       the process (system mode reports it).
+ * Async-signal-safe. */
+enum wer_report_access {
+	WER_ACCESS_USER,
+	WER_ACCESS_ROOT,
+	WER_ACCESS_NONE,
+};
+int wer__report_access(void);
 
 /* The crash path's own report, written when werfault could not be started
  * or ended without capturing the crash (reason says which; exec_errno is
  * execve's errno, or 0). Async-signal-safe, no allocation: plain system
  * calls into static buffers (crash_fallback.c). */
 void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
-				const char *reason, int exec_errno);
+				const char *reason, int exec_errno,
+				int access);
 
 extern struct wer_crash_config wer__crash_config;
 extern struct wer_crash_area wer__crash_area;
@@ -75,11 +104,16 @@ int64_t wer__monotonic_ms(void);
  * werfault (LD_PRELOAD, LD_AUDIT). A healthy process must not run the
  * crashed one's preloads, libwer among them (it would install its crash
  * handler in werfault). werfault reads what it reports from
- * /proc/PID/environ; from its own it needs only the settings. Fills env
+ * /proc/PID/environ; from its own it needs only the settings. For a
+ * report only root may read (access WER_ACCESS_ROOT) it is empty: the
+ * environment belongs to whoever started the process. Fills env
  * (WER_HANDLER_ENV_MAX + 1 pointers into environ) and returns it; no
  * allocation (the crash path uses it). */
 #define WER_HANDLER_ENV_MAX 4096
-char **wer__handler_environment(char **env);
+char **wer__handler_environment(char **env, int access);
+
+/* werfault's option for a report only root may read. */
+#define WER_HANDLER_PRIVILEGED_OPTION "--privileged"
 
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);

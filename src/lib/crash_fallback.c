@@ -6,9 +6,9 @@
  * "Degraded reports").
  *
  * Part of the crash path: async-signal-safe, no allocation, no locks, no
- * stdio. It may call only what crash.c may, plus open, write, fsync,
- * mkdir, rename, unlink and rmdir (tests/crash_symbols.txt, checked by
- * tests/test_crash_symbols.sh). Everything lives in static buffers, and it
+ * stdio. It may call only what crash.c may, plus open, openat, write,
+ * fsync, renameat, unlinkat and store_dir.c's directory opening
+ * (tests/crash_symbols.txt, checked by tests/test_crash_symbols.sh). Everything lives in static buffers, and it
  * reads no memory but its own stack mapping (bounds from /proc/self/maps)
  * and libwer's registry.
  *
@@ -22,7 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h> /* rename() only: no stdio stream is used */
+#include <stdio.h> /* renameat() only: no stdio stream is used */
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -31,6 +31,7 @@
 
 #include "crash.h"
 #include "registry_format.h"
+#include "store_dir.h"
 #include "wer_internal.h"
 
 #define MAPS_MAX    (1024 * 1024) /* bytes of /proc/self/maps read */
@@ -407,41 +408,26 @@ static void put_registers(const ucontext_t *uc)
 #error "crash_fallback.c: registers and frames for this architecture"
 #endif
 
-/* mkdir -p, 0700 (a component that exists is fine). */
-static int make_dirs(char *path)
+/* In root's store, what the crash path creates is root's group's too
+ * (the process's group may be the user's who started it). */
+static void owned_by_root(int fd, int access)
 {
-	for (char *p = path + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-				*p = c;
-				return -1;
-			}
-			*p = c;
-			if (!c)
-				return 0;
-		}
-	}
+	if (access == WER_ACCESS_ROOT && fd >= 0)
+		(void)!fchown(fd, 0, 0);
 }
 
-static int write_file(const char *dir, const char *name, const char *data,
-		      size_t len)
+/* Writes dir_fd/name, a new file (never through a link, never over one
+ * that exists), fsynced. */
+static int write_file(int dir_fd, const char *name, const char *data,
+		      size_t len, int access)
 {
-	static char path[WER_HANDLER_PATH_MAX + 64];
-	size_t n = strlen(dir), k = strlen(name);
 	int fd, ok = 1;
 
-	if (n + k + 2 > sizeof(path))
-		return -1;
-	memcpy(path, dir, n);
-	path[n] = '/';
-	memcpy(path + n + 1, name, k + 1);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	fd = openat(dir_fd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
+	owned_by_root(fd, access);
 	while (len && ok) {
 		ssize_t w = write(fd, data, len);
 
@@ -457,19 +443,22 @@ static int write_file(const char *dir, const char *name, const char *data,
 }
 
 void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
-				const char *reason, int exec_errno)
+				const char *reason, int exec_errno, int access)
 {
-	static char staging[WER_HANDLER_PATH_MAX + 64];
-	static char final[WER_HANDLER_PATH_MAX + 512];
+	static char staging[32];
 	static char id[400];
 	const struct wer_crash_config *cfg = &wer__crash_config;
-	const char *store = cfg->store_path;
+	/* Only root may read it: root's store, whatever the environment
+	 * said (docs/security.md). */
+	const char *store =
+	    access == WER_ACCESS_ROOT ? WER_SYSTEM_STORE : cfg->store_path;
 	struct timespec now;
-	size_t store_len = strlen(store), id_len;
+	size_t id_len;
 	uint64_t pc;
 	const struct mapping *fault;
+	int store_fd, queue_fd = -1, staging_fd = -1, report_fd = -1;
 
-	if (!store[0] || store_len + 128 > sizeof(staging))
+	if (!store[0])
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	read_maps();
@@ -549,40 +538,50 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 
 	/* <store>/.staging/.fallback-<pid> (a dot: werfault's sweep of dead
 	 * werfaults' directories passes it over), then renamed into the
-	 * queue whole. */
-	memcpy(staging, store, store_len);
-	memcpy(staging + store_len, "/ReportQueue", 13);
-	if (make_dirs(staging) < 0)
+	 * queue whole; every level opened by descriptor, checked to be this
+	 * user's alone (store_dir.c). */
+	if (access == WER_ACCESS_ROOT)
+		put_str("Privileged=only root may read this report: the "
+			"process ran set-id, changed identity, was not "
+			"dumpable or held capabilities\n");
+	store_fd = wer__store_dir_open(store, 1);
+	if (store_fd < 0)
 		return;
-	memcpy(staging + store_len, "/.staging", 10);
-	if (make_dirs(staging) < 0)
-		return;
+	queue_fd = wer__store_dir_at(store_fd, "ReportQueue", 1);
+	staging_fd = wer__store_dir_at(store_fd, ".staging", 1);
 	{
-		size_t at = store_len + 9;
+		size_t at = 0;
 
-		memcpy(staging + at, "/.fallback-", 11);
-		at += 11;
+		memcpy(staging, ".fallback-", 10);
+		at += 10;
 		for (int pid = getpid(), k = 1000000000; k; k /= 10)
 			if (pid / k || k == 1)
 				staging[at++] = (char)('0' + pid / k % 10);
 		staging[at] = '\0';
 	}
-	if (mkdir(staging, 0700) < 0)
-		return;
-	memcpy(final, store, store_len);
-	memcpy(final + store_len, "/ReportQueue/", 13);
-	memcpy(final + store_len + 13, id, id_len + 1);
-	if (write_file(staging, "Report.wer", text, text_len) < 0 ||
-	    write_file(staging, "maps.txt", maps_text, maps_len) < 0 ||
-	    rename(staging, final) < 0) {
-		static char path[WER_HANDLER_PATH_MAX + 64];
-		size_t n = strlen(staging);
-
-		memcpy(path, staging, n);
-		memcpy(path + n, "/Report.wer", 12);
-		unlink(path);
-		memcpy(path + n, "/maps.txt", 10);
-		unlink(path);
-		rmdir(staging);
+	if (queue_fd >= 0 && staging_fd >= 0)
+		report_fd = wer__store_dir_at(staging_fd, staging, 1);
+	owned_by_root(store_fd, access);
+	owned_by_root(queue_fd, access);
+	owned_by_root(staging_fd, access);
+	owned_by_root(report_fd, access);
+	if (report_fd >= 0 &&
+	    (write_file(report_fd, "Report.wer", text, text_len, access) < 0 ||
+	     write_file(report_fd, "maps.txt", maps_text, maps_len, access) <
+		 0 ||
+	     renameat(staging_fd, staging, queue_fd, id) < 0)) {
+		unlinkat(report_fd, "Report.wer", 0);
+		unlinkat(report_fd, "maps.txt", 0);
+		unlinkat(staging_fd, staging, AT_REMOVEDIR);
 	}
+	if (report_fd >= 0)
+		close(report_fd);
+	if (staging_fd >= 0)
+		close(staging_fd);
+	if (queue_fd >= 0) {
+		fsync(queue_fd);
+		close(queue_fd);
+	}
+	close(store_fd);
 }
+

@@ -4,6 +4,12 @@
  * LD_PRELOADed): finds werfault, reads the settings, gives the thread an
  * alternate signal stack and installs the handlers. WER_DISABLE=1 in the
  * environment turns all of it off.
+ *
+ * In a process started set-id, with file capabilities or through an LSM
+ * transition (AT_SECURE), the environment belongs to whoever started it:
+ * every variable is read with secure_getenv, which then gives nothing, so
+ * werfault is the one beside libwer or the installed one, and there is
+ * no per-user store (docs/security.md).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -13,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "crash.h"
+#include "store_dir.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 
@@ -49,7 +57,7 @@ static void find_handler(void)
 {
 	static const char *const beside[] = {"/werfault",
 					     "/../libexec/openwer/werfault"};
-	const char *env = getenv("WER_HANDLER");
+	const char *env = secure_getenv("WER_HANDLER");
 	Dl_info info;
 
 	if (env && path_set(env))
@@ -197,24 +205,16 @@ WER_EXPORT BOOL wer_crash_reporting_enabled(void)
 	return wer__crash_config.enabled;
 }
 
-/* Where the crash path's own report would go (the store's rule, as
- * src/store/store.c has it), and the executable's path and name. */
+/* Where the crash path's own report would go (the store's one rule,
+ * store_path.c), and the executable's path and name. */
 static void find_store(void)
 {
-	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
-	char *path = wer__crash_config.store_path, *slash;
-	size_t size = sizeof(wer__crash_config.store_path);
+	char *slash;
 	ssize_t n;
-	int len = -1;
 
-	if (dir && dir[0] == '/')
-		len = snprintf(path, size, "%s", dir);
-	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
-		len = snprintf(path, size, "%s/openwer", xdg);
-	else if ((home = getenv("HOME")) && home[0] == '/')
-		len = snprintf(path, size, "%s/.local/state/openwer", home);
-	if (len < 0 || (size_t)len >= size)
-		path[0] = '\0';
+	if (wer__store_default_path(wer__crash_config.store_path,
+				    sizeof(wer__crash_config.store_path)) < 0)
+		wer__crash_config.store_path[0] = '\0';
 	n = readlink("/proc/self/exe", wer__crash_config.exe_path,
 		     sizeof(wer__crash_config.exe_path) - 1);
 	wer__crash_config.exe_path[n > 0 ? n : 0] = '\0';
@@ -227,9 +227,12 @@ static void find_store(void)
  * deadline, the alternate stacks' size. */
 static void load_settings(void)
 {
-	const char *timeout = getenv("WER_TIMEOUT_MS");
+	const char *timeout = secure_getenv("WER_TIMEOUT_MS");
 	long want = sysconf(_SC_SIGSTKSZ);
 
+	wer__crash_config.secure_start = getauxval(AT_SECURE) != 0;
+	wer__crash_config.start_uid = getuid();
+	wer__crash_config.start_gid = getgid();
 	find_handler();
 	find_store();
 	wer__crash_config.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -248,7 +251,7 @@ static void load_settings(void)
 
 __attribute__((constructor)) static void crash_setup(void)
 {
-	const char *disable = getenv("WER_DISABLE");
+	const char *disable = secure_getenv("WER_DISABLE");
 
 	load_settings();
 	if (disable && disable[0] && strcmp(disable, "0") != 0)

@@ -256,6 +256,7 @@ WER_EXPORT HRESULT WINAPI WerReportAddDump(HREPORT handle, HANDLE process,
 static int run_live_handler(struct wer_live_request *req)
 {
 	char pid_arg[24], tid_arg[24], req_arg[32], fd_arg[16];
+	int access = wer__report_access();
 	char *argv[] = {wer__crash_config.handler_path,
 			"--live",
 			"--pid",
@@ -266,6 +267,8 @@ static int run_live_handler(struct wer_live_request *req)
 			req_arg,
 			"--done-fd",
 			fd_arg,
+			access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION
+						  : NULL,
 			NULL};
 	posix_spawn_file_actions_t actions;
 	char **env;
@@ -273,7 +276,10 @@ static int run_live_handler(struct wer_live_request *req)
 	int64_t end;
 	pid_t child;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+	/* Only root may read this process's reports, and it cannot write
+	 * root's store (docs/security.md): none. */
+	if (access == WER_ACCESS_NONE ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
 		return 0;
 	/* The child's end is dup2'ed to a fixed number, which clears its
 	 * close-on-exec flag in the child only. */
@@ -291,7 +297,7 @@ static int run_live_handler(struct wer_live_request *req)
 	posix_spawn_file_actions_adddup2(&actions, fds[1], child_fd);
 	if (!(env = calloc(WER_HANDLER_ENV_MAX + 1, sizeof(*env))) ||
 	    posix_spawn(&child, argv[0], &actions, NULL, argv,
-			wer__handler_environment(env))) {
+			wer__handler_environment(env, access))) {
 		free(env);
 		posix_spawn_file_actions_destroy(&actions);
 		close(fds[0]);

@@ -204,16 +204,20 @@ static int load_file(struct wer_settings *s, const char *path, char *err,
 	return r;
 }
 
-int wer_settings_load(struct wer_settings *s, char *err, size_t err_size)
+int wer_settings_load(struct wer_settings *s, int system_only, char *err,
+		      size_t err_size)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *xdg = secure_getenv("XDG_CONFIG_HOME");
+	const char *home = secure_getenv("HOME");
 	char user[PATH_MAX];
 	int r = 0, e;
 
 	wer_settings_defaults(s);
 	err[0] = '\0';
-	if ((e = load_file(s, "/etc/openwer/wer.conf", err, err_size)) < 0)
+	if ((e = load_file(s, WER_SETTINGS_SYSTEM_FILE, err, err_size)) < 0)
 		r = e;
+	if (system_only)
+		return r;
 	if (xdg && xdg[0] == '/')
 		snprintf(user, sizeof(user), "%s/openwer/wer.conf", xdg);
 	else if (home && home[0] == '/')
@@ -231,7 +235,7 @@ int wer_settings_load(struct wer_settings *s, char *err, size_t err_size)
 		}
 	}
 	for (int i = 0; i < WER_SET_COUNT; i++) {
-		const char *v = getenv(table[i].env);
+		const char *v = secure_getenv(table[i].env);
 		const char *why;
 
 		if (!v)

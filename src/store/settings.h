@@ -69,9 +69,14 @@ void wer_settings_defaults(struct wer_settings *s);
 int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 		       const char *origin, char *err, size_t err_size);
 
-/* Defaults, both files, the environment. Returns 0, or -EINVAL with the
- * first error in err (the settings are still usable: defaults where a
- * source was refused). */
-int wer_settings_load(struct wer_settings *s, char *err, size_t err_size);
+#define WER_SETTINGS_SYSTEM_FILE "/etc/openwer/wer.conf"
+
+/* Defaults, both files, the environment (secure_getenv: nothing of it in
+ * a set-id program); with system_only, defaults and the system file only
+ * (werfault for a crash only root may read). Returns 0, or -EINVAL with
+ * the first error in err (the settings are still usable: defaults where
+ * a source was refused). */
+int wer_settings_load(struct wer_settings *s, int system_only, char *err,
+		      size_t err_size);
 
 #endif /* WER_SETTINGS_H */

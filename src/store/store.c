@@ -13,21 +13,23 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_dir.h"
+
+static int use_system_store;
+
+void wer_store_use_system(void)
+{
+	use_system_store = 1;
+}
 
 int wer_store_path(char *buf, size_t size)
 {
-	const char *dir = getenv("WER_REPORT_DIR"), *xdg, *home;
-	int n;
-
-	if (dir && dir[0] == '/')
-		n = snprintf(buf, size, "%s", dir);
-	else if ((xdg = getenv("XDG_STATE_HOME")) && xdg[0] == '/')
-		n = snprintf(buf, size, "%s/openwer", xdg);
-	else if ((home = getenv("HOME")) && home[0] == '/')
-		n = snprintf(buf, size, "%s/.local/state/openwer", home);
-	else
-		return -ENOENT;
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+	if (use_system_store)
+		return (size_t)snprintf(buf, size, "%s", WER_SYSTEM_STORE) <
+			       size
+			   ? 0
+			   : -ENAMETOOLONG;
+	return wer__store_default_path(buf, size);
 }
 
 static void copy_bounded(char *dst, size_t size, const char *src, size_t len)

@@ -44,9 +44,16 @@ static inline long wer_text_line(const char *text, size_t len, size_t *at,
  * many were read. */
 size_t wer_read_fd_capped(int fd, char *buf, size_t max);
 
-/* $WER_REPORT_DIR, else $XDG_STATE_HOME/openwer, else
- * ~/.local/state/openwer. 0 or a negative errno. */
+/* The store: the effective user's (wer__store_default_path: the
+ * environment's choice, else the home's, else a fallback), or the
+ * root-only system store once wer_store_use_system was called. 0 or a
+ * negative errno (-EINVAL: a relative WER_REPORT_DIR). */
 int wer_store_path(char *buf, size_t size);
+
+/* From now on, this program's store is the root-only system store
+ * (WER_SYSTEM_STORE): werfault for a crash only root may read
+ * (docs/security.md). */
+void wer_store_use_system(void);
 
 struct wer_report_info {
 	char id[256];
