@@ -10,6 +10,8 @@
 #include "wer/wer.h"
 #include "wer_internal.h"
 
+WER_NEEDS_CRASH_SETUP;
+
 #define FILE_FLAGS_KNOWN  (WER_FILE_DELETE_WHEN_DONE | WER_FILE_ANONYMOUS_DATA)
 #define FAULT_FLAGS_KNOWN 0x7FFu /* WER_FAULT_REPORTING_* up to DURABLE */
 

@@ -115,6 +115,14 @@ char **wer__handler_environment(char **env, int access);
 /* werfault's option for a report only root may read. */
 #define WER_HANDLER_PRIVILEGED_OPTION "--privileged"
 
+/* An alternate signal stack for the calling thread, of wer__alt_stack_size
+ * bytes above a guard page (crash_setup.c): the mapping, or NULL when the
+ * thread has one already or none could be made. wer__free_alt_stack
+ * takes it back. */
+extern size_t wer__alt_stack_size;
+void *wer__give_alt_stack(void);
+void wer__free_alt_stack(void *mem);
+
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);
 

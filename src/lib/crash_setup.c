@@ -35,6 +35,7 @@
 #define DEFAULT_TIMEOUT_MS 10000
 
 struct wer_crash_config wer__crash_config;
+const char wer__crash_setup_anchor;
 const int wer__crash_signals[WER_CRASH_SIGNAL_COUNT] = {
     SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
 struct sigaction wer__crash_previous[WER_CRASH_SIGNAL_COUNT];
@@ -50,48 +51,46 @@ static int path_set(const char *path)
 }
 
 /* WER_HANDLER; else werfault beside the object that holds libwer (the
- * shared library, or the program libwer.a was linked into), or in
+ * shared library, or the program libwer.a was linked into: a -static
+ * program has no dynamic loader to say, and is its executable), or in
  * ../libexec/openwer/ from it (a relocated install); else the compiled-in
- * install path. */
+ * install path. Needs exe_path. */
 static void find_handler(void)
 {
 	static const char *const beside[] = {"/werfault",
 					     "/../libexec/openwer/werfault"};
 	const char *env = secure_getenv("WER_HANDLER");
+	const char *object = wer__crash_config.exe_path, *slash;
 	Dl_info info;
 
 	if (env && path_set(env))
 		return;
-	if (dladdr((void *)find_handler, &info) && info.dli_fname) {
-		const char *slash = strrchr(info.dli_fname, '/');
+	if (dladdr((void *)find_handler, &info) && info.dli_fname &&
+	    strchr(info.dli_fname, '/'))
+		object = info.dli_fname;
+	slash = strrchr(object, '/');
+	for (size_t i = 0; slash && i < 2; i++) {
+		char buf[WER_HANDLER_PATH_MAX];
+		int n = snprintf(buf, sizeof(buf), "%.*s%s",
+				 (int)(slash - object), object, beside[i]);
 
-		for (size_t i = 0; slash && i < 2; i++) {
-			char buf[WER_HANDLER_PATH_MAX];
-			int n = snprintf(buf, sizeof(buf), "%.*s%s",
-					 (int)(slash - info.dli_fname),
-					 info.dli_fname, beside[i]);
-
-			if (n > 0 && n < (int)sizeof(buf) &&
-			    access(buf, X_OK) == 0 && path_set(buf))
-				return;
-		}
+		if (n > 0 && n < (int)sizeof(buf) &&
+		    access(buf, X_OK) == 0 && path_set(buf))
+			return;
 	}
 	path_set(WER_HANDLER_INSTALL_PATH);
 }
 
-/* ---- alternate signal stacks, for every thread --------------------------
+/* ---- alternate signal stacks ----------------------------------------------
  * A stack overflow can only be reported from another stack, and
- * sigaltstack is per thread: the main thread gets one at load time, every
- * thread started with pthread_create one at its start (libwer interposes
- * pthread_create), freed when the thread exits. Each has a guard page
- * below it. */
+ * sigaltstack is per thread: the thread that loads libwer gets one here;
+ * every thread started later gets one from libwer.so's pthread_create
+ * (thread_stacks.c), which a static link cannot interpose. Each has a
+ * guard page below it. */
 
-static size_t alt_stack_size;
-static pthread_key_t alt_stack_key;
-static int alt_stack_key_ok;
+size_t wer__alt_stack_size;
 
-/* Returns the mapping (guard page included) or NULL. */
-static void *give_alt_stack(void)
+void *wer__give_alt_stack(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	stack_t ss, old;
@@ -99,65 +98,26 @@ static void *give_alt_stack(void)
 
 	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
 		return NULL; /* the application brought its own */
-	mem = mmap(NULL, alt_stack_size + (size_t)page, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	mem = mmap(NULL, wer__alt_stack_size + (size_t)page,
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+		   -1, 0);
 	if (mem == MAP_FAILED)
 		return NULL;
 	mprotect(mem, (size_t)page, PROT_NONE);
-	ss = (stack_t){.ss_sp = mem + page, .ss_size = alt_stack_size};
+	ss = (stack_t){.ss_sp = mem + page, .ss_size = wer__alt_stack_size};
 	if (sigaltstack(&ss, NULL) != 0) {
-		munmap(mem, alt_stack_size + (size_t)page);
+		munmap(mem, wer__alt_stack_size + (size_t)page);
 		return NULL;
 	}
 	return mem;
 }
 
-static void free_alt_stack(void *mem)
+void wer__free_alt_stack(void *mem)
 {
 	stack_t ss = {.ss_flags = SS_DISABLE};
 
 	sigaltstack(&ss, NULL);
-	munmap(mem, alt_stack_size + (size_t)sysconf(_SC_PAGESIZE));
-}
-
-struct thread_start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *thread_trampoline(void *p)
-{
-	struct thread_start start = *(struct thread_start *)p;
-	void *mem;
-
-	free(p);
-	mem = give_alt_stack();
-	if (mem && alt_stack_key_ok)
-		pthread_setspecific(alt_stack_key, mem);
-	return start.fn(start.arg);
-}
-
-typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *,
-				 void *(*)(void *), void *);
-
-WER_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-			      void *(*fn)(void *), void *arg)
-{
-	static pthread_create_fn real;
-	struct thread_start *start;
-	int r;
-
-	if (!real)
-		real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
-	if (!real)
-		return EAGAIN;
-	if (!wer__crash_config.enabled || !(start = malloc(sizeof(*start))))
-		return real(thread, attr, fn, arg);
-	*start = (struct thread_start){fn, arg};
-	r = real(thread, attr, thread_trampoline, start);
-	if (r)
-		free(start);
-	return r;
+	munmap(mem, wer__alt_stack_size + (size_t)sysconf(_SC_PAGESIZE));
 }
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -184,7 +144,7 @@ WER_EXPORT HRESULT wer_set_crash_reporting(BOOL enabled)
 
 	pthread_mutex_lock(&install_lock);
 	if (enabled && !wer__crash_config.enabled) {
-		give_alt_stack();
+		wer__give_alt_stack();
 		if (install_handlers())
 			wer__crash_config.enabled = 1;
 		else
@@ -233,8 +193,8 @@ static void load_settings(void)
 	wer__crash_config.secure_start = getauxval(AT_SECURE) != 0;
 	wer__crash_config.start_uid = getuid();
 	wer__crash_config.start_gid = getgid();
-	find_handler();
 	find_store();
+	find_handler();
 	wer__crash_config.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (timeout) {
 		char *end;
@@ -243,10 +203,8 @@ static void load_settings(void)
 		if (*end == '\0' && v > 0 && v <= INT_MAX)
 			wer__crash_config.timeout_ms = (int)v;
 	}
-	alt_stack_size =
+	wer__alt_stack_size =
 	    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
-	alt_stack_key_ok =
-	    pthread_key_create(&alt_stack_key, free_alt_stack) == 0;
 }
 
 __attribute__((constructor)) static void crash_setup(void)

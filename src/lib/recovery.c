@@ -25,6 +25,8 @@
 #include "wer/wer.h"
 #include "wer_internal.h"
 
+WER_NEEDS_CRASH_SETUP;
+
 #define RESTART_FLAGS_KNOWN                                                    \
 	(RESTART_NO_CRASH | RESTART_NO_HANG | RESTART_NO_PATCH |               \
 	 RESTART_NO_REBOOT)

@@ -32,6 +32,8 @@
 #include "wer/wer.h"
 #include "wer_internal.h"
 
+WER_NEEDS_CRASH_SETUP;
+
 extern char **environ;
 
 #define SUBMIT_TIMEOUT_MS  120000 /* unwinding a large process takes time */

@@ -77,4 +77,13 @@ uint32_t wer__registry_state(void);
  * that hold slot indexes. */
 void wer__registry_reset(void);
 
+/* Every object of the public API refers to crash_setup.c through this, so
+ * that a program linked with libwer.a gets the crash handler whatever it
+ * calls: the static linker takes an archive's object only for a symbol
+ * something needs, and crash_setup.c's constructor is needed by nobody. */
+extern const char wer__crash_setup_anchor;
+#define WER_NEEDS_CRASH_SETUP                                                  \
+	__attribute__((used)) static const char *const needs_crash_setup =    \
+	    &wer__crash_setup_anchor
+
 #endif /* WER_INTERNAL_H */
