@@ -59,6 +59,8 @@
 #include <unistd.h>
 
 #ifdef BENCH_WITH_WER
+#include <werapi.h>
+#include <wer/recovery.h>
 #include <wer/wer.h>
 #endif
 

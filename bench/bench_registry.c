@@ -17,6 +17,8 @@
 #include <time.h>
 #include <wchar.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include <wer/wer.h>
 
 #define BATCH	20000

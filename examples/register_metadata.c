@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <werapi.h>
 #include <wer/wer.h>
 
 static int check(const char *what, HRESULT hr)

@@ -20,11 +20,29 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include <wer/base.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- Win32 types ------------------------------------------------------- */
+/* openwer's wide strings are wchar_t, 32-bit on Linux. A program built
+ * with -fshort-wchar has 16-bit L"..." literals that libwer would read
+ * wrongly: refuse it here, not with E_INVALIDARG on every call. */
+#if defined(__WCHAR_MAX__) && __WCHAR_MAX__ <= 0xFFFF
+#error "werapi.h: wchar_t is 16-bit here (-fshort-wchar?), openwer's wide strings are 32-bit UTF-32 on Linux: build without -fshort-wchar, or use the UTF-8 API of <wer/wer.h>"
+#endif
+
+/* ---- Win32 names -------------------------------------------------------
+ * The Win32 types and codes that WER's calls are written with. Every
+ * declaration below uses plain C types (int32_t, uint32_t, int, void *,
+ * wchar_t), so these names are a convenience for ported code, defined as
+ * the Win32 headers of LP64 compilers define them: an application's own
+ * compatibility header with the same definitions may come before or after
+ * this one. One whose definitions differ defines WER_NO_WIN32_TYPES first
+ * and keeps its own. X11's <X11/Xmd.h> has a BOOL of its own (unsigned
+ * char): include it first, or define WER_NO_WIN32_BOOL, and werapi.h
+ * leaves BOOL to it. */
 #ifndef WER_NO_WIN32_TYPES
 #ifndef WINAPI
 #define WINAPI
@@ -32,8 +50,10 @@ extern "C" {
 typedef int32_t HRESULT;
 typedef uint32_t DWORD;
 typedef DWORD *PDWORD;
+#if !defined(XMD_H) && !defined(WER_NO_WIN32_BOOL)
 typedef int BOOL;
 typedef BOOL *PBOOL;
+#endif
 typedef void *PVOID;
 typedef void *HANDLE;
 typedef wchar_t WCHAR;
@@ -47,92 +67,65 @@ typedef wchar_t *PWSTR;
 #endif
 #endif /* WER_NO_WIN32_TYPES */
 
-/* The pseudo-handle of the calling process, as on Windows. */
-#ifndef GetCurrentProcess
-#define GetCurrentProcess() ((HANDLE)(intptr_t)-1)
+/* The pseudo-handles of the calling process and thread, as on Windows. */
+#ifdef __cplusplus
+#define WER__PSEUDO_HANDLE(n) (reinterpret_cast<void *>(static_cast<intptr_t>(n)))
+#else
+#define WER__PSEUDO_HANDLE(n) ((void *)(intptr_t)(n))
 #endif
-/* The pseudo-handle of the calling thread, as on Windows. */
+#ifndef GetCurrentProcess
+#define GetCurrentProcess() WER__PSEUDO_HANDLE(-1)
+#endif
 #ifndef GetCurrentThread
-#define GetCurrentThread() ((HANDLE)(intptr_t)-2)
+#define GetCurrentThread() WER__PSEUDO_HANDLE(-2)
 #endif
 
 /* ---- Return codes ------------------------------------------------------ */
 #ifndef SUCCEEDED
-#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define SUCCEEDED(hr) WER_SUCCEEDED(hr)
 #endif
 #ifndef FAILED
-#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define FAILED(hr) WER_FAILED(hr)
 #endif
 #ifndef HRESULT_FROM_WIN32
 #define HRESULT_FROM_WIN32(x)                                                  \
-	((HRESULT)(x) <= 0 ? (HRESULT)(x)                                      \
-			   : (HRESULT)((((uint32_t)(x)) & 0x0000FFFFu) |       \
-				       (7u << 16) | 0x80000000u))
+	(WER_RESULT(x) <= 0                                                    \
+	     ? WER_RESULT(x)                                                   \
+	     : WER_RESULT((WER__U32(x) & 0x0000FFFFu) | (7u << 16) | 0x80000000u))
 #endif
 
+#ifndef ERROR_INSUFFICIENT_BUFFER
 #define ERROR_INSUFFICIENT_BUFFER 122L
-#define ERROR_NOT_FOUND		  1168L
-#define ERROR_INVALID_STATE	  5023L
+#endif
+#ifndef ERROR_NOT_FOUND
+#define ERROR_NOT_FOUND 1168L
+#endif
+#ifndef ERROR_INVALID_STATE
+#define ERROR_INVALID_STATE 5023L
+#endif
 
-#define S_OK	      ((HRESULT)0x00000000)
-#define S_FALSE	      ((HRESULT)0x00000001)
-#define E_FAIL	      ((HRESULT)0x80004005u)
-#define E_INVALIDARG  ((HRESULT)0x80070057u)
-#define E_OUTOFMEMORY ((HRESULT)0x8007000Eu)
-
-#define WER_E_INSUFFICIENT_BUFFER  ((HRESULT)0x8007007Au)
-#define WER_E_NOT_FOUND		   ((HRESULT)0x80070490u)
-#define WER_E_INVALID_STATE	   ((HRESULT)0x8007139Fu)
-#define WER_E_LENGTH_EXCEEDED	   ((HRESULT)0x80070503u)
-#define WER_E_CRASH_FAILURE	   ((HRESULT)0x801B8000u)
-#define WER_E_CANCELED		   ((HRESULT)0x801B8001u)
-#define WER_E_NETWORK_FAILURE	   ((HRESULT)0x801B8002u)
-#define WER_E_NOT_INITIALIZED	   ((HRESULT)0x801B8003u)
-#define WER_E_ALREADY_REPORTING	   ((HRESULT)0x801B8004u)
-#define WER_E_DUMP_THROTTLED	   ((HRESULT)0x801B8005u)
-#define WER_E_INSUFFICIENT_CONSENT ((HRESULT)0x801B8006u)
-#define WER_E_TOO_HEAVY		   ((HRESULT)0x801B8007u)
-
-/* ---- Limits (values of the Windows SDK) -------------------------------- */
-#define WER_MAX_REGISTERED_ENTRIES		     512
-#define WER_MAX_REGISTERED_METADATA		     8
-#define WER_METADATA_KEY_MAX_LENGTH		     64
-#define WER_METADATA_VALUE_MAX_LENGTH		     128
-#define WER_MAX_MEM_BLOCK_SIZE			     (64 * 1024)
-#define WER_MAX_REGISTERED_DUMPCOLLECTION	     4
-#define WER_MAX_REGISTERED_RUNTIME_EXCEPTION_MODULES 16
-#define WER_MAX_PARAM_COUNT			     10
-#define WER_MAX_PARAM_LENGTH			     260
-#define WER_MAX_PREFERRED_MODULES		     128
-#define WER_MAX_PREFERRED_MODULES_BUFFER	     256
-
-/* openwer's own limit: bytes of a registered file's absolute path (UTF-8,
- * without the terminating NUL), Linux's PATH_MAX less one. */
-#define WER_MAX_FILE_PATH_BYTES 4095
-
-/* ---- WerSetFlags / WerGetFlags ------------------------------------------ */
-#define WER_FAULT_REPORTING_FLAG_NOHEAP			   1
-#define WER_FAULT_REPORTING_FLAG_QUEUE			   2
-#define WER_FAULT_REPORTING_FLAG_DISABLE_THREAD_SUSPENSION 4
-#define WER_FAULT_REPORTING_FLAG_QUEUE_UPLOAD		   8
-#define WER_FAULT_REPORTING_ALWAYS_SHOW_UI		   16
-#define WER_FAULT_REPORTING_NO_UI			   32
-#define WER_FAULT_REPORTING_FLAG_NO_HEAP_ON_QUEUE	   64
-#define WER_FAULT_REPORTING_DISABLE_SNAPSHOT_CRASH	   128
-#define WER_FAULT_REPORTING_DISABLE_SNAPSHOT_HANG	   256
-#define WER_FAULT_REPORTING_CRITICAL			   512
-#define WER_FAULT_REPORTING_DURABLE			   1024
+#ifndef S_OK
+#define S_OK WER_S_OK
+#endif
+#ifndef S_FALSE
+#define S_FALSE WER_S_FALSE
+#endif
+#ifndef E_FAIL
+#define E_FAIL WER_E_FAIL
+#endif
+#ifndef E_INVALIDARG
+#define E_INVALIDARG WER_E_INVALIDARG
+#endif
+#ifndef E_OUTOFMEMORY
+#define E_OUTOFMEMORY WER_E_OUTOFMEMORY
+#endif
 
 /* ---- WerRegisterFile ----------------------------------------------------- */
 typedef enum _WER_REGISTER_FILE_TYPE {
-	WerRegFileTypeUserDocument = 1,
-	WerRegFileTypeOther = 2,
+	WerRegFileTypeUserDocument = WER_FILE_TYPE_USER_DOCUMENT,
+	WerRegFileTypeOther = WER_FILE_TYPE_OTHER,
 	WerRegFileTypeMax
 } WER_REGISTER_FILE_TYPE;
-
-#define WER_FILE_DELETE_WHEN_DONE 1
-#define WER_FILE_ANONYMOUS_DATA	  2
-#define WER_FILE_COMPRESSED	  4
 
 /* ---- The registration family --------------------------------------------
  * Every registration call returns WER_E_INVALID_STATE while the process is
@@ -150,37 +143,37 @@ typedef enum _WER_REGISTER_FILE_TYPE {
  * value: 0..128 characters of printable ASCII (0x20..0x7E).
  * Returns S_OK, E_INVALIDARG, WER_E_INSUFFICIENT_BUFFER or
  * WER_E_INVALID_STATE. The strings are copied; the caller keeps ownership. */
-HRESULT WINAPI WerRegisterCustomMetadata(PCWSTR key, PCWSTR value);
-HRESULT WINAPI WerUnregisterCustomMetadata(PCWSTR key);
+wer_result_t WerRegisterCustomMetadata(const wchar_t *key, const wchar_t *value);
+wer_result_t WerUnregisterCustomMetadata(const wchar_t *key);
 
 /* address non-NULL, size 1..WER_MAX_MEM_BLOCK_SIZE bytes, else E_INVALIDARG.
  * The memory is read when the process crashes; it must stay valid (or be
  * unregistered) for as long as it is registered. */
-HRESULT WINAPI WerRegisterMemoryBlock(PVOID address, DWORD size);
-HRESULT WINAPI WerUnregisterMemoryBlock(PVOID address);
+wer_result_t WerRegisterMemoryBlock(void *address, uint32_t size);
+wer_result_t WerUnregisterMemoryBlock(void *address);
 
 /* Memory kept out of every report. address non-NULL and size > 0, else
  * E_INVALIDARG; there is no upper bound on size. */
-HRESULT WINAPI WerRegisterExcludedMemoryBlock(const void *address, DWORD size);
-HRESULT WINAPI WerUnregisterExcludedMemoryBlock(const void *address);
+wer_result_t WerRegisterExcludedMemoryBlock(const void *address, uint32_t size);
+wer_result_t WerUnregisterExcludedMemoryBlock(const void *address);
 
 /* A file copied into the report. A relative path is resolved against the
  * working directory at the time of the call. type is WerRegFileTypeUserDocument
  * or WerRegFileTypeOther; flags a combination of WER_FILE_*. */
-HRESULT WINAPI WerRegisterFile(PCWSTR path, WER_REGISTER_FILE_TYPE type,
-			       DWORD flags);
-HRESULT WINAPI WerUnregisterFile(PCWSTR path);
+wer_result_t WerRegisterFile(const wchar_t *path, WER_REGISTER_FILE_TYPE type,
+			       uint32_t flags);
+wer_result_t WerUnregisterFile(const wchar_t *path);
 
 /* flags: a combination of WER_FAULT_REPORTING_*; unknown bits are
  * E_INVALIDARG. WerGetFlags accepts only GetCurrentProcess(). */
-HRESULT WINAPI WerSetFlags(DWORD flags);
-HRESULT WINAPI WerGetFlags(HANDLE process, PDWORD ret_flags);
+wer_result_t WerSetFlags(uint32_t flags);
+wer_result_t WerGetFlags(void *process, uint32_t *ret_flags);
 
 /* Another process (pid, and a thread of it, or 0) whose dump should be
  * collected with this process's report; at most
  * WER_MAX_REGISTERED_DUMPCOLLECTION of them. pid 0 is E_INVALIDARG. */
-HRESULT WINAPI WerRegisterAdditionalProcess(DWORD pid, DWORD tid);
-HRESULT WINAPI WerUnregisterAdditionalProcess(DWORD pid);
+wer_result_t WerRegisterAdditionalProcess(uint32_t pid, uint32_t tid);
+wer_result_t WerUnregisterAdditionalProcess(uint32_t pid);
 
 /* ---- Reports without a crash ----------------------------------------------
  * An application files a report of a problem that did not crash it (an
@@ -213,14 +206,14 @@ typedef enum _WER_REPORT_TYPE {
 } WER_REPORT_TYPE;
 
 typedef struct _WER_REPORT_INFORMATION {
-	DWORD dwSize; /* sizeof(WER_REPORT_INFORMATION) */
-	HANDLE hProcess;
-	WCHAR wzConsentKey[64];
-	WCHAR wzFriendlyEventName[WER_MAX_FRIENDLY_EVENT_NAME];
-	WCHAR wzApplicationName[WER_MAX_APPLICATION_NAME_LENGTH];
-	WCHAR wzApplicationPath[WER_MAX_PATH_LENGTH];
-	WCHAR wzDescription[WER_MAX_DESCRIPTION_LENGTH];
-	HANDLE hwndParent;
+	uint32_t dwSize; /* sizeof(WER_REPORT_INFORMATION) */
+	void *hProcess;
+	wchar_t wzConsentKey[64];
+	wchar_t wzFriendlyEventName[WER_MAX_FRIENDLY_EVENT_NAME];
+	wchar_t wzApplicationName[WER_MAX_APPLICATION_NAME_LENGTH];
+	wchar_t wzApplicationPath[WER_MAX_PATH_LENGTH];
+	wchar_t wzDescription[WER_MAX_DESCRIPTION_LENGTH];
+	void *hwndParent;
 } WER_REPORT_INFORMATION, *PWER_REPORT_INFORMATION;
 
 typedef enum _WER_FILE_TYPE {
@@ -252,21 +245,21 @@ typedef enum _WER_DUMP_TYPE {
  * exceptions, so openwer accepts the structure and ignores it. */
 typedef struct _WER_EXCEPTION_INFORMATION {
 	void *pExceptionPointers;
-	BOOL bClientPointers;
+	int bClientPointers;
 } WER_EXCEPTION_INFORMATION, *PWER_EXCEPTION_INFORMATION;
 
 typedef struct _WER_DUMP_CUSTOM_OPTIONS {
-	DWORD dwSize;
-	DWORD dwMask;
-	DWORD dwDumpFlags;
-	BOOL bOnlyThisThread;
-	DWORD dwExceptionThreadFlags;
-	DWORD dwOtherThreadFlags;
-	DWORD dwExceptionThreadExFlags;
-	DWORD dwOtherThreadExFlags;
-	DWORD dwPreferredModuleFlags;
-	DWORD dwOtherModuleFlags;
-	WCHAR wzPreferredModuleList[WER_MAX_PREFERRED_MODULES_BUFFER];
+	uint32_t dwSize;
+	uint32_t dwMask;
+	uint32_t dwDumpFlags;
+	int bOnlyThisThread;
+	uint32_t dwExceptionThreadFlags;
+	uint32_t dwOtherThreadFlags;
+	uint32_t dwExceptionThreadExFlags;
+	uint32_t dwOtherThreadExFlags;
+	uint32_t dwPreferredModuleFlags;
+	uint32_t dwOtherModuleFlags;
+	wchar_t wzPreferredModuleList[WER_MAX_PREFERRED_MODULES_BUFFER];
 } WER_DUMP_CUSTOM_OPTIONS, *PWER_DUMP_CUSTOM_OPTIONS;
 
 typedef enum _WER_CONSENT {
@@ -314,21 +307,21 @@ typedef enum _WER_SUBMIT_RESULT {
  * WER_REPORT_TYPE below WerReportInvalid. info: NULL, or dwSize ==
  * sizeof(WER_REPORT_INFORMATION). S_OK and *ret_report (the caller owns it:
  * WerReportCloseHandle), E_INVALIDARG or E_OUTOFMEMORY. */
-HRESULT WINAPI WerReportCreate(PCWSTR eventType, WER_REPORT_TYPE repType,
+wer_result_t WerReportCreate(const wchar_t *eventType, WER_REPORT_TYPE repType,
 			       PWER_REPORT_INFORMATION info,
 			       HREPORT *ret_report);
 
 /* Parameter index (0..WER_MAX_PARAM_COUNT-1) of the report's signature:
  * name NULL means "P<index>"; name and value at most WER_MAX_PARAM_LENGTH
  * characters, value non-NULL. Setting an index again replaces it. */
-HRESULT WINAPI WerReportSetParameter(HREPORT report, DWORD index, PCWSTR name,
-				     PCWSTR value);
+wer_result_t WerReportSetParameter(HREPORT report, uint32_t index, const wchar_t *name,
+				     const wchar_t *value);
 
 /* A file copied into the report when it is submitted (at most
  * WER_MAX_REPORT_FILES; relative paths resolved now). type: a WER_FILE_TYPE;
  * flags: WER_FILE_*. */
-HRESULT WINAPI WerReportAddFile(HREPORT report, PCWSTR path, WER_FILE_TYPE type,
-				DWORD flags);
+wer_result_t WerReportAddFile(HREPORT report, const wchar_t *path, WER_FILE_TYPE type,
+				uint32_t flags);
 
 /* Asks for a minidump of the calling process, taken at submission while
  * it keeps running. process must be GetCurrentProcess() (openwer dumps
@@ -337,10 +330,10 @@ HRESULT WINAPI WerReportAddFile(HREPORT report, PCWSTR path, WER_FILE_TYPE type,
  * WerDumpTypeTriageDump (WerDumpTypeHeapDump: every private mapping, like
  * DumpType=2); exception and custom options are accepted and ignored;
  * flags: WER_DUMP_*. */
-HRESULT WINAPI WerReportAddDump(HREPORT report, HANDLE process, HANDLE thread,
+wer_result_t WerReportAddDump(HREPORT report, void *process, void *thread,
 				WER_DUMP_TYPE dumpType,
 				PWER_EXCEPTION_INFORMATION exception,
-				PWER_DUMP_CUSTOM_OPTIONS options, DWORD flags);
+				PWER_DUMP_CUSTOM_OPTIONS options, uint32_t flags);
 
 /* Writes the report into the store and waits until it is there (werfault
  * does the work; the process keeps running). consent: a WER_CONSENT;
@@ -350,11 +343,11 @@ HRESULT WINAPI WerReportAddDump(HREPORT report, HANDLE process, HANDLE thread,
  * and files go into the report too. *ret_result (may be NULL):
  * WerReportQueued, WerDisabled (reporting is disabled, or consent was
  * denied) or WerReportFailed (then the return is E_FAIL). */
-HRESULT WINAPI WerReportSubmit(HREPORT report, WER_CONSENT consent, DWORD flags,
+wer_result_t WerReportSubmit(HREPORT report, WER_CONSENT consent, uint32_t flags,
 			       PWER_SUBMIT_RESULT ret_result);
 
 /* Frees the report. NULL or an already closed report: E_INVALIDARG. */
-HRESULT WINAPI WerReportCloseHandle(HREPORT report);
+wer_result_t WerReportCloseHandle(HREPORT report);
 
 #ifdef __cplusplus
 }

@@ -5,10 +5,11 @@
 # show its report (`wer show`, then the report's text files).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh
-cmake -S . -B build -DCMAKE_INSTALL_PREFIX="$PWD/_install" >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-cmake --install build >/dev/null
+sh scripts/deps.sh build
+cmake -S . -B build-demo -DCMAKE_INSTALL_PREFIX="$PWD/_install" \
+	-DWER_BUILD_TESTS=OFF -DWER_BUILD_BENCH=OFF >/dev/null
+cmake --build build-demo -j"$(nproc)" >/dev/null
+cmake --install build-demo >/dev/null
 export WER_REPORT_DIR="$PWD/_reports"
 echo "openwer installed into $PWD/_install; reports go to $WER_REPORT_DIR"
 echo
@@ -16,7 +17,7 @@ echo "\$ wer run -- crash_demo"
 work=$(mktemp -d)
 log=$work/wer-run.log
 status=0
-(cd "$work" && ulimit -c 0 && "$OLDPWD/_install/bin/wer" run -- "$OLDPWD/_install/bin/crash_demo") 2>"$log" || status=$?
+(cd "$work" && ulimit -c 0 && "$OLDPWD/_install/bin/wer" run -- "$OLDPWD/_install/share/openwer/examples/crash_demo") 2>"$log" || status=$?
 cat "$log"
 echo "(exit status $status, as without openwer)"
 report=$(sed -n 's/^wer: report written to //p' "$log")

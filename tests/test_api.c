@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include <wer/recovery.h>
 #include <wer/wer.h>
 #include "crash.h"
 #include "wer_internal.h"

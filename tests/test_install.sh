@@ -17,6 +17,13 @@ for f in include/werapi.h include/wer/wer.h include/wer/version.h lib/libwer.a l
 done
 ls "$prefix"/lib/libwer.so.*.*.* >/dev/null 2>&1 || { echo "missing: lib/libwer.so.X.Y.Z"; failed=1; }
 [ -L "$prefix/lib/libwer.so" ] || { echo "missing: lib/libwer.so link"; failed=1; }
+# The examples are documentation, not commands: under share/, never bin/.
+for f in share/openwer/examples/crash_demo share/openwer/examples/crash_demo.c; do
+	[ -e "$prefix/$f" ] || { echo "missing from the install: $f"; failed=1; }
+done
+for f in bin/crash_demo bin/register_metadata; do
+	[ ! -e "$prefix/$f" ] || { echo "an example installed as a command: $f"; failed=1; }
+done
 [ "$failed" = 0 ] || exit 1
 
 cat >"$work/consumer.c" <<'C'

@@ -15,6 +15,8 @@
 #include <malloc.h>
 #include <stdlib.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include "wer/wer.h"
 #include "wer_internal.h"
 

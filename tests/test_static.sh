@@ -21,7 +21,7 @@ int main(void)
 {
 	volatile int *volatile nowhere = NULL;
 
-	if (wer_register_custom_metadata("Build", "static-42") != S_OK)
+	if (wer_register_custom_metadata("Build", "static-42") != WER_S_OK)
 		return 3;
 	*nowhere = 1;
 	return 0;

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include "wer/wer.h"
 #include "wer_internal.h"
 

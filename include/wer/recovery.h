@@ -2,9 +2,9 @@
 /*
  * wer/recovery.h - application recovery and restart (Windows declares
  * these in winbase.h): the Win32 names, types and return codes, over the
- * types of <werapi.h>, which this header includes. <wer/wer.h> includes
- * it, so one include serves native code; Windows code ported as is
- * includes <werapi.h> and <wer/recovery.h>.
+ * types of <werapi.h>, which this header includes. Windows code ported
+ * as is includes <werapi.h> and <wer/recovery.h>; native code has the
+ * same calls under wer_* names in <wer/wer.h>.
  *
  * What runs when (docs/recovery.md):
  *   - after a crash, werfault captures the process and writes the report;
@@ -31,10 +31,14 @@ extern "C" {
 
 /* ---- recovery ------------------------------------------------------------ */
 
-#define RECOVERY_DEFAULT_PING_INTERVAL 5000	       /* ms */
-#define RECOVERY_MAX_PING_INTERVAL     (5 * 60 * 1000) /* ms */
+#ifndef RECOVERY_DEFAULT_PING_INTERVAL
+#define RECOVERY_DEFAULT_PING_INTERVAL WER_RECOVERY_DEFAULT_PING_INTERVAL
+#endif
+#ifndef RECOVERY_MAX_PING_INTERVAL
+#define RECOVERY_MAX_PING_INTERVAL WER_RECOVERY_MAX_PING_INTERVAL
+#endif
 
-typedef DWORD(WINAPI *APPLICATION_RECOVERY_CALLBACK)(PVOID parameter);
+typedef uint32_t (*APPLICATION_RECOVERY_CALLBACK)(void *parameter);
 
 /* Registers callback (non-NULL), called with parameter after a crash once
  * the report is in the store. ping_interval_ms: 0 for
@@ -44,35 +48,37 @@ typedef DWORD(WINAPI *APPLICATION_RECOVERY_CALLBACK)(PVOID parameter);
  * could not be started). A second registration replaces the first. The
  * first registration starts one thread that sleeps until a crash; it is
  * not inherited by fork(): a child process has no callback registered. */
-HRESULT WINAPI RegisterApplicationRecoveryCallback(
-    APPLICATION_RECOVERY_CALLBACK callback, PVOID parameter,
-    DWORD ping_interval_ms, DWORD flags);
+wer_result_t RegisterApplicationRecoveryCallback(
+    APPLICATION_RECOVERY_CALLBACK callback, void *parameter,
+    uint32_t ping_interval_ms, uint32_t flags);
 
 /* S_OK (also when none is registered), or WER_E_INVALID_STATE in recovery
  * mode. */
-HRESULT WINAPI UnregisterApplicationRecoveryCallback(void);
+wer_result_t UnregisterApplicationRecoveryCallback(void);
 
 /* From the callback: "still working". Moves the deadline one ping
  * interval from now and sets *cancelled to FALSE (there is no user
  * interface on Linux to cancel from). Returns S_OK; E_FAIL outside
  * recovery (no crash, or recovery has finished); E_INVALIDARG for a NULL
  * cancelled. */
-HRESULT WINAPI ApplicationRecoveryInProgress(PBOOL cancelled);
+wer_result_t ApplicationRecoveryInProgress(int *cancelled);
 
 /* From the callback: recovery is over; success says whether the data was
  * saved (recorded in the report). The process then dies of its original
  * signal; during recovery this call does not return. Outside recovery it
  * does nothing. */
-void WINAPI ApplicationRecoveryFinished(BOOL success);
+void ApplicationRecoveryFinished(int success);
 
 /* ---- restart ---------------------------------------------------------------
  */
 
-#define RESTART_MAX_CMD_LINE 1024
-#define RESTART_NO_CRASH     1
-#define RESTART_NO_HANG	     2
-#define RESTART_NO_PATCH     4
-#define RESTART_NO_REBOOT    8
+#ifndef RESTART_MAX_CMD_LINE
+#define RESTART_MAX_CMD_LINE WER_RESTART_MAX_CMD_LINE
+#define RESTART_NO_CRASH     WER_RESTART_NO_CRASH
+#define RESTART_NO_HANG	     WER_RESTART_NO_HANG
+#define RESTART_NO_PATCH     WER_RESTART_NO_PATCH
+#define RESTART_NO_REBOOT    WER_RESTART_NO_REBOOT
+#endif
 
 /* After a crash (unless RESTART_NO_CRASH), werfault starts the
  * application's executable again with this command line as its arguments
@@ -86,11 +92,11 @@ void WINAPI ApplicationRecoveryFinished(BOOL success);
  * E_INVALIDARG or WER_E_INVALID_STATE (in recovery mode). Registering again
  * replaces the registration. Hangs, patches and reboots do not restart
  * anything on Linux; their flags are accepted and kept. */
-HRESULT WINAPI RegisterApplicationRestart(PCWSTR cmdline, DWORD flags);
+wer_result_t RegisterApplicationRestart(const wchar_t *cmdline, uint32_t flags);
 
 /* S_OK (also when none is registered), or WER_E_INVALID_STATE in recovery
  * mode. */
-HRESULT WINAPI UnregisterApplicationRestart(void);
+wer_result_t UnregisterApplicationRestart(void);
 
 #ifdef __cplusplus
 }

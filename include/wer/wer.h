@@ -2,9 +2,12 @@
 /*
  * wer/wer.h - openwer's native API: the registration family in UTF-8.
  *
- * Same rules, limits and return codes as <werapi.h>, which this header
- * includes; both APIs share one registry, so a key registered through one is
- * seen, replaced and unregistered through the other. A "character" is a
+ * Same rules, limits and return codes as <werapi.h>; both APIs share one
+ * registry, so a key registered through one is seen, replaced and
+ * unregistered through the other. This header puts no Win32 name into
+ * the program (no BOOL, DWORD, HANDLE, TRUE, S_OK...): its codes are
+ * <wer/base.h>'s WER_S_OK, WER_E_INVALIDARG and so on, the same values.
+ * Include <werapi.h> as well for WER's own calls and names. A "character" is a
  * Unicode character in both: 64 two-byte UTF-8 letters are a valid key.
  * Invalid UTF-8 is E_INVALIDARG.
  *
@@ -14,20 +17,19 @@
 #ifndef WER_WER_H
 #define WER_WER_H
 
-#include <werapi.h>
-#include <wer/recovery.h>
-#include <wer/version.h>
+#include <wer/base.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 
-HRESULT wer_register_custom_metadata(const char *key, const char *value);
-HRESULT wer_unregister_custom_metadata(const char *key);
-HRESULT wer_register_file(const char *path, WER_REGISTER_FILE_TYPE type,
-			  DWORD flags);
-HRESULT wer_unregister_file(const char *path);
+wer_result_t wer_register_custom_metadata(const char *key, const char *value);
+wer_result_t wer_unregister_custom_metadata(const char *key);
+/* type: WER_FILE_TYPE_USER_DOCUMENT or WER_FILE_TYPE_OTHER (WER's
+ * WerRegFileType* values); flags: WER_FILE_*. */
+wer_result_t wer_register_file(const char *path, int type, uint32_t flags);
+wer_result_t wer_unregister_file(const char *path);
 
 /* Room for the longest key (64 characters of up to 4 UTF-8 bytes) and the
  * longest value, each with its terminating NUL. */
@@ -45,9 +47,10 @@ typedef struct wer_metadata_pair {
 size_t wer_list_custom_metadata(wer_metadata_pair_t *pairs, size_t max);
 
 /* Copies the value registered for key into value (size bytes, NUL
- * terminated). S_OK, E_INVALIDARG (bad key, NULL value or size too small for
- * the value), or WER_E_NOT_FOUND. */
-HRESULT wer_get_custom_metadata(const char *key, char *value, size_t size);
+ * terminated). WER_S_OK, WER_E_INVALIDARG (bad key, NULL value or size too
+ * small for the value), or WER_E_NOT_FOUND. */
+wer_result_t wer_get_custom_metadata(const char *key, char *value,
+				     size_t size);
 
 /* Counts of what is registered: metadata pairs, and entries of every kind
  * (metadata included) out of WER_MAX_REGISTERED_ENTRIES. */
@@ -58,14 +61,35 @@ size_t wer_registered_entry_count(void);
  * LD_PRELOADed) unless WER_DISABLE=1 is in the environment. Turning it off
  * puts back the signal handlers that were installed before libwer's;
  * turning it on again installs libwer's over whatever is there then
- * (keeping those to chain to). S_OK, or E_FAIL when a handler could not be
- * installed. Thread-safe; not async-signal-safe. */
-HRESULT wer_set_crash_reporting(BOOL enabled);
-BOOL wer_crash_reporting_enabled(void);
+ * (keeping those to chain to). WER_S_OK, or WER_E_FAIL when a handler
+ * could not be installed. Thread-safe; not async-signal-safe. */
+wer_result_t wer_set_crash_reporting(int enabled);
+int wer_crash_reporting_enabled(void);
+
+/* ---- Recovery and restart (docs/recovery.md) -----------------------------
+ * The native names of <wer/recovery.h>'s calls, with the same rules. */
+
+/* RegisterApplicationRecoveryCallback: callback runs with parameter after
+ * a crash, once the report is in the store; it pings with
+ * wer_recovery_in_progress at least every ping_interval_ms (0 for
+ * WER_RECOVERY_DEFAULT_PING_INTERVAL) and ends with
+ * wer_recovery_finished. */
+typedef uint32_t (*wer_recovery_callback_t)(void *parameter);
+wer_result_t wer_register_recovery_callback(wer_recovery_callback_t callback,
+					    void *parameter,
+					    uint32_t ping_interval_ms);
+wer_result_t wer_unregister_recovery_callback(void);
+/* ApplicationRecoveryInProgress: *cancelled is set to 0. */
+wer_result_t wer_recovery_in_progress(int *cancelled);
+/* ApplicationRecoveryFinished. */
+void wer_recovery_finished(int success);
 
 /* RegisterApplicationRestart with a UTF-8 command line (at most
- * RESTART_MAX_CMD_LINE characters; NULL for none). */
-HRESULT wer_register_application_restart(const char *cmdline, DWORD flags);
+ * WER_RESTART_MAX_CMD_LINE characters; NULL for none); flags:
+ * WER_RESTART_NO_*. */
+wer_result_t wer_register_application_restart(const char *cmdline,
+					      uint32_t flags);
+wer_result_t wer_unregister_application_restart(void);
 
 /* No minidump in the report (only Report.wer, the stacks' text, the
  * metadata): nothing stops the process's threads. */
@@ -78,11 +102,12 @@ HRESULT wer_register_application_restart(const char *cmdline, DWORD flags);
  * the registered metadata, files and memory blocks, and a minidump of the
  * process taken while it runs (its threads are stopped for the capture,
  * a few milliseconds, and resumed). Returns when the report is in the
- * store: S_OK; S_FALSE when reporting is disabled (Disabled=1); E_FAIL when
- * werfault failed; E_INVALIDARG; E_OUTOFMEMORY. Thread-safe (reports are
- * taken one at a time); allocates; not async-signal-safe. */
-HRESULT wer_report_now(const char *event_type, const char *message,
-		       DWORD flags);
+ * store: WER_S_OK; WER_S_FALSE when reporting is disabled (Disabled=1);
+ * WER_E_FAIL when werfault failed; WER_E_INVALIDARG; WER_E_OUTOFMEMORY.
+ * Thread-safe (reports are taken one at a time); allocates; not
+ * async-signal-safe. */
+wer_result_t wer_report_now(const char *event_type, const char *message,
+			    uint32_t flags);
 
 #ifdef __cplusplus
 }

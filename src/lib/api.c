@@ -244,8 +244,8 @@ WER_EXPORT HRESULT WINAPI WerUnregisterFile(PCWSTR path)
 	return file_unregister(buf, len);
 }
 
-WER_EXPORT HRESULT wer_register_file(const char *path,
-				     WER_REGISTER_FILE_TYPE type, DWORD flags)
+WER_EXPORT HRESULT wer_register_file(const char *path, int type,
+				     uint32_t flags)
 {
 	char buf[WER_REG_PATH_BYTES + 1];
 	size_t len;

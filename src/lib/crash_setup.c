@@ -138,7 +138,7 @@ static int install_handlers(void)
 	return ok;
 }
 
-WER_EXPORT HRESULT wer_set_crash_reporting(BOOL enabled)
+WER_EXPORT HRESULT wer_set_crash_reporting(int enabled)
 {
 	HRESULT hr = S_OK;
 
@@ -160,7 +160,7 @@ WER_EXPORT HRESULT wer_set_crash_reporting(BOOL enabled)
 	return hr;
 }
 
-WER_EXPORT BOOL wer_crash_reporting_enabled(void)
+WER_EXPORT int wer_crash_reporting_enabled(void)
 {
 	return wer__crash_config.enabled;
 }

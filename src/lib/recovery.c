@@ -22,6 +22,7 @@
 
 #include "crash.h"
 #include "wer/recovery.h"
+#include "wer/recovery.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 
@@ -146,7 +147,7 @@ WER_EXPORT HRESULT WINAPI UnregisterApplicationRecoveryCallback(void)
 	return S_OK;
 }
 
-WER_EXPORT HRESULT WINAPI ApplicationRecoveryInProgress(PBOOL cancelled)
+WER_EXPORT HRESULT WINAPI ApplicationRecoveryInProgress(int *cancelled)
 {
 	struct wer_recovery *rc = &wer__recovery;
 
@@ -167,7 +168,7 @@ WER_EXPORT HRESULT WINAPI ApplicationRecoveryInProgress(PBOOL cancelled)
 		   : E_FAIL;
 }
 
-WER_EXPORT void WINAPI ApplicationRecoveryFinished(BOOL success)
+WER_EXPORT void WINAPI ApplicationRecoveryFinished(int success)
 {
 	struct wer_recovery *rc = &wer__recovery;
 	int expected = WER_RECOVERY_RUNNING;
@@ -210,7 +211,7 @@ WER_EXPORT HRESULT WINAPI RegisterApplicationRestart(PCWSTR cmdline,
 }
 
 WER_EXPORT HRESULT wer_register_application_restart(const char *cmdline,
-						    DWORD flags)
+						    uint32_t flags)
 {
 	size_t len = 0;
 	HRESULT hr;
@@ -228,4 +229,34 @@ WER_EXPORT HRESULT WINAPI UnregisterApplicationRestart(void)
 	if (in_recovery())
 		return WER_E_INVALID_STATE;
 	return wer__registry_remove_restart();
+}
+
+/* ---- the native names (wer/wer.h) ---------------------------------------- */
+
+WER_EXPORT wer_result_t wer_register_recovery_callback(
+    wer_recovery_callback_t callback, void *parameter,
+    uint32_t ping_interval_ms)
+{
+	return RegisterApplicationRecoveryCallback(callback, parameter,
+						   ping_interval_ms, 0);
+}
+
+WER_EXPORT wer_result_t wer_unregister_recovery_callback(void)
+{
+	return UnregisterApplicationRecoveryCallback();
+}
+
+WER_EXPORT wer_result_t wer_recovery_in_progress(int *cancelled)
+{
+	return ApplicationRecoveryInProgress(cancelled);
+}
+
+WER_EXPORT void wer_recovery_finished(int success)
+{
+	ApplicationRecoveryFinished(success);
+}
+
+WER_EXPORT wer_result_t wer_unregister_application_restart(void)
+{
+	return UnregisterApplicationRestart();
 }

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include <wer/wer.h>
 
 #define WORKERS	     20

@@ -38,6 +38,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include <wer/wer.h>
 
 static void crash(void)

@@ -42,6 +42,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include <werapi.h>
+#include <wer/recovery.h>
 #include <wer/wer.h>
 
 void crash_now(void);
