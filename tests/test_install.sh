@@ -50,10 +50,22 @@ target_link_libraries(consumer PRIVATE wer::wer)
 add_executable(consumer_static consumer.c)
 target_link_libraries(consumer_static PRIVATE wer::wer_static)
 C
+# What `wer run` tells the owner of a static program: link the whole
+# archive, so that libwer's crash handler (a constructor) is in it.
+cat >>"$work/cmake-consumer/CMakeLists.txt" <<'C'
+if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.24)
+  add_executable(consumer_whole consumer.c)
+  target_link_libraries(consumer_whole PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,wer::wer_static>")
+endif()
+C
 cmake -S "$work/cmake-consumer" -B "$work/cmake-consumer/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/cmake-consumer/build" >/dev/null
 [ "$(LD_LIBRARY_PATH=$prefix/lib "$work/cmake-consumer/build/consumer")" = "0x00000000" ] || { echo "CMake consumer failed"; exit 1; }
 [ "$("$work/cmake-consumer/build/consumer_static")" = "0x00000000" ] || { echo "static CMake consumer failed"; exit 1; }
+if [ -e "$work/cmake-consumer/build/consumer_whole" ]; then
+	nm "$work/cmake-consumer/build/consumer_whole" | grep -q " wer__crash_config$" ||
+		{ echo "LINK_LIBRARY:WHOLE_ARCHIVE consumer has no crash handler"; exit 1; }
+fi
 
 # One version everywhere: the header's, the programs', pkg-config's and the
 # CMake package's (find_package above asked for 0.2).
