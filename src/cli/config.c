@@ -45,56 +45,55 @@ static int secret_name(const char *name, size_t len)
 	return 0;
 }
 
+/* Appends n bytes of s to buf (size bytes, *len used), as far as they
+ * fit with a NUL after them. */
+static void append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n < size) {
+		memcpy(buf + *len, s, n);
+		*len += n;
+	}
+	buf[*len] = '\0';
+}
+
 /* url, its userinfo's password and the values of query (and fragment)
  * parameters with secret names replaced by ***, into buf. */
 static void mask_url(const char *url, char *buf, size_t size)
 {
-	const char *scheme = strstr(url, "://"), *p = url, *at;
+	const char *scheme = strstr(url, "://"), *p = url, *at = NULL;
 	size_t len = 0;
 
-#define PUT(s, n)                                                              \
-	do {                                                                   \
-		size_t n_ = (n);                                               \
-		if (len + n_ < size) {                                         \
-			memcpy(buf + len, (s), n_);                            \
-			len += n_;                                             \
-		}                                                              \
-	} while (0)
+	buf[0] = '\0';
 	if (scheme && scheme < url + strcspn(url, "/?#")) {
-		const char *host = scheme + 3;
+		const char *host = scheme + 3, *colon;
 		size_t authority = strcspn(host, "/?#");
-		const char *colon;
 
-		at = NULL;
 		for (const char *q = host; q < host + authority; q++)
 			if (*q == '@')
 				at = q;
 		colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
 		if (colon) {
-			PUT(url, (size_t)(colon + 1 - url));
-			PUT("***", 3);
+			append(buf, size, &len, url, (size_t)(colon + 1 - url));
+			append(buf, size, &len, "***", 3);
 			p = at;
 		}
 	}
 	while (*p) {
 		size_t n = strcspn(p, "?#&;");
 
-		PUT(p, n);
+		append(buf, size, &len, p, n);
 		p += n;
 		if (!*p)
 			break;
-		PUT(p, 1); /* the separator */
-		p++;
+		append(buf, size, &len, p++, 1); /* the separator */
 		n = strcspn(p, "=&;#");
 		if (p[n] == '=' && secret_name(p, n)) {
-			PUT(p, n + 1);
-			PUT("***", 3);
+			append(buf, size, &len, p, n + 1);
+			append(buf, size, &len, "***", 3);
 			p += n + 1;
 			p += strcspn(p, "&;#");
 		}
 	}
-#undef PUT
-	buf[len < size ? len : size - 1] = '\0';
 }
 
 int config_main(int argc, char **argv)
