@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # test_install BUILD_DIR WORK_DIR: `cmake --install` lays out the documented
-# files, and programs build against the install with pkg-config alone and
-# with find_package(wer).
+# files (man pages included), and programs build against the install with
+# pkg-config alone and with find_package(wer).
 set -eu
 build=$1 work=$2
 prefix=$work/prefix
@@ -16,6 +16,25 @@ for f in include/werapi.h include/wer/wer.h include/wer/version.h lib/libwer.a l
 	[ -e "$prefix/$f" ] || { echo "missing from the install: $f"; failed=1; }
 done
 ls "$prefix"/lib/libwer.so.*.*.* >/dev/null 2>&1 || { echo "missing: lib/libwer.so.X.Y.Z"; failed=1; }
+# The man pages: wer(1), werfault(8), wer-collector(8) with its program, and
+# a section 3 page (or a link to one) for every exported function but
+# pthread_create (the C library's page), which `man 3 NAME` shows.
+man=$prefix/share/man
+for f in man1/wer.1 man8/werfault.8 man3/libwer.3; do
+	[ -e "$man/$f" ] || { echo "missing from the install: share/man/$f"; failed=1; }
+done
+[ ! -e "$prefix/bin/wer-collector" ] || [ -e "$man/man8/wer-collector.8" ] ||
+	{ echo "missing from the install: share/man/man8/wer-collector.8"; failed=1; }
+for fn in $(grep -v -e '^#' -e '^pthread_create$' "$(dirname "$0")/exports.txt"); do
+	if [ ! -e "$man/man3/$fn.3" ]; then
+		echo "missing from the install: share/man/man3/$fn.3"
+		failed=1
+	elif command -v man >/dev/null 2>&1 &&
+		! MANPAGER=cat man -M "$man" 3 "$fn" 2>/dev/null | grep -q "$fn"; then
+		echo "man 3 $fn shows no page naming it"
+		failed=1
+	fi
+done
 [ -L "$prefix/lib/libwer.so" ] || { echo "missing: lib/libwer.so link"; failed=1; }
 # The examples are documentation, not commands: under share/, never bin/.
 for f in share/openwer/examples/crash_demo share/openwer/examples/crash_demo.c; do
@@ -61,6 +80,10 @@ cmake -S "$work/cmake-consumer" -B "$work/cmake-consumer/build" -DCMAKE_PREFIX_P
 cmake --build "$work/cmake-consumer/build" >/dev/null
 [ "$(LD_LIBRARY_PATH=$prefix/lib "$work/cmake-consumer/build/consumer")" = "0x00000000" ] || { echo "CMake consumer failed"; exit 1; }
 [ "$("$work/cmake-consumer/build/consumer_static")" = "0x00000000" ] || { echo "static CMake consumer failed"; exit 1; }
+# wer::wer_static brings libwer's crash handler along with the API
+# (tests/test_static.sh crashes such programs).
+nm "$work/cmake-consumer/build/consumer_static" | grep -q " wer__crash_config$" ||
+	{ echo "the wer::wer_static consumer has no crash handler"; exit 1; }
 
 # One version everywhere: the header's, the programs', pkg-config's and the
 # CMake package's (find_package above asked for 0.2).

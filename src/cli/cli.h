@@ -5,6 +5,7 @@
 #ifndef WER_CLI_H
 #define WER_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "store.h"
@@ -26,15 +27,121 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r);
  * a negative errno. */
 long cli_load_reports(struct wer_report_info **ret);
 
-/* The report named id ("latest": the newest), queued or sent, into *ret.
- * 0, -ENOENT, or another negative errno. */
-int cli_find_report(const char *id, struct wer_report_info *ret);
+/* What names a report (REPORT in the verbs' usage), for their --help. */
+extern const char cli_report_forms[];
+
+/* The report arg names among v[0..n) (oldest first): a report id,
+ * "latest" (the newest), a process id (the report whose ProcessId it is)
+ * or the beginning of one report id. Returns its index; or, having said
+ * why on stderr ("wer VERB: ..."), -ENOENT, or -EEXIST when arg names
+ * several (they are listed). */
+long cli_match_report(const char *verb, const char *arg,
+		      const struct wer_report_info *v, long n);
+
+/* The report arg names (as cli_match_report's), queued or sent, into
+ * *ret. Returns 0, or, having said why on stderr, the exit status:
+ * EXIT_NOTHING (no such report), EXIT_USAGE (arg names several) or
+ * EXIT_STORE. */
+int cli_find_report(const char *verb, const char *arg,
+		    struct wer_report_info *ret);
+
+/* The report's signal number (from "SIGSEGV (11)"), 0 when it has none. */
+int cli_report_signal(const struct wer_report_info *r);
+
+/* The name of the report's signal code ("SEGV_MAPERR") into buf. Returns
+ * 1, 0 when the code has no name, -1 when the report has no code. */
+int cli_signal_code(const struct wer_report_info *r, char *buf, size_t size);
+
+/* Prints the signature, a "  Name  value" line per parameter, the signal
+ * code named beside its number ("SEGV_MAPERR (1)"). */
+void cli_print_signature(FILE *f, const struct wer_report_info *r);
+
+/* getopt_long for a verb (argv[0] is its name) that says itself what is
+ * wrong: an unknown option with the nearest known one, an ambiguous
+ * abbreviation with its candidates, a missing or unwanted value; then
+ * where the verb's options are. Returns the option, or '?' after such a
+ * message (the verb exits EXIT_USAGE). */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *options);
+
+/* The options of a verb that has --help only: returns 0 to go on
+ * (optind at its first argument), -1 after printing its help, or
+ * EXIT_USAGE after saying what is wrong. */
+int cli_help_only(int argc, char **argv, void (*help)(FILE *f));
+
+/* Says "wer VERB: <message>" and where the verb's options are; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *verb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The usage error of a verb that wants one REPORT and got none or more. */
+#define CLI_ONE_REPORT(verb, given)                                            \
+	cli_usage_error(verb, "%s",                                            \
+			(given) ? "one report at a time"                       \
+				: "which report? (an id, the beginning of "    \
+				  "one, a process id or latest)")
+
+/* Of words[0..n), the one word was probably meant to be (one or two
+ * typing slips away, or the only one it begins), or NULL. */
+const char *cli_nearest(const char *word, const char *const *words, size_t n);
+
+/* The forms of time cli_parse_time takes, for messages. */
+extern const char cli_time_forms[];
+
+/* A time given on the command line (times.c: ISO 8601 dates and times,
+ * "-2h" and such, now, today, yesterday), relative to now: the span it
+ * names, [*ret_start, *ret_end) in seconds since the epoch. 0, or -EINVAL
+ * with *ret_why saying why. */
+int cli_parse_time(const char *text, long long now, long long *ret_start,
+		   long long *ret_end, const char **ret_why);
+
+/* A report's EventTime ("2026-11-25T10:00:00.123456789Z"), to the
+ * second, into *ret. 0 or -EINVAL. */
+int cli_event_second(const char *event_time, long long *ret);
 
 /* "function+0xOFF at file:line" for offset in module (call: a return
  * address, looked up one byte back) into buf. 0, or -1 when nothing is
  * known. */
 int cli_symbolize(const char *module, unsigned long long offset, int call,
 		  char *buf, size_t size);
+
+/* A report's threads (stacks.c). */
+struct cli_frame {
+	int index;
+	unsigned long long pc;
+	char *text;			/* the line as stack.txt has it */
+	char *function, *module, *file; /* NULL when unknown */
+	unsigned long long function_offset, module_offset;
+	int have_function_offset, have_module_offset;
+	int line;
+};
+
+struct cli_thread {
+	long tid;
+	char *name;   /* NULL when unknown */
+	char *header; /* stack.txt's "Thread ..." line, NULL for Report.wer's */
+	int crashed;
+	int signal; /* the crashed thread's, else 0 */
+	char *note; /* "registers not captured", "(unwinding failed...)" */
+	struct cli_frame *frames;
+	size_t frame_count, frame_cap;
+};
+
+struct cli_stacks {
+	const char *source;    /* "stack.txt", "Report.wer" or NULL: none */
+	int stack_scan;	       /* Report.wer's frames were found by a scan */
+	char *capture_problem; /* stack.txt's "Degraded capture: ..." */
+	char *note; /* its first line outside a thread ("No crash: ...") */
+	struct cli_thread *threads;
+	size_t count, cap;
+};
+
+/* The threads of report r, the crashed (or reporting) one first: all of
+ * stack.txt's, else the crashed thread's raw frames in Report.wer (the
+ * crash path's own report), symbolized now. What cannot be read or
+ * allocated is left out. Free with cli_stacks_free. */
+void cli_read_stacks(const struct wer_report_info *r, struct cli_stacks *ret);
+void cli_stacks_free(struct cli_stacks *s);
 
 int list_main(int argc, char **argv);
 void list_help(FILE *f);

@@ -2,6 +2,7 @@
 /*
  * config.c - `wer config`: the effective settings and where each came from.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "cli.h"
@@ -15,7 +16,9 @@ void config_help(FILE *f)
 	      "from: the default,\n/etc/openwer/wer.conf, "
 	      "$XDG_CONFIG_HOME/openwer/wer.conf (or ~/.config/...), or an\n"
 	      "environment variable (later sources win). See "
-	      "docs/settings.md.\n"
+	      "docs/settings.md. Secrets in\nUploadURL (a password, and the "
+	      "values of query parameters named like key,\ntoken, secret, "
+	      "password) are printed as ***.\n"
 	      "\n"
 	      "Exit status: 0, or 3 when a settings file or variable is "
 	      "malformed (it is\nnamed, with its line; crashes are still "
@@ -23,23 +26,94 @@ void config_help(FILE *f)
 	      f);
 }
 
+/* Whether a query parameter called name[0..len) holds a secret. */
+static int secret_name(const char *name, size_t len)
+{
+	static const char *const words[] = {"key",	  "token", "secret",
+					    "pass",	  "auth",  "sig",
+					    "credential", "pwd"};
+	char lower[64];
+
+	if (len >= sizeof(lower))
+		len = sizeof(lower) - 1;
+	for (size_t i = 0; i < len; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[len] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(lower, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Appends n bytes of s to buf (size bytes, *len used), as far as they
+ * fit with a NUL after them. */
+static void append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n < size) {
+		memcpy(buf + *len, s, n);
+		*len += n;
+	}
+	buf[*len] = '\0';
+}
+
+/* url, its userinfo's password and the values of query (and fragment)
+ * parameters with secret names replaced by ***, into buf. */
+static void mask_url(const char *url, char *buf, size_t size)
+{
+	const char *scheme = strstr(url, "://"), *p = url, *at = NULL;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (scheme && scheme < url + strcspn(url, "/?#")) {
+		const char *host = scheme + 3, *colon;
+		size_t authority = strcspn(host, "/?#");
+
+		for (const char *q = host; q < host + authority; q++)
+			if (*q == '@')
+				at = q;
+		colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+		if (colon) {
+			append(buf, size, &len, url, (size_t)(colon + 1 - url));
+			append(buf, size, &len, "***", 3);
+			p = at;
+		}
+	}
+	while (*p) {
+		size_t n = strcspn(p, "?#&;");
+
+		append(buf, size, &len, p, n);
+		p += n;
+		if (!*p)
+			break;
+		append(buf, size, &len, p++, 1); /* the separator */
+		n = strcspn(p, "=&;#");
+		if (p[n] == '=' && secret_name(p, n)) {
+			append(buf, size, &len, p, n + 1);
+			append(buf, size, &len, "***", 3);
+			p += n + 1;
+			p += strcspn(p, "&;#");
+		}
+	}
+}
+
 int config_main(int argc, char **argv)
 {
 	struct wer_settings s;
-	char err[512];
+	char err[512], masked[sizeof(s.text[0]) + 256];
 	int r;
 
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help")) {
-			config_help(stdout);
-			return 0;
-		}
-		config_help(stderr);
-		return EXIT_USAGE;
-	}
+	if ((r = cli_help_only(argc, argv, config_help)))
+		return r < 0 ? 0 : r;
+	if (optind < argc)
+		return cli_usage_error("config", "unexpected argument '%s'",
+				       argv[optind]);
 	r = wer_settings_load(&s, 0, err, sizeof(err));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
-		if (wer_setting_is_text(i))
+		if (i == WER_SET_UPLOAD_URL) {
+			mask_url(s.text[i], masked, sizeof(masked));
+			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
+			       masked, s.source[i]);
+		} else if (wer_setting_is_text(i))
 			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
 			       s.text[i], s.source[i]);
 		else if (i == WER_SET_REPORT_ENV)

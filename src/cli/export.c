@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,7 +17,7 @@
 
 void export_help(FILE *f)
 {
-	fputs("usage: wer export [-o FILE] ID|latest\n"
+	fputs("usage: wer export [-o FILE] REPORT\n"
 	      "\n"
 	      "Writes one report, queued or sent, as a gzip-compressed tar "
 	      "archive: a\ndirectory named after the report with every file "
@@ -27,10 +26,13 @@ void export_help(FILE *f)
 	      "\n"
 	      "  -o, --output FILE  where to write it (default ID.tar.gz; - "
 	      "for stdout)\n"
-	      "\n"
+	      "\n",
+	      f);
+	fputs(cli_report_forms, f);
+	fputs("\n"
 	      "The file appears whole or not at all. Exit status: 0, 1 when "
-	      "there is no such\nreport, 2 usage, 3 a file could not be read "
-	      "or written.\n",
+	      "there is no such\nreport, 2 usage (or REPORT names several), "
+	      "3 a file could not be read or\nwritten.\n",
 	      f);
 }
 
@@ -138,7 +140,7 @@ int export_main(int argc, char **argv)
 	int c, err, fd, lock = -1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:", options)) != -1) {
 		if (c == 'o') {
 			output = optarg;
 		} else if (c == 'h') {
@@ -146,24 +148,21 @@ int export_main(int argc, char **argv)
 			free(r);
 			return 0;
 		} else {
-			export_help(stderr);
 			free(r);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || !r) {
-		export_help(stderr);
+	if (!r)
+		return EXIT_STORE;
+	if (optind + 1 != argc) {
 		free(r);
-		return EXIT_USAGE;
+		return CLI_ONE_REPORT("export", optind < argc);
 	}
 	/* Shared: the report cannot be removed or moved while it is read. */
 	if (wer_store_path(store, sizeof(store)) == 0)
 		lock = wer_store_lock(store, 0);
-	if ((err = cli_find_report(argv[optind], r)) < 0) {
-		fprintf(stderr, "wer export: no report %s\n", argv[optind]);
-		err = EXIT_NOTHING;
+	if ((err = cli_find_report("export", argv[optind], r)))
 		goto out;
-	}
 	if (output && !strcmp(output, "-")) {
 		err = write_archive(STDOUT_FILENO, r->dir, r->id) < 0
 			  ? EXIT_STORE

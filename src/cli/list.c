@@ -2,19 +2,22 @@
 /*
  * list.c - `wer list`: the reports, queued and sent, newest last.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "signals.h"
 
 #define META_FILTERS_MAX 16
+#define CELL_MAX	 24 /* characters of a column (not ID, METADATA) */
 
 void list_help(FILE *f)
 {
 	fputs("usage: wer list [--json] [--queued|--sent] [--app NAME] "
-	      "[--signal SIG]\n                [--since TIME] [--meta "
-	      "KEY=VALUE]...\n"
+	      "[--signal SIG]\n                [--since TIME] [--until TIME] "
+	      "[--meta KEY=VALUE]...\n                [-n N] [--reverse]\n"
 	      "\n"
 	      "Lists the reports, newest last: id, time, state (queued, sent "
 	      "by `wer submit`,\nor degraded: queued, from a partial capture "
@@ -28,30 +31,22 @@ void list_help(FILE *f)
 	      "  --sent             only reports sent (ReportArchive)\n"
 	      "  --app NAME         only reports of this application\n"
 	      "  --signal SIG       only this signal (SIGSEGV, SEGV or 11)\n"
-	      "  --since TIME       only reports at or after TIME (ISO 8601 "
-	      "prefix, UTC)\n"
+	      "  --since TIME       only reports at or after TIME\n"
+	      "  --until TIME       only reports at or before TIME (a date: "
+	      "until its end)\n"
 	      "  --meta KEY=VALUE   only reports with this metadata pair "
 	      "(repeatable)\n"
+	      "  -n, --max-count N  only the newest N of those\n"
+	      "  --reverse          newest first\n"
 	      "\n"
+	      "TIME is one of:\n",
+	      f);
+	fputs(cli_time_forms, f);
+	fputs("\n"
 	      "Exit status: 0, 1 when no report matches (\"No reports "
 	      "found.\", or [] with\n--json), 2 usage, 3 the store cannot be "
 	      "read.\n",
 	      f);
-}
-
-/* "SIGSEGV (11)" matches SIGSEGV, SEGV, segv and 11. */
-static int signal_matches(const char *value, const char *want)
-{
-	const char *open = strchr(value, '(');
-	size_t name_len =
-	    open && open > value ? (size_t)(open - value - 1) : strlen(value);
-
-	if (want[0] >= '0' && want[0] <= '9')
-		return open && atoi(open + 1) == atoi(want);
-	if (!strncasecmp(want, "SIG", 3))
-		want += 3;
-	return name_len > 3 && strlen(want) == name_len - 3 &&
-	       !strncasecmp(value + 3, want, name_len - 3);
 }
 
 static int meta_matches(const struct wer_report_info *r, const char *kv)
@@ -66,11 +61,123 @@ static int meta_matches(const struct wer_report_info *r, const char *kv)
 	return 0;
 }
 
-static void print_json(const struct wer_report_info *r, int first)
+/* A report's line, cell by cell. */
+enum {
+	COL_ID,
+	COL_TIME,
+	COL_STATE,
+	COL_APP,
+	COL_SIGNAL,
+	COL_MODULE,
+	COL_META,
+	COL_COUNT
+};
+
+static const char *const headings[COL_COUNT] = {
+    "ID", "TIME", "STATE", "APPLICATION", "SIGNAL", "FAULT MODULE", "METADATA"};
+
+/* Characters (UTF-8 sequences) of s, at most max; *ret_bytes: the bytes
+ * they take. */
+static size_t chars(const char *s, size_t max, size_t *ret_bytes)
 {
-	printf("%s\n  {", first ? "" : ",");
-	cli_json_report_fields(stdout, r);
-	printf("}");
+	size_t n = 0, i = 0;
+
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (n == max)
+			break;
+		n++;
+	}
+	*ret_bytes = i;
+	return n;
+}
+
+/* Appends s to line (size bytes), at most max characters of it (control
+ * characters shown as '?'), padded with spaces to width characters. */
+static void put_cell(char *line, size_t size, const char *s, size_t max,
+		     size_t width)
+{
+	size_t len = strlen(line), bytes, n = chars(s, max, &bytes);
+
+	for (size_t i = 0; i < bytes && len + 1 < size; i++)
+		line[len++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+	for (; n < width && len + 1 < size; n++)
+		line[len++] = ' ';
+	line[len] = '\0';
+}
+
+static void cells(const struct wer_report_info *r, char sig[64], char meta[128],
+		  const char *ret[COL_COUNT])
+{
+	const char *signal = wer_report_sig(r, "Signal");
+
+	/* A report without a crash: its event type. */
+	if (signal[0])
+		snprintf(sig, 64, "%.*s", (int)strcspn(signal, " "), signal);
+	else
+		snprintf(sig, 64, "%s", r->event_type);
+	meta[0] = '\0';
+	for (size_t k = 0; k < r->meta_count && k < 2; k++)
+		snprintf(meta + strlen(meta), 128 - strlen(meta), "%s%s=%.24s",
+			 k ? " " : "", r->meta_key[k], r->meta_value[k]);
+	ret[COL_ID] = r->id;
+	ret[COL_TIME] = r->event_time;
+	ret[COL_STATE] = r->archived   ? "sent"
+			 : r->degraded ? "degraded"
+				       : "queued";
+	ret[COL_APP] = wer_report_app(r);
+	ret[COL_SIGNAL] = sig;
+	ret[COL_MODULE] = wer_report_sig(r, "Fault Module Name");
+	ret[COL_META] = meta;
+}
+
+/* Prints the reports v[pick[0..n)] as a table whose columns are as wide
+ * as what they hold (ID whole, the others up to CELL_MAX characters). */
+static void print_table(const struct wer_report_info *v, const long *pick,
+			long n)
+{
+	static const size_t cap[COL_COUNT] = {
+	    WER_STORE_VALUE_MAX, 19, CELL_MAX, CELL_MAX, CELL_MAX, CELL_MAX,
+	    WER_STORE_VALUE_MAX};
+	size_t width[COL_COUNT], bytes;
+	char sig[64], meta[128], line[2048];
+	const char *cell[COL_COUNT];
+
+	for (int c = 0; c < COL_COUNT; c++)
+		width[c] = strlen(headings[c]);
+	width[COL_STATE] = strlen("degraded"); /* the same in every list */
+	for (long i = 0; i < n; i++) {
+		cells(&v[pick[i]], sig, meta, cell);
+		for (int c = 0; c < COL_COUNT; c++) {
+			size_t w = chars(cell[c], cap[c], &bytes);
+
+			if ((c == COL_ID || !v[pick[i]].damaged) &&
+			    w > width[c])
+				width[c] = w;
+		}
+	}
+	for (long i = -1; i < n; i++) {
+		const struct wer_report_info *r = i < 0 ? NULL : &v[pick[i]];
+
+		line[0] = '\0';
+		if (r)
+			cells(r, sig, meta, cell);
+		for (int c = 0; c < COL_COUNT; c++) {
+			if (r && r->damaged && c == COL_TIME) {
+				snprintf(line + strlen(line),
+					 sizeof(line) - strlen(line),
+					 "(damaged: %s)", r->problem);
+				break;
+			}
+			put_cell(line, sizeof(line), r ? cell[c] : headings[c],
+				 cap[c], c + 1 < COL_COUNT ? width[c] + 1 : 0);
+		}
+		/* No spaces at the end of a line. */
+		for (size_t len = strlen(line); len && line[len - 1] == ' ';)
+			line[--len] = '\0';
+		puts(line);
+	}
 }
 
 int list_main(int argc, char **argv)
@@ -80,20 +187,28 @@ int list_main(int argc, char **argv)
 	    {"app", required_argument, NULL, 'a'},
 	    {"signal", required_argument, NULL, 's'},
 	    {"since", required_argument, NULL, 't'},
+	    {"until", required_argument, NULL, 'u'},
 	    {"meta", required_argument, NULL, 'm'},
 	    {"queued", no_argument, NULL, 'q'},
 	    {"sent", no_argument, NULL, 'S'},
+	    {"max-count", required_argument, NULL, 'n'},
+	    {"reverse", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	const char *app = NULL, *sig = NULL, *since = NULL;
-	const char *metas[META_FILTERS_MAX];
-	size_t meta_count = 0, shown = 0;
+	const char *app = NULL, *metas[META_FILTERS_MAX];
+	long long since = 0, until = 0, now = (long long)time(NULL);
+	int json = 0, state = -1, have_since = 0, have_until = 0, reverse = 0;
+	int sig = 0, c;
+	size_t meta_count = 0;
+	long n, shown = 0, max_count = -1, *pick;
 	struct wer_report_info *v;
-	int json = 0, state = -1, c;
-	long n;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "n:", options)) != -1) {
+		long long start, end;
+		const char *why;
+		char *tail;
+
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -106,10 +221,30 @@ int list_main(int argc, char **argv)
 			app = optarg;
 			break;
 		case 's':
-			sig = optarg;
+			if (!(sig = wer__signal_from_text(optarg))) {
+				fprintf(stderr,
+					"wer list: --signal: no signal '%s' "
+					"(a name such as SIGSEGV or SEGV, or "
+					"a number such as 11)\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 't':
-			since = optarg;
+		case 'u':
+			if (cli_parse_time(optarg, now, &start, &end, &why) <
+			    0) {
+				fprintf(stderr,
+					"wer list: --%s '%s': %s\nTIME is one "
+					"of:\n%s",
+					c == 't' ? "since" : "until", optarg,
+					why, cli_time_forms);
+				return EXIT_USAGE;
+			}
+			if (c == 't')
+				since = start, have_since = 1;
+			else
+				until = end, have_until = 1;
 			break;
 		case 'm':
 			if (!strchr(optarg, '=') ||
@@ -122,83 +257,88 @@ int list_main(int argc, char **argv)
 			}
 			metas[meta_count++] = optarg;
 			break;
+		case 'n':
+			errno = 0;
+			max_count = strtol(optarg, &tail, 10);
+			if (errno || tail == optarg || *tail || max_count < 1) {
+				fprintf(stderr,
+					"wer list: -n wants a number of "
+					"reports, 1 or more, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			reverse = 1;
+			break;
 		case 'h':
 			list_help(stdout);
 			return 0;
 		default:
-			list_help(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		list_help(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error("list", "unexpected argument '%s'",
+				       argv[optind]);
 	n = cli_load_reports(&v);
 	if (n < 0) {
 		fprintf(stderr, "wer list: cannot read the store: %s\n",
 			strerror((int)-n));
 		return EXIT_STORE;
 	}
-	if (json)
-		printf("[");
-	else
-		printf("%-48s %-20s %-8s %-16s %-8s %-16s %s\n", "ID", "TIME",
-		       "STATE", "APPLICATION", "SIGNAL", "FAULT MODULE",
-		       "METADATA");
+	if (!(pick = malloc(((size_t)n + 1) * sizeof(*pick)))) {
+		free(v);
+		return EXIT_STORE;
+	}
 	for (long i = 0; i < n; i++) {
 		const struct wer_report_info *r = &v[i];
-		const char *signal = wer_report_sig(r, "Signal");
+		long long second = 0;
 		int ok = 1;
 
 		if (state >= 0 && r->archived != state)
 			ok = 0;
 		if (app && strcmp(wer_report_app(r), app))
 			ok = 0;
-		if (sig && !signal_matches(signal, sig))
+		if (sig && cli_report_signal(r) != sig)
 			ok = 0;
-		if (since && strcmp(r->event_time, since) < 0)
+		if ((have_since || have_until) &&
+		    (r->damaged ||
+		     cli_event_second(r->event_time, &second) < 0 ||
+		     (have_since && second < since) ||
+		     (have_until && second >= until)))
 			ok = 0;
 		for (size_t k = 0; ok && k < meta_count; k++)
 			ok = meta_matches(r, metas[k]);
-		if (!ok)
-			continue;
-		if (json) {
-			print_json(r, shown == 0);
-		} else if (r->damaged) {
-			printf("%-48s (damaged: %s)\n", r->id, r->problem);
-		} else {
-			char sig_short[64], meta[96] = "";
+		if (ok)
+			pick[shown++] = i;
+	}
+	/* The newest max_count: the last ones, oldest first. */
+	if (max_count > 0 && shown > max_count) {
+		memmove(pick, pick + shown - max_count,
+			(size_t)max_count * sizeof(*pick));
+		shown = max_count;
+	}
+	for (long i = 0; reverse && i < shown / 2; i++) {
+		long t = pick[i];
 
-			/* A report without a crash: its event type. */
-			if (signal[0])
-				snprintf(sig_short, sizeof(sig_short), "%.*s",
-					 (int)strcspn(signal, " "), signal);
-			else
-				snprintf(sig_short, sizeof(sig_short), "%.16s",
-					 r->event_type);
-			for (size_t k = 0; k < r->meta_count && k < 2; k++)
-				snprintf(meta + strlen(meta),
-					 sizeof(meta) - strlen(meta),
-					 "%s%s=%.24s", k ? " " : "",
-					 r->meta_key[k], r->meta_value[k]);
-			printf("%-48s %-20.19s %-8s %-16.16s %-8s %-16.16s "
-			       "%s\n",
-			       r->id, r->event_time,
-			       r->archived   ? "sent"
-			       : r->degraded ? "degraded"
-					     : "queued",
-			       wer_report_app(r), sig_short,
-			       wer_report_sig(r, "Fault Module Name"), meta);
+		pick[i] = pick[shown - 1 - i];
+		pick[shown - 1 - i] = t;
+	}
+	if (json) {
+		printf("[");
+		for (long i = 0; i < shown; i++) {
+			printf("%s\n  {", i ? "," : "");
+			cli_json_report_fields(stdout, &v[pick[i]]);
+			printf("}");
 		}
-		shown++;
-	}
-	if (json)
 		printf("%s]\n", shown ? "\n" : "");
-	free(v);
-	if (!shown && !json) {
+	} else if (shown) {
+		print_table(v, pick, shown);
+	} else {
 		printf("No reports found.\n");
-		return EXIT_NOTHING;
 	}
+	free(pick);
+	free(v);
 	return shown ? 0 : EXIT_NOTHING;
 }

@@ -3,6 +3,7 @@
  * remove.c - `wer rm ID...` and `wer purge`.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,12 +12,17 @@
 
 void rm_help(FILE *f)
 {
-	fputs("usage: wer rm ID...\n"
+	fputs("usage: wer rm REPORT...\n"
 	      "\n"
 	      "Removes reports, queued or sent.\n"
+	      "\n",
+	      f);
+	fputs(cli_report_forms, f);
+	fputs("\n"
 	      "Exit status: 0, 1 when a report was not found or could not be "
-	      "removed (the\nothers are removed), 3 the store cannot be "
-	      "locked.\n",
+	      "removed (the\nothers are removed), 2 usage or a REPORT that "
+	      "names several (nothing is\nremoved), 3 the store cannot be "
+	      "read or locked.\n",
 	      f);
 }
 
@@ -33,38 +39,86 @@ void purge_help(FILE *f)
 	      f);
 }
 
+static void free_ids(char **ids, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(ids[i]);
+	free(ids);
+}
+
 int rm_main(int argc, char **argv)
 {
-	char store[PATH_MAX];
-	int missing = 0, err, lock;
+	char store[PATH_MAX], **ids;
+	struct wer_report_info *r = malloc(sizeof(*r));
+	int missing = 0, ambiguous = 0, err, lock, count = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "--help")) {
-		rm_help(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : 0;
+	if ((err = cli_help_only(argc, argv, rm_help))) {
+		free(r);
+		return err < 0 ? 0 : err;
+	}
+	if (optind == argc) {
+		free(r);
+		return CLI_ONE_REPORT("rm", 0);
+	}
+	ids = calloc((size_t)(argc - optind), sizeof(*ids));
+	if (!r || !ids) {
+		free(r);
+		free(ids);
+		return EXIT_STORE;
+	}
+	/* Every REPORT is made an id first: one that names several
+	 * reports removes nothing at all. */
+	for (int i = optind; i < argc; i++) {
+		int dup = 0;
+
+		err = cli_find_report("rm", argv[i], r);
+		if (err == EXIT_USAGE)
+			ambiguous = 1;
+		else if (err == EXIT_STORE) {
+			free(r);
+			free_ids(ids, count);
+			return EXIT_STORE;
+		} else if (err)
+			missing = 1;
+		for (int k = 0; !err && k < count; k++)
+			dup |= !strcmp(ids[k], r->id);
+		if (!err && !dup && (ids[count] = strdup(r->id)))
+			count++;
+	}
+	free(r);
+	if (ambiguous) {
+		fprintf(stderr, "wer rm: nothing removed\n");
+		free_ids(ids, count);
+		return EXIT_USAGE;
+	}
+	if (!count) {
+		free(ids);
+		return EXIT_NOTHING;
 	}
 	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
 	    ((lock = wer_store_lock(store, 1)) < 0 && lock != -ENOENT)) {
 		fprintf(stderr, "wer rm: no store: %s\n",
 			strerror(err < 0 ? -err : -lock));
+		free_ids(ids, count);
 		return EXIT_STORE;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < count; i++) {
 		char dir[PATH_MAX + 300];
 
-		err = wer_store_find(store, argv[i], dir, sizeof(dir));
-		if (err == -EINVAL)
-			fprintf(stderr, "wer rm: '%s' is not a report id\n",
-				argv[i]);
-		else if (err == 0)
+		/* Found again under the lock: it may have been sent (moved to
+		 * the archive) or removed meanwhile. */
+		err = wer_store_find(store, ids[i], dir, sizeof(dir));
+		if (err == 0)
 			err = wer_store_remove_report(dir);
-		if (err < 0 && err != -EINVAL)
-			fprintf(stderr, "wer rm: %s: %s\n", argv[i],
+		if (err < 0) {
+			fprintf(stderr, "wer rm: %s: %s\n", ids[i],
 				strerror(-err));
-		if (err < 0)
 			missing = 1;
+		}
 	}
 	if (lock >= 0)
 		close(lock);
+	free_ids(ids, count);
 	return missing ? EXIT_NOTHING : 0;
 }
 
@@ -75,11 +129,11 @@ int purge_main(int argc, char **argv)
 	long removed, archived;
 	int err, lock;
 
-	(void)argv;
-	if (argc > 1) {
-		purge_help(!strcmp(argv[1], "--help") ? stdout : stderr);
-		return !strcmp(argv[1], "--help") ? 0 : EXIT_USAGE;
-	}
+	if ((err = cli_help_only(argc, argv, purge_help)))
+		return err < 0 ? 0 : err;
+	if (optind < argc)
+		return cli_usage_error("purge", "unexpected argument '%s'",
+				       argv[optind]);
 	if (wer_settings_load(&s, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer purge: %s\n", err_text);
 	if ((err = wer_store_path(store, sizeof(store))) < 0) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "signals.h"
 
 void cli_json_string(FILE *f, const char *s)
 {
@@ -24,8 +25,51 @@ void cli_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+int cli_report_signal(const struct wer_report_info *r)
+{
+	const char *open = strchr(wer_report_sig(r, "Signal"), '(');
+
+	return open ? atoi(open + 1) : 0;
+}
+
+int cli_signal_code(const struct wer_report_info *r, char *buf, size_t size)
+{
+	const char *value = wer_report_sig(r, "Signal Code"), *name;
+	char *end;
+	long code;
+
+	if (!value[0])
+		return -1;
+	code = strtol(value, &end, 10);
+	name = end != value && !*end
+		   ? wer__signal_code_name(cli_report_signal(r), code)
+		   : NULL;
+	if (name)
+		snprintf(buf, size, "%s", name);
+	return name ? 1 : 0;
+}
+
+void cli_print_signature(FILE *f, const struct wer_report_info *r)
+{
+	char code[64];
+
+	for (int i = 0; i < 10; i++) {
+		if (!r->sig_name[i][0])
+			continue;
+		if (!strcmp(r->sig_name[i], "Signal Code") &&
+		    cli_signal_code(r, code, sizeof(code)) > 0)
+			fprintf(f, "  %-22s %s (%s)\n", r->sig_name[i], code,
+				r->sig_value[i]);
+		else
+			fprintf(f, "  %-22s %s\n", r->sig_name[i],
+				r->sig_value[i]);
+	}
+}
+
 void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 {
+	char code[64];
+
 	fprintf(f, "\"id\": ");
 	cli_json_string(f, r->id);
 	fprintf(f, ", \"path\": ");
@@ -56,7 +100,12 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 		fprintf(f, ": ");
 		cli_json_string(f, r->sig_value[i]);
 	}
-	fprintf(f, "}, \"metadata\": {");
+	fprintf(f, "}");
+	if (cli_signal_code(r, code, sizeof(code)) > 0) {
+		fprintf(f, ", \"signal_code_name\": ");
+		cli_json_string(f, code);
+	}
+	fprintf(f, ", \"metadata\": {");
 	for (size_t i = 0; i < r->meta_count; i++) {
 		fprintf(f, "%s", i ? ", " : "");
 		cli_json_string(f, r->meta_key[i]);
@@ -99,12 +148,19 @@ static const char *id_second(const char *id)
 	return p;
 }
 
-/* Adds the reports of one area of the store to *v; with since, only those
- * whose name says they are of that second or later (and those whose name
- * says nothing). */
+/* Which reports load_area reads, by their names: with since, those of
+ * that second or later (and those whose name says nothing); with prefix,
+ * those whose names begin with it. */
+struct name_filter {
+	const char *since;
+	const char *prefix;
+};
+
+/* Adds the reports of one area of the store that pass the filter to
+ * *v. */
 static long load_area(const char *store, const char *area,
 		      struct wer_report_info **v, long n, long *cap,
-		      const char *since)
+		      const struct name_filter *filter)
 {
 	char dir_path[PATH_MAX + 32];
 	struct dirent *e;
@@ -119,7 +175,10 @@ static long load_area(const char *store, const char *area,
 		const char *second = id_second(e->d_name);
 
 		if (e->d_name[0] == '.' ||
-		    (since && second && memcmp(second, since, 15) < 0))
+		    (filter->since && second &&
+		     memcmp(second, filter->since, 15) < 0) ||
+		    (filter->prefix && strncmp(e->d_name, filter->prefix,
+					       strlen(filter->prefix))))
 			continue;
 		if (n == *cap) {
 			long c2 = *cap ? *cap * 2 : 16;
@@ -169,11 +228,13 @@ static void latest_second(const char *store, char since[16])
 
 /* The reports, oldest first; with latest_only, only those of the latest
  * second (by their names: reading every report to find the newest costs
- * 0.5 s at 1000). */
-static long load_reports(struct wer_report_info **ret, int latest_only)
+ * 0.5 s at 1000); with prefix, only those whose ids begin with it. */
+static long load_reports(struct wer_report_info **ret, int latest_only,
+			 const char *prefix)
 {
 	char store[PATH_MAX], since[16] = "";
 	struct wer_report_info *v = NULL;
+	struct name_filter filter = {NULL, prefix};
 	long n = 0, cap = 0;
 	int err, lock;
 
@@ -184,11 +245,11 @@ static long load_reports(struct wer_report_info **ret, int latest_only)
 	lock = wer_store_lock(store, 0);
 	if (latest_only)
 		latest_second(store, since);
-	n = load_area(store, WER_STORE_QUEUE, &v, n, &cap,
-		      since[0] ? since : NULL);
+	if (since[0])
+		filter.since = since;
+	n = load_area(store, WER_STORE_QUEUE, &v, n, &cap, &filter);
 	if (n >= 0)
-		n = load_area(store, WER_STORE_ARCHIVE, &v, n, &cap,
-			      since[0] ? since : NULL);
+		n = load_area(store, WER_STORE_ARCHIVE, &v, n, &cap, &filter);
 	if (lock >= 0)
 		close(lock);
 	if (n < 0) {
@@ -202,28 +263,113 @@ static long load_reports(struct wer_report_info **ret, int latest_only)
 
 long cli_load_reports(struct wer_report_info **ret)
 {
-	return load_reports(ret, 0);
+	return load_reports(ret, 0, NULL);
 }
 
-int cli_find_report(const char *id, struct wer_report_info *ret)
-{
-	char store[PATH_MAX], dir[PATH_MAX + 300];
-	struct wer_report_info *v;
-	long n;
-	int err;
+const char cli_report_forms[] =
+    "REPORT: a report id, the beginning of one (that no other id begins), "
+    "a process\nid (of the process reported on: ProcessId in Report.wer), "
+    "or latest (the\nnewest report).\n";
 
-	if (!strcmp(id, "latest")) {
-		if ((n = load_reports(&v, 1)) <= 0)
-			return n < 0 ? (int)n : -ENOENT;
-		*ret = v[n - 1];
-		free(v);
-		return 0;
+/* Whether arg is a process id: digits only, not too many. */
+static int is_pid(const char *arg)
+{
+	size_t n = strspn(arg, "0123456789");
+
+	return n > 0 && n <= 10 && !arg[n];
+}
+
+/* Lists the reports arg could name (v[i] for which pick[i] is set; count
+ * of them) and says to name one. */
+static void say_ambiguous(const char *verb, const char *arg,
+			  const struct wer_report_info *v, long n,
+			  const char *pick, long count)
+{
+	long shown = 0;
+
+	if (is_pid(arg))
+		fprintf(stderr,
+			"wer %s: process %s has %ld reports; name one by "
+			"its id:\n",
+			verb, arg, count);
+	else
+		fprintf(stderr,
+			"wer %s: '%s' begins %ld report ids; give more of "
+			"the id:\n",
+			verb, arg, count);
+	for (long i = 0; i < n && shown < 20; i++)
+		if (pick[i]) {
+			fprintf(stderr, "  %s  %.19s\n", v[i].id,
+				v[i].damaged ? "(damaged)" : v[i].event_time);
+			shown++;
+		}
+	if (count > shown)
+		fprintf(stderr, "  ... and %ld more\n", count - shown);
+}
+
+long cli_match_report(const char *verb, const char *arg,
+		      const struct wer_report_info *v, long n)
+{
+	char *pick;
+	long count = 0, found = -1;
+	size_t len = strlen(arg);
+
+	for (long i = 0; i < n; i++)
+		if (!strcmp(v[i].id, arg))
+			return i;
+	if (!strcmp(arg, "latest")) {
+		if (n > 0)
+			return n - 1;
+		fprintf(stderr, "wer %s: no reports\n", verb);
+		return -ENOENT;
 	}
-	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
-	    (err = wer_store_find(store, id, dir, sizeof(dir))) < 0)
-		return err == -EINVAL ? -ENOENT : err;
-	wer_report_read(dir, ret);
-	ret->archived =
-	    strstr(dir + strlen(store), "/" WER_STORE_ARCHIVE "/") != NULL;
-	return 0;
+	if (!len || !(pick = calloc((size_t)n + 1, 1))) {
+		fprintf(stderr, "wer %s: no report '%s'\n", verb, arg);
+		return len ? -ENOMEM : -ENOENT;
+	}
+	for (long i = 0; i < n; i++) {
+		int match = is_pid(arg) ? !v[i].damaged && v[i].pid == atol(arg)
+					: !strncmp(v[i].id, arg, len);
+
+		if (match) {
+			pick[i] = 1;
+			found = i;
+			count++;
+		}
+	}
+	if (count > 1)
+		say_ambiguous(verb, arg, v, n, pick, count);
+	else if (!count && is_pid(arg))
+		fprintf(stderr, "wer %s: no report of process %s\n", verb, arg);
+	else if (!count)
+		fprintf(stderr, "wer %s: no report '%s'\n", verb, arg);
+	free(pick);
+	return count == 1 ? found : count ? -EEXIST : -ENOENT;
+}
+
+int cli_find_report(const char *verb, const char *arg,
+		    struct wer_report_info *ret)
+{
+	struct wer_report_info *v;
+	long n, i;
+
+	/* Reading every report is needed for a process id only; for an id
+	 * or its prefix, those whose names begin with it. */
+	if (!strcmp(arg, "latest"))
+		n = load_reports(&v, 1, NULL);
+	else
+		n = load_reports(&v, 0, is_pid(arg) ? NULL : arg);
+	if (n < 0) {
+		fprintf(stderr, "wer %s: cannot read the store: %s\n", verb,
+			strerror((int)-n));
+		return EXIT_STORE;
+	}
+	i = cli_match_report(verb, arg, v, n);
+	if (i >= 0)
+		*ret = v[i];
+	free(v);
+	return i >= 0	      ? 0
+	       : i == -EEXIST ? EXIT_USAGE
+	       : i == -ENOENT ? EXIT_NOTHING
+			      : EXIT_STORE;
 }

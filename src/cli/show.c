@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,16 +17,21 @@
 
 void show_help(FILE *f)
 {
-	fputs("usage: wer show [--json] ID|latest\n"
+	fputs("usage: wer show [--json] REPORT\n"
 	      "\n"
-	      "Shows one report: the signature, all metadata, the crashed "
-	      "thread's stack,\nthe other threads summarized, the minidump's "
-	      "facts and the files in the report.\n"
+	      "Shows one report: the signature (the signal code named), all "
+	      "metadata, the\ncrashed thread's stack, the other threads "
+	      "summarized, the minidump's facts\nand the files in the "
+	      "report.\n"
 	      "\n"
-	      "  --json   one JSON object\n"
-	      "\n"
-	      "Exit status: 0, 1 when there is no such report, 2 usage, 3 the "
-	      "store cannot be\nread.\n",
+	      "  --json   one JSON object, with every thread's frames\n"
+	      "\n",
+	      f);
+	fputs(cli_report_forms, f);
+	fputs("\n"
+	      "Exit status: 0, 1 when there is no such report, 2 usage (or "
+	      "REPORT names\nseveral: they are listed), 3 the store cannot be "
+	      "read.\n",
 	      f);
 }
 
@@ -56,90 +60,115 @@ static struct wer_md_facts *read_dump(const char *dir)
 	return facts;
 }
 
-/* The crash path's own report has raw frames in Report.wer
- * ("Frame[n]=0xPC /module+0xOFF"): prints them, symbolized now. Returns
- * how many. */
-static int print_raw_frames(const char *dir, FILE *out)
+/* The crashed thread whole, one line per other thread (its header and
+ * first frame, at most 50 of them). */
+static void print_stacks(const struct cli_stacks *s, FILE *out)
 {
-	char path[PATH_MAX + 32], line[PATH_MAX + 128];
-	int n = 0;
-	FILE *f;
+	if (!s->count)
+		fprintf(out, "  (%s)\n",
+			s->note	    ? s->note
+			: s->source ? "no thread"
+				    : "no stack.txt");
+	if (s->stack_scan)
+		fputs("  (frames found by scanning the stack: some may be "
+		      "stale)\n",
+		      out);
+	for (size_t i = 0; i < s->count; i++) {
+		const struct cli_thread *t = &s->threads[i];
 
-	snprintf(path, sizeof(path), "%s/Report.wer", dir);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	while (fgets(line, sizeof(line), f) && n < 256) {
-		char module[PATH_MAX], name[PATH_MAX + 64], *plus;
-		unsigned long long pc, off;
-		int index;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (!strcmp(line, "FramesBy=stack scan"))
-			fputs("  (frames found by scanning the stack: some may "
-			      "be stale)\n",
-			      out);
-		if (sscanf(line, "Frame[%d]=%llx", &index, &pc) != 2)
-			continue;
-		n++;
-		plus = strrchr(line, '+');
-		if (!strchr(line, ' ') || !plus ||
-		    sscanf(plus, "+%llx", &off) != 1 ||
-		    (size_t)(plus - strchr(line, ' ') - 1) >= sizeof(module)) {
-			fprintf(out, "  #%-2d 0x%016llx\n", index, pc);
-			continue;
+		if (i == 1)
+			fputs("\nOther threads:\n", out);
+		if (i > 50) {
+			fprintf(out, "  ... and %zu more\n", s->count - 51);
+			break;
 		}
-		snprintf(module, sizeof(module), "%.*s",
-			 (int)(plus - strchr(line, ' ') - 1),
-			 strchr(line, ' ') + 1);
-		if (cli_symbolize(module, off, index > 0, name, sizeof(name)) <
-		    0)
-			snprintf(name, sizeof(name), "?");
-		fprintf(
-		    out, "  #%-2d 0x%016llx %s in %s+0x%llx\n", index, pc, name,
-		    strrchr(module, '/') ? strrchr(module, '/') + 1 : module,
-		    off);
+		if (t->header)
+			fprintf(out, "  %s", t->header);
+		if (i == 0) {
+			if (t->header)
+				fputc('\n', out);
+			for (size_t k = 0; k < t->frame_count; k++)
+				fprintf(out, "  %s\n", t->frames[k].text);
+			if (t->note)
+				fprintf(out, "    %s\n", t->note);
+		} else if (t->frame_count) {
+			fprintf(out, ": %s\n",
+				t->frames[0].text +
+				    strspn(t->frames[0].text, " "));
+		} else {
+			fputc('\n', out);
+		}
 	}
-	fclose(f);
-	return n;
+	if (s->capture_problem)
+		fprintf(out, "\n  Degraded capture: %s\n", s->capture_problem);
 }
 
-/* Prints stack.txt: the crashed thread whole, one line per other thread
- * (its name and first frame). */
-static void print_stacks(const char *dir, FILE *out)
+static void print_json_frame(const struct cli_frame *f)
 {
-	char path[PATH_MAX + 32], line[1024];
-	FILE *f;
-	int block = 0, frame = 0, others = 0;
+	printf("{\"index\": %d, \"pc\": \"0x%016llx\"", f->index, f->pc);
+	if (f->function) {
+		printf(", \"function\": ");
+		cli_json_string(stdout, f->function);
+	}
+	if (f->have_function_offset)
+		printf(", \"function_offset\": \"0x%llx\"", f->function_offset);
+	if (f->module) {
+		printf(", \"module\": ");
+		cli_json_string(stdout, f->module);
+	}
+	if (f->have_module_offset)
+		printf(", \"module_offset\": \"0x%llx\"", f->module_offset);
+	if (f->file) {
+		printf(", \"file\": ");
+		cli_json_string(stdout, f->file);
+		printf(", \"line\": %d", f->line);
+	}
+	printf("}");
+}
 
-	snprintf(path, sizeof(path), "%s/stack.txt", dir);
-	if (!(f = fopen(path, "re"))) {
-		if (!print_raw_frames(dir, out))
-			fputs("  (no stack.txt)\n", out);
-		return;
+/* "stack": where the frames come from, and every thread with its
+ * frames. */
+static void print_json_stacks(const struct cli_stacks *s)
+{
+	printf(", \"stack\": {\"source\": ");
+	if (s->source)
+		cli_json_string(stdout, s->source);
+	else
+		printf("null");
+	printf(", \"stack_scan\": %s", s->stack_scan ? "true" : "false");
+	if (s->capture_problem) {
+		printf(", \"capture_problem\": ");
+		cli_json_string(stdout, s->capture_problem);
 	}
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Thread ", 7)) {
-			block++;
-			frame = 0;
-			if (block == 2)
-				fputs("\nOther threads:\n", out);
-			if (block == 1)
-				fprintf(out, "  %s", line);
-			else if (++others <= 50)
-				fprintf(out, "  %.*s", (int)strcspn(line, "\n"),
-					line);
-			continue;
-		}
-		if (block == 1 && line[0] != '\n') {
-			fprintf(out, "  %s", line);
-		} else if (block > 1 && others <= 50 && frame++ == 0 &&
-			   line[0] == ' ') {
-			fprintf(out, ": %s", line + strspn(line, " "));
-		}
+	if (s->note) {
+		printf(", \"note\": ");
+		cli_json_string(stdout, s->note);
 	}
-	if (others > 50)
-		fprintf(out, "  ... and %d more\n", others - 50);
-	fclose(f);
+	printf(", \"threads\": [");
+	for (size_t i = 0; i < s->count; i++) {
+		const struct cli_thread *t = &s->threads[i];
+
+		printf("%s\n    {\"tid\": %ld, \"name\": ", i ? "," : "",
+		       t->tid);
+		if (t->name)
+			cli_json_string(stdout, t->name);
+		else
+			printf("null");
+		printf(", \"crashed\": %s", t->crashed ? "true" : "false");
+		if (t->signal)
+			printf(", \"signal\": %d", t->signal);
+		if (t->note) {
+			printf(", \"note\": ");
+			cli_json_string(stdout, t->note);
+		}
+		printf(", \"frames\": [");
+		for (size_t k = 0; k < t->frame_count; k++) {
+			printf("%s", k ? ", " : "");
+			print_json_frame(&t->frames[k]);
+		}
+		printf("]}");
+	}
+	printf("%s]}", s->count ? "\n  " : "");
 }
 
 static void print_files(const char *dir, int json)
@@ -172,7 +201,8 @@ static void print_files(const char *dir, int json)
 }
 
 static void print_json(const struct wer_report_info *r,
-		       const struct wer_md_facts *md)
+		       const struct wer_md_facts *md,
+		       const struct cli_stacks *stacks)
 {
 	printf("{");
 	cli_json_report_fields(stdout, r);
@@ -188,6 +218,7 @@ static void print_json(const struct wer_report_info *r,
 		       md->cpu_count);
 	else
 		printf("null");
+	print_json_stacks(stacks);
 	printf(", \"files\": [");
 	print_files(r->dir, 1);
 	printf("]}\n");
@@ -201,39 +232,32 @@ int show_main(int argc, char **argv)
 	    {0}};
 	struct wer_report_info *r;
 	struct wer_md_facts *md;
+	struct cli_stacks stacks;
 	int json = 0, c, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", options)) != -1) {
 		if (c == 'j') {
 			json = 1;
 		} else if (c == 'h') {
 			show_help(stdout);
 			return 0;
 		} else {
-			show_help(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		show_help(stderr);
-		return EXIT_USAGE;
-	}
-	r = malloc(sizeof(*r));
-	if (!r || (err = cli_find_report(argv[optind], r)) < 0) {
-		err = r ? err : -ENOMEM;
-		if (err == -ENOENT)
-			fprintf(stderr, "wer show: no report %s\n",
-				argv[optind]);
-		else
-			fprintf(stderr, "wer show: cannot read the store: %s\n",
-				strerror(-err));
+	if (optind + 1 != argc)
+		return CLI_ONE_REPORT("show", optind < argc);
+	if (!(r = malloc(sizeof(*r))))
+		return EXIT_STORE;
+	if ((err = cli_find_report("show", argv[optind], r))) {
 		free(r);
-		return err == -ENOENT ? EXIT_NOTHING : 3;
+		return err;
 	}
 	md = read_dump(r->dir);
+	cli_read_stacks(r, &stacks);
 	if (json) {
-		print_json(r, md);
+		print_json(r, md, &stacks);
 	} else {
 		printf("Report %s\n  %s\n", r->id, r->dir);
 		if (r->damaged)
@@ -250,10 +274,7 @@ int show_main(int argc, char **argv)
 			printf("  Not sent yet (`wer submit %s`)\n", r->id);
 		printf("\n");
 		printf("Signature:\n");
-		for (int i = 0; i < 10; i++)
-			if (r->sig_name[i][0])
-				printf("  %-22s %s\n", r->sig_name[i],
-				       r->sig_value[i]);
+		cli_print_signature(stdout, r);
 		printf("\nMetadata:\n");
 		for (size_t i = 0; i < r->meta_count; i++)
 			printf("  %-22s %s\n", r->meta_key[i],
@@ -263,7 +284,7 @@ int show_main(int argc, char **argv)
 		printf("\n%s thread:\n", strcmp(r->event_type, "APPCRASH")
 					     ? "Reporting"
 					     : "Crashed");
-		print_stacks(r->dir, stdout);
+		print_stacks(&stacks, stdout);
 		if (md)
 			printf("\nMinidump: %u threads, %u modules, %llu bytes "
 			       "of memory, %u CPUs, signal %u in thread %u\n",
@@ -273,6 +294,7 @@ int show_main(int argc, char **argv)
 		printf("\nFiles:\n");
 		print_files(r->dir, 0);
 	}
+	cli_stacks_free(&stacks);
 	free(md);
 	free(r);
 	return 0;

@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -39,7 +38,7 @@
 void submit_help(FILE *f)
 {
 	fputs("usage: wer submit [--url URL] [--retries N] [--cacert FILE] "
-	      "--all|ID...\n"
+	      "--all|REPORT...\n"
 	      "\n"
 	      "Uploads queued reports the way Breakpad and Crashpad clients "
 	      "do (multipart\nPOST, the minidump as upload_file_minidump, "
@@ -53,7 +52,8 @@ void submit_help(FILE *f)
 	      "mini dump) and stack.txt; 4 also attached\nfiles, memory "
 	      "blocks and full dumps. What is left out is said.\n"
 	      "\n"
-	      "  ID|latest      the reports to send\n"
+	      "  REPORT         a report to send: an id, the beginning of "
+	      "one, a process id\n                 or latest (the newest)\n"
 	      "  --all          every queued report (damaged ones are "
 	      "skipped)\n"
 	      "  --url URL      where to send (default: the UploadURL "
@@ -66,7 +66,8 @@ void submit_help(FILE *f)
 	      "always verified)\n"
 	      "\n"
 	      "Exit status: 0 all sent, 1 no such report or nothing queued, 2 "
-	      "usage or no URL,\n3 the store cannot be read or a report sent "
+	      "usage, no URL or\na REPORT that names several (nothing is "
+	      "sent), 3 the store cannot be read or a report sent "
 	      "could not be archived, 4 an\nupload failed (the report stays "
 	      "queued).\n",
 	      f);
@@ -591,7 +592,8 @@ int submit_main(int argc, char **argv)
 	struct wer_report_info *v = NULL, **todo = NULL;
 	char store[PATH_MAX], err_text[512];
 	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
-	size_t count = 0, failed = 0, unarchived = 0, missing = 0;
+	size_t count = 0, failed = 0, unarchived = 0, missing = 0,
+	       ambiguous = 0;
 	int all = 0, c, err;
 	long n = 0;
 	CURL *curl;
@@ -602,7 +604,7 @@ int submit_main(int argc, char **argv)
 	if (opt.backoff_ms < 0)
 		opt.backoff_ms = DEFAULT_BACKOFF;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", options)) != -1) {
 		switch (c) {
 		case 'a':
 			all = 1;
@@ -624,14 +626,14 @@ int submit_main(int argc, char **argv)
 			submit_help(stdout);
 			return 0;
 		default:
-			submit_help(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (all == (optind < argc)) {
-		submit_help(stderr);
-		return EXIT_USAGE;
-	}
+	if (all == (optind < argc))
+		return cli_usage_error("submit", "%s",
+				       all ? "--all or REPORTs, not both"
+					   : "which reports? (--all, or "
+					     "REPORTs)");
 	if (wer_settings_load(&settings, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer submit: %s\n", err_text);
 	opt.consent = settings.number[WER_SET_CONSENT];
@@ -657,24 +659,28 @@ int submit_main(int argc, char **argv)
 		if (!v[i].archived && !v[i].damaged)
 			todo[count++] = &v[i];
 	for (int k = optind; !all && k < argc; k++) {
-		struct wer_report_info *r = NULL;
+		long i = cli_match_report("submit", argv[k], v, n);
+		struct wer_report_info *r = i >= 0 ? &v[i] : NULL;
 
-		for (long i = 0; i < n && !r; i++)
-			if (!strcmp(v[i].id, argv[k]) ||
-			    (!strcmp(argv[k], "latest") && i == n - 1))
-				r = &v[i];
-		if (!r)
-			fprintf(stderr, "wer submit: no report %s\n", argv[k]);
-		else if (r->archived)
+		/* cli_match_report said why when there is no r. */
+		if (r && r->archived)
 			fprintf(stderr, "wer submit: %s was sent already\n",
 				r->id);
-		else if (r->damaged)
+		else if (r && r->damaged)
 			fprintf(stderr, "wer submit: %s is damaged: %s\n",
 				r->id, r->problem);
-		else
+		else if (r)
 			todo[count++] = r;
-		if (!r || r->archived || r->damaged)
+		if (i == -EEXIST)
+			ambiguous++;
+		else if (!r || r->archived || r->damaged)
 			missing++;
+	}
+	if (ambiguous) {
+		fprintf(stderr, "wer submit: nothing sent\n");
+		free(todo);
+		free(v);
+		return EXIT_USAGE;
 	}
 	if (!count) {
 		if (all)

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stacks.c - a report's threads and their frames, for `wer show`: from
+ * stack.txt (werfault's, every thread), else from the Frame[n] lines of
+ * Report.wer (the crash path's own report: the crashed thread's raw
+ * frames, symbolized now).
+ *
+ * stack.txt, as werfault writes it (src/handler/unwind.c):
+ *
+ *   [No crash: a report of event E; thread T asked for it.]
+ *   Thread TID[ (crashed)] "NAME"[: signal N]
+ *     #0  0xPC[ FUNCTION+0xOFF][ in MODULE+0xOFF][ at FILE:LINE]
+ *     (unwinding failed: ...) | registers not captured
+ *   <blank line, the next thread>
+ *   [Degraded capture: ...]
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define STACK_LINES_MAX 2000000 /* lines of stack.txt read */
+#define RAW_FRAMES_MAX	256	/* Frame[n] lines of Report.wer read */
+
+static char *copy(const char *s, size_t len)
+{
+	char *c = malloc(len + 1);
+
+	if (c) {
+		memcpy(c, s, len);
+		c[len] = '\0';
+	}
+	return c;
+}
+
+/* Whether s ends in "+0x" and hex digits; *ret_plus: where the '+' is. */
+static int ends_in_offset(const char *s, size_t len, const char **ret_plus)
+{
+	const char *p = s + len;
+
+	while (p > s && p[-1] && strchr("0123456789abcdefABCDEF", p[-1]))
+		p--;
+	if (p == s + len || p - s < 3 || memcmp(p - 3, "+0x", 3))
+		return 0;
+	*ret_plus = p - 3;
+	return 1;
+}
+
+/* Fills f from a frame line's text after its pc (" FUNCTION+0xOFF in
+ * MODULE+0xOFF at FILE:LINE", each part optional). */
+static void parse_frame_tail(const char *s, struct cli_frame *f)
+{
+	size_t len = strlen(s);
+	const char *at = NULL, *in = NULL, *plus;
+
+	/* " at FILE:LINE": the last " at " followed by text, ':' and
+	 * digits to the end. */
+	for (const char *p = s; (p = strstr(p, " at ")); p++) {
+		const char *colon = strrchr(p + 4, ':');
+
+		if (colon && colon > p + 4 && colon[1] &&
+		    strspn(colon + 1, "0123456789") == strlen(colon + 1))
+			at = p;
+	}
+	if (at) {
+		const char *colon = strrchr(at + 4, ':');
+
+		f->file = copy(at + 4, (size_t)(colon - at - 4));
+		f->line = atoi(colon + 1);
+		len = (size_t)(at - s);
+	}
+	/* " in MODULE+0xOFF": the last " in " whose rest ends in an
+	 * offset. */
+	for (const char *p = s; (p = strstr(p, " in ")) && p < s + len; p++)
+		if (ends_in_offset(p + 4, (size_t)(s + len - p - 4), &plus))
+			in = p;
+	if (in) {
+		ends_in_offset(in + 4, (size_t)(s + len - in - 4), &plus);
+		f->module = copy(in + 4, (size_t)(plus - in - 4));
+		f->module_offset = strtoull(plus + 3, NULL, 16);
+		f->have_module_offset = 1;
+		len = (size_t)(in - s);
+	}
+	/* What is left: " FUNCTION+0xOFF". */
+	if (len > 1 && s[0] == ' ' && ends_in_offset(s + 1, len - 1, &plus)) {
+		f->function = copy(s + 1, (size_t)(plus - s - 1));
+		f->function_offset = strtoull(plus + 3, NULL, 16);
+		f->have_function_offset = 1;
+	}
+}
+
+static struct cli_thread *add_thread(struct cli_stacks *s)
+{
+	struct cli_thread *t;
+
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct cli_thread *v = realloc(s->threads, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->threads = v;
+		s->cap = cap;
+	}
+	t = &s->threads[s->count++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+/* Adds the frame line "  #N  0xPC..." to t. */
+static int add_frame(struct cli_thread *t, const char *line)
+{
+	struct cli_frame *f;
+	char *end;
+
+	if (t->frame_count == t->frame_cap) {
+		size_t cap = t->frame_cap ? t->frame_cap * 2 : 8;
+		struct cli_frame *v = realloc(t->frames, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		t->frames = v;
+		t->frame_cap = cap;
+	}
+	f = &t->frames[t->frame_count];
+	memset(f, 0, sizeof(*f));
+	f->index = (int)strtol(line + 3, &end, 10);
+	f->pc = strtoull(end, &end, 16);
+	if (!(f->text = copy(line, strlen(line))))
+		return -1;
+	parse_frame_tail(end, f);
+	t->frame_count++;
+	return 0;
+}
+
+/* "Thread TID[ (crashed)] "NAME"[: signal N]" into t. */
+static int parse_thread(struct cli_thread *t, const char *line)
+{
+	const char *open = strchr(line, '"'), *close = strrchr(line, '"');
+	char *end;
+
+	t->tid = strtol(line + 7, &end, 10);
+	t->crashed = !strncmp(end, " (crashed)", 10);
+	if (open && close > open)
+		t->name = copy(open + 1, (size_t)(close - open - 1));
+	if (close && !strncmp(close + 1, ": signal ", 9))
+		t->signal = atoi(close + 10);
+	t->header = copy(line, strlen(line));
+	return t->header ? 0 : -1;
+}
+
+static int read_stack_txt(const char *dir, struct cli_stacks *s)
+{
+	char path[PATH_MAX + 32], *line = NULL;
+	struct cli_thread *t = NULL;
+	size_t size = 0, lines = 0;
+	ssize_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stack.txt", dir);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	s->source = "stack.txt";
+	while ((len = getline(&line, &size, f)) >= 0 &&
+	       lines++ < STACK_LINES_MAX) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "Thread ", 7)) {
+			if (!(t = add_thread(s)) || parse_thread(t, line) < 0)
+				break;
+		} else if (t && !strncmp(line, "  #", 3)) {
+			if (add_frame(t, line) < 0)
+				break;
+		} else if (t && line[0] == ' ' && !t->note) {
+			t->note = copy(line + strspn(line, " "),
+				       strlen(line + strspn(line, " ")));
+		} else if (!line[0]) {
+			t = NULL;
+		} else if (!strncmp(line, "Degraded capture: ", 18)) {
+			s->capture_problem = copy(line + 18, strlen(line + 18));
+		} else if (!t && !s->note) {
+			/* "No crash: ...", "No thread could be captured." */
+			s->note = copy(line, strlen(line));
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* The crash path's own report: "Frame[n]=0xPC /module+0xOFF" lines. */
+static void read_raw_frames(const struct wer_report_info *r,
+			    struct cli_stacks *s)
+{
+	char path[PATH_MAX + 32], line[PATH_MAX + 128];
+	struct cli_thread *t = NULL;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/Report.wer", r->dir);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f) && n < RAW_FRAMES_MAX) {
+		char module[PATH_MAX], name[PATH_MAX + 64], text[2 * PATH_MAX];
+		const char *space, *plus, *at;
+		unsigned long long pc, off;
+		int index;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strcmp(line, "FramesBy=stack scan"))
+			s->stack_scan = 1;
+		if (sscanf(line, "Frame[%d]=%llx", &index, &pc) != 2)
+			continue;
+		if (!t) {
+			if (!(t = add_thread(s)))
+				break;
+			t->tid = r->tid;
+			t->crashed = 1;
+			t->signal = cli_report_signal(r);
+			s->source = "Report.wer";
+		}
+		n++;
+		space = strchr(line, ' ');
+		plus = strrchr(line, '+');
+		if (!space || !plus || plus < space ||
+		    sscanf(plus, "+%llx", &off) != 1 ||
+		    (size_t)(plus - space - 1) >= sizeof(module)) {
+			snprintf(text, sizeof(text), "  #%-2d 0x%016llx", index,
+				 pc);
+		} else {
+			snprintf(module, sizeof(module), "%.*s",
+				 (int)(plus - space - 1), space + 1);
+			/* "FUNCTION+0xOFF[ at FILE:LINE]": the file goes
+			 * last, as in stack.txt. */
+			if (cli_symbolize(module, off, index > 0, name,
+					  sizeof(name)) < 0)
+				name[0] = '\0';
+			at = strstr(name, " at ");
+			snprintf(text, sizeof(text),
+				 "  #%-2d 0x%016llx%s%.*s in %s+0x%llx%s",
+				 index, pc, name[0] ? " " : "",
+				 (int)(at ? (size_t)(at - name) : strlen(name)),
+				 name,
+				 strrchr(module, '/') ? strrchr(module, '/') + 1
+						      : module,
+				 off, at ? at : "");
+		}
+		if (add_frame(t, text) < 0)
+			break;
+	}
+	fclose(f);
+}
+
+void cli_read_stacks(const struct wer_report_info *r, struct cli_stacks *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (read_stack_txt(r->dir, ret) < 0)
+		read_raw_frames(r, ret);
+}
+
+void cli_stacks_free(struct cli_stacks *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		struct cli_thread *t = &s->threads[i];
+
+		for (size_t k = 0; k < t->frame_count; k++) {
+			free(t->frames[k].text);
+			free(t->frames[k].function);
+			free(t->frames[k].module);
+			free(t->frames[k].file);
+		}
+		free(t->frames);
+		free(t->name);
+		free(t->header);
+		free(t->note);
+	}
+	free(s->threads);
+	free(s->capture_problem);
+	free(s->note);
+	memset(s, 0, sizeof(*s));
+}
