@@ -369,6 +369,81 @@ static void read_restart_slot(void **state)
 	free(s);
 }
 
+/* The application slot (layout version 3): wer_set_application_version's
+ * value, distrusted like the others; a version 2 block (openwer 0.1)
+ * still reads, without it. */
+static void read_application_slot(void **state)
+{
+	struct wer_registry_snapshot *s = malloc(sizeof(*s));
+	struct fake_target t = {malloc(sizeof(struct wer_registry)),
+				registry_address()};
+	pid_t self = getpid();
+	struct wer_reg_app *app;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(t.block);
+	assert_int_equal(wer_set_application_version("bad\tversion"),
+			 WER_E_INVALIDARG);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_string_equal(s->app_version, "");
+	assert_int_equal(wer_set_application_version("2.4.1 (beta)"),
+			 WER_S_OK);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_string_equal(s->app_version, "2.4.1 (beta)");
+	assert_int_equal(s->invalid + s->unsettled, 0);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	app = &t.block->app[t.block->app_ctl.current - 1];
+	app->version[1] = '\x1b'; /* not printable */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_string_equal(s->app_version, "");
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	app = &t.block->app[t.block->app_ctl.current - 1];
+	app->version_len = 4000;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_string_equal(s->app_version, "");
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	app = &t.block->app[t.block->app_ctl.current - 1];
+	app->version[3] = '\0'; /* shorter than its length says */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_string_equal(s->app_version, "");
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->header.app_offset += 8; /* a different layout */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s),
+			 -EBADMSG);
+
+	/* Version 2: the block ended before the application slot. */
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->header.version = 2;
+	t.block->header.block_size = WER_REGISTRY_V2_SIZE;
+	t.block->header.app_ctl_offset = t.block->header.app_offset = 0;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_string_equal(s->app_version, "");
+	assert_int_equal(s->meta_count, wer_registered_metadata_count());
+	t.block->header.block_size = sizeof(struct wer_registry);
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s),
+			 -EBADMSG);
+
+	assert_int_equal(wer_set_application_version(NULL), WER_S_OK);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_string_equal(s->app_version, "");
+	free(t.block);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +452,7 @@ int main(void)
 	    cmocka_unit_test_setup(read_stopped_writer_settles_at_once, setup),
 	    cmocka_unit_test_setup(read_distrusts_a_lying_block, setup),
 	    cmocka_unit_test_setup(read_restart_slot, setup),
+	    cmocka_unit_test_setup(read_application_slot, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

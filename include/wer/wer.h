@@ -9,7 +9,7 @@
  * <wer/base.h>'s WER_S_OK, WER_E_INVALIDARG and so on, the same values.
  * Include <werapi.h> as well for WER's own calls and names. A "character" is a
  * Unicode character in both: 64 two-byte UTF-8 letters are a valid key.
- * Invalid UTF-8 is E_INVALIDARG.
+ * Invalid UTF-8 is WER_E_INVALIDARG.
  *
  * Every function here is thread-safe, none allocates heap memory and none is
  * async-signal-safe.
@@ -40,6 +40,16 @@ typedef struct wer_metadata_pair {
 	char key[WER_METADATA_KEY_MAX_BYTES + 1];
 	char value[WER_METADATA_VALUE_MAX_BYTES + 1];
 } wer_metadata_pair_t;
+
+/* The application's version, as its reports' "Application Version"
+ * (Sig[1]): "2.4.1", "nightly-42"; 1..128 printable ASCII characters
+ * (a metadata value's rules); NULL or "" forgets it. Without it, werfault
+ * takes the version from the executable's ELF .note.package, else from
+ * the package database (dpkg) that installed it (docs/report.md).
+ * WER_S_OK, WER_E_INVALIDARG or WER_E_INVALID_STATE (in recovery).
+ * Windows has no such call: WER takes the version from the executable's
+ * version resource. Thread-safe; no allocation; not async-signal-safe. */
+wer_result_t wer_set_application_version(const char *version);
 
 /* Copies the registered metadata into pairs (at most max of them, in slot
  * order) and returns how many pairs are registered, which may exceed max.

@@ -35,12 +35,20 @@ int wer__read_process_memory(void *ctx, uint64_t address, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
+/* A version 3 block, or a version 2 one (openwer 0.1: no application
+ * slot, reserved zeros where its offsets are now). */
 static int header_valid(const struct wer_registry_header *h, uint64_t address)
 {
+	int v3 = h->version == WER_REGISTRY_VERSION;
+
+	if (v3 ? h->block_size != sizeof(struct wer_registry) ||
+		     h->app_ctl_offset !=
+			 offsetof(struct wer_registry, app_ctl) ||
+		     h->app_offset != offsetof(struct wer_registry, app)
+	       : h->version != 2 || h->block_size != WER_REGISTRY_V2_SIZE)
+		return 0;
 	return !memcmp(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE) &&
-	       h->version == WER_REGISTRY_VERSION &&
 	       h->header_size == sizeof(*h) &&
-	       h->block_size == sizeof(struct wer_registry) &&
 	       h->self == address && h->meta_slots == WER_REG_META_SLOTS &&
 	       h->range_slots == WER_REG_RANGE_SLOTS &&
 	       h->file_slots == WER_REG_FILE_SLOTS &&
@@ -59,48 +67,63 @@ static int header_valid(const struct wer_registry_header *h, uint64_t address)
 	       h->restart_offset == offsetof(struct wer_registry, restart);
 }
 
-/* The restart slot, by the same seqlock protocol as the others, alone: its
- * control word, its current copy, its control word again. A slot that
- * never settles counts as unsettled; one that breaks the rules (flags,
- * length, UTF-8, an embedded NUL) as invalid. */
-static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
-			struct wer_registry_snapshot *s)
+/* A slot of its own (restart, the application's), by the same seqlock
+ * protocol as the others: its control word, its current copy (of size
+ * bytes, at copies_at), its control word again. Returns 1 with the copy in
+ * buf, 0 when the slot is empty or never settled (counted as unsettled),
+ * or a negative errno. A current copy out of range counts as invalid. */
+static int single_slot_read(wer_mem_read_fn read, void *ctx, uint64_t ctl_at,
+			    uint64_t copies_at, void *buf, size_t size,
+			    struct wer_registry_snapshot *s)
 {
-	uint64_t ctl_at = address + offsetof(struct wer_registry, restart_ctl);
-	struct wer_reg_restart *copy = malloc(sizeof(*copy));
-	int r = 0, settled = 0;
+	int r;
 
-	if (!copy)
-		return -ENOMEM;
-	for (int attempt = 0; attempt < READ_ATTEMPTS && !settled; attempt++) {
+	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
 		struct wer_reg_ctl before, after;
 		uint32_t cur;
-		size_t len;
 
 		if ((r = read(ctx, ctl_at, &before, sizeof(before))) < 0)
-			break;
+			return r;
 		cur = before.current;
 		if (cur == 0 || cur > 2) {
-			settled = 1;
 			if (cur)
 				s->invalid++;
-			break;
+			return 0;
 		}
 		if (before.seq[cur - 1] & 1)
 			continue;
-		if ((r = read(ctx,
-			      address + offsetof(struct wer_registry, restart) +
-				  (cur - 1) * sizeof(*copy),
-			      copy, sizeof(*copy))) < 0 ||
+		if ((r = read(ctx, copies_at + (cur - 1) * size, buf, size)) <
+			0 ||
 		    (r = read(ctx, ctl_at, &after, sizeof(after))) < 0)
-			break;
-		if (after.seq[cur - 1] != before.seq[cur - 1])
-			continue;
-		settled = 1;
+			return r;
+		if (after.seq[cur - 1] == before.seq[cur - 1])
+			return 1;
+	}
+	s->unsettled++;
+	return 0;
+}
+
+/* The restart slot: one that breaks the rules (flags, length, UTF-8, an
+ * embedded NUL) counts as invalid. */
+static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+			struct wer_registry_snapshot *s)
+{
+	struct wer_reg_restart *copy = malloc(sizeof(*copy));
+	size_t len;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	r = single_slot_read(read, ctx,
+			     address + offsetof(struct wer_registry, restart_ctl),
+			     address + offsetof(struct wer_registry, restart),
+			     copy, sizeof(*copy), s);
+	if (r == 1) {
+		r = 0;
 		if (copy->cmdline_len > WER_REG_CMDLINE_BYTES ||
 		    (copy->flags & ~15u)) {
 			s->invalid++;
-			break;
+			goto out;
 		}
 		memcpy(s->restart.cmdline, copy->cmdline, copy->cmdline_len);
 		s->restart.cmdline[copy->cmdline_len] = '\0';
@@ -109,15 +132,42 @@ static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 				    &len) != S_OK) {
 			s->restart.cmdline[0] = '\0';
 			s->invalid++;
-			break;
+			goto out;
 		}
 		s->restart.flags = copy->flags;
 		s->restart.registered = 1;
 	}
-	if (!settled && r == 0)
-		s->unsettled++;
+out:
 	free(copy);
 	return r;
+}
+
+/* The application slot (version 3): a version that breaks a metadata
+ * value's rules counts as invalid. */
+static int app_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+		    struct wer_registry_snapshot *s)
+{
+	struct wer_reg_app copy;
+	size_t len;
+	int r = single_slot_read(read, ctx,
+				 address + offsetof(struct wer_registry, app_ctl),
+				 address + offsetof(struct wer_registry, app),
+				 &copy, sizeof(copy), s);
+
+	if (r != 1)
+		return r;
+	if (copy.version_len > WER_REG_VALUE_BYTES) {
+		s->invalid++;
+		return 0;
+	}
+	memcpy(s->app_version, copy.version, copy.version_len);
+	s->app_version[copy.version_len] = '\0';
+	if (wer__value_check(s->app_version, &len) != S_OK ||
+	    len != copy.version_len) {
+		s->app_version[0] = '\0';
+		s->invalid++;
+	}
+	return 0;
 }
 
 /* Where slot i of the control area (meta, then range, then file slots)
@@ -345,7 +395,10 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	}
 	ret->unsettled = pending;
 	memset(&ret->restart, 0, sizeof(ret->restart));
+	ret->app_version[0] = '\0';
 	r = restart_read(read, ctx, address, ret);
+	if (r == 0 && h.version >= 3)
+		r = app_read(read, ctx, address, ret);
 out:
 	free(before);
 	free(after);

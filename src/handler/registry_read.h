@@ -51,6 +51,9 @@ struct wer_registry_snapshot {
 	struct wer_snapshot_range range[WER_REG_RANGE_SLOTS];
 	struct wer_snapshot_file file[WER_REG_FILE_SLOTS];
 	struct wer_snapshot_restart restart;
+	/* wer_set_application_version's, "" when none (or a version 2
+	 * block). */
+	char app_version[WER_REG_VALUE_BYTES + 1];
 	/* What was distrusted: slots whose sequence counters never settled,
 	 * and slots whose content broke the rules (skipped). */
 	size_t unsettled, invalid;

@@ -473,7 +473,8 @@ static int fill_signature(const struct wer_report *r,
 	snprintf(sig[0].value, sizeof(sig[0].value), "%s",
 		 r->exe[0] ? base_name(r->exe) : "unknown");
 	sig[1].name = "Application Version";
-	snprintf(sig[1].value, sizeof(sig[1].value), "unknown");
+	snprintf(sig[1].value, sizeof(sig[1].value), "%s",
+		 r->app_version_source ? r->app_version : "unknown");
 	sig[2].name = "Application Build ID";
 	snprintf(sig[2].value, sizeof(sig[2].value), "%s",
 		 r->have_unwind ? wer__unwind_build_id(&r->unwind, r->exe)
@@ -757,6 +758,9 @@ static int write_report_wer(int dir_fd, const struct wer_report *r,
 		fprintf(f, "Degraded=%s\n", r->capture.problem);
 	if (r->privileged[0])
 		fprintf(f, "Privileged=%s\n", r->privileged);
+	if (r->app_version_source)
+		fprintf(f, "ApplicationVersionSource=%s\n",
+			r->app_version_source);
 	if (r->registry.unsettled || r->registry.invalid)
 		fprintf(f, "RegistryDistrusted=%zu unsettled, %zu invalid\n",
 			r->registry.unsettled, r->registry.invalid);

@@ -38,6 +38,10 @@ struct wer_report {
 	/* Why only root may read this report (Privileged= in Report.wer,
 	 * docs/security.md); "" when the process's user may. */
 	char privileged[256];
+	/* Sig[1], and where it came from (app_version.h's names; NULL:
+	 * unknown). */
+	char app_version[129];
+	const char *app_version_source;
 	int have_crash, have_registry;
 	/* A report without a crash (werfault --live): the request the
 	 * process made, checked (live.c); NULL for a crash. */

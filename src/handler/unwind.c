@@ -215,6 +215,23 @@ static int add_module(struct wer_unwind *u, char **f)
 	m = &u->modules[u->module_count++];
 	m->path = intern(u, f[1], strlen(f[1]));
 	m->build_id = strcmp(f[0], "-") ? intern(u, f[0], strlen(f[0])) : "";
+	m->package_version = "";
+	return 0;
+}
+
+/* P: the version of the module named by the M record just before. */
+static int add_package_version(struct wer_unwind *u, const char *version)
+{
+	size_t len = strlen(version);
+
+	if (!u->module_count || !len || len > WER_UNWIND_VERSION_MAX ||
+	    u->modules[u->module_count - 1].package_version[0])
+		return -1;
+	for (const char *p = version; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return -1;
+	u->modules[u->module_count - 1].package_version =
+	    intern(u, version, len);
 	return 0;
 }
 
@@ -236,6 +253,9 @@ void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 	switch (copy[0]) {
 	case 'M':
 		bad = n != 2 || add_module(u, f) < 0;
+		break;
+	case 'P':
+		bad = n != 1 || add_package_version(u, f[0]) < 0;
 		break;
 	case 'T':
 		/* Threads in increasing order, each once: their frames stay
@@ -473,6 +493,15 @@ const char *wer__unwind_build_id(const struct wer_unwind *u, const char *path)
 	for (size_t i = 0; u && i < u->module_count; i++)
 		if (!strcmp(u->modules[i].path, path))
 			return u->modules[i].build_id;
+	return "";
+}
+
+const char *wer__unwind_package_version(const struct wer_unwind *u,
+					const char *path)
+{
+	for (size_t i = 0; u && i < u->module_count; i++)
+		if (!strcmp(u->modules[i].path, path))
+			return u->modules[i].package_version;
 	return "";
 }
 

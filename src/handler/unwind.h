@@ -25,6 +25,7 @@
 #define WER_UNWIND_STRINGS_MAX	 (2 << 20)     /* bytes of names, interned */
 #define WER_UNWIND_NAME_MAX	 511	       /* bytes of one name */
 #define WER_UNWIND_RECORD_MAX	 (4 * 512 + 128) /* bytes of one record */
+#define WER_UNWIND_VERSION_MAX	 128 /* bytes of a package version */
 
 struct wer_frame {
 	uint64_t pc;
@@ -45,6 +46,7 @@ struct wer_thread_stack {
 struct wer_module_id {
 	const char *path;
 	const char *build_id; /* hex, "" when the module has none */
+	const char *package_version; /* from .note.package, "" when none */
 };
 
 struct wer_strings;
@@ -78,6 +80,8 @@ struct wer_unwind_budget {
  * and control characters replaced by '?' and are at most
  * WER_UNWIND_NAME_MAX bytes):
  *   M <build id hex or -> <path>          a module
+ *   P <version>                           the version in the module's
+ *                                         .note.package (package_note.h)
  *   T <capture thread index>              the frames below are its
  *   F <pc> <function offset> <module offset> <line> <module> <function> <file>
  *                                         (numbers in hex, line decimal)
@@ -108,6 +112,9 @@ void wer__unwind_free(struct wer_unwind *u);
 
 /* The build id recorded for the module at path, or "" */
 const char *wer__unwind_build_id(const struct wer_unwind *u, const char *path);
+/* The package version (.note.package) recorded for it, or "" */
+const char *wer__unwind_package_version(const struct wer_unwind *u,
+					const char *path);
 
 /* Writes stack.txt's text: every thread, the crashed one first. */
 void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,

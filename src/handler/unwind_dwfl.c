@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dwfl_line.h"
+#include "package_note.h"
 #include "unwind.h"
 
 enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
@@ -187,20 +188,57 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* The version in the module's .note.package (package_note.h), into out;
+ * 0 or -1. */
+static int package_version(Elf *elf, char *out, size_t size)
+{
+	size_t phnum;
+
+	if (!elf || elf_getphdrnum(elf, &phnum) != 0)
+		return -1;
+	for (size_t i = 0; i < phnum && i < 256; i++) {
+		GElf_Phdr phdr;
+		Elf_Data *data;
+		GElf_Nhdr note;
+		size_t at = 0, next, name_at, desc_at;
+
+		if (!gelf_getphdr(elf, (int)i, &phdr) || phdr.p_type != PT_NOTE ||
+		    !(data = elf_getdata_rawchunk(elf, (int64_t)phdr.p_offset,
+						  phdr.p_filesz, ELF_T_NHDR)))
+			continue;
+		while ((next = gelf_getnote(data, at, &note, &name_at,
+					    &desc_at)) > 0) {
+			at = next;
+			if (note.n_type == WER_PACKAGE_NOTE_TYPE &&
+			    note.n_namesz == sizeof(WER_PACKAGE_NOTE_OWNER) &&
+			    !memcmp((const char *)data->d_buf + name_at,
+				    WER_PACKAGE_NOTE_OWNER,
+				    sizeof(WER_PACKAGE_NOTE_OWNER)) &&
+			    wer__package_note_version(
+				(const char *)data->d_buf + desc_at,
+				note.n_descsz, out, size) == 0)
+				return 0;
+		}
+	}
+	return -1;
+}
+
 static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 			   Dwarf_Addr start, void *arg)
 {
 	FILE *out = arg;
 	const unsigned char *bits;
+	char version[WER_UNWIND_VERSION_MAX + 1];
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
+	Elf *elf;
 	int n;
 
 	(void)userdata;
 	(void)start;
 	if (!name || name[0] != '/')
 		return DWARF_CB_OK;
-	dwfl_module_getelf(mod, &bias); /* loads the file's notes */
+	elf = dwfl_module_getelf(mod, &bias); /* loads the file's notes */
 	n = dwfl_module_build_id(mod, &bits, &vaddr);
 	fputs("M\t", out);
 	for (int i = 0; i < n && i < 64; i++)
@@ -209,6 +247,8 @@ static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 		fputc('-', out);
 	put_name(out, name);
 	fputc('\n', out);
+	if (package_version(elf, version, sizeof(version)) == 0)
+		fprintf(out, "P\t%s\n", version);
 	return DWARF_CB_OK;
 }
 

@@ -56,6 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app_version.h"
 #include "crash_format.h"
 #include "registry_read.h"
 #include "report.h"
@@ -254,6 +255,28 @@ static void take_worker_slot(void)
 			close(fd);
 		}
 		nanosleep(&pause, NULL);
+	}
+}
+
+/* Sig[1]: the version the application declared, else its executable's
+ * .note.package, else its Debian package's (docs/report.md). */
+static void find_app_version(struct wer_report *r)
+{
+	const char *note = r->have_unwind ? wer__unwind_package_version(
+						&r->unwind, r->exe)
+					  : "";
+
+	if (r->have_registry && r->registry.app_version[0]) {
+		snprintf(r->app_version, sizeof(r->app_version), "%s",
+			 r->registry.app_version);
+		r->app_version_source = WER_APP_VERSION_API;
+	} else if (note[0]) {
+		snprintf(r->app_version, sizeof(r->app_version), "%s", note);
+		r->app_version_source = WER_APP_VERSION_PACKAGE_NOTE;
+	} else if (r->exe[0] && !strstr(r->exe, " (deleted)") &&
+		   wer__dpkg_version(r->exe, r->app_version,
+				     sizeof(r->app_version)) == 0) {
+		r->app_version_source = WER_APP_VERSION_DPKG;
 	}
 }
 
@@ -620,6 +643,7 @@ int main(int argc, char **argv)
 	if (report->have_unwind && secure_getenv("WER_DEBUG"))
 		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
 			report->unwind.peak_rss_kib);
+	find_app_version(report);
 	r = wer__report_write(report, path, sizeof(path));
 	phase("write");
 	print_phases();

@@ -75,6 +75,19 @@ WER_EXPORT HRESULT wer_unregister_custom_metadata(const char *key)
 	return wer__registry_remove_metadata(key, klen);
 }
 
+WER_EXPORT HRESULT wer_set_application_version(const char *version)
+{
+	size_t len = 0;
+	HRESULT hr;
+
+	if (in_recovery())
+		return WER_E_INVALID_STATE;
+	/* A metadata value's rules: 0..128 printable ASCII characters. */
+	if (version && (hr = wer__value_check(version, &len)) != S_OK)
+		return hr;
+	return wer__registry_set_app_version(version, len);
+}
+
 WER_EXPORT HRESULT wer_get_custom_metadata(const char *key, char *value,
 					   size_t size)
 {

@@ -22,7 +22,6 @@
 
 #include "crash.h"
 #include "wer/recovery.h"
-#include "wer/recovery.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 

@@ -78,6 +78,8 @@ static void registry_init_locked(void)
 	h->file_offset = offsetof(struct wer_registry, file);
 	h->restart_ctl_offset = offsetof(struct wer_registry, restart_ctl);
 	h->restart_offset = offsetof(struct wer_registry, restart);
+	h->app_ctl_offset = offsetof(struct wer_registry, app_ctl);
+	h->app_offset = offsetof(struct wer_registry, app);
 	__atomic_store_n(&h->version, WER_REGISTRY_VERSION, __ATOMIC_RELEASE);
 	memcpy(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE);
 }
@@ -485,6 +487,29 @@ HRESULT wer__registry_get_restart(char *cmdline, size_t size,
 	return hr;
 }
 
+/* ---- the application's own facts ---------------------------------------- */
+
+HRESULT wer__registry_set_app_version(const char *version, size_t len)
+{
+	struct wer_reg_app *app;
+	unsigned copy;
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	if (!len) {
+		slot_clear(&wer__registry.app_ctl);
+		return writer_leave(S_OK);
+	}
+	copy = slot_begin(&wer__registry.app_ctl);
+	app = &wer__registry.app[copy];
+	app->version_len = (uint32_t)len;
+	memcpy(app->version, version, len);
+	app->version[len] = '\0';
+	slot_publish(&wer__registry.app_ctl, copy);
+	return writer_leave(S_OK);
+}
+
 /* ---- flags, state, counts ----------------------------------------------- */
 
 HRESULT wer__registry_set_flags(uint32_t flags)
@@ -541,6 +566,7 @@ void wer__registry_reset(void)
 	for (int i = 0; i < WER_REG_FILE_SLOTS; i++)
 		slot_clear(&wer__registry.file_ctl[i]);
 	slot_clear(&wer__registry.restart_ctl);
+	slot_clear(&wer__registry.app_ctl);
 	range_high = file_high = 0;
 	h->meta_count = h->entry_count = 0;
 	h->flags = 0;

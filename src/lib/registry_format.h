@@ -20,11 +20,12 @@
 #ifndef WER_REGISTRY_FORMAT_H
 #define WER_REGISTRY_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define WER_REGISTRY_MAGIC	"OWERREG\0"
 #define WER_REGISTRY_MAGIC_SIZE 8
-#define WER_REGISTRY_VERSION	2
+#define WER_REGISTRY_VERSION	3
 
 #define WER_REG_META_SLOTS  8
 #define WER_REG_RANGE_SLOTS 512
@@ -84,6 +85,14 @@ struct wer_reg_restart {
 	char cmdline[WER_REG_CMDLINE_BYTES + 4]; /* UTF-8, NUL terminated */
 };
 
+/* Version 3: what the application says of itself, one slot like
+ * restart's. */
+struct wer_reg_app {
+	uint32_t version_len; /* bytes, 0..128 (wer_set_application_version) */
+	uint32_t reserved;
+	char version[WER_REG_VALUE_BYTES + 4]; /* printable ASCII, NUL ended */
+};
+
 struct wer_registry_header {
 	char magic[WER_REGISTRY_MAGIC_SIZE];
 	uint32_t version;
@@ -101,7 +110,8 @@ struct wer_registry_header {
 	uint32_t entry_count; /* published slots of every kind */
 	uint64_t generation;  /* incremented by every change */
 	uint32_t restart_ctl_offset, restart_offset; /* version 2 */
-	uint64_t reserved[3];
+	uint32_t app_ctl_offset, app_offset;	     /* version 3 */
+	uint64_t reserved[2];
 };
 
 struct wer_registry {
@@ -118,7 +128,15 @@ struct wer_registry {
 	struct wer_reg_ctl restart_ctl;
 	uint32_t restart_pad;
 	struct wer_reg_restart restart[2];
+	/* Version 3: the application's own facts, after everything else. */
+	struct wer_reg_ctl app_ctl;
+	uint32_t app_pad;
+	struct wer_reg_app app[2];
 };
+
+/* A version 2 block (openwer 0.1) ends where version 3 added the
+ * application slot. */
+#define WER_REGISTRY_V2_SIZE offsetof(struct wer_registry, app_ctl)
 
 /* The offsets docs/registry.md documents; a change here is a new version. */
 _Static_assert(sizeof(struct wer_reg_ctl) == 12, "ctl layout");
@@ -144,6 +162,15 @@ _Static_assert(__builtin_offsetof(struct wer_registry, restart_ctl) == 4254120,
 	       "block layout");
 _Static_assert(__builtin_offsetof(struct wer_registry, restart) == 4254136,
 	       "block layout");
-_Static_assert(sizeof(struct wer_registry) == 4262352, "block layout");
+_Static_assert(WER_REGISTRY_V2_SIZE == 4262352, "version 2 block layout");
+_Static_assert(sizeof(struct wer_reg_app) == 140, "application layout");
+_Static_assert(__builtin_offsetof(struct wer_registry_header,
+				  app_ctl_offset) == 112,
+	       "header layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, app_ctl) == 4262352,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, app) == 4262368,
+	       "block layout");
+_Static_assert(sizeof(struct wer_registry) == 4262648, "block layout");
 
 #endif /* WER_REGISTRY_FORMAT_H */

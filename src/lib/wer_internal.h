@@ -68,6 +68,10 @@ size_t wer__registry_metadata_count(void);
 size_t wer__registry_entry_count(void);
 size_t wer__registry_range_count(uint32_t kind);
 
+/* The application's version (len bytes of validated printable ASCII; 0
+ * clears it). */
+HRESULT wer__registry_set_app_version(const char *version, size_t len);
+
 /* The process state (WER_REG_STATE_*). The recovery code sets it; tests use
  * it as the internal switch for application recovery mode. */
 void wer__registry_set_state(uint32_t state);
