@@ -449,9 +449,12 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	static char id[400];
 	const struct wer_crash_config *cfg = &wer__crash_config;
 	/* Only root may read it: root's store, whatever the environment
-	 * said (docs/security.md). */
-	const char *store =
-	    access == WER_ACCESS_ROOT ? WER_SYSTEM_STORE : cfg->store_path;
+	 * said (docs/security.md). A process that started set-id and is
+	 * its user's again has no store of its own here: the one found at
+	 * load was its privileged identity's. */
+	const char *store = access == WER_ACCESS_ROOT ? WER_SYSTEM_STORE
+			    : cfg->secure_start	      ? ""
+						      : cfg->store_path;
 	struct timespec now;
 	size_t id_len;
 	uint64_t pc;

@@ -25,9 +25,10 @@
 /* Where the effective user's reports go (docs/report.md, "Where reports
  * go"): $WER_REPORT_DIR, which must be absolute (else -EINVAL: refused,
  * never ignored); else $XDG_STATE_HOME/openwer (an absolute one); else
- * $HOME/.local/state/openwer when HOME is an existing directory; else
- * /var/tmp/openwer-<euid>, never a directory under a HOME that does not
- * exist. Read with secure_getenv: in a process started set-id none of
+ * $HOME/.local/state/openwer when HOME is an existing directory the user
+ * may write (or the store is there already); else
+ * /var/tmp/openwer-<euid> (root: the system store), never a directory
+ * under a HOME that does not exist. Read with secure_getenv: in a process started set-id none of
  * the environment counts. 0, -EINVAL or -ENAMETOOLONG. Not
  * async-signal-safe. */
 int wer__store_default_path(char *buf, size_t size);
