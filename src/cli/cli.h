@@ -143,6 +143,14 @@ struct cli_stacks {
 void cli_read_stacks(const struct wer_report_info *r, struct cli_stacks *ret);
 void cli_stacks_free(struct cli_stacks *s);
 
+/* From here on, stdout and stderr write no terminal control: every
+ * control character but newline and tab, and every byte of invalid
+ * UTF-8, comes out as \xNN (terminal.c). cli_raw_stderr is the real
+ * stderr, for the progress bar's own carriage returns (NULL when it could
+ * not be opened). */
+void cli_guard_output(void);
+extern FILE *cli_raw_stderr;
+
 int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);

@@ -9,20 +9,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "text.h"
 #include "signals.h"
 
 void cli_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	wer_json_put_string(f, s);
 }
 
 int cli_report_signal(const struct wer_report_info *r)

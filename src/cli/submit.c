@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "text.h"
 #include "settings.h"
 
 #define ANSWER_MAX	(64 * 1024) /* bytes of a server's answer kept */
@@ -146,9 +147,14 @@ static int show_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	done = (int)(((double)opt.index +
 		      (ultotal > 0 ? (double)ulnow / (double)ultotal : 0)) /
 		     (double)opt.total * width);
-	fprintf(stderr, "\r[%-*.*s%*s] %zu/%zu %.40s", done, done,
+	if (!cli_raw_stderr)
+		return 0;
+	/* The bar's carriage return must reach the terminal: the raw
+	 * stderr, and the id made safe by hand. */
+	fprintf(cli_raw_stderr, "\r[%-*.*s%*s] %zu/%zu ", done, done,
 		"##############################", width - done, "",
-		opt.index + 1, opt.total, s->r->id);
+		opt.index + 1, opt.total);
+	wer_text_put_safe(cli_raw_stderr, s->r->id, strnlen(s->r->id, 40), "");
 	return 0;
 }
 

@@ -490,6 +490,7 @@ int main(int argc, char **argv)
 {
 	const struct verb *v;
 
+	cli_guard_output();
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		main_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;

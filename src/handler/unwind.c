@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "text.h"
 #include "unwind.h"
 
 /* Names, each kept once: an open-addressing set of strings. */
@@ -516,8 +517,12 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 
 		if (i)
 			fputc('\n', f);
-		fprintf(f, "Thread %d%s \"%s\"", (int)t->tid,
-			t->crashed ? " (crashed)" : "", t->name);
+		/* Names and paths are the crashed program's: written so that
+		 * no terminal acts on them (text.h). */
+		fprintf(f, "Thread %d%s \"", (int)t->tid,
+			t->crashed ? " (crashed)" : "");
+		wer_text_put_safe(f, t->name, strlen(t->name), "");
+		fputc('"', f);
 		if (t->crashed)
 			fprintf(f, ": signal %d", signo);
 		fputc('\n', f);
@@ -528,9 +533,12 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 		if (!s || !s->frame_count) {
 			fprintf(f, "  #0  0x%016llx\n",
 				(unsigned long long)t->pc);
-			if (s && s->error)
-				fprintf(f, "  (unwinding failed: %s)\n",
-					s->error);
+			if (s && s->error) {
+				fputs("  (unwinding failed: ", f);
+				wer_text_put_safe(f, s->error, strlen(s->error),
+						  "");
+				fputs(")\n", f);
+			}
 			continue;
 		}
 		for (size_t n = 0; n < s->frame_count; n++) {
@@ -538,15 +546,26 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 
 			fprintf(f, "  #%-2zu 0x%016llx", n,
 				(unsigned long long)fr->pc);
-			if (fr->function[0])
-				fprintf(
-				    f, " %s+0x%llx", fr->function,
-				    (unsigned long long)fr->function_offset);
-			if (fr->module[0])
-				fprintf(f, " in %s+0x%llx", fr->module,
+			if (fr->function[0]) {
+				fputc(' ', f);
+				wer_text_put_safe(f, fr->function,
+						  strlen(fr->function), "");
+				fprintf(f, "+0x%llx",
+					(unsigned long long)fr->function_offset);
+			}
+			if (fr->module[0]) {
+				fputs(" in ", f);
+				wer_text_put_safe(f, fr->module,
+						  strlen(fr->module), "");
+				fprintf(f, "+0x%llx",
 					(unsigned long long)fr->module_offset);
-			if (fr->file[0])
-				fprintf(f, " at %s:%d", fr->file, fr->line);
+			}
+			if (fr->file[0]) {
+				fputs(" at ", f);
+				wer_text_put_safe(f, fr->file, strlen(fr->file),
+						  "");
+				fprintf(f, ":%d", fr->line);
+			}
 			fputc('\n', f);
 		}
 	}

@@ -201,6 +201,15 @@ static int garbage_elf(const char *dir)
 	return 2;
 }
 
+/* A thread named with terminal escapes (a window title, a clear screen)
+ * crashes: stack.txt and everything wer prints must show them inert. */
+static int terminal_name(void)
+{
+	prctl(PR_SET_NAME, "\x1b]0;own\x07\x1b[2J\x9b", 0, 0, 0);
+	crash();
+	return 2;
+}
+
 static int refuse_exec(void)
 {
 	struct sock_filter code[] = {
@@ -323,10 +332,13 @@ int main(int argc, char **argv)
 		return garbage_elf(argv[2]);
 	if (!strcmp(mode, "seccomp"))
 		return refuse_exec();
+	if (!strcmp(mode, "terminal"))
+		return terminal_name();
 	if (!strcmp(mode, "registry"))
 		return corrupt_registry(n);
 	fprintf(stderr,
 		"usage: hostile_program maps N | threads N | "
-		"huge-args | garbage-elf DIR | seccomp | registry SEED\n");
+		"huge-args | garbage-elf DIR | seccomp | terminal | registry "
+		"SEED\n");
 	return 2;
 }

@@ -124,6 +124,37 @@ run_case "a seccomp filter refusing execve: the crashed process writes a degrade
 	'grep -q "^Degraded=written by the crashed process: werfault could not be executed (.*Operation not permitted" Report.wer &&
 	 grep -qx "Sig\[5\].Value=SIGSEGV (11)" Report.wer' seccomp
 
+# Text from the crashed process never controls a terminal: a thread named
+# with escape sequences (ESC, BEL, the C1 CSI), and a planted report whose
+# every field holds them. stack.txt, and everything `wer` prints (list,
+# show, show --json), show them as \xNN; the JSON stays valid.
+no_raw_controls() { # FILE...: no byte a terminal acts on but \n and \t
+	! LC_ALL=C grep -q -P '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$@"
+}
+run_case "a thread named with terminal escapes: stack.txt shows them inert" \
+	'no_raw_controls stack.txt && grep -q "\\\\x1b\]0;own\\\\x07" stack.txt' terminal
+d=$store/planted/ReportQueue/AppCrash_planted_20261201T000000_4242
+mkdir -p "$d"
+esc=$'\x1b]0;owned\x07\x1b[2J\xc2\x9b31m\xff'
+printf 'Version=1\nEventType=APPCRASH%s\nEventTime=2026-12-01T00:00:00Z\nSig[0].Name=Application Name\nSig[0].Value=pl%sant\nCustomMetadata[0].Key=K%s\nCustomMetadata[0].Value=v%s\nApplicationPath=/tmp/%s\nProcessId=4242\n' \
+	"$esc" "$esc" "$esc" "$esc" "$esc" >"$d/Report.wer"
+printf 'Thread 4242 (crashed) "%s": signal 11\n  #0  0x0000000000401000 f%s+0x1 in m%s+0x1000 at /s%s.c:1\n' \
+	"$esc" "$esc" "$esc" "$esc" >"$d/stack.txt"
+for verb in "list" "show latest" "show --json latest" "list --json"; do
+	WER_REPORT_DIR=$store/planted "$wer" $verb >"$store/planted.out" 2>&1
+	# Shown, but inert: \x1b in text, \u001b in JSON (which stays
+	# valid), or list's own '?' in its columns.
+	if no_raw_controls "$store/planted.out" && grep -q -e '\\x1b' -e '\\u001b' -e '?\]0;owned' "$store/planted.out" &&
+		{ [ "${verb#*--json}" = "$verb" ] || python3 -m json.tool "$store/planted.out" >/dev/null; }; then
+		echo "ok - a planted report full of terminal escapes: wer $verb shows them inert"
+		passed=$((passed + 1))
+	else
+		echo "not ok - a planted report full of terminal escapes: wer $verb"
+		sed -n l "$store/planted.out" | head -5 | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
+done
+
 # libwer's registry block overwritten (crafted: seeds 0-9; random bytes:
 # 10-29), then a crash: every run a report, werfault exiting 0, and the
 # report saying what it distrusted.
