@@ -8,8 +8,9 @@
 set -eu
 packages="build-essential cmake pkg-config clang libcmocka-dev libdw-dev libelf-dev libcurl4-openssl-dev libarchive-dev elfutils libxml2-utils groff-base gdb strace python3 openssl"
 # The collector (src/collector) and its tests: HTTP server, databases,
-# gzip; a PostgreSQL server, curl and a headless browser for the tests.
-packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev postgresql curl chromium"
+# gzip, SHA-256 (keys are stored hashed); a PostgreSQL server, curl and a
+# headless browser for the tests.
+packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev postgresql curl chromium"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -89,7 +89,8 @@ start_collector() { # NAME ARGS...: starts one, waits for its port
 	eval "port_$name=$(cat "$work/$name.port" 2>/dev/null || echo 0)"
 }
 key=$("$collector" --data "$data" --db "$db" key add demo) || { echo "key add failed"; exit 1; }
-token=$("$collector" --data "$data" --db "$db" token add) || { echo "token add failed"; exit 1; }
+token=$("$collector" --data "$data" --db "$db" token add --admin) || { echo "token add failed"; exit 1; }
+skey=$("$collector" --data "$data" --db "$db" symbol-key add demo) || { echo "symbol-key add failed"; exit 1; }
 start_collector main --rate 0
 url=http://127.0.0.1:$port_main
 auth=(-H "Authorization: Bearer $token")
@@ -177,8 +178,8 @@ assert any(m["key"] == "Channel" for m in d["top_metadata"]), d["top_metadata"]
 # ---- symbols: the crashing program's ELF file, then reprocessing
 check "POST /api/symbols (ELF): the stack is symbolized, reports reprocessed" python3 -c '
 import json, subprocess, sys
-url, tok, key, elf, rid = sys.argv[1:]
-up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@" + elf, url + "/api/symbols?api_key=" + key],
+url, tok, skey, elf, rid = sys.argv[1:]
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@" + elf, url + "/api/symbols"],
                                capture_output=True, check=True).stdout)
 assert up["kind"] == "elf" and up["reprocessed"] >= 3, up
 r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
@@ -187,11 +188,11 @@ assert r["stack"][0]["function"].startswith("crash_null_write+"), r["stack"][0]
 b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
                               capture_output=True, check=True).stdout)
 assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
-' "$url" "$token" "$key" "$program" "$id_null"
+' "$url" "$token" "$skey" "$program" "$id_null"
 
 check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
 import json, subprocess, sys
-url, tok, key, rid = sys.argv[1:]
+url, tok, skey, rid = sys.argv[1:]
 get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
                                           capture_output=True, check=True).stdout)
 r = get("/api/reports/" + rid)
@@ -207,17 +208,17 @@ for l in subprocess.run(["nm", "-D", "--defined-only", path], capture_output=Tru
     if len(f) == 3 and f[1] in "TtWw":
         lines.append("PUBLIC %s 0 %s" % (f[0], f[2]))
 sym = ("\n".join(lines) + "\n").encode()
-up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@-",
-    url + "/api/symbols?api_key=" + key],
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@-",
+    url + "/api/symbols"],
     input=sym, capture_output=True, check=True).stdout)
 assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
 top = get("/api/reports/" + rid)["stack"][0]
 assert top.get("function"), top
-' "$url" "$token" "$key" "$id_abort"
+' "$url" "$token" "$skey" "$id_abort"
 check "POST /api/symbols: not ELF nor .sym, or a .sym without build_id: 400" bash -c '
-	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "garbage" "$1/api/symbols?api_key=$2")" = 400 ] &&
-	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols?api_key=$2")" = 400 ]' \
-	_ "$url" "$key"
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "garbage" "$1/api/symbols")" = 400 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols")" = 400 ]' \
+	_ "$url" "$skey"
 
 # ---- refusals
 status() { # CURL ARGS...: the HTTP status
