@@ -24,6 +24,7 @@
  * reads them otherwise).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 #define ADMIT_ROOM	(64 * 1024) /* room an upload needs to start */
 #define CONNECTION_MEMORY (32 * 1024) /* libmicrohttpd's, per connection */
 #define REPLY_MAX	(64 * 1024 * 1024)
+#define OTHER_BODY_MAX	(64 * 1024) /* dropped body of a GET: then cut */
 
 enum route { ROUTE_OTHER, ROUTE_INGEST, ROUTE_SYMBOLS };
 enum job { JOB_ADMIT, JOB_PROCESS };
@@ -558,14 +560,14 @@ static enum MHD_Result first_call(struct wer_server *s,
 		return error_now(conn, 405, "method not allowed", 0, 1);
 	}
 	if (req->route == ROUTE_OTHER) {
-		if (!strcmp(url, "/healthz")) {
-			reply_init(&req->reply);
-			req->reply.content_type = "text/plain";
-			wer__buf_str(&req->reply.body, "ok\n");
-			req->state = REQ_SENT;
-			return send_reply(conn, &req->reply, 0);
-		}
-		return dispatch(s, req, JOB_PROCESS);
+		/* Answered once the request has ended (an answer queued now
+		 * would end the connection, libmicrohttpd's rule), a body,
+		 * which nothing here reads, at the body's rate. */
+		req->state = REQ_BODY;
+		if (req->conn && wer__watchdog_phase(&s->watchdog, req->conn,
+						     WER_CONN_BODY) < 0)
+			return MHD_NO;
+		return MHD_YES;
 	}
 	len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					  "Content-Length");
@@ -595,7 +597,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	case REQ_ANSWER:
 		req->state = REQ_SENT;
 		/* An upload refused before its body: the body is not read,
-		 * the connection ends. */
+		 * the connection ends (libmicrohttpd ends it anyway when an
+		 * answer comes before the body). */
 		return send_reply(conn, &req->reply,
 				  req->route != ROUTE_OTHER && !req->share);
 	case REQ_ADMITTED:
@@ -610,12 +613,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (*upload_data_size) {
 			n = *upload_data_size;
 			*upload_data_size = 0;
-			return body_data(s, req, upload_data, n);
+			if (req->route != ROUTE_OTHER)
+				return body_data(s, req, upload_data, n);
+			req->received += n;
+			if (req->conn)
+				wer__watchdog_body(req->conn, n);
+			return req->received > OTHER_BODY_MAX ? MHD_NO
+							      : MHD_YES;
 		}
 		/* The whole body is here. */
 		if (req->conn && wer__watchdog_phase(&s->watchdog, req->conn,
 						     WER_CONN_BUSY) < 0)
 			return MHD_NO;
+		if (req->route == ROUTE_OTHER && !strcmp(url, "/healthz")) {
+			reply_init(&req->reply);
+			req->reply.content_type = "text/plain";
+			wer__buf_str(&req->reply.body, "ok\n");
+			req->state = REQ_SENT;
+			return send_reply(conn, &req->reply, 0);
+		}
+		if (req->route == ROUTE_OTHER)
+			return dispatch(s, req, JOB_PROCESS);
 		if (req->refuse == 413)
 			return error_now(conn, 413,
 					 "the body is larger than allowed", 0,
@@ -672,6 +690,41 @@ static void notify_connection(void *cls, struct MHD_Connection *conn,
 		wer__watchdog_remove(&s->watchdog, *socket_context);
 		*socket_context = NULL;
 	}
+}
+
+/* libmicrohttpd's messages, at most LOG_BURST a minute: a stranger
+ * opening and dropping connections must not fill the log. */
+#define LOG_BURST 20
+
+static void log_message(void *cls, const char *fmt, va_list ap)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static double window;
+	static unsigned shown, dropped;
+	double now = wer__monotonic();
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strcspn(line, "\n");
+	pthread_mutex_lock(&lock);
+	if (now - window >= 60) {
+		if (dropped)
+			fprintf(stderr,
+				"wer-collector: %u more libmicrohttpd "
+				"message(s) in the last minute, not shown\n",
+				dropped);
+		window = now;
+		shown = dropped = 0;
+	}
+	if (shown < LOG_BURST) {
+		shown++;
+		fprintf(stderr, "wer-collector: %.*s\n", (int)n, line);
+	} else {
+		dropped++;
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 /* ---- starting and stopping */
@@ -735,6 +788,8 @@ struct wer_server *wer__server_start(struct wer_collector *c,
 		}
 	if (addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER,
+					    (intptr_t)log_message, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0,
 					    (void *)addr};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED,
