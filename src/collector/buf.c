@@ -23,7 +23,9 @@ void wer__buf_free(struct wer_buf *b)
 }
 
 /* The allocation b needs to hold n more bytes (and a NUL): its current
- * one when they fit, else the next power of two; 0 past b->max. */
+ * one when they fit, else the next power of two, or b->max + 1 when that
+ * is less (a buffer made for a known size is never larger); 0 past
+ * b->max. */
 static size_t capacity_for(const struct wer_buf *b, size_t n)
 {
 	size_t want, cap;
@@ -36,6 +38,8 @@ static size_t capacity_for(const struct wer_buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap < want)
 		cap *= 2;
+	if (b->max < SIZE_MAX && cap > b->max + 1)
+		cap = b->max + 1;
 	return cap;
 }
 

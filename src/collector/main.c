@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 		c.max_inflight = 2 * largest > 128u * 1024 * 1024
 				     ? 2 * largest
 				     : 128u * 1024 * 1024;
-	if (c.max_inflight < largest) {
+	if (c.max_inflight <= largest) {
 		fprintf(stderr, "wer-collector: --max-inflight must hold the "
 				"largest upload (--max-body, --max-symbols)\n");
 		return 2;

@@ -574,10 +574,13 @@ static enum MHD_Result first_call(struct wer_server *s,
 	if (len && strtoull(len, NULL, 10) > req->cap)
 		return error_now(conn, 413, "the body is larger than allowed",
 				 0, 1);
-	/* One largest upload always fits a key's share. */
+	/* One largest upload (and its NUL) always fits a key's share. */
 	req->share_max = c->key_inflight > req->cap ? c->key_inflight
-						     : req->cap;
-	wer__buf_init(&req->body, req->cap);
+						     : req->cap + 1;
+	/* A declared length only bounds the buffer; its bytes are counted
+	 * as they come. */
+	wer__buf_init(&req->body, len ? (size_t)strtoull(len, NULL, 10)
+				      : req->cap);
 	return dispatch(s, req, JOB_ADMIT);
 }
 

@@ -25,6 +25,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@
 #include "watchdog.h"
 
 #define RECORD_MAX 1024 /* bytes of a record, its newline excluded */
+#define CHILDREN   4	/* children at once: memory is CHILDREN budgets */
+
+static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t children_free = PTHREAD_COND_INITIALIZER;
+static unsigned children;
 
 /* What the parent learnt from one child. */
 struct run {
@@ -387,8 +393,8 @@ static int read_records(int fd, double deadline, struct run *run)
 	}
 }
 
-static int run_child(const struct wer_collector *c, struct run *run,
-		     const char *check_path, char *why, size_t why_size)
+static int run_child_now(const struct wer_collector *c, struct run *run,
+			 const char *check_path, char *why, size_t why_size)
 {
 	double deadline =
 	    wer__monotonic() + (double)c->symbols_timeout_ms / 1000;
@@ -436,6 +442,26 @@ static int run_child(const struct wer_collector *c, struct run *run,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		r = -ECHILD;
 	}
+	return r;
+}
+
+/* At most CHILDREN at once: the others wait their turn (each ends within
+ * its time budget). */
+static int run_child(const struct wer_collector *c, struct run *run,
+		     const char *check_path, char *why, size_t why_size)
+{
+	int r;
+
+	pthread_mutex_lock(&children_lock);
+	while (children >= CHILDREN)
+		pthread_cond_wait(&children_free, &children_lock);
+	children++;
+	pthread_mutex_unlock(&children_lock);
+	r = run_child_now(c, run, check_path, why, why_size);
+	pthread_mutex_lock(&children_lock);
+	children--;
+	pthread_cond_signal(&children_free);
+	pthread_mutex_unlock(&children_lock);
 	return r;
 }
 
