@@ -142,14 +142,16 @@ struct wer_elf_query {
 	int is_return;
 	char result[256]; /* "function+0xoff[ file:line]", "" unknown */
 };
-/* Fills q[i].result. 0, or a negative errno and why (the child crashed,
- * ran out of time or memory); results received before are kept. */
+/* Fills q[i].result. 0, or a negative errno and why: -ETIMEDOUT,
+ * -ENOMEM (the budget), -ECHILD (the child crashed or ended early),
+ * -EAGAIN (no child could be started); results received before are
+ * kept. */
 int wer__elf_symbolize(const struct wer_collector *c, struct wer_elf_query *q,
 		       size_t n, char *why, size_t why_size);
 /* Reads an uploaded ELF file as lookups will: its build id (hex, into
  * build_id), its symbol table, its DWARF and every line table. 0,
- * -ENOENT (not ELF, or no build id), or another negative errno with why
- * (the budget). */
+ * -ENOENT (not ELF, or no build id), or an error of wer__elf_symbolize's,
+ * with why. */
 int wer__elf_check(const struct wer_collector *c, const char *path,
 		   char *build_id, size_t size, char *why, size_t why_size);
 

@@ -403,16 +403,16 @@ static int run_child_now(const struct wer_collector *c, struct run *run,
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(why, why_size, "no pipe: %s", strerror(errno));
-		return -errno;
+		return -EAGAIN;
 	}
 	fflush(NULL); /* nothing buffered is written twice */
 	child = fork();
 	if (child < 0) {
-		r = -errno;
+		snprintf(why, why_size, "no child process: %s",
+			 strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		snprintf(why, why_size, "no child process: %s", strerror(-r));
-		return r;
+		return -EAGAIN;
 	}
 	if (child == 0) {
 		close(fds[0]);

@@ -176,9 +176,8 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 {
 	struct wer_elf_query *q;
 	struct wer_frame **owner;
-	char(*paths)[FILE_MAX];
 	size_t nq = 0, max = 1;
-	char why[256];
+	char path[FILE_MAX], why[256];
 
 	for (size_t r = 0; r < n; r++) {
 		max += ps[r]->frame_count;
@@ -187,8 +186,7 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 	}
 	q = calloc(max, sizeof(*q));
 	owner = calloc(max, sizeof(*owner));
-	paths = calloc(max, sizeof(*paths)); /* as long as the queries */
-	for (size_t r = 0; q && owner && paths && r < n; r++) {
+	for (size_t r = 0; q && owner && r < n; r++) {
 		struct wer_processed *p = ps[r];
 
 		for (size_t i = 0; i < p->frame_count; i++) {
@@ -196,15 +194,17 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			int is_elf;
 
 			if (!f->build_id[0] ||
-			    find_symbols(c, project, f->build_id, paths[nq],
+			    find_symbols(c, project, f->build_id, path,
 					 &is_elf) < 0)
 				continue;
 			if (!is_elf) {
-				symbolize_sym(paths[nq], f->offset, f->function,
+				symbolize_sym(path, f->offset, f->function,
 					      sizeof(f->function));
 				continue;
 			}
-			q[nq].path = paths[nq];
+			/* ELF files are read by one child, all at once. */
+			if (!(q[nq].path = strdup(path)))
+				continue;
 			q[nq].offset = f->offset;
 			q[nq].is_return = i > 0;
 			owner[nq++] = f;
@@ -215,11 +215,12 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			"wer-collector: symbols of project %s: %s (those "
 			"frames stay unnamed)\n",
 			project, why);
-	for (size_t i = 0; i < nq; i++)
+	for (size_t i = 0; i < nq; i++) {
 		if (q[i].result[0])
 			snprintf(owner[i]->function, sizeof(owner[i]->function),
 				 "%s", q[i].result);
-	free(paths);
+		free((char *)q[i].path);
+	}
 	free(owner);
 	free(q);
 }
@@ -488,6 +489,11 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 						 "the ELF file has no build id "
 						 "(or is not a readable ELF "
 						 "file): %s",
+						 why);
+			else if (r == -EAGAIN)
+				wer__reply_error(reply, 503,
+						 "the ELF file cannot be read "
+						 "now: %s",
 						 why);
 			else
 				wer__reply_error(reply, 422,
