@@ -15,7 +15,8 @@
  *
  * Records, one per line, tab-separated:
  *   B <build id>        the file's build id (a check)
- *   R <index> <text>    query index's answer, "function+0xoff file:line"
+ *   R <index> <text>    query index's answer, "function+0xoff", then
+ *                       "function+0xoff file:line" when DWARF has it
  *   X <problem>         what went wrong, for the log or the answer
  *   D                   the end: everything was said
  */
@@ -107,16 +108,21 @@ static void field(char *out, size_t size, const char *s)
 	out[n] = '\0';
 }
 
-static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q, char *out,
-		   size_t size)
+/* Answers query index: its function first (the symbol table), then, when
+ * DWARF has it, again with its file and line: a child that dies reading
+ * DWARF (a crash, its budget) has said the function already. */
+static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
+		   size_t index, int fd)
 {
 	Dwarf_Addr start, addr;
 	GElf_Off off = 0;
 	GElf_Sym sym;
-	const char *name;
-	char clean[512];
+	const char *name, *file = NULL;
+	char clean[512], clean_file[512];
+	Dwfl_Line *line;
+	int lineno = 0;
+	size_t len;
 
-	out[0] = '\0';
 	if (!mod ||
 	    !dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL))
 		return;
@@ -125,29 +131,19 @@ static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q, char *out,
 	if (!name)
 		return;
 	field(clean, sizeof(clean), name);
-	{
-		Dwfl_Line *line = dwfl_module_getsrc(
-		    mod, q->is_return && addr > start ? addr - 1 : addr);
-		const char *file = NULL;
-		char clean_file[512];
-		int lineno = 0;
-
-		if (line)
-			file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
-					     NULL);
-		if (file) {
-			size_t len = strlen(file);
-
-			/* A long path's end says more than its start. */
-			field(clean_file, sizeof(clean_file),
-			      len > 120 ? file + len - 120 : file);
-			snprintf(out, size, "%.100s+0x%" PRIx64 " %.120s:%d",
-				 clean, (uint64_t)off, clean_file, lineno);
-		} else {
-			snprintf(out, size, "%.200s+0x%" PRIx64, clean,
-				 (uint64_t)off);
-		}
-	}
+	dprintf(fd, "R\t%zu\t%.200s+0x%" PRIx64 "\n", index, clean,
+		(uint64_t)off);
+	line = dwfl_module_getsrc(mod, q->is_return && addr > start ? addr - 1
+								  : addr);
+	if (line)
+		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	if (!file)
+		return;
+	/* A long path's end says more than its start. */
+	len = strlen(file);
+	field(clean_file, sizeof(clean_file), len > 120 ? file + len - 120 : file);
+	dprintf(fd, "R\t%zu\t%.100s+0x%" PRIx64 " %.120s:%d\n", index, clean,
+		(uint64_t)off, clean_file, lineno);
 }
 
 /* Lookups: one Dwfl per distinct file. */
@@ -163,15 +159,9 @@ static void child_symbolize(const struct wer_elf_query *q, size_t n, int fd)
 		if (seen < i)
 			continue; /* answered with the first of its file */
 		mod = open_module(q[i].path, &dwfl);
-		for (size_t k = i; k < n; k++) {
-			char out[sizeof(q->result)];
-
-			if (strcmp(q[k].path, q[i].path))
-				continue;
-			lookup(mod, &q[k], out, sizeof(out));
-			if (out[0])
-				dprintf(fd, "R\t%zu\t%s\n", k, out);
-		}
+		for (size_t k = i; k < n; k++)
+			if (!strcmp(q[k].path, q[i].path))
+				lookup(mod, &q[k], k, fd);
 		dwfl_end(dwfl);
 	}
 }

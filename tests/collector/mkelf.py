@@ -36,17 +36,26 @@ def name(s):
 
 
 # The compressed section: Elf64_Chdr (ELFCOMPRESS_ZLIB), then a zlib stream
-# of `inflated` zeros, compressed a MiB at a time.
+# of `inflated` zeros. A MiB of zeros is compressed once, ending with a full
+# flush, after which the compressor starts afresh: the same MiB again gives
+# the same bytes, so they are repeated rather than computed; then the rest,
+# an empty final block and the Adler-32 of it all.
+MIB = 1 << 20
 z = zlib.compressobj(9)
-chunk = b"\0" * (1 << 20)
-parts = []
-left = inflated
-while left:
-    n = min(left, len(chunk))
-    parts.append(z.compress(chunk[:n]))
-    left -= n
-parts.append(z.flush())
-debug = struct.pack("<IIQQ", 1, 0, inflated, 1) + b"".join(parts)
+first = z.compress(b"\0" * MIB) + z.flush(zlib.Z_FULL_FLUSH)
+again = z.compress(b"\0" * MIB) + z.flush(zlib.Z_FULL_FLUSH)
+assert first[2:] == again
+tail = inflated % MIB
+last = z.compress(b"\0" * tail) + z.flush(zlib.Z_FULL_FLUSH) if tail else b""
+adler, block = 1, b"\0" * MIB
+for _ in range(inflated // MIB):
+    adler = zlib.adler32(block, adler)
+adler = zlib.adler32(b"\0" * tail, adler)
+whole = inflated // MIB
+stream = (first + again * (whole - 1) if whole else first[:2]) + last
+stream += b"\x03\x00" + adler.to_bytes(4, "big")  # final empty block
+assert whole == 0 or len(stream) < inflated
+debug = struct.pack("<IIQQ", 1, 0, inflated, 1) + stream
 
 # Layout: headers, note, text (one PT_LOAD from offset 0), then the rest.
 note_at = EHDR + 2 * PHDR
