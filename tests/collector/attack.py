@@ -20,6 +20,9 @@ attack's own pace (a header line a second), never a guess at the server.
       the client's send queue nor in the server socket's receive queue),
       an upload of BODY with KEY2 meanwhile, then each held upload ends
       and its status.
+  declare PORT KEY CONNS LENGTH CT BODY
+      CONNS uploads with KEY from four addresses declare a body of LENGTH
+      bytes and send none of it; then BODY is uploaded with the same KEY.
   framing PORT KEY CT BODY
       requests whose framing is ambiguous (RFC 9112 6.3), and a sound one.
   slow-body PORT KEY DEADLINE
@@ -248,6 +251,23 @@ def hold_chunked(port, pid, key, conns, nbytes, key2, ct, body_file):
         "other_key_status": other[0], "other_key_answer": other[1][:80]}))
 
 
+def declare(port, key, conns, length, ct, body_file):
+    socks, statuses = [], {}
+    for i in range(conns):
+        s = connect(port, "127.0.2.%d" % (i % 4 + 1), timeout=30)
+        s.sendall(b"POST /api/minidump?api_key=" + key.encode() + b" HTTP/1.1\r\nHost: collector\r\n"
+                  b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n"
+                  b"Expect: 100-continue\r\n\r\n" % length)
+        status, _ = read_response(s, time.monotonic() + 30)
+        statuses[status] = statuses.get(status, 0) + 1
+        socks.append(s)
+    status, answer, seconds = upload(port, key, ct, open(body_file, "rb").read(), timeout=30)
+    for s in socks:
+        s.close()
+    print(json.dumps({"declared": conns, "bytes_each": length, "statuses": statuses,
+                      "upload_status": status, "upload_answer": answer[:80]}))
+
+
 def framing(port, key, ct, body_file):
     body = open(body_file, "rb").read()
     post = b"POST /api/minidump?api_key=" + key.encode() + b" HTTP/1.1\r\nHost: collector\r\n" \
@@ -328,6 +348,8 @@ if __name__ == "__main__":
         per_ip(int(args[0]), args[1], int(args[2]), args[3])
     elif cmd == "hold-chunked":
         hold_chunked(int(args[0]), int(args[1]), args[2], int(args[3]), int(args[4]), args[5], args[6], args[7])
+    elif cmd == "declare":
+        declare(int(args[0]), args[1], int(args[2]), int(args[3]), args[4], args[5])
     elif cmd == "framing":
         framing(int(args[0]), args[1], args[2], args[3])
     elif cmd == "slow-body":

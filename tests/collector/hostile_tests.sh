@@ -5,11 +5,11 @@
 # wer-collector against strangers and key holders (SQLite, loopback;
 # clients in tests/collector/attack.py): a thousand connections trickling
 # their headers while a normal client uploads, the per-address limit,
-# chunked uploads held open (resident memory before and after), ambiguous
-# framing (RFC 9112), a body trickled byte by byte, and uploaded ELF files
-# that make libdw allocate without end or run past its time, or get a
-# budget too small for anything. Bounded: at most 1000 connections, a few
-# tens of MiB, each wait with a deadline.
+# chunked uploads held open (resident memory before and after), bodies
+# declared and never sent, ambiguous framing (RFC 9112), a body trickled
+# byte by byte, and uploaded ELF files that make libdw allocate without end
+# or run past its time, or get a budget too small for anything. Bounded: at
+# most 1000 connections, a few tens of MiB, each wait with a deadline.
 set -u
 collector=$1 werfault=$2 program=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,6 +103,11 @@ check "the uploads past the share are answered 503" \
 refused = [s for s in d["refused_at_admission"] + d["statuses_at_end"] if s == 503]
 assert len(refused) >= 6, d' "$work/memory.json"
 check "meanwhile another key uploads: 200" test "$(field "$work/memory.json" 'other_key_status')" = 200
+attack declare "$port" "$key" 80 $((4 * 1024 * 1024)) "$ct" "$work/body" >"$work/declare.json"
+echo "# $(cat "$work/declare.json")"
+check "80 uploads declaring 4 MiB each (320 MiB, --max-inflight 16M) and sending nothing: all let in, the key still uploads" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d["statuses"] == {"100": 80} and d["upload_status"] == 200, d' "$work/declare.json"
 stop
 
 # ---- framing (RFC 9112 6.3), over raw sockets
