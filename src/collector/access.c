@@ -132,7 +132,10 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 		memcpy(ret_hash, hash, sizeof(hash));
 	if (cached(c, kind, hash, ret_project, size, ret_admin) == 0)
 		return 0;
-	r = wer__db_query(c->db, sql[kind == 'i' ? 0 : kind == 's' ? 1 : 2],
+	r = wer__db_query(c->db,
+			  sql[kind == 'i'   ? 0
+			      : kind == 's' ? 1
+					    : 2],
 			  1, p, &rows);
 	if (r < 0)
 		return -EIO;
@@ -167,8 +170,8 @@ int wer__access_read_token(struct wer_collector *c, const char *token,
 			   struct wer_scope *ret)
 {
 	struct wer_scope s = {0};
-	int r = lookup(c, 't', token, s.project, sizeof(s.project), &s.all,
-		       NULL);
+	int r =
+	    lookup(c, 't', token, s.project, sizeof(s.project), &s.all, NULL);
 
 	if (r == 0)
 		*ret = s;
@@ -292,12 +295,13 @@ static int add(struct wer_collector *c, const struct secret_kind *k,
 			"digit\n");
 		return 2;
 	}
-	if (given && (strlen(given) < 16 || strlen(given) > 128 ||
-		      strspn(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-				    "OPQRSTUVWXYZ0123456789._~-") !=
-			  strlen(given))) {
-		fprintf(stderr, "wer-collector: a %s is 16 to 128 letters, "
-				"digits, '.', '_', '~' or '-'\n",
+	if (given &&
+	    (strlen(given) < 16 || strlen(given) > 128 ||
+	     strspn(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+			   "OPQRSTUVWXYZ0123456789._~-") != strlen(given))) {
+		fprintf(stderr,
+			"wer-collector: a %s is 16 to 128 letters, "
+			"digits, '.', '_', '~' or '-'\n",
 			k->what);
 		return 2;
 	}
@@ -334,8 +338,8 @@ static int remove_one(struct wer_collector *c, const struct secret_kind *k,
 	struct wer_db_rows rows = {0};
 	char hash[65], sql[256];
 	const char *p[1] = {hash};
-	int by_id = strlen(what) == 12 &&
-		    strspn(what, "0123456789abcdef") == 12;
+	int by_id =
+	    strlen(what) == 12 && strspn(what, "0123456789abcdef") == 12;
 
 	if (by_id)
 		snprintf(hash, sizeof(hash), "%s", what);
@@ -375,8 +379,8 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 	if (k && !strcmp(what, "list") && argc == 2)
 		return list(c, k);
 	if (k && !strcmp(what, "add") && argc >= 3 && argc <= 4) {
-		int admin = !strcmp(k->verb, "token") &&
-			    !strcmp(argv[2], "--admin");
+		int admin =
+		    !strcmp(k->verb, "token") && !strcmp(argv[2], "--admin");
 
 		return add(c, k, admin ? "" : argv[2], admin,
 			   argc == 4 ? argv[3] : NULL);

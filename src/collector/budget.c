@@ -22,8 +22,8 @@ void wer__budget_destroy(struct wer_budget *b)
 }
 
 /* Whether n more bytes fit the budget and s's share; lock held. */
-static int fits(const struct wer_budget *b, const struct wer_share *s,
-		size_t n, size_t share_max)
+static int fits(const struct wer_budget *b, const struct wer_share *s, size_t n,
+		size_t share_max)
 {
 	return b->used <= b->max && n <= b->max - b->used &&
 	       s->used <= share_max && n <= share_max - s->used;

@@ -18,8 +18,8 @@
 #define WER_BUDGET_SHARES 1024 /* keys with uploads in flight at once */
 
 struct wer_share {
-	char key[65]; /* the key's hash; "" when the slot is free */
-	size_t used;  /* bytes its uploads hold */
+	char key[65];	/* the key's hash; "" when the slot is free */
+	size_t used;	/* bytes its uploads hold */
 	unsigned users; /* its uploads in flight */
 };
 

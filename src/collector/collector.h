@@ -17,7 +17,8 @@
 #include "db.h"
 
 #define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
-#define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols */
+#define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols  \
+						      */
 #define WER_COLLECTOR_META_MAX	  64   /* metadata pairs kept per report */
 #define WER_COLLECTOR_VALUE_MAX	  1024 /* bytes of a metadata value kept */
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */
@@ -55,9 +56,9 @@ struct wer_collector {
 	double symbol_rate; /* symbol uploads per minute per symbol key */
 	unsigned max_connections, per_ip; /* connections, per address */
 	unsigned io_threads, workers;
-	double header_timeout; /* seconds for a request's header block */
-	double body_timeout;   /* seconds of grace for a body, then ... */
-	double min_rate;       /* ... at least this many bytes per second */
+	double header_timeout;	 /* seconds for a request's header block */
+	double body_timeout;	 /* seconds of grace for a body, then ... */
+	double min_rate;	 /* ... at least this many bytes per second */
 	long symbols_memory_mb;	 /* libdw's child: address space over ours */
 	long symbols_timeout_ms; /* and its time */
 	pthread_mutex_t rate_lock;

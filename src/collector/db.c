@@ -148,8 +148,9 @@ static int hash_secrets(struct wer_db *db)
 		snprintf(sql, sizeof(sql), "SELECT %s FROM %s", tables[t][1],
 			 tables[t][0]);
 		r = wer__db_exec(db, sql, 0, NULL, &rows);
-		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = $1 WHERE %s = $2",
-			 tables[t][0], tables[t][1], tables[t][1]);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE %s SET %s = $1 WHERE %s = $2", tables[t][0],
+			 tables[t][1], tables[t][1]);
 		for (size_t i = 0; r >= 0 && i < rows.rows; i++) {
 			char hash[65];
 			const char *p[2] = {hash, wer__db_cell(&rows, i, 0)};

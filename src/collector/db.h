@@ -86,7 +86,7 @@
  * the new one is renamed (PostgreSQL adds the constraint again; SQLite,
  * whose foreign keys are off while it migrates, checks them: a migration
  * statement that returns rows fails the migration). */
-#define WER_DB_SCHEMA_V3(bucket_id, unlink_buckets, drop_buckets,               \
+#define WER_DB_SCHEMA_V3(bucket_id, unlink_buckets, drop_buckets,              \
 			 link_buckets)                                         \
 	{                                                                      \
 		"CREATE TABLE buckets_v3 (id " bucket_id                       \
@@ -102,31 +102,37 @@
 		    "b.signature, b.app, b.version, b.module, "                \
 		    "b.module_offset, b.stack_hash, b.frames, count(*), "      \
 		    "min(r.received), max(r.received) FROM buckets b JOIN "    \
-		    "reports r ON r.bucket_id = b.id GROUP BY r.project, b.id",\
+		    "reports r ON r.bucket_id = b.id GROUP BY r.project, "     \
+		    "b.id",                                                    \
 		    unlink_buckets,                                            \
 		    "UPDATE reports SET bucket_id = (SELECT n.id FROM "        \
-		    "buckets_v3 n JOIN buckets o ON o.signature = n.signature " \
+		    "buckets_v3 n JOIN buckets o ON o.signature = "            \
+		    "n.signature "                                             \
 		    "WHERE o.id = reports.bucket_id AND n.project = "          \
 		    "reports.project)",                                        \
 		    drop_buckets, "ALTER TABLE buckets_v3 RENAME TO buckets",  \
 		    link_buckets,                                              \
 		    "CREATE INDEX reports_project ON reports(project, "        \
 		    "received)",                                               \
-		    "CREATE TABLE symbols_v3 (project TEXT NOT NULL, build_id " \
+		    "CREATE TABLE symbols_v3 (project TEXT NOT NULL, "         \
+		    "build_id "                                                \
 		    "TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, "  \
 		    "uploaded BIGINT NOT NULL, PRIMARY KEY (project, "         \
 		    "build_id))",                                              \
 		    "INSERT INTO symbols_v3 (project, build_id, kind, path, "  \
-		    "uploaded) SELECT '', build_id, kind, path, uploaded FROM " \
+		    "uploaded) SELECT '', build_id, kind, path, uploaded "     \
+		    "FROM "                                                    \
 		    "symbols",                                                 \
 		    "DROP TABLE symbols",                                      \
 		    "ALTER TABLE symbols_v3 RENAME TO symbols",                \
 		    "ALTER TABLE ingest_keys RENAME COLUMN key TO key_hash",   \
 		    "ALTER TABLE read_tokens RENAME COLUMN token TO "          \
 		    "token_hash",                                              \
-		    "ALTER TABLE read_tokens ADD COLUMN project TEXT NOT NULL " \
+		    "ALTER TABLE read_tokens ADD COLUMN project TEXT NOT "     \
+		    "NULL "                                                    \
 		    "DEFAULT ''",                                              \
-		    "ALTER TABLE read_tokens ADD COLUMN admin BIGINT NOT NULL " \
+		    "ALTER TABLE read_tokens ADD COLUMN admin BIGINT NOT "     \
+		    "NULL "                                                    \
 		    "DEFAULT 0",                                               \
 		    "UPDATE read_tokens SET admin = 1",                        \
 		    "CREATE TABLE symbol_keys (key_hash TEXT PRIMARY KEY, "    \

@@ -12,12 +12,13 @@
 
 static const char *const pg_v1[] = WER_DB_SCHEMA_V1("BIGSERIAL PRIMARY KEY");
 static const char *const pg_v2[] = WER_DB_SCHEMA_V2;
-static const char *const pg_v3[] =
-    WER_DB_SCHEMA_V3("BIGSERIAL PRIMARY KEY", "ALTER TABLE reports DROP CONSTRAINT reports_bucket_id_fkey",
-		     "DROP TABLE buckets", "ALTER TABLE reports ADD FOREIGN KEY (bucket_id) REFERENCES buckets(id)");
+static const char *const pg_v3[] = WER_DB_SCHEMA_V3(
+    "BIGSERIAL PRIMARY KEY",
+    "ALTER TABLE reports DROP CONSTRAINT reports_bucket_id_fkey",
+    "DROP TABLE buckets",
+    "ALTER TABLE reports ADD FOREIGN KEY (bucket_id) REFERENCES buckets(id)");
 
-static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2,
-						   pg_v3};
+static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2, pg_v3};
 
 static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
 {

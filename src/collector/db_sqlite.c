@@ -114,7 +114,7 @@ const struct wer_db_ops wer__db_sqlite = {
      * commit; then the log is checkpointed, so that no page written
      * before (a key in plain text) stays in it. */
     .migrate_before = (const char *const[]){"PRAGMA foreign_keys=OFF", NULL},
-    .migrate_after = (const char *const[]){"PRAGMA foreign_keys=ON",
-					   "PRAGMA wal_checkpoint(TRUNCATE)",
-					   NULL},
+    .migrate_after =
+	(const char *const[]){"PRAGMA foreign_keys=ON",
+			      "PRAGMA wal_checkpoint(TRUNCATE)", NULL},
 };

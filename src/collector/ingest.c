@@ -167,16 +167,11 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
 	snprintf(dsize, sizeof(dsize), "%zu", e->dump_size);
 	{
-		const char *bp[10] = {e->project,
-				     p->signature,
-				     p->app,
-				     p->version,
-				     p->module,
-				     p->module_offset,
-				     p->stack_hash,
-				     e->frames,
-				     now,
-				     now};
+		const char *bp[10] = {e->project,    p->signature,
+				      p->app,	     p->version,
+				      p->module,     p->module_offset,
+				      p->stack_hash, e->frames,
+				      now,	     now};
 		const char *rp[18] = {e->id,	     NULL,
 				      e->project,    now,
 				      p->app,	     p->version,

@@ -25,66 +25,66 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: wer-collector [options]             serve\n"
-		"       wer-collector [options] key add PROJECT [KEY] | key "
-		"list | key remove ID|KEY\n"
-		"       wer-collector [options] symbol-key add PROJECT [KEY] | "
-		"symbol-key list\n"
-		"                                           | symbol-key remove "
-		"ID|KEY\n"
-		"       wer-collector [options] token add PROJECT|--admin "
-		"[TOKEN] | token list\n"
-		"                                           | token remove "
-		"ID|TOKEN\n"
-		"       wer-collector [options] symbols list [PROJECT] | "
-		"symbols remove PROJECT BUILD_ID\n"
-		"options:\n"
-		"  --listen HOST:PORT     address to serve (127.0.0.1:8080; "
-		"port 0 picks one)\n"
-		"  --db URL               sqlite:///PATH (default "
-		"sqlite://DATA/collector.db)\n"
-		"                         or postgresql://USER@HOST/DB\n"
-		"  --data DIR             minidumps and symbols (" DEFAULT_DATA
-		")\n"
-		"  --public               pages and API readable without a "
-		"token (every project)\n"
-		"  --trust-proxy          believe X-Forwarded-Proto from a "
-		"reverse proxy (cookies)\n"
-		"limits (sizes take K/M/G suffixes):\n"
-		"  --max-body BYTES       largest upload, inflated too (20M)\n"
-		"  --max-symbols BYTES    largest symbol upload (64M)\n"
-		"  --max-inflight BYTES   request bodies in memory, all "
-		"together (128M, at least\n"
-		"                         twice the largest upload)\n"
-		"  --key-inflight BYTES   one key's share of it (a quarter)\n"
-		"  --rate N               reports per second per ingest key "
-		"(100; 0: no limit)\n"
-		"  --burst N              reports a key may send at once (2 x "
-		"rate)\n"
-		"  --symbol-rate N        symbol uploads per minute per symbol "
-		"key (30; 0: none)\n"
-		"  --max-connections N    connections at once (4096)\n"
-		"  --per-ip N             connections from one address (64; 0: "
-		"no limit)\n"
-		"  --header-timeout S     seconds for a request's header block "
-		"(10; 0: none)\n"
-		"  --body-timeout S       grace in seconds for a request body "
-		"(20), then ...\n"
-		"  --min-rate BYTES       ... it must come at this many bytes a "
-		"second (1024; 0: none)\n"
-		"  --io-threads N         threads reading and writing "
-		"connections (2)\n"
-		"  --workers N            threads storing reports and answering "
-		"queries (16)\n"
-		"  --symbols-memory MB    address space of libdw's process "
-		"reading symbols (256)\n"
-		"  --symbols-timeout MS   and its time (10000)\n"
-		"  --sweep-age SECONDS    age of unfinished files removed at "
-		"start (300)\n"
-		"  --port-file FILE       write the bound port there once "
-		"listening\n"
-		"docs/collector.md has the API and the schema.\n");
+	fprintf(
+	    f, "usage: wer-collector [options]             serve\n"
+	       "       wer-collector [options] key add PROJECT [KEY] | key "
+	       "list | key remove ID|KEY\n"
+	       "       wer-collector [options] symbol-key add PROJECT [KEY] | "
+	       "symbol-key list\n"
+	       "                                           | symbol-key remove "
+	       "ID|KEY\n"
+	       "       wer-collector [options] token add PROJECT|--admin "
+	       "[TOKEN] | token list\n"
+	       "                                           | token remove "
+	       "ID|TOKEN\n"
+	       "       wer-collector [options] symbols list [PROJECT] | "
+	       "symbols remove PROJECT BUILD_ID\n"
+	       "options:\n"
+	       "  --listen HOST:PORT     address to serve (127.0.0.1:8080; "
+	       "port 0 picks one)\n"
+	       "  --db URL               sqlite:///PATH (default "
+	       "sqlite://DATA/collector.db)\n"
+	       "                         or postgresql://USER@HOST/DB\n"
+	       "  --data DIR             minidumps and symbols (" DEFAULT_DATA
+	       ")\n"
+	       "  --public               pages and API readable without a "
+	       "token (every project)\n"
+	       "  --trust-proxy          believe X-Forwarded-Proto from a "
+	       "reverse proxy (cookies)\n"
+	       "limits (sizes take K/M/G suffixes):\n"
+	       "  --max-body BYTES       largest upload, inflated too (20M)\n"
+	       "  --max-symbols BYTES    largest symbol upload (64M)\n"
+	       "  --max-inflight BYTES   request bodies in memory, all "
+	       "together (128M, at least\n"
+	       "                         twice the largest upload)\n"
+	       "  --key-inflight BYTES   one key's share of it (a quarter)\n"
+	       "  --rate N               reports per second per ingest key "
+	       "(100; 0: no limit)\n"
+	       "  --burst N              reports a key may send at once (2 x "
+	       "rate)\n"
+	       "  --symbol-rate N        symbol uploads per minute per symbol "
+	       "key (30; 0: none)\n"
+	       "  --max-connections N    connections at once (4096)\n"
+	       "  --per-ip N             connections from one address (64; 0: "
+	       "no limit)\n"
+	       "  --header-timeout S     seconds for a request's header block "
+	       "(10; 0: none)\n"
+	       "  --body-timeout S       grace in seconds for a request body "
+	       "(20), then ...\n"
+	       "  --min-rate BYTES       ... it must come at this many bytes a "
+	       "second (1024; 0: none)\n"
+	       "  --io-threads N         threads reading and writing "
+	       "connections (2)\n"
+	       "  --workers N            threads storing reports and answering "
+	       "queries (16)\n"
+	       "  --symbols-memory MB    address space of libdw's process "
+	       "reading symbols (256)\n"
+	       "  --symbols-timeout MS   and its time (10000)\n"
+	       "  --sweep-age SECONDS    age of unfinished files removed at "
+	       "start (300)\n"
+	       "  --port-file FILE       write the bound port there once "
+	       "listening\n"
+	       "docs/collector.md has the API and the schema.\n");
 }
 
 /* A size with an optional K/M/G suffix; -1 when it is not one. */
@@ -163,8 +163,8 @@ static void fit_descriptors(struct wer_collector *c)
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur < need) {
-		unsigned fit = rl.rlim_cur > 256 ? (unsigned)rl.rlim_cur - 128
-						 : 128;
+		unsigned fit =
+		    rl.rlim_cur > 256 ? (unsigned)rl.rlim_cur - 128 : 128;
 
 		fprintf(stderr,
 			"wer-collector: %u connections need %llu open files; "
@@ -179,8 +179,8 @@ static void fit_descriptors(struct wer_collector *c)
 static int split_listen(const char *listen, char *host, size_t size,
 			const char **port)
 {
-	const char *end = listen[0] == '[' ? strchr(listen, ']')
-					   : strrchr(listen, ':');
+	const char *end =
+	    listen[0] == '[' ? strchr(listen, ']') : strrchr(listen, ':');
 	const char *start = listen[0] == '[' ? listen + 1 : listen;
 
 	if (!end || (listen[0] == '[' && end[1] != ':') ||
@@ -312,15 +312,16 @@ int main(int argc, char **argv)
 			    (unsigned)number("io-threads", optarg, 1, 256);
 			break;
 		case 'w':
-			c.workers = (unsigned)number("workers", optarg, 1, 1024);
+			c.workers =
+			    (unsigned)number("workers", optarg, 1, 1024);
 			break;
 		case 'e':
-			c.symbols_memory_mb = (long)number(
-			    "symbols-memory", optarg, 1, 1 << 20);
+			c.symbols_memory_mb =
+			    (long)number("symbols-memory", optarg, 1, 1 << 20);
 			break;
 		case 't':
-			c.symbols_timeout_ms = (long)number(
-			    "symbols-timeout", optarg, 1, 3600000);
+			c.symbols_timeout_ms =
+			    (long)number("symbols-timeout", optarg, 1, 3600000);
 			break;
 		case 's':
 			c.sweep_age = (long)number("sweep-age", optarg, 0, 1e9);

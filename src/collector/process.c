@@ -132,8 +132,8 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 /* A report sent without a minidump (wer submit at ConsentLevel 2): its
  * signature parameters from Report.wer are all there is. */
 static int process_parameters(struct wer_collector *c, const char *project,
-			      const char *prod,
-			      const char *ver, const char *text, size_t len,
+			      const char *prod, const char *ver,
+			      const char *text, size_t len,
 			      struct wer_processed *ret, char *err,
 			      size_t err_size)
 {

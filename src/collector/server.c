@@ -36,10 +36,10 @@
 #include "server.h"
 #include "watchdog.h"
 
-#define ADMIT_ROOM	(64 * 1024) /* room an upload needs to start */
+#define ADMIT_ROOM	  (64 * 1024) /* room an upload needs to start */
 #define CONNECTION_MEMORY (32 * 1024) /* libmicrohttpd's, per connection */
-#define REPLY_MAX	(64 * 1024 * 1024)
-#define OTHER_BODY_MAX	(64 * 1024) /* dropped body of a GET: then cut */
+#define REPLY_MAX	  (64 * 1024 * 1024)
+#define OTHER_BODY_MAX	  (64 * 1024) /* dropped body of a GET: then cut */
 
 enum route { ROUTE_OTHER, ROUTE_INGEST, ROUTE_SYMBOLS };
 enum job { JOB_ADMIT, JOB_PROCESS };
@@ -152,8 +152,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 
 static void set_retry_after(struct wer_reply *reply, int seconds)
 {
-	snprintf(reply->header_name, sizeof(reply->header_name),
-		 "Retry-After");
+	snprintf(reply->header_name, sizeof(reply->header_name), "Retry-After");
 	snprintf(reply->header_value, sizeof(reply->header_value), "%d",
 		 seconds);
 }
@@ -313,11 +312,10 @@ static int admit(struct wer_server *s, struct request *req)
 		if (r == -ENOENT)
 			return refuse_now(req, 403, "unknown ingest key", 0);
 		snprintf(name, sizeof(name), "i:%s", req->key_hash);
-		if (r == 0 && wer__access_rate(c, name, c->rate, c->burst,
-					       &retry) < 0)
-			return refuse_now(req, 429,
-					  "rate limit reached for this key",
-					  retry);
+		if (r == 0 &&
+		    wer__access_rate(c, name, c->rate, c->burst, &retry) < 0)
+			return refuse_now(
+			    req, 429, "rate limit reached for this key", retry);
 	} else {
 		const char *key = bearer(req->mhd);
 
@@ -575,12 +573,12 @@ static enum MHD_Result first_call(struct wer_server *s,
 		return error_now(conn, 413, "the body is larger than allowed",
 				 0, 1);
 	/* One largest upload (and its NUL) always fits a key's share. */
-	req->share_max = c->key_inflight > req->cap ? c->key_inflight
-						     : req->cap + 1;
+	req->share_max =
+	    c->key_inflight > req->cap ? c->key_inflight : req->cap + 1;
 	/* A declared length only bounds the buffer; its bytes are counted
 	 * as they come. */
-	wer__buf_init(&req->body, len ? (size_t)strtoull(len, NULL, 10)
-				      : req->cap);
+	wer__buf_init(&req->body,
+		      len ? (size_t)strtoull(len, NULL, 10) : req->cap);
 	return dispatch(s, req, JOB_ADMIT);
 }
 
@@ -638,9 +636,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (req->route == ROUTE_OTHER)
 			return dispatch(s, req, JOB_PROCESS);
 		if (req->refuse == 413)
-			return error_now(conn, 413,
-					 "the body is larger than allowed", 0,
-					 0);
+			return error_now(
+			    conn, 413, "the body is larger than allowed", 0, 0);
 		if (req->refuse)
 			return error_now(conn, 503,
 					 "too many uploads in flight: the "
@@ -793,21 +790,20 @@ struct wer_server *wer__server_start(struct wer_collector *c,
 		flags |= MHD_USE_IPv6;
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER,
 					    (intptr_t)log_message, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0,
-					    (void *)addr};
+	opts[n++] =
+	    (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)addr};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED,
 					    (intptr_t)request_done, s};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
 					    (intptr_t)notify_connection, s};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-					    (intptr_t)c->max_connections,
-					    NULL};
+					    (intptr_t)c->max_connections, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 					    (intptr_t)c->per_ip, NULL};
 	/* An idle timeout for what the watchdog does not time: answers a
 	 * client does not read. */
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 60,
-					    NULL};
+	opts[n++] =
+	    (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 					    CONNECTION_MEMORY, NULL};
 	if (c->io_threads > 1)

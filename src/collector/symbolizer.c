@@ -134,14 +134,15 @@ static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
 	dprintf(fd, "R\t%zu\t%.200s+0x%" PRIx64 "\n", index, clean,
 		(uint64_t)off);
 	line = dwfl_module_getsrc(mod, q->is_return && addr > start ? addr - 1
-								  : addr);
+								    : addr);
 	if (line)
 		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 	if (!file)
 		return;
 	/* A long path's end says more than its start. */
 	len = strlen(file);
-	field(clean_file, sizeof(clean_file), len > 120 ? file + len - 120 : file);
+	field(clean_file, sizeof(clean_file),
+	      len > 120 ? file + len - 120 : file);
 	dprintf(fd, "R\t%zu\t%.100s+0x%" PRIx64 " %.120s:%d\n", index, clean,
 		(uint64_t)off, clean_file, lineno);
 }
@@ -367,7 +368,8 @@ static int read_records(int fd, double deadline, struct run *run)
 		if (got <= 0)
 			return 0;
 		have += (size_t)got;
-		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+		while (
+		    (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
 			*nl = '\0';
 			if (!skipping)
 				record(run, start);
@@ -406,8 +408,8 @@ static int run_child_now(const struct wer_collector *c, struct run *run,
 	}
 	if (child == 0) {
 		close(fds[0]);
-		_exit(child_main(c, run->q, run->n, check_path, fds[1],
-				 parent));
+		_exit(
+		    child_main(c, run->q, run->n, check_path, fds[1], parent));
 	}
 	close(fds[1]);
 	late = read_records(fds[0], deadline, run);
@@ -424,11 +426,13 @@ static int run_child_now(const struct wer_collector *c, struct run *run,
 		snprintf(why, why_size, "%s", run->problem);
 		r = -ENOMEM;
 	} else if (WIFSIGNALED(status)) {
-		snprintf(why, why_size, "libdw's process was killed by signal %d (%s)",
+		snprintf(why, why_size,
+			 "libdw's process was killed by signal %d (%s)",
 			 WTERMSIG(status), strsignal(WTERMSIG(status)));
 		r = -ECHILD;
 	} else if (!run->done) {
-		snprintf(why, why_size, "libdw's process ended early (status %d)",
+		snprintf(why, why_size,
+			 "libdw's process ended early (status %d)",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		r = -ECHILD;
 	}

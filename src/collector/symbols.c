@@ -526,8 +526,8 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 		 is_elf ? "sym" : "elf");
 	/* Never replaced: link fails when the name exists, whoever races. */
 	r = access(other, F_OK) == 0 ? -EEXIST
-	    : link(tmp, final) < 0	 ? -errno
-					 : 0;
+	    : link(tmp, final) < 0   ? -errno
+				     : 0;
 	if (r == -EEXIST && same_file(final, data, size) == 1)
 		unchanged = 1, r = 0;
 	unlink(tmp);
@@ -600,8 +600,7 @@ int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
 		wer__db_rows_free(&rows);
 		return 0;
 	}
-	if (!strcmp(what, "remove") && argc == 4 &&
-	    valid_build_id(argv[3])) {
+	if (!strcmp(what, "remove") && argc == 4 && valid_build_id(argv[3])) {
 		const char *project = argv[2][0] ? argv[2] : NULL;
 		const char *p[2] = {argv[2], argv[3]};
 		char dir[DIR_MAX], path[FILE_MAX];

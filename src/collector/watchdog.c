@@ -16,8 +16,8 @@
 
 #include "watchdog.h"
 
-#define PERIOD_MS 250	   /* how often connections are looked at */
-#define LOG_PERIOD 60	   /* seconds between two log lines at most */
+#define PERIOD_MS  250 /* how often connections are looked at */
+#define LOG_PERIOD 60  /* seconds between two log lines at most */
 
 static const char timeout_reply[] =
     "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
@@ -57,8 +57,8 @@ static void look(struct wer_watchdog *w, double now)
 			}
 			break;
 		case WER_CONN_BODY:
-			bytes = __atomic_load_n(&c->body_bytes,
-						__ATOMIC_RELAXED);
+			bytes =
+			    __atomic_load_n(&c->body_bytes, __ATOMIC_RELAXED);
 			if (w->min_rate > 0 &&
 			    now > c->since + w->body_timeout +
 				      (double)bytes / w->min_rate) {

@@ -113,8 +113,8 @@ static void *churn(void *arg)
 
 			used = wer__budget_used(&budget);
 			while (used > old &&
-			       !__atomic_compare_exchange_n(&peak, &old, used, 0,
-							    __ATOMIC_RELAXED,
+			       !__atomic_compare_exchange_n(&peak, &old, used,
+							    0, __ATOMIC_RELAXED,
 							    __ATOMIC_RELAXED))
 				;
 			wer__budget_leave(&budget, s, 64);
