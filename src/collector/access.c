@@ -300,8 +300,8 @@ static int add(struct wer_collector *c, const struct secret_kind *k,
 	     strspn(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
 			   "OPQRSTUVWXYZ0123456789._~-") != strlen(given))) {
 		fprintf(stderr,
-			"wer-collector: a %s is 16 to 128 letters, "
-			"digits, '.', '_', '~' or '-'\n",
+			"wer-collector: %s: 16 to 128 letters, digits, '.', "
+			"'_', '~' or '-'\n",
 			k->what);
 		return 2;
 	}
@@ -352,10 +352,13 @@ static int remove_one(struct wer_collector *c, const struct secret_kind *k,
 	if (wer__db_query(c->db, sql, 1, p, &rows) < 0)
 		return db_failed(c);
 	if (rows.rows != 1) {
-		fprintf(stderr, "wer-collector: %s %s %s\n",
-			rows.rows ? "more than one" : "no", k->what,
-			rows.rows ? "has that id: give the whole of it"
-				  : "is that");
+		if (rows.rows)
+			fprintf(stderr,
+				"wer-collector: more than one %s has that id: "
+				"give the whole of it\n",
+				k->what);
+		else
+			fprintf(stderr, "wer-collector: no such %s\n", k->what);
 		wer__db_rows_free(&rows);
 		return 1;
 	}
