@@ -6,7 +6,8 @@
 # report whose minidump is padded to 50 KiB, uploaded Crashpad-style
 # (multipart, with Report.wer and metadata fields) by bench_collector over
 # keep-alive connections; SQLite, then a throwaway PostgreSQL cluster.
-# BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) change the run.
+# BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) change the run;
+# BENCH_COLLECTOR_ARGS are added to the collector's options (--workers 32).
 set -u
 bench=$1 collector=$2 werfault=$3 program=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +31,7 @@ echo "body: $(stat -c %s "$work/body") bytes (50 KiB minidump, Report.wer, 7 fie
 run() { # NAME DB-URL
 	rm -f "$work/port"
 	"$collector" --listen 127.0.0.1:0 --port-file "$work/port" --data "$work/data-$1" --db "$2" \
-		--rate 0 2>"$work/$1.log" &
+		--rate 0 ${BENCH_COLLECTOR_ARGS:-} 2>"$work/$1.log" &
 	pid=$!
 	for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
 	key=$("$collector" --data "$work/data-$1" --db "$2" key add bench)

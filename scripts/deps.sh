@@ -13,7 +13,7 @@ set -eu
 what=${1:-test}
 # Building and running: the library, werfault, wer and the collector.
 packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl4-openssl-dev libarchive-dev"
-packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev"
+packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev"
 if [ "$what" = test ]; then
 	packages="$packages clang libcmocka-dev libxml2-utils groff-base man-db gdb strace python3 openssl"
 	# The collector's tests: a PostgreSQL server, curl, a headless

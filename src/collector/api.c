@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * api.c - the JSON query API:
+ * api.c - the JSON query API, each answer within the projects the read
+ * token may read (one, or every one for an admin token, which may narrow
+ * to one with ?project=):
  *   GET /api/buckets[?app=&limit=]
  *   GET /api/buckets/<id>
  *   GET /api/reports?app=&signal=&since=&bucket=&meta.<Key>=<Value>&limit=
@@ -108,12 +110,25 @@ static enum MHD_Result meta_arg(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+const char *wer__scope_project(struct MHD_Connection *conn,
+			       const struct wer_scope *scope)
+{
+	const char *p;
+
+	if (!scope->all)
+		return scope->project;
+	p = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "project");
+	return p && *p ? p : NULL;
+}
+
 void wer__query_from_args(struct MHD_Connection *conn,
+			  const struct wer_scope *scope,
 			  struct wer_report_query *q)
 {
 	const char *limit;
 
 	memset(q, 0, sizeof(*q));
+	q->project = wer__scope_project(conn, scope);
 	q->app =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
 	q->signal =
@@ -135,7 +150,7 @@ int wer__query_reports(struct wer_collector *c,
 		       struct wer_db_rows *ret)
 {
 	struct wer_buf sql;
-	const char *p[48];
+	const char *p[49];
 	char sig[24], since[24], limit[24];
 	int n = 0, r;
 
@@ -145,6 +160,10 @@ int wer__query_reports(struct wer_collector *c,
 	wer__buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
 			   "r.signal, r.module, r.module_offset, r.bucket_id, "
 			   "r.project, r.guid FROM reports r WHERE 1 = 1");
+	if (q->project) {
+		p[n++] = q->project;
+		wer__buf_printf(&sql, " AND r.project = $%d", n);
+	}
 	if (q->app && *q->app) {
 		p[n++] = q->app;
 		wer__buf_printf(&sql, " AND r.app = $%d", n);
@@ -251,7 +270,7 @@ static int bucket_meta(struct wer_collector *c, const char *bucket, long limit,
 
 static const char bucket_cols[] =
     "SELECT id, signature, app, version, module, module_offset, "
-    "stack_hash, count, first_seen, last_seen, frames FROM buckets";
+    "stack_hash, count, first_seen, last_seen, frames, project FROM buckets";
 
 static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 			const struct wer_db_rows *rows, size_t i, long meta)
@@ -261,6 +280,7 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 
 	wer__buf_str(b, "{");
 	json_num(b, "id", wer__db_cell(rows, i, 0), 0);
+	json_kv(b, "project", wer__db_cell(rows, i, 11), 1);
 	json_kv(b, "signature", wer__db_cell(rows, i, 1), 1);
 	json_kv(b, "application", wer__db_cell(rows, i, 2), 1);
 	json_kv(b, "version", wer__db_cell(rows, i, 3), 1);
@@ -333,38 +353,42 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 }
 
 static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
-		       struct wer_reply *reply)
+		       const struct wer_scope *scope, struct wer_reply *reply)
 {
 	struct wer_db_rows rows = {0};
 	const char *app =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
 	const char *lim_arg =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *project = wer__scope_project(conn, scope);
 	long limit = lim_arg ? atol(lim_arg) : 100;
-	char lim[24], sql[512];
-	const char *p[2];
+	char lim[24];
+	const char *p[3];
+	struct wer_buf sql;
 	int n = 0;
 
 	if (limit <= 0 || limit > 1000)
 		limit = limit <= 0 ? 100 : 1000;
 	snprintf(lim, sizeof(lim), "%ld", limit);
+	wer__buf_init(&sql, 4096);
+	wer__buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
+	if (project) {
+		p[n++] = project;
+		wer__buf_printf(&sql, " AND project = $%d", n);
+	}
 	if (app && *app) {
 		p[n++] = app;
-		snprintf(sql, sizeof(sql),
-			 "%s WHERE count > 0 AND app = $1 ORDER BY count DESC, "
-			 "id LIMIT $2",
-			 bucket_cols);
-	} else {
-		snprintf(sql, sizeof(sql),
-			 "%s WHERE count > 0 ORDER BY count DESC, id LIMIT $1",
-			 bucket_cols);
+		wer__buf_printf(&sql, " AND app = $%d", n);
 	}
 	p[n++] = lim;
-	if (wer__db_query(c->db, sql, n, p, &rows) < 0) {
+	wer__buf_printf(&sql, " ORDER BY count DESC, id LIMIT $%d", n);
+	if (sql.failed || wer__db_query(c->db, sql.data, n, p, &rows) < 0) {
+		wer__buf_free(&sql);
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
 	}
+	wer__buf_free(&sql);
 	wer__buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		if (i)
@@ -378,16 +402,19 @@ static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 }
 
 static int api_bucket(struct wer_collector *c, const char *id,
-		      struct wer_reply *reply)
+		      const char *project, struct wer_reply *reply)
 {
 	struct wer_db_rows rows = {0}, reps = {0};
-	struct wer_report_query q = {.bucket = id, .limit = 100};
+	struct wer_report_query q = {
+	    .project = project, .bucket = id, .limit = 100};
 	char sql[512];
-	const char *p[1] = {id};
+	const char *p[2] = {id, project};
 
-	snprintf(sql, sizeof(sql), "%s WHERE id = $1", bucket_cols);
+	snprintf(sql, sizeof(sql), "%s WHERE id = $1%s", bucket_cols,
+		 project ? " AND project = $2" : "");
 	if (strspn(id, "0123456789") != strlen(id) || !*id ||
-	    wer__db_query(c->db, sql, 1, p, &rows) < 0 || rows.rows != 1) {
+	    wer__db_query(c->db, sql, project ? 2 : 1, p, &rows) < 0 ||
+	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404, "no bucket %s", id);
 		return 0;
@@ -410,13 +437,13 @@ static int api_bucket(struct wer_collector *c, const char *id,
 }
 
 static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
-		       struct wer_reply *reply)
+		       const struct wer_scope *scope, struct wer_reply *reply)
 {
 	struct wer_report_query q;
 	struct wer_db_rows rows = {0};
 	int r;
 
-	wer__query_from_args(conn, &q);
+	wer__query_from_args(conn, scope, &q);
 	r = wer__query_reports(c, &q, &rows);
 	if (r == -EINVAL) {
 		wer__reply_error(reply, 400,
@@ -455,19 +482,27 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 }
 
 static int api_report(struct wer_collector *c, const char *id,
-		      struct wer_reply *reply, int minidump)
+		      const char *project, struct wer_reply *reply,
+		      int minidump)
 {
 	struct wer_db_rows rows = {0}, m = {0};
-	const char *p[1] = {id};
+	const char *p[2] = {id, project};
 
 	if (wer__db_query(c->db,
-			  "SELECT id, received, app, version, signal, module, "
-			  "module_offset, bucket_id, project, guid, "
-			  "signal_code, fault_address, build_id, frames, "
-			  "dump_path, dump_size, report_wer, stack_text FROM "
-			  "reports "
-			  "WHERE id = $1",
-			  1, p, &rows) < 0 ||
+			  project ? "SELECT id, received, app, version, "
+				    "signal, module, module_offset, "
+				    "bucket_id, project, guid, signal_code, "
+				    "fault_address, build_id, frames, "
+				    "dump_path, dump_size, report_wer, "
+				    "stack_text FROM reports WHERE id = $1 "
+				    "AND project = $2"
+				  : "SELECT id, received, app, version, "
+				    "signal, module, module_offset, "
+				    "bucket_id, project, guid, signal_code, "
+				    "fault_address, build_id, frames, "
+				    "dump_path, dump_size, report_wer, "
+				    "stack_text FROM reports WHERE id = $1",
+			  project ? 2 : 1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404, "no report %s", id);
@@ -532,16 +567,19 @@ static int api_report(struct wer_collector *c, const char *id,
 }
 
 int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
-	     const char *url, struct wer_reply *reply)
+	     const char *url, const struct wer_scope *scope,
+	     struct wer_reply *reply)
 {
+	const char *project = wer__scope_project(conn, scope);
+
 	reply->status = 200;
 	reply->content_type = "application/json";
 	if (!strcmp(url, "/api/buckets"))
-		return api_buckets(c, conn, reply);
+		return api_buckets(c, conn, scope, reply);
 	if (!strncmp(url, "/api/buckets/", 13))
-		return api_bucket(c, url + 13, reply);
+		return api_bucket(c, url + 13, project, reply);
 	if (!strcmp(url, "/api/reports"))
-		return api_reports(c, conn, reply);
+		return api_reports(c, conn, scope, reply);
 	if (!strncmp(url, "/api/reports/", 13)) {
 		char id[64];
 		const char *rest = url + 13, *slash = strchr(rest, '/');
@@ -554,7 +592,7 @@ int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
 		}
 		memcpy(id, rest, n);
 		id[n] = '\0';
-		return api_report(c, id, reply, slash != NULL);
+		return api_report(c, id, project, reply, slash != NULL);
 	}
 	wer__reply_error(reply, 404, "no such resource");
 	return 0;

@@ -3,6 +3,7 @@
  * buf.c - growing buffers with a cap; JSON, HTML and URL escapes.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +22,48 @@ void wer__buf_free(struct wer_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int reserve(struct wer_buf *b, size_t n)
+/* The allocation b needs to hold n more bytes (and a NUL): its current
+ * one when they fit, else the next power of two, or b->max + 1 when that
+ * is less (a buffer made for a known size is never larger); 0 past
+ * b->max. */
+static size_t capacity_for(const struct wer_buf *b, size_t n)
 {
 	size_t want, cap;
+
+	if (n > b->max - b->len || b->len + n + 1 > b->max + 1)
+		return 0;
+	want = b->len + n + 1;
+	if (want <= b->cap)
+		return b->cap;
+	cap = b->cap ? b->cap : 256;
+	while (cap < want)
+		cap *= 2;
+	if (b->max < SIZE_MAX && cap > b->max + 1)
+		cap = b->max + 1;
+	return cap;
+}
+
+size_t wer__buf_growth(const struct wer_buf *b, size_t n)
+{
+	size_t cap = capacity_for(b, n);
+
+	return cap ? cap - b->cap : SIZE_MAX;
+}
+
+static int reserve(struct wer_buf *b, size_t n)
+{
+	size_t cap;
 	char *p;
 
 	if (b->failed)
 		return -ENOMEM;
-	if (n > b->max - b->len || b->len + n + 1 > b->max + 1) {
+	cap = capacity_for(b, n);
+	if (!cap) {
 		b->failed = 1;
 		return -EFBIG;
 	}
-	want = b->len + n + 1;
-	if (want <= b->cap)
+	if (cap == b->cap)
 		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < want)
-		cap *= 2;
 	p = realloc(b->data, cap);
 	if (!p) {
 		b->failed = 1;

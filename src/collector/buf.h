@@ -19,6 +19,10 @@ void wer__buf_init(struct wer_buf *b, size_t max);
 void wer__buf_free(struct wer_buf *b);
 /* 0, or -ENOMEM / -EFBIG (and b->failed set: later adds do nothing). */
 int wer__buf_add(struct wer_buf *b, const void *p, size_t n);
+/* How many bytes b's allocation grows by when n bytes are added: 0 when
+ * they fit, SIZE_MAX when they would pass b->max. The server counts
+ * request bodies in its memory budget with it, before adding. */
+size_t wer__buf_growth(const struct wer_buf *b, size_t n);
 int wer__buf_str(struct wer_buf *b, const char *s);
 int wer__buf_printf(struct wer_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -16,12 +16,14 @@
 #include "buf.h"
 #include "db.h"
 
-#define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024)  /* default --max-body */
-#define WER_COLLECTOR_SYMBOLS_MAX (256 * 1024 * 1024) /* a symbol upload */
+#define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
+#define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols  \
+						      */
 #define WER_COLLECTOR_META_MAX	  64   /* metadata pairs kept per report */
 #define WER_COLLECTOR_VALUE_MAX	  1024 /* bytes of a metadata value kept */
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */
 #define WER_COLLECTOR_RATE_KEYS	  1024 /* keys the rate limiter tracks */
+#define WER_COLLECTOR_PROJECT_MAX 128  /* bytes of a project name, NUL too */
 
 struct wer_rate {
 	char key[80];
@@ -29,24 +31,45 @@ struct wer_rate {
 	double last; /* CLOCK_MONOTONIC seconds */
 };
 
-#define WER_COLLECTOR_KEY_CACHE 64 /* ingest keys remembered */
-#define WER_COLLECTOR_KEY_TTL	10 /* seconds a remembered key is trusted */
+#define WER_COLLECTOR_KEY_CACHE 64 /* keys and tokens remembered */
+#define WER_COLLECTOR_KEY_TTL	10 /* seconds a remembered one is trusted */
 
+/* A key or token found in the database, remembered by its hash. */
 struct wer_key_cache {
-	char key[129], project[128];
+	char kind; /* 'i' ingest key, 's' symbol key, 't' read token */
+	int admin; /* a read token for every project */
+	char hash[65], project[WER_COLLECTOR_PROJECT_MAX];
 	double expires; /* CLOCK_MONOTONIC seconds */
 };
 
 struct wer_collector {
 	struct wer_db *db;
 	char data_dir[PATH_MAX];
-	size_t max_body;
+	size_t max_body;     /* an upload, after gzip inflation too */
+	size_t max_symbols;  /* a symbol upload */
+	size_t max_inflight; /* request bodies in memory, all together */
+	size_t key_inflight; /* one key's share of that */
 	int public_read;
+	int trust_proxy;    /* X-Forwarded-Proto says whether it is TLS */
 	long sweep_age;	    /* seconds before an orphan file is removed */
 	double rate, burst; /* reports per second per key; bucket size */
+	double symbol_rate; /* symbol uploads per minute per symbol key */
+	unsigned max_connections, per_ip; /* connections, per address */
+	unsigned io_threads, workers;
+	double header_timeout;	 /* seconds for a request's header block */
+	double body_timeout;	 /* seconds of grace for a body, then ... */
+	double min_rate;	 /* ... at least this many bytes per second */
+	long symbols_memory_mb;	 /* libdw's child: address space over ours */
+	long symbols_timeout_ms; /* and its time */
 	pthread_mutex_t rate_lock;
 	struct wer_rate rates[WER_COLLECTOR_RATE_KEYS];
 	struct wer_key_cache keys[WER_COLLECTOR_KEY_CACHE]; /* rate_lock */
+};
+
+/* Who reads: every project (an admin token, --public), or one. */
+struct wer_scope {
+	int all;
+	char project[WER_COLLECTOR_PROJECT_MAX];
 };
 
 /* A reply being built by a handler. */
@@ -86,25 +109,52 @@ struct wer_processed {
  * symbols, and the bucket signature. Without a dump (dump NULL), the
  * signature parameters of Report.wer alone. 0, or -EBADMSG with a
  * reason. */
-int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
-		 const char *prod, const char *ver, const char *report_wer,
-		 size_t report_wer_len, struct wer_processed *ret, char *err,
-		 size_t err_size);
-/* Symbolizes frames again and recomputes the stack hash and signature. */
-void wer__process_signature(struct wer_collector *c, struct wer_processed *p);
+int wer__process(struct wer_collector *c, const char *project,
+		 const uint8_t *dump, size_t size, const char *prod,
+		 const char *ver, const char *report_wer, size_t report_wer_len,
+		 struct wer_processed *ret, char *err, size_t err_size);
+/* The stack hash and signature of p's frames as they are named now. */
+void wer__process_signature(struct wer_processed *p);
 /* frames <-> text */
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out);
 void wer__frames_parse(const char *text, struct wer_processed *p);
 
 /* symbols.c */
-/* "function+0xoff file:line" for offset in the module with that build
- * id, when symbols were uploaded for it; a return address (is_return)
- * takes its line from the call before it. 0, or -ENOENT. */
-int wer__symbolize(struct wer_collector *c, const char *build_id,
-		   uint64_t offset, int is_return, char *out, size_t size);
-int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
-			const uint8_t *data, size_t size,
-			struct wer_reply *reply);
+/* Names the frames of reports ps[0..n) of project ("function+0xoff
+ * file:line") from the symbols uploaded for their build ids: Breakpad
+ * .sym files here, ELF files by libdw in one child process within the
+ * budget (symbolizer.c). A frame after the first is a return address and
+ * takes its line from the call before it. Frames without symbols keep
+ * function "". */
+void wer__symbolize_frames(struct wer_collector *c, const char *project,
+			   struct wer_processed *const *ps, size_t n);
+/* POST /api/symbols of project (a symbol key's). */
+int wer__symbols_upload(struct wer_collector *c, const char *project,
+			const char *build_id_arg, const uint8_t *data,
+			size_t size, struct wer_reply *reply);
+/* `wer-collector symbols list|remove ...`; prints; exit status. */
+int wer__symbols_command(struct wer_collector *c, int argc, char **argv);
+
+/* symbolizer.c: libdw in a child process, within c->symbols_memory_mb of
+ * address space and c->symbols_timeout_ms (as werfault's unwinder). */
+struct wer_elf_query {
+	const char *path; /* the ELF file */
+	uint64_t offset;  /* in the module */
+	int is_return;
+	char result[256]; /* "function+0xoff[ file:line]", "" unknown */
+};
+/* Fills q[i].result. 0, or a negative errno and why: -ETIMEDOUT,
+ * -ENOMEM (the budget), -ECHILD (the child crashed or ended early),
+ * -EAGAIN (no child could be started); results received before are
+ * kept. */
+int wer__elf_symbolize(const struct wer_collector *c, struct wer_elf_query *q,
+		       size_t n, char *why, size_t why_size);
+/* Reads an uploaded ELF file as lookups will: its build id (hex, into
+ * build_id), its symbol table, its DWARF and every line table. 0,
+ * -ENOENT (not ELF, or no build id), or an error of wer__elf_symbolize's,
+ * with why. */
+int wer__elf_check(const struct wer_collector *c, const char *path,
+		   char *build_id, size_t size, char *why, size_t why_size);
 
 /* ingest.c */
 int wer__ingest(struct wer_collector *c, const char *project,
@@ -115,26 +165,43 @@ int wer__ingest(struct wer_collector *c, const char *project,
 void wer__ingest_sweep(struct wer_collector *c);
 
 /* access.c */
-/* The project of an ingest key: 0, -ENOENT (unknown) or -EIO. */
+/* What the database keeps of a key or token: its SHA-256, in hex. */
+void wer__access_hash(const char *secret, char out[65]);
+/* 1 when name may name a new project: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
+int wer__project_valid(const char *name);
+/* The directory name of a project's files: the name itself when valid,
+ * else "+" and its bytes in hex (older projects). */
+void wer__project_dir(const char *project, char *out, size_t size);
+/* The project of an ingest key, or of a symbol key: 0, -ENOENT (unknown)
+ * or -EIO. ret_hash (65 bytes) gets the key's hash. */
 int wer__access_ingest_key(struct wer_collector *c, const char *key,
-			   char *ret_project, size_t size);
-int wer__access_read_token(struct wer_collector *c, const char *token);
-/* 0 when key may send one more report now, else -EAGAIN (*retry_after
- * seconds). */
-int wer__access_rate(struct wer_collector *c, const char *key,
-		     int *retry_after);
-/* `wer-collector key|token add|list|remove ...`; prints; exit status. */
+			   char *ret_project, size_t size, char *ret_hash);
+int wer__access_symbol_key(struct wer_collector *c, const char *key,
+			   char *ret_project, size_t size, char *ret_hash);
+/* What a read token may read: 0, -ENOENT or -EIO. */
+int wer__access_read_token(struct wer_collector *c, const char *token,
+			   struct wer_scope *ret);
+/* 0 when the bucket called name (rate per second, burst) lets one more
+ * request through now, else -EAGAIN (*retry_after seconds). */
+int wer__access_rate(struct wer_collector *c, const char *name, double rate,
+		     double burst, int *retry_after);
+/* `wer-collector key|symbol-key|token add|list|remove ...`; prints; exit
+ * status. */
 int wer__access_command(struct wer_collector *c, int argc, char **argv);
 
-/* api.c: JSON. Query values come from the connection. */
+/* api.c: JSON. Query values come from the connection; scope says which
+ * projects' buckets and reports may be shown. */
 int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
-	     const char *url, struct wer_reply *reply);
+	     const char *url, const struct wer_scope *scope,
+	     struct wer_reply *reply);
 /* pages.c: HTML. */
 int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
-	       const char *url, struct wer_reply *reply);
+	       const char *url, const struct wer_scope *scope,
+	       struct wer_reply *reply);
 
 /* Shared by api.c and pages.c (api.c). */
 struct wer_report_query {
+	const char *project; /* NULL: every project */
 	const char *app, *signal, *since, *bucket;
 	size_t meta_count;
 	const char *meta_key[16], *meta_value[16];
@@ -145,9 +212,14 @@ int wer__query_reports(struct wer_collector *c,
 		       const struct wer_report_query *q,
 		       struct wer_db_rows *ret);
 /* Fills q from the connection's arguments (app, signal, since, bucket,
- * meta.KEY, limit). */
+ * meta.KEY, limit, and project for a scope of every project). */
 void wer__query_from_args(struct MHD_Connection *conn,
+			  const struct wer_scope *scope,
 			  struct wer_report_query *q);
+/* The project a scope reads: NULL for every project, unless an admin
+ * asked for one with ?project=. */
+const char *wer__scope_project(struct MHD_Connection *conn,
+			       const struct wer_scope *scope);
 long wer__signal_number(const char *s);
 const char *wer__signal_name(long sig);
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * db.c - choosing the backend, the schema's versions, the lock that lets
- * the server's threads share one connection, and result rows.
+ * db.c - choosing the backend, the schema's versions (and the one step
+ * of a migration written in C: hashing keys), the lock that lets the
+ * server's threads share one connection, and result rows.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector.h"
 #include "db.h"
 
 void wer__db_rows_free(struct wer_db_rows *r)
@@ -129,17 +131,65 @@ void wer__db_rollback(struct wer_db *db)
 	pthread_mutex_unlock(&db->lock);
 }
 
+/* Version 3's step in C: each key and token, kept in plain text until
+ * then, replaced by its hash (what access.c looks them up by). */
+static int hash_secrets(struct wer_db *db)
+{
+	static const char *const tables[][2] = {
+	    {"ingest_keys", "key_hash"},
+	    {"read_tokens", "token_hash"},
+	};
+	int r = 0;
+
+	for (size_t t = 0; t < 2 && r >= 0; t++) {
+		struct wer_db_rows rows = {0};
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s", tables[t][1],
+			 tables[t][0]);
+		r = wer__db_exec(db, sql, 0, NULL, &rows);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE %s SET %s = $1 WHERE %s = $2", tables[t][0],
+			 tables[t][1], tables[t][1]);
+		for (size_t i = 0; r >= 0 && i < rows.rows; i++) {
+			char hash[65];
+			const char *p[2] = {hash, wer__db_cell(&rows, i, 0)};
+
+			wer__access_hash(p[1], hash);
+			r = wer__db_exec(db, sql, 2, p, NULL);
+		}
+		wer__db_rows_free(&rows);
+	}
+	return r;
+}
+
+/* Statements run outside the migration's transaction. */
+static void run_list(struct wer_db *db, const char *const *list)
+{
+	for (; list && *list; list++) {
+		struct wer_db_rows rows = {0};
+
+		pthread_mutex_lock(&db->lock);
+		wer__db_exec(db, *list, 0, NULL, &rows);
+		pthread_mutex_unlock(&db->lock);
+		wer__db_rows_free(&rows);
+	}
+}
+
 /* Creates the schema, or brings it from its version to WER_DB_SCHEMA, in
- * one transaction. A database newer than this collector is refused. */
+ * one transaction. A database newer than this collector is refused. A
+ * migration statement that returns rows (a foreign key check that found
+ * some) fails the migration. */
 static int migrate(struct wer_db *db)
 {
 	struct wer_db_rows rows = {0};
 	long version = 0;
 	int r;
 
+	run_list(db, db->ops->migrate_before);
 	r = wer__db_begin(db);
 	if (r < 0)
-		return r;
+		goto out;
 	if (db->ops->migrate_lock &&
 	    (r = wer__db_exec(db, db->ops->migrate_lock, 0, NULL, NULL)) < 0)
 		goto fail;
@@ -167,9 +217,21 @@ static int migrate(struct wer_db *db)
 		char num[24];
 		const char *p[1] = {num};
 
-		for (const char *const *s = db->ops->migrations[v]; *s; s++)
-			if ((r = wer__db_exec(db, *s, 0, NULL, NULL)) < 0)
+		for (const char *const *s = db->ops->migrations[v]; *s; s++) {
+			r = wer__db_exec(db, *s, 0, NULL, &rows);
+			if (r >= 0 && rows.rows) {
+				snprintf(db->err, sizeof(db->err),
+					 "version %ld: %s: %zu row(s) fail the "
+					 "check",
+					 v, *s, rows.rows);
+				r = -EPROTO;
+			}
+			wer__db_rows_free(&rows);
+			if (r < 0)
 				goto fail;
+		}
+		if (v == 3 && (r = hash_secrets(db)) < 0)
+			goto fail;
 		snprintf(num, sizeof(num), "%ld", v);
 		r = wer__db_exec(db,
 				 "INSERT INTO schema_version (version) "
@@ -178,9 +240,12 @@ static int migrate(struct wer_db *db)
 		if (r < 0)
 			goto fail;
 	}
-	return wer__db_commit(db);
+	r = wer__db_commit(db);
+	goto out;
 fail:
 	wer__db_rollback(db);
+out:
+	run_list(db, db->ops->migrate_after);
 	return r;
 }
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define WER_DB_ROWS_MAX 100000 /* rows a query may return */
-#define WER_DB_SCHEMA	2      /* the schema this collector writes */
+#define WER_DB_SCHEMA	3      /* the schema this collector writes */
 
 /* Schema version 1 (docs/collector.md), the same in every backend but for
  * the type of a bucket's id (bucket_id: "INTEGER PRIMARY KEY" in SQLite,
@@ -71,6 +71,75 @@
 		    NULL,                                                      \
 	}
 
+/* Version 3: projects are tenants, keys and tokens are kept hashed.
+ * Buckets get a project and are unique per (project, signature): a
+ * bucket that held reports of several projects is split into one per
+ * project, its reports moved to theirs. Symbols are filed per project
+ * (those uploaded before keep project '', read by every project). Keys
+ * and tokens are replaced by their SHA-256 (db.c does that in C after
+ * these statements); tokens get a project, or admin for every project
+ * (tokens made before read everything, so they become admin tokens);
+ * symbol uploads get keys of their own. The backends differ in how
+ * buckets' foreign key from reports is dropped and restored:
+ * unlink_buckets runs before reports move (PostgreSQL drops the
+ * constraint), drop_buckets drops the old table, link_buckets runs after
+ * the new one is renamed (PostgreSQL adds the constraint again; SQLite,
+ * whose foreign keys are off while it migrates, checks them: a migration
+ * statement that returns rows fails the migration). */
+#define WER_DB_SCHEMA_V3(bucket_id, unlink_buckets, drop_buckets,              \
+			 link_buckets)                                         \
+	{                                                                      \
+		"CREATE TABLE buckets_v3 (id " bucket_id                       \
+		", project TEXT NOT NULL, signature TEXT NOT NULL, app TEXT "  \
+		"NOT NULL, version TEXT NOT NULL, module TEXT NOT NULL, "      \
+		"module_offset TEXT NOT NULL, stack_hash TEXT NOT NULL, "      \
+		"frames TEXT NOT NULL, count BIGINT NOT NULL DEFAULT 0, "      \
+		"first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, "      \
+		"UNIQUE (project, signature))",                                \
+		    "INSERT INTO buckets_v3 (project, signature, app, "        \
+		    "version, module, module_offset, stack_hash, frames, "     \
+		    "count, first_seen, last_seen) SELECT r.project, "         \
+		    "b.signature, b.app, b.version, b.module, "                \
+		    "b.module_offset, b.stack_hash, b.frames, count(*), "      \
+		    "min(r.received), max(r.received) FROM buckets b JOIN "    \
+		    "reports r ON r.bucket_id = b.id GROUP BY r.project, "     \
+		    "b.id",                                                    \
+		    unlink_buckets,                                            \
+		    "UPDATE reports SET bucket_id = (SELECT n.id FROM "        \
+		    "buckets_v3 n JOIN buckets o ON o.signature = "            \
+		    "n.signature "                                             \
+		    "WHERE o.id = reports.bucket_id AND n.project = "          \
+		    "reports.project)",                                        \
+		    drop_buckets, "ALTER TABLE buckets_v3 RENAME TO buckets",  \
+		    link_buckets,                                              \
+		    "CREATE INDEX reports_project ON reports(project, "        \
+		    "received)",                                               \
+		    "CREATE TABLE symbols_v3 (project TEXT NOT NULL, "         \
+		    "build_id "                                                \
+		    "TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, "  \
+		    "uploaded BIGINT NOT NULL, PRIMARY KEY (project, "         \
+		    "build_id))",                                              \
+		    "INSERT INTO symbols_v3 (project, build_id, kind, path, "  \
+		    "uploaded) SELECT '', build_id, kind, path, uploaded "     \
+		    "FROM "                                                    \
+		    "symbols",                                                 \
+		    "DROP TABLE symbols",                                      \
+		    "ALTER TABLE symbols_v3 RENAME TO symbols",                \
+		    "ALTER TABLE ingest_keys RENAME COLUMN key TO key_hash",   \
+		    "ALTER TABLE read_tokens RENAME COLUMN token TO "          \
+		    "token_hash",                                              \
+		    "ALTER TABLE read_tokens ADD COLUMN project TEXT NOT "     \
+		    "NULL "                                                    \
+		    "DEFAULT ''",                                              \
+		    "ALTER TABLE read_tokens ADD COLUMN admin BIGINT NOT "     \
+		    "NULL "                                                    \
+		    "DEFAULT 0",                                               \
+		    "UPDATE read_tokens SET admin = 1",                        \
+		    "CREATE TABLE symbol_keys (key_hash TEXT PRIMARY KEY, "    \
+		    "project TEXT NOT NULL, created BIGINT NOT NULL)",         \
+		    NULL,                                                      \
+	}
+
 struct wer_db_rows {
 	size_t rows, cols;
 	char **cell; /* rows * cols strings; NULL for SQL NULL */
@@ -91,6 +160,9 @@ struct wer_db_ops {
 	const char *const *const *migrations;
 	const char *begin;	  /* starts a write transaction */
 	const char *migrate_lock; /* run after begin when migrating */
+	/* Run before and after the migration's transaction (NULL
+	 * terminated lists, or NULL). */
+	const char *const *migrate_before, *const *migrate_after;
 };
 
 struct wer_db {

@@ -12,8 +12,13 @@
 
 static const char *const pg_v1[] = WER_DB_SCHEMA_V1("BIGSERIAL PRIMARY KEY");
 static const char *const pg_v2[] = WER_DB_SCHEMA_V2;
+static const char *const pg_v3[] = WER_DB_SCHEMA_V3(
+    "BIGSERIAL PRIMARY KEY",
+    "ALTER TABLE reports DROP CONSTRAINT reports_bucket_id_fkey",
+    "DROP TABLE buckets",
+    "ALTER TABLE reports ADD FOREIGN KEY (bucket_id) REFERENCES buckets(id)");
 
-static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2};
+static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2, pg_v3};
 
 static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
 {
@@ -102,4 +107,6 @@ const struct wer_db_ops wer__db_pg = {
     .begin = "BEGIN",
     /* Collectors starting together migrate one after the other. */
     .migrate_lock = "SELECT pg_advisory_xact_lock(726570)",
+    .migrate_before = NULL,
+    .migrate_after = NULL,
 };

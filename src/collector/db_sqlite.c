@@ -2,7 +2,9 @@
 /*
  * db_sqlite.c - the SQLite backend (the embedded default): WAL journal,
  * synchronous=FULL (a commit is on disk when it returns), a busy timeout
- * so that several processes may share one file.
+ * so that several processes may share one file, secure_delete (what is
+ * deleted or overwritten, a key before it was hashed, is zeroed in the
+ * file).
  */
 #include <errno.h>
 #include <sqlite3.h>
@@ -13,9 +15,12 @@
 
 static const char *const sqlite_v1[] = WER_DB_SCHEMA_V1("INTEGER PRIMARY KEY");
 static const char *const sqlite_v2[] = WER_DB_SCHEMA_V2;
+static const char *const sqlite_v3[] =
+    WER_DB_SCHEMA_V3("INTEGER PRIMARY KEY", "PRAGMA foreign_key_check",
+		     "DROP TABLE buckets", "PRAGMA foreign_key_check");
 
 static const char *const *const sqlite_migrations[] = {NULL, sqlite_v1,
-						       sqlite_v2};
+						       sqlite_v2, sqlite_v3};
 
 static int sqlite_open(const char *url, void **ret_conn, char *err,
 		       size_t err_size)
@@ -40,7 +45,7 @@ static int sqlite_open(const char *url, void **ret_conn, char *err,
 	sqlite3_busy_timeout(db, 30000);
 	if (sqlite3_exec(db,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			 "PRAGMA foreign_keys=ON",
+			 "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
 			 NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, err_size, "sqlite: %s: %s", path,
 			 msg ? msg : "PRAGMA failed");
@@ -104,4 +109,12 @@ const struct wer_db_ops wer__db_sqlite = {
     .migrations = sqlite_migrations,
     .begin = "BEGIN IMMEDIATE",
     .migrate_lock = NULL,
+    /* Tables are rebuilt with foreign keys off (SQLite's own procedure;
+     * the pragma does nothing inside a transaction), checked before the
+     * commit; then the log is checkpointed, so that no page written
+     * before (a key in plain text) stays in it. */
+    .migrate_before = (const char *const[]){"PRAGMA foreign_keys=OFF", NULL},
+    .migrate_after =
+	(const char *const[]){"PRAGMA foreign_keys=ON",
+			      "PRAGMA wal_checkpoint(TRUNCATE)", NULL},
 };

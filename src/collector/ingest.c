@@ -167,15 +167,11 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
 	snprintf(dsize, sizeof(dsize), "%zu", e->dump_size);
 	{
-		const char *bp[9] = {p->signature,
-				     p->app,
-				     p->version,
-				     p->module,
-				     p->module_offset,
-				     p->stack_hash,
-				     e->frames,
-				     now,
-				     now};
+		const char *bp[10] = {e->project,    p->signature,
+				      p->app,	     p->version,
+				      p->module,     p->module_offset,
+				      p->stack_hash, e->frames,
+				      now,	     now};
 		const char *rp[18] = {e->id,	     NULL,
 				      e->project,    now,
 				      p->app,	     p->version,
@@ -188,14 +184,14 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 
 		r = wer__db_exec(
 		    c->db,
-		    "INSERT INTO buckets (signature, app, version, "
+		    "INSERT INTO buckets (project, signature, app, version, "
 		    "module, module_offset, stack_hash, frames, "
 		    "count, first_seen, last_seen) VALUES ($1, $2, "
-		    "$3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT "
-		    "(signature) DO UPDATE SET count = "
+		    "$3, $4, $5, $6, $7, $8, 1, $9, $10) ON CONFLICT "
+		    "(project, signature) DO UPDATE SET count = "
 		    "buckets.count + 1, last_seen = "
 		    "excluded.last_seen RETURNING id",
-		    9, bp, &b);
+		    10, bp, &b);
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
@@ -256,9 +252,11 @@ static int by_signature(const void *a, const void *b)
 	const struct pending *x = *(struct pending *const *)a;
 	const struct pending *y = *(struct pending *const *)b;
 
+	int r = strcmp(x->project, y->project);
+
 	/* The same order of bucket rows in every batch: two collectors'
 	 * batches on one PostgreSQL do not deadlock. */
-	return strcmp(x->p->signature, y->p->signature);
+	return r ? r : strcmp(x->p->signature, y->p->signature);
 }
 
 static int insert_report(struct wer_collector *c, struct pending *me)
@@ -443,8 +441,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 			/* Stored as text: stop at a NUL. */
 		}
 	}
-	r = wer__process(c, dump ? dump->data : NULL, dump ? dump->size : 0,
-			 prod, ver, report_wer,
+	r = wer__process(c, project, dump ? dump->data : NULL,
+			 dump ? dump->size : 0, prod, ver, report_wer,
 			 report_wer ? strlen(report_wer) : 0, p, err,
 			 sizeof(err));
 	if (r < 0) {

@@ -1,22 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * main.c - wer-collector: options, the data directory, the database,
- * key commands, and serving until SIGTERM or SIGINT.
- *
- *   wer-collector [--listen HOST:PORT] [--db URL] [--data DIR]
- *                 [--max-body BYTES] [--public] [--rate N] [--burst N]
- *                 [--sweep-age SECONDS] [--port-file FILE]
- *   wer-collector [--db URL] [--data DIR] key add PROJECT [KEY] | key list
- *                 | key remove KEY | token add [TOKEN] | token list
- *                 | token remove TOKEN
+ * the key, token and symbols commands, and serving until SIGTERM or
+ * SIGINT. usage() lists every option; docs/collector.md explains them.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,36 +21,73 @@
 #include "server.h"
 #include "wer/version.h"
 
+#define DEFAULT_DATA "/var/lib/openwer-collector"
+
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: wer-collector [options]             serve\n"
-		"       wer-collector [options] key add PROJECT [KEY] | key "
-		"list | key remove KEY\n"
-		"       wer-collector [options] token add [TOKEN] | token list "
-		"| token remove TOKEN\n"
-		"options:\n"
-		"  --listen HOST:PORT   address to serve (127.0.0.1:8080; "
-		"port 0 picks one)\n"
-		"  --db URL             sqlite:///PATH (default "
-		"sqlite://DATA/collector.db)\n"
-		"                       or postgresql://USER@HOST/DB\n"
-		"  --data DIR           minidumps and symbols "
-		"(/var/lib/openwer)\n"
-		"  --max-body BYTES     largest upload, K/M/G suffixes (20M)\n"
-		"  --public             pages and API readable without a "
-		"token\n"
-		"  --rate N             reports per second per ingest key "
-		"(100; 0: no limit)\n"
-		"  --burst N            reports a key may send at once (2 x "
-		"rate)\n"
-		"  --sweep-age SECONDS  age of unfinished files removed at "
-		"start (300)\n"
-		"  --port-file FILE     write the bound port there once "
-		"listening\n"
-		"docs/collector.md has the API and the schema.\n");
+	fprintf(
+	    f, "usage: wer-collector [options]             serve\n"
+	       "       wer-collector [options] key add PROJECT [KEY] | key "
+	       "list | key remove ID|KEY\n"
+	       "       wer-collector [options] symbol-key add PROJECT [KEY] | "
+	       "symbol-key list\n"
+	       "                                           | symbol-key remove "
+	       "ID|KEY\n"
+	       "       wer-collector [options] token add PROJECT|--admin "
+	       "[TOKEN] | token list\n"
+	       "                                           | token remove "
+	       "ID|TOKEN\n"
+	       "       wer-collector [options] symbols list [PROJECT] | "
+	       "symbols remove PROJECT BUILD_ID\n"
+	       "options:\n"
+	       "  --listen HOST:PORT     address to serve (127.0.0.1:8080; "
+	       "port 0 picks one)\n"
+	       "  --db URL               sqlite:///PATH (default "
+	       "sqlite://DATA/collector.db)\n"
+	       "                         or postgresql://USER@HOST/DB\n"
+	       "  --data DIR             minidumps and symbols (" DEFAULT_DATA
+	       ")\n"
+	       "  --public               pages and API readable without a "
+	       "token (every project)\n"
+	       "  --trust-proxy          believe X-Forwarded-Proto from a "
+	       "reverse proxy (cookies)\n"
+	       "limits (sizes take K/M/G suffixes):\n"
+	       "  --max-body BYTES       largest upload, inflated too (20M)\n"
+	       "  --max-symbols BYTES    largest symbol upload (64M)\n"
+	       "  --max-inflight BYTES   request bodies in memory, all "
+	       "together (128M, at least\n"
+	       "                         twice the largest upload)\n"
+	       "  --key-inflight BYTES   one key's share of it (a quarter)\n"
+	       "  --rate N               reports per second per ingest key "
+	       "(100; 0: no limit)\n"
+	       "  --burst N              reports a key may send at once (2 x "
+	       "rate)\n"
+	       "  --symbol-rate N        symbol uploads per minute per symbol "
+	       "key (30; 0: none)\n"
+	       "  --max-connections N    connections at once (4096)\n"
+	       "  --per-ip N             connections from one address (64; 0: "
+	       "no limit)\n"
+	       "  --header-timeout S     seconds for a request's header block "
+	       "(10; 0: none)\n"
+	       "  --body-timeout S       grace in seconds for a request body "
+	       "(20), then ...\n"
+	       "  --min-rate BYTES       ... it must come at this many bytes a "
+	       "second (1024; 0: none)\n"
+	       "  --io-threads N         threads reading and writing "
+	       "connections (2)\n"
+	       "  --workers N            threads storing reports and answering "
+	       "queries (16)\n"
+	       "  --symbols-memory MB    address space of libdw's process "
+	       "reading symbols (256)\n"
+	       "  --symbols-timeout MS   and its time (10000)\n"
+	       "  --sweep-age SECONDS    age of unfinished files removed at "
+	       "start (300)\n"
+	       "  --port-file FILE       write the bound port there once "
+	       "listening\n"
+	       "docs/collector.md has the API and the schema.\n");
 }
 
+/* A size with an optional K/M/G suffix; -1 when it is not one. */
 static long long parse_size(const char *s)
 {
 	char *end;
@@ -79,6 +112,32 @@ static long long parse_size(const char *s)
 	return *end ? -1 : n;
 }
 
+/* A number of option opt within [min, max]; exits the program when it is
+ * not one. */
+static double number(const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	double n = strtod(s, &end);
+
+	if (end == s || *end || !(n >= min && n <= max)) {
+		fprintf(stderr, "wer-collector: --%s: a number from %g to %g\n",
+			opt, min, max);
+		exit(2);
+	}
+	return n;
+}
+
+static size_t size_option(const char *opt, const char *s)
+{
+	long long n = parse_size(s);
+
+	if (n <= 0) {
+		fprintf(stderr, "wer-collector: --%s: a size in bytes\n", opt);
+		exit(2);
+	}
+	return (size_t)n;
+}
+
 static int make_dir(const char *path)
 {
 	if (mkdir(path, 0750) < 0 && errno != EEXIST) {
@@ -89,16 +148,74 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/* Enough descriptors for --max-connections: the soft limit raised to the
+ * hard one, the connections lowered when even that is short. */
+static void fit_descriptors(struct wer_collector *c)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)c->max_connections + 128;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need) {
+		unsigned fit =
+		    rl.rlim_cur > 256 ? (unsigned)rl.rlim_cur - 128 : 128;
+
+		fprintf(stderr,
+			"wer-collector: %u connections need %llu open files; "
+			"the limit is %llu: serving %u\n",
+			c->max_connections, (unsigned long long)need,
+			(unsigned long long)rl.rlim_cur, fit);
+		c->max_connections = fit;
+	}
+}
+
+/* HOST:PORT or [V6]:PORT into host and *port. 0 or -1. */
+static int split_listen(const char *listen, char *host, size_t size,
+			const char **port)
+{
+	const char *end =
+	    listen[0] == '[' ? strchr(listen, ']') : strrchr(listen, ':');
+	const char *start = listen[0] == '[' ? listen + 1 : listen;
+
+	if (!end || (listen[0] == '[' && end[1] != ':') ||
+	    (size_t)(end - start) >= size)
+		return -1;
+	memcpy(host, start, (size_t)(end - start));
+	host[end - start] = '\0';
+	*port = listen[0] == '[' ? end + 2 : end + 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"listen", required_argument, NULL, 'l'},
 	    {"db", required_argument, NULL, 'd'},
 	    {"data", required_argument, NULL, 'D'},
-	    {"max-body", required_argument, NULL, 'm'},
 	    {"public", no_argument, NULL, 'p'},
+	    {"trust-proxy", no_argument, NULL, 'T'},
+	    {"max-body", required_argument, NULL, 'm'},
+	    {"max-symbols", required_argument, NULL, 'y'},
+	    {"max-inflight", required_argument, NULL, 'i'},
+	    {"key-inflight", required_argument, NULL, 'k'},
 	    {"rate", required_argument, NULL, 'r'},
 	    {"burst", required_argument, NULL, 'b'},
+	    {"symbol-rate", required_argument, NULL, 'R'},
+	    {"max-connections", required_argument, NULL, 'C'},
+	    {"per-ip", required_argument, NULL, 'I'},
+	    {"header-timeout", required_argument, NULL, 'H'},
+	    {"body-timeout", required_argument, NULL, 'B'},
+	    {"min-rate", required_argument, NULL, 'M'},
+	    {"io-threads", required_argument, NULL, 'o'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"symbols-memory", required_argument, NULL, 'e'},
+	    {"symbols-timeout", required_argument, NULL, 't'},
 	    {"sweep-age", required_argument, NULL, 's'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
@@ -107,20 +224,31 @@ int main(int argc, char **argv)
 	};
 	static struct wer_collector c;
 	const char *listen = "127.0.0.1:8080", *db_url = NULL;
-	const char *data = "/var/lib/openwer", *port_file = NULL;
+	const char *data = DEFAULT_DATA, *port_file = NULL;
 	char default_db[PATH_MAX + 32], err[1024], host[256],
 	    sub[PATH_MAX + 16];
 	const char *port;
 	struct addrinfo hints = {0}, *ai = NULL;
-	struct MHD_Daemon *daemon;
+	struct wer_server *server;
+	size_t largest;
 	sigset_t set;
 	unsigned bound;
-	long long n;
 	int opt, sig, r;
 
 	c.max_body = WER_COLLECTOR_MAX_BODY;
+	c.max_symbols = WER_COLLECTOR_SYMBOLS_MAX;
 	c.rate = 100;
 	c.burst = -1;
+	c.symbol_rate = 30;
+	c.max_connections = 4096;
+	c.per_ip = 64;
+	c.header_timeout = 10;
+	c.body_timeout = 20;
+	c.min_rate = 1024;
+	c.io_threads = 2;
+	c.workers = 16;
+	c.symbols_memory_mb = 256;
+	c.symbols_timeout_ms = 10000;
 	c.sweep_age = 300;
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -133,26 +261,70 @@ int main(int argc, char **argv)
 		case 'D':
 			data = optarg;
 			break;
-		case 'm':
-			n = parse_size(optarg);
-			if (n <= 0) {
-				fprintf(stderr, "wer-collector: --max-body: "
-						"a size in bytes\n");
-				return 2;
-			}
-			c.max_body = (size_t)n;
-			break;
 		case 'p':
 			c.public_read = 1;
 			break;
+		case 'T':
+			c.trust_proxy = 1;
+			break;
+		case 'm':
+			c.max_body = size_option("max-body", optarg);
+			break;
+		case 'y':
+			c.max_symbols = size_option("max-symbols", optarg);
+			break;
+		case 'i':
+			c.max_inflight = size_option("max-inflight", optarg);
+			break;
+		case 'k':
+			c.key_inflight = size_option("key-inflight", optarg);
+			break;
 		case 'r':
-			c.rate = atof(optarg);
+			c.rate = number("rate", optarg, 0, 1e9);
 			break;
 		case 'b':
-			c.burst = atof(optarg);
+			c.burst = number("burst", optarg, 1, 1e9);
+			break;
+		case 'R':
+			c.symbol_rate = number("symbol-rate", optarg, 0, 1e9);
+			break;
+		case 'C':
+			c.max_connections = (unsigned)number(
+			    "max-connections", optarg, 1, 1000000);
+			break;
+		case 'I':
+			c.per_ip =
+			    (unsigned)number("per-ip", optarg, 0, 1000000);
+			break;
+		case 'H':
+			c.header_timeout =
+			    number("header-timeout", optarg, 0, 86400);
+			break;
+		case 'B':
+			c.body_timeout =
+			    number("body-timeout", optarg, 0, 86400);
+			break;
+		case 'M':
+			c.min_rate = number("min-rate", optarg, 0, 1e12);
+			break;
+		case 'o':
+			c.io_threads =
+			    (unsigned)number("io-threads", optarg, 1, 256);
+			break;
+		case 'w':
+			c.workers =
+			    (unsigned)number("workers", optarg, 1, 1024);
+			break;
+		case 'e':
+			c.symbols_memory_mb =
+			    (long)number("symbols-memory", optarg, 1, 1 << 20);
+			break;
+		case 't':
+			c.symbols_timeout_ms =
+			    (long)number("symbols-timeout", optarg, 1, 3600000);
 			break;
 		case 's':
-			c.sweep_age = atol(optarg);
+			c.sweep_age = (long)number("sweep-age", optarg, 0, 1e9);
 			break;
 		case 'P':
 			port_file = optarg;
@@ -170,6 +342,18 @@ int main(int argc, char **argv)
 	}
 	if (c.burst < 0)
 		c.burst = c.rate * 2 < 1 ? 1 : c.rate * 2;
+	largest = c.max_body > c.max_symbols ? c.max_body : c.max_symbols;
+	if (!c.max_inflight)
+		c.max_inflight = 2 * largest > 128u * 1024 * 1024
+				     ? 2 * largest
+				     : 128u * 1024 * 1024;
+	if (c.max_inflight <= largest) {
+		fprintf(stderr, "wer-collector: --max-inflight must hold the "
+				"largest upload (--max-body, --max-symbols)\n");
+		return 2;
+	}
+	if (!c.key_inflight)
+		c.key_inflight = c.max_inflight / 4;
 	pthread_mutex_init(&c.rate_lock, NULL);
 	if (data[0] != '/') {
 		fprintf(stderr, "wer-collector: --data needs an absolute "
@@ -197,40 +381,28 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (optind < argc) {
-		if (strcmp(argv[optind], "key") &&
-		    strcmp(argv[optind], "token")) {
+		const char *verb = argv[optind];
+
+		if (!strcmp(verb, "symbols"))
+			r = wer__symbols_command(&c, argc - optind,
+						 argv + optind);
+		else if (!strcmp(verb, "key") || !strcmp(verb, "symbol-key") ||
+			 !strcmp(verb, "token"))
+			r = wer__access_command(&c, argc - optind,
+						argv + optind);
+		else {
 			usage(stderr);
-			return 2;
+			r = 2;
 		}
-		r = wer__access_command(&c, argc - optind, argv + optind);
 		wer__db_close(c.db);
 		return r;
 	}
 	wer__ingest_sweep(&c);
 
-	/* HOST:PORT, [V6]:PORT */
-	if (listen[0] == '[') {
-		const char *close = strchr(listen, ']');
-
-		if (!close || close[1] != ':' ||
-		    (size_t)(close - listen - 1) >= sizeof(host)) {
-			fprintf(stderr,
-				"wer-collector: --listen [ADDR]:PORT\n");
-			return 2;
-		}
-		memcpy(host, listen + 1, (size_t)(close - listen - 1));
-		host[close - listen - 1] = '\0';
-		port = close + 2;
-	} else {
-		const char *colon = strrchr(listen, ':');
-
-		if (!colon || (size_t)(colon - listen) >= sizeof(host)) {
-			fprintf(stderr, "wer-collector: --listen HOST:PORT\n");
-			return 2;
-		}
-		memcpy(host, listen, (size_t)(colon - listen));
-		host[colon - listen] = '\0';
-		port = colon + 1;
+	if (split_listen(listen, host, sizeof(host), &port) < 0) {
+		fprintf(stderr, "wer-collector: --listen HOST:PORT or "
+				"[ADDR]:PORT\n");
+		return 2;
 	}
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
@@ -240,6 +412,11 @@ int main(int argc, char **argv)
 			gai_strerror(r));
 		return 2;
 	}
+	fit_descriptors(&c);
+	/* Bodies of 128 KiB and more get mappings of their own, given back
+	 * when freed: the budget counts what the process holds, not what
+	 * glibc would keep for later. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	/* Signals are taken with sigwait: block them before the server's
 	 * threads start, so that they inherit the mask. */
 	sigemptyset(&set);
@@ -247,9 +424,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	daemon = wer__server_start(&c, ai->ai_addr, &bound);
+	server = wer__server_start(&c, ai->ai_addr, &bound);
 	freeaddrinfo(ai);
-	if (!daemon) {
+	if (!server) {
 		fprintf(stderr, "wer-collector: cannot listen on %s\n", listen);
 		wer__db_close(c.db);
 		return 1;
@@ -272,7 +449,7 @@ int main(int argc, char **argv)
 	}
 	sigwait(&set, &sig);
 	fprintf(stderr, "wer-collector: stopping (signal %d)\n", sig);
-	MHD_stop_daemon(daemon);
+	wer__server_stop(server);
 	wer__db_close(c.db);
 	return 0;
 }

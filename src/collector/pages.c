@@ -5,7 +5,8 @@
  * /buckets/<id> (its reports, a breakdown of its metadata values),
  * /reports/<id> (metadata, signature, stack, downloads), /search (by
  * metadata), /style.css. Every value goes through wer__buf_html: metadata
- * is attacker-controlled.
+ * is attacker-controlled. Each page shows only the projects its reader's
+ * token may read.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -145,37 +146,49 @@ static void frames_pre(struct wer_buf *b, const char *frames_text)
 	wer__buf_str(b, "</pre>\n");
 }
 
-static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
+static int page_buckets(struct wer_collector *c, const char *project,
+			struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, days = {0}, meta = {0};
 	long today = (long)(time(NULL) / 86400);
 	char since[24];
-	const char *p[1] = {since};
+	const char *p[2] = {since, project};
 
 	if (wer__db_query(c->db,
-			  "SELECT id, app, version, module, module_offset, "
-			  "stack_hash, count, first_seen, last_seen FROM "
-			  "buckets WHERE count > 0 ORDER BY count DESC, id "
-			  "LIMIT 200",
-			  0, NULL, &rows) < 0) {
+			  project ? "SELECT id, app, version, module, "
+				    "module_offset, stack_hash, count, "
+				    "first_seen, last_seen, project FROM "
+				    "buckets WHERE count > 0 AND project = $1 "
+				    "ORDER BY count DESC, id LIMIT 200"
+				  : "SELECT id, app, version, module, "
+				    "module_offset, stack_hash, count, "
+				    "first_seen, last_seen, project FROM "
+				    "buckets WHERE count > 0 ORDER BY count "
+				    "DESC, id LIMIT 200",
+			  project ? 1 : 0, p + 1, &rows) < 0) {
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
 	}
 	snprintf(since, sizeof(since), "%ld", (today - 29) * 86400);
 	wer__db_query(c->db,
-		      "SELECT bucket_id, received / 86400 AS day, count(*) "
-		      "FROM reports WHERE received >= $1 GROUP BY bucket_id, "
-		      "received / 86400",
-		      1, p, &days);
+		      project ? "SELECT bucket_id, received / 86400 AS day, "
+				"count(*) FROM reports WHERE received >= $1 "
+				"AND project = $2 GROUP BY bucket_id, "
+				"received / 86400"
+			      : "SELECT bucket_id, received / 86400 AS day, "
+				"count(*) FROM reports WHERE received >= $1 "
+				"GROUP BY bucket_id, received / 86400",
+		      project ? 2 : 1, p, &days);
 	head(b, "Buckets");
 	wer__buf_printf(b,
 			"<h1>Crash buckets</h1><p class=\"muted\">%zu "
 			"bucket(s), most reports first.</p>\n",
 			rows.rows);
 	wer__buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Reports</th>"
-			"<th>Last 30 days</th><th>Application</th>"
+			"<th>Last 30 days</th><th>Project</th>"
+			"<th>Application</th>"
 			"<th>Version</th><th>Fault</th><th>Stack</th>"
 			"<th>Top metadata</th><th>Last seen</th></tr>\n");
 	for (size_t i = 0; i < rows.rows; i++) {
@@ -197,6 +210,8 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 				atol(id), atol(id),
 				atol(wer__db_cell(&rows, i, 6)));
 		sparkline(b, counts, 30);
+		wer__buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(&rows, i, 9));
 		wer__buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(&rows, i, 1));
 		wer__buf_str(b, "</td><td>");
@@ -238,22 +253,29 @@ static int page_buckets(struct wer_collector *c, struct wer_reply *reply)
 }
 
 static int page_bucket(struct wer_collector *c, const char *id,
-		       struct wer_reply *reply)
+		       const char *project, struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, meta = {0}, reps = {0};
-	struct wer_report_query q = {.bucket = id, .limit = 200};
-	const char *p[1] = {id};
+	struct wer_report_query q = {
+	    .project = project, .bucket = id, .limit = 200};
+	const char *p[2] = {id, project};
 	char t[40], title[64];
 	long total;
 	const char *last_key = NULL;
 
 	if (!*id || strspn(id, "0123456789") != strlen(id) ||
 	    wer__db_query(c->db,
-			  "SELECT id, signature, app, version, module, "
-			  "module_offset, stack_hash, count, first_seen, "
-			  "last_seen, frames FROM buckets WHERE id = $1",
-			  1, p, &rows) < 0 ||
+			  project ? "SELECT id, signature, app, version, "
+				    "module, module_offset, stack_hash, count, "
+				    "first_seen, last_seen, frames, project "
+				    "FROM buckets WHERE id = $1 AND project = "
+				    "$2"
+				  : "SELECT id, signature, app, version, "
+				    "module, module_offset, stack_hash, count, "
+				    "first_seen, last_seen, frames, project "
+				    "FROM buckets WHERE id = $1",
+			  project ? 2 : 1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404, "no bucket %s", id);
@@ -263,7 +285,9 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	snprintf(title, sizeof(title), "Bucket #%ld", atol(id));
 	head(b, title);
 	wer__buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>", atol(id));
-	wer__buf_str(b, "<tr><th>Signature</th><td><code>");
+	wer__buf_str(b, "<tr><th>Project</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, 11));
+	wer__buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, 1));
 	wer__buf_str(b, "</code></td></tr><tr><th>Application</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, 2));
@@ -330,21 +354,26 @@ static int page_bucket(struct wer_collector *c, const char *id,
 }
 
 static int page_report(struct wer_collector *c, const char *id,
-		       struct wer_reply *reply)
+		       const char *project, struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, meta = {0};
-	const char *p[1] = {id};
+	const char *p[2] = {id, project};
 	char t[40];
 
 	if (wer__db_query(
 		c->db,
-		"SELECT id, received, app, version, signal, "
-		"signal_code, module, module_offset, build_id, "
-		"fault_address, bucket_id, project, guid, frames, "
-		"dump_size, report_wer, stack_text FROM reports WHERE "
-		"id = $1",
-		1, p, &rows) < 0 ||
+		project ? "SELECT id, received, app, version, signal, "
+			  "signal_code, module, module_offset, build_id, "
+			  "fault_address, bucket_id, project, guid, frames, "
+			  "dump_size, report_wer, stack_text FROM reports "
+			  "WHERE id = $1 AND project = $2"
+			: "SELECT id, received, app, version, signal, "
+			  "signal_code, module, module_offset, build_id, "
+			  "fault_address, bucket_id, project, guid, frames, "
+			  "dump_size, report_wer, stack_text FROM reports "
+			  "WHERE id = $1",
+		project ? 2 : 1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404, "no report %s", id);
@@ -424,7 +453,7 @@ static int page_report(struct wer_collector *c, const char *id,
 }
 
 static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
-		       struct wer_reply *reply)
+		       const struct wer_scope *scope, struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
 	struct wer_report_query q;
@@ -434,7 +463,7 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	char key[256] = "", *eq;
 	int r;
 
-	wer__query_from_args(conn, &q);
+	wer__query_from_args(conn, scope, &q);
 	/* The search box: "Key=Value" (one metadata pair). */
 	if (text && *text && q.meta_count < 16) {
 		snprintf(key, sizeof(key), "%s", text);
@@ -474,8 +503,11 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 }
 
 int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
-	       const char *url, struct wer_reply *reply)
+	       const char *url, const struct wer_scope *scope,
+	       struct wer_reply *reply)
 {
+	const char *project = wer__scope_project(conn, scope);
+
 	reply->status = 200;
 	reply->content_type = "text/html; charset=utf-8";
 	if (!strcmp(url, "/style.css")) {
@@ -484,13 +516,13 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 		return 0;
 	}
 	if (!strcmp(url, "/") || !strcmp(url, "/buckets"))
-		return page_buckets(c, reply);
+		return page_buckets(c, project, reply);
 	if (!strncmp(url, "/buckets/", 9))
-		return page_bucket(c, url + 9, reply);
+		return page_bucket(c, url + 9, project, reply);
 	if (!strncmp(url, "/reports/", 9) && !strchr(url + 9, '/') && url[9])
-		return page_report(c, url + 9, reply);
+		return page_report(c, url + 9, project, reply);
 	if (!strcmp(url, "/search"))
-		return page_search(c, conn, reply);
+		return page_search(c, conn, scope, reply);
 	wer__reply_error(reply, 404, "no such page");
 	return 0;
 }

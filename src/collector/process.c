@@ -4,9 +4,10 @@
  *
  * WER buckets a crash by application, version, fault module and offset
  * in it. The collector adds a hash of the crashed thread's top frames
- * (WER_COLLECTOR_FRAMES of them), each as "module!function" where symbols
- * for the module's build id were uploaded, else "module+0xoffset" (which
- * is the same on every machine: ASLR moves modules, not offsets).
+ * (WER_COLLECTOR_FRAMES of them), each as "module!function" where the
+ * report's project uploaded symbols for the module's build id, else
+ * "module+0xoffset" (which is the same on every machine: ASLR moves
+ * modules, not offsets).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -44,20 +45,15 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
-void wer__process_signature(struct wer_collector *c, struct wer_processed *p)
+void wer__process_signature(struct wer_processed *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
-	for (size_t i = 0; i < p->frame_count; i++) {
-		struct wer_frame *f = &p->frames[i];
+	for (size_t i = 0; i < p->frame_count && i < WER_COLLECTOR_FRAMES;
+	     i++) {
+		const struct wer_frame *f = &p->frames[i];
 		char name[64 + sizeof(f->function)];
 
-		f->function[0] = '\0';
-		if (f->build_id[0])
-			wer__symbolize(c, f->build_id, f->offset, i > 0,
-				       f->function, sizeof(f->function));
-		if (i >= WER_COLLECTOR_FRAMES)
-			continue;
 		if (f->function[0]) {
 			/* The function without its offset or source line:
 			 * the same crash in a rebuilt binary hashes alike. */
@@ -76,6 +72,16 @@ void wer__process_signature(struct wer_collector *c, struct wer_processed *p)
 	snprintf(p->signature, sizeof(p->signature), "%s | %s | %s+%s | %s",
 		 p->app, p->version, p->module, p->module_offset,
 		 p->stack_hash);
+}
+
+/* Names the frames with the project's symbols, then the signature. */
+static void name_and_sign(struct wer_collector *c, const char *project,
+			  struct wer_processed *p)
+{
+	struct wer_processed *const one[1] = {p};
+
+	wer__symbolize_frames(c, project, one, 1);
+	wer__process_signature(p);
 }
 
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out)
@@ -125,8 +131,9 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 
 /* A report sent without a minidump (wer submit at ConsentLevel 2): its
  * signature parameters from Report.wer are all there is. */
-static int process_parameters(struct wer_collector *c, const char *prod,
-			      const char *ver, const char *text, size_t len,
+static int process_parameters(struct wer_collector *c, const char *project,
+			      const char *prod, const char *ver,
+			      const char *text, size_t len,
 			      struct wer_processed *ret, char *err,
 			      size_t err_size)
 {
@@ -172,14 +179,14 @@ static int process_parameters(struct wer_collector *c, const char *prod,
 		f->offset = strtoull(ret->module_offset, NULL, 16);
 		ret->frame_count = 1;
 	}
-	wer__process_signature(c, ret);
+	name_and_sign(c, project, ret);
 	return 0;
 }
 
-int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
-		 const char *prod, const char *ver, const char *report_wer,
-		 size_t report_wer_len, struct wer_processed *ret, char *err,
-		 size_t err_size)
+int wer__process(struct wer_collector *c, const char *project,
+		 const uint8_t *dump, size_t size, const char *prod,
+		 const char *ver, const char *report_wer, size_t report_wer_len,
+		 struct wer_processed *ret, char *err, size_t err_size)
 {
 	struct wer_md_facts *facts = malloc(sizeof(*facts));
 	struct wer_md_stack stack;
@@ -198,7 +205,7 @@ int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 				 "Report.wer to bucket by)");
 			return -EBADMSG;
 		}
-		return process_parameters(c, prod, ver, report_wer,
+		return process_parameters(c, project, prod, ver, report_wer,
 					  report_wer_len, ret, err, err_size);
 	}
 	r = wer_minidump_facts(dump, size, facts);
@@ -255,6 +262,6 @@ int wer__process(struct wer_collector *c, const uint8_t *dump, size_t size,
 		}
 	}
 	free(facts);
-	wer__process_signature(c, ret);
+	name_and_sign(c, project, ret);
 	return 0;
 }

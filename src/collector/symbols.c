@@ -1,27 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * symbols.c - symbols uploaded by build id (POST /api/symbols), and
- * symbolizing a module offset with them: ELF files through elfutils
- * (libdwfl: symbol tables and DWARF line tables), Breakpad .sym text
- * through its FUNC and PUBLIC records. Uploads are untrusted: ELF parsing
- * is elfutils', a .sym file is read line by line with capped lines.
+ * symbols.c - symbols uploaded by build id (POST /api/symbols with a
+ * symbol key), each project's own, and naming frames with them: ELF
+ * files through libdw in a budgeted child (symbolizer.c), Breakpad .sym
+ * text here, line by line with capped lines.
  *
- * Files: DATA/symbols/<build id>.elf or .sym, written through a temporary
- * file, fsynced, renamed. After an upload, every report with a frame in
- * that build id is processed again (its bucket may change).
+ * Files: DATA/symbols/<project>/<build id>.elf or .sym (the directory as
+ * wer__project_dir names it), written to DATA/tmp, fsynced, then linked
+ * into place: link(2) never replaces, so an upload for a build id the
+ * project already has is refused (409) unless it is the same file, and
+ * a project never touches another's. Files uploaded before projects were
+ * tenants (schema version 3) stay in DATA/symbols/ itself, read by every
+ * project after its own. After an upload, every report of the project
+ * with a frame in that build id is processed again (its bucket may
+ * change).
  */
-#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "collector.h"
+
+#define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
+/* DATA/symbols/<project directory>/<build id>.<kind> */
+#define DIR_MAX	 (PATH_MAX + 2 * WER_COLLECTOR_PROJECT_MAX + 16)
+#define FILE_MAX (DIR_MAX + 80)
 
 static int valid_build_id(const char *s)
 {
@@ -30,53 +40,6 @@ static int valid_build_id(const char *s)
 	if (n < 2 || n > 64 || n % 2)
 		return 0;
 	return strspn(s, "0123456789abcdef") == n;
-}
-
-static int symbolize_elf(const char *path, uint64_t offset, int is_return,
-			 char *out, size_t size)
-{
-	static const Dwfl_Callbacks cb = {
-	    .find_elf = dwfl_build_id_find_elf,
-	    .find_debuginfo = dwfl_standard_find_debuginfo,
-	    .section_address = dwfl_offline_section_address,
-	};
-	Dwfl *dwfl = dwfl_begin(&cb);
-	Dwfl_Module *mod;
-	Dwarf_Addr start, addr;
-	GElf_Off off = 0;
-	GElf_Sym sym;
-	const char *name;
-	int r = -ENOENT;
-
-	if (!dwfl)
-		return -ENOMEM;
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	if (mod &&
-	    dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL)) {
-		addr = start + offset;
-		name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL,
-					    NULL);
-		if (name) {
-			Dwfl_Line *line = dwfl_module_getsrc(
-			    mod, is_return && addr > start ? addr - 1 : addr);
-			const char *file = NULL;
-			int lineno = 0;
-
-			if (line)
-				file = dwfl_lineinfo(line, NULL, &lineno, NULL,
-						     NULL, NULL);
-			if (file)
-				snprintf(out, size, "%s+0x%" PRIx64 " %s:%d",
-					 name, (uint64_t)off, file, lineno);
-			else
-				snprintf(out, size, "%s+0x%" PRIx64, name,
-					 (uint64_t)off);
-			r = 0;
-		}
-	}
-	dwfl_end(dwfl);
-	return r;
 }
 
 /* Breakpad .sym: "FUNC [m] addr size param_size name" and
@@ -130,6 +93,9 @@ static int symbolize_sym(const char *path, uint64_t offset, char *out,
 	if (!best[0])
 		return -ENOENT;
 	snprintf(out, size, "%s+0x%" PRIx64, best, offset - best_addr);
+	for (char *p = out; *p; p++) /* stored as a tab-separated field */
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
 	return 0;
 }
 
@@ -163,56 +129,100 @@ static int sym_build_id_prefix(const uint8_t *data, size_t size, char *out)
 	return 0;
 }
 
-int wer__symbolize(struct wer_collector *c, const char *build_id,
-		   uint64_t offset, int is_return, char *out, size_t size)
+/* DATA/symbols/<project's directory>, or DATA/symbols for the files
+ * uploaded before projects were tenants (project NULL). */
+static void symbols_dir(const struct wer_collector *c, const char *project,
+			char out[DIR_MAX])
 {
-	char path[PATH_MAX + 100];
+	char dir[2 * WER_COLLECTOR_PROJECT_MAX + 2];
+
+	if (!project) {
+		snprintf(out, DIR_MAX, "%s/symbols", c->data_dir);
+		return;
+	}
+	wer__project_dir(project, dir, sizeof(dir));
+	snprintf(out, DIR_MAX, "%s/symbols/%s", c->data_dir, dir);
+}
+
+/* The symbol file for build_id in project's directory, else in the
+ * shared one of older uploads: .elf, .sym, or a .sym filed under the
+ * build id's first 16 bytes (a MODULE line's id). 0 (*is_elf), or
+ * -ENOENT. */
+static int find_symbols(const struct wer_collector *c, const char *project,
+			const char *build_id, char path[FILE_MAX], int *is_elf)
+{
+	static const char *const kinds[] = {"elf", "sym"};
+	char dir[DIR_MAX];
 
 	if (!valid_build_id(build_id))
 		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/symbols/%s.elf", c->data_dir,
-		 build_id);
-	if (access(path, R_OK) == 0)
-		return symbolize_elf(path, offset, is_return, out, size);
-	snprintf(path, sizeof(path), "%s/symbols/%s.sym", c->data_dir,
-		 build_id);
-	if (access(path, R_OK) == 0)
-		return symbolize_sym(path, offset, out, size);
-	/* A .sym uploaded under its MODULE line's id: 16 bytes of it. */
-	snprintf(path, sizeof(path), "%s/symbols/%.32s.sym", c->data_dir,
-		 build_id);
-	if (strlen(build_id) > 32 && access(path, R_OK) == 0)
-		return symbolize_sym(path, offset, out, size);
+	for (int where = 0; where < 2; where++) {
+		symbols_dir(c, where ? NULL : project, dir);
+		for (int k = 0; k < 3; k++) {
+			snprintf(path, FILE_MAX, "%s/%.*s.%s", dir,
+				 k == 2 ? 32 : 64, build_id, kinds[k ? 1 : 0]);
+			if ((k < 2 || strlen(build_id) > 32) &&
+			    access(path, R_OK) == 0) {
+				*is_elf = k == 0;
+				return 0;
+			}
+		}
+	}
 	return -ENOENT;
 }
 
-/* The hex build id of an ELF file in memory, from its GNU build-id note,
- * through libdwfl (which checks the ELF). 0 or -ENOENT. */
-static int elf_build_id(const char *path, char *out, size_t size)
+void wer__symbolize_frames(struct wer_collector *c, const char *project,
+			   struct wer_processed *const *ps, size_t n)
 {
-	static const Dwfl_Callbacks cb = {
-	    .find_elf = dwfl_build_id_find_elf,
-	    .find_debuginfo = dwfl_standard_find_debuginfo,
-	    .section_address = dwfl_offline_section_address,
-	};
-	Dwfl *dwfl = dwfl_begin(&cb);
-	Dwfl_Module *mod;
-	const unsigned char *bits;
-	GElf_Addr vaddr;
-	int n, r = -ENOENT;
+	struct wer_elf_query *q;
+	struct wer_frame **owner;
+	size_t nq = 0, max = 1;
+	char path[FILE_MAX], why[256];
 
-	if (!dwfl)
-		return -ENOMEM;
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	if (mod && (n = dwfl_module_build_id(mod, &bits, &vaddr)) > 0 &&
-	    (size_t)n * 2 < size && n <= 32) {
-		for (int i = 0; i < n; i++)
-			snprintf(out + 2 * i, 3, "%02x", bits[i]);
-		r = 0;
+	for (size_t r = 0; r < n; r++) {
+		max += ps[r]->frame_count;
+		for (size_t i = 0; i < ps[r]->frame_count; i++)
+			ps[r]->frames[i].function[0] = '\0';
 	}
-	dwfl_end(dwfl);
-	return r;
+	q = calloc(max, sizeof(*q));
+	owner = calloc(max, sizeof(*owner));
+	for (size_t r = 0; q && owner && r < n; r++) {
+		struct wer_processed *p = ps[r];
+
+		for (size_t i = 0; i < p->frame_count; i++) {
+			struct wer_frame *f = &p->frames[i];
+			int is_elf;
+
+			if (!f->build_id[0] ||
+			    find_symbols(c, project, f->build_id, path,
+					 &is_elf) < 0)
+				continue;
+			if (!is_elf) {
+				symbolize_sym(path, f->offset, f->function,
+					      sizeof(f->function));
+				continue;
+			}
+			/* ELF files are read by one child, all at once. */
+			if (!(q[nq].path = strdup(path)))
+				continue;
+			q[nq].offset = f->offset;
+			q[nq].is_return = i > 0;
+			owner[nq++] = f;
+		}
+	}
+	if (nq && wer__elf_symbolize(c, q, nq, why, sizeof(why)) < 0)
+		fprintf(stderr,
+			"wer-collector: symbols of project %s: %s (those "
+			"frames stay unnamed)\n",
+			project, why);
+	for (size_t i = 0; i < nq; i++) {
+		if (q[i].result[0])
+			snprintf(owner[i]->function, sizeof(owner[i]->function),
+				 "%s", q[i].result);
+		free((char *)q[i].path);
+	}
+	free(owner);
+	free(q);
 }
 
 static int write_file(const char *path, const uint8_t *data, size_t size)
@@ -241,6 +251,33 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* 1 when the file at path holds exactly data[0..size), 0 when not, or a
+ * negative errno. */
+static int same_file(const char *path, const uint8_t *data, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t buf[64 * 1024];
+	size_t at = 0;
+	struct stat st;
+	int r = 1;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != size)
+		r = 0;
+	while (r == 1 && at < size) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0 || (size_t)n > size - at ||
+		    memcmp(buf, data + at, (size_t)n))
+			r = n < 0 ? -errno : 0;
+		else
+			at += (size_t)n;
+	}
+	close(fd);
+	return r;
+}
+
 /* A bucket's count and last_seen, recounted from its reports ($1: its
  * id): a report that moved leaves one bucket for another. */
 static const char recount_bucket[] =
@@ -249,14 +286,83 @@ static const char recount_bucket[] =
     "buckets.last_seen) FROM reports WHERE bucket_id = buckets.id) WHERE id "
     "= $1";
 
-/* Processes again every report with a frame in build_id: symbolizes,
- * reassigns its bucket, recounts the buckets it left. Returns how many
- * reports were processed, or a negative errno. */
-static long reprocess(struct wer_collector *c, const char *build_id)
+/* Moves one report (row i of rows: id, project, bucket_id, received)
+ * to the bucket of p, recounting both. 0 or a negative errno. */
+static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
+		    size_t i, const struct wer_processed *p)
+{
+	struct wer_buf frames;
+	struct wer_db_rows b = {0};
+	const char *received = wer__db_cell(rows, i, 3);
+	const char *old_bucket = wer__db_cell(rows, i, 2);
+	int r;
+
+	wer__buf_init(&frames, 64 * 1024);
+	wer__frames_format(p, &frames);
+	{
+		const char *bp[10] = {wer__db_cell(rows, i, 1),
+				      p->signature,
+				      p->app,
+				      p->version,
+				      p->module,
+				      p->module_offset,
+				      p->stack_hash,
+				      frames.data ? frames.data : "",
+				      received,
+				      received};
+		const char *up[3] = {NULL, frames.data ? frames.data : "",
+				     wer__db_cell(rows, i, 0)};
+		const char *cp[1] = {old_bucket};
+
+		r = wer__db_begin(c->db);
+		if (r < 0)
+			goto out;
+		r = wer__db_exec(
+		    c->db,
+		    "INSERT INTO buckets (project, signature, app, version, "
+		    "module, module_offset, stack_hash, frames, count, "
+		    "first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, "
+		    "$7, $8, 0, $9, $10) ON CONFLICT (project, signature) DO "
+		    "UPDATE SET first_seen = CASE WHEN buckets.first_seen < "
+		    "excluded.first_seen THEN buckets.first_seen ELSE "
+		    "excluded.first_seen END RETURNING id",
+		    10, bp, &b);
+		if (r >= 0 && b.rows != 1)
+			r = -EIO;
+		if (r >= 0) {
+			up[0] = wer__db_cell(&b, 0, 0);
+			r = wer__db_exec(c->db,
+					 "UPDATE reports SET bucket_id = $1, "
+					 "frames = $2 WHERE id = $3",
+					 3, up, NULL);
+		}
+		/* Recount both buckets from their reports. */
+		if (r >= 0)
+			r = wer__db_exec(c->db, recount_bucket, 1, cp, NULL);
+		if (r >= 0)
+			r = wer__db_exec(c->db, recount_bucket, 1, up, NULL);
+		if (r < 0)
+			wer__db_rollback(c->db);
+		else
+			r = wer__db_commit(c->db);
+	}
+out:
+	wer__db_rows_free(&b);
+	wer__buf_free(&frames);
+	return r;
+}
+
+/* Processes again every report of project (NULL: of every project) with
+ * a frame in build_id: names its frames, reassigns its bucket, recounts
+ * the buckets it left. Returns how many reports were processed, or a
+ * negative errno. */
+static long reprocess(struct wer_collector *c, const char *project,
+		      const char *build_id)
 {
 	struct wer_db_rows rows = {0};
 	char pattern[80];
-	const char *p1[1] = {pattern};
+	const char *p[2] = {pattern, project};
+	struct wer_processed *ps[SYMBOLIZE_BATCH];
 	long done = 0;
 	int r;
 
@@ -264,103 +370,76 @@ static long reprocess(struct wer_collector *c, const char *build_id)
 	 * the build id's first 16 bytes. */
 	snprintf(pattern, sizeof(pattern), "%%\t%s%%\t%%", build_id);
 	r = wer__db_query(c->db,
-			  "SELECT r.id, r.app, r.version, r.module, "
-			  "r.module_offset, r.frames, r.bucket_id, r.received "
-			  "FROM reports r WHERE r.frames LIKE $1",
-			  1, p1, &rows);
+			  project ? "SELECT id, project, bucket_id, received, "
+				    "app, version, module, module_offset, "
+				    "frames FROM reports WHERE frames LIKE $1 "
+				    "AND project = $2 ORDER BY project"
+				  : "SELECT id, project, bucket_id, received, "
+				    "app, version, module, module_offset, "
+				    "frames FROM reports WHERE frames LIKE $1 "
+				    "ORDER BY project",
+			  project ? 2 : 1, p, &rows);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < rows.rows; i++) {
-		struct wer_processed *p = calloc(1, sizeof(*p));
-		struct wer_buf frames;
-		struct wer_db_rows b = {0};
-		const char *received = wer__db_cell(&rows, i, 7);
-		const char *old_bucket = wer__db_cell(&rows, i, 6);
+	for (size_t first = 0; first < rows.rows;) {
+		const char *proj = wer__db_cell(&rows, first, 1);
+		size_t n = 0;
 
-		if (!p)
-			break;
-		snprintf(p->app, sizeof(p->app), "%s",
-			 wer__db_cell(&rows, i, 1));
-		snprintf(p->version, sizeof(p->version), "%s",
-			 wer__db_cell(&rows, i, 2));
-		snprintf(p->module, sizeof(p->module), "%s",
-			 wer__db_cell(&rows, i, 3));
-		snprintf(p->module_offset, sizeof(p->module_offset), "%s",
-			 wer__db_cell(&rows, i, 4));
-		wer__frames_parse(wer__db_cell(&rows, i, 5), p);
-		wer__process_signature(c, p);
-		wer__buf_init(&frames, 64 * 1024);
-		wer__frames_format(p, &frames);
-		{
-			const char *bp[9] = {p->signature,
-					     p->app,
-					     p->version,
-					     p->module,
-					     p->module_offset,
-					     p->stack_hash,
-					     frames.data ? frames.data : "",
-					     received,
-					     received};
-			const char *up[3] = {NULL,
-					     frames.data ? frames.data : "",
-					     wer__db_cell(&rows, i, 0)};
-			const char *cp[1] = {old_bucket};
+		/* A batch: reports of one project, named by one child. */
+		while (first + n < rows.rows && n < SYMBOLIZE_BATCH &&
+		       !strcmp(wer__db_cell(&rows, first + n, 1), proj) &&
+		       (ps[n] = calloc(1, sizeof(*ps[n])))) {
+			struct wer_processed *w = ps[n];
+			size_t i = first + n;
 
-			if (wer__db_begin(c->db) < 0)
-				goto next;
-			r = wer__db_exec(
-			    c->db,
-			    "INSERT INTO buckets (signature, app, version, "
-			    "module, module_offset, stack_hash, frames, count, "
-			    "first_seen, last_seen) VALUES ($1, $2, $3, $4, "
-			    "$5, "
-			    "$6, $7, 0, $8, $9) ON CONFLICT (signature) DO "
-			    "UPDATE SET first_seen = CASE WHEN "
-			    "buckets.first_seen < excluded.first_seen THEN "
-			    "buckets.first_seen ELSE excluded.first_seen END "
-			    "RETURNING id",
-			    9, bp, &b);
-			if (r < 0 || b.rows != 1) {
-				wer__db_rollback(c->db);
-				goto next;
-			}
-			up[0] = wer__db_cell(&b, 0, 0);
-			r = wer__db_exec(c->db,
-					 "UPDATE reports SET bucket_id = $1, "
-					 "frames = $2 WHERE id = $3",
-					 3, up, NULL);
-			/* Recount both buckets from their reports. */
-			if (r >= 0)
-				r = wer__db_exec(c->db, recount_bucket, 1, cp,
-						 NULL);
-			if (r >= 0)
-				r = wer__db_exec(c->db, recount_bucket, 1, up,
-						 NULL);
-			if (r < 0)
-				wer__db_rollback(c->db);
-			else if (wer__db_commit(c->db) == 0)
-				done++;
+			snprintf(w->app, sizeof(w->app), "%s",
+				 wer__db_cell(&rows, i, 4));
+			snprintf(w->version, sizeof(w->version), "%s",
+				 wer__db_cell(&rows, i, 5));
+			snprintf(w->module, sizeof(w->module), "%s",
+				 wer__db_cell(&rows, i, 6));
+			snprintf(w->module_offset, sizeof(w->module_offset),
+				 "%s", wer__db_cell(&rows, i, 7));
+			wer__frames_parse(wer__db_cell(&rows, i, 8), w);
+			n++;
 		}
-	next:
-		wer__db_rows_free(&b);
-		wer__buf_free(&frames);
-		free(p);
+		if (!n)
+			break; /* out of memory */
+		wer__symbolize_frames(c, proj, ps, n);
+		for (size_t k = 0; k < n; k++) {
+			wer__process_signature(ps[k]);
+			if (rebucket(c, &rows, first + k, ps[k]) == 0)
+				done++;
+			free(ps[k]);
+		}
+		first += n;
 	}
 	wer__db_rows_free(&rows);
 	return done;
 }
 
-int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
-			const uint8_t *data, size_t size,
-			struct wer_reply *reply)
+static void fsync_dir(const char *path)
 {
-	char dir[PATH_MAX + 16], tmp[PATH_MAX + 64], final[PATH_MAX + 100];
-	char build_id[65] = "";
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int wer__symbols_upload(struct wer_collector *c, const char *project,
+			const char *build_id_arg, const uint8_t *data,
+			size_t size, struct wer_reply *reply)
+{
+	char dir[DIR_MAX], tmp[PATH_MAX + 64], final[FILE_MAX];
+	char other[FILE_MAX], build_id[65] = "", why[256];
 	int is_elf = size >= 4 && !memcmp(data, "\177ELF", 4);
 	const char *kind = is_elf ? "elf" : "sym";
+	unsigned long long rnd = 0;
+	int r, unchanged = 0;
 	char now[24];
 	long n;
-	int r;
 
 	if (!is_elf && (size < 7 || memcmp(data, "MODULE ", 7))) {
 		wer__reply_error(reply, 400,
@@ -389,24 +468,39 @@ int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
 				 "id, or ?build_id= (the ELF build id, hex)");
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s/symbols", c->data_dir);
-	mkdir(dir, 0755);
-	snprintf(tmp, sizeof(tmp), "%s/tmp/symbols.%d.%ld.%lx", c->data_dir,
-		 getpid(), (long)time(NULL), (unsigned long)random());
+	getrandom(&rnd, sizeof(rnd), 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/symbols.%d.%llx", c->data_dir,
+		 getpid(), rnd);
 	r = write_file(tmp, data, size);
 	if (r < 0) {
-		wer__reply_error(reply, 500, "cannot store the symbols: %s",
+		wer__reply_error(reply, 503, "cannot store the symbols: %s",
 				 strerror(-r));
 		return 0;
 	}
 	if (is_elf) {
 		char found[65];
 
-		if (elf_build_id(tmp, found, sizeof(found)) < 0) {
+		r = wer__elf_check(c, tmp, found, sizeof(found), why,
+				   sizeof(why));
+		if (r < 0) {
 			unlink(tmp);
-			wer__reply_error(reply, 400,
-					 "the ELF file has no build id (or is "
-					 "not a readable ELF file)");
+			if (r == -ENOENT)
+				wer__reply_error(reply, 400,
+						 "the ELF file has no build id "
+						 "(or is not a readable ELF "
+						 "file): %s",
+						 why);
+			else if (r == -EAGAIN)
+				wer__reply_error(reply, 503,
+						 "the ELF file cannot be read "
+						 "now: %s",
+						 why);
+			else
+				wer__reply_error(reply, 422,
+						 "the ELF file cannot be read "
+						 "within the collector's "
+						 "budget: %s",
+						 why);
 			return 0;
 		}
 		if (build_id[0] && strcmp(build_id, found)) {
@@ -419,32 +513,127 @@ int wer__symbols_upload(struct wer_collector *c, const char *build_id_arg,
 		}
 		strcpy(build_id, found);
 	}
-	snprintf(final, sizeof(final), "%s/%s.%s", dir, build_id, kind);
-	if (rename(tmp, final) < 0) {
+	symbols_dir(c, project, dir);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		r = -errno;
 		unlink(tmp);
-		wer__reply_error(reply, 500, "cannot store the symbols: %s",
+		wer__reply_error(reply, 503, "cannot store the symbols: %s",
 				 strerror(-r));
 		return 0;
 	}
+	snprintf(final, sizeof(final), "%s/%s.%s", dir, build_id, kind);
+	snprintf(other, sizeof(other), "%s/%s.%s", dir, build_id,
+		 is_elf ? "sym" : "elf");
+	/* Never replaced: link fails when the name exists, whoever races. */
+	r = access(other, F_OK) == 0 ? -EEXIST
+	    : link(tmp, final) < 0   ? -errno
+				     : 0;
+	if (r == -EEXIST && same_file(final, data, size) == 1)
+		unchanged = 1, r = 0;
+	unlink(tmp);
+	if (r == -EEXIST) {
+		wer__reply_error(reply, 409,
+				 "project %s already has symbols for build id "
+				 "%s; they are not replaced (remove them "
+				 "first: wer-collector symbols remove %s %s)",
+				 project, build_id, project, build_id);
+		return 0;
+	}
+	if (r < 0) {
+		wer__reply_error(reply, 503, "cannot store the symbols: %s",
+				 strerror(-r));
+		return 0;
+	}
+	fsync_dir(dir);
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	{
-		const char *p[4] = {build_id, kind, final, now};
+		const char *p[5] = {project, build_id, kind, final, now};
 
 		wer__db_query(c->db,
-			      "INSERT INTO symbols (build_id, kind, path, "
-			      "uploaded) VALUES ($1, $2, $3, $4) ON CONFLICT "
-			      "(build_id) DO UPDATE SET kind = excluded.kind, "
-			      "path = excluded.path, uploaded = "
-			      "excluded.uploaded",
-			      4, p, NULL);
+			      "INSERT INTO symbols (project, build_id, kind, "
+			      "path, uploaded) VALUES ($1, $2, $3, $4, $5) ON "
+			      "CONFLICT (project, build_id) DO NOTHING",
+			      5, p, NULL);
 	}
-	n = reprocess(c, build_id);
+	n = unchanged ? 0 : reprocess(c, project, build_id);
 	reply->status = 200;
 	reply->content_type = "application/json";
+	wer__buf_str(&reply->body, "{\"project\":");
+	wer__buf_json(&reply->body, project);
 	wer__buf_printf(&reply->body,
-			"{\"build_id\":\"%s\",\"kind\":\"%s\","
-			"\"reprocessed\":%ld}\n",
-			build_id, kind, n < 0 ? 0 : n);
+			",\"build_id\":\"%s\",\"kind\":\"%s\","
+			"\"unchanged\":%s,\"reprocessed\":%ld}\n",
+			build_id, kind, unchanged ? "true" : "false",
+			n < 0 ? 0 : n);
 	return 0;
+}
+
+/* `symbols list [PROJECT]`: project, build id, kind, uploaded ('' is the
+ * files of every project, from before version 3). `symbols remove
+ * PROJECT BUILD_ID`: the file and the row go, the project's reports
+ * with that build id are processed again. */
+int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(what, "list") && argc <= 3) {
+		struct wer_db_rows rows = {0};
+		const char *p[1] = {argc == 3 ? argv[2] : NULL};
+
+		if (wer__db_query(c->db,
+				  argc == 3 ? "SELECT project, build_id, kind, "
+					      "uploaded FROM symbols WHERE "
+					      "project = $1 ORDER BY build_id"
+					    : "SELECT project, build_id, kind, "
+					      "uploaded FROM symbols ORDER BY "
+					      "project, build_id",
+				  argc == 3 ? 1 : 0, p, &rows) < 0) {
+			fprintf(stderr, "wer-collector: %s\n",
+				wer__db_error(c->db));
+			return 1;
+		}
+		for (size_t i = 0; i < rows.rows; i++)
+			printf("%s\t%s\t%s\t%s\n", wer__db_cell(&rows, i, 0),
+			       wer__db_cell(&rows, i, 1),
+			       wer__db_cell(&rows, i, 2),
+			       wer__db_cell(&rows, i, 3));
+		wer__db_rows_free(&rows);
+		return 0;
+	}
+	if (!strcmp(what, "remove") && argc == 4 && valid_build_id(argv[3])) {
+		const char *project = argv[2][0] ? argv[2] : NULL;
+		const char *p[2] = {argv[2], argv[3]};
+		char dir[DIR_MAX], path[FILE_MAX];
+		int removed = 0;
+
+		symbols_dir(c, project, dir);
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "%s/%s.%s", dir, argv[3],
+				 k ? "sym" : "elf");
+			removed += unlink(path) == 0;
+		}
+		if (wer__db_query(c->db,
+				  "DELETE FROM symbols WHERE project = $1 AND "
+				  "build_id = $2",
+				  2, p, NULL) < 0) {
+			fprintf(stderr, "wer-collector: %s\n",
+				wer__db_error(c->db));
+			return 1;
+		}
+		if (!removed) {
+			fprintf(stderr,
+				"wer-collector: project '%s' has no symbols "
+				"for %s\n",
+				argv[2], argv[3]);
+			return 1;
+		}
+		fsync_dir(dir);
+		printf("%ld report(s) processed again\n",
+		       reprocess(c, project, argv[3]));
+		return 0;
+	}
+	fprintf(stderr, "usage: wer-collector symbols list [PROJECT] | symbols "
+			"remove PROJECT BUILD_ID ('' for those of every "
+			"project)\n");
+	return 2;
 }

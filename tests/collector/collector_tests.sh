@@ -89,7 +89,8 @@ start_collector() { # NAME ARGS...: starts one, waits for its port
 	eval "port_$name=$(cat "$work/$name.port" 2>/dev/null || echo 0)"
 }
 key=$("$collector" --data "$data" --db "$db" key add demo) || { echo "key add failed"; exit 1; }
-token=$("$collector" --data "$data" --db "$db" token add) || { echo "token add failed"; exit 1; }
+token=$("$collector" --data "$data" --db "$db" token add --admin) || { echo "token add failed"; exit 1; }
+skey=$("$collector" --data "$data" --db "$db" symbol-key add demo) || { echo "symbol-key add failed"; exit 1; }
 start_collector main --rate 0
 url=http://127.0.0.1:$port_main
 auth=(-H "Authorization: Bearer $token")
@@ -177,8 +178,8 @@ assert any(m["key"] == "Channel" for m in d["top_metadata"]), d["top_metadata"]
 # ---- symbols: the crashing program's ELF file, then reprocessing
 check "POST /api/symbols (ELF): the stack is symbolized, reports reprocessed" python3 -c '
 import json, subprocess, sys
-url, tok, key, elf, rid = sys.argv[1:]
-up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@" + elf, url + "/api/symbols?api_key=" + key],
+url, tok, skey, elf, rid = sys.argv[1:]
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@" + elf, url + "/api/symbols"],
                                capture_output=True, check=True).stdout)
 assert up["kind"] == "elf" and up["reprocessed"] >= 3, up
 r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
@@ -187,11 +188,11 @@ assert r["stack"][0]["function"].startswith("crash_null_write+"), r["stack"][0]
 b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
                               capture_output=True, check=True).stdout)
 assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
-' "$url" "$token" "$key" "$program" "$id_null"
+' "$url" "$token" "$skey" "$program" "$id_null"
 
 check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
 import json, subprocess, sys
-url, tok, key, rid = sys.argv[1:]
+url, tok, skey, rid = sys.argv[1:]
 get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
                                           capture_output=True, check=True).stdout)
 r = get("/api/reports/" + rid)
@@ -207,17 +208,163 @@ for l in subprocess.run(["nm", "-D", "--defined-only", path], capture_output=Tru
     if len(f) == 3 and f[1] in "TtWw":
         lines.append("PUBLIC %s 0 %s" % (f[0], f[2]))
 sym = ("\n".join(lines) + "\n").encode()
-up = json.loads(subprocess.run(["curl", "-sf", "--data-binary", "@-",
-    url + "/api/symbols?api_key=" + key],
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@-",
+    url + "/api/symbols"],
     input=sym, capture_output=True, check=True).stdout)
 assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
 top = get("/api/reports/" + rid)["stack"][0]
 assert top.get("function"), top
-' "$url" "$token" "$key" "$id_abort"
+' "$url" "$token" "$skey" "$id_abort"
 check "POST /api/symbols: not ELF nor .sym, or a .sym without build_id: 400" bash -c '
-	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "garbage" "$1/api/symbols?api_key=$2")" = 400 ] &&
-	[ "$(curl -s -o /dev/null -w "%{http_code}" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols?api_key=$2")" = 400 ]' \
-	_ "$url" "$key"
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "garbage" "$1/api/symbols")" = 400 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols")" = 400 ]' \
+	_ "$url" "$skey"
+
+# ---- projects as tenants: a second project, "other", sends the same crash
+key_b=$("$collector" --data "$data" --db "$db" key add other) || exit 1
+skey_b=$("$collector" --data "$data" --db "$db" symbol-key add other) || exit 1
+token_a=$("$collector" --data "$data" --db "$db" token add demo) || exit 1
+token_b=$("$collector" --data "$data" --db "$db" token add other) || exit 1
+upload_as() { # KEY REPORT_DIR [mkbody args]: the answer's id (status in $work/status)
+	local k=$1 ct
+	shift
+	ct=$(python3 "$here/mkbody.py" "$work/body" "$@") || return 1
+	curl -s -o "$work/answer" -w '%{http_code}' -H "Content-Type: $ct" --data-binary @"$work/body" \
+		"$url/api/minidump?api_key=$k" >"$work/status"
+	sed -n 's/^CrashID=bp-//p' "$work/answer"
+}
+id_b=$(upload_as "$key_b" "$r_null" "Leak=from-B")
+id_b2=$(upload_as "$key_b" "$r_null" "Leak=from-B")
+check "project other's key: its reports accepted" test -n "$id_b" -a -n "$id_b2"
+check "the same crash in two projects: two buckets, each counting its own project's reports" python3 -c '
+import json, subprocess, sys
+url, tok, id_a, id_b = sys.argv[1:5]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+a, b = get("/api/reports/" + id_a), get("/api/reports/" + id_b)
+assert a["bucket"] != b["bucket"], (a["bucket"], b["bucket"])
+ba, bb = get("/api/buckets/%d" % a["bucket"]), get("/api/buckets/%d" % b["bucket"])
+assert (ba["project"], ba["count"]) == ("demo", 2) and (bb["project"], bb["count"]) == ("other", 2), (ba, bb)
+assert not [m for m in ba["top_metadata"] if m["key"] == "Leak"], ba["top_metadata"]
+assert all(r["project"] == "demo" for r in ba["reports"]), ba["reports"]
+assert {r["id"] for r in bb["reports"]} == {id_b, sys.argv[5]}, bb["reports"]
+' "$url" "$token" "$id_null" "$id_b" "$id_b2"
+check "a read token of demo: demo's buckets and reports only; other's are 404" python3 -c '
+import json, subprocess, sys
+url, tok, id_b = sys.argv[1:4]
+def get(p):
+    r = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + tok, url + p],
+                       capture_output=True, text=True).stdout
+    body, code = r.rsplit("\n", 1)
+    return int(code), body
+code, buckets = get("/api/buckets?limit=1000")
+assert code == 200 and buckets and all(b["project"] == "demo" for b in json.loads(buckets)), buckets[:300]
+code, reports = get("/api/reports?limit=1000")
+assert code == 200 and all(r["project"] == "demo" for r in json.loads(reports))
+assert id_b not in reports and "from-B" not in reports
+assert get("/api/reports?limit=1000&project=other")[1] == reports  # ?project= does not widen a project token
+bid = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + sys.argv[4], url + "/api/reports/" + id_b],
+                                capture_output=True, check=True).stdout)["bucket"]
+for p in ("/api/reports/" + id_b, "/api/reports/" + id_b + "/minidump", "/api/buckets/%d" % bid):
+    assert get(p)[0] == 404, p
+' "$url" "$token_a" "$id_b" "$token_b"
+check "demo's pages never show other's reports or metadata" python3 -c '
+import json, subprocess, sys
+url, tok, id_a, id_b = sys.argv[1:]
+def page(p):
+    return subprocess.run(["curl", "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + tok, url + p],
+                          capture_output=True, text=True).stdout
+bucket = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + id_a],
+                                   capture_output=True, check=True).stdout)["bucket"]
+for p in ("/", "/buckets/%d" % bucket, "/search?q=crash_program"):
+    text = page(p)
+    assert text.endswith("\n200") and "from-B" not in text and id_b not in text, (p, text[-300:])
+text = page("/search?q=Leak%3Dfrom-B")  # the page repeats the query, and finds nothing
+assert text.endswith("\n200") and "0 report(s)" in text and id_b not in text, text[-300:]
+assert page("/reports/" + id_b).endswith("\n404")
+' "$url" "$token_a" "$id_null" "$id_b"
+check "an admin token reads both projects; ?project=other narrows to other" python3 -c '
+import json, subprocess, sys
+url, tok = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+assert {b["project"] for b in get("/api/buckets?limit=1000")} == {"demo", "other"}
+assert {r["project"] for r in get("/api/reports?limit=1000&project=other")} == {"other"}
+' "$url" "$token"
+
+# ---- symbols: a credential of their own, per project, never replaced
+objcopy --redefine-sym crash_null_write=evil_function "$program" "$work/evil.elf"
+check "an ingest key cannot upload symbols (?api_key=, X-API-Key, as a Bearer): 403" bash -c '
+	a=$(curl -s -o /dev/null -w "%{http_code}" --data-binary @"$3" "$1/api/symbols?api_key=$2")
+	b=$(curl -s -o /dev/null -w "%{http_code}" -H "X-API-Key: $4" --data-binary @"$3" "$1/api/symbols")
+	c=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $4" --data-binary @"$3" "$1/api/symbols")
+	[ "$a/$b/$c" = 403/403/403 ] || { echo "$a/$b/$c"; exit 1; }' _ "$url" "$key" "$program" "$key_b"
+check "other's symbol key files a different ELF under demo's build id: in other's own symbols" bash -c '
+	[ "$(curl -s -o "$1" -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary @"$3" "$4/api/symbols")" = 200 ] &&
+	grep -q "\"project\":\"other\"" "$1"' _ "$work/answer" "$skey_b" "$work/evil.elf" "$url"
+check "demo's stacks keep demo's symbols; other's report is named by other's" python3 -c '
+import json, subprocess, sys
+url, tok, id_a, id_b = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+assert get("/api/reports/" + id_a)["stack"][0]["function"].startswith("crash_null_write+"), get("/api/reports/" + id_a)["stack"][0]
+assert get("/api/reports/" + id_b)["stack"][0]["function"].startswith("evil_function+"), get("/api/reports/" + id_b)["stack"][0]
+' "$url" "$token" "$id_null" "$id_b"
+check "demo's symbol key cannot replace demo's build id with another file: 409; the same file again: 200, unchanged" bash -c '
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $1" --data-binary @"$2" "$4/api/symbols")" = 409 ] &&
+	[ "$(curl -s -o "$5" -w "%{http_code}" -H "Authorization: Bearer $1" --data-binary @"$3" "$4/api/symbols")" = 200 ] &&
+	grep -q "\"unchanged\":true" "$5"' _ "$skey" "$work/evil.elf" "$program" "$url" "$work/answer"
+check "wer-collector symbols list: each project's build ids" bash -c '
+	"$1" --data "$2" --db "$3" symbols list >"$4" &&
+	grep -q "^demo	[0-9a-f]*	elf" "$4" && grep -q "^other	[0-9a-f]*	elf" "$4"' _ "$collector" "$data" "$db" "$work/symlist"
+start_collector symrate --rate 0 --symbol-rate 2
+check "symbol uploads per key: --symbol-rate 2 a minute, the third at once is 429" bash -c '
+	for i in 1 2 3; do
+		curl -s -o /dev/null -w "%{http_code} " -H "Authorization: Bearer $1" --data-binary @"$2" \
+			"http://127.0.0.1:$3/api/symbols"
+	done | grep -q "^200 200 429 $"' _ "$skey" "$program" "$port_symrate"
+kill "$pid_symrate"
+
+# ---- keys and tokens: kept hashed, shown once
+secrets=("$key" "$key_b" "$skey" "$skey_b" "$token" "$token_a" "$token_b")
+if [ "$backend" = sqlite ]; then
+	dbfiles=("$data"/collector.db*)
+else
+	dbfiles=("$pgdir/data")
+fi
+check "no key or token in plain text in the database's files (${#secrets[@]} of them); their SHA-256 is" bash -c '
+	files=$1; shift
+	for s in "$@"; do
+		grep -rqF -- "$s" $files && { echo "found $s"; exit 1; }
+		grep -rqF -- "$(printf %s "$s" | sha256sum | cut -c1-64)" $files || { echo "no hash of $s"; exit 1; }
+	done; true' _ "${dbfiles[*]}" "${secrets[@]}"
+check "key list: ids (the first 12 digits of the hash) and projects, never a key" bash -c '
+	"$1" --data "$2" --db "$3" key list >"$4" && ! grep -qF "$5" "$4" &&
+	grep -q "^$(printf %s "$5" | sha256sum | cut -c1-12)	demo	" "$4"' _ "$collector" "$data" "$db" "$work/keylist" "$key"
+check "key remove ID: the key is gone and refused" bash -c '
+	k=$("$1" --data "$2" --db "$3" key add demo) && id=$(printf %s "$k" | sha256sum | cut -c1-12) &&
+	"$1" --data "$2" --db "$3" key remove "$id" && ! "$1" --data "$2" --db "$3" key list | grep -q "^$id" &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -d x "$4/api/minidump?api_key=$k")" = 403 ]' \
+	_ "$collector" "$data" "$db" "$url"
+
+# ---- what the pages tell browsers
+check "pages and the API: CSP frame-ancestors 'none', X-Frame-Options DENY, Referrer-Policy no-referrer" bash -c '
+	for p in / /api/buckets /healthz; do
+		h=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $2" "$1$p")
+		echo "$h" | grep -qi "^Content-Security-Policy:.*frame-ancestors .none." &&
+		echo "$h" | grep -qi "^X-Frame-Options: DENY" &&
+		echo "$h" | grep -qi "^Referrer-Policy: no-referrer" || { echo "$p: $h"; exit 1; }
+	done' _ "$url" "$token"
+check "the token cookie: HttpOnly, SameSite=Strict, not Secure without --trust-proxy (X-Forwarded-Proto ignored)" bash -c '
+	h=$(curl -s -o /dev/null -D - -H "X-Forwarded-Proto: https" "$1/?token=$2" | grep -i "^Set-Cookie:")
+	echo "$h" | grep -q "HttpOnly; SameSite=Strict" && ! echo "$h" | grep -qi secure' _ "$url" "$token"
+start_collector proxied --rate 0 --trust-proxy
+check "behind --trust-proxy: Secure when X-Forwarded-Proto is https, not when http" bash -c '
+	s=$(curl -s -o /dev/null -D - -H "X-Forwarded-Proto: https" "http://127.0.0.1:$1/?token=$2" | grep -i "^Set-Cookie:")
+	p=$(curl -s -o /dev/null -D - -H "X-Forwarded-Proto: http" "http://127.0.0.1:$1/?token=$2" | grep -i "^Set-Cookie:")
+	echo "$s" | grep -q "HttpOnly; SameSite=Strict; Secure" && ! echo "$p" | grep -qi secure' _ "$port_proxied" "$token"
+kill "$pid_proxied"
+check "the default data directory is /var/lib/openwer-collector" bash -c '"$1" --help | grep -q "(/var/lib/openwer-collector)"' _ "$collector"
 
 # ---- refusals
 status() { # CURL ARGS...: the HTTP status
@@ -353,7 +500,7 @@ b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
 assert sum(x["count"] for x in b) == len(ids), "bucket counts drifted"
 ' "$url2" "$token" "$both" "$n_before"
 
-check "a restarted collector keeps the schema (version 1) and its data" \
+check "a restarted collector keeps the schema (version 3) and its data" \
 	grep -q "listening" "$work/second.log"
 # ---- PostgreSQL restarted under a running collector
 if [ "$backend" = postgresql ]; then
@@ -366,22 +513,52 @@ if [ "$backend" = postgresql ]; then
 		_ "$work/kct" "$work/kbody" "$url" "$key" "$token"
 fi
 
-# ---- the schema's version
+# ---- the schema's version, and a version 2 database migrated
 if [ "$backend" = sqlite ]; then
-	check "schema_version holds 2; a database from a newer collector is refused" bash -c '
+	check "schema_version holds 3; a database from a newer collector is refused" bash -c '
 		cp "$1/collector.db" "$2/newer.db" &&
 		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 2, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 3, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
 		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
 		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
-	check "a version 1 database is migrated to version 2, its reports kept" bash -c '
-		cp "$1/collector.db" "$2/v1.db" &&
-		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/v1.db-wal"; } &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"alter table reports drop column stack_text\"); c.execute(\"delete from schema_version where version = 2\"); c.commit()" "$2/v1.db" &&
-		"$3" --data "$2/d3" --db "sqlite://$2/v1.db" key list >/dev/null &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute(\"select max(version) from schema_version\").fetchone()[0] == 2; n=c.execute(\"select count(*) from reports where stack_text = \x27\x27\").fetchone()[0]; assert n > 0, n" "$2/v1.db"' \
-		_ "$data" "$work" "$collector"
 fi
+python3 "$here/olddb.py" "$backend" >"$work/v2.sql"
+if [ "$backend" = sqlite ]; then
+	v2db="sqlite://$work/v2.db"
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()' \
+		"$work/v2.db" "$work/v2.sql"
+	sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print("\t".join(str(x) for x in r))' "$work/v2.db" "$1"; }
+else
+	v2db="postgresql:///v2?host=$pgdir&port=$pgport&user=wer"
+	"$pgbin/psql" "$db" -XAtq -c "CREATE DATABASE v2" && "$pgbin/psql" "$v2db" -XAtq -f "$work/v2.sql"
+	sql() { "$pgbin/psql" "$v2db" -XAt -F "	" -c "$1"; }
+fi
+hash_of() { printf %s "$1" | sha256sum | cut -c1-64; }
+migrated_keys() {
+	"$collector" --data "$work/v2data" --db "$v2db" key list >/dev/null || return 1
+	[ "$(sql "SELECT max(version) FROM schema_version")" = 3 ] &&
+		[ "$(sql "SELECT key_hash, project FROM ingest_keys ORDER BY project" | tr "\n\t" "  ")" = \
+			"$(hash_of plainkey-alpha-0123456789) alpha $(hash_of plainkey-beta-0123456789) beta " ] &&
+		[ "$(sql "SELECT token_hash, admin FROM read_tokens" | tr "\t" " ")" = "$(hash_of plaintoken-0123456789abc) 1" ]
+}
+check "a version 2 database is migrated to version 3: keys and the token hashed, the token admin" migrated_keys
+check "... its bucket of two projects split in two, each report in its project's, counts kept" \
+	test "$(sql "SELECT b.project, b.count, count(r.id), min(r.id) FROM buckets b JOIN reports r ON r.bucket_id = b.id GROUP BY b.id, b.project, b.count ORDER BY b.project" | tr "\n\t" "  ")" = "alpha 2 2 r1 beta 1 1 r3 "
+check "... its symbols kept as every project's (project '')" test "$(sql "SELECT project, build_id FROM symbols" | tr "\t" " ")" = " abcd"
+if [ "$backend" = sqlite ]; then
+	check "... no plain key or token left in its files" bash -c '! grep -rqF -e plainkey-alpha -e plainkey-beta -e plaintoken "$1"/v2.db*' _ "$work"
+fi
+"$collector" --listen 127.0.0.1:0 --port-file "$work/v2.port" --data "$work/v2data" --db "$v2db" 2>>"$work/v2.log" &
+pids+=($!)
+for _ in $(seq 200); do [ -s "$work/v2.port" ] && break; sleep 0.05; done
+check "... the old key still sends reports, the old token reads both projects" bash -c '
+	u=http://127.0.0.1:$(cat "$1")
+	out=$(curl -s -H "Content-Type: $(cat "$2")" --data-binary @"$3" "$u/api/minidump?api_key=plainkey-alpha-0123456789")
+	case $out in CrashID=bp-*) ;; *) echo "$out"; exit 1 ;; esac
+	curl -sf -H "Authorization: Bearer plaintoken-0123456789abc" "$u/api/buckets" | python3 -c "import json,sys
+assert {b[\"project\"] for b in json.load(sys.stdin)} == {\"alpha\", \"beta\"}"' _ "$work/v2.port" "$work/kct" "$work/kbody"
+kill $! 2>/dev/null
 
 # ---- openwer's own client, and a report sent without a minidump
 n=$(q limit=1000)
