@@ -22,6 +22,16 @@ void cli_json_string(FILE *f, const char *s);
  * problem, time, event_type, pid, signature, metadata), without braces. */
 void cli_json_report_fields(FILE *f, const struct wer_report_info *r);
 
+/* The store, opened once for the whole run and checked (store_dir.c: a
+ * directory, not a link, the user's alone); NULL when it cannot be, with
+ * the reason said on stderr once (nothing for a store that does not exist
+ * yet). cli_store_error gives that reason as a negative errno. */
+const struct wer_store *cli_store(void);
+int cli_store_error(void);
+
+/* Reads report id (queued or sent) into *ret: 0 or a negative errno. */
+int cli_read_report(const char *id, struct wer_report_info *ret);
+
 /* Every report in the store, queued and sent, oldest first (by EventTime,
  * then id). *ret is allocated; the caller frees it. Returns the count, or
  * a negative errno. */

@@ -46,12 +46,16 @@ static int add_file(struct archive *a, int dir_fd, const char *prefix,
 	int fd, err = 0;
 	ssize_t n;
 
-	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Only regular files are part of a report: a link, a FIFO or a
+	 * device planted there is left out, never followed or waited on. */
+	fd = wer_report_file(dir_fd, name);
+	if (fd == -EINVAL || fd == -ELOOP)
+		return 0;
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		return fd;
+	if (fstat(fd, &st) < 0) {
 		close(fd);
-		return 0; /* only regular files are part of a report */
+		return -errno;
 	}
 	snprintf(path, sizeof(path), "%s/%s", prefix, name);
 	e = archive_entry_new();
@@ -85,8 +89,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Writes the report in dir into the archive fd (tar.gz). */
-static int write_archive(int out_fd, const char *dir, const char *id)
+/* Writes report r into the archive fd (tar.gz). */
+static int write_archive(int out_fd, const struct wer_report_info *r)
 {
 	struct archive *a = archive_write_new();
 	char *names[512];
@@ -95,9 +99,9 @@ static int write_archive(int out_fd, const char *dir, const char *id)
 	DIR *d;
 	int dir_fd, err = 0;
 
-	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	dir_fd = wer_report_reopen(cli_store(), r);
 	if (!a || dir_fd < 0 || !(d = fdopendir(dup(dir_fd)))) {
-		err = dir_fd < 0 ? -errno : -ENOMEM;
+		err = dir_fd < 0 ? dir_fd : -ENOMEM;
 		goto out;
 	}
 	while ((e = readdir(d)) && count < sizeof(names) / sizeof(names[0]))
@@ -111,7 +115,7 @@ static int write_archive(int out_fd, const char *dir, const char *id)
 		err = -EIO;
 	for (size_t i = 0; i < count; i++) {
 		if (!err)
-			err = add_file(a, dir_fd, id, names[i]);
+			err = add_file(a, dir_fd, r->id, names[i]);
 		free(names[i]);
 	}
 	if (archive_write_close(a) != ARCHIVE_OK && !err)
@@ -134,10 +138,11 @@ int export_main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	char out_path[PATH_MAX + 16], tmp[PATH_MAX + 32], store[PATH_MAX];
+	char out_path[PATH_MAX + 16], tmp[PATH_MAX + 32];
 	const char *output = NULL;
 	struct wer_report_info *r = malloc(sizeof(*r));
 	int c, err, fd, lock = -1;
+	mode_t mask;
 
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "o:", options)) != -1) {
@@ -159,14 +164,12 @@ int export_main(int argc, char **argv)
 		return CLI_ONE_REPORT("export", optind < argc);
 	}
 	/* Shared: the report cannot be removed or moved while it is read. */
-	if (wer_store_path(store, sizeof(store)) == 0)
-		lock = wer_store_lock(store, 0);
+	if (cli_store())
+		lock = wer_store_lock(cli_store(), 0);
 	if ((err = cli_find_report("export", argv[optind], r)))
 		goto out;
 	if (output && !strcmp(output, "-")) {
-		err = write_archive(STDOUT_FILENO, r->dir, r->id) < 0
-			  ? EXIT_STORE
-			  : 0;
+		err = write_archive(STDOUT_FILENO, r) < 0 ? EXIT_STORE : 0;
 		goto out;
 	}
 	snprintf(out_path, sizeof(out_path), "%s", output ? output : r->id);
@@ -181,8 +184,11 @@ int export_main(int argc, char **argv)
 		err = EXIT_STORE;
 		goto out;
 	}
-	err = write_archive(fd, r->dir, r->id);
-	if (!err && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+	err = write_archive(fd, r);
+	/* mkstemp made it 0600: what any new file gets under the umask. */
+	mask = umask(0);
+	umask(mask);
+	if (!err && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
 		err = -errno;
 	close(fd);
 	if (!err && rename(tmp, out_path) < 0)

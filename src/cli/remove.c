@@ -48,9 +48,10 @@ static void free_ids(char **ids, int count)
 
 int rm_main(int argc, char **argv)
 {
-	char store[PATH_MAX], **ids;
+	const struct wer_store *store;
+	char **ids;
 	struct wer_report_info *r = malloc(sizeof(*r));
-	int missing = 0, ambiguous = 0, err, lock, count = 0;
+	int missing = 0, ambiguous = 0, err, lock = -1, count = 0;
 
 	if ((err = cli_help_only(argc, argv, rm_help))) {
 		free(r);
@@ -95,21 +96,29 @@ int rm_main(int argc, char **argv)
 		free(ids);
 		return EXIT_NOTHING;
 	}
-	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
-	    ((lock = wer_store_lock(store, 1)) < 0 && lock != -ENOENT)) {
-		fprintf(stderr, "wer rm: no store: %s\n",
-			strerror(err < 0 ? -err : -lock));
+	if (!(store = cli_store()) || (lock = wer_store_lock(store, 1)) < 0) {
+		if (store)
+			fprintf(stderr, "wer rm: cannot lock the store: %s\n",
+				strerror(-lock));
 		free_ids(ids, count);
 		return EXIT_STORE;
 	}
 	for (int i = 0; i < count; i++) {
-		char dir[PATH_MAX + 300];
+		const char *area;
+		int dir, area_fd;
 
 		/* Found again under the lock: it may have been sent (moved to
-		 * the archive) or removed meanwhile. */
-		err = wer_store_find(store, ids[i], dir, sizeof(dir));
-		if (err == 0)
-			err = wer_store_remove_report(dir);
+		 * the archive) or removed meanwhile. Removed by descriptor:
+		 * a link planted at any level is refused, never followed. */
+		err = dir = wer_store_find(store, ids[i], &area);
+		if (dir >= 0) {
+			close(dir);
+			err = area_fd = wer_store_area(store, area, 0);
+			if (area_fd >= 0) {
+				err = wer_report_remove(area_fd, ids[i]);
+				close(area_fd);
+			}
+		}
 		if (err < 0) {
 			fprintf(stderr, "wer rm: %s: %s\n", ids[i],
 				strerror(-err));
@@ -125,7 +134,8 @@ int rm_main(int argc, char **argv)
 int purge_main(int argc, char **argv)
 {
 	struct wer_settings s;
-	char store[PATH_MAX], err_text[512];
+	const struct wer_store *store;
+	char err_text[512];
 	long removed, archived;
 	int err, lock;
 
@@ -136,15 +146,13 @@ int purge_main(int argc, char **argv)
 				       argv[optind]);
 	if (wer_settings_load(&s, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer purge: %s\n", err_text);
-	if ((err = wer_store_path(store, sizeof(store))) < 0) {
-		fprintf(stderr, "wer purge: no store: %s\n", strerror(-err));
-		return EXIT_STORE;
+	if (!(store = cli_store())) {
+		if (cli_store_error() != -ENOENT)
+			return EXIT_STORE;
+		printf("No reports found.\n");
+		return EXIT_NOTHING;
 	}
 	if ((lock = wer_store_lock(store, 1)) < 0) {
-		if (lock == -ENOENT) {
-			printf("No reports found.\n");
-			return EXIT_NOTHING;
-		}
 		fprintf(stderr, "wer purge: cannot lock the store: %s\n",
 			strerror(-lock));
 		return EXIT_STORE;

@@ -148,22 +148,59 @@ struct name_filter {
 	const char *prefix;
 };
 
+const struct wer_store *cli_store(void)
+{
+	static struct wer_store store = {.fd = -1};
+	static int err = 1;
+
+	if (err > 0) {
+		err = wer_store_open(0, &store);
+		if (err == -EPERM)
+			fprintf(stderr,
+				"wer: the store %s is refused: it is not yours "
+				"alone (another owner, or writable by group "
+				"or others; docs/security.md)\n",
+				store.path);
+		else if (err == -EINVAL)
+			fprintf(stderr, "wer: WER_REPORT_DIR must be an "
+					"absolute path\n");
+		else if (err < 0 && err != -ENOENT)
+			fprintf(stderr, "wer: cannot open the store %s: %s\n",
+				store.path, strerror(-err));
+	}
+	return err ? NULL : &store;
+}
+
+int cli_store_error(void)
+{
+	struct wer_store probe;
+	int err = wer_store_open(0, &probe);
+
+	wer_store_close(&probe);
+	return err;
+}
+
 /* Adds the reports of one area of the store that pass the filter to
  * *v. */
-static long load_area(const char *store, const char *area,
+static long load_area(const struct wer_store *s, const char *area,
 		      struct wer_report_info **v, long n, long *cap,
 		      const struct name_filter *filter)
 {
-	char dir_path[PATH_MAX + 32];
 	struct dirent *e;
+	int area_fd = wer_store_area(s, area, 0), list;
 	DIR *d;
 
-	snprintf(dir_path, sizeof(dir_path), "%s/%s", store, area);
-	if (!(d = opendir(dir_path)))
-		return errno == ENOENT ? n : -errno;
-	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
-		char dir[PATH_MAX + 300];
+	if (area_fd < 0)
+		return area_fd == -ENOENT ? n : area_fd;
+	if ((list = dup(area_fd)) < 0 || !(d = fdopendir(list))) {
+		int err = -errno;
 
+		if (list >= 0)
+			close(list);
+		close(area_fd);
+		return err;
+	}
+	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
 		const char *second = id_second(e->d_name);
 
 		if (e->d_name[0] == '.' ||
@@ -182,29 +219,30 @@ static long load_area(const char *store, const char *area,
 			*v = v2;
 			*cap = c2;
 		}
-		snprintf(dir, sizeof(dir), "%s/%s", dir_path, e->d_name);
-		wer_report_read(dir, &(*v)[n]);
-		(*v)[n++].archived = !strcmp(area, WER_STORE_ARCHIVE);
+		wer_report_read(s, area_fd, area, e->d_name, &(*v)[n++]);
 	}
 	closedir(d);
+	close(area_fd);
 	return n;
 }
 
 /* The latest second any report's name says, into since[16] ("" when
  * none says one). */
-static void latest_second(const char *store, char since[16])
+static void latest_second(const struct wer_store *s, char since[16])
 {
 	const char *areas[] = {WER_STORE_QUEUE, WER_STORE_ARCHIVE};
 
 	since[0] = '\0';
 	for (size_t i = 0; i < 2; i++) {
-		char path[PATH_MAX + 32];
 		struct dirent *e;
-		DIR *d;
+		int area = wer_store_area(s, areas[i], 0);
+		DIR *d = area >= 0 ? fdopendir(area) : NULL;
 
-		snprintf(path, sizeof(path), "%s/%s", store, areas[i]);
-		if (!(d = opendir(path)))
+		if (!d) {
+			if (area >= 0)
+				close(area);
 			continue;
+		}
 		while ((e = readdir(d))) {
 			const char *second = id_second(e->d_name);
 
@@ -224,24 +262,28 @@ static void latest_second(const char *store, char since[16])
 static long load_reports(struct wer_report_info **ret, int latest_only,
 			 const char *prefix)
 {
-	char store[PATH_MAX], since[16] = "";
+	const struct wer_store *s = cli_store();
+	char since[16] = "";
 	struct wer_report_info *v = NULL;
 	struct name_filter filter = {NULL, prefix};
 	long n = 0, cap = 0;
-	int err, lock;
+	int lock;
 
 	*ret = NULL;
-	if ((err = wer_store_path(store, sizeof(store))) < 0)
-		return err;
+	if (!s) {
+		int err = cli_store_error();
+
+		return err == -ENOENT ? 0 : err; /* no store: no reports */
+	}
 	/* Shared: no report is half removed or half moved while read. */
-	lock = wer_store_lock(store, 0);
+	lock = wer_store_lock(s, 0);
 	if (latest_only)
-		latest_second(store, since);
+		latest_second(s, since);
 	if (since[0])
 		filter.since = since;
-	n = load_area(store, WER_STORE_QUEUE, &v, n, &cap, &filter);
+	n = load_area(s, WER_STORE_QUEUE, &v, n, &cap, &filter);
 	if (n >= 0)
-		n = load_area(store, WER_STORE_ARCHIVE, &v, n, &cap, &filter);
+		n = load_area(s, WER_STORE_ARCHIVE, &v, n, &cap, &filter);
 	if (lock >= 0)
 		close(lock);
 	if (n < 0) {
@@ -251,6 +293,24 @@ static long load_reports(struct wer_report_info **ret, int latest_only,
 	qsort(v, (size_t)n, sizeof(*v), by_time);
 	*ret = v;
 	return n;
+}
+
+int cli_read_report(const char *id, struct wer_report_info *ret)
+{
+	const struct wer_store *s = cli_store();
+	const char *area;
+	int dir, area_fd, err;
+
+	if (!s)
+		return cli_store_error();
+	if ((dir = wer_store_find(s, id, &area)) < 0)
+		return dir;
+	close(dir);
+	if ((area_fd = wer_store_area(s, area, 0)) < 0)
+		return area_fd;
+	err = wer_report_read(s, area_fd, area, id, ret);
+	close(area_fd);
+	return err;
 }
 
 long cli_load_reports(struct wer_report_info **ret)

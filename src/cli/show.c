@@ -37,17 +37,14 @@ void show_help(FILE *f)
 
 /* The minidump's facts, or NULL (the file is missing, too large or not a
  * minidump). The caller frees. */
-static struct wer_md_facts *read_dump(const char *dir)
+static struct wer_md_facts *read_dump(int dir)
 {
-	char path[PATH_MAX + 32];
 	struct wer_md_facts *facts = malloc(sizeof(*facts));
 	unsigned char *data = NULL;
 	struct stat st;
-	int fd;
+	int fd = dir >= 0 ? wer_report_file(dir, "minidump.mdmp") : -1;
 
-	snprintf(path, sizeof(path), "%s/minidump.mdmp", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (!facts || fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	if (!facts || fd < 0 || fstat(fd, &st) < 0 ||
 	    st.st_size > DUMP_MAX || !(data = malloc((size_t)st.st_size + 1)) ||
 	    read(fd, data, (size_t)st.st_size) != st.st_size ||
 	    wer_minidump_facts(data, (size_t)st.st_size, facts) < 0) {
@@ -171,20 +168,20 @@ static void print_json_stacks(const struct cli_stacks *s)
 	printf("%s]}", s->count ? "\n  " : "");
 }
 
-static void print_files(const char *dir, int json)
+static void print_files(int dir, int json)
 {
-	DIR *d = opendir(dir);
+	int list = dir >= 0 ? dup(dir) : -1;
+	DIR *d = list >= 0 ? fdopendir(list) : NULL;
 	struct dirent *e;
 	int n = 0;
 
+	if (!d && list >= 0)
+		close(list);
 	while (d && (e = readdir(d))) {
-		char path[PATH_MAX + 300];
 		struct stat st;
 
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) < 0)
+		if (e->d_name[0] == '.' ||
+		    fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (json) {
 			printf("%s{\"name\": ", n ? ", " : "");
@@ -202,7 +199,7 @@ static void print_files(const char *dir, int json)
 
 static void print_json(const struct wer_report_info *r,
 		       const struct wer_md_facts *md,
-		       const struct cli_stacks *stacks)
+		       const struct cli_stacks *stacks, int dir)
 {
 	printf("{");
 	cli_json_report_fields(stdout, r);
@@ -220,7 +217,7 @@ static void print_json(const struct wer_report_info *r,
 		printf("null");
 	print_json_stacks(stacks);
 	printf(", \"files\": [");
-	print_files(r->dir, 1);
+	print_files(dir, 1);
 	printf("]}\n");
 }
 
@@ -233,7 +230,7 @@ int show_main(int argc, char **argv)
 	struct wer_report_info *r;
 	struct wer_md_facts *md;
 	struct cli_stacks stacks;
-	int json = 0, c, err;
+	int json = 0, c, err, dir;
 
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "", options)) != -1) {
@@ -254,10 +251,13 @@ int show_main(int argc, char **argv)
 		free(r);
 		return err;
 	}
-	md = read_dump(r->dir);
+	/* The report by descriptor: its files are opened in it, never
+	 * through a link, never waiting on a FIFO. */
+	dir = wer_report_reopen(cli_store(), r);
+	md = read_dump(dir);
 	cli_read_stacks(r, &stacks);
 	if (json) {
-		print_json(r, md, &stacks);
+		print_json(r, md, &stacks, dir);
 	} else {
 		printf("Report %s\n  %s\n", r->id, r->dir);
 		if (r->damaged)
@@ -292,8 +292,10 @@ int show_main(int argc, char **argv)
 			       (unsigned long long)md->memory_bytes,
 			       md->cpu_count, md->signal, md->crashed_tid);
 		printf("\nFiles:\n");
-		print_files(r->dir, 0);
+		print_files(dir, 0);
 	}
+	if (dir >= 0)
+		close(dir);
 	cli_stacks_free(&stacks);
 	free(md);
 	free(r);

@@ -16,11 +16,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 #define STACK_LINES_MAX 2000000 /* lines of stack.txt read */
 #define RAW_FRAMES_MAX	256	/* Frame[n] lines of Report.wer read */
+#define TEXT_MAX	(64 << 20) /* bytes of stack.txt or Report.wer read */
 
 static char *copy(const char *s, size_t len)
 {
@@ -149,16 +151,30 @@ static int parse_thread(struct cli_thread *t, const char *line)
 	return t->header ? 0 : -1;
 }
 
-static int read_stack_txt(const char *dir, struct cli_stacks *s)
+/* A report's text file, read capped (wer_report_file's rules: no link, no
+ * FIFO, no device), as a stream over the copy in *ret_text (free it after
+ * fclose). NULL when there is none, or it is empty. */
+static FILE *open_text(int dir, const char *name, char **ret_text)
 {
-	char path[PATH_MAX + 32], *line = NULL;
+	ssize_t len = wer_report_file_read(dir, name, TEXT_MAX, ret_text);
+	FILE *f = NULL;
+
+	if (len > 0 && !(f = fmemopen(*ret_text, (size_t)len, "r")))
+		len = 0;
+	if (len == 0)
+		free(*ret_text);
+	return f;
+}
+
+static int read_stack_txt(int dir, struct cli_stacks *s)
+{
+	char *line = NULL, *text;
 	struct cli_thread *t = NULL;
 	size_t size = 0, lines = 0;
 	ssize_t len;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/stack.txt", dir);
-	if (!(f = fopen(path, "re")))
+	if (!(f = open_text(dir, "stack.txt", &text)))
 		return -1;
 	s->source = "stack.txt";
 	while ((len = getline(&line, &size, f)) >= 0 &&
@@ -184,23 +200,23 @@ static int read_stack_txt(const char *dir, struct cli_stacks *s)
 	}
 	free(line);
 	fclose(f);
+	free(text);
 	return 0;
 }
 
 /* The crash path's own report: "Frame[n]=0xPC /module+0xOFF" lines. */
-static void read_raw_frames(const struct wer_report_info *r,
+static void read_raw_frames(const struct wer_report_info *r, int dir,
 			    struct cli_stacks *s)
 {
-	char path[PATH_MAX + 32], line[PATH_MAX + 128];
+	char line[PATH_MAX + 128], *text;
 	struct cli_thread *t = NULL;
 	int n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/Report.wer", r->dir);
-	if (!(f = fopen(path, "re")))
+	if (!(f = open_text(dir, "Report.wer", &text)))
 		return;
 	while (fgets(line, sizeof(line), f) && n < RAW_FRAMES_MAX) {
-		char module[PATH_MAX], name[PATH_MAX + 64], text[2 * PATH_MAX];
+		char module[PATH_MAX], name[PATH_MAX + 64], frame[2 * PATH_MAX];
 		const char *space, *plus, *at;
 		unsigned long long pc, off;
 		int index;
@@ -224,8 +240,8 @@ static void read_raw_frames(const struct wer_report_info *r,
 		if (!space || !plus || plus < space ||
 		    sscanf(plus, "+%llx", &off) != 1 ||
 		    (size_t)(plus - space - 1) >= sizeof(module)) {
-			snprintf(text, sizeof(text), "  #%-2d 0x%016llx", index,
-				 pc);
+			snprintf(frame, sizeof(frame), "  #%-2d 0x%016llx",
+				 index, pc);
 		} else {
 			snprintf(module, sizeof(module), "%.*s",
 				 (int)(plus - space - 1), space + 1);
@@ -235,7 +251,7 @@ static void read_raw_frames(const struct wer_report_info *r,
 					  sizeof(name)) < 0)
 				name[0] = '\0';
 			at = strstr(name, " at ");
-			snprintf(text, sizeof(text),
+			snprintf(frame, sizeof(frame),
 				 "  #%-2d 0x%016llx%s%.*s in %s+0x%llx%s",
 				 index, pc, name[0] ? " " : "",
 				 (int)(at ? (size_t)(at - name) : strlen(name)),
@@ -244,17 +260,23 @@ static void read_raw_frames(const struct wer_report_info *r,
 						      : module,
 				 off, at ? at : "");
 		}
-		if (add_frame(t, text) < 0)
+		if (add_frame(t, frame) < 0)
 			break;
 	}
 	fclose(f);
+	free(text);
 }
 
 void cli_read_stacks(const struct wer_report_info *r, struct cli_stacks *ret)
 {
+	int dir = wer_report_reopen(cli_store(), r);
+
 	memset(ret, 0, sizeof(*ret));
-	if (read_stack_txt(r->dir, ret) < 0)
-		read_raw_frames(r, ret);
+	if (dir < 0)
+		return;
+	if (read_stack_txt(dir, ret) < 0)
+		read_raw_frames(r, dir, ret);
+	close(dir);
 }
 
 void cli_stacks_free(struct cli_stacks *s)

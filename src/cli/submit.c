@@ -218,10 +218,21 @@ static int open_files(struct submission *s)
 	char *names[FILES_MAX];
 	size_t count = 0;
 	struct dirent *e;
-	DIR *d = opendir(r->dir);
+	/* The report by descriptor, checked: a report directory that is a
+	 * link is refused, never followed. */
+	int dir = wer_report_reopen(cli_store(), r), list;
+	DIR *d;
 
-	if (!d)
-		return -errno;
+	if (dir < 0)
+		return dir;
+	if ((list = dup(dir)) < 0 || !(d = fdopendir(list))) {
+		int err = -errno;
+
+		if (list >= 0)
+			close(list);
+		close(dir);
+		return err;
+	}
 	/* The usual files first, in a fixed order, then the others. */
 	for (size_t i = 0; i < 3; i++)
 		names[count++] = strdup(order[i]);
@@ -240,18 +251,13 @@ static int open_files(struct submission *s)
 		struct stat st;
 
 		if (verdict < 0) {
-			char path[PATH_MAX + 300];
-
-			snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
-			if (access(path, F_OK) == 0)
+			if (faccessat(dir, names[i], F_OK,
+				      AT_SYMLINK_NOFOLLOW) == 0)
 				add_list(s->left, sizeof(s->left), names[i]);
 		} else if (verdict > 0) {
-			char path[PATH_MAX + 300];
-
-			snprintf(path, sizeof(path), "%s/%s", r->dir, names[i]);
-			p->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			if (p->fd >= 0 && fstat(p->fd, &st) == 0 &&
-			    S_ISREG(st.st_mode)) {
+			/* Regular files only, never a FIFO waited on. */
+			p->fd = wer_report_file(dir, names[i]);
+			if (p->fd >= 0 && fstat(p->fd, &st) == 0) {
 				snprintf(p->name, sizeof(p->name), "%s",
 					 names[i]);
 				p->size = (curl_off_t)st.st_size;
@@ -263,6 +269,7 @@ static int open_files(struct submission *s)
 		}
 		free(names[i]);
 	}
+	close(dir);
 	if (opt.consent == PARAMETERS_ONLY) {
 		if (!(s->params = parameters_only(r)))
 			return -ENOMEM;
@@ -443,7 +450,7 @@ static void url_for_record(const char *url, char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)end, url);
 }
 
-static int submit_one(CURL *curl, const char *store,
+static int submit_one(CURL *curl, const struct wer_store *store,
 		      const struct wer_report_info *r, long max_archive)
 {
 	struct submission *s = calloc(1, sizeof(*s));
@@ -463,7 +470,7 @@ static int submit_one(CURL *curl, const char *store,
 	 * being removed or archived meanwhile is not sent in part. The
 	 * upload itself reads the open files, without the lock. */
 	lock = wer_store_lock(store, 0);
-	err = access(r->dir, F_OK) < 0 ? -errno : open_files(s);
+	err = open_files(s);
 	if (lock >= 0)
 		close(lock);
 	if (err < 0) {
@@ -533,17 +540,17 @@ out:
 }
 
 /* This store's client id (<store>/ClientId, made on first use): the
- * `guid` servers count distinct machines by. */
-static int client_id(const char *store, char *buf, size_t size)
+ * `guid` servers count distinct machines by. Read and made through the
+ * store's descriptor: a link or a FIFO at either name is refused. */
+static int client_id(const struct wer_store *store, char *buf, size_t size)
 {
-	char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	char tmp[48];
 	unsigned char b[16];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/ClientId", store);
 	for (int tries = 0; tries < 2; tries++) {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if ((fd = wer_report_file(store->fd, "ClientId")) >= 0) {
 			n = read(fd, buf, size - 1);
 			close(fd);
 			buf[n > 0 ? n : 0] = '\0';
@@ -560,19 +567,22 @@ static int client_id(const char *store, char *buf, size_t size)
 			 "%02x%02x%02x%02x%02x%02x",
 			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
 			 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-		snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		snprintf(tmp, sizeof(tmp), ".ClientId.%d", (int)getpid());
+		unlinkat(store->fd, tmp, 0);
+		fd = openat(store->fd, tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
 		if (fd < 0)
 			return -errno;
 		n = write(fd, buf, strlen(buf));
 		(void)!write(fd, "\n", 1);
 		close(fd);
 		/* link: the first writer's id wins a race. */
-		if (n > 0 && link(tmp, path) == 0) {
-			unlink(tmp);
+		if (n > 0 && linkat(store->fd, tmp, store->fd, "ClientId", 0) == 0) {
+			unlinkat(store->fd, tmp, 0);
 			return 0;
 		}
-		unlink(tmp);
+		unlinkat(store->fd, tmp, 0);
 	}
 	return -EIO;
 }
@@ -596,7 +606,8 @@ int submit_main(int argc, char **argv)
 	    {0}};
 	struct wer_settings settings;
 	struct wer_report_info *v = NULL, **todo = NULL;
-	char store[PATH_MAX], err_text[512];
+	const struct wer_store *store;
+	char err_text[512];
 	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
 	size_t count = 0, failed = 0, unarchived = 0, missing = 0,
 	       ambiguous = 0;
@@ -650,12 +661,12 @@ int submit_main(int argc, char **argv)
 				"UploadURL (`wer config`)\n");
 		return EXIT_USAGE;
 	}
-	if ((err = wer_store_path(store, sizeof(store))) < 0 ||
-	    (n = cli_load_reports(&v)) < 0) {
+	if ((n = cli_load_reports(&v)) < 0) {
 		fprintf(stderr, "wer submit: cannot read the store: %s\n",
-			strerror(err < 0 ? -err : (int)-n));
+			strerror((int)-n));
 		return EXIT_STORE;
 	}
+	store = cli_store();
 	todo = calloc((size_t)(all ? n : argc - optind) + 1, sizeof(*todo));
 	if (!todo) {
 		free(v);
@@ -695,7 +706,7 @@ int submit_main(int argc, char **argv)
 		free(v);
 		return EXIT_NOTHING;
 	}
-	if (client_id(store, opt.guid, sizeof(opt.guid)) < 0 ||
+	if (!store || client_id(store, opt.guid, sizeof(opt.guid)) < 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    !(curl = curl_easy_init())) {
 		fprintf(stderr, "wer submit: cannot set up the upload\n");

@@ -122,7 +122,7 @@ static void print_summary(const char *dir)
 
 	if (!r)
 		return;
-	wer_report_read(dir, r);
+	cli_read_report(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir, r);
 	cli_print_signature(stderr, r);
 	for (size_t i = 0; i < r->meta_count; i++)
 		fprintf(stderr, "  metadata %-13s %s\n", r->meta_key[i],

@@ -277,68 +277,39 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 		snprintf(what, size, "started pid %d", (int)pid);
 }
 
-int wer__report_amend(const char *report_dir, const char *lines)
+int wer__report_amend(struct wer_report *r, const char *id,
+		      const char *lines)
 {
-	char store[PATH_MAX];
 	/* The store's lock, exclusive: `wer` does not read, send or move
 	 * the report while its Report.wer is replaced. */
-	int lock = wer_store_path(store, sizeof(store)) == 0
-		       ? wer_store_lock(store, 1)
-		       : -1;
-	int dir =
-	    open(report_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	char *text = NULL;
-	ssize_t len = 0, n;
-	int in = -1, out = -1, err = 0;
+	int lock, dir = -1, err;
+	const char *area;
+	char *text = NULL, *both = NULL;
+	ssize_t len;
+	size_t add = strlen(lines);
 
-	if (dir < 0) {
-		err = -errno;
-		if (lock >= 0)
-			close(lock);
+	if (r->store.fd < 0 && (err = wer_store_open(0, &r->store)) < 0)
 		return err;
-	}
-	if ((in = openat(dir, "Report.wer",
-			 O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
-	    !(text = malloc(REPORT_WER_MAX))) {
-		err = in < 0 ? -errno : -ENOMEM;
+	if ((lock = wer_store_lock(&r->store, 1)) < 0)
+		return lock;
+	if ((dir = err = wer_store_find(&r->store, id, &area)) < 0 ||
+	    (len = err = (int)wer_report_file_read(dir, "Report.wer",
+						   REPORT_WER_MAX, &text)) < 0)
+		goto out;
+	if (!(both = malloc((size_t)len + add))) {
+		err = -ENOMEM;
 		goto out;
 	}
-	while (len < REPORT_WER_MAX &&
-	       (n = read(in, text + len, REPORT_WER_MAX - (size_t)len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		len += n;
-	}
-	unlinkat(dir, "Report.wer.new", 0);
-	out =
-	    openat(dir, "Report.wer.new",
-		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (out < 0) {
-		err = -errno;
-		goto out;
-	}
-	if (write(out, text, (size_t)len) != len ||
-	    write(out, lines, strlen(lines)) != (ssize_t)strlen(lines) ||
-	    fsync(out) < 0)
-		err = -EIO;
-	if (close(out) < 0 && !err)
-		err = -EIO;
-	if (!err && renameat(dir, "Report.wer.new", dir, "Report.wer") < 0)
-		err = -errno;
-	if (err)
-		unlinkat(dir, "Report.wer.new", 0);
-	else
+	memcpy(both, text, (size_t)len);
+	memcpy(both + len, lines, add);
+	err = wer_store_write_file(dir, "Report.wer", both, (size_t)len + add);
+	if (!err)
 		fsync(dir);
 out:
+	free(both);
 	free(text);
-	if (in >= 0)
-		close(in);
-	close(dir);
-	if (lock >= 0)
-		close(lock);
+	if (dir >= 0)
+		close(dir);
+	close(lock);
 	return err;
 }

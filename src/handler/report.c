@@ -383,6 +383,7 @@ void wer__report_free(struct wer_report *r)
 	wer__dso_debug_free(&r->dso);
 	if (r->full_fd >= 0)
 		close(r->full_fd);
+	wer_store_close(&r->store);
 	free(r->full);
 	if (r->have_capture)
 		wer__capture_free(&r->capture);
@@ -848,8 +849,14 @@ static int write_metadata_xml(int dir_fd, const struct wer_report *r,
 	return close_synced(f);
 }
 
-/* mkdir -p, 0700, refusing symlinks along the store's own levels. */
-static int make_dirs(char *path);
+/* The store, opened once (and checked: store_dir.c): 0 or a negative
+ * errno. */
+static int open_store(struct wer_report *r)
+{
+	if (r->store.fd >= 0)
+		return 0;
+	return wer_store_open(1, &r->store);
+}
 
 void wer__report_dump_settings(struct wer_report *r)
 {
@@ -858,6 +865,7 @@ void wer__report_dump_settings(struct wer_report *r)
 	unsigned long long mb;
 
 	r->full_fd = -1;
+	r->store.fd = -1;
 	r->dump_full = r->settings.number[WER_SET_DUMP_TYPE] == 2;
 	r->full_cap = 512ull << 20;
 	if (cap && (mb = strtoull(cap, &end, 10)) > 0 && !*end &&
@@ -868,22 +876,24 @@ void wer__report_dump_settings(struct wer_report *r)
 void wer__report_read_full_memory(struct wer_report *r)
 {
 	static struct wer_maps_line line;
-	char store[PATH_MAX], staging[PATH_MAX + 16];
 	size_t cap = 0, chunk = 1u << 20, pos = 0;
 	uint64_t total = 0;
-	unsigned char *buf;
+	unsigned char *buf = NULL;
+	int staging = -1;
 
-	if (!r->dump_full || !r->maps ||
-	    wer_store_path(store, sizeof(store)) < 0)
+	if (!r->dump_full || !r->maps)
 		return;
-	snprintf(staging, sizeof(staging), "%s/.staging", store);
-	if (make_dirs(staging) < 0 ||
-	    (r->full_fd = open(staging, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) <
-		0 ||
+	if (open_store(r) < 0 ||
+	    (staging = wer_store_area(&r->store, ".staging", 1)) < 0 ||
+	    (r->full_fd = openat(staging, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+				 0600)) < 0 ||
 	    !(buf = malloc(chunk))) {
+		if (staging >= 0)
+			close(staging);
 		wer__report_missing(r, "full-memory");
 		return;
 	}
+	close(staging);
 	while (total < r->full_cap &&
 	       wer__maps_next(r->maps, r->maps_len, &pos, &line)) {
 		uint64_t lo = line.lo, hi = line.hi;
@@ -928,78 +938,37 @@ void wer__report_read_full_memory(struct wer_report *r)
 	}
 	free(buf);
 }
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char saved = *p;
-			struct stat st;
-
-			*p = '\0';
-			if (mkdir(path, 0700) < 0 && errno != EEXIST)
-				return -errno;
-			if (lstat(path, &st) < 0)
-				return -errno;
-			*p = saved;
-			if (!S_ISDIR(st.st_mode))
-				return -ENOTDIR;
-			if (!saved)
-				return 0;
-		}
-	}
-}
-
-/* Empties and removes a temporary report directory (it holds only regular
- * files werfault created). */
-static void remove_tree(int dir_fd, const char *path)
-{
-	int fd = dup(dir_fd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dir_fd, e->d_name, 0);
-	if (d)
-		closedir(d);
-	rmdir(path);
-}
-
 /* The staging directory's lock file: every werfault holds it shared
  * while it builds a report; one that gets it exclusively is alone, so
  * every directory in staging belongs to a werfault that died (the kernel
  * drops a dead process's locks, a zombie's included) and is removed. Then
  * it holds the lock shared like the others. Returns the lock's fd, or -1
  * (no locking, no sweeping: reports are still written). */
-static int staging_enter(const char *staging)
+static int staging_enter(int staging)
 {
-	char path[PATH_MAX + 300];
-	int fd;
+	struct stat st;
+	int fd = openat(staging, ".lock",
+			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			0600);
 
-	snprintf(path, sizeof(path), "%s/.lock", staging);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		DIR *d = opendir(staging);
+		int list = dup(staging);
+		DIR *d = list >= 0 ? fdopendir(list) : NULL;
 		struct dirent *e;
 
-		while (d && (e = readdir(d))) {
-			int dfd;
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", staging,
-				 e->d_name);
-			dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-					     O_NOFOLLOW);
-			if (dfd >= 0) {
-				remove_tree(dfd, path);
-				close(dfd);
-			}
-		}
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.')
+				wer_report_remove(staging, e->d_name);
 		if (d)
 			closedir(d);
+		else if (list >= 0)
+			close(list);
 	}
 	flock(fd, LOCK_SH);
 	return fd;
@@ -1012,11 +981,12 @@ static int staging_enter(const char *staging)
  * under an flock; a count older than THROTTLE_WINDOW starts again. Sets
  * r->signature_count, and r->throttled once DumpCount dumps of the
  * signature were kept in the window: its report then has no dump. */
-static void throttle(struct wer_report *r, const char *store,
-		     const struct signature sig[9])
+static void throttle(struct wer_report *r, const struct signature sig[9])
 {
 	static const int parts[] = {0, 2, 3, 4, 5, 8};
-	char dir[PATH_MAX + 16], path[PATH_MAX + 64], text[256];
+	char name[32], text[256];
+	struct stat st;
+	int dir;
 	uint64_t hash = 1469598103934665603ull;
 	long count = 0, dumps = 0, first = 0, last = 0;
 	time_t now = time(NULL);
@@ -1029,13 +999,14 @@ static void throttle(struct wer_report *r, const char *store,
 			if (!*p)
 				break;
 		}
-	snprintf(dir, sizeof(dir), "%s/Throttle", store);
-	if (make_dirs(dir) < 0)
+	if ((dir = wer_store_area(&r->store, "Throttle", 1)) < 0)
 		return;
-	snprintf(path, sizeof(path), "%s/%016llx", dir,
-		 (unsigned long long)hash);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)hash);
+	fd = openat(dir, name,
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	close(dir);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    flock(fd, LOCK_EX) < 0) {
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -1063,27 +1034,25 @@ static void throttle(struct wer_report *r, const char *store,
 
 int wer__report_write(struct wer_report *r, char *path, size_t size)
 {
-	char store[PATH_MAX], queue[PATH_MAX + 16], staging[PATH_MAX + 16];
-	char tmp[PATH_MAX + 48], id[512], when[64];
+	char tmp[64], id[512], when[64];
 	static struct signature sig[WER_LIVE_PARAMS];
 	int sig_count;
 	struct timespec ts;
 	struct tm tm;
-	int dir_fd, err, lock_fd, store_lock = -1;
+	int dir_fd = -1, err, lock_fd, store_lock = -1, queue, staging;
 
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
-	 * when werfault is killed. */
-	if ((err = wer_store_path(store, sizeof(store))) < 0)
+	 * when werfault is killed. Every level by descriptor, each the
+	 * user's alone (docs/security.md). */
+	if ((err = open_store(r)) < 0)
 		return err;
-	/* The store must be this user's alone (docs/security.md). */
-	if ((err = wer__store_dir_open(store, 1)) < 0)
-		return err;
-	close(err);
-	snprintf(queue, sizeof(queue), "%s/" WER_STORE_QUEUE, store);
-	snprintf(staging, sizeof(staging), "%s/.staging", store);
-	if ((err = make_dirs(queue)) < 0 || (err = make_dirs(staging)) < 0)
-		return err;
+	if ((queue = wer_store_area(&r->store, WER_STORE_QUEUE, 1)) < 0)
+		return queue;
+	if ((staging = wer_store_area(&r->store, ".staging", 1)) < 0) {
+		close(queue);
+		return staging;
+	}
 	lock_fd = staging_enter(staging);
 	if (r->have_crash) {
 		ts.tv_sec = (time_t)(r->crash.time_ns / 1000000000u);
@@ -1103,7 +1072,7 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		sig_count = fill_live_signature(r, sig);
 	} else {
 		sig_count = fill_signature(r, sig);
-		throttle(r, store, sig);
+		throttle(r, sig);
 	}
 	/* A process crashes once, but may file many live reports a second:
 	 * theirs carry the nanoseconds too (submissions are serialised). */
@@ -1122,15 +1091,22 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->pid);
 	sanitize_name(id);
-	snprintf(tmp, sizeof(tmp), "%s/%d.XXXXXX", staging, (int)getpid());
-	if (!mkdtemp(tmp)) {
-		err = -errno;
-		goto out;
+	/* A directory of this werfault's own in staging: its pid and a
+	 * counter, created with mkdirat (which fails on anything already
+	 * there, a link included). */
+	for (unsigned k = 0;; k++) {
+		snprintf(tmp, sizeof(tmp), "%d.%u", (int)getpid(), k);
+		if (mkdirat(staging, tmp, 0700) == 0)
+			break;
+		if (errno != EEXIST || k > 1000) {
+			err = -errno;
+			goto out;
+		}
 	}
-	dir_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	dir_fd = wer__store_dir_at(staging, tmp, 0);
 	if (dir_fd < 0) {
-		err = -errno;
-		rmdir(tmp);
+		err = dir_fd;
+		unlinkat(staging, tmp, AT_REMOVEDIR);
 		goto out;
 	}
 	{
@@ -1161,28 +1137,24 @@ int wer__report_write(struct wer_report *r, char *path, size_t size)
 		err = write_metadata_xml(dir_fd, r, sig, sig_count, when);
 	if (!err && fsync(dir_fd) < 0)
 		err = -errno;
-	if (!err && (size_t)snprintf(path, size, "%s/%s", queue, id) >= size)
+	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
+				     r->store.path, id) >= size)
 		err = -ENAMETOOLONG;
 	/* The store's lock, exclusive, while the report goes in and the
 	 * queue is trimmed: `wer` and other werfaults never see or trim a
 	 * queue half changed. Without it (an unwritable lock file) the
 	 * report is still written. */
-	store_lock = err ? -1 : wer_store_lock(store, 1);
-	if (!err && rename(tmp, path) < 0)
+	store_lock = err ? -1 : wer_store_lock(&r->store, 1);
+	if (!err && renameat(staging, tmp, queue, id) < 0)
 		err = -errno;
-	if (err)
-		remove_tree(dir_fd, tmp);
 	close(dir_fd);
+	if (err)
+		wer_report_remove(staging, tmp);
 	if (!err) {
-		int qfd = open(queue, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (qfd >= 0) {
-			fsync(qfd);
-			close(qfd);
-		}
+		fsync(queue);
 		/* Retention: the queue keeps MaxQueueCount reports, the
 		 * oldest going first, never the one just written. */
-		wer_store_trim(store, WER_STORE_QUEUE,
+		wer_store_trim(&r->store, WER_STORE_QUEUE,
 			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
 		for (size_t i = 0; i < r->registry.file_count; i++)
 			if (r->registry.file[i].flags &
@@ -1197,5 +1169,7 @@ out:
 		close(store_lock);
 	if (lock_fd >= 0)
 		close(lock_fd);
+	close(staging);
+	close(queue);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include "live_format.h"
 #include "registry_read.h"
 #include "settings.h"
+#include "store.h"
 #include "unwind.h"
 
 #define WER_REPORT_CMDLINE_MAX (64 * 1024)
@@ -67,6 +68,7 @@ struct wer_report {
 	size_t environ_raw_len;
 	struct wer_dso_debug dso; /* read while held */
 	struct wer_settings settings;
+	struct wer_store store; /* opened when first needed; fd -1 before */
 	long signature_count; /* crashes of this signature in the window */
 	int throttled;	      /* DumpCount reached: no minidump */
 	/* DumpType 2 (full): every readable private mapping, copied while
@@ -158,8 +160,11 @@ enum wer_recovery_outcome wer__recovery_outcome(int fd);
 void wer__restart(const struct wer_report *r, int pidfd, char *what,
 		  size_t size);
 
-/* Adds Name=Value lines to the finished report's Report.wer, replacing it
- * atomically (a new file, fsync, rename). Returns 0 or a negative errno. */
-int wer__report_amend(const char *report_dir, const char *lines);
+/* Adds Name=Value lines to Report.wer of the finished report id (in the
+ * queue, or the archive if `wer submit` moved it meanwhile), replacing it
+ * atomically (a new file, fsync, rename) under the store's lock. Returns
+ * 0 or a negative errno. */
+int wer__report_amend(struct wer_report *r, const char *id,
+		      const char *lines);
 
 #endif /* WER_REPORT_H */

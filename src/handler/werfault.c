@@ -219,22 +219,20 @@ static void print_phases(void)
  * werfaults (default: the number of CPUs, at least 2) unwind and write at
  * once; the others wait here for a slot (<store>/.staging/.slot-N, an
  * flock held until werfault exits). Without a store, no waiting. */
-static void take_worker_slot(void)
+static void take_worker_slot(struct wer_report *r)
 {
 	const char *env = secure_getenv("WER_WORKERS");
 	long workers = env ? strtol(env, NULL, 10) : 0;
-	char store[PATH_MAX], path[PATH_MAX + 48];
-	int fd = -1;
+	char name[48];
+	int staging, fd = -1;
 
 	if (workers <= 0 || workers > 1024) {
 		workers = sysconf(_SC_NPROCESSORS_ONLN);
 		workers = workers < 2 ? 2 : workers;
 	}
-	if (wer_store_path(store, sizeof(store)) < 0)
+	if ((r->store.fd < 0 && wer_store_open(1, &r->store) < 0) ||
+	    (staging = wer_store_area(&r->store, ".staging", 1)) < 0)
 		return;
-	snprintf(path, sizeof(path), "%s/.staging", store);
-	mkdir(store, 0700);
-	mkdir(path, 0700);
 	/* Whichever slot frees first; after two minutes, go on without
 	 * one rather than lose the report. */
 	for (long tries = 0; tries < 120000 / 5; tries++) {
@@ -242,20 +240,29 @@ static void take_worker_slot(void)
 
 		for (long k = 0; k < workers; k++) {
 			long slot = ((long)getpid() + k) % workers;
+			struct stat st;
 
-			snprintf(path, sizeof(path), "%s/.staging/.slot-%ld",
-				 store, slot);
-			fd = open(path,
-				  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-				  0600);
-			if (fd < 0)
+			snprintf(name, sizeof(name), ".slot-%ld", slot);
+			fd = openat(staging, name,
+				    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+					O_NONBLOCK,
+				    0600);
+			if (fd < 0 || fstat(fd, &st) < 0 ||
+			    !S_ISREG(st.st_mode)) {
+				if (fd >= 0)
+					close(fd);
+				close(staging);
 				return;
-			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			}
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+				close(staging);
 				return; /* held until werfault exits */
+			}
 			close(fd);
 		}
 		nanosleep(&pause, NULL);
 	}
+	close(staging);
 }
 
 /* Sig[1]: the version the application declared, else its executable's
@@ -351,7 +358,8 @@ static void aftermath(struct wer_report *r, int done_fd, int pidfd,
 		 outcome_text(outcome),
 		 outcome != WER_RECOVERY_NONE ? "\n" : "",
 		 restart[0] ? "Restart=" : "", restart, restart[0] ? "\n" : "");
-	if (path && (err = wer__report_amend(path, lines)) < 0)
+	if (path && (err = wer__report_amend(r, strrchr(path, '/') + 1,
+					     lines)) < 0)
 		fprintf(stderr,
 			"werfault: could not add to %s/Report.wer: %s\n", path,
 			strerror(-err));
@@ -495,6 +503,7 @@ int main(int argc, char **argv)
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return 1;
+	report->store.fd = -1;
 	phase("start");
 	judge_privilege(privileged, pid, report->privileged,
 			sizeof(report->privileged));
@@ -619,7 +628,7 @@ int main(int argc, char **argv)
 	phase("release");
 	/* The rest (symbols, the report) may wait its turn: a crash storm
 	 * must not run a hundred unwinders at once. */
-	take_worker_slot();
+	take_worker_slot(report);
 	phase("slot");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->have_capture) {

@@ -166,30 +166,6 @@ size_t wer_read_fd_capped(int fd, char *buf, size_t max)
 	return len;
 }
 
-/* Reads at most cap bytes of dir/name into a new buffer (the caller
- * frees it; nothing is followed). Returns the length or a negative
- * errno. */
-static ssize_t read_small_file(const char *dir, const char *name, size_t cap,
-			       char **ret_text)
-{
-	char path[PATH_MAX + 32], *text;
-	size_t len = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (!(text = malloc(cap))) {
-		close(fd);
-		return -ENOMEM;
-	}
-	len = wer_read_fd_capped(fd, text, cap);
-	close(fd);
-	*ret_text = text;
-	return (ssize_t)len;
-}
-
 void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 {
 	size_t at = 0;
@@ -217,34 +193,6 @@ void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 	}
 }
 
-int wer_report_read(const char *dir, struct wer_report_info *r)
-{
-	const char *slash = strrchr(dir, '/');
-	char *text = NULL;
-	ssize_t len;
-	int err;
-
-	memset(r, 0, sizeof(*r));
-	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	snprintf(r->id, sizeof(r->id), "%s", slash ? slash + 1 : dir);
-	len =
-	    read_small_file(dir, "Report.wer", WER_STORE_REPORT_WER_MAX, &text);
-	if (len < 0) {
-		r->damaged = 1;
-		snprintf(r->problem, sizeof(r->problem), "no Report.wer (%s)",
-			 strerror((int)-len));
-		return (int)len;
-	}
-	err = wer_report_parse(text, (size_t)len, r);
-	free(text);
-	if ((len = read_small_file(dir, "Upload.wer", WER_STORE_UPLOAD_MAX,
-				   &text)) >= 0) {
-		wer_upload_parse(text, (size_t)len, r);
-		free(text);
-	}
-	return err;
-}
-
 const char *wer_report_sig(const struct wer_report_info *r, const char *name)
 {
 	for (int i = 0; i < 10; i++)
@@ -263,14 +211,137 @@ const char *wer_report_app(const struct wer_report_info *r)
 	return slash ? slash + 1 : r->application_path;
 }
 
-int wer_store_remove_report(const char *dir)
+/* ---- the store on disk --------------------------------------------------- */
+
+int wer_store_open(int create, struct wer_store *ret)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	int err = wer_store_path(ret->path, sizeof(ret->path));
+
+	ret->fd = -1;
+	if (err < 0)
+		return err;
+	ret->fd = wer__store_dir_open(ret->path, create);
+	return ret->fd < 0 ? ret->fd : 0;
+}
+
+void wer_store_close(struct wer_store *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+int wer_store_area(const struct wer_store *s, const char *area, int create)
+{
+	return wer__store_dir_at(s->fd, area, create);
+}
+
+static int is_report_id(const char *id)
+{
+	return id[0] && id[0] != '.' && !strchr(id, '/');
+}
+
+int wer_report_dir(int area_fd, const char *id)
+{
+	return is_report_id(id) ? wer__store_dir_at(area_fd, id, 0) : -EINVAL;
+}
+
+int wer_report_file(int dir_fd, const char *name)
+{
+	struct stat st;
+	int fd = openat(dir_fd, name,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+ssize_t wer_report_file_read(int dir_fd, const char *name, size_t cap,
+			     char **ret_text)
+{
+	char *text;
+	size_t len;
+	int fd = wer_report_file(dir_fd, name);
+
+	if (fd < 0)
+		return fd;
+	if (!(text = malloc(cap ? cap : 1))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	len = wer_read_fd_capped(fd, text, cap);
+	close(fd);
+	*ret_text = text;
+	return (ssize_t)len;
+}
+
+int wer_report_read(const struct wer_store *s, int area_fd, const char *area,
+		    const char *id, struct wer_report_info *r)
+{
+	char *text = NULL;
+	ssize_t len;
+	int err, dir;
+
+	memset(r, 0, sizeof(*r));
+	if ((size_t)snprintf(r->dir, sizeof(r->dir), "%s/%s/%s", s->path, area,
+			     id) >= sizeof(r->dir))
+		r->dir[0] = '\0'; /* for people only: none rather than cut */
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	r->archived = !strcmp(area, WER_STORE_ARCHIVE);
+	if ((dir = wer_report_dir(area_fd, id)) < 0) {
+		r->damaged = 1;
+		snprintf(r->problem, sizeof(r->problem), "not a report (%s)",
+			 strerror(-dir));
+		return dir;
+	}
+	len = wer_report_file_read(dir, "Report.wer", WER_STORE_REPORT_WER_MAX,
+				   &text);
+	if (len < 0) {
+		close(dir);
+		r->damaged = 1;
+		snprintf(r->problem, sizeof(r->problem), "no Report.wer (%s)",
+			 strerror((int)-len));
+		return (int)len;
+	}
+	err = wer_report_parse(text, (size_t)len, r);
+	free(text);
+	if ((len = wer_report_file_read(dir, "Upload.wer", WER_STORE_UPLOAD_MAX,
+					&text)) >= 0) {
+		wer_upload_parse(text, (size_t)len, r);
+		free(text);
+	}
+	close(dir);
+	return err;
+}
+
+int wer_report_reopen(const struct wer_store *s,
+		      const struct wer_report_info *r)
+{
+	int area = wer_store_area(
+	    s, r->archived ? WER_STORE_ARCHIVE : WER_STORE_QUEUE, 0);
+	int fd;
+
+	if (area < 0)
+		return area;
+	fd = wer_report_dir(area, r->id);
+	close(area);
+	return fd;
+}
+
+int wer_report_remove(int area_fd, const char *id)
+{
+	int fd = wer_report_dir(area_fd, id);
 	DIR *d;
 	struct dirent *e;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -278,9 +349,10 @@ int wer_store_remove_report(const char *dir)
 	}
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(fd, e->d_name, 0);
+			unlinkat(fd, e->d_name,
+				 e->d_type == DT_DIR ? AT_REMOVEDIR : 0);
 	closedir(d);
-	return rmdir(dir) < 0 ? -errno : 0;
+	return unlinkat(area_fd, id, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
 struct aged {
@@ -296,24 +368,26 @@ static int by_age(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-long wer_store_trim(const char *store, const char *area, long max,
+long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		    const char *keep_id)
 {
-	char queue[PATH_MAX + 16];
 	struct wer_report_info *info = malloc(sizeof(*info));
 	struct aged *v = NULL;
 	long n = 0, cap = 0, removed = 0;
+	int area_fd = wer_store_area(s, area, 0), list_fd;
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(queue, sizeof(queue), "%s/%s", store, area);
-	if (!info || !(d = opendir(queue))) {
+	if (!info || area_fd < 0 || (list_fd = dup(area_fd)) < 0 ||
+	    !(d = fdopendir(list_fd))) {
+		int err = !info ? -ENOMEM : area_fd < 0 ? area_fd : -errno;
+
 		free(info);
-		return -errno;
+		if (area_fd >= 0)
+			close(area_fd);
+		return err;
 	}
 	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
-		char dir[PATH_MAX + 300];
-
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
@@ -325,8 +399,7 @@ long wer_store_trim(const char *store, const char *area, long max,
 			v = v2;
 			cap = c2;
 		}
-		snprintf(dir, sizeof(dir), "%s/%s", queue, e->d_name);
-		wer_report_read(dir, info);
+		wer_report_read(s, area_fd, area, e->d_name, info);
 		snprintf(v[n].time, sizeof(v[n].time), "%s",
 			 info->damaged ? "" : info->event_time);
 		snprintf(v[n].id, sizeof(v[n].id), "%s", e->d_name);
@@ -336,29 +409,29 @@ long wer_store_trim(const char *store, const char *area, long max,
 	free(info);
 	qsort(v, (size_t)n, sizeof(*v), by_age);
 	for (long i = 0; i < n && n - removed > max; i++) {
-		char dir[PATH_MAX + 300];
-
 		if (keep_id && !strcmp(v[i].id, keep_id))
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", queue, v[i].id);
-		if (wer_store_remove_report(dir) == 0)
+		if (wer_report_remove(area_fd, v[i].id) == 0)
 			removed++;
 	}
 	free(v);
+	close(area_fd);
 	return removed;
 }
 
-int wer_store_lock(const char *store, int exclusive)
+int wer_store_lock(const struct wer_store *s, int exclusive)
 {
-	char path[PATH_MAX + 16];
-	int fd;
+	struct stat st;
+	int fd = openat(s->fd, ".lock",
+			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			0600);
 
-	if (exclusive && mkdir(store, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/.lock", store);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
 		if (errno != EINTR) {
 			int err = -errno;
@@ -369,35 +442,40 @@ int wer_store_lock(const char *store, int exclusive)
 	return fd;
 }
 
-int wer_store_find(const char *store, const char *id, char *dir, size_t size)
+int wer_store_find(const struct wer_store *s, const char *id,
+		   const char **ret_area)
 {
 	static const char *const areas[] = {WER_STORE_QUEUE, WER_STORE_ARCHIVE};
-	struct stat st;
 
-	if (!id[0] || id[0] == '.' || strchr(id, '/'))
+	if (!is_report_id(id))
 		return -EINVAL;
 	for (size_t i = 0; i < 2; i++) {
-		if ((size_t)snprintf(dir, size, "%s/%s/%s", store, areas[i],
-				     id) >= size)
-			return -ENAMETOOLONG;
-		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
+		int area = wer_store_area(s, areas[i], 0), fd;
+
+		if (area < 0)
+			continue;
+		fd = wer_report_dir(area, id);
+		close(area);
+		if (fd >= 0) {
+			*ret_area = areas[i];
+			return fd;
+		}
 	}
 	return -ENOENT;
 }
 
-/* Writes len bytes of text to dir_fd/name whole: a temporary file,
- * fsynced, renamed. */
-static int write_file_at(int dir_fd, const char *name, const char *text,
+int wer_store_write_file(int dir_fd, const char *name, const char *text,
 			 size_t len)
 {
-	char tmp[64];
+	char tmp[300];
 	int fd, err = 0;
 
-	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	fd =
-	    openat(dir_fd, tmp,
-		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid()) >=
+	    sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlinkat(dir_fd, tmp, 0); /* a leftover of a process of this pid */
+	fd = openat(dir_fd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
 	while (len && !err) {
@@ -418,35 +496,31 @@ static int write_file_at(int dir_fd, const char *name, const char *text,
 	return err;
 }
 
-int wer_store_archive(const char *store, const char *id, const char *text,
-		      size_t len, long max_archive)
+int wer_store_archive(const struct wer_store *s, const char *id,
+		      const char *text, size_t len, long max_archive)
 {
-	char from[PATH_MAX + 300], to[PATH_MAX + 300];
-	int lock, fd, err;
+	int lock, queue = -1, archive = -1, dir = -1, err;
 
-	if (!id[0] || id[0] == '.' || strchr(id, '/'))
+	if (!is_report_id(id))
 		return -EINVAL;
-	if ((lock = wer_store_lock(store, 1)) < 0)
+	if ((lock = wer_store_lock(s, 1)) < 0)
 		return lock;
-	snprintf(from, sizeof(from), "%s/%s/%s", store, WER_STORE_QUEUE, id);
-	snprintf(to, sizeof(to), "%s/%s", store, WER_STORE_ARCHIVE);
-	if (mkdir(to, 0700) < 0 && errno != EEXIST) {
-		err = -errno;
+	if ((queue = err = wer_store_area(s, WER_STORE_QUEUE, 0)) < 0 ||
+	    (archive = err = wer_store_area(s, WER_STORE_ARCHIVE, 1)) < 0 ||
+	    (dir = err = wer_report_dir(queue, id)) < 0)
 		goto out;
-	}
-	snprintf(to, sizeof(to), "%s/%s/%s", store, WER_STORE_ARCHIVE, id);
-	fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = write_file_at(fd, "Upload.wer", text, len);
-	close(fd);
-	if (!err && rename(from, to) < 0)
+	err = wer_store_write_file(dir, "Upload.wer", text, len);
+	if (!err && renameat(queue, id, archive, id) < 0)
 		err = -errno;
 	if (!err)
-		wer_store_trim(store, WER_STORE_ARCHIVE, max_archive, id);
+		wer_store_trim(s, WER_STORE_ARCHIVE, max_archive, id);
 out:
+	if (dir >= 0)
+		close(dir);
+	if (archive >= 0)
+		close(archive);
+	if (queue >= 0)
+		close(queue);
 	close(lock);
 	return err;
 }

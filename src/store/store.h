@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 #define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
 #define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
@@ -87,45 +88,100 @@ struct wer_report_info {
 int wer_report_parse(const char *text, size_t size,
 		     struct wer_report_info *ret);
 
-/* Reads the report in directory dir (Report.wer, capped). Always fills
- * ret->id and ret->dir; 0 or a negative errno (ret->damaged set). */
-int wer_report_read(const char *dir, struct wer_report_info *ret);
+/* ---- The store on disk ----------------------------------------------------
+ * Every level is opened by descriptor and checked (store_dir.c): a
+ * directory, never reached through a symbolic link, owned by the
+ * effective user, writable by no group or other. Files are opened with
+ * O_NOFOLLOW and O_NONBLOCK, taken only when regular, and read capped: a
+ * link, a FIFO or a device planted in a report is refused, never followed
+ * or waited on (docs/security.md). */
+
+struct wer_store {
+	int fd;		     /* the store directory */
+	char path[PATH_MAX]; /* for messages */
+};
+
+/* Opens the store (wer_store_path's), creating it when create is set.
+ * 0, or a negative errno: -EPERM when it is not the user's alone,
+ * -ENOENT when it does not exist (and create is not set), -EINVAL for a
+ * relative WER_REPORT_DIR. ret->path is set either way, for the message.
+ * Close with wer_store_close. */
+int wer_store_open(int create, struct wer_store *ret);
+void wer_store_close(struct wer_store *s);
+
+/* One of the store's levels (WER_STORE_QUEUE, WER_STORE_ARCHIVE,
+ * ".staging", "Throttle"), checked like the store: its fd or a negative
+ * errno. */
+int wer_store_area(const struct wer_store *s, const char *area, int create);
+
+/* The directory of report id in area_fd, checked like the store (a link,
+ * a file, another owner's: refused). Its fd or a negative errno; -EINVAL
+ * for what is not a report id (a '/', hidden, empty). */
+int wer_report_dir(int area_fd, const char *id);
+
+/* A file of a report: opened without following a link or blocking on a
+ * FIFO, and only when it is a regular file (-EINVAL otherwise). Its fd
+ * (blocking again) or a negative errno. */
+int wer_report_file(int dir_fd, const char *name);
+
+/* Reads at most cap bytes of dir_fd/name (wer_report_file's rules) into a
+ * new buffer (the caller frees it). The length or a negative errno. */
+ssize_t wer_report_file_read(int dir_fd, const char *name, size_t cap,
+			     char **ret_text);
+
+/* Reads report id of area (WER_STORE_QUEUE or WER_STORE_ARCHIVE, whose fd
+ * is area_fd) of store s: Report.wer and Upload.wer, capped. Always fills
+ * ret->id, ret->dir (the path, for people) and ret->archived; 0 or a
+ * negative errno (ret->damaged set). */
+int wer_report_read(const struct wer_store *s, int area_fd, const char *area,
+		    const char *id, struct wer_report_info *ret);
+
+/* The directory of a report read by wer_report_read: its fd or a negative
+ * errno (-ENOENT when it left meanwhile). */
+int wer_report_reopen(const struct wer_store *s,
+		      const struct wer_report_info *r);
 
 /* Keeps at most max reports in the store's area (WER_STORE_QUEUE or
  * WER_STORE_ARCHIVE), removing the oldest (by EventTime, damaged ones
  * first) but never keep_id. The caller holds the store's lock
  * exclusively. Returns how many were removed, or a negative errno. */
-long wer_store_trim(const char *store, const char *area, long max,
+long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		    const char *keep_id);
 
-/* The store's lock (<store>/.lock; an exclusive locker creates the store
- * directory when it is missing):
+/* The store's lock (<store>/.lock, a regular file):
  * held exclusively by whoever adds, moves or removes reports (werfault
  * renaming a new report in, `wer rm`, `wer purge`, `wer submit`
  * archiving), shared by readers that must not see a report half removed.
  * Blocks until it is granted. Returns the lock's fd (close it to
  * unlock), or a negative errno. */
-int wer_store_lock(const char *store, int exclusive);
+int wer_store_lock(const struct wer_store *s, int exclusive);
 
-/* Finds report id in the queue, then the archive: its directory into
- * dir. 0, -EINVAL for what is not a report id (a '/', hidden, empty), or
- * -ENOENT. */
-int wer_store_find(const char *store, const char *id, char *dir, size_t size);
+/* Finds report id in the queue, then the archive: its directory's fd,
+ * and its area's name in *ret_area. -EINVAL for what is not a report id,
+ * or -ENOENT. */
+int wer_store_find(const struct wer_store *s, const char *id,
+		   const char **ret_area);
 
 /* Moves queued report id into the archive, first adding Upload.wer (text,
  * len bytes: the upload's answer) to it, then keeps MaxArchiveCount
  * (max_archive) reports there. Takes the store's lock. 0 or a negative
  * errno (-ENOENT when the report left the queue meanwhile). */
-int wer_store_archive(const char *store, const char *id, const char *text,
-		      size_t len, long max_archive);
+int wer_store_archive(const struct wer_store *s, const char *id,
+		      const char *text, size_t len, long max_archive);
 
 /* Parses Upload.wer's text into ret's upload_* fields. */
 void wer_upload_parse(const char *text, size_t size,
 		      struct wer_report_info *ret);
 
-/* Removes a report directory (regular files inside, then the directory;
- * nothing is followed). 0 or a negative errno. */
-int wer_store_remove_report(const char *dir);
+/* Removes report id of area_fd: every entry in it (none followed), then
+ * the directory. 0 or a negative errno. */
+int wer_report_remove(int area_fd, const char *id);
+
+/* Writes len bytes of text to dir_fd/name whole: a new temporary file
+ * (O_EXCL, O_NOFOLLOW, mode 0600), fsynced, renamed over name. 0 or a
+ * negative errno. */
+int wer_store_write_file(int dir_fd, const char *name, const char *text,
+			 size_t len);
 
 /* The value of signature parameter NAME ("Application Name", ...) or "". */
 const char *wer_report_sig(const struct wer_report_info *r, const char *name);
