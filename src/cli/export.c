@@ -100,7 +100,7 @@ static int write_archive(int out_fd, const struct wer_report_info *r)
 	int dir_fd, err = 0;
 
 	dir_fd = wer_report_reopen(cli_store(), r);
-	if (!a || dir_fd < 0 || !(d = fdopendir(dup(dir_fd)))) {
+	if (!a || dir_fd < 0 || !(d = wer_dir_list(dir_fd))) {
 		err = dir_fd < 0 ? dir_fd : -ENOMEM;
 		goto out;
 	}

@@ -187,16 +187,14 @@ static long load_area(const struct wer_store *s, const char *area,
 		      const struct name_filter *filter)
 {
 	struct dirent *e;
-	int area_fd = wer_store_area(s, area, 0), list;
+	int area_fd = wer_store_area(s, area, 0);
 	DIR *d;
 
 	if (area_fd < 0)
 		return area_fd == -ENOENT ? n : area_fd;
-	if ((list = dup(area_fd)) < 0 || !(d = fdopendir(list))) {
+	if (!(d = wer_dir_list(area_fd))) {
 		int err = -errno;
 
-		if (list >= 0)
-			close(list);
 		close(area_fd);
 		return err;
 	}
@@ -236,13 +234,12 @@ static void latest_second(const struct wer_store *s, char since[16])
 	for (size_t i = 0; i < 2; i++) {
 		struct dirent *e;
 		int area = wer_store_area(s, areas[i], 0);
-		DIR *d = area >= 0 ? fdopendir(area) : NULL;
+		DIR *d = area >= 0 ? wer_dir_list(area) : NULL;
 
-		if (!d) {
-			if (area >= 0)
-				close(area);
+		if (area >= 0)
+			close(area);
+		if (!d)
 			continue;
-		}
 		while ((e = readdir(d))) {
 			const char *second = id_second(e->d_name);
 

@@ -170,13 +170,10 @@ static void print_json_stacks(const struct cli_stacks *s)
 
 static void print_files(int dir, int json)
 {
-	int list = dir >= 0 ? dup(dir) : -1;
-	DIR *d = list >= 0 ? fdopendir(list) : NULL;
+	DIR *d = dir >= 0 ? wer_dir_list(dir) : NULL;
 	struct dirent *e;
 	int n = 0;
 
-	if (!d && list >= 0)
-		close(list);
 	while (d && (e = readdir(d))) {
 		struct stat st;
 

@@ -220,16 +220,14 @@ static int open_files(struct submission *s)
 	struct dirent *e;
 	/* The report by descriptor, checked: a report directory that is a
 	 * link is refused, never followed. */
-	int dir = wer_report_reopen(cli_store(), r), list;
+	int dir = wer_report_reopen(cli_store(), r);
 	DIR *d;
 
 	if (dir < 0)
 		return dir;
-	if ((list = dup(dir)) < 0 || !(d = fdopendir(list))) {
+	if (!(d = wer_dir_list(dir))) {
 		int err = -errno;
 
-		if (list >= 0)
-			close(list);
 		close(dir);
 		return err;
 	}

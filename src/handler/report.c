@@ -958,8 +958,7 @@ static int staging_enter(int staging)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		int list = dup(staging);
-		DIR *d = list >= 0 ? fdopendir(list) : NULL;
+		DIR *d = wer_dir_list(staging);
 		struct dirent *e;
 
 		while (d && (e = readdir(d)))
@@ -967,8 +966,6 @@ static int staging_enter(int staging)
 				wer_report_remove(staging, e->d_name);
 		if (d)
 			closedir(d);
-		else if (list >= 0)
-			close(list);
 	}
 	flock(fd, LOCK_SH);
 	return fd;

@@ -213,6 +213,20 @@ const char *wer_report_app(const struct wer_report_info *r)
 
 /* ---- the store on disk --------------------------------------------------- */
 
+DIR *wer_dir_list(int fd)
+{
+	int copy = dup(fd);
+	DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+
+	if (!d && copy >= 0) {
+		int err = errno;
+
+		close(copy);
+		errno = err;
+	}
+	return d;
+}
+
 int wer_store_open(int create, struct wer_store *ret)
 {
 	int err = wer_store_path(ret->path, sizeof(ret->path));
@@ -342,8 +356,7 @@ int wer_report_remove(int area_fd, const char *id)
 
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
+	if (!(d = wer_dir_list(fd))) {
 		close(fd);
 		return -errno;
 	}
@@ -352,6 +365,7 @@ int wer_report_remove(int area_fd, const char *id)
 			unlinkat(fd, e->d_name,
 				 e->d_type == DT_DIR ? AT_REMOVEDIR : 0);
 	closedir(d);
+	close(fd);
 	return unlinkat(area_fd, id, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
@@ -374,12 +388,11 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 	struct wer_report_info *info = malloc(sizeof(*info));
 	struct aged *v = NULL;
 	long n = 0, cap = 0, removed = 0;
-	int area_fd = wer_store_area(s, area, 0), list_fd;
+	int area_fd = wer_store_area(s, area, 0);
 	struct dirent *e;
-	DIR *d;
+	DIR *d = NULL;
 
-	if (!info || area_fd < 0 || (list_fd = dup(area_fd)) < 0 ||
-	    !(d = fdopendir(list_fd))) {
+	if (!info || area_fd < 0 || !(d = wer_dir_list(area_fd))) {
 		int err = !info ? -ENOMEM : area_fd < 0 ? area_fd : -errno;
 
 		free(info);

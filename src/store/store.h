@@ -7,6 +7,7 @@
 #ifndef WER_STORE_H
 #define WER_STORE_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,6 +101,10 @@ struct wer_store {
 	int fd;		     /* the store directory */
 	char path[PATH_MAX]; /* for messages */
 };
+
+/* A listing of the directory fd, which stays open and the caller's (a
+ * DIR over a duplicate of it; closedir it). NULL with errno set. */
+DIR *wer_dir_list(int fd);
 
 /* Opens the store (wer_store_path's), creating it when create is set.
  * 0, or a negative errno: -EPERM when it is not the user's alone,
