@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash_format.h"
+#include "proc_read.h"
 #include "report.h"
 #include "store.h"
 
@@ -40,22 +42,22 @@ enum wer_recovery_outcome wer__recovery_outcome(int fd)
 		if (n != 1)
 			break;
 		switch (byte) {
-		case 's':
+		case WER_CRASH_MSG_RECOVERY:
 			outcome = WER_RECOVERY_DONE_UNKNOWN;
 			break;
-		case 'F':
+		case WER_CRASH_MSG_RECOVERY_OK:
 			outcome = WER_RECOVERY_DONE_OK;
 			break;
-		case 'f':
+		case WER_CRASH_MSG_RECOVERY_FAILED:
 			outcome = WER_RECOVERY_DONE_FAILED;
 			break;
-		case 'R':
+		case WER_CRASH_MSG_RECOVERY_RETURNED:
 			outcome = WER_RECOVERY_DONE_RETURNED;
 			break;
-		case 'T':
+		case WER_CRASH_MSG_RECOVERY_TIMEOUT:
 			outcome = WER_RECOVERY_DONE_TIMEOUT;
 			break;
-		case 'C':
+		case WER_CRASH_MSG_RECOVERY_CRASHED:
 			outcome = WER_RECOVERY_DONE_CRASHED;
 			break;
 		default:
@@ -147,9 +149,11 @@ static int wait_gone(pid_t pid, int pidfd)
 
 /* The signals the process ignored (SigIgn: in /proc/PID/status, as
  * werfault read it), or 0. */
-static uint64_t ignored_signals(const struct wer_report *r)
+static uint64_t ignored_signals(const struct wer_job *r)
 {
-	const char *p = r->status ? strstr(r->status, "\nSigIgn:") : NULL;
+	const char *p = r->snap.status.data
+			    ? strstr(r->snap.status.data, "\nSigIgn:")
+			    : NULL;
 
 	return p ? strtoull(p + 8, NULL, 16) : 0;
 }
@@ -222,10 +226,10 @@ static pid_t spawn_detached(const char *exe, char **argv, char **envp,
 	return err ? err : grandchild;
 }
 
-void wer__restart(const struct wer_report *r, int pidfd, char *what,
+void wer__restart(const struct wer_job *r, int pidfd, char *what,
 		  size_t size)
 {
-	const struct wer_snapshot_restart *rs = &r->registry.restart;
+	const struct wer_snapshot_restart *rs = &r->snap.registry.restart;
 	long min_uptime = r->settings.number[WER_SET_RESTART_UPTIME];
 	char *argv[RESTART_ARGS_MAX + 2], *envp[RESTART_ENV_MAX + 1];
 	char words[WER_REG_CMDLINE_BYTES + 2];
@@ -233,51 +237,52 @@ void wer__restart(const struct wer_report *r, int pidfd, char *what,
 	pid_t pid;
 
 	what[0] = '\0';
-	if (!r->have_registry || !rs->registered)
+	if (!r->snap.have_registry || !rs->registered)
 		return;
 	if (rs->flags & RESTART_NO_CRASH_FLAG) {
 		snprintf(what, size, "skipped: RESTART_NO_CRASH");
 		return;
 	}
-	if (r->uptime_s < 0 || r->uptime_s < min_uptime) {
+	if (r->snap.uptime_s < 0 || r->snap.uptime_s < min_uptime) {
 		snprintf(what, size,
 			 "skipped: the process ran %ld s, less than %ld s",
-			 r->uptime_s, min_uptime);
+			 r->snap.uptime_s, min_uptime);
 		return;
 	}
-	if (!r->exe[0] || strstr(r->exe, " (deleted)")) {
+	if (!r->snap.exe[0] || strstr(r->snap.exe, " (deleted)")) {
 		snprintf(what, size, "skipped: the executable is gone");
 		return;
 	}
-	if (wait_gone(r->pid, pidfd) < 0) {
+	if (wait_gone(r->snap.pid, pidfd) < 0) {
 		snprintf(what, size,
 			 "skipped: the crashed process did not end");
 		return;
 	}
 	/* argv[0] as the process had it; then the registered words. */
-	argv[argc++] = r->cmdline_len ? (char *)r->cmdline : (char *)r->exe;
+	argv[argc++] = r->snap.cmdline_len ? (char *)r->snap.cmdline
+					   : (char *)r->snap.exe;
 	argc += split_words(rs->cmdline, words, argv + argc, RESTART_ARGS_MAX);
 	argv[argc] = NULL;
-	for (size_t i = 0; r->environ_raw && i < r->environ_raw_len &&
+	for (size_t i = 0; r->snap.environ_raw.data && i < r->snap.environ_raw.len &&
 			   envc < RESTART_ENV_MAX;) {
-		size_t n = strnlen(r->environ_raw + i, r->environ_raw_len - i);
+		size_t n = strnlen(r->snap.environ_raw.data + i, r->snap.environ_raw.len - i);
 
 		/* The last string may be cut by the cap: leave it out. */
-		if (i + n >= r->environ_raw_len)
+		if (i + n >= r->snap.environ_raw.len)
 			break;
 		if (n)
-			envp[envc++] = r->environ_raw + i;
+			envp[envc++] = r->snap.environ_raw.data + i;
 		i += n + 1;
 	}
 	envp[envc] = NULL;
-	pid = spawn_detached(r->exe, argv, envp, r->cwd, ignored_signals(r));
+	pid = spawn_detached(r->snap.exe, argv, envp, r->snap.cwd, ignored_signals(r));
 	if (pid < 0)
 		snprintf(what, size, "failed: %s", strerror((int)-pid));
 	else
 		snprintf(what, size, "started pid %d", (int)pid);
 }
 
-int wer__report_amend(struct wer_report *r, const char *id,
+int wer__report_amend(struct wer_job *r, const char *id,
 		      const char *lines)
 {
 	/* The store's lock, exclusive: `wer` does not read, send or move

@@ -6,7 +6,7 @@
  * visible to the process, unlike PTRACE_ATTACH's SIGSTOP), its registers
  * read with PTRACE_GETREGSET, and its stack read in one process_vm_readv
  * from the stack pointer (less the red zone) to the end of the mapping that
- * holds it, capped. The architecture-specific part is regs_from_*().
+ * holds it, capped. The registers are the CPU seam's (cpu.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,47 +24,13 @@
 
 #define RED_ZONE 128
 
-/* ---- architecture ----------------------------------------------------------
- */
-#if defined(__x86_64__)
-static void regs_from_ptrace(const struct user_regs_struct *r,
-			     struct wer_thread *t)
-{
-	uint64_t d[WER_DWARF_REGS] = {r->rax, r->rdx, r->rcx, r->rbx, r->rsi,
-				      r->rdi, r->rbp, r->rsp, r->r8,  r->r9,
-				      r->r10, r->r11, r->r12, r->r13, r->r14,
-				      r->r15, r->rip};
-
-	memcpy(t->regs, d, sizeof(d));
-	t->pc = r->rip;
-	t->sp = r->rsp;
-	t->have_regs = 1;
-	t->cpu.regs = *r;
-}
-
-static void regs_from_ucontext(const ucontext_t *uc, struct wer_thread *t)
-{
-	const greg_t *g = uc->uc_mcontext.gregs;
-	uint64_t d[WER_DWARF_REGS] = {
-	    g[REG_RAX], g[REG_RDX], g[REG_RCX], g[REG_RBX], g[REG_RSI],
-	    g[REG_RDI], g[REG_RBP], g[REG_RSP], g[REG_R8],  g[REG_R9],
-	    g[REG_R10], g[REG_R11], g[REG_R12], g[REG_R13], g[REG_R14],
-	    g[REG_R15], g[REG_RIP]};
-
-	memcpy(t->regs, d, sizeof(d));
-	t->pc = (uint64_t)g[REG_RIP];
-	t->sp = (uint64_t)g[REG_RSP];
-	t->have_regs = 1;
-}
-#endif
-
 /* ---- threads --------------------------------------------------------------
  */
 
-/* Every thread of pid, at most WER_CAPTURE_THREADS_MAX: beyond that the
+/* Every thread of pid, at most WER_SNAPSHOT_THREADS_MAX: beyond that the
  * others are counted (c->threads_total) but not captured, except the
  * crashed thread (must_have), which always is. */
-static int list_threads(pid_t pid, struct wer_capture *c, pid_t must_have)
+static int list_threads(pid_t pid, struct wer_snapshot *c, pid_t must_have)
 {
 	char path[64];
 	DIR *d;
@@ -75,7 +40,7 @@ static int list_threads(pid_t pid, struct wer_capture *c, pid_t must_have)
 	d = opendir(path);
 	if (!d)
 		return -errno;
-	c->threads = calloc(WER_CAPTURE_THREADS_MAX, sizeof(*c->threads));
+	c->threads = calloc(WER_SNAPSHOT_THREADS_MAX, sizeof(*c->threads));
 	if (!c->threads) {
 		closedir(d);
 		return -ENOMEM;
@@ -87,7 +52,7 @@ static int list_threads(pid_t pid, struct wer_capture *c, pid_t must_have)
 		if (*end || tid <= 0)
 			continue;
 		c->threads_total++;
-		if (c->thread_count < WER_CAPTURE_THREADS_MAX)
+		if (c->thread_count < WER_SNAPSHOT_THREADS_MAX)
 			c->threads[c->thread_count++].tid = (pid_t)tid;
 		else if (tid == must_have)
 			c->threads[c->thread_count - 1].tid = (pid_t)tid;
@@ -96,7 +61,7 @@ static int list_threads(pid_t pid, struct wer_capture *c, pid_t must_have)
 	return 0;
 }
 
-static void read_thread_name(pid_t pid, struct wer_thread *t)
+static void read_thread_name(pid_t pid, struct wer_snapshot_thread *t)
 {
 	char path[64];
 	FILE *f;
@@ -196,12 +161,14 @@ static uint64_t mapping_end(const struct mappings *m, uint64_t address,
 /* Decides which part of a thread's stack to read and allocates room for
  * it: from the stack pointer less the red zone to the end of its mapping,
  * capped. */
-static void plan_stack(struct wer_thread *t, const struct mappings *maps,
-		       size_t cap, size_t threads_left, struct wer_capture *c)
+static void plan_stack(struct wer_snapshot_thread *t,
+		       const struct mappings *maps, size_t cap,
+		       size_t threads_left, struct wer_snapshot *c)
 {
 	size_t left = WER_CAPTURE_STACK_TOTAL - c->stack_bytes;
-	uint64_t start = t->sp > RED_ZONE ? t->sp - RED_ZONE : 0, lo = 0;
-	uint64_t end = mapping_end(maps, t->sp, &lo);
+	uint64_t sp = wer_cpu_sp(&t->cpu), tp = wer_cpu_tp(&t->cpu);
+	uint64_t start = sp > RED_ZONE ? sp - RED_ZONE : 0, lo = 0;
+	uint64_t end = mapping_end(maps, sp, &lo);
 	size_t size;
 
 	/* After a stack overflow the red zone lies in the guard page. */
@@ -210,8 +177,8 @@ static void plan_stack(struct wer_thread *t, const struct mappings *maps,
 	/* glibc keeps a thread's descriptor (struct pthread, ~2 KB) at the
 	 * top of its stack mapping, at the thread pointer: the stack proper
 	 * ends there. */
-	if (t->thread_pointer > start && t->thread_pointer < end)
-		end = t->thread_pointer;
+	if (tp > start && tp < end)
+		end = tp;
 	if (!end || end <= start)
 		return;
 	size = end - start;
@@ -232,7 +199,7 @@ static void plan_stack(struct wer_thread *t, const struct mappings *maps,
 	c->stack_bytes += size;
 }
 
-static int read_one(pid_t pid, struct wer_thread *t)
+static int read_one(pid_t pid, struct wer_snapshot_thread *t)
 {
 	struct iovec local = {t->stack, t->stack_size};
 	struct iovec remote = {(void *)(uintptr_t)t->stack_start,
@@ -252,7 +219,7 @@ static int read_one(pid_t pid, struct wer_thread *t)
 /* Reads every planned stack, as many per process_vm_readv as it takes
  * (one system call for up to 1024 threads); a thread whose read comes back
  * short is read again alone. */
-static void read_stacks(pid_t pid, struct wer_capture *c)
+static void read_stacks(pid_t pid, struct wer_snapshot *c)
 {
 	enum { BATCH = 1024 };
 	struct iovec *local = calloc(BATCH, sizeof(*local));
@@ -265,7 +232,7 @@ static void read_stacks(pid_t pid, struct wer_capture *c)
 		ssize_t got;
 
 		for (; i < c->thread_count && n < BATCH; i++) {
-			struct wer_thread *t = &c->threads[i];
+			struct wer_snapshot_thread *t = &c->threads[i];
 
 			if (!t->stack)
 				continue;
@@ -276,7 +243,7 @@ static void read_stacks(pid_t pid, struct wer_capture *c)
 		}
 		got = process_vm_readv(pid, local, n, remote, n, 0);
 		for (size_t k = 0; k < n; k++) {
-			struct wer_thread *t = &c->threads[which[k]];
+			struct wer_snapshot_thread *t = &c->threads[which[k]];
 
 			if (got >= 0 && done + t->stack_size <= (size_t)got)
 				done += t->stack_size;
@@ -293,25 +260,28 @@ static void read_stacks(pid_t pid, struct wer_capture *c)
 	free(which);
 }
 
-int wer__capture(pid_t pid, const struct wer_crash_area *crash,
-		 const char *maps, size_t maps_len, struct wer_capture *ret)
+int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 {
-	struct wer_capture *c = ret;
+	struct wer_snapshot *c = cap->snap;
+	pid_t pid = c->pid;
 	struct mappings mappings;
 	int r, refused = 0;
 
-	memset(c, 0, sizeof(*c));
-	c->pid = pid;
-	if ((r = list_threads(pid, c, crash ? crash->tid : 0)) < 0)
+	if ((r = list_threads(pid, c, first_tid)) < 0)
 		return r;
-	/* Put the crashed thread first. */
-	for (size_t i = 0; crash && i < c->thread_count; i++) {
-		if (c->threads[i].tid == crash->tid) {
-			struct wer_thread tmp = c->threads[0];
+	c->have_threads = 1;
+	/* The crashed (or requesting) thread first. */
+	for (size_t i = 0; first_tid && i < c->thread_count; i++) {
+		if (c->threads[i].tid == first_tid) {
+			struct wer_snapshot_thread tmp = c->threads[0];
 
 			c->threads[0] = c->threads[i];
 			c->threads[i] = tmp;
-			c->threads[0].crashed = 1;
+			if (c->have_crash) {
+				c->threads[0].crashed = 1;
+				c->threads[0].cpu = cap->crash_regs;
+				c->threads[0].have_regs = 1;
+			}
 			break;
 		}
 	}
@@ -319,7 +289,7 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 	 * stops: the threads stop in parallel instead of one after another. */
 	c->seized = 1;
 	for (size_t i = 0; i < c->thread_count; i++) {
-		struct wer_thread *t = &c->threads[i];
+		struct wer_snapshot_thread *t = &c->threads[i];
 
 		read_thread_name(pid, t);
 		if (ptrace(PTRACE_SEIZE, t->tid, 0, 0) < 0) {
@@ -340,37 +310,30 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 		    ptrace(PTRACE_INTERRUPT, c->threads[i].tid, 0, 0) < 0)
 			c->threads[i].stop_failed = 1;
 	for (size_t i = 0; i < c->thread_count; i++) {
-		struct wer_thread *t = &c->threads[i];
+		struct wer_snapshot_thread *t = &c->threads[i];
+		struct wer_cpu_regs regs;
 
 		if (t->tid <= 0 || t->stop_failed || wait_stopped(t->tid) < 0) {
 			t->stop_failed = 1;
 			continue;
 		}
-		{
-			struct user_regs_struct regs;
-			struct iovec io = {&regs, sizeof(regs)};
-			struct iovec fpio = {&t->cpu.fp, sizeof(t->cpu.fp)};
+		if (wer__cpu_from_ptrace(t->tid, &regs) < 0)
+			continue;
+		/* The crashed thread's registers are its ucontext's (ptrace
+		 * shows the signal handler), taken from the crash area; its
+		 * thread pointer is the same either way. */
+		if (t->crashed && t->have_regs) {
+			size_t tp = wer__cpu_ops(regs.arch)->tp;
 
-			if (ptrace(PTRACE_GETREGSET, t->tid,
-				   (void *)(uintptr_t)NT_PRSTATUS, &io) != 0)
-				continue;
-			/* The crashed thread's registers are its ucontext's
-			 * (ptrace shows the signal handler); its thread
-			 * pointer is the same either way. */
-			t->thread_pointer = regs.fs_base;
-			if (t->crashed)
-				continue;
-			regs_from_ptrace(&regs, t);
-			t->cpu.have_fp =
-			    ptrace(PTRACE_GETREGSET, t->tid,
-				   (void *)(uintptr_t)NT_PRFPREG, &fpio) == 0;
+			t->cpu.gp[tp] = regs.gp[tp];
+			continue;
 		}
+		t->cpu = regs;
+		t->have_regs = 1;
 	}
-	if (crash && c->thread_count && c->threads[0].crashed)
-		regs_from_ucontext(&crash->context, &c->threads[0]);
-	parse_mappings(maps, maps_len, &mappings);
+	parse_mappings(c->maps.data, c->maps.len, &mappings);
 	for (size_t i = 0; i < c->thread_count; i++) {
-		struct wer_thread *t = &c->threads[i];
+		struct wer_snapshot_thread *t = &c->threads[i];
 
 		if (t->have_regs)
 			plan_stack(t, &mappings,
@@ -383,35 +346,35 @@ int wer__capture(pid_t pid, const struct wer_crash_area *crash,
 	return 0;
 }
 
-static int captured_already(const struct wer_capture *c, uint64_t lo,
+static int captured_already(const struct wer_snapshot *c, uint64_t lo,
 			    uint64_t hi)
 {
 	for (size_t i = 0; i < c->thread_count; i++) {
-		const struct wer_thread *t = &c->threads[i];
+		const struct wer_snapshot_thread *t = &c->threads[i];
 
 		if (t->stack && lo >= t->stack_start &&
 		    hi <= t->stack_start + t->stack_size)
 			return 1;
 	}
-	for (size_t i = 0; i < c->region_count; i++)
-		if (lo >= c->regions[i].start &&
-		    hi <= c->regions[i].start + c->regions[i].size)
+	for (size_t i = 0; i < c->memory_count; i++)
+		if (lo >= c->memory[i].start &&
+		    hi <= c->memory[i].start + c->memory[i].size)
 			return 1;
 	return 0;
 }
 
-void wer__capture_regions(struct wer_capture *c, const char *maps,
-			  size_t maps_len, const uint64_t *addresses,
-			  size_t count, uint64_t radius)
+void wer__capture_around(struct wer_capture *cap, const uint64_t *addresses,
+			 size_t count, uint64_t radius, enum wer_memory_why why)
 {
+	struct wer_snapshot *c = cap->snap;
 	struct mappings m;
 
-	parse_mappings(maps, maps_len, &m);
+	parse_mappings(c->maps.data, c->maps.len, &m);
 	for (size_t i = 0;
-	     i < count && c->region_count < WER_CAPTURE_REGIONS_MAX; i++) {
+	     i < count && c->memory_count < WER_SNAPSHOT_MEMORY_MAX; i++) {
 		uint64_t a = addresses[i], lo, hi;
 		size_t k;
-		struct wer_region *r;
+		struct wer_snapshot_memory *r;
 		struct iovec local, remote;
 		ssize_t n;
 
@@ -425,7 +388,7 @@ void wer__capture_regions(struct wer_capture *c, const char *maps,
 		hi = a + radius < m.v[k].hi ? a + radius : m.v[k].hi;
 		if (captured_already(c, lo, hi))
 			continue;
-		r = &c->regions[c->region_count];
+		r = &c->memory[c->memory_count];
 		if (!(r->data = malloc(hi - lo)))
 			continue;
 		local = (struct iovec){r->data, hi - lo};
@@ -438,52 +401,22 @@ void wer__capture_regions(struct wer_capture *c, const char *maps,
 		}
 		r->start = lo;
 		r->size = (size_t)n;
-		c->region_count++;
+		r->why = why;
+		c->memory_count++;
 	}
 	free(m.v);
 }
 
-static void zero_overlap(unsigned char *data, uint64_t start, size_t size,
-			 uint64_t xstart, uint64_t xsize)
+void wer__capture_release(struct wer_capture *cap)
 {
-	uint64_t lo = start > xstart ? start : xstart;
-	uint64_t hi =
-	    start + size < xstart + xsize ? start + size : xstart + xsize;
+	struct wer_snapshot *c = cap->snap;
 
-	if (data && lo < hi)
-		memset(data + (lo - start), 0, hi - lo);
-}
-
-void wer__capture_exclude(struct wer_capture *c, uint64_t start, uint64_t size)
-{
-	for (size_t i = 0; i < c->thread_count; i++)
-		zero_overlap(c->threads[i].stack, c->threads[i].stack_start,
-			     c->threads[i].stack_size, start, size);
-	for (size_t i = 0; i < c->region_count; i++)
-		zero_overlap(c->regions[i].data, c->regions[i].start,
-			     c->regions[i].size, start, size);
-}
-
-void wer__capture_release(struct wer_capture *c)
-{
 	for (size_t i = 0; i < c->thread_count; i++) {
-		struct wer_thread *t = &c->threads[i];
+		struct wer_snapshot_thread *t = &c->threads[i];
 
 		if (t->tid > 0)
 			ptrace(PTRACE_DETACH, t->tid, 0, 0);
 		else
 			t->tid = -t->tid;
 	}
-}
-
-void wer__capture_free(struct wer_capture *c)
-{
-	for (size_t i = 0; i < c->thread_count; i++)
-		free(c->threads[i].stack);
-	for (size_t i = 0; i < c->region_count; i++)
-		free(c->regions[i].data);
-	c->region_count = 0;
-	free(c->threads);
-	c->threads = NULL;
-	c->thread_count = 0;
 }

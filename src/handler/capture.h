@@ -1,48 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture.h - what werfault takes from a crashed process while it holds
- * it: every thread's registers and stack memory. Everything else (maps,
- * command line, registry) is in report.h. The capture is a snapshot: the
- * process may die as soon as it is released, and unwinding works on the
- * snapshot afterwards.
+ * capture.h - the live capture front-end: werfault holds a crashed (or,
+ * for a report without a crash, a running) process and fills a snapshot
+ * (snapshot.h) from it. Threads, registers and stacks come from ptrace and
+ * process_vm_readv (capture.c); the process's facts, its registry and
+ * registered memory from /proc and its memory (process.c). Everything
+ * needs the process held, and nothing after wer__capture_release does.
  */
 #ifndef WER_CAPTURE_H
 #define WER_CAPTURE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/types.h>
 
 #include "crash_format.h"
+#include "snapshot.h"
 
-#if defined(__x86_64__)
-#include <sys/user.h>
-/* A thread's registers as ptrace gives them (the minidump's context is
- * built from these, or from the crash area for the crashed thread). */
-struct wer_cpu_state {
-	struct user_regs_struct regs;
-	struct user_fpregs_struct fp;
-	int have_fp;
-};
-#else
-#error "openwer: werfault's capture knows x86-64 only (AArch64 to come)"
-#endif
-
-/* Memory copied from around an address (the fault, a register's value). */
-struct wer_region {
-	uint64_t start;
-	size_t size;
-	unsigned char *data;
-};
-
-#define WER_CAPTURE_REGIONS_MAX 64
 /* Bytes taken each side of the faulting instruction (enough to
  * disassemble around it), and of the fault address and register values. */
 #define WER_CAPTURE_PC_RADIUS	 128
 #define WER_CAPTURE_VALUE_RADIUS 32
 
-#define WER_CAPTURE_THREADS_MAX	  5000
 #define WER_CAPTURE_STACK_CRASHED (1024 * 1024) /* bytes, crashed thread */
 #define WER_CAPTURE_STACK_OTHER	  (256 * 1024)	/* bytes, every other */
 /* Bytes, all threads: werfault's memory must not grow with the process.
@@ -51,82 +30,77 @@ struct wer_region {
  * rather than the first ones all of it. */
 #define WER_CAPTURE_STACK_TOTAL (4 * 1024 * 1024)
 
-/* DWARF register numbering of the architecture (x86-64: rax, rdx, rcx,
- * rbx, rsi, rdi, rbp, rsp, r8..r15, rip). */
-#define WER_DWARF_REGS 17
-
-struct wer_thread {
-	pid_t tid;
-	char name[32];
-	int crashed;
-	int have_regs;
-	int stop_failed; /* seized, but it never stopped (it exited) */
-	uint64_t regs[WER_DWARF_REGS]; /* DWARF numbering */
-	struct wer_cpu_state cpu;      /* ptrace's view; not for the crashed
-					* thread, whose state is the ucontext */
-	uint64_t pc, sp;
-	uint64_t thread_pointer; /* fs base on x86-64; 0 when unknown */
-	uint64_t stack_start;	 /* address of stack[0] */
-	size_t stack_size;
-	unsigned char *stack;
+/* What the capture is asked to do beyond the snapshot's facts. */
+struct wer_capture_options {
+	/* ReportEnvironment=scrubbed: the secrets of the environment and
+	 * the command line leave neither the text nor the memory captured
+	 * (docs/privacy.md). */
+	int scrub;
+	const char *secret_words, *env_allow;
+	/* DumpType 2: every private mapping, up to full_cap bytes, into an
+	 * unnamed file in the directory staging_fd. */
+	int dump_full;
+	uint64_t full_cap;
+	int staging_fd;
 };
 
+/* The capture's own state, beside the snapshot it fills. */
 struct wer_capture {
-	pid_t pid;
-	size_t thread_count;
-	size_t threads_total; /* in the process: more than thread_count when
-			       * WER_CAPTURE_THREADS_MAX were captured */
-	struct wer_thread *threads;
-	int seized;	   /* 1 when every thread was stopped with ptrace */
-	char problem[256]; /* why it was not, when it was not */
-	size_t stack_bytes;
-	size_t stacks_cut; /* threads whose stack was cut to its share */
-	size_t region_count;
-	struct wer_region regions[WER_CAPTURE_REGIONS_MAX];
+	struct wer_snapshot *snap;
+	const struct wer_capture_options *options;
+	/* The crashed thread's registers, from the crash area's ucontext. */
+	struct wer_cpu_regs crash_regs;
+	/* Where the secrets are in the process's memory (zeroed in all that
+	 * is captured). */
+	size_t private_count;
+	struct wer_private_range {
+		uint64_t address, size;
+	} * private_ranges;
 };
 
-/* Stops every thread of pid (PTRACE_SEIZE + PTRACE_INTERRUPT), reads their
- * registers and stacks. The crashed thread's registers come from crash
- * (its ucontext), never from ptrace. When ptrace is refused (already
- * traced, not dumpable) it still reads the crashed thread's stack from its
- * ucontext and says why in ret->problem. maps is /proc/PID/maps' text, to
- * bound each stack read by its mapping. Returns 0 or a negative errno. */
-int wer__capture(pid_t pid, const struct wer_crash_area *crash,
-		 const char *maps, size_t maps_len, struct wer_capture *ret);
+/* Starts the capture of process pid into snap (wer__snapshot_init'ed):
+ * its /proc facts (exe, command line, environment, status, stat, auxv,
+ * maps and modules, cwd, age) and the machine's (process.c). */
+void wer__capture_process(struct wer_capture *c, struct wer_snapshot *snap,
+			  pid_t pid, const struct wer_capture_options *options);
 
-/* Copies radius bytes each side of every address that lies in readable
- * memory (clipped to its mapping), unless a stack or an earlier region
- * holds it already. The process must still be held. */
-void wer__capture_regions(struct wer_capture *c, const char *maps,
-			  size_t maps_len, const uint64_t *addresses,
-			  size_t count, uint64_t radius);
+/* The crash the crash path recorded at address (the crash area): the
+ * signal, and the crashed thread's registers. 0 or a negative errno
+ * (-EBADMSG: not a crash area of this process). */
+int wer__capture_crash(struct wer_capture *c, uint64_t address,
+		       uint64_t *ret_registry);
 
-/* Zeroes every captured byte (stacks, regions) inside [start, start+size):
- * memory the application excluded never leaves werfault. */
-void wer__capture_exclude(struct wer_capture *c, uint64_t start, uint64_t size);
+/* Stops every thread (PTRACE_SEIZE + PTRACE_INTERRUPT), reads their
+ * registers and stacks; first the crashed thread (the crash's), or first
+ * the thread first_tid. When ptrace is refused (already traced, not
+ * dumpable) it still reads the crashed thread's stack from its ucontext
+ * and says why in snap->problem. Returns 0 or a negative errno. */
+int wer__capture_threads(struct wer_capture *c, pid_t first_tid);
+
+/* The registry block at address (registry_read.c). */
+void wer__capture_registry(struct wer_capture *c, uint64_t address);
+
+/* Memory around the fault and the crashed thread's register values,
+ * the registered memory blocks, the dynamic linker's list, a full dump's
+ * mappings; then zeroes what the application excluded and the scrubbed
+ * secrets in everything captured. */
+void wer__capture_memory(struct wer_capture *c);
 
 /* Detaches from every thread: the process runs on (and dies). */
 void wer__capture_release(struct wer_capture *c);
 
 void wer__capture_free(struct wer_capture *c);
 
-/* Reads len bytes at address from the captured stacks. Returns 0 when all
- * of them were captured, -1 otherwise. (Inline: the unwinder module uses
- * it without linking werfault's objects.) */
-static inline int wer__capture_read(const struct wer_capture *c,
-				    uint64_t address, void *buf, size_t len)
-{
-	for (size_t i = 0; i < c->thread_count; i++) {
-		const struct wer_thread *t = &c->threads[i];
+/* Copies radius bytes each side of every address that lies in readable
+ * memory (clipped to its mapping), unless a stack or an earlier range
+ * holds it already. The process must still be held. */
+void wer__capture_around(struct wer_capture *c, const uint64_t *addresses,
+			 size_t count, uint64_t radius,
+			 enum wer_memory_why why);
 
-		if (t->stack && address >= t->stack_start &&
-		    address - t->stack_start <= t->stack_size &&
-		    len <= t->stack_size - (address - t->stack_start)) {
-			memcpy(buf, t->stack + (address - t->stack_start), len);
-			return 0;
-		}
-	}
-	return -1;
-}
+/* Zeroes in data (len bytes read at address in the process) whatever
+ * must not leave: excluded memory blocks and scrubbed secrets. */
+void wer__capture_zero_private(const struct wer_capture *c, uint64_t address,
+			       unsigned char *data, size_t len);
 
 #endif /* WER_CAPTURE_H */

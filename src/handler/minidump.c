@@ -17,17 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "maps.h"
 #include "minidump.h"
-#include "minidump_cpu.h"
+#include "minidump_format.h"
 
 #define MAX_STREAMS 20
 #define MAX_MEMORY                                                             \
-	(WER_CAPTURE_THREADS_MAX + WER_CAPTURE_REGIONS_MAX +                   \
+	(WER_SNAPSHOT_THREADS_MAX + WER_SNAPSHOT_MEMORY_MAX +                  \
 	 WER_REG_RANGE_SLOTS)
 
 struct writer {
@@ -189,85 +189,56 @@ static uint32_t append_utf8(struct writer *w, const char *s)
 /* ---- streams ----------------------------------------------------------------
  */
 
-static int count_processors(void)
+static void write_system_info(struct writer *w, const struct wer_snapshot *s)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[256];
-	int n = 0;
-
-	/* Count "processor" lines, whatever the length of other lines (a
-	 * fixed line buffer that gives up on long flag lines is how one
-	 * writer records one CPU on a two-CPU machine). */
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "processor", 9) && strchr(" \t:", line[9]))
-			n++;
-	if (f)
-		fclose(f);
-	if (n <= 0)
-		n = (int)sysconf(_SC_NPROCESSORS_CONF);
-	return n > 255 ? 255 : n > 0 ? n : 1;
-}
-
-static void write_system_info(struct writer *w)
-{
+	const struct wer_cpu_ops *ops = wer__cpu_ops(s->arch);
+	const struct wer_snapshot_system *sys = &s->system;
 	md_system_info_t info;
-	struct utsname u;
-	char version[sizeof(u.sysname) + sizeof(u.release) + sizeof(u.version) +
-		     sizeof(u.machine) + 4];
+	char version[512];
+	unsigned major = 0, minor = 0, build = 0;
 
 	memset(&info, 0, sizeof(info));
-	wer__md_cpu_info(&info);
-	info.number_of_processors = (uint8_t)count_processors();
+	if (ops)
+		ops->md_cpu_info(&sys->cpu_id, &info);
+	info.number_of_processors =
+	    (uint8_t)(sys->cpu_count > 255 ? 255 : sys->cpu_count);
 	info.platform_id = MD_OS_LINUX;
-	if (uname(&u) == 0) {
-		unsigned major = 0, minor = 0, build = 0;
-
-		sscanf(u.release, "%u.%u.%u", &major, &minor, &build);
+	if (sys->os_name[0]) {
+		sscanf(sys->os_release, "%u.%u.%u", &major, &minor, &build);
 		info.major_version = major;
 		info.minor_version = minor;
 		info.build_number = build;
-		snprintf(version, sizeof(version), "%s %s %s %s", u.sysname,
-			 u.release, u.version, u.machine);
+		snprintf(version, sizeof(version), "%s %s %s %s", sys->os_name,
+			 sys->os_release, sys->os_version, sys->machine);
 		info.csd_version_rva = append_utf16(w, version);
 	}
 	add_stream(w, MD_SYSTEM_INFO_STREAM,
 		   append_location(w, &info, sizeof(info)));
 }
 
-static void write_misc_info(struct writer *w, const struct wer_report *r)
+static void write_misc_info(struct writer *w, const struct wer_snapshot *s)
 {
 	md_misc_info_t misc = {.size_of_info = sizeof(misc),
 			       .flags1 = MD_MISCINFO_FLAGS1_PROCESS_ID,
-			       .process_id = (uint32_t)r->pid};
-	const char *close_paren = r->stat ? strrchr(r->stat, ')') : NULL;
+			       .process_id = (uint32_t)s->pid};
+	const char *close_paren = s->stat.data ? strrchr(s->stat.data, ')')
+					       : NULL;
 	unsigned long long utime, stime, start;
-	long ticks = sysconf(_SC_CLK_TCK);
+	long ticks = s->system.clock_ticks;
 
 	/* /proc/PID/stat after the command's ')': state is field 3, utime
 	 * 14, stime 15, starttime 22. */
-	if (close_paren && ticks > 0 &&
+	if (close_paren && ticks > 0 && s->system.boot_time &&
 	    sscanf(close_paren + 2,
 		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
 		   "%*d %*d %*d %*d %*d %*d %llu",
 		   &utime, &stime, &start) == 3) {
-		FILE *f = fopen("/proc/stat", "re");
-		char line[256];
-		unsigned long long btime = 0;
-
-		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, "btime %llu", &btime) == 1)
-				break;
-		if (f)
-			fclose(f);
-		if (btime) {
-			misc.flags1 |= MD_MISCINFO_FLAGS1_PROCESS_TIMES;
-			misc.process_create_time =
-			    (uint32_t)(btime + start / (unsigned long)ticks);
-			misc.process_user_time =
-			    (uint32_t)(utime / (unsigned long)ticks);
-			misc.process_kernel_time =
-			    (uint32_t)(stime / (unsigned long)ticks);
-		}
+		misc.flags1 |= MD_MISCINFO_FLAGS1_PROCESS_TIMES;
+		misc.process_create_time =
+		    (uint32_t)(s->system.boot_time + start / (unsigned long)ticks);
+		misc.process_user_time = (uint32_t)(utime / (unsigned long)ticks);
+		misc.process_kernel_time =
+		    (uint32_t)(stime / (unsigned long)ticks);
 	}
 	add_stream(w, MD_MISC_INFO_STREAM,
 		   append_location(w, &misc, sizeof(misc)));
@@ -276,26 +247,28 @@ static void write_misc_info(struct writer *w, const struct wer_report *r)
 /* Threads (contexts and stacks), the thread list, the names, and the
  * exception stream, which points at the crashed thread's context. Stack
  * descriptors are collected into mem for the memory list. */
-static void write_threads(struct writer *w, const struct wer_report *r,
+static void write_threads(struct writer *w, const struct wer_snapshot *c,
 			  md_memory_descriptor_t *mem, size_t *mem_count)
 {
-	const struct wer_capture *c = &r->capture;
-	size_t n = c->thread_count, ctx_size = wer__md_context_size();
+	const struct wer_cpu_ops *ops = wer__cpu_ops(c->arch);
+	size_t n = c->thread_count, ctx_size = ops ? ops->md_context_size : 0;
 	md_thread_t *threads = calloc(n ? n : 1, sizeof(*threads));
 	md_thread_name_t *names = calloc(n ? n : 1, sizeof(*names));
 	void *ctx = malloc(ctx_size);
 	md_location_t crashed_ctx = {0, 0};
 	uint32_t count = (uint32_t)n;
 
-	if (!threads || !names || !ctx) {
-		w->error = -ENOMEM;
+	if (!threads || !names || !ctx || !ops) {
+		w->error = ops ? -ENOMEM : -ENOTSUP;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct wer_thread *t = &c->threads[i];
+		const struct wer_snapshot_thread *t = &c->threads[i];
 
 		threads[i].thread_id = (uint32_t)t->tid;
-		wer__md_context(t, r->have_crash ? &r->crash : NULL, ctx);
+		memset(ctx, 0, ctx_size);
+		if (t->have_regs)
+			ops->md_context(&t->cpu, ctx);
 		threads[i].thread_context = append_location(w, ctx, ctx_size);
 		if (t->crashed)
 			crashed_ctx = threads[i].thread_context;
@@ -321,17 +294,17 @@ static void write_threads(struct writer *w, const struct wer_report *r,
 		add_stream(w, MD_THREAD_NAME_LIST_STREAM,
 			   (md_location_t){(uint32_t)(w->offset - rva), rva});
 	}
-	if (r->have_crash) {
+	if (c->have_crash) {
 		md_exception_stream_t e;
 
 		memset(&e, 0, sizeof(e));
-		e.thread_id = (uint32_t)r->crash.tid;
-		e.exception_record.exception_code = (uint32_t)r->crash.signo;
-		e.exception_record.exception_flags = (uint32_t)r->crash.code;
+		e.thread_id = (uint32_t)c->crash.tid;
+		e.exception_record.exception_code = (uint32_t)c->crash.signo;
+		e.exception_record.exception_flags = (uint32_t)c->crash.code;
 		/* si_addr means something only for faults the kernel
 		 * raised. */
 		e.exception_record.exception_address =
-		    r->crash.code > 0 ? r->crash.address : 0;
+		    c->crash.code > 0 ? c->crash.address : 0;
 		e.thread_context = crashed_ctx;
 		add_stream(w, MD_EXCEPTION_STREAM,
 			   append_location(w, &e, sizeof(e)));
@@ -349,7 +322,7 @@ static int hex_value(char c)
 				      : -1;
 }
 
-static void write_modules(struct writer *w, const struct wer_report *r)
+static void write_modules(struct writer *w, const struct wer_snapshot *r)
 {
 	size_t n = r->module_count;
 	md_module_t *mods = calloc(n ? n : 1, sizeof(*mods));
@@ -360,10 +333,8 @@ static void write_modules(struct writer *w, const struct wer_report *r)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct wer_module *m = &r->modules[i];
-		const char *id = r->have_unwind
-				     ? wer__unwind_build_id(&r->unwind, m->path)
-				     : "";
+		const struct wer_snapshot_module *m = &r->modules[i];
+		const char *id = m->build_id;
 		unsigned char cv[4 + 64];
 		size_t len = 4;
 		uint32_t sig = MD_CVINFOELF_SIGNATURE;
@@ -392,19 +363,20 @@ static void write_modules(struct writer *w, const struct wer_report *r)
 }
 
 /* Nonzero when a full dump's ranges hold [start, start + size). */
-static int in_full_dump(const struct wer_report *r, uint64_t start,
+static int in_full_dump(const struct wer_snapshot *r, uint64_t start,
 			uint64_t size)
 {
-	for (size_t i = 0; i < r->full_count; i++)
-		if (start >= r->full[i].start &&
-		    start + size <= r->full[i].start + r->full[i].size)
+	for (size_t i = 0; i < r->full.count; i++)
+		if (start >= r->full.ranges[i].start &&
+		    start + size <=
+			r->full.ranges[i].start + r->full.ranges[i].size)
 			return 1;
 	return 0;
 }
 
 /* Copies a full dump's range from its staging file, a chunk at a time. */
 static md_location_t append_full_range(struct writer *w,
-				       const struct wer_report *r,
+				       const struct wer_snapshot *r,
 				       const struct wer_full_range *range)
 {
 	enum { CHUNK = 1 << 20 };
@@ -422,7 +394,7 @@ static md_location_t append_full_range(struct writer *w,
 				  ? (size_t)(range->size - done)
 				  : CHUNK;
 		ssize_t n =
-		    pread(r->full_fd, buf, want, (off_t)(range->offset + done));
+		    pread(r->full.fd, buf, want, (off_t)(range->offset + done));
 
 		if (n <= 0) {
 			w->error = n < 0 ? -errno : -EIO;
@@ -480,15 +452,15 @@ static size_t without_overlaps(md_memory_descriptor_t *mem, size_t count)
 	return kept;
 }
 
-static void write_memory(struct writer *w, const struct wer_report *r,
+static void write_memory(struct writer *w, const struct wer_snapshot *r,
 			 md_memory_descriptor_t *mem, size_t mem_count)
 {
-	const struct wer_capture *c = &r->capture;
+	const struct wer_snapshot *c = r;
 	uint32_t count, rva;
 
 	/* A full dump's ranges hold the stacks already: the list keeps one
 	 * copy of every byte (readers refuse overlapping ranges). */
-	if (r->full_count) {
+	if (r->full.count) {
 		size_t kept = 0;
 
 		for (size_t i = 0; i < mem_count; i++)
@@ -497,12 +469,12 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 				mem[kept++] = mem[i];
 		mem_count = kept;
 	}
-	for (size_t i = 0; i < c->region_count; i++) {
-		if (in_full_dump(r, c->regions[i].start, c->regions[i].size))
+	for (size_t i = 0; i < c->memory_count; i++) {
+		if (in_full_dump(r, c->memory[i].start, c->memory[i].size))
 			continue;
-		mem[mem_count].start_of_memory_range = c->regions[i].start;
+		mem[mem_count].start_of_memory_range = c->memory[i].start;
 		mem[mem_count++].memory =
-		    append_location(w, c->regions[i].data, c->regions[i].size);
+		    append_location(w, c->memory[i].data, c->memory[i].size);
 	}
 	for (size_t i = 0; i < r->block_count; i++) {
 		if (!r->block_data[i] ||
@@ -519,30 +491,30 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 	rva = append(w, &count, sizeof(count));
 	put_at(w, w->offset, mem, mem_count * sizeof(*mem));
 	w->offset += mem_count * sizeof(*mem);
-	if (r->full_count) {
+	if (r->full.count) {
 		/* The full dump's ranges, streamed from the staging file;
 		 * their descriptors follow the others in the list. */
-		md_memory_descriptor_t *full =
-		    calloc(r->full_count, sizeof(*full));
+		size_t full_count = r->full.count;
+		md_memory_descriptor_t *full = calloc(full_count, sizeof(*full));
 		uint64_t list_end = w->offset;
 
 		if (!full) {
 			w->error = -ENOMEM;
 			return;
 		}
-		w->offset += r->full_count * sizeof(*full);
-		for (size_t i = 0; i < r->full_count; i++) {
-			full[i].start_of_memory_range = r->full[i].start;
-			full[i].memory = append_full_range(w, r, &r->full[i]);
+		w->offset += full_count * sizeof(*full);
+		for (size_t i = 0; i < full_count; i++) {
+			full[i].start_of_memory_range = r->full.ranges[i].start;
+			full[i].memory =
+			    append_full_range(w, r, &r->full.ranges[i]);
 		}
-		put_at(w, list_end, full, r->full_count * sizeof(*full));
-		count += (uint32_t)r->full_count;
+		put_at(w, list_end, full, full_count * sizeof(*full));
+		count += (uint32_t)full_count;
 		put_at(w, rva, &count, sizeof(count));
-		add_stream(
-		    w, MD_MEMORY_LIST_STREAM,
-		    (md_location_t){(uint32_t)(list_end - rva +
-					       r->full_count * sizeof(*full)),
-				    rva});
+		add_stream(w, MD_MEMORY_LIST_STREAM,
+			   (md_location_t){(uint32_t)(list_end - rva +
+						      full_count * sizeof(*full)),
+					   rva});
 		free(full);
 		return;
 	}
@@ -551,7 +523,7 @@ static void write_memory(struct writer *w, const struct wer_report *r,
 }
 
 /* Every mapping of /proc/PID/maps as a MemoryInfoList entry. */
-static void write_memory_info(struct writer *w, const struct wer_report *r)
+static void write_memory_info(struct writer *w, const struct wer_snapshot *r)
 {
 	static struct wer_maps_line line;
 	size_t at = 0;
@@ -559,10 +531,10 @@ static void write_memory_info(struct writer *w, const struct wer_report *r)
 				      0};
 	uint32_t rva;
 
-	if (!r->maps)
+	if (!r->maps.data)
 		return;
 	rva = append(w, &head, sizeof(head));
-	while (wer__maps_next(r->maps, r->maps_len, &at, &line)) {
+	while (wer__maps_next(r->maps.data, r->maps.len, &at, &line)) {
 		int rd = line.perms[0] == 'r', wr = line.perms[1] == 'w',
 		    ex = line.perms[2] == 'x';
 		md_memory_info_t info;
@@ -590,44 +562,29 @@ static void write_memory_info(struct writer *w, const struct wer_report *r)
 		   (md_location_t){(uint32_t)(w->offset - rva), rva});
 }
 
-/* A Linux stream: the bytes of a file, capped. */
-static void write_file_stream(struct writer *w, uint32_t type, const char *path)
+/* A Linux stream: a text of the snapshot, when it has one. */
+static void write_text_stream(struct writer *w, uint32_t type,
+			      const struct wer_snapshot_text *t)
 {
-	char *buf = malloc(WER_REPORT_PROC_TEXT_MAX);
-	ssize_t len =
-	    buf ? wer__read_capped(path, buf, WER_REPORT_PROC_TEXT_MAX) : -1;
-
-	if (len > 0)
-		add_stream(w, type, append_location(w, buf, (size_t)len));
-	free(buf);
+	if (t->data && t->len)
+		add_stream(w, type, append_location(w, t->data, t->len));
 }
 
-static void write_linux_streams(struct writer *w, const struct wer_report *r)
+static void write_linux_streams(struct writer *w, const struct wer_snapshot *r)
 {
-	write_file_stream(w, MD_LINUX_CPU_INFO, "/proc/cpuinfo");
-	if (r->status)
-		add_stream(w, MD_LINUX_PROC_STATUS,
-			   append_location(w, r->status, r->status_len));
-	if (access("/etc/lsb-release", R_OK) == 0)
-		write_file_stream(w, MD_LINUX_LSB_RELEASE, "/etc/lsb-release");
-	else
-		write_file_stream(w, MD_LINUX_LSB_RELEASE, "/etc/os-release");
+	write_text_stream(w, MD_LINUX_CPU_INFO, &r->system.cpuinfo);
+	write_text_stream(w, MD_LINUX_PROC_STATUS, &r->status);
+	write_text_stream(w, MD_LINUX_LSB_RELEASE, &r->system.os_release_file);
 	if (r->cmdline_len)
 		add_stream(w, MD_LINUX_CMD_LINE,
 			   append_location(w, r->cmdline, r->cmdline_len));
-	if (r->environ_data && r->environ_len)
-		add_stream(w, MD_LINUX_ENVIRON,
-			   append_location(w, r->environ_data, r->environ_len));
-	if (r->auxv && r->auxv_len)
-		add_stream(w, MD_LINUX_AUXV,
-			   append_location(w, r->auxv, r->auxv_len));
-	if (r->maps && r->maps_len)
-		add_stream(w, MD_LINUX_MAPS,
-			   append_location(w, r->maps, r->maps_len));
+	write_text_stream(w, MD_LINUX_ENVIRON, &r->environ);
+	write_text_stream(w, MD_LINUX_AUXV, &r->auxv);
+	write_text_stream(w, MD_LINUX_MAPS, &r->maps);
 }
 
 /* The dynamic linker's list of loaded objects. */
-static void write_dso_debug(struct writer *w, const struct wer_report *r)
+static void write_dso_debug(struct writer *w, const struct wer_snapshot *r)
 {
 	const struct wer_dso_debug *d = &r->dso;
 	md_link_map_t *maps;
@@ -658,14 +615,13 @@ static void write_dso_debug(struct writer *w, const struct wer_report *r)
 }
 
 /* Crashpad's info stream: the custom metadata as simple annotations. */
-static void write_crashpad_info(struct writer *w, const struct wer_report *r)
+static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 {
 	size_t n = r->have_registry ? r->registry.meta_count : 0;
 	md_string_dictionary_entry_t *entries =
 	    calloc(n ? n : 1, sizeof(*entries));
 	md_crashpad_info_t info;
 	uint32_t count = (uint32_t)n, rva;
-	int fd;
 
 	if (!entries) {
 		w->error = -ENOMEM;
@@ -683,19 +639,14 @@ static void write_crashpad_info(struct writer *w, const struct wer_report *r)
 	info.simple_annotations =
 	    (md_location_t){(uint32_t)(w->offset - rva), rva};
 	/* A random report id, as Crashpad gives each report. */
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)!read(fd, info.report_id.bytes,
-			    sizeof(info.report_id.bytes));
-		close(fd);
-	}
+	(void)!getrandom(info.report_id.bytes, sizeof(info.report_id.bytes), 0);
 	add_stream(w, MD_CRASHPAD_INFO_STREAM,
 		   append_location(w, &info, sizeof(info)));
 	free(entries);
 }
 
 int wer__minidump_write(int dir_fd, const char *name,
-			const struct wer_report *r)
+			const struct wer_snapshot *r)
 {
 	static struct writer w; /* 64 KiB of buffer: not on the stack */
 
@@ -717,12 +668,12 @@ int wer__minidump_write(int dir_fd, const char *name,
 	}
 	/* Header and directory first; the directory is filled at the end. */
 	w.offset = sizeof(header) + sizeof(w.dir);
-	write_system_info(&w);
+	write_system_info(&w, r);
 	write_misc_info(&w, r);
-	if (r->have_capture)
+	if (r->have_threads)
 		write_threads(&w, r, mem, &mem_count);
 	write_modules(&w, r);
-	if (r->have_capture)
+	if (r->have_threads)
 		write_memory(&w, r, mem, mem_count);
 	write_memory_info(&w, r);
 	write_linux_streams(&w, r);
@@ -733,9 +684,7 @@ int wer__minidump_write(int dir_fd, const char *name,
 	header.version = MD_VERSION;
 	header.stream_count = w.stream_count;
 	header.stream_directory_rva = sizeof(header);
-	header.time_date_stamp =
-	    (uint32_t)(r->have_crash ? r->crash.time_ns / 1000000000u
-				     : (uint64_t)time(NULL));
+	header.time_date_stamp = (uint32_t)(r->time_ns / 1000000000u);
 	put_at(&w, 0, &header, sizeof(header));
 	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
 	flush(&w);

@@ -4,7 +4,7 @@
  * within a budget, keeping what it wrote, and stack.txt's text.
  *
  * The child is a fork of werfault after the crashed process was
- * released: it sees the capture without copying it, loads libdw (werfault
+ * released: it sees the snapshot without copying it, loads libdw (werfault
  * itself never does), limits its address space, and writes records into a
  * pipe. werfault reads them against a deadline and kills the child when
  * it passes. Whatever the modules' ELF and DWARF hold, werfault's own
@@ -26,7 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "hash.h"
+#include "proc_read.h"
+#include "snapshot.h"
 #include "text.h"
 #include "unwind.h"
 
@@ -39,11 +41,7 @@ struct wer_strings {
 
 static uint64_t hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ull; /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
+	return wer_fnv1a(WER_FNV1A_BASIS, s, len);
 }
 
 static int strings_grow(struct wer_strings *t)
@@ -319,9 +317,8 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 }
 
 /* The child: within its budget, the unwinder's records into fd. */
-static int child_main(const struct wer_capture *c, const char *maps,
-		      size_t maps_len, const struct wer_unwind_budget *b,
-		      int fd, pid_t parent)
+static int child_main(const struct wer_snapshot *c,
+		      const struct wer_unwind_budget *b, int fd, pid_t parent)
 {
 	/* The address space it starts with (the capture, shared with
 	 * werfault), and the budget over it. */
@@ -356,7 +353,7 @@ static int child_main(const struct wer_capture *c, const char *maps,
 	}
 	if (!(out = fdopen(fd, "w")))
 		return 3;
-	r = fn(c, maps, maps_len, out);
+	r = fn(c, out);
 	if (r < 0)
 		fprintf(out, "X\tunwinding could not start: %s\n",
 			strerror(-r));
@@ -432,8 +429,8 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u)
 	return late;
 }
 
-int wer__unwind_run(const struct wer_capture *c, const char *maps,
-		    size_t maps_len, const struct wer_unwind_budget *budget,
+int wer__unwind_run(const struct wer_snapshot *c,
+		    const struct wer_unwind_budget *budget,
 		    struct wer_unwind *ret)
 {
 	long long deadline = now_ms() + budget->timeout_ms;
@@ -462,7 +459,7 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 	}
 	if (child == 0) {
 		close(fds[0]);
-		_exit(child_main(c, maps, maps_len, budget, fds[1], parent));
+		_exit(child_main(c, budget, fds[1], parent));
 	}
 	close(fds[1]);
 	late = read_records(fds[0], deadline, ret);
@@ -489,12 +486,17 @@ int wer__unwind_run(const struct wer_capture *c, const char *maps,
 	return 0;
 }
 
-const char *wer__unwind_build_id(const struct wer_unwind *u, const char *path)
+void wer__unwind_fill_modules(const struct wer_unwind *u,
+			      struct wer_snapshot *s)
 {
-	for (size_t i = 0; u && i < u->module_count; i++)
-		if (!strcmp(u->modules[i].path, path))
-			return u->modules[i].build_id;
-	return "";
+	for (size_t i = 0; i < s->module_count; i++)
+		for (size_t k = 0; k < u->module_count; k++)
+			if (!strcmp(u->modules[k].path, s->modules[i].path)) {
+				snprintf(s->modules[i].build_id,
+					 sizeof(s->modules[i].build_id), "%s",
+					 u->modules[k].build_id);
+				break;
+			}
 }
 
 const char *wer__unwind_package_version(const struct wer_unwind *u,
@@ -506,11 +508,13 @@ const char *wer__unwind_package_version(const struct wer_unwind *u,
 	return "";
 }
 
-void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
-		       int signo, FILE *f)
+void wer__unwind_print(const struct wer_snapshot *c,
+		       const struct wer_unwind *u, FILE *f)
 {
+	int signo = c->crash.signo;
+
 	for (size_t i = 0; i < c->thread_count; i++) {
-		const struct wer_thread *t = &c->threads[i];
+		const struct wer_snapshot_thread *t = &c->threads[i];
 		const struct wer_thread_stack *s =
 		    u && u->threads && i < u->thread_count ? &u->threads[i]
 							   : NULL;
@@ -532,7 +536,7 @@ void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
 		}
 		if (!s || !s->frame_count) {
 			fprintf(f, "  #0  0x%016llx\n",
-				(unsigned long long)t->pc);
+				(unsigned long long)wer_cpu_pc(&t->cpu));
 			if (s && s->error) {
 				fputs("  (unwinding failed: ", f);
 				wer_text_put_safe(f, s->error, strlen(s->error),

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "capture.h"
+#include "snapshot.h"
 
 #define WER_UNWIND_FRAMES_MAX	 256	       /* frames of one thread */
 #define WER_UNWIND_FRAMES_TOTAL	 65536	       /* frames of all threads */
@@ -88,8 +88,7 @@ struct wer_unwind_budget {
  *   E <message>                           why the thread's unwinding stopped
  *   X <message>                           a problem of the whole run
  *   D                                     finished */
-typedef int wer_unwind_fn(const struct wer_capture *c, const char *maps,
-			  size_t maps_len, FILE *out);
+typedef int wer_unwind_fn(const struct wer_snapshot *c, FILE *out);
 wer_unwind_fn wer__unwind;
 
 /* Loads werfault-unwind.so from beside the running program (werfault)
@@ -99,8 +98,8 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size);
 /* Runs the unwinder in a child process within budget and fills ret with
  * what it wrote, however far it got (ret->problem says why it stopped
  * short). Returns 0, or a negative errno when no child could run. */
-int wer__unwind_run(const struct wer_capture *c, const char *maps,
-		    size_t maps_len, const struct wer_unwind_budget *budget,
+int wer__unwind_run(const struct wer_snapshot *c,
+		    const struct wer_unwind_budget *budget,
 		    struct wer_unwind *ret);
 
 /* Starts an empty result for thread_count threads; 0 or -ENOMEM. */
@@ -110,14 +109,15 @@ int wer__unwind_init(struct wer_unwind *u, size_t thread_count);
 void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len);
 void wer__unwind_free(struct wer_unwind *u);
 
-/* The build id recorded for the module at path, or "" */
-const char *wer__unwind_build_id(const struct wer_unwind *u, const char *path);
+/* Gives the snapshot's modules the build ids the unwinder found. */
+void wer__unwind_fill_modules(const struct wer_unwind *u,
+			      struct wer_snapshot *s);
 /* The package version (.note.package) recorded for it, or "" */
 const char *wer__unwind_package_version(const struct wer_unwind *u,
 					const char *path);
 
 /* Writes stack.txt's text: every thread, the crashed one first. */
-void wer__unwind_print(const struct wer_capture *c, const struct wer_unwind *u,
-		       int signo, FILE *f);
+void wer__unwind_print(const struct wer_snapshot *c,
+		       const struct wer_unwind *u, FILE *f);
 
 #endif /* WER_UNWIND_H */

@@ -27,7 +27,7 @@ enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
 
 struct unwind_ctx {
 	int lines; /* LINES_* */
-	const struct wer_capture *capture;
+	const struct wer_snapshot *snap;
 	size_t frame_count; /* of the thread being unwound */
 	FILE *out;
 	Dwfl *dwfl;
@@ -55,18 +55,19 @@ static const Dwfl_Callbacks dwfl_callbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
-/* *thread_argp is the struct wer_thread of the thread returned. */
+/* *thread_argp is the struct wer_snapshot_thread of the thread
+ * returned. */
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 {
 	struct unwind_ctx *ctx = arg;
-	const struct wer_thread *first = ctx->capture->threads;
-	const struct wer_thread *t = *thread_argp;
+	const struct wer_snapshot_thread *first = ctx->snap->threads;
+	const struct wer_snapshot_thread *t = *thread_argp;
 	size_t i = t ? (size_t)(t - first) + 1 : 0;
 
 	(void)dwfl;
-	while (i < ctx->capture->thread_count && !first[i].have_regs)
+	while (i < ctx->snap->thread_count && !first[i].have_regs)
 		i++;
-	if (i >= ctx->capture->thread_count)
+	if (i >= ctx->snap->thread_count)
 		return 0;
 	*thread_argp = (void *)&first[i];
 	return first[i].tid;
@@ -78,18 +79,22 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 	struct unwind_ctx *ctx = arg;
 
 	(void)dwfl;
-	return wer__capture_read(ctx->capture, addr, result, sizeof(*result)) ==
+	return wer__snapshot_read(ctx->snap, addr, result, sizeof(*result)) ==
 	       0;
 }
 
 static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 {
-	const struct wer_thread *t = thread_arg;
-	Dwarf_Word regs[WER_DWARF_REGS];
+	const struct wer_snapshot_thread *t = thread_arg;
+	const struct wer_cpu_ops *ops = wer__cpu_ops(t->cpu.arch);
+	Dwarf_Word regs[WER_CPU_GP_MAX];
 
-	for (int i = 0; i < WER_DWARF_REGS; i++)
-		regs[i] = t->regs[i];
-	return dwfl_thread_state_registers(thread, 0, WER_DWARF_REGS, regs);
+	if (!ops)
+		return false;
+	/* The CPU seam keeps the unwinder's (DWARF) registers first. */
+	for (size_t i = 0; i < ops->dwarf_count; i++)
+		regs[i] = t->cpu.gp[i];
+	return dwfl_thread_state_registers(thread, 0, ops->dwarf_count, regs);
 }
 
 static const Dwfl_Thread_Callbacks thread_callbacks = {
@@ -253,10 +258,11 @@ static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 }
 
 __attribute__((visibility("default"))) int
-wer__unwind(const struct wer_capture *c, const char *maps, size_t maps_len,
-	    FILE *out)
+wer__unwind(const struct wer_snapshot *c, FILE *out)
 {
-	struct unwind_ctx ctx = {.capture = c, .out = out};
+	struct unwind_ctx ctx = {.snap = c, .out = out};
+	const char *maps = c->maps.data;
+	size_t maps_len = c->maps.len;
 	const char *lines = secure_getenv("WER_SOURCE_LINES");
 	FILE *f;
 	int r = 0;

@@ -59,23 +59,11 @@
 #include "app_version.h"
 #include "crash_format.h"
 #include "registry_read.h"
+#include "capture.h"
+#include "proc_read.h"
 #include "report.h"
 #include "store.h"
 #include "wer/version.h"
-
-static int read_crash_area(pid_t pid, uint64_t address,
-			   struct wer_crash_area *ret)
-{
-	int r = wer__read_process_memory(&pid, address, ret, sizeof(*ret));
-
-	if (r < 0)
-		return r;
-	if (memcmp(ret->magic, WER_CRASH_MAGIC, sizeof(ret->magic)) ||
-	    ret->version != WER_CRASH_VERSION || ret->size != sizeof(*ret) ||
-	    ret->pid != pid || ret->signo <= 0 || ret->signo >= 65)
-		return -EBADMSG;
-	return 0;
-}
 
 /* Under `wer run`, tells it where the report is (or why there is none):
  * one line on the pipe named by WER_RUN_NOTIFY_FD, inherited through the
@@ -134,41 +122,6 @@ static void submit_automatically(const struct wer_settings *s,
 		waitpid(child, NULL, 0);
 }
 
-/* Memory around the fault address and around every value the crashed
- * thread's registers hold, for the minidump (debuggers follow pointers). */
-static void capture_regions(struct wer_report *r)
-{
-	uint64_t addresses[WER_DWARF_REGS + 1];
-	size_t n = 0;
-
-	if (!r->have_crash || !r->capture.thread_count ||
-	    !r->capture.threads[0].crashed)
-		return;
-	wer__capture_regions(&r->capture, r->maps, r->maps_len,
-			     &r->capture.threads[0].pc, 1,
-			     WER_CAPTURE_PC_RADIUS);
-	if (r->crash.code > 0)
-		addresses[n++] = r->crash.address;
-	for (int i = 0; i < WER_DWARF_REGS; i++)
-		addresses[n++] = r->capture.threads[0].regs[i];
-	wer__capture_regions(&r->capture, r->maps, r->maps_len, addresses, n,
-			     WER_CAPTURE_VALUE_RADIUS);
-}
-
-/* Memory the application excluded, and the secrets of its environment
- * and command line, are zeroed in everything captured. */
-static void exclude_ranges(struct wer_report *r)
-{
-	for (size_t i = 0; r->have_registry && i < r->registry.range_count; i++)
-		if (r->registry.range[i].kind == WER_REG_RANGE_EXCLUDED)
-			wer__capture_exclude(&r->capture,
-					     r->registry.range[i].address,
-					     r->registry.range[i].size);
-	for (size_t i = 0; i < r->private_count; i++)
-		wer__capture_exclude(&r->capture, r->private_ranges[i].address,
-				     r->private_ranges[i].size);
-}
-
 /* With WER_DEBUG set, werfault prints how long each phase took and its
  * peak RSS at the end of each. */
 static struct {
@@ -219,7 +172,7 @@ static void print_phases(void)
  * werfaults (default: the number of CPUs, at least 2) unwind and write at
  * once; the others wait here for a slot (<store>/.staging/.slot-N, an
  * flock held until werfault exits). Without a store, no waiting. */
-static void take_worker_slot(struct wer_report *r)
+static void take_worker_slot(struct wer_job *r)
 {
 	const char *env = secure_getenv("WER_WORKERS");
 	long workers = env ? strtol(env, NULL, 10) : 0;
@@ -267,21 +220,21 @@ static void take_worker_slot(struct wer_report *r)
 
 /* Sig[1]: the version the application declared, else its executable's
  * .note.package, else its Debian package's (docs/report.md). */
-static void find_app_version(struct wer_report *r)
+static void find_app_version(struct wer_job *r)
 {
 	const char *note = r->have_unwind ? wer__unwind_package_version(
-						&r->unwind, r->exe)
+						&r->unwind, r->snap.exe)
 					  : "";
 
-	if (r->have_registry && r->registry.app_version[0]) {
+	if (r->snap.have_registry && r->snap.registry.app_version[0]) {
 		snprintf(r->app_version, sizeof(r->app_version), "%s",
-			 r->registry.app_version);
+			 r->snap.registry.app_version);
 		r->app_version_source = WER_APP_VERSION_API;
 	} else if (note[0]) {
 		snprintf(r->app_version, sizeof(r->app_version), "%s", note);
 		r->app_version_source = WER_APP_VERSION_PACKAGE_NOTE;
-	} else if (r->exe[0] && !strstr(r->exe, " (deleted)") &&
-		   wer__dpkg_version(r->exe, r->app_version,
+	} else if (r->snap.exe[0] && !strstr(r->snap.exe, " (deleted)") &&
+		   wer__dpkg_version(r->snap.exe, r->app_version,
 				     sizeof(r->app_version)) == 0) {
 		r->app_version_source = WER_APP_VERSION_DPKG;
 	}
@@ -293,21 +246,6 @@ static void tell(int fd, char byte)
 {
 	if (fd >= 0)
 		(void)!send(fd, &byte, 1, MSG_NOSIGNAL);
-}
-
-/* The thread that asked for a live report goes first, as a crashed
- * thread does. */
-static void requester_first(struct wer_capture *c, pid_t tid)
-{
-	for (size_t i = 1; i < c->thread_count; i++) {
-		if (c->threads[i].tid == tid) {
-			struct wer_thread t = c->threads[0];
-
-			c->threads[0] = c->threads[i];
-			c->threads[i] = t;
-			break;
-		}
-	}
 }
 
 static const char *outcome_text(enum wer_recovery_outcome o)
@@ -333,7 +271,7 @@ static const char *outcome_text(enum wer_recovery_outcome o)
 
 /* After a crash's report is written: recovery, restart, and both in
  * Report.wer. */
-static void aftermath(struct wer_report *r, int done_fd, int pidfd,
+static void aftermath(struct wer_job *r, int done_fd, int pidfd,
 		      const char *path)
 {
 	enum wer_recovery_outcome outcome = WER_RECOVERY_NONE;
@@ -346,7 +284,8 @@ static void aftermath(struct wer_report *r, int done_fd, int pidfd,
 	/* Started again by werfault, a privileged program would run with
 	 * werfault's root and the arguments and environment of whoever
 	 * started it: never. */
-	if (r->privileged[0] && r->have_registry && r->registry.restart.registered)
+	if (r->privileged[0] && r->snap.have_registry &&
+	    r->snap.registry.restart.registered)
 		snprintf(restart, sizeof(restart),
 			 "skipped: only root may read this process's reports");
 	else
@@ -413,6 +352,44 @@ static void judge_privilege(int asked, pid_t pid, char *why, size_t size)
 	snprintf(why, size, "%s (uid %s, gid %s)", reason, uids, gids);
 }
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* What the capture needs of the settings: the scrubbing, the dump's
+ * kind (DumpType 2, or WerDumpTypeHeapDump), its cap
+ * (WER_DUMP_FULL_MAX_MB, default 512), and where a full dump's memory
+ * goes while it is taken (the store's staging directory). */
+static void capture_options(struct wer_job *j, struct wer_capture_options *o)
+{
+	const char *cap = secure_getenv("WER_DUMP_FULL_MAX_MB");
+	unsigned long long mb;
+	char *end;
+
+	o->scrub = !j->settings.number[WER_SET_REPORT_ENV];
+	o->secret_words = j->settings.text[WER_SET_SECRET_WORDS];
+	o->env_allow = j->settings.text[WER_SET_ENV_ALLOW];
+	o->dump_full = j->settings.number[WER_SET_DUMP_TYPE] == 2;
+	o->full_cap = 512ull << 20;
+	if (cap && (mb = strtoull(cap, &end, 10)) > 0 && !*end &&
+	    mb < (1ull << 22))
+		o->full_cap = mb << 20;
+	o->staging_fd = -1;
+}
+
+/* A full dump's memory is streamed into the store's staging directory
+ * while the process is held: opened only for one. */
+static void full_dump_staging(struct wer_job *j, struct wer_capture_options *o)
+{
+	if (o->dump_full &&
+	    (j->store.fd >= 0 || wer_store_open(1, &j->store) == 0))
+		o->staging_fd = wer_store_area(&j->store, ".staging", 1);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
@@ -453,7 +430,9 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0}};
-	struct wer_report *report;
+	struct wer_job *report;
+	struct wer_capture capture;
+	struct wer_capture_options capture_opts = {0};
 	pid_t pid = 0, tid = 0;
 	static struct wer_live_request request;
 	uint64_t area = 0, request_address = 0, registry_address = 0;
@@ -503,7 +482,7 @@ int main(int argc, char **argv)
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return 1;
-	report->store.fd = -1;
+	wer__job_init(report);
 	phase("start");
 	judge_privilege(privileged, pid, report->privileged,
 			sizeof(report->privileged));
@@ -514,6 +493,7 @@ int main(int argc, char **argv)
 					"report of process %d, and werfault "
 					"does not run as root: no report\n",
 				(int)pid);
+			wer__job_free(report);
 			free(report);
 			return 1;
 		}
@@ -524,6 +504,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "werfault: cannot become root wholly: "
 					"%s: no report\n",
 				strerror(errno));
+			wer__job_free(report);
 			free(report);
 			return 1;
 		}
@@ -542,7 +523,8 @@ int main(int argc, char **argv)
 	if (report->settings.number[WER_SET_DISABLED]) {
 		/* Disabled=1: no report; let the process die at once (or
 		 * go on, for a live report). */
-		tell(done_fd, live ? WER_LIVE_DISABLED : 'd');
+		tell(done_fd, live ? WER_LIVE_DISABLED : WER_CRASH_MSG_DONE);
+		wer__job_free(report);
 		free(report);
 		return 0;
 	}
@@ -550,9 +532,7 @@ int main(int argc, char **argv)
 	 * end, not for whatever reuses its pid. */
 	if (!live)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	wer__report_dump_settings(report);
-	report->pid = pid;
-	report->tid = tid;
+	capture_options(report, &capture_opts);
 	/* Wait for "go": the process has let us ptrace it. EOF means it gave
 	 * up on us; go on with what can be read. */
 	if (done_fd >= 0) {
@@ -569,6 +549,7 @@ int main(int argc, char **argv)
 				"process %d: %s\n",
 				(int)pid, strerror(-r));
 			tell(done_fd, WER_LIVE_FAILED);
+			wer__job_free(report);
 			free(report);
 			return 1;
 		}
@@ -577,73 +558,68 @@ int main(int argc, char **argv)
 			registry_address = request.registry;
 		/* WerDumpTypeHeapDump: every private mapping. */
 		if (request.dump_type == 3)
-			report->dump_full = 1;
-	} else {
-		r = read_crash_area(pid, area, &report->crash);
-		if (r < 0)
-			wer__report_missing(report, "crash-area");
-		else
-			report->have_crash = 1;
-		if (report->have_crash)
-			registry_address = report->crash.registry;
+			capture_opts.dump_full = 1;
 	}
+	full_dump_staging(report, &capture_opts);
 	phase("go");
-	/* Held: everything that needs the process alive. */
-	wer__report_read_process(report);
-	wer__report_read_start(report);
+	/* Held: everything that needs the process alive fills the
+	 * snapshot (capture.h). */
+	wer__capture_process(&capture, &report->snap, pid, &capture_opts);
+	report->snap.tid = tid;
+	report->snap.time_ns = live ? request.time_ns : wall_ns();
+	if (!live) {
+		if (wer__capture_crash(&capture, area, &registry_address) < 0)
+			wer__snapshot_note(report->snap.missing,
+					   sizeof(report->snap.missing),
+					   "crash-area");
+		else
+			report->snap.time_ns = report->snap.crash.time_ns;
+	}
 	if (live && !request.dump_type) {
 		/* No dump asked for: the threads are left alone. */
-	} else if (wer__capture(pid, report->have_crash ? &report->crash : NULL,
-				report->maps, report->maps_len,
-				&report->capture) == 0) {
-		report->have_capture = 1;
-		if (live)
-			requester_first(&report->capture, tid);
-	} else {
-		wer__report_missing(report, "threads");
+	} else if (wer__capture_threads(&capture, tid) < 0) {
+		wer__snapshot_note(report->snap.missing,
+				   sizeof(report->snap.missing), "threads");
 	}
 	phase("capture");
 	/* The registry once every thread is stopped: no writer moves under
 	 * the read, and each slot shows its last published value. A live
 	 * report without WER_SUBMIT_ADD_REGISTERED_DATA leaves it out. */
-	if (registry_address &&
-	    wer__registry_read(wer__read_process_memory, &pid, registry_address,
-			       &report->registry) == 0)
-		report->have_registry = 1;
-	else if (!live || registry_address)
-		wer__report_missing(report, "registry");
-	wer__dso_debug_read(pid, report->auxv, report->auxv_len, &report->dso);
-	if (report->have_capture) {
-		capture_regions(report);
-		exclude_ranges(report);
-	}
-	wer__report_read_memory_blocks(report);
-	wer__report_read_full_memory(report);
+	wer__capture_registry(&capture, registry_address);
+	if (!report->snap.have_registry && (!live || registry_address))
+		wer__snapshot_note(report->snap.missing,
+				   sizeof(report->snap.missing), "registry");
+	wer__capture_memory(&capture);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */
-	if (report->have_capture)
-		wer__capture_release(&report->capture);
+	wer__capture_release(&capture);
+	wer__capture_free(&capture);
+	if (capture_opts.staging_fd >= 0)
+		close(capture_opts.staging_fd);
 	if (!live)
-		tell(done_fd, 'd');
+		tell(done_fd, WER_CRASH_MSG_DONE);
 	phase("release");
 	/* The rest (symbols, the report) may wait its turn: a crash storm
 	 * must not run a hundred unwinders at once. */
 	take_worker_slot(report);
 	phase("slot");
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
-	if (report->have_capture) {
+	if (report->snap.have_threads) {
 		/* In a child process, within a budget: the modules' ELF and
 		 * DWARF are the crashed process's choice. */
 		struct wer_unwind_budget budget = {
 		    report->settings.number[WER_SET_UNWIND_TIMEOUT],
 		    report->settings.number[WER_SET_UNWIND_MEMORY]};
 
-		r = wer__unwind_run(&report->capture, report->maps,
-				    report->maps_len, &budget, &report->unwind);
-		if (r == 0)
+		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
+		if (r == 0) {
 			report->have_unwind = 1;
-		else
-			wer__report_missing(report, "unwind");
+			wer__unwind_fill_modules(&report->unwind, &report->snap);
+		} else {
+			wer__snapshot_note(report->snap.missing,
+					   sizeof(report->snap.missing),
+					   "unwind");
+		}
 		if (r == 0 && report->unwind.problem[0])
 			fprintf(stderr, "werfault: unwinding cut short: %s\n",
 				report->unwind.problem);
@@ -664,12 +640,12 @@ int main(int argc, char **argv)
 				"process %d: %s\n",
 				request.event_type, (int)pid, strerror(-r));
 		tell(done_fd, r < 0 ? WER_LIVE_FAILED : WER_LIVE_QUEUED);
-		wer__report_free(report);
+		wer__job_free(report);
 		free(report);
 		return r < 0 ? 1 : 0;
 	}
 	/* The report is complete: a recovery callback may run now. */
-	tell(done_fd, 'r');
+	tell(done_fd, WER_CRASH_MSG_REPORTED);
 	if (r < 0)
 		fprintf(stderr,
 			"werfault: could not write the report of "
@@ -691,7 +667,7 @@ int main(int argc, char **argv)
 	 * the queue, before the report may move to the archive. */
 	if (r >= 0 && !report->privileged[0])
 		submit_automatically(&report->settings, path);
-	wer__report_free(report);
+	wer__job_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;
 }

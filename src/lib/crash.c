@@ -245,7 +245,7 @@ static int run_handler(int want_report, int access)
 	/* send, not write: were werfault already gone, write would raise
 	 * SIGPIPE and the process would die of that instead of its own
 	 * signal. */
-	if (send(fds[0], "g", 1, MSG_NOSIGNAL) != 1) {
+	if (send(fds[0], &(char){WER_CRASH_MSG_GO}, 1, MSG_NOSIGNAL) != 1) {
 		close(fds[0]);
 		handler_failure =
 		    exec_errno ? "werfault could not be executed"
@@ -262,7 +262,7 @@ static int run_handler(int want_report, int access)
 			       : "werfault ended without capturing the crash";
 	/* "d", then "r" once the report is written (unwinding and writing
 	 * take their own time: a deadline of their own). */
-	if (want_report && byte == 'd')
+	if (want_report && byte == WER_CRASH_MSG_DONE)
 		byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
 	/* Kept open unless werfault is gone: after a deadline it may still
 	 * finish, and hear how recovery ended. */
@@ -304,7 +304,7 @@ static void run_recovery(int fd)
 	__atomic_store_n(&rc->wake, 1, __ATOMIC_RELEASE);
 	futex(&rc->wake, FUTEX_WAKE_PRIVATE, 1, NULL);
 	if (fd >= 0)
-		send(fd, "s", 1, MSG_NOSIGNAL);
+		send(fd, &(char){WER_CRASH_MSG_RECOVERY}, 1, MSG_NOSIGNAL);
 	for (;;) {
 		int64_t left =
 		    __atomic_load_n(&rc->deadline_ms, __ATOMIC_ACQUIRE) -
@@ -335,19 +335,19 @@ static void run_recovery(int fd)
 	}
 	switch (phase) {
 	case WER_RECOVERY_FINISHED_OK:
-		outcome = 'F';
+		outcome = WER_CRASH_MSG_RECOVERY_OK;
 		break;
 	case WER_RECOVERY_FINISHED_FAILED:
-		outcome = 'f';
+		outcome = WER_CRASH_MSG_RECOVERY_FAILED;
 		break;
 	case WER_RECOVERY_RETURNED:
-		outcome = 'R';
+		outcome = WER_CRASH_MSG_RECOVERY_RETURNED;
 		break;
 	case WER_RECOVERY_CRASHED:
-		outcome = 'C';
+		outcome = WER_CRASH_MSG_RECOVERY_CRASHED;
 		break;
 	default:
-		outcome = 'T';
+		outcome = WER_CRASH_MSG_RECOVERY_TIMEOUT;
 		break;
 	}
 	if (fd >= 0)
@@ -373,11 +373,7 @@ static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
 		memcpy(&a->siginfo, info, sizeof(*info));
 	if (uc) {
 		memcpy(&a->context, uc, sizeof(*uc));
-#if defined(__x86_64__)
-		if (uc->uc_mcontext.fpregs)
-			memcpy(&a->fpstate, uc->uc_mcontext.fpregs,
-			       sizeof(a->fpstate));
-#endif
+		wer_cpu_uc_save_fp(uc, &a->fpstate);
 	}
 	memcpy(a->magic, WER_CRASH_MAGIC, sizeof(a->magic));
 }

@@ -333,26 +333,19 @@ static void put_metadata(void)
 	}
 }
 
-#if defined(__x86_64__)
+/* The registers a degraded report lists: the CPU seam's (cpu.h). */
 static const struct {
 	const char *name;
 	int index;
-} registers[] = {
-    {"rip", REG_RIP}, {"rsp", REG_RSP},	   {"rbp", REG_RBP}, {"rax", REG_RAX},
-    {"rbx", REG_RBX}, {"rcx", REG_RCX},	   {"rdx", REG_RDX}, {"rsi", REG_RSI},
-    {"rdi", REG_RDI}, {"r8", REG_R8},	   {"r9", REG_R9},   {"r10", REG_R10},
-    {"r11", REG_R11}, {"r12", REG_R12},	   {"r13", REG_R13}, {"r14", REG_R14},
-    {"r15", REG_R15}, {"eflags", REG_EFL},
-};
+} registers[] = {WER_CPU_UC_REGISTERS};
 
 /* Return addresses: the frame-pointer chain, each frame inside the stack
  * mapping and above the one before; when that gives nothing, a scan of
  * the stack for values that point into code. */
 static void put_frames(const ucontext_t *uc)
 {
-	uint64_t pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP];
-	uint64_t fp = (uint64_t)uc->uc_mcontext.gregs[REG_RBP];
+	uint64_t pc = wer_cpu_uc_pc(uc), sp = wer_cpu_uc_sp(uc);
+	uint64_t fp = wer_cpu_uc_fp(uc);
 	const struct mapping *stack = mapping_of(sp);
 	size_t n = 0;
 
@@ -399,14 +392,10 @@ static void put_registers(const ucontext_t *uc)
 		put_str("Register.");
 		put_str(registers[i].name);
 		put_str("=");
-		put_num((uint64_t)uc->uc_mcontext.gregs[registers[i].index], 1,
-			16);
+		put_num(wer_cpu_uc_reg(uc, registers[i].index), 1, 16);
 		put_str("\n");
 	}
 }
-#else
-#error "crash_fallback.c: registers and frames for this architecture"
-#endif
 
 /* In root's store, what the crash path creates is root's group's too
  * (the process's group may be the user's who started it). */
@@ -465,7 +454,7 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	read_maps();
-	pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	pc = wer_cpu_uc_pc(uc);
 	fault = mapping_of(pc);
 
 	/* The id: AppCrash_<application>_<time>_<pid>, as werfault's. */

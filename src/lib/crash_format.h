@@ -12,6 +12,20 @@
 #include <stdint.h>
 #include <sys/ucontext.h>
 
+#include "cpu.h"
+
+/* The bytes the crash path and werfault send each other on their socket
+ * (docs/crash.md, docs/recovery.md). */
+#define WER_CRASH_MSG_GO	       'g' /* process: werfault may ptrace it */
+#define WER_CRASH_MSG_DONE	       'd' /* werfault: it holds what it needs */
+#define WER_CRASH_MSG_REPORTED	       'r' /* werfault: the report is stored */
+#define WER_CRASH_MSG_RECOVERY	       's' /* process: recovery started */
+#define WER_CRASH_MSG_RECOVERY_OK       'F' /* ...Finished(TRUE) */
+#define WER_CRASH_MSG_RECOVERY_FAILED   'f' /* ...Finished(FALSE) */
+#define WER_CRASH_MSG_RECOVERY_RETURNED 'R' /* the callback returned */
+#define WER_CRASH_MSG_RECOVERY_TIMEOUT  'T' /* a ping was missed */
+#define WER_CRASH_MSG_RECOVERY_CRASHED  'C' /* a thread crashed in it */
+
 #define WER_CRASH_MAGIC	  "OWERCRS\0"
 #define WER_CRASH_VERSION 1
 
@@ -27,10 +41,8 @@ struct wer_crash_area {
 	uint64_t time_ns;   /* CLOCK_REALTIME at the crash */
 	siginfo_t siginfo;  /* as delivered */
 	ucontext_t context; /* the crashed thread's registers */
-#if defined(__x86_64__)
-	struct _libc_fpstate fpstate; /* what context.uc_mcontext.fpregs
-				       * pointed to */
-#endif
+	struct wer_cpu_fpstate fpstate; /* what the ucontext's floating-point
+					 * pointer pointed to (cpu.h) */
 };
 
 /* The name of a signal openwer reports ("SIGSEGV"), "SIG?" for others.

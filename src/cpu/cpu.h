@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cpu.h - the CPU seam: everything that differs between processors, behind
+ * one interface, one header and one file per architecture
+ * (cpu_x86_64.h/.c; AArch64 to come). Nothing else in the tree names a
+ * register or a context layout.
+ *
+ * Two halves:
+ * - the host's: reading a thread's registers from a signal's ucontext
+ *   (inline, async-signal-safe: the crash path uses them) and from ptrace
+ *   (werfault), and identifying the host's processor;
+ * - any architecture's, chosen at run time by a snapshot's arch: the
+ *   register names, the unwinder's DWARF numbering, the minidump's context
+ *   record and processor fields. A snapshot of one CPU can be written on
+ *   another (tests/handler/test_snapshot.c writes both).
+ */
+#ifndef WER_CPU_H
+#define WER_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum wer_cpu_arch {
+	WER_CPU_X86_64 = 1,
+	WER_CPU_AARCH64 = 2,
+};
+
+#define WER_CPU_GP_MAX 40  /* general registers kept, any architecture */
+#define WER_CPU_FP_MAX 528 /* bytes of floating-point/vector state */
+
+/* A thread's full register state, in its architecture's order (the
+ * architecture header lists it: the unwinder's DWARF numbering first). */
+struct wer_cpu_regs {
+	enum wer_cpu_arch arch;
+	uint64_t gp[WER_CPU_GP_MAX];
+	int have_fp;
+	unsigned char fp[WER_CPU_FP_MAX]; /* the architecture's layout */
+};
+
+/* What the minidump's system info says of the processor. */
+struct wer_cpu_id {
+	uint32_t vendor[3];	     /* x86: cpuid 0's ebx, edx, ecx */
+	uint32_t version;	     /* x86: cpuid 1's eax; AArch64: MIDR */
+	uint32_t features;	     /* x86: cpuid 1's edx */
+	uint32_t extended_features; /* x86: cpuid 0x80000001's edx */
+};
+
+struct wer_cpu_ops {
+	enum wer_cpu_arch arch;
+	const char *name; /* "x86_64", as uname's machine */
+	size_t gp_count;  /* entries of gp[] in use */
+	size_t dwarf_count; /* the first gp[]: the unwinder's registers */
+	size_t pc, sp, fp, tp; /* indexes in gp[]: program counter, stack
+				* pointer, frame pointer, thread pointer */
+	const char *const *gp_names; /* gp_count names */
+	/* The minidump: its processor architecture, the size of a thread's
+	 * context record, the record from regs, the processor fields. */
+	uint16_t md_architecture;
+	size_t md_context_size;
+	void (*md_context)(const struct wer_cpu_regs *regs, void *out);
+	void (*md_cpu_info)(const struct wer_cpu_id *id, void *md_system_info);
+};
+
+/* The operations of arch, or NULL for one this build does not know. */
+const struct wer_cpu_ops *wer__cpu_ops(enum wer_cpu_arch arch);
+
+static inline uint64_t wer_cpu_pc(const struct wer_cpu_regs *r)
+{
+	return r->gp[wer__cpu_ops(r->arch)->pc];
+}
+
+static inline uint64_t wer_cpu_sp(const struct wer_cpu_regs *r)
+{
+	return r->gp[wer__cpu_ops(r->arch)->sp];
+}
+
+static inline uint64_t wer_cpu_tp(const struct wer_cpu_regs *r)
+{
+	return r->gp[wer__cpu_ops(r->arch)->tp];
+}
+
+/* ---- the host ------------------------------------------------------------
+ * The architecture header defines, for the crash path (inline,
+ * async-signal-safe): WER_CPU_HOST, struct wer_cpu_fpstate (what a
+ * ucontext's floating-point pointer points to), wer_cpu_uc_pc/sp/fp,
+ * wer_cpu_uc_save_fp, and WER_CPU_UC_REGISTERS (name and ucontext index
+ * of the registers a degraded report lists). */
+#include "cpu_x86_64.h"
+#ifndef WER_CPU_HOST
+#error "openwer: no CPU file for this architecture (src/cpu/cpu_ARCH.h)"
+#endif
+
+/* The host's registers of the thread that crashed, from its signal's
+ * ucontext and saved floating-point state (fp may be NULL). */
+void wer__cpu_from_ucontext(const ucontext_t *uc,
+			    const struct wer_cpu_fpstate *fp,
+			    struct wer_cpu_regs *ret);
+
+/* A stopped, ptrace'd thread's registers (NT_PRSTATUS, NT_PRFPREG): 0 or
+ * a negative errno. */
+int wer__cpu_from_ptrace(pid_t tid, struct wer_cpu_regs *ret);
+
+/* The host processor, for the minidump. */
+void wer__cpu_identify(struct wer_cpu_id *ret);
+
+#endif /* WER_CPU_H */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cpu_x86_64.c - x86-64's part of the CPU seam (cpu.h): its context
+ * record (MDRawContextAMD64) and processor fields for the minidump, on any
+ * host; and, where x86-64 is the host, registers from a ucontext and from
+ * ptrace, and the processor's identity (cpuid).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "minidump_format.h"
+
+static const char *const gp_names[WER_X86_64_GP_COUNT] = {
+    "rax", "rdx", "rcx", "rbx",	   "rsi",    "rdi", "rbp", "rsp",
+    "r8",  "r9",  "r10", "r11",	   "r12",    "r13", "r14", "r15",
+    "rip", "eflags", "cs", "ss",   "ds",     "es",  "fs",  "gs",
+    "fs_base", "gs_base"};
+
+static void md_context(const struct wer_cpu_regs *r, void *out)
+{
+	md_context_amd64_t *ctx = out;
+	const uint64_t *g = r->gp;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->context_flags = MD_CONTEXT_AMD64_FULL | MD_CONTEXT_AMD64_SEGMENTS;
+	ctx->rax = g[WER_X86_64_RAX];
+	ctx->rbx = g[WER_X86_64_RBX];
+	ctx->rcx = g[WER_X86_64_RCX];
+	ctx->rdx = g[WER_X86_64_RDX];
+	ctx->rsi = g[WER_X86_64_RSI];
+	ctx->rdi = g[WER_X86_64_RDI];
+	ctx->rbp = g[WER_X86_64_RBP];
+	ctx->rsp = g[WER_X86_64_RSP];
+	ctx->r8 = g[WER_X86_64_R8];
+	ctx->r9 = g[WER_X86_64_R9];
+	ctx->r10 = g[WER_X86_64_R10];
+	ctx->r11 = g[WER_X86_64_R11];
+	ctx->r12 = g[WER_X86_64_R12];
+	ctx->r13 = g[WER_X86_64_R13];
+	ctx->r14 = g[WER_X86_64_R14];
+	ctx->r15 = g[WER_X86_64_R15];
+	ctx->rip = g[WER_X86_64_RIP];
+	ctx->eflags = (uint32_t)g[WER_X86_64_EFLAGS];
+	ctx->cs = (uint16_t)g[WER_X86_64_CS];
+	ctx->ss = (uint16_t)g[WER_X86_64_SS];
+	ctx->ds = (uint16_t)g[WER_X86_64_DS];
+	ctx->es = (uint16_t)g[WER_X86_64_ES];
+	ctx->fs = (uint16_t)g[WER_X86_64_FS];
+	ctx->gs = (uint16_t)g[WER_X86_64_GS];
+	if (r->have_fp) {
+		_Static_assert(sizeof(ctx->fxsave) == WER_X86_64_FP_SIZE,
+			       "FXSAVE layout");
+		memcpy(ctx->fxsave, r->fp, sizeof(ctx->fxsave));
+		memcpy(&ctx->mx_csr, r->fp + 24, sizeof(ctx->mx_csr));
+	}
+}
+
+static void md_cpu_info(const struct wer_cpu_id *id, void *out)
+{
+	md_system_info_t *info = out;
+	unsigned a = id->version, family = (a >> 8) & 0xf,
+		 model = (a >> 4) & 0xf;
+
+	info->processor_architecture = MD_CPU_ARCHITECTURE_AMD64;
+	memcpy(info->cpu.x86.vendor_id, id->vendor, sizeof(id->vendor));
+	info->cpu.x86.version_information = id->version;
+	info->cpu.x86.feature_information = id->features;
+	info->cpu.x86.amd_extended_cpu_features = id->extended_features;
+	if (family == 0xf)
+		family += (a >> 20) & 0xff;
+	if (family == 0x6 || family >= 0xf)
+		model += ((a >> 16) & 0xf) << 4;
+	info->processor_level = (uint16_t)family;
+	info->processor_revision = (uint16_t)((model << 8) | (a & 0xf));
+}
+
+const struct wer_cpu_ops wer__cpu_x86_64 = {
+    .arch = WER_CPU_X86_64,
+    .name = "x86_64",
+    .gp_count = WER_X86_64_GP_COUNT,
+    .dwarf_count = WER_X86_64_RIP + 1,
+    .pc = WER_X86_64_RIP,
+    .sp = WER_X86_64_RSP,
+    .fp = WER_X86_64_RBP,
+    .tp = WER_X86_64_FS_BASE,
+    .gp_names = gp_names,
+    .md_architecture = MD_CPU_ARCHITECTURE_AMD64,
+    .md_context_size = sizeof(md_context_amd64_t),
+    .md_context = md_context,
+    .md_cpu_info = md_cpu_info,
+};
+
+/* ---- x86-64 as the host ----------------------------------------------------
+ */
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <elf.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+void wer__cpu_from_ucontext(const ucontext_t *uc,
+			    const struct wer_cpu_fpstate *fp,
+			    struct wer_cpu_regs *ret)
+{
+	const greg_t *g = uc->uc_mcontext.gregs;
+	uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
+	static const int order[] = {REG_RAX, REG_RDX, REG_RCX, REG_RBX,
+				    REG_RSI, REG_RDI, REG_RBP, REG_RSP,
+				    REG_R8,  REG_R9,  REG_R10, REG_R11,
+				    REG_R12, REG_R13, REG_R14, REG_R15,
+				    REG_RIP};
+
+	memset(ret, 0, sizeof(*ret));
+	ret->arch = WER_CPU_X86_64;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		ret->gp[i] = (uint64_t)g[order[i]];
+	ret->gp[WER_X86_64_EFLAGS] = (uint64_t)g[REG_EFL];
+	/* The kernel packs cs, gs, fs (and ss) into one word. */
+	ret->gp[WER_X86_64_CS] = csgsfs & 0xffff;
+	ret->gp[WER_X86_64_GS] = (csgsfs >> 16) & 0xffff;
+	ret->gp[WER_X86_64_FS] = (csgsfs >> 32) & 0xffff;
+	ret->gp[WER_X86_64_SS] = (csgsfs >> 48) & 0xffff;
+	if (fp && uc->uc_mcontext.fpregs) {
+		_Static_assert(sizeof(fp->fx) == WER_X86_64_FP_SIZE,
+			       "FXSAVE layout");
+		memcpy(ret->fp, &fp->fx, sizeof(fp->fx));
+		ret->have_fp = 1;
+	}
+}
+
+int wer__cpu_from_ptrace(pid_t tid, struct wer_cpu_regs *ret)
+{
+	struct user_regs_struct r;
+	struct user_fpregs_struct fp;
+	struct iovec io = {&r, sizeof(r)}, fpio = {&fp, sizeof(fp)};
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)NT_PRSTATUS,
+		   &io) != 0)
+		return -errno;
+	memset(ret, 0, sizeof(*ret));
+	ret->arch = WER_CPU_X86_64;
+	{
+		uint64_t d[] = {r.rax, r.rdx, r.rcx, r.rbx, r.rsi, r.rdi,
+				r.rbp, r.rsp, r.r8,  r.r9,  r.r10, r.r11,
+				r.r12, r.r13, r.r14, r.r15, r.rip};
+
+		memcpy(ret->gp, d, sizeof(d));
+	}
+	ret->gp[WER_X86_64_EFLAGS] = r.eflags;
+	ret->gp[WER_X86_64_CS] = r.cs;
+	ret->gp[WER_X86_64_SS] = r.ss;
+	ret->gp[WER_X86_64_DS] = r.ds;
+	ret->gp[WER_X86_64_ES] = r.es;
+	ret->gp[WER_X86_64_FS] = r.fs;
+	ret->gp[WER_X86_64_GS] = r.gs;
+	ret->gp[WER_X86_64_FS_BASE] = r.fs_base;
+	ret->gp[WER_X86_64_GS_BASE] = r.gs_base;
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)NT_PRFPREG,
+		   &fpio) == 0) {
+		_Static_assert(sizeof(fp) == WER_X86_64_FP_SIZE,
+			       "FXSAVE layout");
+		memcpy(ret->fp, &fp, sizeof(fp));
+		ret->have_fp = 1;
+	}
+	return 0;
+}
+
+void wer__cpu_identify(struct wer_cpu_id *ret)
+{
+	unsigned a, b, c, d;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!__get_cpuid(0, &a, &b, &c, &d))
+		return;
+	ret->vendor[0] = b;
+	ret->vendor[1] = d;
+	ret->vendor[2] = c;
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return;
+	ret->version = a;
+	ret->features = d;
+	if (__get_cpuid_max(0x80000000, NULL) >= 0x80000001 &&
+	    __get_cpuid(0x80000001, &a, &b, &c, &d))
+		ret->extended_features = d;
+}
+#endif /* __x86_64__ */

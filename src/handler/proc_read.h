@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proc_read.h - small capped reads of /proc files (process.c).
+ */
+#ifndef WER_PROC_READ_H
+#define WER_PROC_READ_H
+
+#include <sys/types.h>
+
+/* Reads at most max bytes of a file into buf (not NUL-terminated);
+ * returns the length or -1. Never blocks on a FIFO. */
+ssize_t wer__read_capped(const char *path, char *buf, size_t max);
+
+/* A "Key:  N kB" line of /proc/self/status (VmHWM, VmPeak, VmSize), in
+ * KiB, or -1. */
+long wer__self_status_kib(const char *key);
+
+#endif /* WER_PROC_READ_H */

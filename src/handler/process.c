@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * process.c - the live capture's /proc side (capture.h): a held process's
+ * facts (exe, command line, environment, status, stat, auxv, maps and
+ * modules, cwd, age), the machine's, the crash area and the registry the
+ * crash path left, registered and full memory. Every read is capped; the
+ * scrubbing of secrets (scrub.h) happens here, so no writer ever sees
+ * them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "maps.h"
+#include "proc_read.h"
+#include "scrub.h"
+#include "store.h"
+
+ssize_t wer__read_capped(const char *path, char *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t len;
+
+	if (fd < 0)
+		return -1;
+	len = wer_read_fd_capped(fd, buf, max);
+	close(fd);
+	return (ssize_t)len;
+}
+
+long wer__self_status_kib(const char *key)
+{
+	char status[4096], *p;
+	ssize_t n = wer__read_capped("/proc/self/status", status,
+				     sizeof(status) - 1);
+	size_t len = strlen(key);
+
+	status[n > 0 ? n : 0] = '\0';
+	for (p = status; (p = strstr(p, key)); p += len)
+		if ((p == status || p[-1] == '\n') && p[len] == ':')
+			return strtol(p + len + 1, NULL, 10);
+	return -1;
+}
+
+/* Reads path, capped at WER_SNAPSHOT_TEXT_MAX, into a new NUL-terminated
+ * text; 0, or -1 (ret->data stays NULL). */
+static int read_text(const char *path, struct wer_snapshot_text *ret)
+{
+	char *buf = malloc(WER_SNAPSHOT_TEXT_MAX + 1);
+	ssize_t n;
+
+	if (!buf || (n = wer__read_capped(path, buf, WER_SNAPSHOT_TEXT_MAX)) < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	ret->data = buf;
+	ret->len = (size_t)n;
+	return 0;
+}
+
+static int read_proc_text(pid_t pid, const char *name,
+			  struct wer_snapshot_text *ret)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return read_text(path, ret);
+}
+
+/* The modules: every file mapped, the span of its mappings. */
+static void read_modules(struct wer_snapshot *s)
+{
+	static struct wer_maps_line line;
+	size_t at = 0;
+
+	s->fault_module = -1;
+	while (wer__maps_next(s->maps.data, s->maps.len, &at, &line)) {
+		size_t i;
+
+		if (line.name[0] != '/')
+			continue;
+		for (i = 0; i < s->module_count; i++)
+			if (!strcmp(s->modules[i].path, line.name))
+				break;
+		if (i == s->module_count && i < WER_SNAPSHOT_MODULES_MAX) {
+			s->module_count++;
+			s->modules[i].base = line.lo;
+			snprintf(s->modules[i].path, PATH_MAX, "%s", line.name);
+		}
+		if (i < s->module_count) {
+			if (line.lo < s->modules[i].base)
+				s->modules[i].base = line.lo;
+			if (line.hi > s->modules[i].end)
+				s->modules[i].end = line.hi;
+		}
+	}
+	if (s->module_count == WER_SNAPSHOT_MODULES_MAX)
+		wer__snapshot_note(s->truncated, sizeof(s->truncated),
+				   "modules");
+}
+
+/* Fields 48..51 of /proc/PID/stat: where the kernel put the arguments
+ * and the environment. 0, or -1 when stat does not say. */
+static int stat_areas(const struct wer_snapshot *s, uint64_t ret[4])
+{
+	const char *p;
+	size_t len;
+	int field = 2;
+
+	if (!s->stat.data || !(p = memrchr(s->stat.data, ')', s->stat.len)))
+		return -1;
+	len = s->stat.len - (size_t)(p + 1 - s->stat.data);
+	p++;
+	while (len && field < 51) {
+		while (len && *p == ' ')
+			p++, len--;
+		field++;
+		if (field >= 48) {
+			char *end;
+
+			ret[field - 48] = strtoull(p, &end, 10);
+			if (end == p)
+				return -1;
+		}
+		while (len && *p != ' ')
+			p++, len--;
+	}
+	return field == 51 ? 0 : -1;
+}
+
+static void add_private(struct wer_capture *c, uint64_t area,
+			size_t area_len, const struct wer_scrubbed *sc)
+{
+	struct wer_private_range *v;
+
+	if (!area || !sc->count)
+		return;
+	v = realloc(c->private_ranges,
+		    (c->private_count + sc->count) * sizeof(*v));
+	if (!v)
+		return;
+	c->private_ranges = v;
+	for (size_t i = 0; i < sc->count; i++)
+		if (sc->spans[i].offset + sc->spans[i].length <= area_len) {
+			v[c->private_count].address =
+			    area + sc->spans[i].offset;
+			v[c->private_count++].size = sc->spans[i].length;
+		}
+}
+
+/* ReportEnvironment=scrubbed: the command line and the environment lose
+ * their secrets (docs/privacy.md), in the report's text, the minidump's
+ * streams, and every byte of memory captured from the areas the kernel
+ * keeps them in. */
+static void scrub_process(struct wer_capture *c)
+{
+	struct wer_snapshot *s = c->snap;
+	struct wer_scrubbed args = {0}, env = {0};
+	uint64_t areas[4] = {0}; /* arg_start, arg_end, env_start, env_end */
+
+	if (stat_areas(s, areas) < 0 || areas[1] < areas[0] ||
+	    areas[3] < areas[2])
+		memset(areas, 0, sizeof(areas));
+	if (wer__scrub_cmdline(s->cmdline, s->cmdline_len,
+			       c->options->secret_words, &args) == 0) {
+		add_private(c, areas[0], (size_t)(areas[1] - areas[0]), &args);
+		s->scrubbed_args = args.count;
+		s->cmdline_len = args.len < sizeof(s->cmdline) - 1
+				     ? args.len
+				     : sizeof(s->cmdline) - 1;
+		memcpy(s->cmdline, args.text, s->cmdline_len);
+		s->cmdline[s->cmdline_len] = '\0';
+	} else {
+		s->cmdline_len = 0; /* nothing rather than secrets */
+		wer__snapshot_note(s->missing, sizeof(s->missing), "cmdline");
+	}
+	s->environ_raw = s->environ;
+	if (s->environ.data &&
+	    wer__scrub_environ(s->environ.data, s->environ.len,
+			       c->options->env_allow, &env) == 0) {
+		add_private(c, areas[2], (size_t)(areas[3] - areas[2]), &env);
+		s->scrubbed_env = env.count;
+		s->environ.data = env.text;
+		s->environ.len = env.len;
+		env.text = NULL;
+	} else {
+		s->environ.data = NULL;
+		s->environ.len = 0;
+	}
+	wer__scrubbed_free(&args);
+	wer__scrubbed_free(&env);
+}
+
+/* The process's age (field 22 of stat: its start in clock ticks since
+ * boot, against /proc/uptime), -1 when unknown. */
+static long process_age(const struct wer_snapshot *s)
+{
+	const char *paren, *p, *end;
+	unsigned long long start_ticks;
+	char buf[128];
+	double up;
+	ssize_t n;
+	long age;
+
+	if (!s->stat.data ||
+	    !(paren = memrchr(s->stat.data, ')', s->stat.len)) ||
+	    s->system.clock_ticks <= 0)
+		return -1;
+	end = s->stat.data + s->stat.len;
+	p = paren + 1;
+	for (int field = 2; field < 22 && p < end; p++)
+		if (*p == ' ')
+			field++;
+	if (p >= end || sscanf(p, "%llu", &start_ticks) != 1)
+		return -1;
+	if ((n = wer__read_capped("/proc/uptime", buf, sizeof(buf) - 1)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lf", &up) != 1)
+		return -1;
+	age = (long)(up - (double)start_ticks / (double)s->system.clock_ticks);
+	return age < 0 ? 0 : age;
+}
+
+/* The machine: processors, the kernel, the distribution, boot time. */
+static void read_system(struct wer_snapshot_system *sys)
+{
+	struct utsname u;
+	char line[256];
+	FILE *f;
+	int n = 0;
+
+	sys->clock_ticks = sysconf(_SC_CLK_TCK);
+	wer__cpu_identify(&sys->cpu_id);
+	read_text("/proc/cpuinfo", &sys->cpuinfo);
+	/* Count "processor" lines, whatever the length of other lines (a
+	 * fixed line buffer that gives up on long flag lines is how one
+	 * writer records one CPU on a two-CPU machine). */
+	for (const char *p = sys->cpuinfo.data; p && *p;) {
+		if (!strncmp(p, "processor", 9) && p[9] && strchr(" \t:", p[9]))
+			n++;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_CONF);
+	sys->cpu_count = n > 0 ? n : 1;
+	if (uname(&u) == 0) {
+		snprintf(sys->os_name, sizeof(sys->os_name), "%s", u.sysname);
+		snprintf(sys->os_release, sizeof(sys->os_release), "%s",
+			 u.release);
+		snprintf(sys->os_version, sizeof(sys->os_version), "%s",
+			 u.version);
+		snprintf(sys->machine, sizeof(sys->machine), "%s", u.machine);
+	}
+	if (access("/etc/lsb-release", R_OK) == 0)
+		read_text("/etc/lsb-release", &sys->os_release_file);
+	else
+		read_text("/etc/os-release", &sys->os_release_file);
+	if ((f = fopen("/proc/stat", "re"))) {
+		unsigned long long btime;
+
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "btime %llu", &btime) == 1) {
+				sys->boot_time = btime;
+				break;
+			}
+		fclose(f);
+	}
+}
+
+void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
+			  pid_t pid, const struct wer_capture_options *options)
+{
+	char path[64];
+	ssize_t n;
+
+	memset(c, 0, sizeof(*c));
+	c->snap = s;
+	c->options = options;
+	s->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, s->exe, sizeof(s->exe) - 1);
+	if (n < 0) {
+		wer__snapshot_note(s->missing, sizeof(s->missing), "exe");
+		n = 0;
+	}
+	s->exe[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = wer__read_capped(path, s->cmdline, sizeof(s->cmdline) - 1);
+	if (n < 0) {
+		wer__snapshot_note(s->missing, sizeof(s->missing), "cmdline");
+		n = 0;
+	}
+	s->cmdline_len = (size_t)n;
+	s->cmdline[n] = '\0';
+	if ((size_t)n == sizeof(s->cmdline) - 1)
+		wer__snapshot_note(s->truncated, sizeof(s->truncated),
+				   "cmdline");
+	read_proc_text(pid, "status", &s->status);
+	read_proc_text(pid, "stat", &s->stat);
+	read_proc_text(pid, "auxv", &s->auxv);
+	read_proc_text(pid, "environ", &s->environ);
+	if (s->environ.len == WER_SNAPSHOT_TEXT_MAX)
+		wer__snapshot_note(s->truncated, sizeof(s->truncated),
+				   "environ");
+	if (options->scrub)
+		scrub_process(c);
+	else
+		s->environ_raw = s->environ;
+	s->maps.data = malloc(WER_SNAPSHOT_MAPS_MAX + 1);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if (!s->maps.data || (n = wer__read_capped(path, s->maps.data,
+						   WER_SNAPSHOT_MAPS_MAX)) < 0) {
+		wer__snapshot_note(s->missing, sizeof(s->missing), "maps");
+		free(s->maps.data);
+		s->maps.data = NULL;
+	} else {
+		s->maps.data[n] = '\0';
+		s->maps.len = (size_t)n;
+		if (n == WER_SNAPSHOT_MAPS_MAX)
+			wer__snapshot_note(s->truncated, sizeof(s->truncated),
+					   "maps");
+		read_modules(s);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	n = readlink(path, s->cwd, sizeof(s->cwd) - 1);
+	s->cwd[n > 0 ? n : 0] = '\0';
+	read_system(&s->system);
+	s->uptime_s = process_age(s);
+}
+
+int wer__capture_crash(struct wer_capture *c, uint64_t address,
+		       uint64_t *ret_registry)
+{
+	struct wer_snapshot *s = c->snap;
+	struct wer_crash_area *a = malloc(sizeof(*a));
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	r = wer__read_process_memory(&s->pid, address, a, sizeof(*a));
+	if (r == 0 &&
+	    (memcmp(a->magic, WER_CRASH_MAGIC, sizeof(a->magic)) ||
+	     a->version != WER_CRASH_VERSION || a->size != sizeof(*a) ||
+	     a->pid != s->pid || a->signo <= 0 || a->signo >= 65))
+		r = -EBADMSG;
+	if (r == 0) {
+		s->have_crash = 1;
+		wer__cpu_from_ucontext(&a->context, &a->fpstate,
+				       &c->crash_regs);
+		s->crash = (struct wer_snapshot_crash){
+		    a->signo,	   a->code,
+		    a->tid,	   a->address,
+		    wer_cpu_pc(&c->crash_regs), a->time_ns,
+		    a->siginfo};
+		*ret_registry = a->registry;
+		/* The module that holds the faulting instruction. */
+		for (size_t i = 0; i < s->module_count; i++)
+			if (s->crash.pc >= s->modules[i].base &&
+			    s->crash.pc < s->modules[i].end)
+				s->fault_module = (int)i;
+	}
+	free(a);
+	return r;
+}
+
+void wer__capture_registry(struct wer_capture *c, uint64_t address)
+{
+	struct wer_snapshot *s = c->snap;
+
+	s->have_registry = address && wer__registry_read(wer__read_process_memory,
+							 &s->pid, address,
+							 &s->registry) == 0;
+}
+
+static void zero_overlap(uint64_t address, unsigned char *data, size_t len,
+			 uint64_t x, uint64_t size)
+{
+	uint64_t lo, hi;
+
+	if (!data)
+		return;
+	if (size > UINT64_MAX - x)
+		size = UINT64_MAX - x;
+	lo = x > address ? x : address;
+	hi = x + size < address + len ? x + size : address + len;
+	if (lo < hi)
+		memset(data + (lo - address), 0, hi - lo);
+}
+
+void wer__capture_zero_private(const struct wer_capture *c, uint64_t address,
+			       unsigned char *data, size_t len)
+{
+	const struct wer_snapshot *s = c->snap;
+
+	for (size_t j = 0; s->have_registry && j < s->registry.range_count;
+	     j++)
+		if (s->registry.range[j].kind == WER_REG_RANGE_EXCLUDED)
+			zero_overlap(address, data, len,
+				     s->registry.range[j].address,
+				     s->registry.range[j].size);
+	for (size_t j = 0; j < c->private_count; j++)
+		zero_overlap(address, data, len, c->private_ranges[j].address,
+			     c->private_ranges[j].size);
+}
+
+/* The registered memory blocks, read while held. */
+static void read_memory_blocks(struct wer_capture *c)
+{
+	struct wer_snapshot *s = c->snap;
+	const struct wer_registry_snapshot *reg = &s->registry;
+
+	if (!s->have_registry)
+		return;
+	for (size_t i = 0; i < reg->range_count; i++) {
+		const struct wer_snapshot_range *b = &reg->range[i];
+		unsigned char *data;
+
+		if (b->kind != WER_REG_RANGE_MEMORY)
+			continue;
+		data = malloc(b->size);
+		if (data && wer__read_process_memory(&s->pid, b->address, data,
+						     b->size) < 0) {
+			free(data);
+			data = NULL;
+		}
+		s->block_data[i] = data;
+	}
+	s->block_count = reg->range_count;
+}
+
+/* For a full dump: copies every readable private mapping, streaming it
+ * to an unnamed file, excluded ranges and secrets zeroed. */
+static void read_full_memory(struct wer_capture *c)
+{
+	static struct wer_maps_line line;
+	struct wer_snapshot *s = c->snap;
+	uint64_t full_cap = c->options->full_cap, total = 0;
+	size_t cap = 0, chunk = 1u << 20, pos = 0;
+	unsigned char *buf = NULL;
+
+	if (!c->options->dump_full || !s->maps.data)
+		return;
+	if (c->options->staging_fd < 0 ||
+	    (s->full.fd = openat(c->options->staging_fd, ".",
+				 O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0 ||
+	    !(buf = malloc(chunk))) {
+		wer__snapshot_note(s->missing, sizeof(s->missing),
+				   "full-memory");
+		return;
+	}
+	while (total < full_cap &&
+	       wer__maps_next(s->maps.data, s->maps.len, &pos, &line)) {
+		uint64_t lo = line.lo, hi = line.hi;
+		struct wer_full_range range = {lo, 0, total};
+
+		if (line.perms[0] != 'r' || line.perms[3] != 'p' ||
+		    !strcmp(line.name, "[vvar]") ||
+		    !strcmp(line.name, "[vsyscall]"))
+			continue;
+		for (uint64_t at = lo; at < hi && total < full_cap;) {
+			size_t want = hi - at < chunk ? hi - at : chunk;
+
+			if (want > full_cap - total)
+				want = full_cap - total;
+			if (wer__read_process_memory(&s->pid, at, buf, want) <
+			    0)
+				break;
+			wer__capture_zero_private(c, at, buf, want);
+			if (write(s->full.fd, buf, want) != (ssize_t)want)
+				break;
+			at += want;
+			range.size += want;
+			total += want;
+		}
+		if (range.size) {
+			if (s->full.count == cap) {
+				size_t c2 = cap ? cap * 2 : 64;
+				struct wer_full_range *v = realloc(
+				    s->full.ranges, c2 * sizeof(*v));
+
+				if (!v)
+					break;
+				s->full.ranges = v;
+				cap = c2;
+			}
+			s->full.ranges[s->full.count++] = range;
+		}
+	}
+	free(buf);
+}
+
+void wer__capture_memory(struct wer_capture *c)
+{
+	struct wer_snapshot *s = c->snap;
+
+	if (s->have_threads && s->thread_count && s->threads[0].crashed) {
+		/* Around the faulting instruction, the fault address and
+		 * every value the crashed thread's registers hold (debuggers
+		 * follow pointers). */
+		const struct wer_cpu_regs *regs = &s->threads[0].cpu;
+		const struct wer_cpu_ops *ops = wer__cpu_ops(regs->arch);
+		uint64_t pc = wer_cpu_pc(regs), values[WER_CPU_GP_MAX + 1];
+		size_t n = 0;
+
+		wer__capture_around(c, &pc, 1, WER_CAPTURE_PC_RADIUS,
+				    WER_MEMORY_AROUND_PC);
+		if (s->crash.code > 0)
+			values[n++] = s->crash.address;
+		for (size_t i = 0; i < ops->dwarf_count; i++)
+			values[n++] = regs->gp[i];
+		wer__capture_around(c, values, n, WER_CAPTURE_VALUE_RADIUS,
+				    WER_MEMORY_AROUND_VALUE);
+	}
+	read_memory_blocks(c);
+	wer__dso_debug_read(s->pid, s->auxv.data, s->auxv.len, &s->dso);
+	/* What the application excluded, and the secrets, never leave. */
+	for (size_t i = 0; i < s->thread_count; i++)
+		wer__capture_zero_private(c, s->threads[i].stack_start,
+					  s->threads[i].stack,
+					  s->threads[i].stack_size);
+	for (size_t i = 0; i < s->memory_count; i++)
+		wer__capture_zero_private(c, s->memory[i].start,
+					  s->memory[i].data, s->memory[i].size);
+	for (size_t i = 0; i < s->block_count; i++)
+		if (s->block_data[i])
+			wer__capture_zero_private(c,
+						  s->registry.range[i].address,
+						  s->block_data[i],
+						  s->registry.range[i].size);
+	read_full_memory(c);
+}
+
+void wer__capture_free(struct wer_capture *c)
+{
+	free(c->private_ranges);
+	c->private_ranges = NULL;
+	c->private_count = 0;
+}

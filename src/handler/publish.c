@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * publish.c - putting a report into the store: built in <store>/.staging,
+ * every file fsynced, then renamed into ReportQueue whole, so a partial
+ * report is never visible, even when werfault is killed; then the queue's
+ * retention.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <time.h>
+
+#include "minidump.h"
+#include "report_parts.h"
+#include "store_dir.h"
+
+void wer__job_init(struct wer_job *j)
+{
+	wer__snapshot_init(&j->snap);
+	j->store.fd = -1;
+}
+
+void wer__job_free(struct wer_job *j)
+{
+	wer__snapshot_free(&j->snap);
+	wer_store_close(&j->store);
+	if (j->have_unwind)
+		wer__unwind_free(&j->unwind);
+	j->have_unwind = 0;
+}
+
+/* The store, opened once (and checked: store_dir.c): 0 or a negative
+ * errno. */
+static int open_store(struct wer_job *r)
+{
+	if (r->store.fd >= 0)
+		return 0;
+	return wer_store_open(1, &r->store);
+}
+
+/* The staging directory's lock file: every werfault holds it shared
+ * while it builds a report; one that gets it exclusively is alone, so
+ * every directory in staging belongs to a werfault that died (the kernel
+ * drops a dead process's locks, a zombie's included) and is removed. Then
+ * it holds the lock shared like the others. Returns the lock's fd, or -1
+ * (no locking, no sweeping: reports are still written). */
+static int staging_enter(int staging)
+{
+	struct stat st;
+	int fd = openat(staging, ".lock",
+			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			0600);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		DIR *d = wer_dir_list(staging);
+		struct dirent *e;
+
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.')
+				wer_report_remove(staging, e->d_name);
+		if (d)
+			closedir(d);
+	}
+	flock(fd, LOCK_SH);
+	return fd;
+}
+
+int wer__report_write(struct wer_job *r, char *path, size_t size)
+{
+	char tmp[64], id[512], when[64];
+	static struct wer_signature sig[WER_LIVE_PARAMS];
+	int sig_count;
+	struct timespec ts;
+	struct tm tm;
+	int dir_fd = -1, err, lock_fd, store_lock = -1, queue, staging;
+
+	/* Reports are built in <store>/.staging and renamed into
+	 * <store>/ReportQueue whole: the queue never holds a partial one, even
+	 * when werfault is killed. Every level by descriptor, each the
+	 * user's alone (docs/security.md). */
+	if ((err = open_store(r)) < 0)
+		return err;
+	if ((queue = wer_store_area(&r->store, WER_STORE_QUEUE, 1)) < 0)
+		return queue;
+	if ((staging = wer_store_area(&r->store, ".staging", 1)) < 0) {
+		close(queue);
+		return staging;
+	}
+	lock_fd = staging_enter(staging);
+	/* The event's time: the crash's, the request's (snapshot.h). */
+	ts.tv_sec = (time_t)(r->snap.time_ns / 1000000000u);
+	ts.tv_nsec = (long)(r->snap.time_ns % 1000000000u);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
+		 ts.tv_nsec);
+	/* Throttling counts crashes; a live report is filed on purpose. */
+	sig_count = wer__signature(r, sig);
+	if (!r->live)
+		wer__throttle(r, sig);
+	/* A process crashes once, but may file many live reports a second:
+	 * theirs carry the nanoseconds too (submissions are serialised). */
+	if (r->live)
+		snprintf(id, sizeof(id),
+			 "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
+			 r->live->event_type,
+			 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec,
+			 (int)r->snap.pid);
+	else
+		snprintf(id, sizeof(id),
+			 "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
+			 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->snap.pid);
+	wer__report_sanitize_name(id);
+	/* A directory of this werfault's own in staging: its pid and a
+	 * counter, created with mkdirat (which fails on anything already
+	 * there, a link included). */
+	for (unsigned k = 0;; k++) {
+		snprintf(tmp, sizeof(tmp), "%d.%u", (int)getpid(), k);
+		if (mkdirat(staging, tmp, 0700) == 0)
+			break;
+		if (errno != EEXIST || k > 1000) {
+			err = -errno;
+			goto out;
+		}
+	}
+	dir_fd = wer__store_dir_at(staging, tmp, 0);
+	if (dir_fd < 0) {
+		err = dir_fd;
+		unlinkat(staging, tmp, AT_REMOVEDIR);
+		goto out;
+	}
+	{
+		static struct wer_file_result files[WER_REG_FILE_SLOTS];
+		static struct wer_file_result live_files[WER_LIVE_FILES];
+		size_t live_count = r->live ? r->live->file_count : 0;
+
+		for (size_t i = 0; i < r->snap.registry.file_count; i++)
+			wer__report_copy_file(dir_fd, &r->snap.registry.file[i], i, &files[i]);
+		for (size_t i = 0; i < live_count; i++) {
+			static struct wer_snapshot_file sf;
+
+			snprintf(sf.path, sizeof(sf.path), "%s",
+				 r->live->file[i].path);
+			/* Named apart from the registered files' copies. */
+			wer__report_copy_file(dir_fd, &sf, 1000 + i, &live_files[i]);
+		}
+		err = wer__report_write_blocks(dir_fd, r);
+		if (!err)
+			err = wer__report_write_stack(dir_fd, r);
+		if (!err && !r->throttled && (!r->live || r->snap.have_threads))
+			err = wer__minidump_write(dir_fd, "minidump.mdmp", &r->snap);
+		if (!err)
+			err = wer__report_write_wer(dir_fd, r, sig, sig_count, id,
+					       when, files, live_files);
+	}
+	if (!err)
+		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);
+	if (!err && fsync(dir_fd) < 0)
+		err = -errno;
+	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
+				     r->store.path, id) >= size)
+		err = -ENAMETOOLONG;
+	/* The store's lock, exclusive, while the report goes in and the
+	 * queue is trimmed: `wer` and other werfaults never see or trim a
+	 * queue half changed. Without it (an unwritable lock file) the
+	 * report is still written. */
+	store_lock = err ? -1 : wer_store_lock(&r->store, 1);
+	if (!err && renameat(staging, tmp, queue, id) < 0)
+		err = -errno;
+	close(dir_fd);
+	if (err)
+		wer_report_remove(staging, tmp);
+	if (!err) {
+		fsync(queue);
+		/* Retention: the queue keeps MaxQueueCount reports, the
+		 * oldest going first, never the one just written. */
+		wer_store_trim(&r->store, WER_STORE_QUEUE,
+			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
+		for (size_t i = 0; i < r->snap.registry.file_count; i++)
+			if (r->snap.registry.file[i].flags &
+			    1 /* WER_FILE_DELETE_WHEN_DONE */)
+				unlink(r->snap.registry.file[i].path);
+		for (size_t i = 0; r->live && i < r->live->file_count; i++)
+			if (r->live->file[i].flags & 1)
+				unlink(r->live->file[i].path);
+	}
+out:
+	if (store_lock >= 0)
+		close(store_lock);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	close(staging);
+	close(queue);
+	return err;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_files.c - the report's files beside its text: stack.txt, the
+ * registered memory blocks, copies of the registered files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_parts.h"
+
+#define WER_REPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of one copied file */
+
+FILE *wer__report_create(int dir_fd, const char *name)
+{
+	int fd =
+	    openat(dir_fd, name,
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+/* Flushes, fsyncs and closes f; 0, or the first error (ENOSPC, EDQUOT,
+ * EIO...) so that werfault can say why a report was not written. */
+int wer__report_close(FILE *f)
+{
+	int err = 0;
+
+	errno = 0;
+	if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
+		err = errno ? -errno : -EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? -errno : -EIO;
+	return err;
+}
+
+void wer__report_sanitize_name(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			*s = '_';
+}
+
+/* Copies a registered file into the report, at most WER_REPORT_FILE_MAX
+ * bytes; only regular files (a FIFO or device is refused, not waited on). */
+void wer__report_copy_file(int dir_fd, const struct wer_snapshot_file *sf,
+		      size_t index, struct wer_file_result *res)
+{
+	int in = open(sf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	char buf[65536];
+	size_t total = 0;
+	struct stat st;
+	FILE *out;
+
+	res->name[0] = '\0';
+	if (in < 0) {
+		snprintf(res->status, sizeof(res->status), "unreadable (%s)",
+			 strerror(errno));
+		return;
+	}
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(res->status, sizeof(res->status),
+			 "not a regular file");
+		close(in);
+		return;
+	}
+	snprintf(res->name, sizeof(res->name), "File%zu-%.64s", index,
+		 strrchr(sf->path, '/') ? strrchr(sf->path, '/') + 1
+					: sf->path);
+	wer__report_sanitize_name(res->name);
+	out = wer__report_create(dir_fd, res->name);
+	if (!out) {
+		snprintf(res->status, sizeof(res->status), "not copied (%s)",
+			 strerror(errno));
+		res->name[0] = '\0';
+		close(in);
+		return;
+	}
+	while (total < WER_REPORT_FILE_MAX) {
+		size_t want = WER_REPORT_FILE_MAX - total;
+		ssize_t n =
+		    read(in, buf, want < sizeof(buf) ? want : sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		fwrite(buf, 1, (size_t)n, out);
+		total += (size_t)n;
+	}
+	if ((uint64_t)st.st_size > total)
+		snprintf(res->status, sizeof(res->status),
+			 "truncated at %zu of %lld bytes", total,
+			 (long long)st.st_size);
+	else
+		snprintf(res->status, sizeof(res->status), "copied, %zu bytes",
+			 total);
+	if (wer__report_close(out) < 0)
+		snprintf(res->status, sizeof(res->status), "write failed");
+	close(in);
+}
+
+int wer__report_write_stack(int dir_fd, const struct wer_job *r)
+{
+	FILE *f = wer__report_create(dir_fd, "stack.txt");
+
+	if (!f)
+		return -errno;
+	if (r->snap.have_threads && r->live)
+		fprintf(f,
+			"No crash: a report of event %s; thread %d asked "
+			"for it.\n\n",
+			r->live->event_type, (int)r->snap.tid);
+	if (r->snap.have_threads)
+		wer__unwind_print(&r->snap, r->have_unwind ? &r->unwind : NULL,
+				  f);
+	else if (r->live && !r->live->dump_type)
+		fputs("No dump was asked for: no thread was captured.\n", f);
+	else
+		fputs("No thread could be captured.\n", f);
+	if (r->snap.have_threads && !r->snap.seized)
+		fprintf(f, "\nDegraded capture: %s\n", r->snap.problem);
+	return wer__report_close(f);
+}
+
+int wer__report_write_blocks(int dir_fd, const struct wer_job *r)
+{
+	for (size_t i = 0; i < r->snap.block_count; i++) {
+		const struct wer_snapshot_range *b = &r->snap.registry.range[i];
+		char name[64];
+		FILE *f;
+		int err;
+
+		if (!r->snap.block_data[i])
+			continue;
+		snprintf(name, sizeof(name), "MemoryBlock-0x%" PRIx64 ".bin",
+			 b->address);
+		if (!(f = wer__report_create(dir_fd, name)))
+			return -errno;
+		fwrite(r->snap.block_data[i], 1, b->size, f);
+		if ((err = wer__report_close(f)) < 0)
+			return err;
+	}
+	return 0;
+}

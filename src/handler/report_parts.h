@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_parts.h - between the report writer's files (report.h lists
+ * them): the signature, the copies' results, file creation.
+ */
+#ifndef WER_REPORT_PARTS_H
+#define WER_REPORT_PARTS_H
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+/* One signature parameter: WER's Sig[n] (a crash's, or a report without
+ * a crash's own parameters). */
+struct wer_signature {
+	const char *name;
+	char value[PATH_MAX + 32];
+};
+
+/* What became of each registered file. */
+struct wer_file_result {
+	char name[96]; /* the copy's name in the report, "" when none */
+	char status[96];
+};
+
+static inline const char *wer__base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* signature.c: the report's signature into sig; how many parameters. */
+int wer__signature(const struct wer_job *j,
+		   struct wer_signature sig[WER_LIVE_PARAMS]);
+
+/* report_files.c */
+/* A new file name in dir_fd (O_EXCL, O_NOFOLLOW, 0600), as a stream. */
+FILE *wer__report_create(int dir_fd, const char *name);
+/* Flushes, fsyncs and closes f; 0, or the first error (ENOSPC, EDQUOT,
+ * EIO...) so that werfault can say why a report was not written. */
+int wer__report_close(FILE *f);
+/* Characters outside [A-Za-z0-9._-] become '_' (file and report names). */
+void wer__report_sanitize_name(char *s);
+/* Copies a registered file into the report (the index-th), at most
+ * WER_REPORT_FILE_MAX bytes; only regular files (a FIFO or device is
+ * refused, not waited on). What became of it goes into res. */
+void wer__report_copy_file(int dir_fd, const struct wer_snapshot_file *sf,
+			   size_t index, struct wer_file_result *res);
+int wer__report_write_stack(int dir_fd, const struct wer_job *j);
+int wer__report_write_blocks(int dir_fd, const struct wer_job *j);
+
+/* report_text.c: Report.wer and WERInternalMetadata.xml. */
+int wer__report_write_wer(int dir_fd, const struct wer_job *j,
+			  const struct wer_signature *sig, int sig_count,
+			  const char *id, const char *when,
+			  const struct wer_file_result *files,
+			  const struct wer_file_result *live_files);
+int wer__report_write_xml(int dir_fd, const struct wer_job *j,
+			  const struct wer_signature *sig, int sig_count,
+			  const char *when);
+
+/* throttle.c: counts this crash under its signature (application, its
+ * build id, fault module, its build id, signal, fault offset) in
+ * <store>/Throttle/<hash>; sets j->signature_count, and j->throttled once
+ * DumpCount dumps of the signature were kept within the hour. */
+void wer__throttle(struct wer_job *j,
+		   const struct wer_signature sig[WER_LIVE_PARAMS]);
+
+#endif /* WER_REPORT_PARTS_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snapshot.c - a snapshot's life (snapshot.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snapshot.h"
+
+void wer__snapshot_init(struct wer_snapshot *s)
+{
+	s->arch = WER_CPU_HOST;
+	s->fault_module = -1;
+	s->uptime_s = -1;
+	s->full.fd = -1;
+}
+
+static void free_text(struct wer_snapshot_text *t)
+{
+	free(t->data);
+	t->data = NULL;
+	t->len = 0;
+}
+
+void wer__snapshot_free(struct wer_snapshot *s)
+{
+	for (size_t i = 0; i < s->thread_count; i++)
+		free(s->threads[i].stack);
+	free(s->threads);
+	s->threads = NULL;
+	s->thread_count = 0;
+	for (size_t i = 0; i < s->memory_count; i++)
+		free(s->memory[i].data);
+	s->memory_count = 0;
+	for (size_t i = 0; i < s->block_count; i++)
+		free(s->block_data[i]);
+	s->block_count = 0;
+	if (s->environ_raw.data != s->environ.data)
+		free_text(&s->environ_raw);
+	free_text(&s->environ);
+	free_text(&s->maps);
+	free_text(&s->status);
+	free_text(&s->stat);
+	free_text(&s->auxv);
+	free_text(&s->system.cpuinfo);
+	free_text(&s->system.os_release_file);
+	wer__dso_debug_free(&s->dso);
+	if (s->full.fd >= 0)
+		close(s->full.fd);
+	s->full.fd = -1;
+	free(s->full.ranges);
+	s->full.ranges = NULL;
+}
+
+void wer__snapshot_note(char *list, size_t size, const char *what)
+{
+	size_t n = strlen(list);
+
+	snprintf(list + n, size - n, "%s%s", n ? "," : "", what);
+}
+
+const char *wer__snapshot_build_id(const struct wer_snapshot *s,
+				   const char *path)
+{
+	for (size_t i = 0; i < s->module_count; i++)
+		if (!strcmp(s->modules[i].path, path))
+			return s->modules[i].build_id;
+	return "";
+}
