@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_snapshot.c - a report and a minidump from a snapshot made of
+ * fixture data, with no live process: the seam every capture front-end
+ * fills (src/handler/snapshot.h). The back-ends must read only the
+ * snapshot, so what lands on disk is known to the byte where it matters:
+ *
+ *   test_snapshot STORE_DIR
+ *
+ * writes the report into STORE_DIR (as WER_REPORT_DIR), checks it with
+ * the project's own readers (Report.wer's parser, the minidump reader)
+ * and prints the report's directory; test_snapshot.sh then has Breakpad's
+ * minidump_dump and minidump_stackwalk read the same dump.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "minidump_read.h"
+#include "report.h"
+#include "store.h"
+
+static int failures;
+
+#define EXPECT(cond)                                                           \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "not ok - %s:%d: %s\n", __FILE__,      \
+				__LINE__, #cond);                              \
+			failures++;                                            \
+		}                                                              \
+	} while (0)
+
+#define APP_BASE   0x400000ull
+#define APP_END	   0x410000ull
+#define LIB_BASE   0x7f0000000000ull
+#define LIB_END	   0x7f0000020000ull
+#define STACK_BASE 0x7ffd00000000ull
+#define STACK_SIZE 4096
+#define CRASH_PC   (APP_BASE + 0x1234)
+#define OTHER_PC   (LIB_BASE + 0x5678)
+
+static const char maps_text[] =
+    "00400000-00410000 r-xp 00000000 08:01 1001 /opt/fixture/bin/app\n"
+    "7f0000000000-7f0000020000 r-xp 00000000 08:01 1002 "
+    "/opt/fixture/lib/libfix.so.1\n"
+    "7ffd00000000-7ffd00004000 rw-p 00000000 00:00 0 [stack]\n";
+
+static char *text(const char *s, size_t *ret_len)
+{
+	*ret_len = strlen(s);
+	return strdup(s);
+}
+
+/* A thread of the fixture: registers by the x86-64 order of the CPU
+ * seam, a stack holding one return address into the library. */
+static void fixture_thread(struct wer_snapshot_thread *t, pid_t tid,
+			   const char *name, uint64_t pc, uint64_t stack_at,
+			   int crashed)
+{
+	const struct wer_cpu_ops *ops = wer__cpu_ops(WER_CPU_X86_64);
+	uint64_t ret = OTHER_PC + 0x10;
+
+	t->tid = tid;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->crashed = crashed;
+	t->have_regs = 1;
+	t->cpu.arch = WER_CPU_X86_64;
+	for (size_t i = 0; i < ops->gp_count; i++)
+		t->cpu.gp[i] = 0x1000 + i;
+	t->cpu.gp[ops->pc] = pc;
+	t->cpu.gp[ops->sp] = stack_at;
+	t->cpu.gp[ops->fp] = stack_at + 64;
+	t->stack_start = stack_at;
+	t->stack_size = STACK_SIZE / 2;
+	t->stack = calloc(1, t->stack_size);
+	memcpy(t->stack + 8, &ret, sizeof(ret));
+}
+
+static void fixture(struct wer_job *j)
+{
+	struct wer_snapshot *s = &j->snap;
+
+	wer__job_init(j);
+	wer_settings_defaults(&j->settings);
+	s->arch = WER_CPU_X86_64;
+	s->pid = 4242;
+	s->tid = 4242;
+	s->time_ns = 1764547200ull * 1000000000ull; /* 2025-12-01T00:00:00Z */
+	s->have_crash = 1;
+	s->crash.signo = 11;
+	s->crash.code = 1;
+	s->crash.tid = 4242;
+	s->crash.address = 0x10;
+	s->crash.pc = CRASH_PC;
+	s->crash.time_ns = s->time_ns;
+	s->have_threads = 1;
+	s->seized = 1;
+	s->thread_count = s->threads_total = 2;
+	s->threads = calloc(2, sizeof(*s->threads));
+	fixture_thread(&s->threads[0], 4242, "app", CRASH_PC, STACK_BASE, 1);
+	fixture_thread(&s->threads[1], 4243, "worker", OTHER_PC,
+		       STACK_BASE + STACK_SIZE / 2, 0);
+	snprintf(s->exe, sizeof(s->exe), "/opt/fixture/bin/app");
+	memcpy(s->cmdline, "app\0--fixture", 13);
+	s->cmdline_len = 13;
+	s->maps.data = text(maps_text, &s->maps.len);
+	s->status.data = text("Name:\tapp\nPid:\t4242\n", &s->status.len);
+	s->module_count = 2;
+	s->modules[0] = (struct wer_snapshot_module){
+	    APP_BASE, APP_END, "/opt/fixture/bin/app",
+	    "00112233445566778899aabbccddeeff01234567"};
+	s->modules[1] = (struct wer_snapshot_module){
+	    LIB_BASE, LIB_END, "/opt/fixture/lib/libfix.so.1",
+	    "feedfacefeedfacefeedfacefeedfacefeedface"};
+	s->fault_module = 0;
+	s->have_registry = 1;
+	s->registry.meta_count = 2;
+	snprintf(s->registry.meta[0].key, sizeof(s->registry.meta[0].key),
+		 "Build");
+	snprintf(s->registry.meta[0].value,
+		 sizeof(s->registry.meta[0].value), "fixture-7");
+	snprintf(s->registry.meta[1].key, sizeof(s->registry.meta[1].key),
+		 "Channel");
+	snprintf(s->registry.meta[1].value,
+		 sizeof(s->registry.meta[1].value), "snapshot <test>");
+	s->system.cpu_count = 4;
+	s->system.cpu_id = (struct wer_cpu_id){
+	    {0x756e6547, 0x49656e69, 0x6c65746e}, 0x000906ea, 0x1f8bfbff, 0};
+	snprintf(s->system.os_name, sizeof(s->system.os_name), "Linux");
+	snprintf(s->system.os_release, sizeof(s->system.os_release),
+		 "6.1.0-fixture");
+	snprintf(s->system.machine, sizeof(s->system.machine), "x86_64");
+}
+
+int main(int argc, char **argv)
+{
+	struct wer_job *j = calloc(1, sizeof(*j));
+	struct wer_report_info *info = calloc(1, sizeof(*info));
+	struct wer_md_facts *facts = calloc(1, sizeof(*facts));
+	char path[PATH_MAX], dump[PATH_MAX + 32], *data;
+	FILE *f;
+	long size;
+	int err;
+
+	if (argc != 2 || !j || !info || !facts) {
+		fprintf(stderr, "usage: test_snapshot STORE_DIR\n");
+		return 2;
+	}
+	setenv("WER_REPORT_DIR", argv[1], 1);
+	fixture(j);
+	err = wer__report_write(j, path, sizeof(path));
+	EXPECT(err == 0);
+	if (err) {
+		fprintf(stderr, "wer__report_write: %s\n", strerror(-err));
+		return 1;
+	}
+	/* Report.wer, through the project's parser. */
+	{
+		struct wer_store store;
+		int area;
+
+		EXPECT(wer_store_open(0, &store) == 0);
+		area = wer_store_area(&store, WER_STORE_QUEUE, 0);
+		EXPECT(wer_report_read(&store, area, WER_STORE_QUEUE,
+				       strrchr(path, '/') + 1, info) == 0);
+		close(area);
+		wer_store_close(&store);
+	}
+	EXPECT(!strcmp(info->event_type, "APPCRASH"));
+	EXPECT(info->pid == 4242 && info->tid == 4242);
+	EXPECT(!strcmp(wer_report_sig(info, "Application Name"), "app"));
+	EXPECT(!strcmp(wer_report_sig(info, "Application Build ID"),
+		       "00112233445566778899aabbccddeeff01234567"));
+	EXPECT(!strcmp(wer_report_sig(info, "Fault Module Name"), "app"));
+	EXPECT(!strcmp(wer_report_sig(info, "Fault Offset"), "0x1234"));
+	EXPECT(!strcmp(wer_report_sig(info, "Signal"), "SIGSEGV (11)"));
+	EXPECT(info->meta_count == 2 && !strcmp(info->meta_key[1], "Channel") &&
+	       !strcmp(info->meta_value[1], "snapshot <test>"));
+	EXPECT(!strcmp(info->event_time, "2025-12-01T00:00:00.000000000Z"));
+	/* The minidump, through the project's reader. */
+	snprintf(dump, sizeof(dump), "%s/minidump.mdmp", path);
+	f = fopen(dump, "rb");
+	EXPECT(f != NULL);
+	if (!f)
+		return 1;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	data = malloc((size_t)size);
+	EXPECT(data && fread(data, 1, (size_t)size, f) == (size_t)size);
+	fclose(f);
+	EXPECT(wer_minidump_facts(data, (size_t)size, facts) == 0);
+	EXPECT(facts->thread_count == 2);
+	EXPECT(facts->crashed_tid == 4242);
+	EXPECT(facts->signal == 11 && facts->code == 1);
+	EXPECT(facts->crashed_pc == CRASH_PC);
+	EXPECT(facts->cpu_count == 4);
+	EXPECT(facts->module_count == 2);
+	EXPECT(facts->have_crashpad && facts->have_exception &&
+	       facts->have_system_info);
+	free(data);
+	if (failures)
+		return 1;
+	printf("%s\n", path);
+	wer__job_free(j);
+	free(j);
+	free(info);
+	free(facts);
+	return 0;
+}
