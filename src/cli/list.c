@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "report_format.h"
 #include "signals.h"
 
 #define META_FILTERS_MAX 16
@@ -110,7 +111,7 @@ static void put_cell(char *line, size_t size, const char *s, size_t max,
 static void cells(const struct wer_report_info *r, char sig[64], char meta[128],
 		  const char *ret[COL_COUNT])
 {
-	const char *signal = wer_report_sig(r, "Signal");
+	const char *signal = wer_report_sig(r, WER_SIG_NAME_SIGNAL);
 
 	/* A report without a crash: its event type. */
 	if (signal[0])
@@ -128,7 +129,7 @@ static void cells(const struct wer_report_info *r, char sig[64], char meta[128],
 				       : "queued";
 	ret[COL_APP] = wer_report_app(r);
 	ret[COL_SIGNAL] = sig;
-	ret[COL_MODULE] = wer_report_sig(r, "Fault Module Name");
+	ret[COL_MODULE] = wer_report_sig(r, WER_SIG_NAME_FAULT_MODULE);
 	ret[COL_META] = meta;
 }
 

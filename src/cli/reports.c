@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_format.h"
 #include "text.h"
 #include "signals.h"
 
@@ -19,14 +20,14 @@ void cli_json_string(FILE *f, const char *s)
 
 int cli_report_signal(const struct wer_report_info *r)
 {
-	const char *open = strchr(wer_report_sig(r, "Signal"), '(');
+	const char *open = strchr(wer_report_sig(r, WER_SIG_NAME_SIGNAL), '(');
 
 	return open ? atoi(open + 1) : 0;
 }
 
 int cli_signal_code(const struct wer_report_info *r, char *buf, size_t size)
 {
-	const char *value = wer_report_sig(r, "Signal Code"), *name;
+	const char *value = wer_report_sig(r, WER_SIG_NAME_SIGNAL_CODE), *name;
 	char *end;
 	long code;
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_format.h"
 #include "text.h"
 #include "settings.h"
 
@@ -185,26 +186,22 @@ static int allowed(const char *name, const struct wer_report_info *r)
  * nothing about the machine, the process or its files. */
 static char *parameters_only(const struct wer_report_info *r)
 {
-	size_t size = 16384, len = 0;
-	char *text = malloc(size);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	if (!text)
+	if (!f)
 		return NULL;
-	len += (size_t)snprintf(text + len, size - len,
-				"Version=1\nEventType=%s\nEventTime=%s\n"
-				"ReportIdentifier=%s\n",
-				r->event_type, r->event_time, r->id);
-	for (int i = 0; i < 10 && len < size; i++)
+	wer_rw_header(f, r->event_type, r->event_time, r->id);
+	for (size_t i = 0; i < 10; i++)
 		if (r->sig_name[i][0])
-			len += (size_t)snprintf(
-			    text + len, size - len,
-			    "Sig[%d].Name=%s\nSig[%d].Value=%s\n", i,
-			    r->sig_name[i], i, r->sig_value[i]);
-	for (size_t i = 0; i < r->meta_count && len < size; i++)
-		len += (size_t)snprintf(text + len, size - len,
-					"CustomMetadata[%zu].Key=%s\n"
-					"CustomMetadata[%zu].Value=%s\n",
-					i, r->meta_key[i], i, r->meta_value[i]);
+			wer_rw_sig(f, i, r->sig_name[i], r->sig_value[i]);
+	for (size_t i = 0; i < r->meta_count; i++)
+		wer_rw_meta(f, i, r->meta_key[i], r->meta_value[i]);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -337,7 +334,7 @@ static curl_mime *build_form(CURL *curl, struct submission *s)
 	curl_mime_data(part, wer_report_app(r), CURL_ZERO_TERMINATED);
 	part = curl_mime_addpart(form);
 	curl_mime_name(part, "ver");
-	curl_mime_data(part, wer_report_sig(r, "Application Version"),
+	curl_mime_data(part, wer_report_sig(r, WER_SIG_NAME_APP_VERSION),
 		       CURL_ZERO_TERMINATED);
 	part = curl_mime_addpart(form);
 	curl_mime_name(part, "guid");

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "report_format.h"
 #include "report_parts.h"
 
 /* Text for a Name=Value line or XML: bytes outside printable ASCII and the
@@ -34,7 +35,9 @@ static void put_text(FILE *f, const char *s, size_t len, int xml)
 			fputs("&quot;", f);
 		else if (xml && c == '\'')
 			fputs("&apos;", f);
-		else if (c < 0x20 || c > 0x7E || (!xml && c == '\\'))
+		else if (!xml)
+			wer_rw_escaped(f, (const char *)&c, 1);
+		else if (c < 0x20 || c > 0x7E)
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
@@ -56,7 +59,7 @@ static void put_cmdline(FILE *f, const struct wer_job *r, int xml)
 
 static const char *event_type(const struct wer_job *r)
 {
-	return r->live ? r->live->event_type : "APPCRASH";
+	return r->live ? r->live->event_type : WER_RW_APPCRASH;
 }
 
 /* The live report's own fields: its type, texts and files. */
@@ -106,34 +109,25 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 
 	if (!f)
 		return -errno;
-	fprintf(f,
-		"Version=1\nEventType=%s\nEventTime=%s\n"
-		"ReportIdentifier=%s\n",
-		event_type(r), when, id);
+	wer_rw_header(f, event_type(r), when, id);
 	if (r->live)
 		write_live_lines(f, r, live_files);
-	for (int i = 0; i < sig_count; i++) {
-		fprintf(f, "Sig[%d].Name=%s\nSig[%d].Value=", i, sig[i].name,
-			i);
-		put_text(f, sig[i].value, strlen(sig[i].value), 0);
-		fputc('\n', f);
-	}
+	for (int i = 0; i < sig_count; i++)
+		wer_rw_sig(f, (size_t)i, sig[i].name, sig[i].value);
 	for (size_t i = 0; i < r->snap.registry.meta_count; i++)
-		fprintf(f,
-			"CustomMetadata[%zu].Key=%s\nCustomMetadata[%zu].Value="
-			"%s\n",
-			i, r->snap.registry.meta[i].key, i,
-			r->snap.registry.meta[i].value);
+		wer_rw_meta(f, i, r->snap.registry.meta[i].key,
+			    r->snap.registry.meta[i].value);
 	if (r->snap.system.os_name[0])
 		fprintf(f, "OsVersion=%s %s %s\n", r->snap.system.os_name,
 			r->snap.system.os_release, r->snap.system.machine);
-	fputs("ApplicationPath=", f);
-	put_text(f, r->snap.exe, strlen(r->snap.exe), 0);
-	fputs("\nFaultModulePath=", f);
+	wer_rw_line(f, WER_RW_APPLICATION_PATH, r->snap.exe);
+	fputs("FaultModulePath=", f);
 	if (r->snap.fault_module >= 0)
 		put_text(f, r->snap.modules[r->snap.fault_module].path,
 			 strlen(r->snap.modules[r->snap.fault_module].path), 0);
-	fprintf(f, "\nProcessId=%d\nThreadId=%d\nThreadCount=%zu\nCommandLine=",
+	fprintf(f,
+		"\n" WER_RW_PROCESS_ID "=%d\n" WER_RW_THREAD_ID
+		"=%d\n" WER_RW_THREAD_COUNT "=%zu\n" WER_RW_COMMAND_LINE "=",
 		(int)r->snap.pid, (int)r->snap.tid,
 		r->snap.have_threads ? r->snap.thread_count : (size_t)0);
 	put_cmdline(f, r, 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crash_format.h"
+#include "report_format.h"
 #include "report_parts.h"
 
 /* A live report's signature is its parameters, in index order. Returns
@@ -36,35 +37,35 @@ static int crash_signature(const struct wer_job *r,
 				      : NULL;
 	uint64_t pc = r->snap.have_crash ? r->snap.crash.pc : 0;
 
-	sig[0].name = "Application Name";
-	snprintf(sig[0].value, sizeof(sig[0].value), "%s",
+	sig[WER_SIG_APP_NAME].name = wer_sig_names[WER_SIG_APP_NAME];
+	snprintf(sig[WER_SIG_APP_NAME].value, sizeof(sig[WER_SIG_APP_NAME].value), "%s",
 		 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown");
-	sig[1].name = "Application Version";
-	snprintf(sig[1].value, sizeof(sig[1].value), "%s",
+	sig[WER_SIG_APP_VERSION].name = wer_sig_names[WER_SIG_APP_VERSION];
+	snprintf(sig[WER_SIG_APP_VERSION].value, sizeof(sig[WER_SIG_APP_VERSION].value), "%s",
 		 r->app_version_source ? r->app_version : "unknown");
-	sig[2].name = "Application Build ID";
-	snprintf(sig[2].value, sizeof(sig[2].value), "%s",
+	sig[WER_SIG_APP_BUILD_ID].name = wer_sig_names[WER_SIG_APP_BUILD_ID];
+	snprintf(sig[WER_SIG_APP_BUILD_ID].value, sizeof(sig[WER_SIG_APP_BUILD_ID].value), "%s",
 		 wer__snapshot_build_id(&r->snap, r->snap.exe));
-	sig[3].name = "Fault Module Name";
-	snprintf(sig[3].value, sizeof(sig[3].value), "%s",
+	sig[WER_SIG_FAULT_MODULE].name = wer_sig_names[WER_SIG_FAULT_MODULE];
+	snprintf(sig[WER_SIG_FAULT_MODULE].value, sizeof(sig[WER_SIG_FAULT_MODULE].value), "%s",
 		 m ? wer__base_name(m->path) : "unknown");
-	sig[4].name = "Fault Module Build ID";
-	snprintf(sig[4].value, sizeof(sig[4].value), "%s",
+	sig[WER_SIG_FAULT_MODULE_BUILD_ID].name = wer_sig_names[WER_SIG_FAULT_MODULE_BUILD_ID];
+	snprintf(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value, sizeof(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value), "%s",
 		 m ? m->build_id : "");
-	sig[5].name = "Signal";
-	snprintf(sig[5].value, sizeof(sig[5].value), "%s (%d)",
+	sig[WER_SIG_SIGNAL].name = wer_sig_names[WER_SIG_SIGNAL];
+	snprintf(sig[WER_SIG_SIGNAL].value, sizeof(sig[WER_SIG_SIGNAL].value), "%s (%d)",
 		 wer__signal_name(r->snap.crash.signo), r->snap.crash.signo);
-	sig[6].name = "Signal Code";
-	snprintf(sig[6].value, sizeof(sig[6].value), "%d", r->snap.crash.code);
-	sig[7].name = "Fault Address";
+	sig[WER_SIG_SIGNAL_CODE].name = wer_sig_names[WER_SIG_SIGNAL_CODE];
+	snprintf(sig[WER_SIG_SIGNAL_CODE].value, sizeof(sig[WER_SIG_SIGNAL_CODE].value), "%d", r->snap.crash.code);
+	sig[WER_SIG_FAULT_ADDRESS].name = wer_sig_names[WER_SIG_FAULT_ADDRESS];
 	/* si_addr means something only for faults the kernel raised; a
 	 * signal sent by a process (si_code <= 0) carries its sender there. */
-	snprintf(sig[7].value, sizeof(sig[7].value), "0x%" PRIx64,
+	snprintf(sig[WER_SIG_FAULT_ADDRESS].value, sizeof(sig[WER_SIG_FAULT_ADDRESS].value), "0x%" PRIx64,
 		 r->snap.crash.code > 0 ? r->snap.crash.address : 0);
-	sig[8].name = "Fault Offset";
-	snprintf(sig[8].value, sizeof(sig[8].value), "0x%" PRIx64,
+	sig[WER_SIG_FAULT_OFFSET].name = wer_sig_names[WER_SIG_FAULT_OFFSET];
+	snprintf(sig[WER_SIG_FAULT_OFFSET].value, sizeof(sig[WER_SIG_FAULT_OFFSET].value), "0x%" PRIx64,
 		 m ? pc - m->base : pc);
-	return 9;
+	return WER_SIG_COUNT;
 }
 
 int wer__signature(const struct wer_job *j,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "report_format.h"
 #include "report_parts.h"
 
 #define THROTTLE_WINDOW (60 * 60) /* seconds an identical crash is counted */
@@ -21,7 +22,10 @@
 void wer__throttle(struct wer_job *r,
 		   const struct wer_signature sig[WER_LIVE_PARAMS])
 {
-	static const int parts[] = {0, 2, 3, 4, 5, 8};
+	static const int parts[] = {
+	    WER_SIG_APP_NAME,	   WER_SIG_APP_BUILD_ID,
+	    WER_SIG_FAULT_MODULE, WER_SIG_FAULT_MODULE_BUILD_ID,
+	    WER_SIG_SIGNAL,	   WER_SIG_FAULT_OFFSET};
 	char name[32], text[256];
 	struct stat st;
 	int dir;

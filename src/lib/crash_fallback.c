@@ -31,6 +31,7 @@
 
 #include "crash.h"
 #include "registry_format.h"
+#include "report_format.h"
 #include "store_dir.h"
 #include "wer_internal.h"
 
@@ -477,14 +478,18 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	id[id_len] = '\0';
 
 	text_len = 0;
-	put_str("Version=1\nEventType=APPCRASH\nEventTime=");
+	/* Report.wer's keys (report_format.h): the signature's slots by
+	 * number and name. */
+	put_str(WER_RW_VERSION "=1\n" WER_RW_EVENT_TYPE "=" WER_RW_APPCRASH
+			       "\n" WER_RW_EVENT_TIME "=");
 	put_time(&now, 0);
-	put_str("\nReportIdentifier=");
+	put_str("\n" WER_RW_REPORT_ID "=");
 	put_str(id);
-	put_str("\nSig[0].Name=Application Name\nSig[0].Value=");
+	put_str("\nSig[0].Name=" WER_SIG_NAME_APP_NAME "\nSig[0].Value=");
 	put_str(cfg->app_name ? cfg->app_name : "");
-	put_str("\nSig[1].Name=Application Version\nSig[1].Value=unknown\n"
-		"Sig[3].Name=Fault Module Name\nSig[3].Value=");
+	put_str("\nSig[1].Name=" WER_SIG_NAME_APP_VERSION
+		"\nSig[1].Value=unknown\n"
+		"Sig[3].Name=" WER_SIG_NAME_FAULT_MODULE "\nSig[3].Value=");
 	if (fault && fault->name != UINT32_MAX) {
 		const char *path = maps_text + fault->name, *base = path;
 
@@ -495,25 +500,25 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	} else {
 		put_str("unknown");
 	}
-	put_str("\nSig[5].Name=Signal\nSig[5].Value=");
+	put_str("\nSig[5].Name=" WER_SIG_NAME_SIGNAL "\nSig[5].Value=");
 	put_str(wer__signal_name(info->si_signo));
 	put_str(" (");
 	put_num((uint64_t)info->si_signo, 0, 1);
-	put_str(")\nSig[6].Name=Signal Code\nSig[6].Value=");
+	put_str(")\nSig[6].Name=" WER_SIG_NAME_SIGNAL_CODE "\nSig[6].Value=");
 	put_signed(info->si_code);
-	put_str("\nSig[7].Name=Fault Address\nSig[7].Value=");
+	put_str("\nSig[7].Name=" WER_SIG_NAME_FAULT_ADDRESS "\nSig[7].Value=");
 	put_num(info->si_code > 0 ? (uint64_t)info->si_addr : 0, 1, 1);
-	put_str("\nSig[8].Name=Fault Offset\nSig[8].Value=");
+	put_str("\nSig[8].Name=" WER_SIG_NAME_FAULT_OFFSET "\nSig[8].Value=");
 	put_num(fault ? pc - fault->base : pc, 1, 1);
 	put_str("\n");
 	put_metadata();
-	put_str("ApplicationPath=");
+	put_str(WER_RW_APPLICATION_PATH "=");
 	put_str(cfg->exe_path);
-	put_str("\nProcessId=");
+	put_str("\n" WER_RW_PROCESS_ID "=");
 	put_num((uint64_t)getpid(), 0, 1);
-	put_str("\nThreadId=");
+	put_str("\n" WER_RW_THREAD_ID "=");
 	put_num((uint64_t)syscall(SYS_gettid), 0, 1);
-	put_str("\nDegraded=written by the crashed process: ");
+	put_str("\n" WER_RW_DEGRADED "=written by the crashed process: ");
 	put_str(reason);
 	if (exec_errno) {
 		put_str(" (");

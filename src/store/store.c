@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report_format.h"
 #include "store.h"
 #include "store_dir.h"
 
@@ -91,42 +92,42 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 		copy_bounded(name, sizeof(name), line, name_len);
 		if (name_len >= sizeof(name) || memchr(value, '\0', value_len))
 			continue;
-		if (!strcmp(name, "Version"))
+		if (!strcmp(name, WER_RW_VERSION))
 			have_version = value_len == 1 && value[0] == '1';
-		else if (!strcmp(name, "EventType"))
+		else if (!strcmp(name, WER_RW_EVENT_TYPE))
 			copy_bounded(r->event_type, sizeof(r->event_type),
 				     value, value_len);
-		else if (!strcmp(name, "EventTime"))
+		else if (!strcmp(name, WER_RW_EVENT_TIME))
 			copy_bounded(r->event_time, sizeof(r->event_time),
 				     value, value_len);
-		else if (!strcmp(name, "ProcessId"))
+		else if (!strcmp(name, WER_RW_PROCESS_ID))
 			r->pid = number(value, value_len);
-		else if (!strcmp(name, "ThreadId"))
+		else if (!strcmp(name, WER_RW_THREAD_ID))
 			r->tid = number(value, value_len);
-		else if (!strcmp(name, "ThreadCount"))
+		else if (!strcmp(name, WER_RW_THREAD_COUNT))
 			r->thread_count = number(value, value_len);
-		else if (!strcmp(name, "ApplicationPath"))
+		else if (!strcmp(name, WER_RW_APPLICATION_PATH))
 			copy_bounded(r->application_path,
 				     sizeof(r->application_path), value,
 				     value_len);
-		else if (!strcmp(name, "Degraded")) {
+		else if (!strcmp(name, WER_RW_DEGRADED)) {
 			r->degraded = 1;
 			copy_bounded(r->degraded_why, sizeof(r->degraded_why),
 				     value, value_len);
-		} else if (!strcmp(name, "DumpType"))
+		} else if (!strcmp(name, WER_RW_DUMP_TYPE))
 			r->dump_full =
 			    value_len == 4 && !memcmp(value, "full", 4);
-		else if (!strcmp(name, "CommandLine"))
+		else if (!strcmp(name, WER_RW_COMMAND_LINE))
 			copy_bounded(r->command_line, sizeof(r->command_line),
 				     value, value_len);
-		else if ((i = indexed(name, name_len, "Sig", &suffix)) >= 0 &&
+		else if ((i = indexed(name, name_len, WER_RW_SIG, &suffix)) >= 0 &&
 			 i < 10 && !strcmp(suffix, ".Name"))
 			copy_bounded(r->sig_name[i], sizeof(r->sig_name[i]),
 				     value, value_len);
 		else if (i >= 0 && i < 10 && !strcmp(suffix, ".Value"))
 			copy_bounded(r->sig_value[i], sizeof(r->sig_value[i]),
 				     value, value_len);
-		else if ((i = indexed(name, name_len, "CustomMetadata",
+		else if ((i = indexed(name, name_len, WER_RW_META,
 				      &suffix)) >= 0 &&
 			 i < WER_STORE_META_MAX) {
 			if (!strcmp(suffix, ".Key"))
@@ -203,7 +204,7 @@ const char *wer_report_sig(const struct wer_report_info *r, const char *name)
 
 const char *wer_report_app(const struct wer_report_info *r)
 {
-	const char *name = wer_report_sig(r, "Application Name");
+	const char *name = wer_report_sig(r, WER_SIG_NAME_APP_NAME);
 	const char *slash = strrchr(r->application_path, '/');
 
 	if (name[0])
