@@ -2,8 +2,9 @@
 # check.sh - sourced by the shell tests: `check NAME COMMAND...` passes
 # when COMMAND succeeds, prints "ok - NAME" or "not ok - NAME" with the
 # command's output (indented, 20 lines) and counts in $passed and $failed.
-# COMMAND runs in the calling shell.
-passed=0 failed=0
+# COMMAND runs in the calling shell. `skip NAME REASON` counts a case that
+# cannot run here in $skipped, never as passed; `totals` ends a script.
+passed=0 failed=0 skipped=0
 
 check() { # NAME COMMAND...
 	local name=$1 out
@@ -18,6 +19,20 @@ check() { # NAME COMMAND...
 		failed=$((failed + 1))
 	fi
 	rm -f "$out"
+}
+
+# `skip NAME REASON`: the case NAME cannot run on this machine; prints
+# "skip - NAME: REASON" and counts it in $skipped (not in $passed).
+skip() { # NAME REASON
+	echo "skip - $1: $2"
+	skipped=$((skipped + 1))
+}
+
+# `totals [PREFIX]` prints "PREFIXN passed, M failed, K skipped" and
+# succeeds when nothing failed: a script's last command.
+totals() { # [PREFIX]
+	echo "${1:-}$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" = 0 ]
 }
 
 # `wait_until SECONDS COMMAND...` polls COMMAND (in the calling shell) until

@@ -481,12 +481,11 @@ if [ -n "$static" ] && [ -x "$static" ]; then
 		[ "$(cat "$0.rc")" = $((128 + 11)) ] && grep -q "^wer: report written to .*/AppCrash_static_wer_program_" "$0.err" &&
 		grep -q "metadata Build *static-42" "$0.err" && grep -q "Signal Code *SEGV_MAPERR (1)" "$0.err"' "$tmp/static_wer"
 else
-	echo "skip - wer run on a static program: no static C library here (libc6-dev's libc.a)"
+	skip "wer run on a static program" "no static C library here (libc6-dev's libc.a)"
 fi
 printf '#!/bin/sh\nexit 5\n' >"$tmp/script.sh"
 chmod +x "$tmp/script.sh"
 check "wer run of a dynamic program and of a script: run as before" bash -c '
 	"$0" run -- true && { "$0" run -- "$1"; [ $? = 5 ]; }' "$wer" "$tmp/script.sh"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

@@ -572,7 +572,7 @@ if "$wer" submit --help >/dev/null 2>&1; then
 		_ "$work/submitstore" "$wer" "$url" "$key" "$token"
 	n=$((n + 1))
 else
-	echo "# skip: wer submit is not in this build (main has it); uploads use curl"
+	skip "wer submit --url to the collector" "wer submit is not in this build (main has it); uploads use curl"
 fi
 python3 - "$r_abort/Report.wer" "$work/params" >"$work/params.ct" <<'PY'
 import sys, uuid
@@ -600,5 +600,4 @@ rows = json.loads(get("/api/reports?limit=1000")[:-3])
 assert len(rows) == int(n) + 1, (len(rows), n)
 ' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
 
-echo "# $backend: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals "# $backend: "

@@ -85,5 +85,4 @@ check "a 4 GiB process (mini dump): a report, and werfault's and its unwinder's 
 	[ -n "$2" ] && [ "$2" -lt 16384 ] && [ -n "$3" ] && [ "$3" -lt 16384 ] &&
 	[ -f "$(ls -d "$1"/ReportQueue/*)/minidump.mdmp" ]' _ "$big" "$rss" "$unwinder"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals
