@@ -133,7 +133,9 @@ for bad in 2026-13-45 2026-02-30 2026-02-29 -1x banana 2026-11-25T25:00 2026-11-
 	done
 done
 # Times relative to now, and days (UTC): the reports are made relative to
-# the clock, and checked again should midnight pass meanwhile.
+# the clock, and checked again should midnight pass meanwhile, or the end
+# of the day's first hour (until then, today's 00:00, report t, is within
+# the last hour).
 relative_checks() {
 	local r=$tmp/relative now
 	rm -rf "$r"
@@ -162,13 +164,21 @@ relative_checks() {
 	} >"$tmp/relative.txt"
 	WER_REPORT_DIR=$s
 }
+clock_state() { # the day (UTC), and 1 in its first hour, else 0
+	local now day
+	now=$(date -u +%s)
+	day=$(date -u -d "@$now" +%F)
+	echo "$day $((now - $(date -u -d "$day 00:00:00" +%s) < 3600))"
+}
 for _ in 1 2; do
-	day=$(date -u +%F)
+	state=$(clock_state)
 	relative_checks
-	[ "$(date -u +%F)" = "$day" ] && break
+	[ "$(clock_state)" = "$state" ] && break
 done
+since_1h=""
+[ "${state#* }" = 1 ] && since_1h=AppCrash_t_x_5
 check "relative times and days: -1h, -2h, -120m, -7200s, -1w, -1d, -11d, now, today, yesterday" diff - "$tmp/relative.txt" <<EOF
-since -1h: []
+since -1h: [$since_1h]
 since -2h app r1: [AppCrash_r1_x_1]
 since -120m app r1: [AppCrash_r1_x_1]
 since -7200s app r1: [AppCrash_r1_x_1]
