@@ -35,6 +35,23 @@ totals() { # [PREFIX]
 	[ "$failed" = 0 ]
 }
 
+# `no_werfault_for PID...` succeeds when no werfault is at work on any of
+# these processes (werfault's command line has "--pid PID", for a crash
+# as for a report without one), whatever other werfaults run on the
+# machine: `wait_until 60 no_werfault_for $pid` waits until the report of
+# process $pid is finished, or given up.
+no_werfault_for() { # PID...
+	local IFS='|'
+	[ $# -gt 0 ] || return 1
+	! pgrep -f "werfault .*--pid ($*) " >/dev/null
+}
+
+# `later_than EPOCH` succeeds once the clock (date +%s) is past second
+# EPOCH: `wait_until 5 later_than $t` waits for wall-clock seconds to pass.
+later_than() { # EPOCH
+	[ "$(date +%s)" -gt "$1" ]
+}
+
 # `wait_until SECONDS COMMAND...` polls COMMAND (in the calling shell) until
 # it succeeds or SECONDS pass: a deadline for an event, never a fixed
 # pause. Returns COMMAND's last status.
