@@ -24,12 +24,14 @@ mkdir -p "$artifacts"
 
 export WER_REPORT_DIR=$work/store WER_HANDLER=$werfault
 unset WER_DISABLE LD_PRELOAD
-"$program" null >/dev/null 2>&1
+"$program" null >/dev/null 2>&1 &
+crashed=$!
+wait $crashed
 for _ in $(seq 100); do
 	ls "$work"/store/ReportQueue/*/minidump.mdmp >/dev/null 2>&1 && break
 	sleep 0.05
 done
-sleep 0.5
+wait_until 5 no_werfault_for $crashed
 report=$(ls -d "$work"/store/ReportQueue/* | head -n1)
 
 "$collector" --listen 127.0.0.1:0 --port-file "$work/port" --data "$work/data" --public 2>"$work/log" &
