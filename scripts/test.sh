@@ -36,34 +36,52 @@ cmake -S . -B build-test/tsan -DWER_WERROR=ON -DCMAKE_C_COMPILER=gcc -DWER_SANIT
 cmake --build build-test/tsan -j"$jobs" >/dev/null
 (cd build-test/tsan && TSAN_OPTIONS="halt_on_error=1" $tsan_wrap ctest --output-on-failure -j"$jobs")
 # Fuzz targets (libFuzzer, clang, ASan+UBSan): a short run each; a crash
-# or a leak fails the suite. Longer runs: see tests/fuzz/CMakeLists.txt.
+# or a leak fails the suite, and so does a target tests/fuzz/CMakeLists.txt
+# lists (wer_fuzz_all, written to fuzz_targets.txt) that was not built or
+# did not run. Longer runs: see tests/fuzz/CMakeLists.txt.
 echo "==== fuzz"
 cmake -S . -B build-test/fuzz -DWER_WERROR=ON -DCMAKE_C_COMPILER=clang -DWER_FUZZ=ON \
 	-DWER_SANITIZE=address,undefined -DWER_BUILD_TESTS=OFF -DWER_BUILD_BENCH=OFF >/dev/null
 cmake --build build-test/fuzz -j"$jobs" --target fuzz >/dev/null
 fuzz_seconds=${WER_FUZZ_SECONDS:-30}
-# Seed the minidump reader's corpus with a real dump: crash a test program.
+# Seed the minidump reader's corpus with a real dump: crash a test program,
+# and wait for its report (werfault renames it into the queue whole once
+# written), 30 s at most.
 seed_store=$(mktemp -d)
 mkdir -p build-test/fuzz/corpus-fuzz_minidump_read
 (ulimit -c 0; WER_REPORT_DIR=$seed_store WER_HANDLER=$PWD/build-test/gcc/src/handler/werfault \
 	build-test/gcc/tests/crash/crash_program thread-null >/dev/null 2>&1) || true
-sleep 1
+waited=0
+until [ -n "$(find "$seed_store" -path '*/ReportQueue/*' -name minidump.mdmp 2>/dev/null)" ]; do
+	waited=$((waited + 1))
+	[ "$waited" -le 600 ] || { echo "fuzz: no report of crash_program to seed the corpora with"; exit 1; }
+	sleep 0.05
+done
 find "$seed_store" -name '*.mdmp' -exec cp {} build-test/fuzz/corpus-fuzz_minidump_read/seed.mdmp \;
 mkdir -p build-test/fuzz/corpus-fuzz_report_parse
 find "$seed_store" -name Report.wer -exec cp {} build-test/fuzz/corpus-fuzz_report_parse/seed.wer \;
 rm -rf "$seed_store"
-fuzz_passed=0
-for target in build-test/fuzz/tests/fuzz/fuzz_*; do
-	[ -x "$target" ] || continue
-	corpus=build-test/fuzz/corpus-$(basename "$target")
+fuzz_list=build-test/fuzz/tests/fuzz/fuzz_targets.txt
+[ -s "$fuzz_list" ] || { echo "fuzz: no list of targets ($fuzz_list)"; exit 1; }
+fuzz_listed=0 fuzz_passed=0
+for name in $(cat "$fuzz_list"); do
+	fuzz_listed=$((fuzz_listed + 1))
+	target=build-test/fuzz/tests/fuzz/$name
+	[ -x "$target" ] || { echo "fuzz: $name is listed but was not built ($target)"; exit 1; }
+	corpus=build-test/fuzz/corpus-$name
 	mkdir -p "$corpus"
 	# Committed seeds, where a target has some.
-	seeds=tests/fuzz/corpus/$(basename "$target")
+	seeds=tests/fuzz/corpus/$name
 	[ -d "$seeds" ] && cp "$seeds"/* "$corpus"/
 	"$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 "$corpus" >"$corpus.log" 2>&1 ||
-		{ tail -40 "$corpus.log"; echo "fuzz: $(basename "$target") failed"; exit 1; }
-	echo "fuzz: $(basename "$target"): $(grep -o 'Done [0-9]* runs' "$corpus.log"), no crash"
+		{ tail -40 "$corpus.log"; echo "fuzz: $name failed"; exit 1; }
+	# libFuzzer's last words after a whole run: no line, no run.
+	runs=$(grep -o 'Done [0-9]* runs' "$corpus.log") ||
+		{ tail -40 "$corpus.log"; echo "fuzz: $name did not run"; exit 1; }
+	echo "fuzz: $name: $runs, no crash"
 	fuzz_passed=$((fuzz_passed + 1))
 done
-echo "fuzz: $fuzz_passed passed, 0 failed"
+[ "$fuzz_listed" -gt 0 ] && [ "$fuzz_passed" = "$fuzz_listed" ] ||
+	{ echo "fuzz: $fuzz_passed of $fuzz_listed listed targets ran"; exit 1; }
+echo "fuzz: $fuzz_passed passed, 0 failed (every target of $fuzz_list)"
 echo "openwer: all configurations passed"

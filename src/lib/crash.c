@@ -9,7 +9,7 @@
  * healthy process.
  *
  * This file may call only these functions, all async-signal-safe (the test
- * tests/test_crash_symbols.sh holds the object's undefined symbols to this
+ * tests/build/test_crash_symbols.sh holds the object's undefined symbols to this
  * list; crash_fallback.c, the report written when werfault cannot help,
  * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
  * sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,

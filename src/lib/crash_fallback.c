@@ -8,7 +8,7 @@
  * Part of the crash path: async-signal-safe, no allocation, no locks, no
  * stdio. It may call only what crash.c may, plus open, openat, write,
  * fsync, renameat, unlinkat and store_dir.c's directory opening
- * (tests/crash_symbols.txt, checked by tests/test_crash_symbols.sh). Everything lives in static buffers, and it
+ * (tests/build/crash_symbols.txt, checked by tests/build/test_crash_symbols.sh). Everything lives in static buffers, and it
  * reads no memory but its own stack mapping (bounds from /proc/self/maps)
  * and libwer's registry.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * store_dir.c - opening the store's directories safely. Async-signal-safe
- * (the crash path calls it; tests/test_crash_symbols.sh holds its
+ * (the crash path calls it; tests/build/test_crash_symbols.sh holds its
  * undefined symbols to the crash path's list): openat, mkdirat, mkdir,
  * fstat, geteuid, close, nothing else.
  */

@@ -12,15 +12,17 @@ ulimit -S -c 0
 
 . "$(dirname "$0")/../check.sh"
 
-# Three crashes; werfault finishes after the process dies: wait for each.
+# Three crashes; werfault finishes after the process dies: wait for each
+# report, then for the clock's next second (distinct EventTime seconds,
+# so the order is the crashes').
+queue_longer() { # COUNT: ReportQueue holds more than COUNT entries
+	[ "$(ls "$store/ReportQueue" 2>/dev/null | wc -l)" -gt "$1" ]
+}
 for mode in null abort fpe; do
 	before=$(ls "$store/ReportQueue" 2>/dev/null | wc -l)
 	"$program" "$mode" >/dev/null 2>&1
-	for _ in $(seq 100); do
-		[ "$(ls "$store/ReportQueue" 2>/dev/null | wc -l)" -gt "$before" ] && break
-		sleep 0.05
-	done
-	sleep 1.1 # distinct EventTime seconds, so the order is the crashes'
+	wait_until 5 queue_longer "$before"
+	wait_until 5 later_than "$(date +%s)"
 done
 # Damaged reports: garbage, truncated, empty directory.
 mkdir -p "$store/ReportQueue/garbage" "$store/ReportQueue/empty" "$store/ReportQueue/truncated"
@@ -78,16 +80,12 @@ check "wer config names each setting's source" bash -c '
 	printf "%s\n" "$out" | grep -q "^MaxQueueCount *= 2 .*wer.conf:3)" &&
 	printf "%s\n" "$out" | grep -q "^ConsentLevel *= 3 .*(environment WER_CONSENT)" &&
 	printf "%s\n" "$out" | grep -q "^MaxArchiveCount *= 1000 .*(default)"' "$wer"
-crash_wait() { # MODE: crash and wait for the queue to change
-	local before after
-	before=$(ls -1 "$store/ReportQueue" | sort | md5sum)
-	"$program" "$1" >/dev/null 2>"$store/last-err"
-	for _ in $(seq 100); do
-		after=$(ls -1 "$store/ReportQueue" | sort | md5sum)
-		[ "$after" != "$before" ] && break
-		sleep 0.05
-	done
-	sleep 0.3
+crash_wait() { # MODE: crash and wait until its werfault is done
+	local pid
+	"$program" "$1" >/dev/null 2>"$store/last-err" &
+	pid=$!
+	wait $pid
+	wait_until 5 no_werfault_for $pid
 }
 crash_wait null
 check "MaxQueueCount=2: the queue keeps the two newest reports" bash -c '
@@ -102,8 +100,7 @@ check "a malformed settings file: the crash is still reported, with defaults" ba
 	grep -q "wer.conf:2: unknown setting" "$1/last-err" &&
 	[ "$(ls "$1/ReportQueue" | wc -l)" = 3 ] && "$0" list | tail -n 1 | grep -q SIGABRT' "$wer" "$store"
 printf 'Disabled=1\n' >"$cfg/openwer/wer.conf"
-"$program" null >/dev/null 2>&1
-sleep 0.5
+crash_wait null
 check "Disabled=1: no report" bash -c '[ "$(ls "$1/ReportQueue" | wc -l)" = 3 ]' _ "$store"
 printf 'MaxQueueCount=1\n' >"$cfg/openwer/wer.conf"
 check "wer purge keeps MaxQueueCount reports, the newest" bash -c '
@@ -118,12 +115,12 @@ check "wer list on an empty queue: exit 1" bash -c '"$0" list; [ $? = 1 ]' "$wer
 
 # Two processes crashing at the same moment: two intact reports.
 "$program" null >/dev/null 2>&1 &
+pid1=$!
 "$program" fpe >/dev/null 2>&1 &
-wait
-for _ in $(seq 100); do
-	[ "$(ls "$store/ReportQueue" | wc -l)" -ge 2 ] && ! pgrep -f "werfault --pid" >/dev/null && break
-	sleep 0.05
-done
+pid2=$!
+wait $pid1 $pid2
+both_done() { queue_longer 1 && no_werfault_for $pid1 $pid2; }
+wait_until 5 both_done
 check "two processes crashing at once: two intact reports, each with its dump" python3 -c '
 import json, subprocess, sys
 d = json.loads(subprocess.run([sys.argv[1], "list", "--json"], capture_output=True, check=True).stdout)
@@ -271,9 +268,16 @@ done
 check "ConsentLevel=3 and UploadURL: the crash is sent automatically and archived" bash -c '
 	[ -n "$1" ] && id=$(basename "$(dirname "$1")") && [ ! -e "$2/ReportQueue/$id" ] &&
 	tail -n1 "$3" | grep -q "\"filename\": \"$id.mdmp\""' _ "$auto" "$store" "$log"
+before=$(wc -l <"$log")
+WER_UPLOAD_URL=$url WER_CLI=$wer "$program" null >/dev/null 2>&1 &
+pid=$!
+wait $pid
+# A `wer submit ID` werfault started would be running, or done, once
+# werfault is gone.
+wait_until 5 no_werfault_for $pid
+id1=$(basename "$(ls -d "$store"/Report*/*_"$pid" 2>/dev/null | head -n1)")
 check "ConsentLevel=1 (the default): nothing is sent without wer submit" bash -c '
-	before=$(wc -l <"$3"); WER_UPLOAD_URL=$1 WER_CLI=$0 "$2" null >/dev/null 2>&1; sleep 1; [ "$(wc -l <"$3")" = "$before" ]' \
-	"$wer" "$url" "$program" "$log"
+	[ -n "$1" ] && ! pgrep -fx "wer submit $1" >/dev/null && [ "$(wc -l <"$3")" = "$2" ]' _ "$id1" "$before" "$log"
 crash_wait null
 crash_wait fpe
 # Queued now: the ConsentLevel=1 crash and these two.
@@ -285,17 +289,34 @@ kill $receiver_pid
 # The store's lock: a crash while `wer` holds it exclusively is not held
 # up; its report lands, whole, once the lock is released.
 "$wer" rm $("$wer" list --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))') >/dev/null
-flock "$store/.lock" sleep 2 &
+# Held until the test writes to the FIFO release.
+mkfifo "$store/release"
+flock "$store/.lock" sh -c ': >"$1/held"; read _ <"$1/release"' _ "$store" &
 flock_pid=$!
-sleep 0.2
+wait_until 5 test -e "$store/held"
+# lock_waiter PID: process PID's werfault is blocked on the store's lock (a
+# "->" line of /proc/locks with its pid and the lock file's inode).
+lock_waiter() { # PID
+	local w ino
+	ino=$(stat -c %i "$store/.lock") || return 1
+	for w in $(pgrep -f "werfault .*--pid $1 "); do
+		grep -Eq "^[0-9]+: -> FLOCK +ADVISORY +WRITE +$w [0-9a-f]+:[0-9a-f]+:$ino " /proc/locks && return 0
+	done
+	return 1
+}
 start=$(date +%s%N)
-"$program" null >/dev/null 2>&1
+"$program" null >/dev/null 2>&1 &
+pid=$!
+wait $pid
 took=$((($(date +%s%N) - start) / 1000000))
-sleep 0.5
+wait_until 5 lock_waiter $pid
 check "a crash while the store is locked: the process dies at once (${took} ms), no report yet" \
 	bash -c '[ "$1" -lt 1500 ] && [ -z "$(ls "$2/ReportQueue")" ]' _ "$took" "$store"
+echo >"$store/release"
 wait $flock_pid
-for _ in $(seq 100); do [ -n "$(ls "$store/ReportQueue")" ] && break; sleep 0.05; done
+rm -f "$store/release" "$store/held"
+queue_filled() { [ -n "$(ls "$store/ReportQueue")" ]; }
+wait_until 5 queue_filled
 check "... and its report lands once the lock is released" bash -c '"$0" show --json latest | grep -q "\"damaged\": false"' "$wer"
 
 # A full disk and a read-only store (tmpfs mounts in a private mount
@@ -309,10 +330,14 @@ if unshare -m true 2>/dev/null && unshare -m sh -c "mount -t tmpfs -o size=16k t
 			mkdir -p "$1/lim" && mount -t tmpfs -o size=16k tmpfs "$1/lim" || exit 99
 			export WER_REPORT_DIR=$1/lim/store
 			eval "$3"
-			"$2" null >/dev/null 2>"$1/lim-err"
+			"$2" null >/dev/null 2>"$1/lim-err" &
+			pid=$!
+			wait $pid
 			echo $? >"$1/lim-status"
-			for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
-			find "$1/lim/store" -mindepth 1 -printf "%P\n" | sort >"$1/lim-files"' _ "$store" "$program" "$1"
+			. "$4"
+			wait_until 5 no_werfault_for $pid
+			find "$1/lim/store" -mindepth 1 -printf "%P\n" | sort >"$1/lim-files"' _ "$store" "$program" "$1" \
+			"$(dirname "$0")/../check.sh"
 	}
 	limited 'mkdir -p $WER_REPORT_DIR; head -c 12k /dev/zero >$WER_REPORT_DIR/filler'
 	check "a full disk: the process dies as without openwer, no report, nothing partial" bash -c '
@@ -322,19 +347,23 @@ if unshare -m true 2>/dev/null && unshare -m sh -c "mount -t tmpfs -o size=16k t
 	check "a read-only store: the process dies as without openwer, nothing written" bash -c '
 		[ "$(cat "$1/lim-status")" = "$2" ] && [ "$(cat "$1/lim-files")" = ReportQueue ]' _ "$store" "$baseline"
 else
-	echo "skip - full disk and read-only store: cannot mount a tmpfs here (needs CAP_SYS_ADMIN or user namespaces)"
+	skip "a full disk" "cannot mount a tmpfs here (needs CAP_SYS_ADMIN or user namespaces)"
+	skip "a read-only store" "cannot mount a tmpfs here (needs CAP_SYS_ADMIN or user namespaces)"
 fi
 
 # Privacy: secrets in the environment and on the command line appear in
 # no file of the report, the minidump included (its Environ and CmdLine
 # streams keep the names); with ReportEnvironment=full they are there.
 secrets_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-secrets.XXXXXX")
+secret_pids=()
 for mode in scrubbed full; do
 	WER_REPORT_DIR=$secrets_store/$mode WER_REPORT_ENVIRONMENT=$mode \
 		AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY \
-		"$program" null --password=hunter2 --token tok3n4711 https://bob:pa55w0rd@example.com/ >/dev/null 2>&1
+		"$program" null --password=hunter2 --token tok3n4711 https://bob:pa55w0rd@example.com/ >/dev/null 2>&1 &
+	secret_pids+=($!)
+	wait $!
 done
-for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
+wait_until 5 no_werfault_for "${secret_pids[@]}"
 check "secrets in the environment and arguments: in no file of the report, the minidump included" bash -c '
 	d=$(ls -d "$1"/scrubbed/ReportQueue/*) && [ -f "$d/minidump.mdmp" ] &&
 	! grep -r -a -l -e wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY -e hunter2 -e tok3n4711 -e pa55w0rd "$d" &&
@@ -394,13 +423,13 @@ rm -rf "$fallback_store"
 # A crash loop: 200 identical crashes keep at most DumpCount dumps and
 # count all 200.
 loop_store=$(mktemp -d "${TMPDIR:-/tmp}/openwer-loop.XXXXXX")
+loop_pids=()
 for _ in $(seq 200); do
-	WER_REPORT_DIR=$loop_store WER_DUMP_COUNT=3 "$program" null >/dev/null 2>&1
+	WER_REPORT_DIR=$loop_store WER_DUMP_COUNT=3 "$program" null >/dev/null 2>&1 &
+	loop_pids+=($!)
+	wait $!
 done
-for _ in $(seq 200); do # werfaults finish after their processes
-	pgrep -f "werfault --pid" >/dev/null || break
-	sleep 0.1
-done
+wait_until 20 no_werfault_for "${loop_pids[@]}" # werfaults finish after their processes
 check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueueCount (50) reports" bash -c '
 	q=$1/ReportQueue
 	[ "$(ls "$q" | wc -l)" = 50 ] &&
@@ -409,5 +438,4 @@ check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueue
 	[ "$(grep -l "^DumpThrottled=1" "$q"/*/Report.wer | wc -l)" -ge 47 ]' _ "$loop_store"
 rm -rf "$loop_store"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

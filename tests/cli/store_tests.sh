@@ -56,7 +56,7 @@ if [ "$(id -u)" = 0 ]; then
 	check "... and wer list refuses it with a clear error (exit 3)" bash -c '
 		WER_REPORT_DIR=$1 "$0" list >/dev/null 2>$1.list; [ $? = 3 ] && grep -q "not yours alone" $1.list' "$wer" "$work/others"
 else
-	echo "ok - a store owned by another user: skipped (not root)"
+	skip "a store owned by another user" "not root"
 fi
 mkdir -m 0777 "$work/open"
 pid=$(crash "$work/open")
@@ -152,5 +152,4 @@ check "wer export under umask 077: the archive is 0600" test "$(stat -c %a "$wor
 (umask 022 && WER_REPORT_DIR=$store "$wer" export -o "$work/shared.tar.gz" latest >/dev/null)
 check "wer export under umask 022: the archive is 0644" test "$(stat -c %a "$work/shared.tar.gz")" = 644
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

@@ -19,8 +19,9 @@
 #     restart are tests/crash/recovery_tests.sh).
 # werfault finishes the report after the crashed process has died; the runs
 # wait for it through the stderr pipe it inherits (see run).
-# One line per case (ok - NAME / not ok - NAME: REASONS), then
-# "N passed, M failed"; exits 1 if any case failed.
+# One line per case (ok - NAME / not ok - NAME: REASONS / skip - NAME:
+# REASON, for a case this machine cannot run), then "N passed, M failed,
+# K skipped"; exits 1 if any case failed. A skipped case is not a pass.
 set -u
 
 if [ $# -ne 4 ]; then
@@ -59,7 +60,7 @@ race_b=$(printf 'b%.0s' $(seq 128))
 run_limit=40		# seconds before a run counts as hung
 quick_ms=5000		# "well under the 10 s deadline"
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
 # ---- per-case state ---------------------------------------------------------
 
@@ -96,9 +97,9 @@ end() {
 	failed=$((failed + 1))
 }
 
-skip() { # REASON
-	echo "ok - $case_name # SKIP $1"
-	passed=$((passed + 1))
+skip() { # REASON: the case cannot run on this machine
+	echo "skip - $case_name: $1"
+	skipped=$((skipped + 1))
 }
 
 # First line of a file, shortened, for failure messages.
@@ -539,8 +540,7 @@ case_gdb_core() {
 	pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
 	if [[ $pattern == \|* || $pattern == */* ]] || ! command -v gdb >/dev/null ||
 		! (ulimit -S -c unlimited) 2>/dev/null; then
-		echo "ok - $case_name # skip: no core in the working directory here (core_pattern '$pattern', hard limit $(ulimit -H -c))"
-		passed=$((passed + 1))
+		skip "no core in the working directory here (core_pattern '$pattern', hard limit $(ulimit -H -c))"
 		return
 	fi
 	(cd "$dir" && ulimit -S -c unlimited && crash "$program" thread-null)
@@ -701,13 +701,13 @@ case_unwritable_store() {
 
 if ! command -v xmllint >/dev/null; then
 	echo "not ok - setup: xmllint not found (package libxml2-utils)"
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 for f in "$werfault" "$program" "$plain" "$libwer" "$shim"; do
 	if [ ! -e "$f" ]; then
 		echo "not ok - setup: $f does not exist"
-		echo "0 passed, 1 failed"
+		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 done
@@ -732,5 +732,5 @@ case_handler_dies_first
 case_handler_dies_mid_write
 case_unwritable_store
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -17,7 +17,7 @@ export WER_HANDLER=$werfault WER_TIMEOUT_MS=60000 WER_DEBUG=1
 rss_max=${WER_TEST_RSS_MAX_KIB:-16384}
 unset WER_DISABLE LD_PRELOAD WER_REPORT_DIR
 ulimit -S -c 0
-passed=0 failed=0 skipped=0
+. "$(dirname "$0")/../check.sh"
 
 report_ok() { # STORE: one whole report, with the metadata and (unless the
 	# crashed process wrote it) a dump
@@ -38,20 +38,21 @@ peak_kib() { # werfault's peak RSS in the case's stderr (WER_DEBUG)
 }
 
 run_case() { # NAME EXTRA-CHECK ARGS...
-	local name=$1 extra=$2 dir=$store/$RANDOM status base t0 ms
+	local name=$1 extra=$2 dir=$store/$RANDOM status base t0 ms pid
 	shift 2
 	mkdir -p "$dir"
 	WER_DISABLE=1 "$program" "$@" >/dev/null 2>"$dir/base-err"
 	base=$?
 	if [ "$base" = 77 ]; then
-		echo "skip - $name: $(tail -n1 "$dir/base-err")"
-		skipped=$((skipped + 1))
+		skip "$name" "$(tail -n1 "$dir/base-err")"
 		return
 	fi
 	t0=$(date +%s%N)
-	WER_REPORT_DIR=$dir/store "$program" "$@" >/dev/null 2>"$dir/err"
+	WER_REPORT_DIR=$dir/store "$program" "$@" >/dev/null 2>"$dir/err" &
+	pid=$!
+	wait $pid
 	status=$?
-	for _ in $(seq 600); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.1; done
+	wait_until 60 no_werfault_for $pid
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	if [ "$status" = "$base" ] && report_ok "$dir/store" >/dev/null 2>&1 &&
 		(cd "$dir/store/ReportQueue"/* && eval "$extra") >/dev/null 2>&1; then
@@ -107,8 +108,10 @@ WER_UNWIND_MEMORY_MB=4 run_case "symbols past their memory budget: the report sa
 # wait for it fails); it resets them, and its unwinder is waited for.
 d=$store/ignored
 mkdir -p "$d"
-(trap '' CHLD PIPE; WER_REPORT_DIR=$d/store exec "$program" threads 10) >/dev/null 2>"$d/err"
-for _ in $(seq 600); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.1; done
+(trap '' CHLD PIPE; WER_REPORT_DIR=$d/store exec "$program" threads 10) >/dev/null 2>"$d/err" &
+pid=$!
+wait $pid
+wait_until 60 no_werfault_for $pid
 if report_ok "$d/store" >/dev/null 2>&1 && grep -q "^werfault: unwinder peak RSS [1-9][0-9]* KiB$" "$d/err" &&
 	! grep -q "^UnwindCut=" "$d"/store/ReportQueue/*/Report.wer; then
 	echo "ok - a process ignoring SIGCHLD and SIGPIPE: werfault waits for its unwinder all the same"
@@ -182,5 +185,4 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+totals

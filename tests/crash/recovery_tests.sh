@@ -44,6 +44,7 @@ export LC_ALL=C.UTF-8
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-recovery.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../check.sh"
 
 passed=0 failed=0 case_number=0
 case_name='' dir='' reasons=() status=0 end_ms=0
@@ -230,10 +231,15 @@ restart_case() { # NAME FLAGS [VAR=VALUE...]
 }
 
 restart_case "a restart starts the program once, with its command line, cwd and environment" 0 WER_RESTART_MIN_UPTIME_S=0
+# No instance of the program started again is running any more (werfault,
+# gone once run returns, has started every one there will be).
+none_restarted_running() {
+	! pgrep -f "recovery_program restarted $work/RESTARTED " >/dev/null
+}
 if [ ! -f "$work/RESTARTED" ]; then
 	fail "the program was not started again"
 else
-	sleep 0.5
+	wait_until 5 none_restarted_running
 	got=$(grep '^arg ' "$work/RESTARTED" | tr '\n' ' ')
 	want="arg [one] arg [two words] arg [q\"x] arg [back slash] "
 	[ "$got" = "$want" ] || fail "arguments '$got', expected '$want'"

@@ -109,19 +109,22 @@ report_of() { # PID STORE
 	wait_until 60 report_in "$1" "$2" && ls -d "$2"/ReportQueue/*_"$1" | head -1
 }
 
-# Waits (60 s at most) until no werfault handles process $1 any more.
-no_werfault_for() { # PID
-	! pgrep -f "werfault .*--pid $1 " >/dev/null
-}
+# Waits (60 s at most) until no werfault handles process $1 any more
+# (check.sh's no_werfault_for).
 werfault_gone() { # PID
 	wait_until 60 no_werfault_for "$1"
 }
 
 # Nothing of the user's ran or received anything, and nothing was written
-# into the user's home or directory. Waits a while for what must not come.
-nothing_for_the_user() {
+# into the user's home or directory; checked once werfault is gone and no
+# `wer submit` of REPORT (werfault starts it detached; a hostile WER_CLI
+# would run as "... submit ID" too) is running any more, 60 s at most.
+no_submit_of() { # REPORT
+	! pgrep -f "submit ${1##*/}\$" >/dev/null
+}
+nothing_for_the_user() { # REPORT
 	local ok=0
-	wait_until 2 test -e "$work/out/evil-ran" -o -e "$work/out/uploaded"
+	wait_until 60 no_submit_of "$1"
 	[ -e "$work/out/evil-ran" ] && { echo "the user's WER_HANDLER/WER_CLI ran as: $(cat "$work/out/evil-ran")"; ok=1; }
 	[ -e "$work/out/uploaded" ] && { echo "something was uploaded to the user's server"; ok=1; }
 	[ -e "$work/userstore" ] && { echo "the user's WER_REPORT_DIR was used:"; ls -laR "$work/userstore"; ok=1; }
@@ -144,7 +147,7 @@ root_crash_report() { # REPORT
 	[ -n "$report" ] || { echo "no report in the system store"; return 1; }
 	grep -q '^CustomMetadata\[.*\]\.Value=setid-test$' "$report/Report.wer" || { echo "metadata missing"; return 1; }
 	grep -q '^Privileged=' "$report/Report.wer" || { echo "no Privileged= line"; return 1; }
-	root_only "$report" && nothing_for_the_user
+	root_only "$report" && nothing_for_the_user "$report"
 }
 
 # 1. A crash.
@@ -196,7 +199,7 @@ werfault_gone "$pid"
 live_report() {
 	[ -n "$report" ] || { echo "no live report in the system store"; return 1; }
 	grep -q '^Privileged=' "$report/Report.wer" || { echo "no Privileged= line"; return 1; }
-	root_only "$report" && nothing_for_the_user
+	root_only "$report" && nothing_for_the_user "$report"
 }
 check "set-id live: the report is root's alone" live_report
 
@@ -234,5 +237,4 @@ no_report() {
 check "dropped, not dumpable: died of SIGSEGV (status $status)" test "$status" = 139
 check "dropped, not dumpable: no report, and stderr says why" no_report
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

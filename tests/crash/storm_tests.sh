@@ -19,14 +19,6 @@ ulimit -S -c 0
 
 . "$(dirname "$0")/../check.sh"
 
-werfaults_gone() {
-	for _ in $(seq 600); do
-		pgrep -f "werfault --pid" >/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 storm=$store/storm
 mkdir -p "$storm/.staging"
 # Sample how many reports are being built at once.
@@ -40,6 +32,7 @@ mkdir -p "$storm/.staging"
 ) &
 sampler=$!
 start=$(date +%s%N)
+storm_pids=()
 for i in $(seq 100); do
 	mode=null
 	[ $((i % 4)) = 0 ] && mode=abort
@@ -47,11 +40,11 @@ for i in $(seq 100); do
 	# start a hundred werfaults.
 	WER_REPORT_DIR=$storm WER_MAX_QUEUE_COUNT=1000 WER_WORKERS=3 WER_TIMEOUT_MS=60000 \
 		"$program" $mode >/dev/null 2>"$store/err-$i" &
+	storm_pids+=($!)
 done
-wait_pids=$(jobs -p | grep -v "^$sampler$")
-wait $wait_pids 2>/dev/null
+wait "${storm_pids[@]}" 2>/dev/null
 died=$((($(date +%s%N) - start) / 1000000))
-werfaults_gone
+wait_until 60 no_werfault_for "${storm_pids[@]}"
 done_ms=$((($(date +%s%N) - start) / 1000000))
 touch "$store/stop"
 wait $sampler
@@ -76,8 +69,10 @@ unset WER_REPORT_DIR
 
 # A 4 GiB process, mini dump: werfault stays small.
 big=$store/big
-WER_REPORT_DIR=$big WER_DEBUG=1 "$program" big >/dev/null 2>"$store/big-err"
-werfaults_gone
+WER_REPORT_DIR=$big WER_DEBUG=1 "$program" big >/dev/null 2>"$store/big-err" &
+pid=$!
+wait $pid
+wait_until 60 no_werfault_for $pid
 rss=$(sed -n 's/^werfault: peak RSS \([0-9]*\) KiB$/\1/p' "$store/big-err")
 unwinder=$(sed -n 's/^werfault: unwinder peak RSS \([0-9]*\) KiB$/\1/p' "$store/big-err")
 echo "# 4 GiB process: werfault's peak RSS ${rss:-?} KiB, its unwinder's (libdw, a child process) ${unwinder:-?} KiB"
@@ -85,5 +80,4 @@ check "a 4 GiB process (mini dump): a report, and werfault's and its unwinder's 
 	[ -n "$2" ] && [ "$2" -lt 16384 ] && [ -n "$3" ] && [ "$3" -lt 16384 ] &&
 	[ -f "$(ls -d "$1"/ReportQueue/*)/minidump.mdmp" ]' _ "$big" "$rss" "$unwinder"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

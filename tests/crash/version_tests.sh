@@ -84,5 +84,4 @@ else
 	echo "not ok - dpkg-query or coreutils missing"
 	failed=$((failed + 1))
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+totals

@@ -28,7 +28,8 @@ not_ok() { echo "not ok - $1"; sed 's/^/#   /' "$work/out"; failed=$((failed + 1
 compiles() {
 	name=$1 file=$2
 	shift 2
-	if "$@" -o "$work/a.out" "$file" -L"$libdir" -lwer >"$work/out" 2>&1; then ok "$name"; else not_ok "$name"; fi
+	# WER_TEST_LINK_FLAGS: a sanitized libwer's runtime, linked first.
+	if "$@" ${WER_TEST_LINK_FLAGS:-} -o "$work/a.out" "$file" -L"$libdir" -lwer >"$work/out" 2>&1; then ok "$name"; else not_ok "$name"; fi
 }
 
 cat >"$work/native.c" <<'C'

@@ -81,13 +81,13 @@ cmake --build "$work/cmake-consumer/build" >/dev/null
 [ "$(LD_LIBRARY_PATH=$prefix/lib "$work/cmake-consumer/build/consumer")" = "0x00000000" ] || { echo "CMake consumer failed"; exit 1; }
 [ "$("$work/cmake-consumer/build/consumer_static")" = "0x00000000" ] || { echo "static CMake consumer failed"; exit 1; }
 # wer::wer_static brings libwer's crash handler along with the API
-# (tests/test_static.sh crashes such programs).
+# (tests/build/test_static.sh crashes such programs).
 nm "$work/cmake-consumer/build/consumer_static" | grep -q " wer__crash_config$" ||
 	{ echo "the wer::wer_static consumer has no crash handler"; exit 1; }
 
 # One version everywhere: the header's, the programs', pkg-config's and the
 # CMake package's (find_package above asked for 0.2).
-src=$(dirname "$0")/..
+src=$(dirname "$0")/../..
 want=$(sed -n 's/^#define WER_VERSION_STRING "\(.*\)"$/\1/p' "$src/include/wer/version.h")
 [ -n "$want" ] || { echo "no WER_VERSION_STRING in version.h"; exit 1; }
 pc=$(PKG_CONFIG_PATH=$work pkg-config --modversion wer)
