@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "iso_time.h"
 #include "report_format.h"
 #include "text.h"
 #include "settings.h"
@@ -496,7 +497,7 @@ static int submit_one(CURL *curl, const struct wer_store *store,
 		goto out;
 	}
 	now = time(NULL);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	wer_time_iso(when, sizeof(when), now, -1);
 	url_for_record(opt.url, url, sizeof(url));
 	n = asprintf(&record,
 		     "UploadTime=%s\nUploadURL=%s\nHttpStatus=%ld\n"

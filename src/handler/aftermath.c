@@ -307,7 +307,7 @@ int wer__report_amend(struct wer_job *r, const char *id,
 	}
 	memcpy(both, text, (size_t)len);
 	memcpy(both + len, lines, add);
-	err = wer_store_write_file(dir, "Report.wer", both, (size_t)len + add);
+	err = wer_write_file_at(dir, "Report.wer", both, (size_t)len + add);
 	if (!err)
 		fsync(dir);
 out:

@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <time.h>
 
+#include "iso_time.h"
 #include "minidump.h"
 #include "report_parts.h"
 #include "store_dir.h"
@@ -103,10 +104,8 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 	/* The event's time: the crash's, the request's (snapshot.h). */
 	ts.tv_sec = (time_t)(r->snap.time_ns / 1000000000u);
 	ts.tv_nsec = (long)(r->snap.time_ns % 1000000000u);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
-		 ts.tv_nsec);
+	gmtime_r(&ts.tv_sec, &tm); /* for the report's id */
+	wer_time_iso(when, sizeof(when), ts.tv_sec, ts.tv_nsec);
 	/* Throttling counts crashes; a live report is filed on purpose. */
 	sig_count = wer__signature(r, sig);
 	if (!r->live)

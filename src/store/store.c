@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "report_format.h"
+#include "io.h"
 #include "store.h"
 #include "store_dir.h"
 
@@ -151,21 +152,6 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	return 0;
 }
 
-size_t wer_read_fd_capped(int fd, char *buf, size_t max)
-{
-	size_t len = 0;
-
-	while (len < max) {
-		ssize_t n = read(fd, buf + len, max - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	return len;
-}
 
 void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 {
@@ -478,37 +464,6 @@ int wer_store_find(const struct wer_store *s, const char *id,
 	return -ENOENT;
 }
 
-int wer_store_write_file(int dir_fd, const char *name, const char *text,
-			 size_t len)
-{
-	char tmp[300];
-	int fd, err = 0;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid()) >=
-	    sizeof(tmp))
-		return -ENAMETOOLONG;
-	unlinkat(dir_fd, tmp, 0); /* a leftover of a process of this pid */
-	fd = openat(dir_fd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	while (len && !err) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			text += n, len -= (size_t)n;
-	}
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	close(fd);
-	if (!err && renameat(dir_fd, tmp, dir_fd, name) < 0)
-		err = -errno;
-	if (err)
-		unlinkat(dir_fd, tmp, 0);
-	return err;
-}
 
 int wer_store_archive(const struct wer_store *s, const char *id,
 		      const char *text, size_t len, long max_archive)
@@ -523,7 +478,7 @@ int wer_store_archive(const struct wer_store *s, const char *id,
 	    (archive = err = wer_store_area(s, WER_STORE_ARCHIVE, 1)) < 0 ||
 	    (dir = err = wer_report_dir(queue, id)) < 0)
 		goto out;
-	err = wer_store_write_file(dir, "Upload.wer", text, len);
+	err = wer_write_file_at(dir, "Upload.wer", text, len);
 	if (!err && renameat(queue, id, archive, id) < 0)
 		err = -errno;
 	if (!err)

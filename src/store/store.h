@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "io.h"
+
 #define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
 #define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
 #define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
@@ -42,9 +44,6 @@ static inline long wer_text_line(const char *text, size_t len, size_t *at,
 	return (long)n;
 }
 
-/* Reads fd until EOF, an error, or max bytes (EINTR retried); returns how
- * many were read. */
-size_t wer_read_fd_capped(int fd, char *buf, size_t max);
 
 /* The store: the effective user's (wer__store_default_path: the
  * environment's choice, else the home's, else a fallback), or the
@@ -182,11 +181,6 @@ void wer_upload_parse(const char *text, size_t size,
  * the directory. 0 or a negative errno. */
 int wer_report_remove(int area_fd, const char *id);
 
-/* Writes len bytes of text to dir_fd/name whole: a new temporary file
- * (O_EXCL, O_NOFOLLOW, mode 0600), fsynced, renamed over name. 0 or a
- * negative errno. */
-int wer_store_write_file(int dir_fd, const char *name, const char *text,
-			 size_t len);
 
 /* The value of signature parameter NAME ("Application Name", ...) or "". */
 const char *wer_report_sig(const struct wer_report_info *r, const char *name);

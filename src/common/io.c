@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io.c - capped reads, whole writes (io.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "io.h"
+
+size_t wer_read_fd_capped(int fd, char *buf, size_t max)
+{
+	size_t len = 0;
+
+	while (len < max) {
+		ssize_t n = read(fd, buf + len, max - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	return len;
+}
+
+int wer_write_file_at(int dir_fd, const char *name, const char *data,
+		      size_t len)
+{
+	char tmp[300];
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid()) >=
+	    sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlinkat(dir_fd, tmp, 0); /* a leftover of a process of this pid */
+	fd = openat(dir_fd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (len && !err) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n > 0)
+			data += n, len -= (size_t)n;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	if (!err && renameat(dir_fd, tmp, dir_fd, name) < 0)
+		err = -errno;
+	if (err)
+		unlinkat(dir_fd, tmp, 0);
+	return err;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io.h - reading and writing files the way every program here must: reads
+ * capped, writes whole or not at all.
+ */
+#ifndef WER_IO_H
+#define WER_IO_H
+
+#include <stddef.h>
+
+/* Reads fd until EOF, an error, or max bytes (EINTR retried); returns how
+ * many were read. */
+size_t wer_read_fd_capped(int fd, char *buf, size_t max);
+
+/* Writes len bytes of data to dir_fd/name whole: a new temporary file
+ * beside it (O_EXCL, O_NOFOLLOW, mode 0600; a leftover of the same name
+ * removed first), fsynced, renamed over name. 0 or a negative errno
+ * (nothing is left behind on failure). */
+int wer_write_file_at(int dir_fd, const char *name, const char *data,
+		      size_t len);
+
+#endif /* WER_IO_H */
