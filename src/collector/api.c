@@ -67,9 +67,9 @@ void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
 	reply->content_type = "application/json";
 	reply->body.len = 0;
 	reply->body.failed = 0;
-	wer__buf_str(&reply->body, "{\"error\":");
+	wer_buf_str(&reply->body, "{\"error\":");
 	wer__buf_json(&reply->body, msg);
-	wer__buf_str(&reply->body, "}\n");
+	wer_buf_str(&reply->body, "}\n");
 }
 
 /* Seconds since the epoch from "1700000000", "2026-11-25" or
@@ -156,62 +156,62 @@ int wer__query_reports(struct wer_collector *c,
 
 	if (q->too_many)
 		return -EINVAL;
-	wer__buf_init(&sql, 16 * 1024);
-	wer__buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
-			   "r.signal, r.module, r.module_offset, r.bucket_id, "
-			   "r.project, r.guid FROM reports r WHERE 1 = 1");
+	wer_buf_init(&sql, 16 * 1024);
+	wer_buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
+			  "r.signal, r.module, r.module_offset, r.bucket_id, "
+			  "r.project, r.guid FROM reports r WHERE 1 = 1");
 	if (q->project) {
 		p[n++] = q->project;
-		wer__buf_printf(&sql, " AND r.project = $%d", n);
+		wer_buf_printf(&sql, " AND r.project = $%d", n);
 	}
 	if (q->app && *q->app) {
 		p[n++] = q->app;
-		wer__buf_printf(&sql, " AND r.app = $%d", n);
+		wer_buf_printf(&sql, " AND r.app = $%d", n);
 	}
 	if (q->signal && *q->signal) {
 		long s = wer__signal_number(q->signal);
 
 		if (s < 0) {
-			wer__buf_free(&sql);
+			wer_buf_free(&sql);
 			return -EINVAL;
 		}
 		snprintf(sig, sizeof(sig), "%ld", s);
 		p[n++] = sig;
-		wer__buf_printf(&sql, " AND r.signal = $%d", n);
+		wer_buf_printf(&sql, " AND r.signal = $%d", n);
 	}
 	if (q->since && *q->since) {
 		long s = parse_since(q->since);
 
 		if (s < 0) {
-			wer__buf_free(&sql);
+			wer_buf_free(&sql);
 			return -EINVAL;
 		}
 		snprintf(since, sizeof(since), "%ld", s);
 		p[n++] = since;
-		wer__buf_printf(&sql, " AND r.received >= $%d", n);
+		wer_buf_printf(&sql, " AND r.received >= $%d", n);
 	}
 	if (q->bucket && *q->bucket) {
 		p[n++] = q->bucket;
-		wer__buf_printf(&sql, " AND r.bucket_id = $%d", n);
+		wer_buf_printf(&sql, " AND r.bucket_id = $%d", n);
 	}
 	for (size_t i = 0; i < q->meta_count; i++) {
 		p[n++] = q->meta_key[i];
 		p[n++] = q->meta_value[i];
-		wer__buf_printf(&sql,
-				" AND EXISTS (SELECT 1 FROM report_meta m "
-				"WHERE m.report_id = r.id AND m.key = $%d AND "
-				"m.value = $%d)",
-				n - 1, n);
+		wer_buf_printf(&sql,
+			       " AND EXISTS (SELECT 1 FROM report_meta m "
+			       "WHERE m.report_id = r.id AND m.key = $%d AND "
+			       "m.value = $%d)",
+			       n - 1, n);
 	}
 	snprintf(limit, sizeof(limit), "%ld", q->limit);
 	p[n++] = limit;
-	wer__buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
+	wer_buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
 	if (sql.failed) {
-		wer__buf_free(&sql);
+		wer_buf_free(&sql);
 		return -ENOMEM;
 	}
 	r = wer__db_query(c->db, sql.data, n, p, ret);
-	wer__buf_free(&sql);
+	wer_buf_free(&sql);
 	return r;
 }
 
@@ -219,9 +219,9 @@ static void json_kv(struct wer_buf *b, const char *key, const char *value,
 		    int comma)
 {
 	if (comma)
-		wer__buf_str(b, ",");
+		wer_buf_str(b, ",");
 	wer__buf_json(b, key);
-	wer__buf_str(b, ":");
+	wer_buf_str(b, ":");
 	wer__buf_json(b, value);
 }
 
@@ -231,13 +231,13 @@ static void json_num(struct wer_buf *b, const char *key, const char *value,
 	char *end;
 
 	if (comma)
-		wer__buf_str(b, ",");
+		wer_buf_str(b, ",");
 	wer__buf_json(b, key);
 	strtoll(value, &end, 10);
 	if (*value && !*end)
-		wer__buf_printf(b, ":%s", value);
+		wer_buf_printf(b, ":%s", value);
 	else
-		wer__buf_str(b, ":null");
+		wer_buf_str(b, ":null");
 }
 
 /* "2026-11-25T10:00:00Z" from seconds text. */
@@ -278,7 +278,7 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	struct wer_db_rows m = {0};
 	char t[32];
 
-	wer__buf_str(b, "{");
+	wer_buf_str(b, "{");
 	json_num(b, "id", wer__db_cell(rows, i, 0), 0);
 	json_kv(b, "project", wer__db_cell(rows, i, 11), 1);
 	json_kv(b, "signature", wer__db_cell(rows, i, 1), 1);
@@ -292,24 +292,24 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	json_kv(b, "first_seen", t, 1);
 	iso_time(wer__db_cell(rows, i, 9), t, sizeof(t));
 	json_kv(b, "last_seen", t, 1);
-	wer__buf_str(b, ",\"top_metadata\":[");
+	wer_buf_str(b, ",\"top_metadata\":[");
 	if (bucket_meta(c, wer__db_cell(rows, i, 0), meta, &m) == 0)
 		for (size_t k = 0; k < m.rows; k++) {
-			wer__buf_str(b, k ? ",{" : "{");
+			wer_buf_str(b, k ? ",{" : "{");
 			json_kv(b, "key", wer__db_cell(&m, k, 0), 0);
 			json_kv(b, "value", wer__db_cell(&m, k, 1), 1);
 			json_num(b, "count", wer__db_cell(&m, k, 2), 1);
-			wer__buf_str(b, "}");
+			wer_buf_str(b, "}");
 		}
 	wer__db_rows_free(&m);
-	wer__buf_str(b, "]");
+	wer_buf_str(b, "]");
 }
 
 static void frames_json(struct wer_buf *b, const char *frames_text)
 {
 	struct wer_processed *p = calloc(1, sizeof(*p));
 
-	wer__buf_str(b, "[");
+	wer_buf_str(b, "[");
 	if (p) {
 		wer__frames_parse(frames_text, p);
 		for (size_t i = 0; i < p->frame_count; i++) {
@@ -317,18 +317,18 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 
 			snprintf(off, sizeof(off), "0x%llx",
 				 (unsigned long long)p->frames[i].offset);
-			wer__buf_str(b, i ? ",{" : "{");
+			wer_buf_str(b, i ? ",{" : "{");
 			json_kv(b, "module", p->frames[i].module, 0);
 			json_kv(b, "build_id", p->frames[i].build_id, 1);
 			json_kv(b, "offset", off, 1);
 			if (p->frames[i].function[0])
 				json_kv(b, "function", p->frames[i].function,
 					1);
-			wer__buf_str(b, "}");
+			wer_buf_str(b, "}");
 		}
 		free(p);
 	}
-	wer__buf_str(b, "]");
+	wer_buf_str(b, "]");
 }
 
 static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
@@ -336,7 +336,7 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 {
 	char t[32];
 
-	wer__buf_str(b, "{");
+	wer_buf_str(b, "{");
 	json_kv(b, "id", wer__db_cell(r, i, 0), 0);
 	iso_time(wer__db_cell(r, i, 1), t, sizeof(t));
 	json_kv(b, "received", t, 1);
@@ -370,33 +370,33 @@ static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	if (limit <= 0 || limit > 1000)
 		limit = limit <= 0 ? 100 : 1000;
 	snprintf(lim, sizeof(lim), "%ld", limit);
-	wer__buf_init(&sql, 4096);
-	wer__buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
+	wer_buf_init(&sql, 4096);
+	wer_buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
 	if (project) {
 		p[n++] = project;
-		wer__buf_printf(&sql, " AND project = $%d", n);
+		wer_buf_printf(&sql, " AND project = $%d", n);
 	}
 	if (app && *app) {
 		p[n++] = app;
-		wer__buf_printf(&sql, " AND app = $%d", n);
+		wer_buf_printf(&sql, " AND app = $%d", n);
 	}
 	p[n++] = lim;
-	wer__buf_printf(&sql, " ORDER BY count DESC, id LIMIT $%d", n);
+	wer_buf_printf(&sql, " ORDER BY count DESC, id LIMIT $%d", n);
 	if (sql.failed || wer__db_query(c->db, sql.data, n, p, &rows) < 0) {
-		wer__buf_free(&sql);
+		wer_buf_free(&sql);
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
 	}
-	wer__buf_free(&sql);
-	wer__buf_str(&reply->body, "[");
+	wer_buf_free(&sql);
+	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		if (i)
-			wer__buf_str(&reply->body, ",");
+			wer_buf_str(&reply->body, ",");
 		bucket_json(c, &reply->body, &rows, i, 5);
-		wer__buf_str(&reply->body, "}");
+		wer_buf_str(&reply->body, "}");
 	}
-	wer__buf_str(&reply->body, "]\n");
+	wer_buf_str(&reply->body, "]\n");
 	wer__db_rows_free(&rows);
 	return 0;
 }
@@ -420,17 +420,17 @@ static int api_bucket(struct wer_collector *c, const char *id,
 		return 0;
 	}
 	bucket_json(c, &reply->body, &rows, 0, 1000);
-	wer__buf_str(&reply->body, ",\"frames\":");
+	wer_buf_str(&reply->body, ",\"frames\":");
 	frames_json(&reply->body, wer__db_cell(&rows, 0, 10));
-	wer__buf_str(&reply->body, ",\"reports\":[");
+	wer_buf_str(&reply->body, ",\"reports\":[");
 	if (wer__query_reports(c, &q, &reps) == 0)
 		for (size_t i = 0; i < reps.rows; i++) {
 			if (i)
-				wer__buf_str(&reply->body, ",");
+				wer_buf_str(&reply->body, ",");
 			report_row_json(&reply->body, &reps, i);
-			wer__buf_str(&reply->body, "}");
+			wer_buf_str(&reply->body, "}");
 		}
-	wer__buf_str(&reply->body, "]}\n");
+	wer_buf_str(&reply->body, "]}\n");
 	wer__db_rows_free(&reps);
 	wer__db_rows_free(&rows);
 	return 0;
@@ -457,15 +457,15 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				 wer__db_error(c->db));
 		return 0;
 	}
-	wer__buf_str(&reply->body, "[");
+	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		struct wer_db_rows m = {0};
 		const char *p[1] = {wer__db_cell(&rows, i, 0)};
 
 		if (i)
-			wer__buf_str(&reply->body, ",");
+			wer_buf_str(&reply->body, ",");
 		report_row_json(&reply->body, &rows, i);
-		wer__buf_str(&reply->body, ",\"metadata\":{");
+		wer_buf_str(&reply->body, ",\"metadata\":{");
 		if (wer__db_query(c->db,
 				  "SELECT key, value FROM report_meta WHERE "
 				  "report_id = $1",
@@ -474,9 +474,9 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				json_kv(&reply->body, wer__db_cell(&m, k, 0),
 					wer__db_cell(&m, k, 1), k > 0);
 		wer__db_rows_free(&m);
-		wer__buf_str(&reply->body, "}}");
+		wer_buf_str(&reply->body, "}}");
 	}
-	wer__buf_str(&reply->body, "]\n");
+	wer_buf_str(&reply->body, "]\n");
 	wer__db_rows_free(&rows);
 	return 0;
 }
@@ -545,11 +545,11 @@ static int api_report(struct wer_collector *c, const char *id,
 	json_kv(&reply->body, "fault_module_build_id",
 		wer__db_cell(&rows, 0, 12), 1);
 	json_num(&reply->body, "minidump_size", wer__db_cell(&rows, 0, 15), 1);
-	wer__buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
+	wer_buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
 	wer__buf_url(&reply->body, id);
-	wer__buf_str(&reply->body, "/minidump\",\"stack\":");
+	wer_buf_str(&reply->body, "/minidump\",\"stack\":");
 	frames_json(&reply->body, wer__db_cell(&rows, 0, 13));
-	wer__buf_str(&reply->body, ",\"metadata\":{");
+	wer_buf_str(&reply->body, ",\"metadata\":{");
 	if (wer__db_query(c->db,
 			  "SELECT key, value FROM report_meta WHERE report_id "
 			  "= $1",
@@ -557,10 +557,10 @@ static int api_report(struct wer_collector *c, const char *id,
 		for (size_t k = 0; k < m.rows; k++)
 			json_kv(&reply->body, wer__db_cell(&m, k, 0),
 				wer__db_cell(&m, k, 1), k > 0);
-	wer__buf_str(&reply->body, "}");
+	wer_buf_str(&reply->body, "}");
 	json_kv(&reply->body, "report_wer", wer__db_cell(&rows, 0, 16), 1);
 	json_kv(&reply->body, "client_stack", wer__db_cell(&rows, 0, 17), 1);
-	wer__buf_str(&reply->body, "}\n");
+	wer_buf_str(&reply->body, "}\n");
 	wer__db_rows_free(&m);
 	wer__db_rows_free(&rows);
 	return 0;

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "escape.h"
 
 #define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
 #define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols  \

@@ -297,7 +297,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 	const char *old_bucket = wer__db_cell(rows, i, 2);
 	int r;
 
-	wer__buf_init(&frames, 64 * 1024);
+	wer_buf_init(&frames, 64 * 1024);
 	wer__frames_format(p, &frames);
 	{
 		const char *bp[10] = {wer__db_cell(rows, i, 1),
@@ -348,7 +348,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 	}
 out:
 	wer__db_rows_free(&b);
-	wer__buf_free(&frames);
+	wer_buf_free(&frames);
 	return r;
 }
 
@@ -558,13 +558,13 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 	n = unchanged ? 0 : reprocess(c, project, build_id);
 	reply->status = 200;
 	reply->content_type = "application/json";
-	wer__buf_str(&reply->body, "{\"project\":");
+	wer_buf_str(&reply->body, "{\"project\":");
 	wer__buf_json(&reply->body, project);
-	wer__buf_printf(&reply->body,
-			",\"build_id\":\"%s\",\"kind\":\"%s\","
-			"\"unchanged\":%s,\"reprocessed\":%ld}\n",
-			build_id, kind, unchanged ? "true" : "false",
-			n < 0 ? 0 : n);
+	wer_buf_printf(&reply->body,
+		       ",\"build_id\":\"%s\",\"kind\":\"%s\","
+		       "\"unchanged\":%s,\"reprocessed\":%ld}\n",
+		       build_id, kind, unchanged ? "true" : "false",
+		       n < 0 ? 0 : n);
 	return 0;
 }
 
