@@ -8,7 +8,8 @@
  *   GET /api/reports?app=&signal=&since=&bucket=&meta.<Key>=<Value>&limit=
  *   GET /api/reports/<id>
  *   GET /api/reports/<id>/minidump
- * Every string goes through wer__buf_json (valid UTF-8, escaped).
+ * Every string goes through wer_json_add_string (src/common/text.h: the
+ * one JSON string policy, controls as \u00XX, invalid UTF-8 as U+FFFD).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "text.h"
 
 static const char *const signal_names[] = {
     [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
@@ -68,7 +70,7 @@ void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
 	reply->body.len = 0;
 	reply->body.failed = 0;
 	wer_buf_str(&reply->body, "{\"error\":");
-	wer__buf_json(&reply->body, msg);
+	wer_json_add_string(&reply->body, msg);
 	wer_buf_str(&reply->body, "}\n");
 }
 
@@ -220,9 +222,9 @@ static void json_kv(struct wer_buf *b, const char *key, const char *value,
 {
 	if (comma)
 		wer_buf_str(b, ",");
-	wer__buf_json(b, key);
+	wer_json_add_string(b, key);
 	wer_buf_str(b, ":");
-	wer__buf_json(b, value);
+	wer_json_add_string(b, value);
 }
 
 static void json_num(struct wer_buf *b, const char *key, const char *value,
@@ -232,7 +234,7 @@ static void json_num(struct wer_buf *b, const char *key, const char *value,
 
 	if (comma)
 		wer_buf_str(b, ",");
-	wer__buf_json(b, key);
+	wer_json_add_string(b, key);
 	strtoll(value, &end, 10);
 	if (*value && !*end)
 		wer_buf_printf(b, ":%s", value);

@@ -1,43 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * escape.c - JSON strings, HTML text and URL query values (escape.h).
+ * escape.c - HTML text and URL query values (escape.h).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "escape.h"
 #include "text.h"
-
-int wer__buf_json(struct wer_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + strlen(s);
-
-	wer_buf_add(b, "\"", 1);
-	while (*p) {
-		size_t n = wer_utf8_char_len(p, (size_t)(end - p));
-
-		if (n == 0) {
-			wer_buf_str(b, "\\ufffd");
-			p++;
-		} else if (*p == '"' || *p == '\\') {
-			wer_buf_add(b, "\\", 1);
-			wer_buf_add(b, p, 1);
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			wer_buf_printf(b, "\\u%04x", *p);
-			p++;
-		} else if (*p == '<') {
-			/* Safe inside a <script> too. */
-			wer_buf_str(b, "\\u003c");
-			p++;
-		} else {
-			wer_buf_add(b, p, n);
-			p += n;
-		}
-	}
-	return wer_buf_add(b, "\"", 1);
-}
 
 int wer__buf_html(struct wer_buf *b, const char *s)
 {

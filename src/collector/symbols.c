@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "text.h"
 
 #define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
 /* DATA/symbols/<project directory>/<build id>.<kind> */
@@ -559,7 +560,7 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 	reply->status = 200;
 	reply->content_type = "application/json";
 	wer_buf_str(&reply->body, "{\"project\":");
-	wer__buf_json(&reply->body, project);
+	wer_json_add_string(&reply->body, project);
 	wer_buf_printf(&reply->body,
 		       ",\"build_id\":\"%s\",\"kind\":\"%s\","
 		       "\"unchanged\":%s,\"reprocessed\":%ld}\n",
