@@ -13,47 +13,43 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "collector.h"
+#include "signals.h"
 #include "text.h"
 
-static const char *const signal_names[] = {
-    [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
-    [5] = "SIGTRAP",  [6] = "SIGABRT",	[7] = "SIGBUS",	  [8] = "SIGFPE",
-    [9] = "SIGKILL",  [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
-    [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM", [31] = "SIGSYS",
-};
-
-const char *wer__signal_name(long sig)
+const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE])
 {
-	if (sig > 0 &&
-	    sig < (long)(sizeof(signal_names) / sizeof(signal_names[0])) &&
-	    signal_names[sig])
-		return signal_names[sig];
-	return "";
+	const char *abbrev =
+	    sig > 0 && sig < NSIG ? sigabbrev_np((int)sig) : NULL;
+
+	if (abbrev)
+		snprintf(out, WER_SIGNAL_NAME_SIZE, "SIG%s", abbrev);
+	else
+		out[0] = '\0';
+	return out;
 }
 
-long wer__signal_number(const char *s)
+/* A signal= value: a number as it is (reports keep numbers: 0 for one
+ * without a signal), else a signal's name as src/store/signals.c reads
+ * it ("SIGSEGV", "segv"); -1 for neither. */
+static long signal_query(const char *s)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
 
 	if (*s && !*end)
 		return n;
-	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]);
-	     i++)
-		if (signal_names[i] && (!strcasecmp(s, signal_names[i]) ||
-					!strcasecmp(s, signal_names[i] + 3)))
-			return (long)i;
-	return -1;
+	n = wer__signal_from_text(s);
+	return n ? n : -1;
 }
 
 void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
@@ -171,7 +167,7 @@ int wer__query_reports(struct wer_collector *c,
 		wer_buf_printf(&sql, " AND r.app = $%d", n);
 	}
 	if (q->signal && *q->signal) {
-		long s = wer__signal_number(q->signal);
+		long s = signal_query(q->signal);
 
 		if (s < 0) {
 			wer_buf_free(&sql);
@@ -336,7 +332,7 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 			    size_t i)
 {
-	char t[32];
+	char t[32], sig[WER_SIGNAL_NAME_SIZE];
 
 	wer_buf_str(b, "{");
 	json_kv(b, "id", wer__db_cell(r, i, 0), 0);
@@ -345,8 +341,8 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 	json_kv(b, "application", wer__db_cell(r, i, 2), 1);
 	json_kv(b, "version", wer__db_cell(r, i, 3), 1);
 	json_num(b, "signal", wer__db_cell(r, i, 4), 1);
-	json_kv(b, "signal_name", wer__signal_name(atol(wer__db_cell(r, i, 4))),
-		1);
+	json_kv(b, "signal_name",
+		wer__signal_name(atol(wer__db_cell(r, i, 4)), sig), 1);
 	json_kv(b, "fault_module", wer__db_cell(r, i, 5), 1);
 	json_kv(b, "fault_offset", wer__db_cell(r, i, 6), 1);
 	json_num(b, "bucket", wer__db_cell(r, i, 7), 1);

@@ -91,7 +91,7 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 		       "<th>Application</th><th>Version</th><th>Signal</th>"
 		       "<th>Fault</th><th>Bucket</th></tr>\n");
 	for (size_t i = 0; i < r->rows; i++) {
-		char t[40];
+		char t[40], sig[WER_SIGNAL_NAME_SIZE];
 
 		time_text(wer__db_cell(r, i, 1), t, sizeof(t));
 		wer_buf_str(b, "<tr><td><a href=\"/reports/");
@@ -105,7 +105,8 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(r, i, 3));
 		wer_buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__signal_name(atol(wer__db_cell(r, i, 4))));
+		wer__buf_html(
+		    b, wer__signal_name(atol(wer__db_cell(r, i, 4)), sig));
 		wer_buf_printf(b, " (%ld)</td><td><code>",
 			       atol(wer__db_cell(r, i, 4)));
 		wer__buf_html(b, wer__db_cell(r, i, 5));
@@ -357,7 +358,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, meta = {0};
 	const char *p[2] = {id, project};
-	char t[40];
+	char t[40], sig[WER_SIGNAL_NAME_SIZE];
 
 	if (wer__db_query(
 		c->db,
@@ -389,7 +390,8 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer_buf_str(b, " ");
 	wer__buf_html(b, wer__db_cell(&rows, 0, 3));
 	wer_buf_str(b, "</td></tr><tr><th>Signal</th><td>");
-	wer__buf_html(b, wer__signal_name(atol(wer__db_cell(&rows, 0, 4))));
+	wer__buf_html(b,
+		      wer__signal_name(atol(wer__db_cell(&rows, 0, 4)), sig));
 	wer_buf_printf(b, " (%ld), code %ld, address ",
 		       atol(wer__db_cell(&rows, 0, 4)),
 		       atol(wer__db_cell(&rows, 0, 5)));

@@ -150,6 +150,10 @@ check "metadata keys with non-ASCII names and escapes: meta.Escapes=<a & \"b\">"
 	test "$(q 'meta.Escapes=%3Ca%20%26%20%22b%22%3E')" = 4
 check "signal=SIGFPE: one; signal=6: one; signal=11: two" \
 	test "$(q signal=SIGFPE)/$(q signal=6)/$(q signal=11)" = 1/1/2
+check "signal=segv, sigabrt (names any case): two, one; signal=SIGCHLD (any signal glibc names): none" \
+	test "$(q signal=segv)/$(q signal=sigabrt)/$(q signal=SIGCHLD)" = 2/1/0
+check "signal=SIGNOPE (no signal): 400" \
+	test "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$url/api/reports?signal=SIGNOPE")" = 400
 check "app=crash_program: four; app=nope: none" test "$(q app=crash_program)/$(q app=nope)" = 4/0
 check "since=tomorrow: none; since=2000-01-01: four" \
 	test "$(q "since=$(date -u -d tomorrow +%Y-%m-%d)")/$(q since=2000-01-01)" = 0/4
