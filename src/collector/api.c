@@ -277,26 +277,26 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	char t[32];
 
 	wer_buf_str(b, "{");
-	json_num(b, "id", wer__db_cell(rows, i, 0), 0);
-	json_kv(b, "project", wer__db_cell(rows, i, 11), 1);
-	json_kv(b, "signature", wer__db_cell(rows, i, 1), 1);
-	json_kv(b, "application", wer__db_cell(rows, i, 2), 1);
-	json_kv(b, "version", wer__db_cell(rows, i, 3), 1);
-	json_kv(b, "fault_module", wer__db_cell(rows, i, 4), 1);
-	json_kv(b, "fault_offset", wer__db_cell(rows, i, 5), 1);
-	json_kv(b, "stack_hash", wer__db_cell(rows, i, 6), 1);
-	json_num(b, "count", wer__db_cell(rows, i, 7), 1);
-	iso_time(wer__db_cell(rows, i, 8), t, sizeof(t));
+	json_num(b, "id", wer__db_cell(rows, i, "id"), 0);
+	json_kv(b, "project", wer__db_cell(rows, i, "project"), 1);
+	json_kv(b, "signature", wer__db_cell(rows, i, "signature"), 1);
+	json_kv(b, "application", wer__db_cell(rows, i, "app"), 1);
+	json_kv(b, "version", wer__db_cell(rows, i, "version"), 1);
+	json_kv(b, "fault_module", wer__db_cell(rows, i, "module"), 1);
+	json_kv(b, "fault_offset", wer__db_cell(rows, i, "module_offset"), 1);
+	json_kv(b, "stack_hash", wer__db_cell(rows, i, "stack_hash"), 1);
+	json_num(b, "count", wer__db_cell(rows, i, "count"), 1);
+	iso_time(wer__db_cell(rows, i, "first_seen"), t, sizeof(t));
 	json_kv(b, "first_seen", t, 1);
-	iso_time(wer__db_cell(rows, i, 9), t, sizeof(t));
+	iso_time(wer__db_cell(rows, i, "last_seen"), t, sizeof(t));
 	json_kv(b, "last_seen", t, 1);
 	wer_buf_str(b, ",\"top_metadata\":[");
-	if (bucket_meta(c, wer__db_cell(rows, i, 0), meta, &m) == 0)
+	if (bucket_meta(c, wer__db_cell(rows, i, "id"), meta, &m) == 0)
 		for (size_t k = 0; k < m.rows; k++) {
 			wer_buf_str(b, k ? ",{" : "{");
-			json_kv(b, "key", wer__db_cell(&m, k, 0), 0);
-			json_kv(b, "value", wer__db_cell(&m, k, 1), 1);
-			json_num(b, "count", wer__db_cell(&m, k, 2), 1);
+			json_kv(b, "key", wer__db_cell(&m, k, "key"), 0);
+			json_kv(b, "value", wer__db_cell(&m, k, "value"), 1);
+			json_num(b, "count", wer__db_cell(&m, k, "n"), 1);
 			wer_buf_str(b, "}");
 		}
 	wer__db_rows_free(&m);
@@ -335,19 +335,19 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 	char t[32], sig[WER_SIGNAL_NAME_SIZE];
 
 	wer_buf_str(b, "{");
-	json_kv(b, "id", wer__db_cell(r, i, 0), 0);
-	iso_time(wer__db_cell(r, i, 1), t, sizeof(t));
+	json_kv(b, "id", wer__db_cell(r, i, "id"), 0);
+	iso_time(wer__db_cell(r, i, "received"), t, sizeof(t));
 	json_kv(b, "received", t, 1);
-	json_kv(b, "application", wer__db_cell(r, i, 2), 1);
-	json_kv(b, "version", wer__db_cell(r, i, 3), 1);
-	json_num(b, "signal", wer__db_cell(r, i, 4), 1);
+	json_kv(b, "application", wer__db_cell(r, i, "app"), 1);
+	json_kv(b, "version", wer__db_cell(r, i, "version"), 1);
+	json_num(b, "signal", wer__db_cell(r, i, "signal"), 1);
 	json_kv(b, "signal_name",
-		wer__signal_name(atol(wer__db_cell(r, i, 4)), sig), 1);
-	json_kv(b, "fault_module", wer__db_cell(r, i, 5), 1);
-	json_kv(b, "fault_offset", wer__db_cell(r, i, 6), 1);
-	json_num(b, "bucket", wer__db_cell(r, i, 7), 1);
-	json_kv(b, "project", wer__db_cell(r, i, 8), 1);
-	json_kv(b, "guid", wer__db_cell(r, i, 9), 1);
+		wer__signal_name(atol(wer__db_cell(r, i, "signal")), sig), 1);
+	json_kv(b, "fault_module", wer__db_cell(r, i, "module"), 1);
+	json_kv(b, "fault_offset", wer__db_cell(r, i, "module_offset"), 1);
+	json_num(b, "bucket", wer__db_cell(r, i, "bucket_id"), 1);
+	json_kv(b, "project", wer__db_cell(r, i, "project"), 1);
+	json_kv(b, "guid", wer__db_cell(r, i, "guid"), 1);
 }
 
 static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
@@ -419,7 +419,7 @@ static int api_bucket(struct wer_collector *c, const char *id,
 	}
 	bucket_json(c, &reply->body, &rows, 0, 1000);
 	wer_buf_str(&reply->body, ",\"frames\":");
-	frames_json(&reply->body, wer__db_cell(&rows, 0, 10));
+	frames_json(&reply->body, wer__db_cell(&rows, 0, "frames"));
 	wer_buf_str(&reply->body, ",\"reports\":[");
 	if (wer__query_reports(c, &q, &reps) == 0)
 		for (size_t i = 0; i < reps.rows; i++) {
@@ -458,7 +458,7 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		struct wer_db_rows m = {0};
-		const char *p[1] = {wer__db_cell(&rows, i, 0)};
+		const char *p[1] = {wer__db_cell(&rows, i, "id")};
 
 		if (i)
 			wer_buf_str(&reply->body, ",");
@@ -469,8 +469,9 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				  "report_id = $1",
 				  1, p, &m) == 0)
 			for (size_t k = 0; k < m.rows; k++)
-				json_kv(&reply->body, wer__db_cell(&m, k, 0),
-					wer__db_cell(&m, k, 1), k > 0);
+				json_kv(&reply->body,
+					wer__db_cell(&m, k, "key"),
+					wer__db_cell(&m, k, "value"), k > 0);
 		wer__db_rows_free(&m);
 		wer_buf_str(&reply->body, "}}");
 	}
@@ -506,14 +507,15 @@ static int api_report(struct wer_collector *c, const char *id,
 		wer__reply_error(reply, 404, "no report %s", id);
 		return 0;
 	}
-	if (minidump && !*wer__db_cell(&rows, 0, 14)) {
+	if (minidump && !*wer__db_cell(&rows, 0, "dump_path")) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404,
 				 "report %s was sent without a minidump", id);
 		return 0;
 	}
 	if (minidump) {
-		int fd = open(wer__db_cell(&rows, 0, 14), O_RDONLY | O_CLOEXEC);
+		int fd = open(wer__db_cell(&rows, 0, "dump_path"),
+			      O_RDONLY | O_CLOEXEC);
 		struct stat st;
 
 		if (fd < 0 || fstat(fd, &st) < 0) {
@@ -532,32 +534,37 @@ static int api_report(struct wer_collector *c, const char *id,
 			snprintf(reply->header_value,
 				 sizeof(reply->header_value),
 				 "attachment; filename=\"%s.dmp\"",
-				 wer__db_cell(&rows, 0, 0));
+				 wer__db_cell(&rows, 0, "id"));
 		}
 		wer__db_rows_free(&rows);
 		return 0;
 	}
 	report_row_json(&reply->body, &rows, 0);
-	json_num(&reply->body, "signal_code", wer__db_cell(&rows, 0, 10), 1);
-	json_kv(&reply->body, "fault_address", wer__db_cell(&rows, 0, 11), 1);
+	json_num(&reply->body, "signal_code",
+		 wer__db_cell(&rows, 0, "signal_code"), 1);
+	json_kv(&reply->body, "fault_address",
+		wer__db_cell(&rows, 0, "fault_address"), 1);
 	json_kv(&reply->body, "fault_module_build_id",
-		wer__db_cell(&rows, 0, 12), 1);
-	json_num(&reply->body, "minidump_size", wer__db_cell(&rows, 0, 15), 1);
+		wer__db_cell(&rows, 0, "build_id"), 1);
+	json_num(&reply->body, "minidump_size",
+		 wer__db_cell(&rows, 0, "dump_size"), 1);
 	wer_buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
 	wer__buf_url(&reply->body, id);
 	wer_buf_str(&reply->body, "/minidump\",\"stack\":");
-	frames_json(&reply->body, wer__db_cell(&rows, 0, 13));
+	frames_json(&reply->body, wer__db_cell(&rows, 0, "frames"));
 	wer_buf_str(&reply->body, ",\"metadata\":{");
 	if (wer__db_query(c->db,
 			  "SELECT key, value FROM report_meta WHERE report_id "
 			  "= $1",
 			  1, p, &m) == 0)
 		for (size_t k = 0; k < m.rows; k++)
-			json_kv(&reply->body, wer__db_cell(&m, k, 0),
-				wer__db_cell(&m, k, 1), k > 0);
+			json_kv(&reply->body, wer__db_cell(&m, k, "key"),
+				wer__db_cell(&m, k, "value"), k > 0);
 	wer_buf_str(&reply->body, "}");
-	json_kv(&reply->body, "report_wer", wer__db_cell(&rows, 0, 16), 1);
-	json_kv(&reply->body, "client_stack", wer__db_cell(&rows, 0, 17), 1);
+	json_kv(&reply->body, "report_wer",
+		wer__db_cell(&rows, 0, "report_wer"), 1);
+	json_kv(&reply->body, "client_stack",
+		wer__db_cell(&rows, 0, "stack_text"), 1);
 	wer_buf_str(&reply->body, "}\n");
 	wer__db_rows_free(&m);
 	wer__db_rows_free(&rows);

@@ -179,7 +179,7 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
-			rp[1] = wer__db_cell(&b, 0, 0);
+			rp[1] = wer__db_cell(&b, 0, "id");
 			r = wer__db_exec(
 			    c->db,
 			    "INSERT INTO reports (id, bucket_id, project, "

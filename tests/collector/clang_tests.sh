@@ -82,5 +82,7 @@ check "page: the report shows crash_plain.c:$line_crash and :$line_call" bash -c
 	grep -Eq "main\+0x[0-9a-f]+ [^ ]*crash_plain\.c:$6\$" "$4"' \
 	_ "$token" "$url" "$id" "$work/page" "$line_crash" "$line_call"
 
+check "the collector's log names no column a query lacks" bash -c 'grep -h "no column" "$1"; [ $? = 1 ]' _ "$work/collector.log"
+
 echo "# $passed passed, $failed failed"
 [ "$failed" = 0 ]
