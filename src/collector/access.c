@@ -362,7 +362,7 @@ static int remove_one(struct wer_collector *c, const struct secret_kind *k,
 		wer__db_rows_free(&rows);
 		return 1;
 	}
-	snprintf(hash, sizeof(hash), "%s", wer__db_cell(&rows, 0, 0));
+	snprintf(hash, sizeof(hash), "%s", wer__db_cell(&rows, 0, k->column));
 	wer__db_rows_free(&rows);
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = $1", k->table,
 		 k->column);

@@ -205,7 +205,7 @@ void wer__db_rows_free(struct wer_db_rows *r);
  * rows has not (a query and its reader disagree: the tests look for that
  * line). */
 const char *wer__db_cell(const struct wer_db_rows *r, size_t row,
-			 const char *column);
+			 const char *column) __attribute__((nonnull(3)));
 
 /* Shared by the backends, each result's columns first (at most
  * WER_DB_COLUMNS_MAX), then its rows, n cells each (both copied). 0 or a
