@@ -124,9 +124,9 @@ void wer__frames_parse(const char *text, struct wer_processed *p);
 /* Names the frames of reports ps[0..n) of project ("function+0xoff
  * file:line") from the symbols uploaded for their build ids: Breakpad
  * .sym files here, ELF files by libdw in one child process within the
- * budget (symbolizer.c). A frame after the first is a return address and
- * takes its line from the call before it. Frames without symbols keep
- * function "". */
+ * budget (symbolizer.c, src/symbolize). A frame after the first is a
+ * return address: an ELF file names it by the call before it, function
+ * and line. Frames without symbols keep function "". */
 void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			   struct wer_processed *const *ps, size_t n);
 /* POST /api/symbols of project (a symbol key's). */
