@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "report_format.h"
 #include "text.h"
 #include "settings.h"
+#include "uuid.h"
 
 #define ANSWER_MAX	(64 * 1024) /* bytes of a server's answer kept */
 #define BACKOFF_MAX_MS	60000	    /* longest wait between attempts */
@@ -541,7 +541,6 @@ out:
 static int client_id(const struct wer_store *store, char *buf, size_t size)
 {
 	char tmp[48];
-	unsigned char b[16];
 	ssize_t n;
 	int fd;
 
@@ -554,15 +553,8 @@ static int client_id(const struct wer_store *store, char *buf, size_t size)
 			if (strlen(buf) >= 32)
 				return 0;
 		}
-		if (getrandom(b, sizeof(b), 0) != sizeof(b))
+		if (size < WER_UUID_SIZE || wer_uuid4(buf) < 0)
 			return -EIO;
-		b[6] = (b[6] & 0x0f) | 0x40; /* UUID version 4 */
-		b[8] = (b[8] & 0x3f) | 0x80;
-		snprintf(buf, size,
-			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-			 "%02x%02x%02x%02x%02x%02x",
-			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
-			 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 		snprintf(tmp, sizeof(tmp), ".ClientId.%d", (int)getpid());
 		unlinkat(store->fd, tmp, 0);
 		fd = openat(store->fd, tmp,

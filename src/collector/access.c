@@ -116,8 +116,8 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 		  char *ret_hash)
 {
 	static const char *const sql[] = {
-	    "SELECT project, 0 FROM ingest_keys WHERE key_hash = $1",
-	    "SELECT project, 0 FROM symbol_keys WHERE key_hash = $1",
+	    "SELECT project, 0 AS admin FROM ingest_keys WHERE key_hash = $1",
+	    "SELECT project, 0 AS admin FROM symbol_keys WHERE key_hash = $1",
 	    "SELECT project, admin FROM read_tokens WHERE token_hash = $1",
 	};
 	struct wer_db_rows rows = {0};
@@ -143,8 +143,8 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 		wer__db_rows_free(&rows);
 		return -ENOENT;
 	}
-	snprintf(ret_project, size, "%s", wer__db_cell(&rows, 0, 0));
-	*ret_admin = atoi(wer__db_cell(&rows, 0, 1)) == 1;
+	snprintf(ret_project, size, "%s", wer__db_cell(&rows, 0, "project"));
+	*ret_admin = atoi(wer__db_cell(&rows, 0, "admin")) == 1;
 	remember(c, kind, hash, ret_project, *ret_admin);
 	wer__db_rows_free(&rows);
 	return 0;
@@ -258,8 +258,8 @@ static int list(struct wer_collector *c, const struct secret_kind *k)
 	char sql[256];
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT substr(%s, 1, 12), %s, created FROM %s ORDER BY "
-		 "project, created",
+		 "SELECT substr(%s, 1, 12) AS id, %s AS shown_project, "
+		 "created FROM %s ORDER BY project, created",
 		 k->column,
 		 strcmp(k->verb, "token")
 		     ? "project"
@@ -268,14 +268,14 @@ static int list(struct wer_collector *c, const struct secret_kind *k)
 	if (wer__db_query(c->db, sql, 0, NULL, &rows) < 0)
 		return db_failed(c);
 	for (size_t i = 0; i < rows.rows; i++) {
-		time_t t = (time_t)atoll(wer__db_cell(&rows, i, 2));
+		time_t t = (time_t)atoll(wer__db_cell(&rows, i, "created"));
 		struct tm tm;
 		char when[32];
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%s\t%s\t%s\n", wer__db_cell(&rows, i, 0),
-		       wer__db_cell(&rows, i, 1), when);
+		printf("%s\t%s\t%s\n", wer__db_cell(&rows, i, "id"),
+		       wer__db_cell(&rows, i, "shown_project"), when);
 	}
 	wer__db_rows_free(&rows);
 	return 0;
@@ -362,7 +362,7 @@ static int remove_one(struct wer_collector *c, const struct secret_kind *k,
 		wer__db_rows_free(&rows);
 		return 1;
 	}
-	snprintf(hash, sizeof(hash), "%s", wer__db_cell(&rows, 0, 0));
+	snprintf(hash, sizeof(hash), "%s", wer__db_cell(&rows, 0, k->column));
 	wer__db_rows_free(&rows);
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = $1", k->table,
 		 k->column);

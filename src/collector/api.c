@@ -8,50 +8,48 @@
  *   GET /api/reports?app=&signal=&since=&bucket=&meta.<Key>=<Value>&limit=
  *   GET /api/reports/<id>
  *   GET /api/reports/<id>/minidump
- * Every string goes through wer__buf_json (valid UTF-8, escaped).
+ * Every string goes through wer_json_add_string (src/common/text.h: the
+ * one JSON string policy, controls as \u00XX, invalid UTF-8 as U+FFFD).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "collector.h"
+#include "signals.h"
+#include "text.h"
 
-static const char *const signal_names[] = {
-    [1] = "SIGHUP",   [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
-    [5] = "SIGTRAP",  [6] = "SIGABRT",	[7] = "SIGBUS",	  [8] = "SIGFPE",
-    [9] = "SIGKILL",  [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
-    [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM", [31] = "SIGSYS",
-};
-
-const char *wer__signal_name(long sig)
+const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE])
 {
-	if (sig > 0 &&
-	    sig < (long)(sizeof(signal_names) / sizeof(signal_names[0])) &&
-	    signal_names[sig])
-		return signal_names[sig];
-	return "";
+	const char *abbrev =
+	    sig > 0 && sig < NSIG ? sigabbrev_np((int)sig) : NULL;
+
+	if (abbrev)
+		snprintf(out, WER_SIGNAL_NAME_SIZE, "SIG%s", abbrev);
+	else
+		out[0] = '\0';
+	return out;
 }
 
-long wer__signal_number(const char *s)
+/* A signal= value: a number as it is (reports keep numbers: 0 for one
+ * without a signal), else a signal's name as src/store/signals.c reads
+ * it ("SIGSEGV", "segv"); -1 for neither. */
+static long signal_query(const char *s)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
 
 	if (*s && !*end)
 		return n;
-	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]);
-	     i++)
-		if (signal_names[i] && (!strcasecmp(s, signal_names[i]) ||
-					!strcasecmp(s, signal_names[i] + 3)))
-			return (long)i;
-	return -1;
+	n = wer__signal_from_text(s);
+	return n ? n : -1;
 }
 
 void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
@@ -67,9 +65,9 @@ void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
 	reply->content_type = "application/json";
 	reply->body.len = 0;
 	reply->body.failed = 0;
-	wer__buf_str(&reply->body, "{\"error\":");
-	wer__buf_json(&reply->body, msg);
-	wer__buf_str(&reply->body, "}\n");
+	wer_buf_str(&reply->body, "{\"error\":");
+	wer_json_add_string(&reply->body, msg);
+	wer_buf_str(&reply->body, "}\n");
 }
 
 /* Seconds since the epoch from "1700000000", "2026-11-25" or
@@ -156,62 +154,62 @@ int wer__query_reports(struct wer_collector *c,
 
 	if (q->too_many)
 		return -EINVAL;
-	wer__buf_init(&sql, 16 * 1024);
-	wer__buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
-			   "r.signal, r.module, r.module_offset, r.bucket_id, "
-			   "r.project, r.guid FROM reports r WHERE 1 = 1");
+	wer_buf_init(&sql, 16 * 1024);
+	wer_buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
+			  "r.signal, r.module, r.module_offset, r.bucket_id, "
+			  "r.project, r.guid FROM reports r WHERE 1 = 1");
 	if (q->project) {
 		p[n++] = q->project;
-		wer__buf_printf(&sql, " AND r.project = $%d", n);
+		wer_buf_printf(&sql, " AND r.project = $%d", n);
 	}
 	if (q->app && *q->app) {
 		p[n++] = q->app;
-		wer__buf_printf(&sql, " AND r.app = $%d", n);
+		wer_buf_printf(&sql, " AND r.app = $%d", n);
 	}
 	if (q->signal && *q->signal) {
-		long s = wer__signal_number(q->signal);
+		long s = signal_query(q->signal);
 
 		if (s < 0) {
-			wer__buf_free(&sql);
+			wer_buf_free(&sql);
 			return -EINVAL;
 		}
 		snprintf(sig, sizeof(sig), "%ld", s);
 		p[n++] = sig;
-		wer__buf_printf(&sql, " AND r.signal = $%d", n);
+		wer_buf_printf(&sql, " AND r.signal = $%d", n);
 	}
 	if (q->since && *q->since) {
 		long s = parse_since(q->since);
 
 		if (s < 0) {
-			wer__buf_free(&sql);
+			wer_buf_free(&sql);
 			return -EINVAL;
 		}
 		snprintf(since, sizeof(since), "%ld", s);
 		p[n++] = since;
-		wer__buf_printf(&sql, " AND r.received >= $%d", n);
+		wer_buf_printf(&sql, " AND r.received >= $%d", n);
 	}
 	if (q->bucket && *q->bucket) {
 		p[n++] = q->bucket;
-		wer__buf_printf(&sql, " AND r.bucket_id = $%d", n);
+		wer_buf_printf(&sql, " AND r.bucket_id = $%d", n);
 	}
 	for (size_t i = 0; i < q->meta_count; i++) {
 		p[n++] = q->meta_key[i];
 		p[n++] = q->meta_value[i];
-		wer__buf_printf(&sql,
-				" AND EXISTS (SELECT 1 FROM report_meta m "
-				"WHERE m.report_id = r.id AND m.key = $%d AND "
-				"m.value = $%d)",
-				n - 1, n);
+		wer_buf_printf(&sql,
+			       " AND EXISTS (SELECT 1 FROM report_meta m "
+			       "WHERE m.report_id = r.id AND m.key = $%d AND "
+			       "m.value = $%d)",
+			       n - 1, n);
 	}
 	snprintf(limit, sizeof(limit), "%ld", q->limit);
 	p[n++] = limit;
-	wer__buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
+	wer_buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
 	if (sql.failed) {
-		wer__buf_free(&sql);
+		wer_buf_free(&sql);
 		return -ENOMEM;
 	}
 	r = wer__db_query(c->db, sql.data, n, p, ret);
-	wer__buf_free(&sql);
+	wer_buf_free(&sql);
 	return r;
 }
 
@@ -219,10 +217,10 @@ static void json_kv(struct wer_buf *b, const char *key, const char *value,
 		    int comma)
 {
 	if (comma)
-		wer__buf_str(b, ",");
-	wer__buf_json(b, key);
-	wer__buf_str(b, ":");
-	wer__buf_json(b, value);
+		wer_buf_str(b, ",");
+	wer_json_add_string(b, key);
+	wer_buf_str(b, ":");
+	wer_json_add_string(b, value);
 }
 
 static void json_num(struct wer_buf *b, const char *key, const char *value,
@@ -231,13 +229,13 @@ static void json_num(struct wer_buf *b, const char *key, const char *value,
 	char *end;
 
 	if (comma)
-		wer__buf_str(b, ",");
-	wer__buf_json(b, key);
+		wer_buf_str(b, ",");
+	wer_json_add_string(b, key);
 	strtoll(value, &end, 10);
 	if (*value && !*end)
-		wer__buf_printf(b, ":%s", value);
+		wer_buf_printf(b, ":%s", value);
 	else
-		wer__buf_str(b, ":null");
+		wer_buf_str(b, ":null");
 }
 
 /* "2026-11-25T10:00:00Z" from seconds text. */
@@ -278,38 +276,38 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	struct wer_db_rows m = {0};
 	char t[32];
 
-	wer__buf_str(b, "{");
-	json_num(b, "id", wer__db_cell(rows, i, 0), 0);
-	json_kv(b, "project", wer__db_cell(rows, i, 11), 1);
-	json_kv(b, "signature", wer__db_cell(rows, i, 1), 1);
-	json_kv(b, "application", wer__db_cell(rows, i, 2), 1);
-	json_kv(b, "version", wer__db_cell(rows, i, 3), 1);
-	json_kv(b, "fault_module", wer__db_cell(rows, i, 4), 1);
-	json_kv(b, "fault_offset", wer__db_cell(rows, i, 5), 1);
-	json_kv(b, "stack_hash", wer__db_cell(rows, i, 6), 1);
-	json_num(b, "count", wer__db_cell(rows, i, 7), 1);
-	iso_time(wer__db_cell(rows, i, 8), t, sizeof(t));
+	wer_buf_str(b, "{");
+	json_num(b, "id", wer__db_cell(rows, i, "id"), 0);
+	json_kv(b, "project", wer__db_cell(rows, i, "project"), 1);
+	json_kv(b, "signature", wer__db_cell(rows, i, "signature"), 1);
+	json_kv(b, "application", wer__db_cell(rows, i, "app"), 1);
+	json_kv(b, "version", wer__db_cell(rows, i, "version"), 1);
+	json_kv(b, "fault_module", wer__db_cell(rows, i, "module"), 1);
+	json_kv(b, "fault_offset", wer__db_cell(rows, i, "module_offset"), 1);
+	json_kv(b, "stack_hash", wer__db_cell(rows, i, "stack_hash"), 1);
+	json_num(b, "count", wer__db_cell(rows, i, "count"), 1);
+	iso_time(wer__db_cell(rows, i, "first_seen"), t, sizeof(t));
 	json_kv(b, "first_seen", t, 1);
-	iso_time(wer__db_cell(rows, i, 9), t, sizeof(t));
+	iso_time(wer__db_cell(rows, i, "last_seen"), t, sizeof(t));
 	json_kv(b, "last_seen", t, 1);
-	wer__buf_str(b, ",\"top_metadata\":[");
-	if (bucket_meta(c, wer__db_cell(rows, i, 0), meta, &m) == 0)
+	wer_buf_str(b, ",\"top_metadata\":[");
+	if (bucket_meta(c, wer__db_cell(rows, i, "id"), meta, &m) == 0)
 		for (size_t k = 0; k < m.rows; k++) {
-			wer__buf_str(b, k ? ",{" : "{");
-			json_kv(b, "key", wer__db_cell(&m, k, 0), 0);
-			json_kv(b, "value", wer__db_cell(&m, k, 1), 1);
-			json_num(b, "count", wer__db_cell(&m, k, 2), 1);
-			wer__buf_str(b, "}");
+			wer_buf_str(b, k ? ",{" : "{");
+			json_kv(b, "key", wer__db_cell(&m, k, "key"), 0);
+			json_kv(b, "value", wer__db_cell(&m, k, "value"), 1);
+			json_num(b, "count", wer__db_cell(&m, k, "n"), 1);
+			wer_buf_str(b, "}");
 		}
 	wer__db_rows_free(&m);
-	wer__buf_str(b, "]");
+	wer_buf_str(b, "]");
 }
 
 static void frames_json(struct wer_buf *b, const char *frames_text)
 {
 	struct wer_processed *p = calloc(1, sizeof(*p));
 
-	wer__buf_str(b, "[");
+	wer_buf_str(b, "[");
 	if (p) {
 		wer__frames_parse(frames_text, p);
 		for (size_t i = 0; i < p->frame_count; i++) {
@@ -317,39 +315,39 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 
 			snprintf(off, sizeof(off), "0x%llx",
 				 (unsigned long long)p->frames[i].offset);
-			wer__buf_str(b, i ? ",{" : "{");
+			wer_buf_str(b, i ? ",{" : "{");
 			json_kv(b, "module", p->frames[i].module, 0);
 			json_kv(b, "build_id", p->frames[i].build_id, 1);
 			json_kv(b, "offset", off, 1);
 			if (p->frames[i].function[0])
 				json_kv(b, "function", p->frames[i].function,
 					1);
-			wer__buf_str(b, "}");
+			wer_buf_str(b, "}");
 		}
 		free(p);
 	}
-	wer__buf_str(b, "]");
+	wer_buf_str(b, "]");
 }
 
 static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 			    size_t i)
 {
-	char t[32];
+	char t[32], sig[WER_SIGNAL_NAME_SIZE];
 
-	wer__buf_str(b, "{");
-	json_kv(b, "id", wer__db_cell(r, i, 0), 0);
-	iso_time(wer__db_cell(r, i, 1), t, sizeof(t));
+	wer_buf_str(b, "{");
+	json_kv(b, "id", wer__db_cell(r, i, "id"), 0);
+	iso_time(wer__db_cell(r, i, "received"), t, sizeof(t));
 	json_kv(b, "received", t, 1);
-	json_kv(b, "application", wer__db_cell(r, i, 2), 1);
-	json_kv(b, "version", wer__db_cell(r, i, 3), 1);
-	json_num(b, "signal", wer__db_cell(r, i, 4), 1);
-	json_kv(b, "signal_name", wer__signal_name(atol(wer__db_cell(r, i, 4))),
-		1);
-	json_kv(b, "fault_module", wer__db_cell(r, i, 5), 1);
-	json_kv(b, "fault_offset", wer__db_cell(r, i, 6), 1);
-	json_num(b, "bucket", wer__db_cell(r, i, 7), 1);
-	json_kv(b, "project", wer__db_cell(r, i, 8), 1);
-	json_kv(b, "guid", wer__db_cell(r, i, 9), 1);
+	json_kv(b, "application", wer__db_cell(r, i, "app"), 1);
+	json_kv(b, "version", wer__db_cell(r, i, "version"), 1);
+	json_num(b, "signal", wer__db_cell(r, i, "signal"), 1);
+	json_kv(b, "signal_name",
+		wer__signal_name(atol(wer__db_cell(r, i, "signal")), sig), 1);
+	json_kv(b, "fault_module", wer__db_cell(r, i, "module"), 1);
+	json_kv(b, "fault_offset", wer__db_cell(r, i, "module_offset"), 1);
+	json_num(b, "bucket", wer__db_cell(r, i, "bucket_id"), 1);
+	json_kv(b, "project", wer__db_cell(r, i, "project"), 1);
+	json_kv(b, "guid", wer__db_cell(r, i, "guid"), 1);
 }
 
 static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
@@ -370,33 +368,33 @@ static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	if (limit <= 0 || limit > 1000)
 		limit = limit <= 0 ? 100 : 1000;
 	snprintf(lim, sizeof(lim), "%ld", limit);
-	wer__buf_init(&sql, 4096);
-	wer__buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
+	wer_buf_init(&sql, 4096);
+	wer_buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
 	if (project) {
 		p[n++] = project;
-		wer__buf_printf(&sql, " AND project = $%d", n);
+		wer_buf_printf(&sql, " AND project = $%d", n);
 	}
 	if (app && *app) {
 		p[n++] = app;
-		wer__buf_printf(&sql, " AND app = $%d", n);
+		wer_buf_printf(&sql, " AND app = $%d", n);
 	}
 	p[n++] = lim;
-	wer__buf_printf(&sql, " ORDER BY count DESC, id LIMIT $%d", n);
+	wer_buf_printf(&sql, " ORDER BY count DESC, id LIMIT $%d", n);
 	if (sql.failed || wer__db_query(c->db, sql.data, n, p, &rows) < 0) {
-		wer__buf_free(&sql);
+		wer_buf_free(&sql);
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
 	}
-	wer__buf_free(&sql);
-	wer__buf_str(&reply->body, "[");
+	wer_buf_free(&sql);
+	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		if (i)
-			wer__buf_str(&reply->body, ",");
+			wer_buf_str(&reply->body, ",");
 		bucket_json(c, &reply->body, &rows, i, 5);
-		wer__buf_str(&reply->body, "}");
+		wer_buf_str(&reply->body, "}");
 	}
-	wer__buf_str(&reply->body, "]\n");
+	wer_buf_str(&reply->body, "]\n");
 	wer__db_rows_free(&rows);
 	return 0;
 }
@@ -420,17 +418,17 @@ static int api_bucket(struct wer_collector *c, const char *id,
 		return 0;
 	}
 	bucket_json(c, &reply->body, &rows, 0, 1000);
-	wer__buf_str(&reply->body, ",\"frames\":");
-	frames_json(&reply->body, wer__db_cell(&rows, 0, 10));
-	wer__buf_str(&reply->body, ",\"reports\":[");
+	wer_buf_str(&reply->body, ",\"frames\":");
+	frames_json(&reply->body, wer__db_cell(&rows, 0, "frames"));
+	wer_buf_str(&reply->body, ",\"reports\":[");
 	if (wer__query_reports(c, &q, &reps) == 0)
 		for (size_t i = 0; i < reps.rows; i++) {
 			if (i)
-				wer__buf_str(&reply->body, ",");
+				wer_buf_str(&reply->body, ",");
 			report_row_json(&reply->body, &reps, i);
-			wer__buf_str(&reply->body, "}");
+			wer_buf_str(&reply->body, "}");
 		}
-	wer__buf_str(&reply->body, "]}\n");
+	wer_buf_str(&reply->body, "]}\n");
 	wer__db_rows_free(&reps);
 	wer__db_rows_free(&rows);
 	return 0;
@@ -457,26 +455,27 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				 wer__db_error(c->db));
 		return 0;
 	}
-	wer__buf_str(&reply->body, "[");
+	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		struct wer_db_rows m = {0};
-		const char *p[1] = {wer__db_cell(&rows, i, 0)};
+		const char *p[1] = {wer__db_cell(&rows, i, "id")};
 
 		if (i)
-			wer__buf_str(&reply->body, ",");
+			wer_buf_str(&reply->body, ",");
 		report_row_json(&reply->body, &rows, i);
-		wer__buf_str(&reply->body, ",\"metadata\":{");
+		wer_buf_str(&reply->body, ",\"metadata\":{");
 		if (wer__db_query(c->db,
 				  "SELECT key, value FROM report_meta WHERE "
 				  "report_id = $1",
 				  1, p, &m) == 0)
 			for (size_t k = 0; k < m.rows; k++)
-				json_kv(&reply->body, wer__db_cell(&m, k, 0),
-					wer__db_cell(&m, k, 1), k > 0);
+				json_kv(&reply->body,
+					wer__db_cell(&m, k, "key"),
+					wer__db_cell(&m, k, "value"), k > 0);
 		wer__db_rows_free(&m);
-		wer__buf_str(&reply->body, "}}");
+		wer_buf_str(&reply->body, "}}");
 	}
-	wer__buf_str(&reply->body, "]\n");
+	wer_buf_str(&reply->body, "]\n");
 	wer__db_rows_free(&rows);
 	return 0;
 }
@@ -508,14 +507,15 @@ static int api_report(struct wer_collector *c, const char *id,
 		wer__reply_error(reply, 404, "no report %s", id);
 		return 0;
 	}
-	if (minidump && !*wer__db_cell(&rows, 0, 14)) {
+	if (minidump && !*wer__db_cell(&rows, 0, "dump_path")) {
 		wer__db_rows_free(&rows);
 		wer__reply_error(reply, 404,
 				 "report %s was sent without a minidump", id);
 		return 0;
 	}
 	if (minidump) {
-		int fd = open(wer__db_cell(&rows, 0, 14), O_RDONLY | O_CLOEXEC);
+		int fd = open(wer__db_cell(&rows, 0, "dump_path"),
+			      O_RDONLY | O_CLOEXEC);
 		struct stat st;
 
 		if (fd < 0 || fstat(fd, &st) < 0) {
@@ -534,33 +534,38 @@ static int api_report(struct wer_collector *c, const char *id,
 			snprintf(reply->header_value,
 				 sizeof(reply->header_value),
 				 "attachment; filename=\"%s.dmp\"",
-				 wer__db_cell(&rows, 0, 0));
+				 wer__db_cell(&rows, 0, "id"));
 		}
 		wer__db_rows_free(&rows);
 		return 0;
 	}
 	report_row_json(&reply->body, &rows, 0);
-	json_num(&reply->body, "signal_code", wer__db_cell(&rows, 0, 10), 1);
-	json_kv(&reply->body, "fault_address", wer__db_cell(&rows, 0, 11), 1);
+	json_num(&reply->body, "signal_code",
+		 wer__db_cell(&rows, 0, "signal_code"), 1);
+	json_kv(&reply->body, "fault_address",
+		wer__db_cell(&rows, 0, "fault_address"), 1);
 	json_kv(&reply->body, "fault_module_build_id",
-		wer__db_cell(&rows, 0, 12), 1);
-	json_num(&reply->body, "minidump_size", wer__db_cell(&rows, 0, 15), 1);
-	wer__buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
+		wer__db_cell(&rows, 0, "build_id"), 1);
+	json_num(&reply->body, "minidump_size",
+		 wer__db_cell(&rows, 0, "dump_size"), 1);
+	wer_buf_str(&reply->body, ",\"minidump_url\":\"/api/reports/");
 	wer__buf_url(&reply->body, id);
-	wer__buf_str(&reply->body, "/minidump\",\"stack\":");
-	frames_json(&reply->body, wer__db_cell(&rows, 0, 13));
-	wer__buf_str(&reply->body, ",\"metadata\":{");
+	wer_buf_str(&reply->body, "/minidump\",\"stack\":");
+	frames_json(&reply->body, wer__db_cell(&rows, 0, "frames"));
+	wer_buf_str(&reply->body, ",\"metadata\":{");
 	if (wer__db_query(c->db,
 			  "SELECT key, value FROM report_meta WHERE report_id "
 			  "= $1",
 			  1, p, &m) == 0)
 		for (size_t k = 0; k < m.rows; k++)
-			json_kv(&reply->body, wer__db_cell(&m, k, 0),
-				wer__db_cell(&m, k, 1), k > 0);
-	wer__buf_str(&reply->body, "}");
-	json_kv(&reply->body, "report_wer", wer__db_cell(&rows, 0, 16), 1);
-	json_kv(&reply->body, "client_stack", wer__db_cell(&rows, 0, 17), 1);
-	wer__buf_str(&reply->body, "}\n");
+			json_kv(&reply->body, wer__db_cell(&m, k, "key"),
+				wer__db_cell(&m, k, "value"), k > 0);
+	wer_buf_str(&reply->body, "}");
+	json_kv(&reply->body, "report_wer",
+		wer__db_cell(&rows, 0, "report_wer"), 1);
+	json_kv(&reply->body, "client_stack",
+		wer__db_cell(&rows, 0, "stack_text"), 1);
+	wer_buf_str(&reply->body, "}\n");
 	wer__db_rows_free(&m);
 	wer__db_rows_free(&rows);
 	return 0;

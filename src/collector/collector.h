@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "escape.h"
 
 #define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
 #define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols  \
@@ -123,9 +124,9 @@ void wer__frames_parse(const char *text, struct wer_processed *p);
 /* Names the frames of reports ps[0..n) of project ("function+0xoff
  * file:line") from the symbols uploaded for their build ids: Breakpad
  * .sym files here, ELF files by libdw in one child process within the
- * budget (symbolizer.c). A frame after the first is a return address and
- * takes its line from the call before it. Frames without symbols keep
- * function "". */
+ * budget (symbolizer.c, src/symbolize). A frame after the first is a
+ * return address: an ELF file names it by the call before it, function
+ * and line. Frames without symbols keep function "". */
 void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			   struct wer_processed *const *ps, size_t n);
 /* POST /api/symbols of project (a symbol key's). */
@@ -220,8 +221,10 @@ void wer__query_from_args(struct MHD_Connection *conn,
  * asked for one with ?project=. */
 const char *wer__scope_project(struct MHD_Connection *conn,
 			       const struct wer_scope *scope);
-long wer__signal_number(const char *s);
-const char *wer__signal_name(long sig);
+/* The name of signal sig ("SIGSEGV"), glibc's (sigabbrev_np), into out;
+ * "" for a number that names none. Returns out. */
+#define WER_SIGNAL_NAME_SIZE 16
+const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE]);
 
 void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
 		      ...) __attribute__((format(printf, 3, 4)));

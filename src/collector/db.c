@@ -16,22 +16,51 @@ void wer__db_rows_free(struct wer_db_rows *r)
 {
 	for (size_t i = 0; i < r->rows * r->cols; i++)
 		free(r->cell[i]);
+	for (size_t i = 0; r->name && i < r->cols; i++)
+		free(r->name[i]);
 	free(r->cell);
+	free(r->name);
 	memset(r, 0, sizeof(*r));
 }
 
-const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col)
+const char *wer__db_cell(const struct wer_db_rows *r, size_t row,
+			 const char *column)
 {
-	if (row >= r->rows || col >= r->cols || !r->cell[row * r->cols + col])
-		return "";
-	return r->cell[row * r->cols + col];
+	for (size_t c = 0; c < r->cols; c++)
+		if (!strcmp(r->name[c], column))
+			return row < r->rows && r->cell[row * r->cols + c]
+				   ? r->cell[row * r->cols + c]
+				   : "";
+	if (r->rows) /* an empty result may have no columns at all */
+		fprintf(stderr,
+			"wer-collector: no column %s in a query's result\n",
+			column);
+	return "";
+}
+
+int wer__db_rows_columns(struct wer_db_rows *r, size_t n,
+			 const char *const *names)
+{
+	if (r->name || r->rows || n > WER_DB_COLUMNS_MAX)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	if (!(r->name = calloc(n, sizeof(*r->name))))
+		return -ENOMEM;
+	r->cols = n;
+	for (size_t c = 0; c < n; c++)
+		if (!(r->name[c] = strdup(names[c] ? names[c] : ""))) {
+			wer__db_rows_free(r);
+			return -ENOMEM;
+		}
+	return 0;
 }
 
 int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells)
 {
 	char **p;
 
-	if (r->rows && r->cols != n)
+	if (!r->name || r->cols != n)
 		return -EINVAL;
 	if (r->rows >= WER_DB_ROWS_MAX)
 		return -E2BIG;
@@ -39,7 +68,6 @@ int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells)
 	if (!p)
 		return -ENOMEM;
 	r->cell = p;
-	r->cols = n;
 	for (size_t c = 0; c < n; c++) {
 		char *s = NULL;
 
@@ -153,7 +181,8 @@ static int hash_secrets(struct wer_db *db)
 			 tables[t][1], tables[t][1]);
 		for (size_t i = 0; r >= 0 && i < rows.rows; i++) {
 			char hash[65];
-			const char *p[2] = {hash, wer__db_cell(&rows, i, 0)};
+			const char *p[2] = {
+			    hash, wer__db_cell(&rows, i, tables[t][1])};
 
 			wer__access_hash(p[1], hash);
 			r = wer__db_exec(db, sql, 2, p, NULL);
@@ -199,11 +228,12 @@ static int migrate(struct wer_db *db)
 			 0, NULL, NULL);
 	if (r < 0)
 		goto fail;
-	r = wer__db_exec(db, "SELECT max(version) FROM schema_version", 0, NULL,
-			 &rows);
+	r = wer__db_exec(db,
+			 "SELECT max(version) AS version FROM schema_version",
+			 0, NULL, &rows);
 	if (r < 0)
 		goto fail;
-	version = atol(wer__db_cell(&rows, 0, 0));
+	version = atol(wer__db_cell(&rows, 0, "version"));
 	wer__db_rows_free(&rows);
 	if (version > WER_DB_SCHEMA) {
 		snprintf(db->err, sizeof(db->err),

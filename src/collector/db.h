@@ -140,8 +140,13 @@
 		    NULL,                                                      \
 	}
 
+/* A query's result. Its cells are read by column name (wer__db_cell), the
+ * names the backend reports for the SELECT list: a column's own name
+ * ("received" for received or r.received), or its AS name, which every
+ * other expression must have (SQLite and PostgreSQL name those apart). */
 struct wer_db_rows {
 	size_t rows, cols;
+	char **name; /* cols column names */
 	char **cell; /* rows * cols strings; NULL for SQL NULL */
 };
 
@@ -195,10 +200,19 @@ int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
 const char *wer__db_error(const struct wer_db *db);
 
 void wer__db_rows_free(struct wer_db_rows *r);
-/* The cell's text, "" for NULL or out of range. */
-const char *wer__db_cell(const struct wer_db_rows *r, size_t row, size_t col);
+/* The text of row's cell in the column called column: "" for NULL or a
+ * row out of range; "" and a line on stderr for a column a result with
+ * rows has not (a query and its reader disagree: the tests look for that
+ * line). */
+const char *wer__db_cell(const struct wer_db_rows *r, size_t row,
+			 const char *column) __attribute__((nonnull(3)));
 
-/* Shared by the backends: appends a row of n cells (copied). */
+/* Shared by the backends, each result's columns first (at most
+ * WER_DB_COLUMNS_MAX), then its rows, n cells each (both copied). 0 or a
+ * negative errno. */
+#define WER_DB_COLUMNS_MAX 64
+int wer__db_rows_columns(struct wer_db_rows *r, size_t n,
+			 const char *const *names);
 int wer__db_rows_add(struct wer_db_rows *r, size_t n, const char *const *cells);
 
 #endif

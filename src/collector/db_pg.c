@@ -77,11 +77,18 @@ static int pg_query(void *conn, const char *sql, int nparams,
 	}
 	if (ret && st == PGRES_TUPLES_OK) {
 		int rows = PQntuples(res), cols = PQnfields(res);
+		const char *names[WER_DB_COLUMNS_MAX];
 
-		if (cols > 64)
-			cols = 64;
+		if (cols > WER_DB_COLUMNS_MAX)
+			cols = WER_DB_COLUMNS_MAX;
+		for (int c = 0; c < cols; c++)
+			names[c] = PQfname(res, c);
+		if (wer__db_rows_columns(ret, (size_t)cols, names) < 0) {
+			snprintf(err, err_size, "postgresql: out of memory");
+			result = -EIO;
+		}
 		for (int r = 0; r < rows && !result; r++) {
-			const char *cells[64];
+			const char *cells[WER_DB_COLUMNS_MAX];
 
 			for (int c = 0; c < cols; c++)
 				cells[c] = PQgetisnull(res, r, c)

@@ -68,7 +68,7 @@ static int sqlite_query(void *conn, const char *sql, int nparams,
 {
 	sqlite3 *db = conn;
 	sqlite3_stmt *st;
-	int r, result = 0;
+	int r, cols, result = 0;
 
 	r = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (r != SQLITE_OK) {
@@ -77,14 +77,25 @@ static int sqlite_query(void *conn, const char *sql, int nparams,
 	}
 	for (int i = 0; i < nparams; i++)
 		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+	cols = sqlite3_column_count(st);
+	if (cols > WER_DB_COLUMNS_MAX)
+		cols = WER_DB_COLUMNS_MAX;
+	if (ret) {
+		const char *names[WER_DB_COLUMNS_MAX];
+
+		for (int c = 0; c < cols; c++)
+			names[c] = sqlite3_column_name(st, c);
+		if (wer__db_rows_columns(ret, (size_t)cols, names) < 0) {
+			snprintf(err, err_size, "sqlite: out of memory");
+			sqlite3_finalize(st);
+			return -EIO;
+		}
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int cols = sqlite3_column_count(st);
-		const char *cells[64];
+		const char *cells[WER_DB_COLUMNS_MAX];
 
 		if (!ret)
 			continue;
-		if (cols > 64)
-			cols = 64;
 		for (int c = 0; c < cols; c++)
 			cells[c] = (const char *)sqlite3_column_text(st, c);
 		if (wer__db_rows_add(ret, (size_t)cols, cells) < 0) {

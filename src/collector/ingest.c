@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "collector.h"
 #include "multipart.h"
+#include "uuid.h"
 
 /* Form fields that are not metadata (the Breakpad/Crashpad convention's
  * own, and openwer's attachment). */
@@ -37,22 +37,6 @@ static int is_reserved(const char *name)
 	for (const char *const *r = reserved; *r; r++)
 		if (!strcmp(name, *r))
 			return 1;
-	return 0;
-}
-
-static int new_id(char *out, size_t size)
-{
-	unsigned char b[16];
-
-	if (getrandom(b, sizeof(b), 0) != sizeof(b))
-		return -EIO;
-	b[6] = (b[6] & 0x0f) | 0x40; /* a version 4 UUID */
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, size,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-		 b[10], b[11], b[12], b[13], b[14], b[15]);
 	return 0;
 }
 
@@ -195,7 +179,7 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
-			rp[1] = wer__db_cell(&b, 0, 0);
+			rp[1] = wer__db_cell(&b, 0, "id");
 			r = wer__db_exec(
 			    c->db,
 			    "INSERT INTO reports (id, bucket_id, project, "
@@ -323,7 +307,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		const uint8_t *body, size_t size, struct wer_reply *reply)
 {
 	char boundary[WER_MP_BOUNDARY_MAX + 1], err[256] = "";
-	char id[40], dump_path[PATH_MAX + 64];
+	char id[WER_UUID_SIZE], dump_path[PATH_MAX + 64];
 	char prod[256] = "", ver[256] = "", guid[256] = "";
 	struct wer_mp_part *parts = NULL;
 	const struct wer_mp_part *dump = NULL, *wer = NULL, *stack = NULL;
@@ -336,7 +320,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	struct wer_buf frames;
 	int n, r;
 
-	wer__buf_init(&frames, 64 * 1024);
+	wer_buf_init(&frames, 64 * 1024);
 	if (content_encoding && *content_encoding &&
 	    strcasecmp(content_encoding, "identity")) {
 		size_t out_len;
@@ -450,7 +434,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		goto out;
 	}
 	wer__frames_format(p, &frames);
-	if (new_id(id, sizeof(id)) < 0) {
+	if (wer_uuid4(id) < 0) {
 		wer__reply_error(reply, 503, "no random bytes for an id");
 		goto out;
 	}
@@ -504,9 +488,9 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	}
 	reply->status = 200;
 	reply->content_type = "text/plain; charset=utf-8";
-	wer__buf_printf(&reply->body, "CrashID=bp-%s\n", id);
+	wer_buf_printf(&reply->body, "CrashID=bp-%s\n", id);
 out:
-	wer__buf_free(&frames);
+	wer_buf_free(&frames);
 	free(report_wer);
 	free(stack_text);
 	free(meta_key);

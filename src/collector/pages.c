@@ -41,21 +41,21 @@ static const char css[] =
 
 static void head(struct wer_buf *b, const char *title)
 {
-	wer__buf_str(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-			"charset=\"utf-8\"><title>");
+	wer_buf_str(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+		       "charset=\"utf-8\"><title>");
 	wer__buf_html(b, title);
-	wer__buf_str(b,
-		     " - openwer</title><link rel=\"stylesheet\" "
-		     "href=\"/style.css\"></head><body><header><a "
-		     "href=\"/\">openwer collector</a><form action=\"/search\" "
-		     "method=\"get\"><input name=\"q\" placeholder=\"Key=Value "
-		     "(metadata search)\" aria-label=\"metadata search\">"
-		     "</form></header><main>\n");
+	wer_buf_str(b,
+		    " - openwer</title><link rel=\"stylesheet\" "
+		    "href=\"/style.css\"></head><body><header><a "
+		    "href=\"/\">openwer collector</a><form action=\"/search\" "
+		    "method=\"get\"><input name=\"q\" placeholder=\"Key=Value "
+		    "(metadata search)\" aria-label=\"metadata search\">"
+		    "</form></header><main>\n");
 }
 
 static void foot(struct wer_buf *b)
 {
-	wer__buf_str(b, "</main></body></html>\n");
+	wer_buf_str(b, "</main></body></html>\n");
 }
 
 static void time_text(const char *secs, char *out, size_t size)
@@ -75,75 +75,75 @@ static void sparkline(struct wer_buf *b, const long *counts, int days)
 	for (int i = 0; i < days; i++)
 		if (counts[i] > max)
 			max = counts[i];
-	wer__buf_str(b, "<svg class=\"spark\" width=\"120\" height=\"24\" "
-			"viewBox=\"0 0 120 24\" role=\"img\" "
-			"aria-label=\"reports per day, last 30 days\">"
-			"<polyline points=\"");
+	wer_buf_str(b, "<svg class=\"spark\" width=\"120\" height=\"24\" "
+		       "viewBox=\"0 0 120 24\" role=\"img\" "
+		       "aria-label=\"reports per day, last 30 days\">"
+		       "<polyline points=\"");
 	for (int i = 0; i < days; i++)
-		wer__buf_printf(b, "%s%d,%ld", i ? " " : "", i * 4 + 2,
-				22 - counts[i] * 20 / max);
-	wer__buf_str(b, "\"/></svg>");
+		wer_buf_printf(b, "%s%d,%ld", i ? " " : "", i * 4 + 2,
+			       22 - counts[i] * 20 / max);
+	wer_buf_str(b, "\"/></svg>");
 }
 
 static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 {
-	wer__buf_str(b, "<table><tr><th>Report</th><th>Received</th>"
-			"<th>Application</th><th>Version</th><th>Signal</th>"
-			"<th>Fault</th><th>Bucket</th></tr>\n");
+	wer_buf_str(b, "<table><tr><th>Report</th><th>Received</th>"
+		       "<th>Application</th><th>Version</th><th>Signal</th>"
+		       "<th>Fault</th><th>Bucket</th></tr>\n");
 	for (size_t i = 0; i < r->rows; i++) {
-		char t[40];
+		char t[40], sig[WER_SIGNAL_NAME_SIZE];
 
-		time_text(wer__db_cell(r, i, 1), t, sizeof(t));
-		wer__buf_str(b, "<tr><td><a href=\"/reports/");
-		wer__buf_url(b, wer__db_cell(r, i, 0));
-		wer__buf_str(b, "\"><code>");
-		wer__buf_html(b, wer__db_cell(r, i, 0));
-		wer__buf_str(b, "</code></a></td><td>");
+		time_text(wer__db_cell(r, i, "received"), t, sizeof(t));
+		wer_buf_str(b, "<tr><td><a href=\"/reports/");
+		wer__buf_url(b, wer__db_cell(r, i, "id"));
+		wer_buf_str(b, "\"><code>");
+		wer__buf_html(b, wer__db_cell(r, i, "id"));
+		wer_buf_str(b, "</code></a></td><td>");
 		wer__buf_html(b, t);
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(r, i, 2));
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(r, i, 3));
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__signal_name(atol(wer__db_cell(r, i, 4))));
-		wer__buf_printf(b, " (%ld)</td><td><code>",
-				atol(wer__db_cell(r, i, 4)));
-		wer__buf_html(b, wer__db_cell(r, i, 5));
-		wer__buf_str(b, "+");
-		wer__buf_html(b, wer__db_cell(r, i, 6));
-		wer__buf_printf(b,
-				"</code></td><td><a href=\"/buckets/%ld\">#%ld"
-				"</a></td></tr>\n",
-				atol(wer__db_cell(r, i, 7)),
-				atol(wer__db_cell(r, i, 7)));
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(r, i, "app"));
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(r, i, "version"));
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__signal_name(
+				     atol(wer__db_cell(r, i, "signal")), sig));
+		wer_buf_printf(b, " (%ld)</td><td><code>",
+			       atol(wer__db_cell(r, i, "signal")));
+		wer__buf_html(b, wer__db_cell(r, i, "module"));
+		wer_buf_str(b, "+");
+		wer__buf_html(b, wer__db_cell(r, i, "module_offset"));
+		wer_buf_printf(b,
+			       "</code></td><td><a href=\"/buckets/%ld\">#%ld"
+			       "</a></td></tr>\n",
+			       atol(wer__db_cell(r, i, "bucket_id")),
+			       atol(wer__db_cell(r, i, "bucket_id")));
 	}
-	wer__buf_str(b, "</table>\n");
+	wer_buf_str(b, "</table>\n");
 }
 
 static void frames_pre(struct wer_buf *b, const char *frames_text)
 {
 	struct wer_processed *p = calloc(1, sizeof(*p));
 
-	wer__buf_str(b, "<pre>");
+	wer_buf_str(b, "<pre>");
 	if (p) {
 		wer__frames_parse(frames_text, p);
 		for (size_t i = 0; i < p->frame_count; i++) {
-			wer__buf_printf(b, "#%-2zu ", i);
+			wer_buf_printf(b, "#%-2zu ", i);
 			wer__buf_html(b, p->frames[i].module);
-			wer__buf_printf(
-			    b, "+0x%llx",
-			    (unsigned long long)p->frames[i].offset);
+			wer_buf_printf(b, "+0x%llx",
+				       (unsigned long long)p->frames[i].offset);
 			if (p->frames[i].function[0]) {
-				wer__buf_str(b, "  ");
+				wer_buf_str(b, "  ");
 				wer__buf_html(b, p->frames[i].function);
 			}
-			wer__buf_str(b, "\n");
+			wer_buf_str(b, "\n");
 		}
 		if (!p->frame_count)
-			wer__buf_str(b, "(no frames)\n");
+			wer_buf_str(b, "(no frames)\n");
 		free(p);
 	}
-	wer__buf_str(b, "</pre>\n");
+	wer_buf_str(b, "</pre>\n");
 }
 
 static int page_buckets(struct wer_collector *c, const char *project,
@@ -173,56 +173,58 @@ static int page_buckets(struct wer_collector *c, const char *project,
 	}
 	snprintf(since, sizeof(since), "%ld", (today - 29) * 86400);
 	wer__db_query(c->db,
-		      project ? "SELECT bucket_id, received / 86400 AS day, "
-				"count(*) FROM reports WHERE received >= $1 "
-				"AND project = $2 GROUP BY bucket_id, "
-				"received / 86400"
-			      : "SELECT bucket_id, received / 86400 AS day, "
-				"count(*) FROM reports WHERE received >= $1 "
-				"GROUP BY bucket_id, received / 86400",
+		      project
+			  ? "SELECT bucket_id, received / 86400 AS day, "
+			    "count(*) AS n FROM reports WHERE received >= $1 "
+			    "AND project = $2 GROUP BY bucket_id, "
+			    "received / 86400"
+			  : "SELECT bucket_id, received / 86400 AS day, "
+			    "count(*) AS n FROM reports WHERE received >= $1 "
+			    "GROUP BY bucket_id, received / 86400",
 		      project ? 2 : 1, p, &days);
 	head(b, "Buckets");
-	wer__buf_printf(b,
-			"<h1>Crash buckets</h1><p class=\"muted\">%zu "
-			"bucket(s), most reports first.</p>\n",
-			rows.rows);
-	wer__buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Reports</th>"
-			"<th>Last 30 days</th><th>Project</th>"
-			"<th>Application</th>"
-			"<th>Version</th><th>Fault</th><th>Stack</th>"
-			"<th>Top metadata</th><th>Last seen</th></tr>\n");
+	wer_buf_printf(b,
+		       "<h1>Crash buckets</h1><p class=\"muted\">%zu "
+		       "bucket(s), most reports first.</p>\n",
+		       rows.rows);
+	wer_buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Reports</th>"
+		       "<th>Last 30 days</th><th>Project</th>"
+		       "<th>Application</th>"
+		       "<th>Version</th><th>Fault</th><th>Stack</th>"
+		       "<th>Top metadata</th><th>Last seen</th></tr>\n");
 	for (size_t i = 0; i < rows.rows; i++) {
 		long counts[30] = {0};
-		const char *id = wer__db_cell(&rows, i, 0);
+		const char *id = wer__db_cell(&rows, i, "id");
 		char t[40], lim[8] = "3";
 		const char *mp[2] = {id, lim};
 
 		for (size_t k = 0; k < days.rows; k++) {
-			long d = atol(wer__db_cell(&days, k, 1)) - (today - 29);
+			long d =
+			    atol(wer__db_cell(&days, k, "day")) - (today - 29);
 
-			if (!strcmp(wer__db_cell(&days, k, 0), id) && d >= 0 &&
-			    d < 30)
-				counts[d] += atol(wer__db_cell(&days, k, 2));
+			if (!strcmp(wer__db_cell(&days, k, "bucket_id"), id) &&
+			    d >= 0 && d < 30)
+				counts[d] += atol(wer__db_cell(&days, k, "n"));
 		}
-		wer__buf_printf(b,
-				"<tr><td><a href=\"/buckets/%ld\">#%ld</a></td>"
-				"<td class=\"n\">%ld</td><td>",
-				atol(id), atol(id),
-				atol(wer__db_cell(&rows, i, 6)));
+		wer_buf_printf(b,
+			       "<tr><td><a href=\"/buckets/%ld\">#%ld</a></td>"
+			       "<td class=\"n\">%ld</td><td>",
+			       atol(id), atol(id),
+			       atol(wer__db_cell(&rows, i, "count")));
 		sparkline(b, counts, 30);
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(&rows, i, 9));
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(&rows, i, 1));
-		wer__buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(&rows, i, 2));
-		wer__buf_str(b, "</td><td><code>");
-		wer__buf_html(b, wer__db_cell(&rows, i, 3));
-		wer__buf_str(b, "+");
-		wer__buf_html(b, wer__db_cell(&rows, i, 4));
-		wer__buf_str(b, "</code></td><td><code>");
-		wer__buf_html(b, wer__db_cell(&rows, i, 5));
-		wer__buf_str(b, "</code></td><td>");
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(&rows, i, "project"));
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(&rows, i, "app"));
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(&rows, i, "version"));
+		wer_buf_str(b, "</td><td><code>");
+		wer__buf_html(b, wer__db_cell(&rows, i, "module"));
+		wer_buf_str(b, "+");
+		wer__buf_html(b, wer__db_cell(&rows, i, "module_offset"));
+		wer_buf_str(b, "</code></td><td><code>");
+		wer__buf_html(b, wer__db_cell(&rows, i, "stack_hash"));
+		wer_buf_str(b, "</code></td><td>");
 		if (wer__db_query(c->db,
 				  "SELECT m.key, m.value, count(*) AS n FROM "
 				  "report_meta m JOIN reports r ON r.id = "
@@ -231,21 +233,22 @@ static int page_buckets(struct wer_collector *c, const char *project,
 				  "m.value LIMIT $2",
 				  2, mp, &meta) == 0)
 			for (size_t k = 0; k < meta.rows; k++) {
-				wer__buf_html(b, wer__db_cell(&meta, k, 0));
-				wer__buf_str(b, "=");
-				wer__buf_html(b, wer__db_cell(&meta, k, 1));
-				wer__buf_printf(
+				wer__buf_html(b, wer__db_cell(&meta, k, "key"));
+				wer_buf_str(b, "=");
+				wer__buf_html(b,
+					      wer__db_cell(&meta, k, "value"));
+				wer_buf_printf(
 				    b,
 				    " <span class=\"muted\">(%ld)</span><br>",
-				    atol(wer__db_cell(&meta, k, 2)));
+				    atol(wer__db_cell(&meta, k, "n")));
 			}
 		wer__db_rows_free(&meta);
-		time_text(wer__db_cell(&rows, i, 8), t, sizeof(t));
-		wer__buf_str(b, "</td><td>");
+		time_text(wer__db_cell(&rows, i, "last_seen"), t, sizeof(t));
+		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, t);
-		wer__buf_str(b, "</td></tr>\n");
+		wer_buf_str(b, "</td></tr>\n");
 	}
-	wer__buf_str(b, "</table>\n");
+	wer_buf_str(b, "</table>\n");
 	foot(b);
 	wer__db_rows_free(&days);
 	wer__db_rows_free(&rows);
@@ -281,39 +284,38 @@ static int page_bucket(struct wer_collector *c, const char *id,
 		wer__reply_error(reply, 404, "no bucket %s", id);
 		return 0;
 	}
-	total = atol(wer__db_cell(&rows, 0, 7));
+	total = atol(wer__db_cell(&rows, 0, "count"));
 	snprintf(title, sizeof(title), "Bucket #%ld", atol(id));
 	head(b, title);
-	wer__buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>", atol(id));
-	wer__buf_str(b, "<tr><th>Project</th><td>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 11));
-	wer__buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 1));
-	wer__buf_str(b, "</code></td></tr><tr><th>Application</th><td>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 2));
-	wer__buf_str(b, " ");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 3));
-	wer__buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 4));
-	wer__buf_str(b, "+");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 5));
-	wer__buf_printf(b,
-			"</code></td></tr><tr><th>Reports</th><td>%ld</td>"
-			"</tr>",
-			total);
-	time_text(wer__db_cell(&rows, 0, 8), t, sizeof(t));
-	wer__buf_str(b, "<tr><th>First seen</th><td>");
+	wer_buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>", atol(id));
+	wer_buf_str(b, "<tr><th>Project</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
+	wer_buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "signature"));
+	wer_buf_str(b, "</code></td></tr><tr><th>Application</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "app"));
+	wer_buf_str(b, " ");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "version"));
+	wer_buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "module"));
+	wer_buf_str(b, "+");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "module_offset"));
+	wer_buf_printf(b,
+		       "</code></td></tr><tr><th>Reports</th><td>%ld</td>"
+		       "</tr>",
+		       total);
+	time_text(wer__db_cell(&rows, 0, "first_seen"), t, sizeof(t));
+	wer_buf_str(b, "<tr><th>First seen</th><td>");
 	wer__buf_html(b, t);
-	time_text(wer__db_cell(&rows, 0, 9), t, sizeof(t));
-	wer__buf_str(b, "</td></tr><tr><th>Last seen</th><td>");
+	time_text(wer__db_cell(&rows, 0, "last_seen"), t, sizeof(t));
+	wer_buf_str(b, "</td></tr><tr><th>Last seen</th><td>");
 	wer__buf_html(b, t);
-	wer__buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n"
-			"<p class=\"muted\">The pc, then the return address "
-			"candidates a stack scan found.</p>\n");
-	frames_pre(b, wer__db_cell(&rows, 0, 10));
-	wer__buf_str(b,
-		     "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
-		     "<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");
+	wer_buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n"
+		       "<p class=\"muted\">The pc, then the return address "
+		       "candidates a stack scan found.</p>\n");
+	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
+	wer_buf_str(b, "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
+		       "<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");
 	if (wer__db_query(c->db,
 			  "SELECT m.key, m.value, count(*) AS n FROM "
 			  "report_meta m JOIN reports r ON r.id = m.report_id "
@@ -321,29 +323,29 @@ static int page_bucket(struct wer_collector *c, const char *id,
 			  "ORDER BY m.key, n DESC, m.value LIMIT 500",
 			  1, p, &meta) == 0)
 		for (size_t k = 0; k < meta.rows; k++) {
-			const char *key = wer__db_cell(&meta, k, 0);
-			long n = atol(wer__db_cell(&meta, k, 2));
+			const char *key = wer__db_cell(&meta, k, "key");
+			long n = atol(wer__db_cell(&meta, k, "n"));
 
-			wer__buf_str(b, "<tr><td>");
+			wer_buf_str(b, "<tr><td>");
 			if (!last_key || strcmp(last_key, key))
 				wer__buf_html(b, key);
 			last_key = key;
-			wer__buf_str(b, "</td><td><a href=\"/search?meta.");
+			wer_buf_str(b, "</td><td><a href=\"/search?meta.");
 			wer__buf_url(b, key);
-			wer__buf_str(b, "=");
-			wer__buf_url(b, wer__db_cell(&meta, k, 1));
-			wer__buf_str(b, "\">");
-			wer__buf_html(b, wer__db_cell(&meta, k, 1));
+			wer_buf_str(b, "=");
+			wer__buf_url(b, wer__db_cell(&meta, k, "value"));
+			wer_buf_str(b, "\">");
+			wer__buf_html(b, wer__db_cell(&meta, k, "value"));
 			/* A meter, not a styled span: the page's CSP allows no
 			 * inline style. */
-			wer__buf_printf(
+			wer_buf_printf(
 			    b,
 			    "</a></td><td class=\"n\"><meter min=\"0\" "
 			    "max=\"%ld\" value=\"%ld\"></meter> %ld</td>"
 			    "</tr>\n",
 			    total > 0 ? total : 1, n, n);
 		}
-	wer__buf_str(b, "</table>\n<h2>Reports</h2>\n");
+	wer_buf_str(b, "</table>\n<h2>Reports</h2>\n");
 	if (wer__query_reports(c, &q, &reps) == 0)
 		report_table(b, &reps);
 	foot(b);
@@ -359,7 +361,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, meta = {0};
 	const char *p[2] = {id, project};
-	char t[40];
+	char t[40], sig[WER_SIGNAL_NAME_SIZE];
 
 	if (wer__db_query(
 		c->db,
@@ -380,71 +382,72 @@ static int page_report(struct wer_collector *c, const char *id,
 		return 0;
 	}
 	head(b, id);
-	wer__buf_str(b, "<h1>Report <code>");
+	wer_buf_str(b, "<h1>Report <code>");
 	wer__buf_html(b, id);
-	wer__buf_str(b, "</code></h1>\n<table>");
-	time_text(wer__db_cell(&rows, 0, 1), t, sizeof(t));
-	wer__buf_str(b, "<tr><th>Received</th><td>");
+	wer_buf_str(b, "</code></h1>\n<table>");
+	time_text(wer__db_cell(&rows, 0, "received"), t, sizeof(t));
+	wer_buf_str(b, "<tr><th>Received</th><td>");
 	wer__buf_html(b, t);
-	wer__buf_str(b, "</td></tr><tr><th>Application</th><td>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 2));
-	wer__buf_str(b, " ");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 3));
-	wer__buf_str(b, "</td></tr><tr><th>Signal</th><td>");
-	wer__buf_html(b, wer__signal_name(atol(wer__db_cell(&rows, 0, 4))));
-	wer__buf_printf(b, " (%ld), code %ld, address ",
-			atol(wer__db_cell(&rows, 0, 4)),
-			atol(wer__db_cell(&rows, 0, 5)));
-	wer__buf_html(b, wer__db_cell(&rows, 0, 9));
-	wer__buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 6));
-	wer__buf_str(b, "+");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 7));
-	wer__buf_str(b, "</code> build id <code>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 8));
-	wer__buf_printf(b,
-			"</code></td></tr><tr><th>Bucket</th><td><a "
-			"href=\"/buckets/%ld\">#%ld</a></td></tr>",
-			atol(wer__db_cell(&rows, 0, 10)),
-			atol(wer__db_cell(&rows, 0, 10)));
-	wer__buf_str(b, "<tr><th>Project</th><td>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 11));
-	wer__buf_str(b, "</td></tr><tr><th>Client</th><td>");
-	wer__buf_html(b, wer__db_cell(&rows, 0, 12));
-	wer__buf_str(b, "</td></tr><tr><th>Downloads</th><td><a href=\"/api/"
-			"reports/");
+	wer_buf_str(b, "</td></tr><tr><th>Application</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "app"));
+	wer_buf_str(b, " ");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "version"));
+	wer_buf_str(b, "</td></tr><tr><th>Signal</th><td>");
+	wer__buf_html(
+	    b, wer__signal_name(atol(wer__db_cell(&rows, 0, "signal")), sig));
+	wer_buf_printf(b, " (%ld), code %ld, address ",
+		       atol(wer__db_cell(&rows, 0, "signal")),
+		       atol(wer__db_cell(&rows, 0, "signal_code")));
+	wer__buf_html(b, wer__db_cell(&rows, 0, "fault_address"));
+	wer_buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "module"));
+	wer_buf_str(b, "+");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "module_offset"));
+	wer_buf_str(b, "</code> build id <code>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "build_id"));
+	wer_buf_printf(b,
+		       "</code></td></tr><tr><th>Bucket</th><td><a "
+		       "href=\"/buckets/%ld\">#%ld</a></td></tr>",
+		       atol(wer__db_cell(&rows, 0, "bucket_id")),
+		       atol(wer__db_cell(&rows, 0, "bucket_id")));
+	wer_buf_str(b, "<tr><th>Project</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
+	wer_buf_str(b, "</td></tr><tr><th>Client</th><td>");
+	wer__buf_html(b, wer__db_cell(&rows, 0, "guid"));
+	wer_buf_str(b, "</td></tr><tr><th>Downloads</th><td><a href=\"/api/"
+		       "reports/");
 	wer__buf_url(b, id);
-	wer__buf_printf(b,
-			"/minidump\">minidump</a> (%ld bytes) &middot; <a "
-			"href=\"/api/reports/",
-			atol(wer__db_cell(&rows, 0, 14)));
+	wer_buf_printf(b,
+		       "/minidump\">minidump</a> (%ld bytes) &middot; <a "
+		       "href=\"/api/reports/",
+		       atol(wer__db_cell(&rows, 0, "dump_size")));
 	wer__buf_url(b, id);
-	wer__buf_str(b, "\">JSON</a></td></tr></table>\n<h2>Metadata</h2>\n"
-			"<table id=\"metadata\"><tr><th>Key</th><th>Value</th>"
-			"</tr>\n");
+	wer_buf_str(b, "\">JSON</a></td></tr></table>\n<h2>Metadata</h2>\n"
+		       "<table id=\"metadata\"><tr><th>Key</th><th>Value</th>"
+		       "</tr>\n");
 	if (wer__db_query(c->db,
 			  "SELECT key, value FROM report_meta WHERE report_id "
 			  "= $1 ORDER BY key",
 			  1, p, &meta) == 0)
 		for (size_t k = 0; k < meta.rows; k++) {
-			wer__buf_str(b, "<tr><td>");
-			wer__buf_html(b, wer__db_cell(&meta, k, 0));
-			wer__buf_str(b, "</td><td class=\"value\">");
-			wer__buf_html(b, wer__db_cell(&meta, k, 1));
-			wer__buf_str(b, "</td></tr>\n");
+			wer_buf_str(b, "<tr><td>");
+			wer__buf_html(b, wer__db_cell(&meta, k, "key"));
+			wer_buf_str(b, "</td><td class=\"value\">");
+			wer__buf_html(b, wer__db_cell(&meta, k, "value"));
+			wer_buf_str(b, "</td></tr>\n");
 		}
-	wer__buf_str(b, "</table>\n<h2>Crashed thread</h2>\n");
-	frames_pre(b, wer__db_cell(&rows, 0, 13));
-	if (*wer__db_cell(&rows, 0, 16)) {
-		wer__buf_str(b, "<h2>Every thread, as the client symbolized it "
-				"(stack.txt)</h2>\n<pre id=\"client-stack\">");
-		wer__buf_html(b, wer__db_cell(&rows, 0, 16));
-		wer__buf_str(b, "</pre>\n");
+	wer_buf_str(b, "</table>\n<h2>Crashed thread</h2>\n");
+	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
+	if (*wer__db_cell(&rows, 0, "stack_text")) {
+		wer_buf_str(b, "<h2>Every thread, as the client symbolized it "
+			       "(stack.txt)</h2>\n<pre id=\"client-stack\">");
+		wer__buf_html(b, wer__db_cell(&rows, 0, "stack_text"));
+		wer_buf_str(b, "</pre>\n");
 	}
-	if (*wer__db_cell(&rows, 0, 15)) {
-		wer__buf_str(b, "<h2>Report.wer</h2>\n<pre>");
-		wer__buf_html(b, wer__db_cell(&rows, 0, 15));
-		wer__buf_str(b, "</pre>\n");
+	if (*wer__db_cell(&rows, 0, "report_wer")) {
+		wer_buf_str(b, "<h2>Report.wer</h2>\n<pre>");
+		wer__buf_html(b, wer__db_cell(&rows, 0, "report_wer"));
+		wer_buf_str(b, "</pre>\n");
 	}
 	foot(b);
 	wer__db_rows_free(&meta);
@@ -479,22 +482,22 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	}
 	r = wer__query_reports(c, &q, &rows);
 	head(b, "Search");
-	wer__buf_str(b, "<h1>Reports</h1>\n<p class=\"muted\">");
+	wer_buf_str(b, "<h1>Reports</h1>\n<p class=\"muted\">");
 	for (size_t i = 0; i < q.meta_count; i++) {
 		wer__buf_html(b, q.meta_key[i]);
-		wer__buf_str(b, " = ");
+		wer_buf_str(b, " = ");
 		wer__buf_html(b, q.meta_value[i]);
-		wer__buf_str(b, "; ");
+		wer_buf_str(b, "; ");
 	}
 	if (q.app) {
-		wer__buf_str(b, "application ");
+		wer_buf_str(b, "application ");
 		wer__buf_html(b, q.app);
-		wer__buf_str(b, "; ");
+		wer_buf_str(b, "; ");
 	}
 	if (r < 0)
-		wer__buf_str(b, "the query is not valid.</p>\n");
+		wer_buf_str(b, "the query is not valid.</p>\n");
 	else
-		wer__buf_printf(b, "%zu report(s).</p>\n", rows.rows);
+		wer_buf_printf(b, "%zu report(s).</p>\n", rows.rows);
 	if (r == 0)
 		report_table(b, &rows);
 	foot(b);
@@ -512,7 +515,7 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 	reply->content_type = "text/html; charset=utf-8";
 	if (!strcmp(url, "/style.css")) {
 		reply->content_type = "text/css";
-		wer__buf_str(&reply->body, css);
+		wer_buf_str(&reply->body, css);
 		return 0;
 	}
 	if (!strcmp(url, "/") || !strcmp(url, "/buckets"))

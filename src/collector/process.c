@@ -87,9 +87,9 @@ static void name_and_sign(struct wer_collector *c, const char *project,
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out)
 {
 	for (size_t i = 0; i < p->frame_count; i++)
-		wer__buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\n",
-				p->frames[i].module, p->frames[i].build_id,
-				p->frames[i].offset, p->frames[i].function);
+		wer_buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\n",
+			       p->frames[i].module, p->frames[i].build_id,
+			       p->frames[i].offset, p->frames[i].function);
 	return out->failed ? -ENOMEM : 0;
 }
 

@@ -89,7 +89,7 @@ static void reply_init(struct wer_reply *reply)
 	reply->fd = -1;
 	reply->status = 200;
 	reply->content_type = "application/json";
-	wer__buf_init(&reply->body, REPLY_MAX);
+	wer_buf_init(&reply->body, REPLY_MAX);
 }
 
 /* Queues reply (taking its body or file). last: the connection ends
@@ -125,7 +125,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 			free(data);
 		reply->body.data = NULL;
 	}
-	wer__buf_free(&reply->body);
+	wer_buf_free(&reply->body);
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", reply->content_type);
@@ -362,7 +362,7 @@ static void drop_body(struct wer_server *s, struct request *req)
 	if (req->share && req->reserved)
 		wer__budget_give(&s->budget, req->share, req->reserved);
 	req->reserved = 0;
-	wer__buf_free(&req->body);
+	wer_buf_free(&req->body);
 }
 
 static int process(struct wer_server *s, struct request *req)
@@ -504,7 +504,7 @@ static enum MHD_Result body_data(struct wer_server *s, struct request *req,
 		refuse_body(s, req, 413);
 		return MHD_YES;
 	}
-	grow = wer__buf_growth(&req->body, n);
+	grow = wer_buf_growth(&req->body, n);
 	if (grow == SIZE_MAX) {
 		refuse_body(s, req, 413);
 		return MHD_YES;
@@ -515,7 +515,7 @@ static enum MHD_Result body_data(struct wer_server *s, struct request *req,
 		return MHD_YES;
 	}
 	req->reserved += grow;
-	if (wer__buf_add(&req->body, data, n) < 0)
+	if (wer_buf_add(&req->body, data, n) < 0)
 		refuse_body(s, req, 503);
 	return MHD_YES;
 }
@@ -577,8 +577,8 @@ static enum MHD_Result first_call(struct wer_server *s,
 	    c->key_inflight > req->cap ? c->key_inflight : req->cap + 1;
 	/* A declared length only bounds the buffer; its bytes are counted
 	 * as they come. */
-	wer__buf_init(&req->body,
-		      len ? (size_t)strtoull(len, NULL, 10) : req->cap);
+	wer_buf_init(&req->body,
+		     len ? (size_t)strtoull(len, NULL, 10) : req->cap);
 	return dispatch(s, req, JOB_ADMIT);
 }
 
@@ -629,7 +629,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (req->route == ROUTE_OTHER && !strcmp(url, "/healthz")) {
 			reply_init(&req->reply);
 			req->reply.content_type = "text/plain";
-			wer__buf_str(&req->reply.body, "ok\n");
+			wer_buf_str(&req->reply.body, "ok\n");
 			req->state = REQ_SENT;
 			return send_reply(conn, &req->reply, 0);
 		}
@@ -661,8 +661,8 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (req->share)
 		wer__budget_leave(&s->budget, req->share, req->reserved);
-	wer__buf_free(&req->body);
-	wer__buf_free(&req->reply.body);
+	wer_buf_free(&req->body);
+	wer_buf_free(&req->reply.body);
 	if (req->reply.fd >= 0)
 		close(req->reply.fd);
 	/* A connection kept open waits for its next request's headers. */

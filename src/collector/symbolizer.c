@@ -10,8 +10,10 @@
  * without end (a compressed debug section claiming gigabytes) ends that
  * child, never the collector, whose memory holds only the records.
  *
- * libdw is asked for the uploaded file alone: no search for separate
- * debug files or debuginfod by build id on the collector's host.
+ * The lookups are src/symbolize's, `wer show`'s too (clang's DWARF, which
+ * has no .debug_aranges, included), asked for the uploaded file alone: no
+ * search for separate debug files or debuginfod by build id on the
+ * collector's host.
  *
  * Records, one per line, tab-separated:
  *   B <build id>        the file's build id (a check)
@@ -38,6 +40,7 @@
 
 #include "collector.h"
 #include "store.h"
+#include "symbolize.h"
 #include "watchdog.h"
 
 #define RECORD_MAX 1024 /* bytes of a record, its newline excluded */
@@ -59,44 +62,6 @@ struct run {
 
 /* ---- the child */
 
-static int no_elf(Dwfl_Module *mod, void **userdata, const char *name,
-		  Dwarf_Addr base, char **file_name, Elf **elfp)
-{
-	(void)mod, (void)userdata, (void)name, (void)base, (void)file_name;
-	(void)elfp;
-	return -1;
-}
-
-static int no_debuginfo(Dwfl_Module *mod, void **userdata, const char *name,
-			Dwarf_Addr base, const char *file_name,
-			const char *debuglink_file, GElf_Word debuglink_crc,
-			char **debuginfo_file_name)
-{
-	(void)mod, (void)userdata, (void)name, (void)base, (void)file_name;
-	(void)debuglink_file, (void)debuglink_crc, (void)debuginfo_file_name;
-	return -1;
-}
-
-static const Dwfl_Callbacks callbacks = {
-    .find_elf = no_elf,
-    .find_debuginfo = no_debuginfo,
-    .section_address = dwfl_offline_section_address,
-};
-
-/* The module of the file at path, in a new Dwfl (*ret). */
-static Dwfl_Module *open_module(const char *path, Dwfl **ret)
-{
-	Dwfl *dwfl = dwfl_begin(&callbacks);
-	Dwfl_Module *mod;
-
-	*ret = dwfl;
-	if (!dwfl)
-		return NULL;
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	return mod;
-}
-
 /* Text from the file, as one field of a record: control characters (a
  * tab, a newline) become '?', and it is cut to fit. */
 static void field(char *out, size_t size, const char *s)
@@ -114,29 +79,18 @@ static void field(char *out, size_t size, const char *s)
 static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
 		   size_t index, int fd)
 {
-	Dwarf_Addr start, addr;
-	GElf_Off off = 0;
-	GElf_Sym sym;
-	const char *name, *file = NULL;
+	uint64_t off = 0;
+	const char *name, *file;
 	char clean[512], clean_file[512];
-	Dwfl_Line *line;
 	int lineno = 0;
 	size_t len;
 
-	if (!mod ||
-	    !dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL))
-		return;
-	addr = start + q->offset;
-	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	name = wer__symbolize_function(mod, q->offset, q->is_return, &off);
 	if (!name)
 		return;
 	field(clean, sizeof(clean), name);
-	dprintf(fd, "R\t%zu\t%.200s+0x%" PRIx64 "\n", index, clean,
-		(uint64_t)off);
-	line = dwfl_module_getsrc(mod, q->is_return && addr > start ? addr - 1
-								    : addr);
-	if (line)
-		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	dprintf(fd, "R\t%zu\t%.200s+0x%" PRIx64 "\n", index, clean, off);
+	file = wer__symbolize_line(mod, q->offset, q->is_return, &lineno);
 	if (!file)
 		return;
 	/* A long path's end says more than its start. */
@@ -144,7 +98,7 @@ static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
 	field(clean_file, sizeof(clean_file),
 	      len > 120 ? file + len - 120 : file);
 	dprintf(fd, "R\t%zu\t%.100s+0x%" PRIx64 " %.120s:%d\n", index, clean,
-		(uint64_t)off, clean_file, lineno);
+		off, clean_file, lineno);
 }
 
 /* Lookups: one Dwfl per distinct file. */
@@ -159,7 +113,8 @@ static void child_symbolize(const struct wer_elf_query *q, size_t n, int fd)
 			seen++;
 		if (seen < i)
 			continue; /* answered with the first of its file */
-		mod = open_module(q[i].path, &dwfl);
+		mod = wer__symbolize_open(q[i].path, WER_SYMBOLIZE_FILE_ONLY,
+					  &dwfl);
 		for (size_t k = i; k < n; k++)
 			if (!strcmp(q[k].path, q[i].path))
 				lookup(mod, &q[k], k, fd);
@@ -191,13 +146,15 @@ static uint64_t inflated_size(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr)
 }
 
 /* A check: the build id, then everything a lookup reads (the symbol
- * table, DWARF with its sections inflated, every unit's line table). A
+ * table, DWARF with its sections inflated, every unit's address ranges,
+ * which clang's DWARF is searched by, and line table). A
  * section that would inflate past the budget is refused before libdw
  * tries: libelf would fail quietly, and each lookup again. */
 static void child_check(const char *path, long budget_mb, int fd)
 {
 	Dwfl *dwfl;
-	Dwfl_Module *mod = open_module(path, &dwfl);
+	Dwfl_Module *mod =
+	    wer__symbolize_open(path, WER_SYMBOLIZE_FILE_ONLY, &dwfl);
 	const unsigned char *bits;
 	GElf_Addr vaddr, bias;
 	Dwarf_Addr dwbias;
@@ -243,8 +200,10 @@ static void child_check(const char *path, long budget_mb, int fd)
 			Dwarf_Lines *lines;
 			size_t count;
 
-			if (dwarf_offdie(dw, off + header, &die))
+			if (dwarf_offdie(dw, off + header, &die)) {
+				dwarf_haspc(&die, 0); /* its ranges */
 				dwarf_getsrclines(&die, &lines, &count);
+			}
 			off = next;
 		}
 	}

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "text.h"
 
 #define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
 /* DATA/symbols/<project directory>/<build id>.<kind> */
@@ -293,14 +294,14 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 {
 	struct wer_buf frames;
 	struct wer_db_rows b = {0};
-	const char *received = wer__db_cell(rows, i, 3);
-	const char *old_bucket = wer__db_cell(rows, i, 2);
+	const char *received = wer__db_cell(rows, i, "received");
+	const char *old_bucket = wer__db_cell(rows, i, "bucket_id");
 	int r;
 
-	wer__buf_init(&frames, 64 * 1024);
+	wer_buf_init(&frames, 64 * 1024);
 	wer__frames_format(p, &frames);
 	{
-		const char *bp[10] = {wer__db_cell(rows, i, 1),
+		const char *bp[10] = {wer__db_cell(rows, i, "project"),
 				      p->signature,
 				      p->app,
 				      p->version,
@@ -311,7 +312,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 				      received,
 				      received};
 		const char *up[3] = {NULL, frames.data ? frames.data : "",
-				     wer__db_cell(rows, i, 0)};
+				     wer__db_cell(rows, i, "id")};
 		const char *cp[1] = {old_bucket};
 
 		r = wer__db_begin(c->db);
@@ -330,7 +331,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
-			up[0] = wer__db_cell(&b, 0, 0);
+			up[0] = wer__db_cell(&b, 0, "id");
 			r = wer__db_exec(c->db,
 					 "UPDATE reports SET bucket_id = $1, "
 					 "frames = $2 WHERE id = $3",
@@ -348,7 +349,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 	}
 out:
 	wer__db_rows_free(&b);
-	wer__buf_free(&frames);
+	wer_buf_free(&frames);
 	return r;
 }
 
@@ -382,25 +383,26 @@ static long reprocess(struct wer_collector *c, const char *project,
 	if (r < 0)
 		return r;
 	for (size_t first = 0; first < rows.rows;) {
-		const char *proj = wer__db_cell(&rows, first, 1);
+		const char *proj = wer__db_cell(&rows, first, "project");
 		size_t n = 0;
 
 		/* A batch: reports of one project, named by one child. */
-		while (first + n < rows.rows && n < SYMBOLIZE_BATCH &&
-		       !strcmp(wer__db_cell(&rows, first + n, 1), proj) &&
-		       (ps[n] = calloc(1, sizeof(*ps[n])))) {
+		while (
+		    first + n < rows.rows && n < SYMBOLIZE_BATCH &&
+		    !strcmp(wer__db_cell(&rows, first + n, "project"), proj) &&
+		    (ps[n] = calloc(1, sizeof(*ps[n])))) {
 			struct wer_processed *w = ps[n];
 			size_t i = first + n;
 
 			snprintf(w->app, sizeof(w->app), "%s",
-				 wer__db_cell(&rows, i, 4));
+				 wer__db_cell(&rows, i, "app"));
 			snprintf(w->version, sizeof(w->version), "%s",
-				 wer__db_cell(&rows, i, 5));
+				 wer__db_cell(&rows, i, "version"));
 			snprintf(w->module, sizeof(w->module), "%s",
-				 wer__db_cell(&rows, i, 6));
+				 wer__db_cell(&rows, i, "module"));
 			snprintf(w->module_offset, sizeof(w->module_offset),
-				 "%s", wer__db_cell(&rows, i, 7));
-			wer__frames_parse(wer__db_cell(&rows, i, 8), w);
+				 "%s", wer__db_cell(&rows, i, "module_offset"));
+			wer__frames_parse(wer__db_cell(&rows, i, "frames"), w);
 			n++;
 		}
 		if (!n)
@@ -558,13 +560,13 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 	n = unchanged ? 0 : reprocess(c, project, build_id);
 	reply->status = 200;
 	reply->content_type = "application/json";
-	wer__buf_str(&reply->body, "{\"project\":");
-	wer__buf_json(&reply->body, project);
-	wer__buf_printf(&reply->body,
-			",\"build_id\":\"%s\",\"kind\":\"%s\","
-			"\"unchanged\":%s,\"reprocessed\":%ld}\n",
-			build_id, kind, unchanged ? "true" : "false",
-			n < 0 ? 0 : n);
+	wer_buf_str(&reply->body, "{\"project\":");
+	wer_json_add_string(&reply->body, project);
+	wer_buf_printf(&reply->body,
+		       ",\"build_id\":\"%s\",\"kind\":\"%s\","
+		       "\"unchanged\":%s,\"reprocessed\":%ld}\n",
+		       build_id, kind, unchanged ? "true" : "false",
+		       n < 0 ? 0 : n);
 	return 0;
 }
 
@@ -593,10 +595,11 @@ int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
 			return 1;
 		}
 		for (size_t i = 0; i < rows.rows; i++)
-			printf("%s\t%s\t%s\t%s\n", wer__db_cell(&rows, i, 0),
-			       wer__db_cell(&rows, i, 1),
-			       wer__db_cell(&rows, i, 2),
-			       wer__db_cell(&rows, i, 3));
+			printf("%s\t%s\t%s\t%s\n",
+			       wer__db_cell(&rows, i, "project"),
+			       wer__db_cell(&rows, i, "build_id"),
+			       wer__db_cell(&rows, i, "kind"),
+			       wer__db_cell(&rows, i, "uploaded"));
 		wer__db_rows_free(&rows);
 		return 0;
 	}

@@ -2,8 +2,10 @@
 /*
  * text.c - terminal-safe and JSON text (text.h).
  */
+#include <errno.h>
 #include <string.h>
 
+#include "buf.h"
 #include "text.h"
 
 size_t wer_utf8_char_len(const unsigned char *s, size_t len)
@@ -61,27 +63,64 @@ void wer_text_put_safe(FILE *f, const char *text, size_t len,
 	}
 }
 
-void wer_json_put_string(FILE *f, const char *str)
+/* The one JSON string policy (text.h), written through put: to a FILE
+ * or to a buffer. Runs of characters that need no escape go in one put. */
+static void json_string(const char *str,
+			void (*put)(void *to, const char *p, size_t n),
+			void *to)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t len = strlen(str);
+	size_t len = strlen(str), run = 0;
+	char esc[8];
 
-	fputc('"', f);
+	put(to, "\"", 1);
 	for (size_t i = 0; i < len;) {
 		size_t n = wer_utf8_char_len(s + i, len - i);
+		const char *e = NULL;
+		size_t e_len = 0;
 
 		if (!n) {
-			fputs("\\ufffd", f);
-			n = 1;
+			e = "\\ufffd", e_len = 6, n = 1;
 		} else if (s[i] == '"' || s[i] == '\\') {
-			fprintf(f, "\\%c", s[i]);
+			esc[0] = '\\', esc[1] = (char)s[i];
+			e = esc, e_len = 2;
 		} else if (wer_text_is_control(s + i, n)) {
-			fprintf(f, "\\u%04x",
-				n == 1 ? s[i] : (unsigned)(s[i + 1] & 0x3F) | 0x80);
-		} else {
-			fwrite(s + i, 1, n, f);
+			/* C1: U+0080..U+009F is C2 80..C2 9F. */
+			unsigned c = n == 1 ? s[i] : (s[i + 1] & 0x3Fu) | 0x80;
+
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			e = esc, e_len = 6;
+		}
+		if (e) {
+			if (i > run)
+				put(to, str + run, i - run);
+			put(to, e, e_len);
+			run = i + n;
 		}
 		i += n;
 	}
-	fputc('"', f);
+	if (len > run)
+		put(to, str + run, len - run);
+	put(to, "\"", 1);
+}
+
+static void put_file(void *to, const char *p, size_t n)
+{
+	fwrite(p, 1, n, to);
+}
+
+static void put_buf(void *to, const char *p, size_t n)
+{
+	wer_buf_add(to, p, n);
+}
+
+void wer_json_put_string(FILE *f, const char *s)
+{
+	json_string(s, put_file, f);
+}
+
+int wer_json_add_string(struct wer_buf *b, const char *s)
+{
+	json_string(s, put_buf, b);
+	return b->failed ? -EFBIG : 0;
 }

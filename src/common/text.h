@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct wer_buf; /* buf.h */
+
 /* The length of the valid UTF-8 character at s (len bytes available):
  * 1..4, or 0 for a byte that does not start one (a stray continuation
  * byte, an overlong form, a surrogate, beyond U+10FFFF, cut short). */
@@ -30,5 +32,10 @@ void wer_text_put_safe(FILE *f, const char *text, size_t len,
  * controls (C0, DEL, C1) as \u00XX, invalid UTF-8 as U+FFFD (\ufffd),
  * other characters as they are. */
 void wer_json_put_string(FILE *f, const char *s);
+
+/* The same JSON string, byte for byte, appended to b (buf.h). 0, or
+ * -EFBIG when b failed (its cap, or memory): b->failed is set and b
+ * holds a prefix of what was asked, within its cap. */
+int wer_json_add_string(struct wer_buf *b, const char *s);
 
 #endif /* WER_TEXT_H */

@@ -152,6 +152,10 @@ check "metadata keys with non-ASCII names and escapes: meta.Escapes=<a & \"b\">"
 	test "$(q 'meta.Escapes=%3Ca%20%26%20%22b%22%3E')" = 4
 check "signal=SIGFPE: one; signal=6: one; signal=11: two" \
 	test "$(q signal=SIGFPE)/$(q signal=6)/$(q signal=11)" = 1/1/2
+check "signal=segv, sigabrt (names any case): two, one; signal=SIGCHLD (any signal glibc names): none" \
+	test "$(q signal=segv)/$(q signal=sigabrt)/$(q signal=SIGCHLD)" = 2/1/0
+check "signal=SIGNOPE (no signal): 400" \
+	test "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$url/api/reports?signal=SIGNOPE")" = 400
 check "app=crash_program: four; app=nope: none" test "$(q app=crash_program)/$(q app=nope)" = 4/0
 check "since=tomorrow: none; since=2000-01-01: four" \
 	test "$(q "since=$(date -u -d tomorrow +%Y-%m-%d)")/$(q since=2000-01-01)" = 0/4
@@ -343,6 +347,11 @@ check "no key or token in plain text in the database's files (${#secrets[@]} of 
 check "key list: ids (the first 12 digits of the hash) and projects, never a key" bash -c '
 	"$1" --data "$2" --db "$3" key list >"$4" && ! grep -qF "$5" "$4" &&
 	grep -q "^$(printf %s "$5" | sha256sum | cut -c1-12)	demo	" "$4"' _ "$collector" "$data" "$db" "$work/keylist" "$key"
+check "token list: an admin token's project is *, a project's its name; nothing on stderr" bash -c '
+	"$1" --data "$2" --db "$3" token list >"$4" 2>"$4.err" && [ ! -s "$4.err" ] &&
+	grep -q "^$(printf %s "$5" | sha256sum | cut -c1-12)	\*	" "$4" &&
+	grep -q "^$(printf %s "$6" | sha256sum | cut -c1-12)	demo	" "$4"' \
+	_ "$collector" "$data" "$db" "$work/tokenlist" "$token" "$token_a"
 check "key remove ID: the key is gone and refused" bash -c '
 	k=$("$1" --data "$2" --db "$3" key add demo) && id=$(printf %s "$k" | sha256sum | cut -c1-12) &&
 	"$1" --data "$2" --db "$3" key remove "$id" && ! "$1" --data "$2" --db "$3" key list | grep -q "^$id" &&
@@ -606,5 +615,8 @@ assert get("/api/reports/" + rid + "/minidump").endswith("404")
 rows = json.loads(get("/api/reports?limit=1000")[:-3])
 assert len(rows) == int(n) + 1, (len(rows), n)
 ' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
+
+check "every column the collectors read is in its query's result (no \"no column\" in their logs)" \
+	bash -c 'grep -h "no column" "$@"; [ $? = 1 ]' _ "$work"/*.log
 
 totals "# $backend: "

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_budget - the memory budget of request bodies (src/collector/
- * budget.c) and the buffer growth it is counted with (buf.c): the total
- * and each key's share hold, what is given back can be taken again, a
- * key's slot is freed with its last upload, and threads taking and giving
- * at once never pass the total.
+ * budget.c; the buffer growth it is counted with is tests/common/
+ * test_buf.c's): the total and each key's share hold, what is given back
+ * can be taken again, a key's slot is freed with its last upload, and
+ * threads taking and giving at once never pass the total.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,7 +18,6 @@
 #include <cmocka.h>
 
 #include "budget.h"
-#include "buf.h"
 
 static struct wer_budget budget;
 
@@ -71,25 +70,6 @@ static void test_slots(void **state)
 	assert_ptr_equal(extra, s[7]);
 	assert_string_equal(extra->key, "new");
 	wer__budget_destroy(&budget);
-}
-
-static void test_growth(void **state)
-{
-	struct wer_buf b;
-
-	(void)state;
-	wer__buf_init(&b, 1000);
-	assert_int_equal(wer__buf_growth(&b, 10), 256);
-	assert_int_equal(wer__buf_add(&b, "0123456789", 10), 0);
-	assert_int_equal(b.cap, 256);
-	assert_int_equal(wer__buf_growth(&b, 200), 0);
-	assert_int_equal(wer__buf_growth(&b, 300), 256);
-	/* Never past max + 1 (its NUL): 1001, not 1024. */
-	assert_int_equal(wer__buf_growth(&b, 990), 1001 - 256);
-	assert_int_equal(wer__buf_growth(&b, 991), SIZE_MAX); /* past max */
-	assert_int_equal(wer__buf_add(&b, "x", 1), 0);
-	assert_int_equal(wer__buf_growth(&b, 989), 1001 - 256);
-	wer__buf_free(&b);
 }
 
 #define THREADS 8
@@ -148,7 +128,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_total_and_share),
 	    cmocka_unit_test(test_slots),
-	    cmocka_unit_test(test_growth),
 	    cmocka_unit_test(test_threads),
 	};
 

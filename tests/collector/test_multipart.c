@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_multipart - the collector's upload parsing (src/collector/
- * multipart.c) and escapes (buf.c): Crashpad's and curl's bodies, the
+ * multipart.c) and escapes (escape.c): Crashpad's and curl's bodies, the
  * shapes clients get wrong, every cap, gzip and its inflation cap.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
+#include "escape.h"
 #include "multipart.h"
 
 static struct wer_mp_part parts[WER_MP_PARTS_MAX];
@@ -131,42 +131,42 @@ static void test_caps(void **state)
 
 	(void)state;
 	/* Too many parts. */
-	wer__buf_init(&b, 1 << 24);
+	wer_buf_init(&b, 1 << 24);
 	for (int i = 0; i <= WER_MP_PARTS_MAX; i++)
-		wer__buf_printf(&b,
-				"--B\r\nContent-Disposition: form-data; "
-				"name=\"f%d\"\r\n\r\nv\r\n",
-				i);
-	wer__buf_str(&b, "--B--\r\n");
+		wer_buf_printf(&b,
+			       "--B\r\nContent-Disposition: form-data; "
+			       "name=\"f%d\"\r\n\r\nv\r\n",
+			       i);
+	wer_buf_str(&b, "--B--\r\n");
 	assert_int_equal(parse(b.data, "B"), -E2BIG);
-	wer__buf_free(&b);
+	wer_buf_free(&b);
 	/* A field over WER_MP_FIELD_MAX (a file may be larger). */
-	wer__buf_init(&b, 1 << 24);
-	wer__buf_str(&b, "--B\r\nContent-Disposition: form-data; "
-			 "name=\"f\"\r\n\r\n");
+	wer_buf_init(&b, 1 << 24);
+	wer_buf_str(&b, "--B\r\nContent-Disposition: form-data; "
+			"name=\"f\"\r\n\r\n");
 	for (int i = 0; i <= WER_MP_FIELD_MAX; i++)
-		wer__buf_add(&b, "x", 1);
-	wer__buf_str(&b, "\r\n--B--\r\n");
+		wer_buf_add(&b, "x", 1);
+	wer_buf_str(&b, "\r\n--B--\r\n");
 	assert_int_equal(parse(b.data, "B"), -E2BIG);
-	wer__buf_free(&b);
+	wer_buf_free(&b);
 	/* A name over WER_MP_NAME_MAX. */
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	wer__buf_init(&b, 1 << 24);
-	wer__buf_printf(&b,
-			"--B\r\nContent-Disposition: form-data; "
-			"name=\"%s\"\r\n\r\nv\r\n--B--\r\n",
-			name);
+	wer_buf_init(&b, 1 << 24);
+	wer_buf_printf(&b,
+		       "--B\r\nContent-Disposition: form-data; "
+		       "name=\"%s\"\r\n\r\nv\r\n--B--\r\n",
+		       name);
 	assert_int_equal(parse(b.data, "B"), -E2BIG);
-	wer__buf_free(&b);
+	wer_buf_free(&b);
 	/* A header block over WER_MP_HEADER_MAX. */
-	wer__buf_init(&b, 1 << 24);
-	wer__buf_str(&b, "--B\r\nContent-Disposition: form-data; name=k\r\n");
+	wer_buf_init(&b, 1 << 24);
+	wer_buf_str(&b, "--B\r\nContent-Disposition: form-data; name=k\r\n");
 	for (int i = 0; i < 200; i++)
-		wer__buf_str(&b, "X-Padding: 0123456789abcdef\r\n");
-	wer__buf_str(&b, "\r\nv\r\n--B--\r\n");
+		wer_buf_str(&b, "X-Padding: 0123456789abcdef\r\n");
+	wer_buf_str(&b, "\r\nv\r\n--B--\r\n");
 	assert_true(parse(b.data, "B") < 0);
-	wer__buf_free(&b);
+	wer_buf_free(&b);
 }
 
 static size_t gzip_bytes(const void *in, size_t len, uint8_t *out, size_t size)
@@ -221,24 +221,14 @@ static void test_escapes(void **state)
 	struct wer_buf b;
 
 	(void)state;
-	wer__buf_init(&b, 4096);
+	wer_buf_init(&b, 4096);
 	wer__buf_html(&b, "<script>\"'&\xff");
 	assert_string_equal(b.data,
 			    "&lt;script&gt;&quot;&#39;&amp;\xef\xbf\xbd");
 	b.len = 0;
-	wer__buf_json(&b, "a\"\\\n<\x01\xc3\xbc\xc3");
-	assert_string_equal(
-	    b.data, "\"a\\\"\\\\\\u000a\\u003c\\u0001\xc3\xbc\\ufffd\"");
-	b.len = 0;
 	wer__buf_url(&b, "a b&c=d/é");
 	assert_string_equal(b.data, "a%20b%26c%3Dd%2F%C3%A9");
-	wer__buf_free(&b);
-	/* The cap holds. */
-	wer__buf_init(&b, 8);
-	assert_int_equal(wer__buf_str(&b, "12345678"), 0);
-	assert_int_equal(wer__buf_str(&b, "9"), -EFBIG);
-	assert_true(b.failed);
-	wer__buf_free(&b);
+	wer_buf_free(&b);
 }
 
 int main(void)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_text.c - src/common/text.c: UTF-8 validity, terminal-safe text and
- * the JSON string policy, byte for byte.
+ * the JSON string policy, byte for byte, to a FILE and to a buffer.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "text.h"
 
 static char *safe(const char *s, size_t len, const char *keep)
@@ -80,16 +82,54 @@ static void terminal_safe(void **state)
 	assert_string_equal(safe("a\0b", 3, ""), "a\\x00b");
 }
 
+/* The policy's cases, each written by both writers: byte for byte the
+ * same, to a FILE and to a buffer. */
+static const struct {
+	const char *in, *want;
+} json_cases[] = {
+    {"plain", "\"plain\""},
+    {"", "\"\""},
+    {"q\"b\\", "\"q\\\"b\\\\\""},
+    {"\x1b[2J\n", "\"\\u001b[2J\\u000a\""},
+    {"\x7f", "\"\\u007f\""},
+    {"\xc2\x9b", "\"\\u009b\""},
+    {"\xc3\xbc", "\"\xc3\xbc\""},
+    {"a\xff" "b\xe2\x82", "\"a\\ufffdb\\ufffd\\ufffd\""},
+    {"<script>", "\"<script>\""},
+    {"x\xc3\xbc\x01y\xe2\x82\xac", "\"x\xc3\xbc\\u0001y\xe2\x82\xac\""},
+};
+#define JSON_CASES (sizeof(json_cases) / sizeof(json_cases[0]))
+
 static void json_policy(void **state)
 {
 	(void)state;
-	assert_string_equal(json("plain"), "\"plain\"");
-	assert_string_equal(json("q\"b\\"), "\"q\\\"b\\\\\"");
-	assert_string_equal(json("\x1b[2J\n"), "\"\\u001b[2J\\u000a\"");
-	assert_string_equal(json("\x7f"), "\"\\u007f\"");
-	assert_string_equal(json("\xc2\x9b"), "\"\\u009b\"");
-	assert_string_equal(json("\xc3\xbc"), "\"\xc3\xbc\"");
-	assert_string_equal(json("a\xff" "b\xe2\x82"), "\"a\\ufffdb\\ufffd\\ufffd\"");
+	for (size_t i = 0; i < JSON_CASES; i++)
+		assert_string_equal(json(json_cases[i].in), json_cases[i].want);
+}
+
+static void json_buffer(void **state)
+{
+	struct wer_buf b;
+
+	(void)state;
+	for (size_t i = 0; i < JSON_CASES; i++) {
+		wer_buf_init(&b, 512);
+		assert_int_equal(wer_json_add_string(&b, json_cases[i].in), 0);
+		assert_string_equal(b.data, json_cases[i].want);
+		wer_buf_free(&b);
+	}
+	/* After what the buffer holds. */
+	wer_buf_init(&b, 512);
+	wer_buf_str(&b, "{\"k\":");
+	assert_int_equal(wer_json_add_string(&b, "v\n"), 0);
+	assert_string_equal(b.data, "{\"k\":\"v\\u000a\"");
+	wer_buf_free(&b);
+	/* The buffer's cap holds: what does not fit fails, and sticks. */
+	wer_buf_init(&b, 8);
+	assert_int_equal(wer_json_add_string(&b, "\x01\x02"), -EFBIG);
+	assert_true(b.failed);
+	assert_true(b.len <= 8);
+	wer_buf_free(&b);
 }
 
 int main(void)
@@ -98,6 +138,7 @@ int main(void)
 	    cmocka_unit_test(utf8_lengths),
 	    cmocka_unit_test(terminal_safe),
 	    cmocka_unit_test(json_policy),
+	    cmocka_unit_test(json_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dwfl_line.h - the source line of an address, for werfault's unwinder
- * and for `wer show` (which symbolizes degraded reports).
+ * dwfl_line.h - the source line of an address: werfault's unwinder's,
+ * and symbolize.h's (`wer show`, the collector).
  */
 #ifndef WER_DWFL_LINE_H
 #define WER_DWFL_LINE_H
