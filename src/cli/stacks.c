@@ -14,14 +14,15 @@
  *   <blank line, the next thread>
  *   [Degraded capture: ...]
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-#define STACK_LINES_MAX 2000000 /* lines of stack.txt read */
-#define RAW_FRAMES_MAX	256	/* Frame[n] lines of Report.wer read */
+#define STACK_LINES_MAX 2000000	   /* lines of stack.txt read */
+#define RAW_FRAMES_MAX	256	   /* Frame[n] lines of Report.wer read */
 #define TEXT_MAX	(64 << 20) /* bytes of stack.txt or Report.wer read */
 
 static char *copy(const char *s, size_t len)
@@ -66,9 +67,10 @@ static void parse_frame_tail(const char *s, struct cli_frame *f)
 	}
 	if (at) {
 		const char *colon = strrchr(at + 4, ':');
+		long line = strtol(colon + 1, NULL, 10);
 
 		f->file = copy(at + 4, (size_t)(colon - at - 4));
-		f->line = atoi(colon + 1);
+		f->line = line > 0 && line <= INT_MAX ? (int)line : 0;
 		len = (size_t)(at - s);
 	}
 	/* " in MODULE+0xOFF": the last " in " whose rest ends in an

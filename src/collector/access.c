@@ -144,7 +144,7 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 		return -ENOENT;
 	}
 	snprintf(ret_project, size, "%s", wer__db_cell(&rows, 0, "project"));
-	*ret_admin = atoi(wer__db_cell(&rows, 0, "admin")) == 1;
+	*ret_admin = wer__db_number(&rows, 0, "admin") == 1;
 	remember(c, kind, hash, ret_project, *ret_admin);
 	wer__db_rows_free(&rows);
 	return 0;
@@ -268,7 +268,7 @@ static int list(struct wer_collector *c, const struct secret_kind *k)
 	if (wer__db_query(c->db, sql, 0, NULL, &rows) < 0)
 		return db_failed(c);
 	for (size_t i = 0; i < rows.rows; i++) {
-		time_t t = (time_t)atoll(wer__db_cell(&rows, i, "created"));
+		time_t t = (time_t)wer__db_number(&rows, i, "created");
 		struct tm tm;
 		char when[32];
 

@@ -11,6 +11,7 @@
  * Every string goes through wer_json_add_string (src/common/text.h: the
  * one JSON string policy, controls as \u00XX, invalid UTF-8 as U+FFFD).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 
 #include "collector.h"
 #include "signals.h"
+#include "iso_time.h"
 #include "text.h"
 
 const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE])
@@ -119,6 +121,24 @@ const char *wer__scope_project(struct MHD_Connection *conn,
 	return p && *p ? p : NULL;
 }
 
+/* ?limit=: absent or empty is 100; a whole number from 1, at most 1000
+ * (larger asks for 1000); anything else is -1 (a 400). */
+static long limit_arg(const char *text)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!text || !*text)
+		return 100;
+	if (!isdigit((unsigned char)*text))
+		return -1;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (*end || n == 0)
+		return -1;
+	return errno == ERANGE || n > 1000 ? 1000 : (long)n;
+}
+
 void wer__query_from_args(struct MHD_Connection *conn,
 			  const struct wer_scope *scope,
 			  struct wer_report_query *q)
@@ -137,9 +157,7 @@ void wer__query_from_args(struct MHD_Connection *conn,
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "bucket");
 	limit =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
-	q->limit = limit ? atol(limit) : 100;
-	if (q->limit <= 0 || q->limit > 1000)
-		q->limit = q->limit <= 0 ? 100 : 1000;
+	q->limit = limit_arg(limit);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, meta_arg, q);
 }
 
@@ -152,7 +170,7 @@ int wer__query_reports(struct wer_collector *c,
 	char sig[24], since[24], limit[24];
 	int n = 0, r;
 
-	if (q->too_many)
+	if (q->too_many || q->limit < 0)
 		return -EINVAL;
 	wer_buf_init(&sql, 16 * 1024);
 	wer_buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
@@ -238,14 +256,11 @@ static void json_num(struct wer_buf *b, const char *key, const char *value,
 		wer_buf_str(b, ":null");
 }
 
-/* "2026-11-25T10:00:00Z" from seconds text. */
-static void iso_time(const char *secs, char *out, size_t size)
+/* "2026-11-25T10:00:00Z" from a column of seconds. */
+static void iso_time(const struct wer_db_rows *r, size_t row,
+		     const char *column, char *out, size_t size)
 {
-	time_t t = (time_t)atoll(secs);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	wer_time_iso(out, size, (time_t)wer__db_number(r, row, column), -1);
 }
 
 /* The metadata values of a bucket, most frequent first:
@@ -286,9 +301,9 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	json_kv(b, "fault_offset", wer__db_cell(rows, i, "module_offset"), 1);
 	json_kv(b, "stack_hash", wer__db_cell(rows, i, "stack_hash"), 1);
 	json_num(b, "count", wer__db_cell(rows, i, "count"), 1);
-	iso_time(wer__db_cell(rows, i, "first_seen"), t, sizeof(t));
+	iso_time(rows, i, "first_seen", t, sizeof(t));
 	json_kv(b, "first_seen", t, 1);
-	iso_time(wer__db_cell(rows, i, "last_seen"), t, sizeof(t));
+	iso_time(rows, i, "last_seen", t, sizeof(t));
 	json_kv(b, "last_seen", t, 1);
 	wer_buf_str(b, ",\"top_metadata\":[");
 	if (bucket_meta(c, wer__db_cell(rows, i, "id"), meta, &m) == 0)
@@ -336,13 +351,13 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 
 	wer_buf_str(b, "{");
 	json_kv(b, "id", wer__db_cell(r, i, "id"), 0);
-	iso_time(wer__db_cell(r, i, "received"), t, sizeof(t));
+	iso_time(r, i, "received", t, sizeof(t));
 	json_kv(b, "received", t, 1);
 	json_kv(b, "application", wer__db_cell(r, i, "app"), 1);
 	json_kv(b, "version", wer__db_cell(r, i, "version"), 1);
 	json_num(b, "signal", wer__db_cell(r, i, "signal"), 1);
 	json_kv(b, "signal_name",
-		wer__signal_name(atol(wer__db_cell(r, i, "signal")), sig), 1);
+		wer__signal_name(wer__db_number(r, i, "signal"), sig), 1);
 	json_kv(b, "fault_module", wer__db_cell(r, i, "module"), 1);
 	json_kv(b, "fault_offset", wer__db_cell(r, i, "module_offset"), 1);
 	json_num(b, "bucket", wer__db_cell(r, i, "bucket_id"), 1);
@@ -359,14 +374,18 @@ static int api_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	const char *lim_arg =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	const char *project = wer__scope_project(conn, scope);
-	long limit = lim_arg ? atol(lim_arg) : 100;
+	long limit = limit_arg(lim_arg);
 	char lim[24];
 	const char *p[3];
 	struct wer_buf sql;
 	int n = 0;
 
-	if (limit <= 0 || limit > 1000)
-		limit = limit <= 0 ? 100 : 1000;
+	if (limit < 0) {
+		wer__reply_error(reply, 400,
+				 "limit is a whole number from 1 (at most "
+				 "1000 are given)");
+		return 0;
+	}
 	snprintf(lim, sizeof(lim), "%ld", limit);
 	wer_buf_init(&sql, 4096);
 	wer_buf_printf(&sql, "%s WHERE count > 0", bucket_cols);
@@ -447,7 +466,8 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 		wer__reply_error(reply, 400,
 				 "signal is a number or a name (SIGSEGV); "
 				 "since is seconds or YYYY-MM-DD[THH:MM:SSZ]; "
-				 "at most 16 meta. filters");
+				 "at most 16 meta. filters; limit is a whole "
+				 "number from 1");
 		return 0;
 	}
 	if (r < 0) {

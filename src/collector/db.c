@@ -23,6 +23,17 @@ void wer__db_rows_free(struct wer_db_rows *r)
 	memset(r, 0, sizeof(*r));
 }
 
+long wer__db_number(const struct wer_db_rows *r, size_t row, const char *column)
+{
+	const char *text = wer__db_cell(r, row, column);
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	return errno || end == text || *end ? 0 : n;
+}
+
 const char *wer__db_cell(const struct wer_db_rows *r, size_t row,
 			 const char *column)
 {
@@ -233,7 +244,7 @@ static int migrate(struct wer_db *db)
 			 0, NULL, &rows);
 	if (r < 0)
 		goto fail;
-	version = atol(wer__db_cell(&rows, 0, "version"));
+	version = wer__db_number(&rows, 0, "version");
 	wer__db_rows_free(&rows);
 	if (version > WER_DB_SCHEMA) {
 		snprintf(db->err, sizeof(db->err),

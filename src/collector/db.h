@@ -207,6 +207,12 @@ void wer__db_rows_free(struct wer_db_rows *r);
 const char *wer__db_cell(const struct wer_db_rows *r, size_t row,
 			 const char *column) __attribute__((nonnull(3)));
 
+/* The number in row's cell of column: 0 for NULL, text that is not a
+ * whole decimal number, or one out of range (the cells read this way are
+ * counts, ids and times the collector wrote itself). */
+long wer__db_number(const struct wer_db_rows *r, size_t row, const char *column)
+    __attribute__((nonnull(3)));
+
 /* Shared by the backends, each result's columns first (at most
  * WER_DB_COLUMNS_MAX), then its rows, n cells each (both copied). 0 or a
  * negative errno. */

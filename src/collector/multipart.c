@@ -92,7 +92,7 @@ int wer__mp_boundary(const char *content_type, char *out, size_t size)
 		1 ||
 	    !tmp[0] || strlen(tmp) >= size)
 		return -EINVAL;
-	strcpy(out, tmp);
+	memcpy(out, tmp, strlen(tmp) + 1);
 	return 0;
 }
 

@@ -58,9 +58,11 @@ static void foot(struct wer_buf *b)
 	wer_buf_str(b, "</main></body></html>\n");
 }
 
-static void time_text(const char *secs, char *out, size_t size)
+/* "2026-11-25 10:00 UTC" from a column of seconds. */
+static void time_text(const struct wer_db_rows *r, size_t row,
+		      const char *column, char *out, size_t size)
 {
-	time_t t = (time_t)atoll(secs);
+	time_t t = (time_t)wer__db_number(r, row, column);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -93,7 +95,7 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 	for (size_t i = 0; i < r->rows; i++) {
 		char t[40], sig[WER_SIGNAL_NAME_SIZE];
 
-		time_text(wer__db_cell(r, i, "received"), t, sizeof(t));
+		time_text(r, i, "received", t, sizeof(t));
 		wer_buf_str(b, "<tr><td><a href=\"/reports/");
 		wer__buf_url(b, wer__db_cell(r, i, "id"));
 		wer_buf_str(b, "\"><code>");
@@ -105,18 +107,18 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(r, i, "version"));
 		wer_buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__signal_name(
-				     atol(wer__db_cell(r, i, "signal")), sig));
+		wer__buf_html(
+		    b, wer__signal_name(wer__db_number(r, i, "signal"), sig));
 		wer_buf_printf(b, " (%ld)</td><td><code>",
-			       atol(wer__db_cell(r, i, "signal")));
+			       wer__db_number(r, i, "signal"));
 		wer__buf_html(b, wer__db_cell(r, i, "module"));
 		wer_buf_str(b, "+");
 		wer__buf_html(b, wer__db_cell(r, i, "module_offset"));
 		wer_buf_printf(b,
 			       "</code></td><td><a href=\"/buckets/%ld\">#%ld"
 			       "</a></td></tr>\n",
-			       atol(wer__db_cell(r, i, "bucket_id")),
-			       atol(wer__db_cell(r, i, "bucket_id")));
+			       wer__db_number(r, i, "bucket_id"),
+			       wer__db_number(r, i, "bucket_id"));
 	}
 	wer_buf_str(b, "</table>\n");
 }
@@ -199,18 +201,18 @@ static int page_buckets(struct wer_collector *c, const char *project,
 		const char *mp[2] = {id, lim};
 
 		for (size_t k = 0; k < days.rows; k++) {
-			long d =
-			    atol(wer__db_cell(&days, k, "day")) - (today - 29);
+			long d = wer__db_number(&days, k, "day") - (today - 29);
 
 			if (!strcmp(wer__db_cell(&days, k, "bucket_id"), id) &&
 			    d >= 0 && d < 30)
-				counts[d] += atol(wer__db_cell(&days, k, "n"));
+				counts[d] += wer__db_number(&days, k, "n");
 		}
 		wer_buf_printf(b,
 			       "<tr><td><a href=\"/buckets/%ld\">#%ld</a></td>"
 			       "<td class=\"n\">%ld</td><td>",
-			       atol(id), atol(id),
-			       atol(wer__db_cell(&rows, i, "count")));
+			       wer__db_number(&rows, i, "id"),
+			       wer__db_number(&rows, i, "id"),
+			       wer__db_number(&rows, i, "count"));
 		sparkline(b, counts, 30);
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(&rows, i, "project"));
@@ -240,10 +242,10 @@ static int page_buckets(struct wer_collector *c, const char *project,
 				wer_buf_printf(
 				    b,
 				    " <span class=\"muted\">(%ld)</span><br>",
-				    atol(wer__db_cell(&meta, k, "n")));
+				    wer__db_number(&meta, k, "n"));
 			}
 		wer__db_rows_free(&meta);
-		time_text(wer__db_cell(&rows, i, "last_seen"), t, sizeof(t));
+		time_text(&rows, i, "last_seen", t, sizeof(t));
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, t);
 		wer_buf_str(b, "</td></tr>\n");
@@ -284,10 +286,12 @@ static int page_bucket(struct wer_collector *c, const char *id,
 		wer__reply_error(reply, 404, "no bucket %s", id);
 		return 0;
 	}
-	total = atol(wer__db_cell(&rows, 0, "count"));
-	snprintf(title, sizeof(title), "Bucket #%ld", atol(id));
+	total = wer__db_number(&rows, 0, "count");
+	snprintf(title, sizeof(title), "Bucket #%ld",
+		 wer__db_number(&rows, 0, "id"));
 	head(b, title);
-	wer_buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>", atol(id));
+	wer_buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>",
+		       wer__db_number(&rows, 0, "id"));
 	wer_buf_str(b, "<tr><th>Project</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
 	wer_buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
@@ -304,10 +308,10 @@ static int page_bucket(struct wer_collector *c, const char *id,
 		       "</code></td></tr><tr><th>Reports</th><td>%ld</td>"
 		       "</tr>",
 		       total);
-	time_text(wer__db_cell(&rows, 0, "first_seen"), t, sizeof(t));
+	time_text(&rows, 0, "first_seen", t, sizeof(t));
 	wer_buf_str(b, "<tr><th>First seen</th><td>");
 	wer__buf_html(b, t);
-	time_text(wer__db_cell(&rows, 0, "last_seen"), t, sizeof(t));
+	time_text(&rows, 0, "last_seen", t, sizeof(t));
 	wer_buf_str(b, "</td></tr><tr><th>Last seen</th><td>");
 	wer__buf_html(b, t);
 	wer_buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n"
@@ -324,7 +328,7 @@ static int page_bucket(struct wer_collector *c, const char *id,
 			  1, p, &meta) == 0)
 		for (size_t k = 0; k < meta.rows; k++) {
 			const char *key = wer__db_cell(&meta, k, "key");
-			long n = atol(wer__db_cell(&meta, k, "n"));
+			long n = wer__db_number(&meta, k, "n");
 
 			wer_buf_str(b, "<tr><td>");
 			if (!last_key || strcmp(last_key, key))
@@ -385,7 +389,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer_buf_str(b, "<h1>Report <code>");
 	wer__buf_html(b, id);
 	wer_buf_str(b, "</code></h1>\n<table>");
-	time_text(wer__db_cell(&rows, 0, "received"), t, sizeof(t));
+	time_text(&rows, 0, "received", t, sizeof(t));
 	wer_buf_str(b, "<tr><th>Received</th><td>");
 	wer__buf_html(b, t);
 	wer_buf_str(b, "</td></tr><tr><th>Application</th><td>");
@@ -394,10 +398,10 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer__buf_html(b, wer__db_cell(&rows, 0, "version"));
 	wer_buf_str(b, "</td></tr><tr><th>Signal</th><td>");
 	wer__buf_html(
-	    b, wer__signal_name(atol(wer__db_cell(&rows, 0, "signal")), sig));
+	    b, wer__signal_name(wer__db_number(&rows, 0, "signal"), sig));
 	wer_buf_printf(b, " (%ld), code %ld, address ",
-		       atol(wer__db_cell(&rows, 0, "signal")),
-		       atol(wer__db_cell(&rows, 0, "signal_code")));
+		       wer__db_number(&rows, 0, "signal"),
+		       wer__db_number(&rows, 0, "signal_code"));
 	wer__buf_html(b, wer__db_cell(&rows, 0, "fault_address"));
 	wer_buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "module"));
@@ -408,8 +412,8 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer_buf_printf(b,
 		       "</code></td></tr><tr><th>Bucket</th><td><a "
 		       "href=\"/buckets/%ld\">#%ld</a></td></tr>",
-		       atol(wer__db_cell(&rows, 0, "bucket_id")),
-		       atol(wer__db_cell(&rows, 0, "bucket_id")));
+		       wer__db_number(&rows, 0, "bucket_id"),
+		       wer__db_number(&rows, 0, "bucket_id"));
 	wer_buf_str(b, "<tr><th>Project</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
 	wer_buf_str(b, "</td></tr><tr><th>Client</th><td>");
@@ -420,7 +424,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer_buf_printf(b,
 		       "/minidump\">minidump</a> (%ld bytes) &middot; <a "
 		       "href=\"/api/reports/",
-		       atol(wer__db_cell(&rows, 0, "dump_size")));
+		       wer__db_number(&rows, 0, "dump_size"));
 	wer__buf_url(b, id);
 	wer_buf_str(b, "\">JSON</a></td></tr></table>\n<h2>Metadata</h2>\n"
 		       "<table id=\"metadata\"><tr><th>Key</th><th>Value</th>"

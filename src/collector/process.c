@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "hash.h"
 #include "minidump_read.h"
 #include "store.h"
 
@@ -36,18 +37,21 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s)
+/* The decimal number s starts with, if end follows it; else 0 (a
+ * report's "Signal=SIGSEGV (11)" and "Signal Code=1"). */
+static long number_or_0(const char *s, char end)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	char *after;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &after, 10);
+	return errno || after == s || *after != end ? 0 : n;
 }
 
 void wer__process_signature(struct wer_processed *p)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = WER_FNV1A_BASIS;
 
 	for (size_t i = 0; i < p->frame_count && i < WER_COLLECTOR_FRAMES;
 	     i++) {
@@ -65,8 +69,8 @@ void wer__process_signature(struct wer_processed *p)
 			snprintf(name, sizeof(name), "%s+0x%" PRIx64, f->module,
 				 f->offset);
 		}
-		h = fnv1a(h, name);
-		h = fnv1a(h, "\n");
+		h = wer_fnv1a(h, name, strlen(name));
+		h = wer_fnv1a(h, "\n", 1);
 	}
 	snprintf(p->stack_hash, sizeof(p->stack_hash), "%016" PRIx64, h);
 	snprintf(p->signature, sizeof(p->signature), "%s | %s | %s+%s | %s",
@@ -167,8 +171,9 @@ static int process_parameters(struct wer_collector *c, const char *project,
 		   *v ? v : "0x0");
 	/* "SIGSEGV (11)" */
 	v = strchr(wer_report_sig(info, "Signal"), '(');
-	ret->signal = v ? atol(v + 1) : 0;
-	ret->signal_code = atol(wer_report_sig(info, "Signal Code"));
+	ret->signal = v ? number_or_0(v + 1, ')') : 0;
+	ret->signal_code =
+	    number_or_0(wer_report_sig(info, "Signal Code"), '\0');
 	free(info);
 	/* One frame, the fault, so that symbols name it too. */
 	if (ret->build_id[0]) {
@@ -228,19 +233,19 @@ int wer__process(struct wer_collector *c, const char *project,
 		copy_clean(ret->app, sizeof(ret->app),
 			   base_name(facts->modules[0].name));
 	else
-		strcpy(ret->app, "unknown");
+		snprintf(ret->app, sizeof(ret->app), "unknown");
 	if (ver && *ver)
 		copy_clean(ret->version, sizeof(ret->version), ver);
 	else if (*wer_ver)
 		copy_clean(ret->version, sizeof(ret->version), wer_ver);
 	else
-		strcpy(ret->version, "unknown");
+		snprintf(ret->version, sizeof(ret->version), "unknown");
 	free(info);
 	ret->signal = facts->have_exception ? (long)facts->signal : 0;
 	ret->signal_code = facts->have_exception ? (long)facts->code : 0;
 	snprintf(ret->fault_address, sizeof(ret->fault_address), "0x%" PRIx64,
 		 facts->address);
-	strcpy(ret->module, "unknown");
+	snprintf(ret->module, sizeof(ret->module), "unknown");
 	snprintf(ret->module_offset, sizeof(ret->module_offset), "0x%" PRIx64,
 		 facts->crashed_pc);
 	wer_minidump_crashed_stack(dump, size, facts, &stack);

@@ -287,7 +287,7 @@ static void record(struct run *run, char *line)
 		if (errno || *end != '\t' || index >= run->n ||
 		    strlen(end + 1) >= sizeof(run->q->result))
 			return;
-		strcpy(run->q[index].result, end + 1);
+		memcpy(run->q[index].result, end + 1, strlen(end + 1) + 1);
 		break;
 	case 'X':
 		if (strstr(tab + 1, "memory budget"))

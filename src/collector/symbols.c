@@ -513,7 +513,7 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 					 build_id, found);
 			return 0;
 		}
-		strcpy(build_id, found);
+		snprintf(build_id, sizeof(build_id), "%s", found);
 	}
 	symbols_dir(c, project, dir);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {

@@ -12,10 +12,9 @@
 #include "minidump_format.h"
 
 static const char *const gp_names[WER_X86_64_GP_COUNT] = {
-    "rax", "rdx", "rcx", "rbx",	   "rsi",    "rdi", "rbp", "rsp",
-    "r8",  "r9",  "r10", "r11",	   "r12",    "r13", "r14", "r15",
-    "rip", "eflags", "cs", "ss",   "ds",     "es",  "fs",  "gs",
-    "fs_base", "gs_base"};
+    "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp",	 "rsp",	   "r8",
+    "r9",  "r10", "r11", "r12", "r13", "r14", "r15",	 "rip",	   "eflags",
+    "cs",  "ss",  "ds",	 "es",	"fs",  "gs",  "fs_base", "gs_base"};
 
 static void md_context(const struct wer_cpu_regs *r, void *out)
 {
@@ -106,11 +105,10 @@ void wer__cpu_from_ucontext(const ucontext_t *uc,
 {
 	const greg_t *g = uc->uc_mcontext.gregs;
 	uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
-	static const int order[] = {REG_RAX, REG_RDX, REG_RCX, REG_RBX,
-				    REG_RSI, REG_RDI, REG_RBP, REG_RSP,
-				    REG_R8,  REG_R9,  REG_R10, REG_R11,
-				    REG_R12, REG_R13, REG_R14, REG_R15,
-				    REG_RIP};
+	static const int order[] = {REG_RAX, REG_RDX, REG_RCX, REG_RBX, REG_RSI,
+				    REG_RDI, REG_RBP, REG_RSP, REG_R8,	REG_R9,
+				    REG_R10, REG_R11, REG_R12, REG_R13, REG_R14,
+				    REG_R15, REG_RIP};
 
 	memset(ret, 0, sizeof(*ret));
 	ret->arch = WER_CPU_X86_64;
@@ -181,7 +179,7 @@ void wer__cpu_identify(struct wer_cpu_id *ret)
 		return;
 	ret->version = a;
 	ret->features = d;
-	if (__get_cpuid_max(0x80000000, NULL) >= 0x80000001 &&
+	if ((unsigned int)__get_cpuid_max(0x80000000, NULL) >= 0x80000001u &&
 	    __get_cpuid(0x80000001, &a, &b, &c, &d))
 		ret->extended_features = d;
 }

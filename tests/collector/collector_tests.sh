@@ -156,6 +156,11 @@ check "signal=segv, sigabrt (names any case): two, one; signal=SIGCHLD (any sign
 	test "$(q signal=segv)/$(q signal=sigabrt)/$(q signal=SIGCHLD)" = 2/1/0
 check "signal=SIGNOPE (no signal): 400" \
 	test "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$url/api/reports?signal=SIGNOPE")" = 400
+code_of() { curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$url$1"; }
+check "limit=2: two; limit=99999: all four (at most 1000 given)" \
+	test "$(q limit=2)/$(q limit=99999)" = 2/4
+check "limit=abc, limit=0, limit=-5 on reports and buckets: 400" \
+	test "$(code_of '/api/reports?limit=abc') $(code_of '/api/reports?limit=0') $(code_of '/api/buckets?limit=-5') $(code_of '/api/buckets?limit=x1')" = "400 400 400 400"
 check "app=crash_program: four; app=nope: none" test "$(q app=crash_program)/$(q app=nope)" = 4/0
 check "since=tomorrow: none; since=2000-01-01: four" \
 	test "$(q "since=$(date -u -d tomorrow +%Y-%m-%d)")/$(q since=2000-01-01)" = 0/4
