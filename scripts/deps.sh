@@ -3,7 +3,7 @@
 # Installs the Debian 12 packages openwer needs. `deps.sh build` (what
 # scripts/demo.sh runs): what building and running openwer needs. `deps.sh`
 # or `deps.sh test` (what scripts/test.sh runs): that, and what the tests
-# use (a second compiler, cmocka, debuggers, a PostgreSQL server, a
+# use (a second compiler and clang-format, cmocka, debuggers, a PostgreSQL server, a
 # browser, X11's headers, npm), then Breakpad's minidump tools for the
 # minidump checks (scripts/minidump-tools.sh: an npm package, into the
 # user's cache, no root needed for it).
@@ -15,7 +15,7 @@ what=${1:-test}
 packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl4-openssl-dev libarchive-dev"
 packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev"
 if [ "$what" = test ]; then
-	packages="$packages clang libcmocka-dev libxml2-utils groff-base man-db gdb strace python3 openssl"
+	packages="$packages clang clang-format git libcmocka-dev libxml2-utils groff-base man-db gdb strace python3 openssl"
 	# The collector's tests: a PostgreSQL server, curl, a headless
 	# browser; the header tests: X11's <X11/Xmd.h>.
 	packages="$packages postgresql curl chromium x11proto-dev"

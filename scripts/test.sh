@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The whole test suite: install dependencies, then build and run ctest in
-# four configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then
-# a short run of every fuzz target.
+# The whole test suite: install dependencies, check the source's own rules
+# (scripts/check-source.sh: formatting, banned calls; seconds, so a slip
+# fails before the builds), then build and run ctest in four
+# configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then a
+# short run of every fuzz target.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
+echo "==== source"
+sh scripts/check-source.sh
 jobs=$(nproc)
 
 run() { # NAME CMAKE-ARGS...

@@ -74,6 +74,10 @@ void cli_print_signature(FILE *f, const struct wer_report_info *r);
 int cli_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *options);
 
+/* The whole decimal number text is (digits only), if it is from min to
+ * max (min >= 0); else -1: an option's value, said wrong by the caller. */
+long cli_number_arg(const char *text, long min, long max);
+
 /* The options of a verb that has --help only: returns 0 to go on
  * (optind at its first argument), -1 after printing its help, or
  * EXIT_USAGE after saying what is wrong. */

@@ -3,6 +3,7 @@
  * list.c - `wer list`: the reports, queued and sent, newest last.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,7 +209,6 @@ int list_main(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, "n:", options)) != -1) {
 		long long start, end;
 		const char *why;
-		char *tail;
 
 		switch (c) {
 		case 'j':
@@ -259,9 +259,8 @@ int list_main(int argc, char **argv)
 			metas[meta_count++] = optarg;
 			break;
 		case 'n':
-			errno = 0;
-			max_count = strtol(optarg, &tail, 10);
-			if (errno || tail == optarg || *tail || max_count < 1) {
+			max_count = cli_number_arg(optarg, 1, LONG_MAX);
+			if (max_count < 0) {
 				fprintf(stderr,
 					"wer list: -n wants a number of "
 					"reports, 1 or more, not '%s'\n",

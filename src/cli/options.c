@@ -6,8 +6,10 @@
  * of some words to a mistyped one (verbs, options).
  */
 #include <ctype.h>
-#include <stdarg.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -188,4 +190,16 @@ int cli_help_only(int argc, char **argv, void (*help)(FILE *f))
 		return -1;
 	}
 	return 0;
+}
+
+long cli_number_arg(const char *text, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	return !errno && !*end && v >= min && v <= max ? v : -1;
 }

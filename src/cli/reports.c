@@ -22,7 +22,7 @@ int cli_report_signal(const struct wer_report_info *r)
 {
 	const char *open = strchr(wer_report_sig(r, WER_SIG_NAME_SIGNAL), '(');
 
-	return open ? atoi(open + 1) : 0;
+	return open ? (int)strtol(open + 1, NULL, 10) : 0;
 }
 
 int cli_signal_code(const struct wer_report_info *r, char *buf, size_t size)
@@ -378,7 +378,8 @@ long cli_match_report(const char *verb, const char *arg,
 		return len ? -ENOMEM : -ENOENT;
 	}
 	for (long i = 0; i < n; i++) {
-		int match = is_pid(arg) ? !v[i].damaged && v[i].pid == atol(arg)
+		int match = is_pid(arg) ? !v[i].damaged &&
+					      v[i].pid == strtol(arg, NULL, 10)
 					: !strncmp(v[i].id, arg, len);
 
 		if (match) {

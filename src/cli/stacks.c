@@ -148,7 +148,7 @@ static int parse_thread(struct cli_thread *t, const char *line)
 	if (open && close > open)
 		t->name = copy(open + 1, (size_t)(close - open - 1));
 	if (close && !strncmp(close + 1, ": signal ", 9))
-		t->signal = atoi(close + 10);
+		t->signal = (int)strtol(close + 10, NULL, 10);
 	t->header = copy(line, strlen(line));
 	return t->header ? 0 : -1;
 }

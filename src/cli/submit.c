@@ -557,30 +557,23 @@ static int client_id(const struct wer_store *store, char *buf, size_t size)
 			return -EIO;
 		snprintf(tmp, sizeof(tmp), ".ClientId.%d", (int)getpid());
 		unlinkat(store->fd, tmp, 0);
-		fd = openat(store->fd, tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0600);
+		fd = openat(
+		    store->fd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return -errno;
 		n = write(fd, buf, strlen(buf));
 		(void)!write(fd, "\n", 1);
 		close(fd);
 		/* link: the first writer's id wins a race. */
-		if (n > 0 && linkat(store->fd, tmp, store->fd, "ClientId", 0) == 0) {
+		if (n > 0 &&
+		    linkat(store->fd, tmp, store->fd, "ClientId", 0) == 0) {
 			unlinkat(store->fd, tmp, 0);
 			return 0;
 		}
 		unlinkat(store->fd, tmp, 0);
 	}
 	return -EIO;
-}
-
-static long number_arg(const char *s, long max)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	return *s && !*end && v >= 0 && v <= max ? v : -1;
 }
 
 int submit_main(int argc, char **argv)
@@ -605,7 +598,8 @@ int submit_main(int argc, char **argv)
 
 	memset(&opt, 0, sizeof(opt));
 	opt.retries = DEFAULT_RETRIES;
-	opt.backoff_ms = backoff ? number_arg(backoff, BACKOFF_MAX_MS) : -1;
+	opt.backoff_ms =
+	    backoff ? cli_number_arg(backoff, 0, BACKOFF_MAX_MS) : -1;
 	if (opt.backoff_ms < 0)
 		opt.backoff_ms = DEFAULT_BACKOFF;
 	optind = 1;
@@ -621,7 +615,8 @@ int submit_main(int argc, char **argv)
 			opt.cacert = optarg;
 			break;
 		case 'r':
-			if ((opt.retries = number_arg(optarg, 100)) < 0) {
+			if ((opt.retries = cli_number_arg(optarg, 0, 100)) <
+			    0) {
 				fprintf(stderr, "wer submit: --retries wants "
 						"0 to 100\n");
 				return EXIT_USAGE;

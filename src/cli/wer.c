@@ -273,10 +273,12 @@ static int run_main(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, "+", options)) != -1) {
 		switch (c) {
 		case 't':
-			timeout_s = atoi(optarg);
-			if (timeout_s <= 0) {
-				fprintf(stderr, "wer run: --timeout wants a "
-						"positive number of seconds\n");
+			timeout_s = (int)cli_number_arg(optarg, 1, 86400);
+			if (timeout_s < 0) {
+				fprintf(stderr,
+					"wer run: --timeout wants seconds, "
+					"1 to 86400, not '%s'\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;

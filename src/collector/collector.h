@@ -83,9 +83,10 @@ struct wer_reply {
 	char header_name[64], header_value[512]; /* one extra header */
 };
 
-/* One frame of the crashed thread, as stored (reports.frames): lines of
+/* One frame of the crashed thread, as the collector stores it (reports.frames;
+ * werfault's frames are struct wer_frame, src/handler/unwind.h): lines of
  * "module \t build_id \t 0xoffset \t function" (function may be ""). */
-struct wer_frame {
+struct wer_stored_frame {
 	char module[128];
 	char build_id[65];
 	uint64_t offset;
@@ -98,7 +99,7 @@ struct wer_processed {
 	char fault_address[32];
 	long signal, signal_code;
 	size_t frame_count;
-	struct wer_frame frames[32];
+	struct wer_stored_frame frames[32];
 	char stack_hash[17];
 	char signature[1024];
 };

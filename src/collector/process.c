@@ -55,7 +55,7 @@ void wer__process_signature(struct wer_processed *p)
 
 	for (size_t i = 0; i < p->frame_count && i < WER_COLLECTOR_FRAMES;
 	     i++) {
-		const struct wer_frame *f = &p->frames[i];
+		const struct wer_stored_frame *f = &p->frames[i];
 		char name[64 + sizeof(f->function)];
 
 		if (f->function[0]) {
@@ -106,7 +106,7 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 	p->frame_count = 0;
 	while ((n = wer_text_line(text, len, &at, &line)) >= 0 &&
 	       p->frame_count < sizeof(p->frames) / sizeof(p->frames[0])) {
-		struct wer_frame *f = &p->frames[p->frame_count];
+		struct wer_stored_frame *f = &p->frames[p->frame_count];
 		char buf[1024];
 		char *fields[4] = {0}, *s = buf;
 
@@ -177,7 +177,7 @@ static int process_parameters(struct wer_collector *c, const char *project,
 	free(info);
 	/* One frame, the fault, so that symbols name it too. */
 	if (ret->build_id[0]) {
-		struct wer_frame *f = &ret->frames[0];
+		struct wer_stored_frame *f = &ret->frames[0];
 
 		snprintf(f->module, sizeof(f->module), "%s", ret->module);
 		snprintf(f->build_id, sizeof(f->build_id), "%s", ret->build_id);
@@ -252,7 +252,7 @@ int wer__process(struct wer_collector *c, const char *project,
 	for (uint32_t i = 0; i < stack.count; i++) {
 		const struct wer_md_module *m =
 		    &facts->modules[stack.module[i]];
-		struct wer_frame *f = &ret->frames[ret->frame_count++];
+		struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
 
 		copy_clean(f->module, sizeof(f->module), base_name(m->name));
 		copy_clean(f->build_id, sizeof(f->build_id), m->build_id);

@@ -176,7 +176,7 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			   struct wer_processed *const *ps, size_t n)
 {
 	struct wer_elf_query *q;
-	struct wer_frame **owner;
+	struct wer_stored_frame **owner;
 	size_t nq = 0, max = 1;
 	char path[FILE_MAX], why[256];
 
@@ -191,7 +191,7 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 		struct wer_processed *p = ps[r];
 
 		for (size_t i = 0; i < p->frame_count; i++) {
-			struct wer_frame *f = &p->frames[i];
+			struct wer_stored_frame *f = &p->frames[i];
 			int is_elf;
 
 			if (!f->build_id[0] ||
