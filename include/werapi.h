@@ -30,7 +30,8 @@ extern "C" {
  * with -fshort-wchar has 16-bit L"..." literals that libwer would read
  * wrongly: refuse it here, not with E_INVALIDARG on every call. */
 #if defined(__WCHAR_MAX__) && __WCHAR_MAX__ <= 0xFFFF
-#error "werapi.h: wchar_t is 16-bit here (-fshort-wchar?), openwer's wide strings are 32-bit UTF-32 on Linux: build without -fshort-wchar, or use the UTF-8 API of <wer/wer.h>"
+#error                                                                         \
+    "werapi.h: wchar_t is 16-bit here (-fshort-wchar?), openwer's wide strings are 32-bit UTF-32 on Linux: build without -fshort-wchar, or use the UTF-8 API of <wer/wer.h>"
 #endif
 
 /* ---- Win32 names -------------------------------------------------------
@@ -69,7 +70,8 @@ typedef wchar_t *PWSTR;
 
 /* The pseudo-handles of the calling process and thread, as on Windows. */
 #ifdef __cplusplus
-#define WER__PSEUDO_HANDLE(n) (reinterpret_cast<void *>(static_cast<intptr_t>(n)))
+#define WER__PSEUDO_HANDLE(n)                                                  \
+	(reinterpret_cast<void *>(static_cast<intptr_t>(n)))
 #else
 #define WER__PSEUDO_HANDLE(n) ((void *)(intptr_t)(n))
 #endif
@@ -89,9 +91,9 @@ typedef wchar_t *PWSTR;
 #endif
 #ifndef HRESULT_FROM_WIN32
 #define HRESULT_FROM_WIN32(x)                                                  \
-	(WER_RESULT(x) <= 0                                                    \
-	     ? WER_RESULT(x)                                                   \
-	     : WER_RESULT((WER__U32(x) & 0x0000FFFFu) | (7u << 16) | 0x80000000u))
+	(WER_RESULT(x) <= 0 ? WER_RESULT(x)                                    \
+			    : WER_RESULT((WER__U32(x) & 0x0000FFFFu) |         \
+					 (7u << 16) | 0x80000000u))
 #endif
 
 #ifndef ERROR_INSUFFICIENT_BUFFER
@@ -143,7 +145,8 @@ typedef enum _WER_REGISTER_FILE_TYPE {
  * value: 0..128 characters of printable ASCII (0x20..0x7E).
  * Returns S_OK, E_INVALIDARG, WER_E_INSUFFICIENT_BUFFER or
  * WER_E_INVALID_STATE. The strings are copied; the caller keeps ownership. */
-wer_result_t WerRegisterCustomMetadata(const wchar_t *key, const wchar_t *value);
+wer_result_t WerRegisterCustomMetadata(const wchar_t *key,
+				       const wchar_t *value);
 wer_result_t WerUnregisterCustomMetadata(const wchar_t *key);
 
 /* address non-NULL, size 1..WER_MAX_MEM_BLOCK_SIZE bytes, else E_INVALIDARG.
@@ -161,7 +164,7 @@ wer_result_t WerUnregisterExcludedMemoryBlock(const void *address);
  * working directory at the time of the call. type is WerRegFileTypeUserDocument
  * or WerRegFileTypeOther; flags a combination of WER_FILE_*. */
 wer_result_t WerRegisterFile(const wchar_t *path, WER_REGISTER_FILE_TYPE type,
-			       uint32_t flags);
+			     uint32_t flags);
 wer_result_t WerUnregisterFile(const wchar_t *path);
 
 /* flags: a combination of WER_FAULT_REPORTING_*; unknown bits are
@@ -308,20 +311,19 @@ typedef enum _WER_SUBMIT_RESULT {
  * sizeof(WER_REPORT_INFORMATION). S_OK and *ret_report (the caller owns it:
  * WerReportCloseHandle), E_INVALIDARG or E_OUTOFMEMORY. */
 wer_result_t WerReportCreate(const wchar_t *eventType, WER_REPORT_TYPE repType,
-			       PWER_REPORT_INFORMATION info,
-			       HREPORT *ret_report);
+			     PWER_REPORT_INFORMATION info, HREPORT *ret_report);
 
 /* Parameter index (0..WER_MAX_PARAM_COUNT-1) of the report's signature:
  * name NULL means "P<index>"; name and value at most WER_MAX_PARAM_LENGTH
  * characters, value non-NULL. Setting an index again replaces it. */
-wer_result_t WerReportSetParameter(HREPORT report, uint32_t index, const wchar_t *name,
-				     const wchar_t *value);
+wer_result_t WerReportSetParameter(HREPORT report, uint32_t index,
+				   const wchar_t *name, const wchar_t *value);
 
 /* A file copied into the report when it is submitted (at most
  * WER_MAX_REPORT_FILES; relative paths resolved now). type: a WER_FILE_TYPE;
  * flags: WER_FILE_*. */
-wer_result_t WerReportAddFile(HREPORT report, const wchar_t *path, WER_FILE_TYPE type,
-				uint32_t flags);
+wer_result_t WerReportAddFile(HREPORT report, const wchar_t *path,
+			      WER_FILE_TYPE type, uint32_t flags);
 
 /* Asks for a minidump of the calling process, taken at submission while
  * it keeps running. process must be GetCurrentProcess() (openwer dumps
@@ -331,9 +333,9 @@ wer_result_t WerReportAddFile(HREPORT report, const wchar_t *path, WER_FILE_TYPE
  * DumpType=2); exception and custom options are accepted and ignored;
  * flags: WER_DUMP_*. */
 wer_result_t WerReportAddDump(HREPORT report, void *process, void *thread,
-				WER_DUMP_TYPE dumpType,
-				PWER_EXCEPTION_INFORMATION exception,
-				PWER_DUMP_CUSTOM_OPTIONS options, uint32_t flags);
+			      WER_DUMP_TYPE dumpType,
+			      PWER_EXCEPTION_INFORMATION exception,
+			      PWER_DUMP_CUSTOM_OPTIONS options, uint32_t flags);
 
 /* Writes the report into the store and waits until it is there (werfault
  * does the work; the process keeps running). consent: a WER_CONSENT;
@@ -343,8 +345,8 @@ wer_result_t WerReportAddDump(HREPORT report, void *process, void *thread,
  * and files go into the report too. *ret_result (may be NULL):
  * WerReportQueued, WerDisabled (reporting is disabled, or consent was
  * denied) or WerReportFailed (then the return is E_FAIL). */
-wer_result_t WerReportSubmit(HREPORT report, WER_CONSENT consent, uint32_t flags,
-			       PWER_SUBMIT_RESULT ret_result);
+wer_result_t WerReportSubmit(HREPORT report, WER_CONSENT consent,
+			     uint32_t flags, PWER_SUBMIT_RESULT ret_result);
 
 /* Frees the report. NULL or an already closed report: E_INVALIDARG. */
 wer_result_t WerReportCloseHandle(HREPORT report);

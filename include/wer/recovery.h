@@ -48,9 +48,10 @@ typedef uint32_t (*APPLICATION_RECOVERY_CALLBACK)(void *parameter);
  * could not be started). A second registration replaces the first. The
  * first registration starts one thread that sleeps until a crash; it is
  * not inherited by fork(): a child process has no callback registered. */
-wer_result_t RegisterApplicationRecoveryCallback(
-    APPLICATION_RECOVERY_CALLBACK callback, void *parameter,
-    uint32_t ping_interval_ms, uint32_t flags);
+wer_result_t
+RegisterApplicationRecoveryCallback(APPLICATION_RECOVERY_CALLBACK callback,
+				    void *parameter, uint32_t ping_interval_ms,
+				    uint32_t flags);
 
 /* S_OK (also when none is registered), or WER_E_INVALID_STATE in recovery
  * mode. */

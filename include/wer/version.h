@@ -8,13 +8,14 @@
 #ifndef WER_VERSION_H
 #define WER_VERSION_H
 
-#define WER_VERSION_MAJOR 0
-#define WER_VERSION_MINOR 2
-#define WER_VERSION_PATCH 0
+#define WER_VERSION_MAJOR  0
+#define WER_VERSION_MINOR  2
+#define WER_VERSION_PATCH  0
 #define WER_VERSION_STRING "0.2.0"
 
 /* The version as one number, for #if: WER_VERSION_NUMBER >= 0x000200. */
 #define WER_VERSION_NUMBER                                                     \
-	((WER_VERSION_MAJOR << 16) | (WER_VERSION_MINOR << 8) | WER_VERSION_PATCH)
+	((WER_VERSION_MAJOR << 16) | (WER_VERSION_MINOR << 8) |                \
+	 WER_VERSION_PATCH)
 
 #endif /* WER_VERSION_H */

@@ -23,7 +23,6 @@
 extern "C" {
 #endif
 
-
 wer_result_t wer_register_custom_metadata(const char *key, const char *value);
 wer_result_t wer_unregister_custom_metadata(const char *key);
 /* type: WER_FILE_TYPE_USER_DOCUMENT or WER_FILE_TYPE_OTHER (WER's
@@ -59,8 +58,7 @@ size_t wer_list_custom_metadata(wer_metadata_pair_t *pairs, size_t max);
 /* Copies the value registered for key into value (size bytes, NUL
  * terminated). WER_S_OK, WER_E_INVALIDARG (bad key, NULL value or size too
  * small for the value), or WER_E_NOT_FOUND. */
-wer_result_t wer_get_custom_metadata(const char *key, char *value,
-				     size_t size);
+wer_result_t wer_get_custom_metadata(const char *key, char *value, size_t size);
 
 /* Counts of what is registered: metadata pairs, and entries of every kind
  * (metadata included) out of WER_MAX_REGISTERED_ENTRIES. */

@@ -44,8 +44,8 @@ static struct wer_md_facts *read_dump(int dir)
 	struct stat st;
 	int fd = dir >= 0 ? wer_report_file(dir, "minidump.mdmp") : -1;
 
-	if (!facts || fd < 0 || fstat(fd, &st) < 0 ||
-	    st.st_size > DUMP_MAX || !(data = malloc((size_t)st.st_size + 1)) ||
+	if (!facts || fd < 0 || fstat(fd, &st) < 0 || st.st_size > DUMP_MAX ||
+	    !(data = malloc((size_t)st.st_size + 1)) ||
 	    read(fd, data, (size_t)st.st_size) != st.st_size ||
 	    wer_minidump_facts(data, (size_t)st.st_size, facts) < 0) {
 		free(facts);

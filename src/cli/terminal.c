@@ -16,8 +16,8 @@
 #include "text.h"
 
 struct guard {
-	FILE *to;		  /* the real stream */
-	unsigned char held[4];	  /* the start of a character cut short */
+	FILE *to;	       /* the real stream */
+	unsigned char held[4]; /* the start of a character cut short */
 	size_t held_len;
 };
 
@@ -32,7 +32,8 @@ static size_t cut_short(const unsigned char *buf, size_t len)
 		if ((c & 0xC0) == 0x80)
 			continue; /* a continuation byte: look further back */
 		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-		return need > back && wer_utf8_char_len(buf + len - back, need) == 0
+		return need > back &&
+			       wer_utf8_char_len(buf + len - back, need) == 0
 			   ? back
 			   : 0;
 	}
@@ -55,8 +56,8 @@ static ssize_t guard_write(void *cookie, const char *buf, size_t size)
 			take = 3;
 		memcpy(joined + g->held_len, buf, take);
 		{
-			size_t n = wer_utf8_char_len(joined,
-						     g->held_len + take);
+			size_t n =
+			    wer_utf8_char_len(joined, g->held_len + take);
 			size_t used = n > g->held_len ? n - g->held_len : 0;
 
 			wer_text_put_safe(g->to, (const char *)joined,

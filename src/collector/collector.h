@@ -17,9 +17,10 @@
 #include "db.h"
 #include "escape.h"
 
-#define WER_COLLECTOR_MAX_BODY	  (20 * 1024 * 1024) /* default --max-body */
-#define WER_COLLECTOR_SYMBOLS_MAX (64 * 1024 * 1024) /* default --max-symbols  \
-						      */
+#define WER_COLLECTOR_MAX_BODY (20 * 1024 * 1024) /* default --max-body */
+#define WER_COLLECTOR_SYMBOLS_MAX                                              \
+	(64 * 1024 * 1024)	       /* default --max-symbols                \
+					*/
 #define WER_COLLECTOR_META_MAX	  64   /* metadata pairs kept per report */
 #define WER_COLLECTOR_VALUE_MAX	  1024 /* bytes of a metadata value kept */
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */

@@ -29,7 +29,8 @@ size_t wer_utf8_char_len(const unsigned char *s, size_t len)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3F);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	if ((n == 3 && cp < 0x800) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 	    (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
 	return n;
@@ -43,8 +44,7 @@ int wer_text_is_control(const unsigned char *s, size_t n)
 	return n == 2 && s[0] == 0xC2 && s[1] < 0xA0;
 }
 
-void wer_text_put_safe(FILE *f, const char *text, size_t len,
-		       const char *keep)
+void wer_text_put_safe(FILE *f, const char *text, size_t len, const char *keep)
 {
 	const unsigned char *s = (const unsigned char *)text;
 

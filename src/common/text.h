@@ -25,8 +25,7 @@ int wer_text_is_control(const unsigned char *s, size_t n);
  * control character (C0 but those in keep, DEL, C1) and every byte of
  * invalid UTF-8 as \xNN; everything else as it is. keep: the controls
  * let through ("\n\t", or ""). */
-void wer_text_put_safe(FILE *f, const char *text, size_t len,
-		       const char *keep);
+void wer_text_put_safe(FILE *f, const char *text, size_t len, const char *keep);
 
 /* Writes s as a JSON string, quotes included: '"' and '\' escaped,
  * controls (C0, DEL, C1) as \u00XX, invalid UTF-8 as U+FFFD (\ufffd),

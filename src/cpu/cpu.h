@@ -40,17 +40,17 @@ struct wer_cpu_regs {
 
 /* What the minidump's system info says of the processor. */
 struct wer_cpu_id {
-	uint32_t vendor[3];	     /* x86: cpuid 0's ebx, edx, ecx */
-	uint32_t version;	     /* x86: cpuid 1's eax; AArch64: MIDR */
-	uint32_t features;	     /* x86: cpuid 1's edx */
+	uint32_t vendor[3];	    /* x86: cpuid 0's ebx, edx, ecx */
+	uint32_t version;	    /* x86: cpuid 1's eax; AArch64: MIDR */
+	uint32_t features;	    /* x86: cpuid 1's edx */
 	uint32_t extended_features; /* x86: cpuid 0x80000001's edx */
 };
 
 struct wer_cpu_ops {
 	enum wer_cpu_arch arch;
-	const char *name; /* "x86_64", as uname's machine */
-	size_t gp_count;  /* entries of gp[] in use */
-	size_t dwarf_count; /* the first gp[]: the unwinder's registers */
+	const char *name;      /* "x86_64", as uname's machine */
+	size_t gp_count;       /* entries of gp[] in use */
+	size_t dwarf_count;    /* the first gp[]: the unwinder's registers */
 	size_t pc, sp, fp, tp; /* indexes in gp[]: program counter, stack
 				* pointer, frame pointer, thread pointer */
 	const char *const *gp_names; /* gp_count names */

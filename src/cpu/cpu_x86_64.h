@@ -13,14 +13,30 @@
 /* gp[] on x86-64: the DWARF numbering first (rax, rdx, rcx, rbx, rsi,
  * rdi, rbp, rsp, r8..r15, rip), then the rest a context record holds. */
 enum {
-	WER_X86_64_RAX, WER_X86_64_RDX, WER_X86_64_RCX, WER_X86_64_RBX,
-	WER_X86_64_RSI, WER_X86_64_RDI, WER_X86_64_RBP, WER_X86_64_RSP,
-	WER_X86_64_R8,	WER_X86_64_R9,	WER_X86_64_R10, WER_X86_64_R11,
-	WER_X86_64_R12, WER_X86_64_R13, WER_X86_64_R14, WER_X86_64_R15,
+	WER_X86_64_RAX,
+	WER_X86_64_RDX,
+	WER_X86_64_RCX,
+	WER_X86_64_RBX,
+	WER_X86_64_RSI,
+	WER_X86_64_RDI,
+	WER_X86_64_RBP,
+	WER_X86_64_RSP,
+	WER_X86_64_R8,
+	WER_X86_64_R9,
+	WER_X86_64_R10,
+	WER_X86_64_R11,
+	WER_X86_64_R12,
+	WER_X86_64_R13,
+	WER_X86_64_R14,
+	WER_X86_64_R15,
 	WER_X86_64_RIP, /* 16: the last DWARF register */
 	WER_X86_64_EFLAGS,
-	WER_X86_64_CS,	WER_X86_64_SS,	WER_X86_64_DS,	WER_X86_64_ES,
-	WER_X86_64_FS,	WER_X86_64_GS,
+	WER_X86_64_CS,
+	WER_X86_64_SS,
+	WER_X86_64_DS,
+	WER_X86_64_ES,
+	WER_X86_64_FS,
+	WER_X86_64_GS,
 	WER_X86_64_FS_BASE, /* the thread pointer */
 	WER_X86_64_GS_BASE,
 	WER_X86_64_GP_COUNT
@@ -72,7 +88,10 @@ static inline void wer_cpu_uc_save_fp(const ucontext_t *uc,
 	    {"rdx", REG_RDX}, {"rsi", REG_RSI}, {"rdi", REG_RDI},              \
 	    {"r8", REG_R8}, {"r9", REG_R9}, {"r10", REG_R10},                  \
 	    {"r11", REG_R11}, {"r12", REG_R12}, {"r13", REG_R13},              \
-	    {"r14", REG_R14}, {"r15", REG_R15}, {"eflags", REG_EFL}
+	    {"r14", REG_R14}, {"r15", REG_R15},                                \
+	{                                                                      \
+		"eflags", REG_EFL                                              \
+	}
 
 static inline uint64_t wer_cpu_uc_reg(const ucontext_t *uc, int index)
 {

@@ -193,10 +193,9 @@ static pid_t spawn_detached(const char *exe, char **argv, char **envp,
 			for (int signo = 1; signo <= 64 && signo < NSIG;
 			     signo++)
 				if (signo != SIGKILL && signo != SIGSTOP)
-					signal(signo,
-					       ignored >> (signo - 1) & 1
-						   ? SIG_IGN
-						   : SIG_DFL);
+					signal(signo, ignored >> (signo - 1) & 1
+							  ? SIG_IGN
+							  : SIG_DFL);
 			if (!cwd[0] || chdir(cwd) < 0)
 				(void)!chdir("/");
 			if (null >= 0) {
@@ -226,8 +225,7 @@ static pid_t spawn_detached(const char *exe, char **argv, char **envp,
 	return err ? err : grandchild;
 }
 
-void wer__restart(const struct wer_job *r, int pidfd, char *what,
-		  size_t size)
+void wer__restart(const struct wer_job *r, int pidfd, char *what, size_t size)
 {
 	const struct wer_snapshot_restart *rs = &r->snap.registry.restart;
 	long min_uptime = r->settings.number[WER_SET_RESTART_UPTIME];
@@ -259,13 +257,15 @@ void wer__restart(const struct wer_job *r, int pidfd, char *what,
 		return;
 	}
 	/* argv[0] as the process had it; then the registered words. */
-	argv[argc++] = r->snap.cmdline_len ? (char *)r->snap.cmdline
-					   : (char *)r->snap.exe;
+	argv[argc++] =
+	    r->snap.cmdline_len ? (char *)r->snap.cmdline : (char *)r->snap.exe;
 	argc += split_words(rs->cmdline, words, argv + argc, RESTART_ARGS_MAX);
 	argv[argc] = NULL;
-	for (size_t i = 0; r->snap.environ_raw.data && i < r->snap.environ_raw.len &&
+	for (size_t i = 0; r->snap.environ_raw.data &&
+			   i < r->snap.environ_raw.len &&
 			   envc < RESTART_ENV_MAX;) {
-		size_t n = strnlen(r->snap.environ_raw.data + i, r->snap.environ_raw.len - i);
+		size_t n = strnlen(r->snap.environ_raw.data + i,
+				   r->snap.environ_raw.len - i);
 
 		/* The last string may be cut by the cap: leave it out. */
 		if (i + n >= r->snap.environ_raw.len)
@@ -275,15 +275,15 @@ void wer__restart(const struct wer_job *r, int pidfd, char *what,
 		i += n + 1;
 	}
 	envp[envc] = NULL;
-	pid = spawn_detached(r->snap.exe, argv, envp, r->snap.cwd, ignored_signals(r));
+	pid = spawn_detached(r->snap.exe, argv, envp, r->snap.cwd,
+			     ignored_signals(r));
 	if (pid < 0)
 		snprintf(what, size, "failed: %s", strerror((int)-pid));
 	else
 		snprintf(what, size, "started pid %d", (int)pid);
 }
 
-int wer__report_amend(struct wer_job *r, const char *id,
-		      const char *lines)
+int wer__report_amend(struct wer_job *r, const char *id, const char *lines)
 {
 	/* The store's lock, exclusive: `wer` does not read, send or move
 	 * the report while its Report.wer is replaced. */

@@ -18,9 +18,9 @@
 
 #include "app_version.h"
 
-#define DPKG_QUERY	 "/usr/bin/dpkg-query"
-#define DPKG_TIMEOUT_MS	 2000
-#define DPKG_ANSWER_MAX	 4096
+#define DPKG_QUERY	"/usr/bin/dpkg-query"
+#define DPKG_TIMEOUT_MS 2000
+#define DPKG_ANSWER_MAX 4096
 
 static long long now_ms(void)
 {
@@ -95,8 +95,8 @@ static int dpkg_query(char *const args[], char *out, size_t size)
 static int owner(const char *path, const char *other, char *pkg, size_t size)
 {
 	char answer[DPKG_ANSWER_MAX];
-	char *const args[] = {"dpkg-query", "-S", "--", (char *)path,
-			      (char *)other, NULL};
+	char *const args[] = {"dpkg-query", "-S",	   "--",
+			      (char *)path, (char *)other, NULL};
 	size_t n;
 
 	if (dpkg_query(args, answer, sizeof(answer)) < 0)
@@ -112,12 +112,12 @@ static int owner(const char *path, const char *other, char *pkg, size_t size)
 int wer__dpkg_version(const char *exe, char *out, size_t size)
 {
 	char pkg[256], answer[DPKG_ANSWER_MAX];
-	char *const args[] = {"dpkg-query", "-W", "-f=${Version}", "--", pkg,
-			      NULL};
+	char *const args[] = {"dpkg-query", "-W", "-f=${Version}",
+			      "--",	    pkg,  NULL};
 	size_t n;
 
-	static const char *const system[] = {"/usr/", "/bin/", "/sbin/",
-					     "/lib", "/opt/"};
+	static const char *const system[] = {"/usr/", "/bin/", "/sbin/", "/lib",
+					     "/opt/"};
 	size_t k = 0;
 
 	/* dpkg -S takes a glob pattern: only plain absolute paths, and only

@@ -221,8 +221,8 @@ static void write_misc_info(struct writer *w, const struct wer_snapshot *s)
 	md_misc_info_t misc = {.size_of_info = sizeof(misc),
 			       .flags1 = MD_MISCINFO_FLAGS1_PROCESS_ID,
 			       .process_id = (uint32_t)s->pid};
-	const char *close_paren = s->stat.data ? strrchr(s->stat.data, ')')
-					       : NULL;
+	const char *close_paren =
+	    s->stat.data ? strrchr(s->stat.data, ')') : NULL;
 	unsigned long long utime, stime, start;
 	long ticks = s->system.clock_ticks;
 
@@ -235,8 +235,10 @@ static void write_misc_info(struct writer *w, const struct wer_snapshot *s)
 		   &utime, &stime, &start) == 3) {
 		misc.flags1 |= MD_MISCINFO_FLAGS1_PROCESS_TIMES;
 		misc.process_create_time =
-		    (uint32_t)(s->system.boot_time + start / (unsigned long)ticks);
-		misc.process_user_time = (uint32_t)(utime / (unsigned long)ticks);
+		    (uint32_t)(s->system.boot_time +
+			       start / (unsigned long)ticks);
+		misc.process_user_time =
+		    (uint32_t)(utime / (unsigned long)ticks);
 		misc.process_kernel_time =
 		    (uint32_t)(stime / (unsigned long)ticks);
 	}
@@ -495,7 +497,8 @@ static void write_memory(struct writer *w, const struct wer_snapshot *r,
 		/* The full dump's ranges, streamed from the staging file;
 		 * their descriptors follow the others in the list. */
 		size_t full_count = r->full.count;
-		md_memory_descriptor_t *full = calloc(full_count, sizeof(*full));
+		md_memory_descriptor_t *full =
+		    calloc(full_count, sizeof(*full));
 		uint64_t list_end = w->offset;
 
 		if (!full) {
@@ -511,10 +514,11 @@ static void write_memory(struct writer *w, const struct wer_snapshot *r,
 		put_at(w, list_end, full, full_count * sizeof(*full));
 		count += (uint32_t)full_count;
 		put_at(w, rva, &count, sizeof(count));
-		add_stream(w, MD_MEMORY_LIST_STREAM,
-			   (md_location_t){(uint32_t)(list_end - rva +
-						      full_count * sizeof(*full)),
-					   rva});
+		add_stream(
+		    w, MD_MEMORY_LIST_STREAM,
+		    (md_location_t){
+			(uint32_t)(list_end - rva + full_count * sizeof(*full)),
+			rva});
 		free(full);
 		return;
 	}

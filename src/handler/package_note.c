@@ -129,7 +129,8 @@ static int skip_value(struct scan *s, int depth)
 	/* A number, true, false or null: its characters. */
 	if (!strchr("-0123456789tfn", *s->p))
 		return -1;
-	while (s->p < s->end && *s->p && strchr("+-.0123456789eEtruefalsn", *s->p))
+	while (s->p < s->end && *s->p &&
+	       strchr("+-.0123456789eEtruefalsn", *s->p))
 		s->p++;
 	return 0;
 }
@@ -137,9 +138,9 @@ static int skip_value(struct scan *s, int depth)
 int wer__package_note_version(const char *json, size_t len, char *out,
 			      size_t size)
 {
-	struct scan s = {json, json + (len < WER_PACKAGE_NOTE_MAX
-					   ? len
-					   : WER_PACKAGE_NOTE_MAX)};
+	struct scan s = {
+	    json,
+	    json + (len < WER_PACKAGE_NOTE_MAX ? len : WER_PACKAGE_NOTE_MAX)};
 	char key[16];
 	size_t n;
 	int found = -1;

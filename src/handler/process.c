@@ -36,8 +36,8 @@ ssize_t wer__read_capped(const char *path, char *buf, size_t max)
 long wer__self_status_kib(const char *key)
 {
 	char status[4096], *p;
-	ssize_t n = wer__read_capped("/proc/self/status", status,
-				     sizeof(status) - 1);
+	ssize_t n =
+	    wer__read_capped("/proc/self/status", status, sizeof(status) - 1);
 	size_t len = strlen(key);
 
 	status[n > 0 ? n : 0] = '\0';
@@ -54,7 +54,8 @@ static int read_text(const char *path, struct wer_snapshot_text *ret)
 	char *buf = malloc(WER_SNAPSHOT_TEXT_MAX + 1);
 	ssize_t n;
 
-	if (!buf || (n = wer__read_capped(path, buf, WER_SNAPSHOT_TEXT_MAX)) < 0) {
+	if (!buf ||
+	    (n = wer__read_capped(path, buf, WER_SNAPSHOT_TEXT_MAX)) < 0) {
 		free(buf);
 		return -1;
 	}
@@ -134,8 +135,8 @@ static int stat_areas(const struct wer_snapshot *s, uint64_t ret[4])
 	return field == 51 ? 0 : -1;
 }
 
-static void add_private(struct wer_capture *c, uint64_t area,
-			size_t area_len, const struct wer_scrubbed *sc)
+static void add_private(struct wer_capture *c, uint64_t area, size_t area_len,
+			const struct wer_scrubbed *sc)
 {
 	struct wer_private_range *v;
 
@@ -316,8 +317,9 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 		s->environ_raw = s->environ;
 	s->maps.data = malloc(WER_SNAPSHOT_MAPS_MAX + 1);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	if (!s->maps.data || (n = wer__read_capped(path, s->maps.data,
-						   WER_SNAPSHOT_MAPS_MAX)) < 0) {
+	if (!s->maps.data ||
+	    (n = wer__read_capped(path, s->maps.data, WER_SNAPSHOT_MAPS_MAX)) <
+		0) {
 		wer__snapshot_note(s->missing, sizeof(s->missing), "maps");
 		free(s->maps.data);
 		s->maps.data = NULL;
@@ -355,11 +357,14 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		s->have_crash = 1;
 		wer__cpu_from_ucontext(&a->context, &a->fpstate,
 				       &c->crash_regs);
-		s->crash = (struct wer_snapshot_crash){
-		    a->signo,	   a->code,
-		    a->tid,	   a->address,
-		    wer_cpu_pc(&c->crash_regs), a->time_ns,
-		    a->siginfo};
+		s->crash =
+		    (struct wer_snapshot_crash){a->signo,
+						a->code,
+						a->tid,
+						a->address,
+						wer_cpu_pc(&c->crash_regs),
+						a->time_ns,
+						a->siginfo};
 		*ret_registry = a->registry;
 		/* The module that holds the faulting instruction. */
 		for (size_t i = 0; i < s->module_count; i++)
@@ -375,9 +380,9 @@ void wer__capture_registry(struct wer_capture *c, uint64_t address)
 {
 	struct wer_snapshot *s = c->snap;
 
-	s->have_registry = address && wer__registry_read(wer__read_process_memory,
-							 &s->pid, address,
-							 &s->registry) == 0;
+	s->have_registry =
+	    address && wer__registry_read(wer__read_process_memory, &s->pid,
+					  address, &s->registry) == 0;
 }
 
 static void zero_overlap(uint64_t address, unsigned char *data, size_t len,
@@ -400,8 +405,7 @@ void wer__capture_zero_private(const struct wer_capture *c, uint64_t address,
 {
 	const struct wer_snapshot *s = c->snap;
 
-	for (size_t j = 0; s->have_registry && j < s->registry.range_count;
-	     j++)
+	for (size_t j = 0; s->have_registry && j < s->registry.range_count; j++)
 		if (s->registry.range[j].kind == WER_REG_RANGE_EXCLUDED)
 			zero_overlap(address, data, len,
 				     s->registry.range[j].address,
@@ -483,8 +487,8 @@ static void read_full_memory(struct wer_capture *c)
 		if (range.size) {
 			if (s->full.count == cap) {
 				size_t c2 = cap ? cap * 2 : 64;
-				struct wer_full_range *v = realloc(
-				    s->full.ranges, c2 * sizeof(*v));
+				struct wer_full_range *v =
+				    realloc(s->full.ranges, c2 * sizeof(*v));
 
 				if (!v)
 					break;
@@ -531,10 +535,9 @@ void wer__capture_memory(struct wer_capture *c)
 					  s->memory[i].data, s->memory[i].size);
 	for (size_t i = 0; i < s->block_count; i++)
 		if (s->block_data[i])
-			wer__capture_zero_private(c,
-						  s->registry.range[i].address,
-						  s->block_data[i],
-						  s->registry.range[i].size);
+			wer__capture_zero_private(
+			    c, s->registry.range[i].address, s->block_data[i],
+			    s->registry.range[i].size);
 	read_full_memory(c);
 }
 

@@ -113,17 +113,18 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 	/* A process crashes once, but may file many live reports a second:
 	 * theirs carry the nanoseconds too (submissions are serialised). */
 	if (r->live)
-		snprintf(id, sizeof(id),
-			 "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
-			 r->live->event_type,
-			 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec,
-			 (int)r->snap.pid);
+		snprintf(
+		    id, sizeof(id),
+		    "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
+		    r->live->event_type,
+		    r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, ts.tv_nsec, (int)r->snap.pid);
 	else
 		snprintf(id, sizeof(id),
 			 "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
-			 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
+			 r->snap.exe[0] ? wer__base_name(r->snap.exe)
+					: "unknown",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->snap.pid);
 	wer__report_sanitize_name(id);
@@ -151,23 +152,27 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 		size_t live_count = r->live ? r->live->file_count : 0;
 
 		for (size_t i = 0; i < r->snap.registry.file_count; i++)
-			wer__report_copy_file(dir_fd, &r->snap.registry.file[i], i, &files[i]);
+			wer__report_copy_file(dir_fd, &r->snap.registry.file[i],
+					      i, &files[i]);
 		for (size_t i = 0; i < live_count; i++) {
 			static struct wer_snapshot_file sf;
 
 			snprintf(sf.path, sizeof(sf.path), "%s",
 				 r->live->file[i].path);
 			/* Named apart from the registered files' copies. */
-			wer__report_copy_file(dir_fd, &sf, 1000 + i, &live_files[i]);
+			wer__report_copy_file(dir_fd, &sf, 1000 + i,
+					      &live_files[i]);
 		}
 		err = wer__report_write_blocks(dir_fd, r);
 		if (!err)
 			err = wer__report_write_stack(dir_fd, r);
 		if (!err && !r->throttled && (!r->live || r->snap.have_threads))
-			err = wer__minidump_write(dir_fd, "minidump.mdmp", &r->snap);
+			err = wer__minidump_write(dir_fd, "minidump.mdmp",
+						  &r->snap);
 		if (!err)
-			err = wer__report_write_wer(dir_fd, r, sig, sig_count, id,
-					       when, files, live_files);
+			err =
+			    wer__report_write_wer(dir_fd, r, sig, sig_count, id,
+						  when, files, live_files);
 	}
 	if (!err)
 		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);

@@ -48,8 +48,8 @@ static int header_valid(const struct wer_registry_header *h, uint64_t address)
 	       : h->version != 2 || h->block_size != WER_REGISTRY_V2_SIZE)
 		return 0;
 	return !memcmp(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE) &&
-	       h->header_size == sizeof(*h) &&
-	       h->self == address && h->meta_slots == WER_REG_META_SLOTS &&
+	       h->header_size == sizeof(*h) && h->self == address &&
+	       h->meta_slots == WER_REG_META_SLOTS &&
 	       h->range_slots == WER_REG_RANGE_SLOTS &&
 	       h->file_slots == WER_REG_FILE_SLOTS &&
 	       h->meta_size == sizeof(struct wer_reg_meta) &&
@@ -114,10 +114,10 @@ static int restart_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 
 	if (!copy)
 		return -ENOMEM;
-	r = single_slot_read(read, ctx,
-			     address + offsetof(struct wer_registry, restart_ctl),
-			     address + offsetof(struct wer_registry, restart),
-			     copy, sizeof(*copy), s);
+	r = single_slot_read(
+	    read, ctx, address + offsetof(struct wer_registry, restart_ctl),
+	    address + offsetof(struct wer_registry, restart), copy,
+	    sizeof(*copy), s);
 	if (r == 1) {
 		r = 0;
 		if (copy->cmdline_len > WER_REG_CMDLINE_BYTES ||
@@ -149,10 +149,10 @@ static int app_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 {
 	struct wer_reg_app copy;
 	size_t len;
-	int r = single_slot_read(read, ctx,
-				 address + offsetof(struct wer_registry, app_ctl),
-				 address + offsetof(struct wer_registry, app),
-				 &copy, sizeof(copy), s);
+	int r = single_slot_read(
+	    read, ctx, address + offsetof(struct wer_registry, app_ctl),
+	    address + offsetof(struct wer_registry, app), &copy, sizeof(copy),
+	    s);
 
 	if (r != 1)
 		return r;

@@ -80,14 +80,12 @@ enum wer_recovery_outcome wer__recovery_outcome(int fd);
  * crashed process is gone first. Writes what happened into what (e.g.
  * "started pid 123", "skipped: ran 3 s, less than 60"), "" when no
  * restart was registered. */
-void wer__restart(const struct wer_job *j, int pidfd, char *what,
-		  size_t size);
+void wer__restart(const struct wer_job *j, int pidfd, char *what, size_t size);
 
 /* Adds Name=Value lines to Report.wer of the finished report id (in the
  * queue, or the archive if `wer submit` moved it meanwhile), replacing it
  * atomically (a new file, fsync, rename) under the store's lock. Returns
  * 0 or a negative errno. */
-int wer__report_amend(struct wer_job *j, const char *id,
-		      const char *lines);
+int wer__report_amend(struct wer_job *j, const char *id, const char *lines);
 
 #endif /* WER_REPORT_H */

@@ -51,7 +51,7 @@ void wer__report_sanitize_name(char *s)
 /* Copies a registered file into the report, at most WER_REPORT_FILE_MAX
  * bytes; only regular files (a FIFO or device is refused, not waited on). */
 void wer__report_copy_file(int dir_fd, const struct wer_snapshot_file *sf,
-		      size_t index, struct wer_file_result *res)
+			   size_t index, struct wer_file_result *res)
 {
 	int in = open(sf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	char buf[65536];

@@ -48,7 +48,8 @@ static void put_text(FILE *f, const char *s, size_t len, int xml)
 static void put_cmdline(FILE *f, const struct wer_job *r, int xml)
 {
 	for (size_t i = 0; i < r->snap.cmdline_len;) {
-		size_t n = strnlen(r->snap.cmdline + i, r->snap.cmdline_len - i);
+		size_t n =
+		    strnlen(r->snap.cmdline + i, r->snap.cmdline_len - i);
 
 		if (i)
 			fputc(' ', f);
@@ -100,10 +101,10 @@ static void write_live_lines(FILE *f, const struct wer_job *r,
 }
 
 int wer__report_write_wer(int dir_fd, const struct wer_job *r,
-			    const struct wer_signature *sig, int sig_count,
-			    const char *id, const char *when,
-			    const struct wer_file_result *files,
-			    const struct wer_file_result *live_files)
+			  const struct wer_signature *sig, int sig_count,
+			  const char *id, const char *when,
+			  const struct wer_file_result *files,
+			  const struct wer_file_result *live_files)
 {
 	FILE *f = wer__report_create(dir_fd, "Report.wer");
 
@@ -134,7 +135,8 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 	fputc('\n', f);
 	for (size_t i = 0; i < r->snap.module_count; i++) {
 		fprintf(f, "LoadedModule[%zu]=", i);
-		put_text(f, r->snap.modules[i].path, strlen(r->snap.modules[i].path), 0);
+		put_text(f, r->snap.modules[i].path,
+			 strlen(r->snap.modules[i].path), 0);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < r->snap.registry.file_count; i++) {
@@ -178,8 +180,7 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		if (r->snap.have_threads &&
 		    r->snap.threads_total > r->snap.thread_count)
 			snprintf(threads, sizeof(threads),
-				 "threads (%zu of %zu)",
-				 r->snap.thread_count,
+				 "threads (%zu of %zu)", r->snap.thread_count,
 				 r->snap.threads_total);
 		if (r->snap.have_threads && r->snap.stacks_cut)
 			snprintf(stacks, sizeof(stacks),
@@ -188,7 +189,8 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 				 WER_CAPTURE_STACK_TOTAL / (1024 * 1024));
 		if (threads[0] || stacks[0] || r->snap.truncated[0])
 			fprintf(f, "Truncated=%s%s%s%s\n", threads, stacks,
-				(threads[0] || stacks[0]) && r->snap.truncated[0]
+				(threads[0] || stacks[0]) &&
+					r->snap.truncated[0]
 				    ? ","
 				    : "",
 				r->snap.truncated);
@@ -205,13 +207,14 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		fprintf(f, "Scrubbed=%zu environment values, %zu arguments\n",
 			r->snap.scrubbed_env, r->snap.scrubbed_args);
 	else /* full: every readable mapping's memory is in the dump */
-		fprintf(f, "DumpType=%s\n", r->snap.full.count ? "full" : "mini");
+		fprintf(f, "DumpType=%s\n",
+			r->snap.full.count ? "full" : "mini");
 	return wer__report_close(f);
 }
 
 int wer__report_write_xml(int dir_fd, const struct wer_job *r,
-			      const struct wer_signature *sig, int sig_count,
-			      const char *when)
+			  const struct wer_signature *sig, int sig_count,
+			  const char *when)
 {
 	FILE *f = wer__report_create(dir_fd, "WERInternalMetadata.xml");
 

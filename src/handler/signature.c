@@ -14,7 +14,7 @@
 /* A live report's signature is its parameters, in index order. Returns
  * how many. */
 static int live_signature(const struct wer_job *r,
-			       struct wer_signature sig[WER_LIVE_PARAMS])
+			  struct wer_signature sig[WER_LIVE_PARAMS])
 {
 	int n = 0;
 
@@ -30,7 +30,7 @@ static int live_signature(const struct wer_job *r,
 }
 
 static int crash_signature(const struct wer_job *r,
-			  struct wer_signature sig[WER_LIVE_PARAMS])
+			   struct wer_signature sig[WER_LIVE_PARAMS])
 {
 	const struct wer_snapshot_module *m =
 	    r->snap.fault_module >= 0 ? &r->snap.modules[r->snap.fault_module]
@@ -38,32 +38,43 @@ static int crash_signature(const struct wer_job *r,
 	uint64_t pc = r->snap.have_crash ? r->snap.crash.pc : 0;
 
 	sig[WER_SIG_APP_NAME].name = wer_sig_names[WER_SIG_APP_NAME];
-	snprintf(sig[WER_SIG_APP_NAME].value, sizeof(sig[WER_SIG_APP_NAME].value), "%s",
+	snprintf(sig[WER_SIG_APP_NAME].value,
+		 sizeof(sig[WER_SIG_APP_NAME].value), "%s",
 		 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown");
 	sig[WER_SIG_APP_VERSION].name = wer_sig_names[WER_SIG_APP_VERSION];
-	snprintf(sig[WER_SIG_APP_VERSION].value, sizeof(sig[WER_SIG_APP_VERSION].value), "%s",
+	snprintf(sig[WER_SIG_APP_VERSION].value,
+		 sizeof(sig[WER_SIG_APP_VERSION].value), "%s",
 		 r->app_version_source ? r->app_version : "unknown");
 	sig[WER_SIG_APP_BUILD_ID].name = wer_sig_names[WER_SIG_APP_BUILD_ID];
-	snprintf(sig[WER_SIG_APP_BUILD_ID].value, sizeof(sig[WER_SIG_APP_BUILD_ID].value), "%s",
+	snprintf(sig[WER_SIG_APP_BUILD_ID].value,
+		 sizeof(sig[WER_SIG_APP_BUILD_ID].value), "%s",
 		 wer__snapshot_build_id(&r->snap, r->snap.exe));
 	sig[WER_SIG_FAULT_MODULE].name = wer_sig_names[WER_SIG_FAULT_MODULE];
-	snprintf(sig[WER_SIG_FAULT_MODULE].value, sizeof(sig[WER_SIG_FAULT_MODULE].value), "%s",
+	snprintf(sig[WER_SIG_FAULT_MODULE].value,
+		 sizeof(sig[WER_SIG_FAULT_MODULE].value), "%s",
 		 m ? wer__base_name(m->path) : "unknown");
-	sig[WER_SIG_FAULT_MODULE_BUILD_ID].name = wer_sig_names[WER_SIG_FAULT_MODULE_BUILD_ID];
-	snprintf(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value, sizeof(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value), "%s",
+	sig[WER_SIG_FAULT_MODULE_BUILD_ID].name =
+	    wer_sig_names[WER_SIG_FAULT_MODULE_BUILD_ID];
+	snprintf(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value,
+		 sizeof(sig[WER_SIG_FAULT_MODULE_BUILD_ID].value), "%s",
 		 m ? m->build_id : "");
 	sig[WER_SIG_SIGNAL].name = wer_sig_names[WER_SIG_SIGNAL];
-	snprintf(sig[WER_SIG_SIGNAL].value, sizeof(sig[WER_SIG_SIGNAL].value), "%s (%d)",
-		 wer__signal_name(r->snap.crash.signo), r->snap.crash.signo);
+	snprintf(sig[WER_SIG_SIGNAL].value, sizeof(sig[WER_SIG_SIGNAL].value),
+		 "%s (%d)", wer__signal_name(r->snap.crash.signo),
+		 r->snap.crash.signo);
 	sig[WER_SIG_SIGNAL_CODE].name = wer_sig_names[WER_SIG_SIGNAL_CODE];
-	snprintf(sig[WER_SIG_SIGNAL_CODE].value, sizeof(sig[WER_SIG_SIGNAL_CODE].value), "%d", r->snap.crash.code);
+	snprintf(sig[WER_SIG_SIGNAL_CODE].value,
+		 sizeof(sig[WER_SIG_SIGNAL_CODE].value), "%d",
+		 r->snap.crash.code);
 	sig[WER_SIG_FAULT_ADDRESS].name = wer_sig_names[WER_SIG_FAULT_ADDRESS];
 	/* si_addr means something only for faults the kernel raised; a
 	 * signal sent by a process (si_code <= 0) carries its sender there. */
-	snprintf(sig[WER_SIG_FAULT_ADDRESS].value, sizeof(sig[WER_SIG_FAULT_ADDRESS].value), "0x%" PRIx64,
+	snprintf(sig[WER_SIG_FAULT_ADDRESS].value,
+		 sizeof(sig[WER_SIG_FAULT_ADDRESS].value), "0x%" PRIx64,
 		 r->snap.crash.code > 0 ? r->snap.crash.address : 0);
 	sig[WER_SIG_FAULT_OFFSET].name = wer_sig_names[WER_SIG_FAULT_OFFSET];
-	snprintf(sig[WER_SIG_FAULT_OFFSET].value, sizeof(sig[WER_SIG_FAULT_OFFSET].value), "0x%" PRIx64,
+	snprintf(sig[WER_SIG_FAULT_OFFSET].value,
+		 sizeof(sig[WER_SIG_FAULT_OFFSET].value), "0x%" PRIx64,
 		 m ? pc - m->base : pc);
 	return WER_SIG_COUNT;
 }

@@ -29,12 +29,13 @@
 #include "registry_read.h"
 
 #define WER_SNAPSHOT_THREADS_MAX 5000
-#define WER_SNAPSHOT_MEMORY_MAX	 64	 /* ranges beside stacks and blocks */
+#define WER_SNAPSHOT_MEMORY_MAX	 64 /* ranges beside stacks and blocks */
 #define WER_SNAPSHOT_MODULES_MAX 1024
 #define WER_SNAPSHOT_CMDLINE_MAX (64 * 1024)
 #define WER_SNAPSHOT_MAPS_MAX	 (8 * 1024 * 1024)
-#define WER_SNAPSHOT_TEXT_MAX	 (256 * 1024) /* status, stat, auxv, environ,
-					       * cpuinfo, os-release */
+#define WER_SNAPSHOT_TEXT_MAX                                                  \
+	(256 * 1024)		     /* status, stat, auxv, environ,           \
+				      * cpuinfo, os-release */
 #define WER_SNAPSHOT_BUILD_ID_MAX 64 /* bytes of an ELF build id */
 
 struct wer_snapshot_thread {
@@ -93,7 +94,8 @@ struct wer_snapshot_text {
 struct wer_snapshot_system {
 	int cpu_count;
 	struct wer_cpu_id cpu_id;
-	char os_name[65], os_release[65], os_version[65], machine[65]; /* uname */
+	char os_name[65], os_release[65], os_version[65],
+	    machine[65];    /* uname */
 	uint64_t boot_time; /* seconds since the epoch, 0 unknown */
 	long clock_ticks;   /* per second, as /proc/PID/stat counts */
 	struct wer_snapshot_text cpuinfo, os_release_file;
@@ -131,8 +133,8 @@ struct wer_snapshot {
 	struct wer_snapshot_memory memory[WER_SNAPSHOT_MEMORY_MAX];
 	/* The process. */
 	char exe[PATH_MAX];
-	char cwd[PATH_MAX];		       /* "" when unreadable */
-	long uptime_s;			       /* -1 unknown */
+	char cwd[PATH_MAX];			/* "" when unreadable */
+	long uptime_s;				/* -1 unknown */
 	char cmdline[WER_SNAPSHOT_CMDLINE_MAX]; /* NULs between arguments,
 						 * scrubbed */
 	size_t cmdline_len;
@@ -169,7 +171,6 @@ void wer__snapshot_free(struct wer_snapshot *s);
 /* Adds what to the comma-separated list (missing or truncated). */
 void wer__snapshot_note(char *list, size_t size, const char *what);
 
-
 /* The build id of the module at path, "" when unknown. */
 const char *wer__snapshot_build_id(const struct wer_snapshot *s,
 				   const char *path);
@@ -186,9 +187,8 @@ static inline int wer__snapshot_read(const struct wer_snapshot *s,
 		if (t->stack && address >= t->stack_start &&
 		    address - t->stack_start <= t->stack_size &&
 		    len <= t->stack_size - (address - t->stack_start)) {
-			__builtin_memcpy(buf,
-					 t->stack + (address - t->stack_start),
-					 len);
+			__builtin_memcpy(
+			    buf, t->stack + (address - t->stack_start), len);
 			return 0;
 		}
 	}

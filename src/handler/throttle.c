@@ -23,9 +23,9 @@ void wer__throttle(struct wer_job *r,
 		   const struct wer_signature sig[WER_LIVE_PARAMS])
 {
 	static const int parts[] = {
-	    WER_SIG_APP_NAME,	   WER_SIG_APP_BUILD_ID,
+	    WER_SIG_APP_NAME,	  WER_SIG_APP_BUILD_ID,
 	    WER_SIG_FAULT_MODULE, WER_SIG_FAULT_MODULE_BUILD_ID,
-	    WER_SIG_SIGNAL,	   WER_SIG_FAULT_OFFSET};
+	    WER_SIG_SIGNAL,	  WER_SIG_FAULT_OFFSET};
 	char name[32], text[256];
 	struct stat st;
 	int dir;
@@ -43,7 +43,8 @@ void wer__throttle(struct wer_job *r,
 		return;
 	snprintf(name, sizeof(name), "%016llx", (unsigned long long)hash);
 	fd = openat(dir, name,
-		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		    0600);
 	close(dir);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    flock(fd, LOCK_EX) < 0) {

@@ -98,8 +98,8 @@ int wer__unwind_init(struct wer_unwind *u, size_t thread_count)
 	memset(u, 0, sizeof(*u));
 	u->thread_at = u->thread_last = -1;
 	u->thread_count = thread_count;
-	u->threads = calloc(thread_count ? thread_count : 1,
-			    sizeof(*u->threads));
+	u->threads =
+	    calloc(thread_count ? thread_count : 1, sizeof(*u->threads));
 	u->strings = calloc(1, sizeof(*u->strings));
 	if (!u->threads || !u->strings) {
 		wer__unwind_free(u);
@@ -408,7 +408,8 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u)
 		if (got <= 0)
 			break;
 		have += (size_t)got;
-		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+		while (
+		    (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
 			if (!skipping)
 				wer__unwind_record(u, start,
 						   (size_t)(nl - start));
@@ -471,7 +472,8 @@ int wer__unwind_run(const struct wer_snapshot *c,
 	ret->peak_rss_kib = usage.ru_maxrss;
 	if (late)
 		snprintf(ret->problem, sizeof(ret->problem),
-			 "the time budget (%ld ms) ran out", budget->timeout_ms);
+			 "the time budget (%ld ms) ran out",
+			 budget->timeout_ms);
 	else if (!ret->problem[0] && WIFSIGNALED(status))
 		snprintf(ret->problem, sizeof(ret->problem),
 			 "the unwinder was killed by signal %d (%s)",
@@ -508,8 +510,8 @@ const char *wer__unwind_package_version(const struct wer_unwind *u,
 	return "";
 }
 
-void wer__unwind_print(const struct wer_snapshot *c,
-		       const struct wer_unwind *u, FILE *f)
+void wer__unwind_print(const struct wer_snapshot *c, const struct wer_unwind *u,
+		       FILE *f)
 {
 	int signo = c->crash.signo;
 
@@ -554,8 +556,9 @@ void wer__unwind_print(const struct wer_snapshot *c,
 				fputc(' ', f);
 				wer_text_put_safe(f, fr->function,
 						  strlen(fr->function), "");
-				fprintf(f, "+0x%llx",
-					(unsigned long long)fr->function_offset);
+				fprintf(
+				    f, "+0x%llx",
+				    (unsigned long long)fr->function_offset);
 			}
 			if (fr->module[0]) {
 				fputs(" in ", f);

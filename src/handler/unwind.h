@@ -19,13 +19,13 @@
 
 #include "snapshot.h"
 
-#define WER_UNWIND_FRAMES_MAX	 256	       /* frames of one thread */
-#define WER_UNWIND_FRAMES_TOTAL	 65536	       /* frames of all threads */
-#define WER_UNWIND_MODULES_MAX	 65536	       /* modules with a build id */
-#define WER_UNWIND_STRINGS_MAX	 (2 << 20)     /* bytes of names, interned */
-#define WER_UNWIND_NAME_MAX	 511	       /* bytes of one name */
-#define WER_UNWIND_RECORD_MAX	 (4 * 512 + 128) /* bytes of one record */
-#define WER_UNWIND_VERSION_MAX	 128 /* bytes of a package version */
+#define WER_UNWIND_FRAMES_MAX	256		/* frames of one thread */
+#define WER_UNWIND_FRAMES_TOTAL 65536		/* frames of all threads */
+#define WER_UNWIND_MODULES_MAX	65536		/* modules with a build id */
+#define WER_UNWIND_STRINGS_MAX	(2 << 20)	/* bytes of names, interned */
+#define WER_UNWIND_NAME_MAX	511		/* bytes of one name */
+#define WER_UNWIND_RECORD_MAX	(4 * 512 + 128) /* bytes of one record */
+#define WER_UNWIND_VERSION_MAX	128		/* bytes of a package version */
 
 struct wer_frame {
 	uint64_t pc;
@@ -45,7 +45,7 @@ struct wer_thread_stack {
 
 struct wer_module_id {
 	const char *path;
-	const char *build_id; /* hex, "" when the module has none */
+	const char *build_id;	     /* hex, "" when the module has none */
 	const char *package_version; /* from .note.package, "" when none */
 };
 
@@ -117,7 +117,7 @@ const char *wer__unwind_package_version(const struct wer_unwind *u,
 					const char *path);
 
 /* Writes stack.txt's text: every thread, the crashed one first. */
-void wer__unwind_print(const struct wer_snapshot *c,
-		       const struct wer_unwind *u, FILE *f);
+void wer__unwind_print(const struct wer_snapshot *c, const struct wer_unwind *u,
+		       FILE *f);
 
 #endif /* WER_UNWIND_H */

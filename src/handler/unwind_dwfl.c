@@ -182,8 +182,7 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		if (want_lines(ctx, mod))
 			file = wer__dwfl_line(mod, lookup, &lineno);
 	}
-	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d",
-		(unsigned long long)pc,
+	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d", (unsigned long long)pc,
 		(unsigned long long)(sym ? offset + (lookup != pc) : 0),
 		(unsigned long long)(mod ? pc - start : 0), file ? lineno : 0);
 	put_name(ctx->out, mod ? base_name(name) : "");
@@ -207,7 +206,8 @@ static int package_version(Elf *elf, char *out, size_t size)
 		GElf_Nhdr note;
 		size_t at = 0, next, name_at, desc_at;
 
-		if (!gelf_getphdr(elf, (int)i, &phdr) || phdr.p_type != PT_NOTE ||
+		if (!gelf_getphdr(elf, (int)i, &phdr) ||
+		    phdr.p_type != PT_NOTE ||
 		    !(data = elf_getdata_rawchunk(elf, (int64_t)phdr.p_offset,
 						  phdr.p_filesz, ELF_T_NHDR)))
 			continue;

@@ -222,9 +222,10 @@ static void take_worker_slot(struct wer_job *r)
  * .note.package, else its Debian package's (docs/report.md). */
 static void find_app_version(struct wer_job *r)
 {
-	const char *note = r->have_unwind ? wer__unwind_package_version(
-						&r->unwind, r->snap.exe)
-					  : "";
+	const char *note =
+	    r->have_unwind
+		? wer__unwind_package_version(&r->unwind, r->snap.exe)
+		: "";
 
 	if (r->snap.have_registry && r->snap.registry.app_version[0]) {
 		snprintf(r->app_version, sizeof(r->app_version), "%s",
@@ -297,8 +298,8 @@ static void aftermath(struct wer_job *r, int done_fd, int pidfd,
 		 outcome_text(outcome),
 		 outcome != WER_RECOVERY_NONE ? "\n" : "",
 		 restart[0] ? "Restart=" : "", restart, restart[0] ? "\n" : "");
-	if (path && (err = wer__report_amend(r, strrchr(path, '/') + 1,
-					     lines)) < 0)
+	if (path &&
+	    (err = wer__report_amend(r, strrchr(path, '/') + 1, lines)) < 0)
 		fprintf(stderr,
 			"werfault: could not add to %s/Report.wer: %s\n", path,
 			strerror(-err));
@@ -489,9 +490,10 @@ int main(int argc, char **argv)
 	if (report->privileged[0]) {
 		/* Root's alone: the system store, files only root reads. */
 		if (geteuid() != 0) {
-			fprintf(stderr, "werfault: only root may read the "
-					"report of process %d, and werfault "
-					"does not run as root: no report\n",
+			fprintf(stderr,
+				"werfault: only root may read the "
+				"report of process %d, and werfault "
+				"does not run as root: no report\n",
 				(int)pid);
 			wer__job_free(report);
 			free(report);
@@ -501,8 +503,9 @@ int main(int argc, char **argv)
 		 * started the process can no longer signal werfault. */
 		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
 		    setresuid(0, 0, 0) < 0) {
-			fprintf(stderr, "werfault: cannot become root wholly: "
-					"%s: no report\n",
+			fprintf(stderr,
+				"werfault: cannot become root wholly: "
+				"%s: no report\n",
 				strerror(errno));
 			wer__job_free(report);
 			free(report);
@@ -614,7 +617,8 @@ int main(int argc, char **argv)
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {
 			report->have_unwind = 1;
-			wer__unwind_fill_modules(&report->unwind, &report->snap);
+			wer__unwind_fill_modules(&report->unwind,
+						 &report->snap);
 		} else {
 			wer__snapshot_note(report->snap.missing,
 					   sizeof(report->snap.missing),

@@ -257,8 +257,7 @@ WER_EXPORT HRESULT WINAPI WerUnregisterFile(PCWSTR path)
 	return file_unregister(buf, len);
 }
 
-WER_EXPORT HRESULT wer_register_file(const char *path, int type,
-				     uint32_t flags)
+WER_EXPORT HRESULT wer_register_file(const char *path, int type, uint32_t flags)
 {
 	char buf[WER_REG_PATH_BYTES + 1];
 	size_t len;

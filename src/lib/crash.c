@@ -9,15 +9,15 @@
  * healthy process.
  *
  * This file may call only these functions, all async-signal-safe (the test
- * tests/build/test_crash_symbols.sh holds the object's undefined symbols to this
- * list; crash_fallback.c, the report written when werfault cannot help,
+ * tests/build/test_crash_symbols.sh holds the object's undefined symbols to
+ * this list; crash_fallback.c, the report written when werfault cannot help,
  * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
  * sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
  * tgkill, futex, capget), getpid, geteuid, getresuid, getresgid,
  * clock_gettime, nanosleep, socketpair, close, fcntl, vfork, execve,
  * _exit, poll, read, write (one line to stderr), send, prctl, memcpy,
- * memset; and the compiler's __stack_chk_fail. No malloc, no stdio, no locks, no
- * user callbacks other than the previously installed signal handler: the
+ * memset; and the compiler's __stack_chk_fail. No malloc, no stdio, no locks,
+ * no user callbacks other than the previously installed signal handler: the
  * recovery callback runs on a thread of its own (recovery.c), which this
  * file only wakes with a futex and watches.
  */
@@ -195,18 +195,18 @@ char **wer__handler_environment(char **env, int access)
 static int run_handler(int want_report, int access)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
-	char *argv[] = {wer__crash_config.handler_path,
-			"--pid",
-			pid_arg,
-			"--tid",
-			tid_arg,
-			"--crash-area",
-			area_arg,
-			"--done-fd",
-			fd_arg,
-			access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION
-						  : NULL,
-			NULL};
+	char *argv[] = {
+	    wer__crash_config.handler_path,
+	    "--pid",
+	    pid_arg,
+	    "--tid",
+	    tid_arg,
+	    "--crash-area",
+	    area_arg,
+	    "--done-fd",
+	    fd_arg,
+	    access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION : NULL,
+	    NULL};
 	char **envp;
 	int fds[2], byte;
 	pid_t child;

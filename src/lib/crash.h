@@ -59,8 +59,7 @@ int wer__report_access(void);
  * execve's errno, or 0). Async-signal-safe, no allocation: plain system
  * calls into static buffers (crash_fallback.c). */
 void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
-				const char *reason, int exec_errno,
-				int access);
+				const char *reason, int exec_errno, int access);
 
 extern struct wer_crash_config wer__crash_config;
 extern struct wer_crash_area wer__crash_area;

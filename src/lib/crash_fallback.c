@@ -8,8 +8,9 @@
  * Part of the crash path: async-signal-safe, no allocation, no locks, no
  * stdio. It may call only what crash.c may, plus open, openat, write,
  * fsync, renameat, unlinkat and store_dir.c's directory opening
- * (tests/build/crash_symbols.txt, checked by tests/build/test_crash_symbols.sh). Everything lives in static buffers, and it
- * reads no memory but its own stack mapping (bounds from /proc/self/maps)
+ * (tests/build/crash_symbols.txt, checked by
+ * tests/build/test_crash_symbols.sh). Everything lives in static buffers, and
+ * it reads no memory but its own stack mapping (bounds from /proc/self/maps)
  * and libwer's registry.
  *
  * The report (ReportQueue/<id>/Report.wer, and maps.txt) holds the signal,
@@ -581,4 +582,3 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	}
 	close(store_fd);
 }
-

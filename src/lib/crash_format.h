@@ -16,15 +16,15 @@
 
 /* The bytes the crash path and werfault send each other on their socket
  * (docs/crash.md, docs/recovery.md). */
-#define WER_CRASH_MSG_GO	       'g' /* process: werfault may ptrace it */
-#define WER_CRASH_MSG_DONE	       'd' /* werfault: it holds what it needs */
-#define WER_CRASH_MSG_REPORTED	       'r' /* werfault: the report is stored */
-#define WER_CRASH_MSG_RECOVERY	       's' /* process: recovery started */
-#define WER_CRASH_MSG_RECOVERY_OK       'F' /* ...Finished(TRUE) */
-#define WER_CRASH_MSG_RECOVERY_FAILED   'f' /* ...Finished(FALSE) */
+#define WER_CRASH_MSG_GO		'g' /* process: werfault may ptrace it */
+#define WER_CRASH_MSG_DONE		'd' /* werfault: it holds what it needs */
+#define WER_CRASH_MSG_REPORTED		'r' /* werfault: the report is stored */
+#define WER_CRASH_MSG_RECOVERY		's' /* process: recovery started */
+#define WER_CRASH_MSG_RECOVERY_OK	'F' /* ...Finished(TRUE) */
+#define WER_CRASH_MSG_RECOVERY_FAILED	'f' /* ...Finished(FALSE) */
 #define WER_CRASH_MSG_RECOVERY_RETURNED 'R' /* the callback returned */
-#define WER_CRASH_MSG_RECOVERY_TIMEOUT  'T' /* a ping was missed */
-#define WER_CRASH_MSG_RECOVERY_CRASHED  'C' /* a thread crashed in it */
+#define WER_CRASH_MSG_RECOVERY_TIMEOUT	'T' /* a ping was missed */
+#define WER_CRASH_MSG_RECOVERY_CRASHED	'C' /* a thread crashed in it */
 
 #define WER_CRASH_MAGIC	  "OWERCRS\0"
 #define WER_CRASH_VERSION 1
@@ -32,15 +32,15 @@
 struct wer_crash_area {
 	char magic[8];
 	uint32_t version;
-	uint32_t size;	    /* sizeof(struct wer_crash_area) */
-	int32_t signo;	    /* the crash's signal */
-	int32_t code;	    /* its si_code */
-	int32_t pid, tid;   /* the crashed process and thread */
-	uint64_t address;   /* si_addr */
-	uint64_t registry;  /* address of the registry block */
-	uint64_t time_ns;   /* CLOCK_REALTIME at the crash */
-	siginfo_t siginfo;  /* as delivered */
-	ucontext_t context; /* the crashed thread's registers */
+	uint32_t size;			/* sizeof(struct wer_crash_area) */
+	int32_t signo;			/* the crash's signal */
+	int32_t code;			/* its si_code */
+	int32_t pid, tid;		/* the crashed process and thread */
+	uint64_t address;		/* si_addr */
+	uint64_t registry;		/* address of the registry block */
+	uint64_t time_ns;		/* CLOCK_REALTIME at the crash */
+	siginfo_t siginfo;		/* as delivered */
+	ucontext_t context;		/* the crashed thread's registers */
 	struct wer_cpu_fpstate fpstate; /* what the ucontext's floating-point
 					 * pointer pointed to (cpu.h) */
 };

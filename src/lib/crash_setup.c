@@ -74,8 +74,8 @@ static void find_handler(void)
 		int n = snprintf(buf, sizeof(buf), "%.*s%s",
 				 (int)(slash - object), object, beside[i]);
 
-		if (n > 0 && n < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0 && path_set(buf))
+		if (n > 0 && n < (int)sizeof(buf) && access(buf, X_OK) == 0 &&
+		    path_set(buf))
 			return;
 	}
 	path_set(WER_HANDLER_INSTALL_PATH);
@@ -99,8 +99,8 @@ void *wer__give_alt_stack(void)
 	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
 		return NULL; /* the application brought its own */
 	mem = mmap(NULL, wer__alt_stack_size + (size_t)page,
-		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-		   -1, 0);
+		   PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (mem == MAP_FAILED)
 		return NULL;
 	mprotect(mem, (size_t)page, PROT_NONE);

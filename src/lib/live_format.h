@@ -19,8 +19,9 @@
 #define WER_LIVE_FILES	     32	       /* WER_MAX_REPORT_FILES */
 #define WER_LIVE_EVENT_BYTES 64	       /* printable ASCII */
 #define WER_LIVE_PARAM_BYTES (260 * 4) /* WER_MAX_PARAM_LENGTH characters */
-#define WER_LIVE_TEXT_BYTES  (512 * 4) /* friendly name, app name, description \
-					*/
+#define WER_LIVE_TEXT_BYTES                                                    \
+	(512 * 4) /* friendly name, app name, description                      \
+		   */
 #define WER_LIVE_PATH_BYTES 4095
 
 /* wer_live_request.flags (WER_SUBMIT_ADD_REGISTERED_DATA is 16) */

@@ -232,9 +232,9 @@ WER_EXPORT HRESULT WINAPI UnregisterApplicationRestart(void)
 
 /* ---- the native names (wer/wer.h) ---------------------------------------- */
 
-WER_EXPORT wer_result_t wer_register_recovery_callback(
-    wer_recovery_callback_t callback, void *parameter,
-    uint32_t ping_interval_ms)
+WER_EXPORT wer_result_t
+wer_register_recovery_callback(wer_recovery_callback_t callback,
+			       void *parameter, uint32_t ping_interval_ms)
 {
 	return RegisterApplicationRecoveryCallback(callback, parameter,
 						   ping_interval_ms, 0);

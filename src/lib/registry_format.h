@@ -164,8 +164,8 @@ _Static_assert(__builtin_offsetof(struct wer_registry, restart) == 4254136,
 	       "block layout");
 _Static_assert(WER_REGISTRY_V2_SIZE == 4262352, "version 2 block layout");
 _Static_assert(sizeof(struct wer_reg_app) == 140, "application layout");
-_Static_assert(__builtin_offsetof(struct wer_registry_header,
-				  app_ctl_offset) == 112,
+_Static_assert(__builtin_offsetof(struct wer_registry_header, app_ctl_offset) ==
+		   112,
 	       "header layout");
 _Static_assert(__builtin_offsetof(struct wer_registry, app_ctl) == 4262352,
 	       "block layout");

@@ -259,19 +259,19 @@ static int run_live_handler(struct wer_live_request *req)
 {
 	char pid_arg[24], tid_arg[24], req_arg[32], fd_arg[16];
 	int access = wer__report_access();
-	char *argv[] = {wer__crash_config.handler_path,
-			"--live",
-			"--pid",
-			pid_arg,
-			"--tid",
-			tid_arg,
-			"--request",
-			req_arg,
-			"--done-fd",
-			fd_arg,
-			access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION
-						  : NULL,
-			NULL};
+	char *argv[] = {
+	    wer__crash_config.handler_path,
+	    "--live",
+	    "--pid",
+	    pid_arg,
+	    "--tid",
+	    tid_arg,
+	    "--request",
+	    req_arg,
+	    "--done-fd",
+	    fd_arg,
+	    access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION : NULL,
+	    NULL};
 	posix_spawn_file_actions_t actions;
 	char **env;
 	int fds[2], answer = 0, child_fd;

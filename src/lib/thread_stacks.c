@@ -67,4 +67,3 @@ WER_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		free(start);
 	return r;
 }
-

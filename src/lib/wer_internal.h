@@ -87,7 +87,7 @@ void wer__registry_reset(void);
  * something needs, and crash_setup.c's constructor is needed by nobody. */
 extern const char wer__crash_setup_anchor;
 #define WER_NEEDS_CRASH_SETUP                                                  \
-	__attribute__((used)) static const char *const needs_crash_setup =    \
+	__attribute__((used)) static const char *const needs_crash_setup =     \
 	    &wer__crash_setup_anchor
 
 #endif /* WER_INTERNAL_H */

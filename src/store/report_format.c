@@ -56,7 +56,6 @@ void wer_rw_sig(FILE *f, size_t i, const char *name, const char *value)
 
 void wer_rw_meta(FILE *f, size_t i, const char *key, const char *value)
 {
-	fprintf(f,
-		WER_RW_META "[%zu].Key=%s\n" WER_RW_META "[%zu].Value=%s\n", i,
-		key, i, value);
+	fprintf(f, WER_RW_META "[%zu].Key=%s\n" WER_RW_META "[%zu].Value=%s\n",
+		i, key, i, value);
 }

@@ -16,19 +16,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define WER_RW_VERSION		 "Version"
-#define WER_RW_EVENT_TYPE	 "EventType"
-#define WER_RW_EVENT_TIME	 "EventTime"
-#define WER_RW_REPORT_ID	 "ReportIdentifier"
-#define WER_RW_PROCESS_ID	 "ProcessId"
-#define WER_RW_THREAD_ID	 "ThreadId"
-#define WER_RW_THREAD_COUNT	 "ThreadCount"
+#define WER_RW_VERSION		"Version"
+#define WER_RW_EVENT_TYPE	"EventType"
+#define WER_RW_EVENT_TIME	"EventTime"
+#define WER_RW_REPORT_ID	"ReportIdentifier"
+#define WER_RW_PROCESS_ID	"ProcessId"
+#define WER_RW_THREAD_ID	"ThreadId"
+#define WER_RW_THREAD_COUNT	"ThreadCount"
 #define WER_RW_APPLICATION_PATH "ApplicationPath"
-#define WER_RW_COMMAND_LINE	 "CommandLine"
-#define WER_RW_DEGRADED		 "Degraded"
-#define WER_RW_DUMP_TYPE	 "DumpType"
-#define WER_RW_SIG		 "Sig"		  /* Sig[n].Name, Sig[n].Value */
-#define WER_RW_META		 "CustomMetadata" /* CustomMetadata[n].Key/.Value */
+#define WER_RW_COMMAND_LINE	"CommandLine"
+#define WER_RW_DEGRADED		"Degraded"
+#define WER_RW_DUMP_TYPE	"DumpType"
+#define WER_RW_SIG		"Sig"		 /* Sig[n].Name, Sig[n].Value */
+#define WER_RW_META		"CustomMetadata" /* CustomMetadata[n].Key/.Value */
 
 /* The event type of a crash. */
 #define WER_RW_APPCRASH "APPCRASH"
@@ -48,15 +48,15 @@ enum wer_sig_slot {
 };
 
 /* Their names, as Sig[n].Name says them. */
-#define WER_SIG_NAME_APP_NAME                "Application Name"
-#define WER_SIG_NAME_APP_VERSION             "Application Version"
-#define WER_SIG_NAME_APP_BUILD_ID            "Application Build ID"
-#define WER_SIG_NAME_FAULT_MODULE            "Fault Module Name"
-#define WER_SIG_NAME_FAULT_MODULE_BUILD_ID   "Fault Module Build ID"
-#define WER_SIG_NAME_SIGNAL                  "Signal"
-#define WER_SIG_NAME_SIGNAL_CODE             "Signal Code"
-#define WER_SIG_NAME_FAULT_ADDRESS           "Fault Address"
-#define WER_SIG_NAME_FAULT_OFFSET            "Fault Offset"
+#define WER_SIG_NAME_APP_NAME		   "Application Name"
+#define WER_SIG_NAME_APP_VERSION	   "Application Version"
+#define WER_SIG_NAME_APP_BUILD_ID	   "Application Build ID"
+#define WER_SIG_NAME_FAULT_MODULE	   "Fault Module Name"
+#define WER_SIG_NAME_FAULT_MODULE_BUILD_ID "Fault Module Build ID"
+#define WER_SIG_NAME_SIGNAL		   "Signal"
+#define WER_SIG_NAME_SIGNAL_CODE	   "Signal Code"
+#define WER_SIG_NAME_FAULT_ADDRESS	   "Fault Address"
+#define WER_SIG_NAME_FAULT_OFFSET	   "Fault Offset"
 
 extern const char *const wer_sig_names[WER_SIG_COUNT];
 

@@ -37,8 +37,8 @@ static const struct {
 				60, 0, 365L * 24 * 3600, NULL},
     [WER_SET_UNWIND_TIMEOUT] = {"UnwindTimeoutMs", "WER_UNWIND_TIMEOUT_MS",
 				20000, 1, 600000, NULL},
-    [WER_SET_UNWIND_MEMORY] = {"UnwindMemoryMB", "WER_UNWIND_MEMORY_MB", 256,
-			       1, 65536, NULL},
+    [WER_SET_UNWIND_MEMORY] = {"UnwindMemoryMB", "WER_UNWIND_MEMORY_MB", 256, 1,
+			       65536, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

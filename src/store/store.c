@@ -121,15 +121,16 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 		else if (!strcmp(name, WER_RW_COMMAND_LINE))
 			copy_bounded(r->command_line, sizeof(r->command_line),
 				     value, value_len);
-		else if ((i = indexed(name, name_len, WER_RW_SIG, &suffix)) >= 0 &&
+		else if ((i = indexed(name, name_len, WER_RW_SIG, &suffix)) >=
+			     0 &&
 			 i < 10 && !strcmp(suffix, ".Name"))
 			copy_bounded(r->sig_name[i], sizeof(r->sig_name[i]),
 				     value, value_len);
 		else if (i >= 0 && i < 10 && !strcmp(suffix, ".Value"))
 			copy_bounded(r->sig_value[i], sizeof(r->sig_value[i]),
 				     value, value_len);
-		else if ((i = indexed(name, name_len, WER_RW_META,
-				      &suffix)) >= 0 &&
+		else if ((i = indexed(name, name_len, WER_RW_META, &suffix)) >=
+			     0 &&
 			 i < WER_STORE_META_MAX) {
 			if (!strcmp(suffix, ".Key"))
 				copy_bounded(r->meta_key[i],
@@ -151,7 +152,6 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	}
 	return 0;
 }
-
 
 void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 {
@@ -250,8 +250,9 @@ int wer_report_dir(int area_fd, const char *id)
 int wer_report_file(int dir_fd, const char *name)
 {
 	struct stat st;
-	int fd = openat(dir_fd, name,
-			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	int fd =
+	    openat(dir_fd, name,
+		   O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return -errno;
@@ -463,7 +464,6 @@ int wer_store_find(const struct wer_store *s, const char *id,
 	}
 	return -ENOENT;
 }
-
 
 int wer_store_archive(const struct wer_store *s, const char *id,
 		      const char *text, size_t len, long max_archive)

@@ -44,7 +44,6 @@ static inline long wer_text_line(const char *text, size_t len, size_t *at,
 	return (long)n;
 }
 
-
 /* The store: the effective user's (wer__store_default_path: the
  * environment's choice, else the home's, else a fallback), or the
  * root-only system store once wer_store_use_system was called. 0 or a
@@ -180,7 +179,6 @@ void wer_upload_parse(const char *text, size_t size,
 /* Removes report id of area_fd: every entry in it (none followed), then
  * the directory. 0 or a negative errno. */
 int wer_report_remove(int area_fd, const char *id);
-
 
 /* The value of signature parameter NAME ("Application Name", ...) or "". */
 const char *wer_report_sig(const struct wer_report_info *r, const char *name);

@@ -28,9 +28,9 @@
  * $HOME/.local/state/openwer when HOME is an existing directory the user
  * may write (or the store is there already); else
  * /var/tmp/openwer-<euid> (root: the system store), never a directory
- * under a HOME that does not exist. Read with secure_getenv: in a process started set-id none of
- * the environment counts. 0, -EINVAL or -ENAMETOOLONG. Not
- * async-signal-safe. */
+ * under a HOME that does not exist. Read with secure_getenv: in a process
+ * started set-id none of the environment counts. 0, -EINVAL or -ENAMETOOLONG.
+ * Not async-signal-safe. */
 int wer__store_default_path(char *buf, size_t size);
 
 /* Opens directory name under dir_fd, creating it (0700) first when create

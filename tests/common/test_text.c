@@ -46,16 +46,16 @@ static void utf8_lengths(void **state)
 		size_t want;
 	} cases[] = {
 	    {"a", 1},
-	    {"\xc3\xbc", 2},		/* ü */
-	    {"\xe2\x82\xac", 3},	/* € */
-	    {"\xf0\x9f\x98\x80", 4},	/* 😀 */
-	    {"\xc2\x9b", 2},		/* U+009B: valid, a C1 control */
-	    {"\x80", 0},		/* a continuation byte alone */
-	    {"\xc0\xaf", 0},		/* overlong '/' */
-	    {"\xe0\x80\xaf", 0},	/* overlong, three bytes */
-	    {"\xed\xa0\x80", 0},	/* a surrogate */
-	    {"\xf4\x90\x80\x80", 0},	/* beyond U+10FFFF */
-	    {"\xe2\x82", 0},		/* cut short */
+	    {"\xc3\xbc", 2},	     /* ü */
+	    {"\xe2\x82\xac", 3},     /* € */
+	    {"\xf0\x9f\x98\x80", 4}, /* 😀 */
+	    {"\xc2\x9b", 2},	     /* U+009B: valid, a C1 control */
+	    {"\x80", 0},	     /* a continuation byte alone */
+	    {"\xc0\xaf", 0},	     /* overlong '/' */
+	    {"\xe0\x80\xaf", 0},     /* overlong, three bytes */
+	    {"\xed\xa0\x80", 0},     /* a surrogate */
+	    {"\xf4\x90\x80\x80", 0}, /* beyond U+10FFFF */
+	    {"\xe2\x82", 0},	     /* cut short */
 	    {"\xff", 0},
 	};
 
@@ -75,7 +75,10 @@ static void terminal_safe(void **state)
 	assert_string_equal(safe("a\nb\tc", 5, "\n\t"), "a\nb\tc");
 	assert_string_equal(safe("a\nb", 3, ""), "a\\x0ab");
 	assert_string_equal(safe("\x7f", 1, ""), "\\x7f");
-	assert_string_equal(safe("\xc2\x9b" "2J", 4, ""), "\\xc2\\x9b2J");
+	assert_string_equal(safe("\xc2\x9b"
+				 "2J",
+				 4, ""),
+			    "\\xc2\\x9b2J");
 	assert_string_equal(safe("\xc3\xbc\xe2\x82\xac", 5, ""),
 			    "\xc3\xbc\xe2\x82\xac");
 	assert_string_equal(safe("x\xff\xe2\x82", 4, ""), "x\\xff\\xe2\\x82");
@@ -94,7 +97,9 @@ static const struct {
     {"\x7f", "\"\\u007f\""},
     {"\xc2\x9b", "\"\\u009b\""},
     {"\xc3\xbc", "\"\xc3\xbc\""},
-    {"a\xff" "b\xe2\x82", "\"a\\ufffdb\\ufffd\\ufffd\""},
+    {"a\xff"
+     "b\xe2\x82",
+     "\"a\\ufffdb\\ufffd\\ufffd\""},
     {"<script>", "\"<script>\""},
     {"x\xc3\xbc\x01y\xe2\x82\xac", "\"x\xc3\xbc\\u0001y\xe2\x82\xac\""},
 };

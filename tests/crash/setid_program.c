@@ -32,8 +32,8 @@ static void drop_privileges(void)
 		perror("setid_program: dropping privileges");
 		exit(3);
 	}
-	if (wer_register_custom_metadata("Euid", geteuid() == 0 ? "0"
-								: "user") != WER_S_OK)
+	if (wer_register_custom_metadata(
+		"Euid", geteuid() == 0 ? "0" : "user") != WER_S_OK)
 		exit(3);
 }
 
@@ -49,8 +49,8 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	if (wer_register_custom_metadata("Build", "setid-test") != WER_S_OK ||
-	    wer_register_custom_metadata("Euid", geteuid() == 0 ? "0" : "user") !=
-		WER_S_OK)
+	    wer_register_custom_metadata(
+		"Euid", geteuid() == 0 ? "0" : "user") != WER_S_OK)
 		return 3;
 	if (!strcmp(mode, "crash")) {
 		crash();
@@ -67,11 +67,13 @@ int main(int argc, char **argv)
 		drop_privileges();
 		crash();
 	} else if (!strcmp(mode, "live")) {
-		wer_result_t hr = wer_report_now("SetidLive", "filed on purpose", 0);
+		wer_result_t hr =
+		    wer_report_now("SetidLive", "filed on purpose", 0);
 
 		printf("0x%08x\n", (unsigned)hr);
 		return hr == WER_S_OK ? 0 : 1;
 	}
-	fprintf(stderr, "usage: setid_program crash|wait|drop-dumpable|drop|live\n");
+	fprintf(stderr,
+		"usage: setid_program crash|wait|drop-dumpable|drop|live\n");
 	return 2;
 }

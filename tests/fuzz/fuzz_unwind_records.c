@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		total += s->frame_count;
 		if (s->frame_count > WER_UNWIND_FRAMES_MAX ||
-		    (s->frame_count && s->first + s->frame_count > u.frame_count))
+		    (s->frame_count &&
+		     s->first + s->frame_count > u.frame_count))
 			abort();
 		for (size_t n = 0; n < s->frame_count; n++) {
 			const struct wer_frame *f = &u.frames[s->first + n];

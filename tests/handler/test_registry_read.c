@@ -389,8 +389,7 @@ static void read_application_slot(void **state)
 					    registry_address(), s),
 			 0);
 	assert_string_equal(s->app_version, "");
-	assert_int_equal(wer_set_application_version("2.4.1 (beta)"),
-			 WER_S_OK);
+	assert_int_equal(wer_set_application_version("2.4.1 (beta)"), WER_S_OK);
 	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
 					    registry_address(), s),
 			 0);

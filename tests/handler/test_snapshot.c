@@ -120,12 +120,12 @@ static void fixture(struct wer_job *j)
 	s->registry.meta_count = 2;
 	snprintf(s->registry.meta[0].key, sizeof(s->registry.meta[0].key),
 		 "Build");
-	snprintf(s->registry.meta[0].value,
-		 sizeof(s->registry.meta[0].value), "fixture-7");
+	snprintf(s->registry.meta[0].value, sizeof(s->registry.meta[0].value),
+		 "fixture-7");
 	snprintf(s->registry.meta[1].key, sizeof(s->registry.meta[1].key),
 		 "Channel");
-	snprintf(s->registry.meta[1].value,
-		 sizeof(s->registry.meta[1].value), "snapshot <test>");
+	snprintf(s->registry.meta[1].value, sizeof(s->registry.meta[1].value),
+		 "snapshot <test>");
 	s->system.cpu_count = 4;
 	s->system.cpu_id = (struct wer_cpu_id){
 	    {0x756e6547, 0x49656e69, 0x6c65746e}, 0x000906ea, 0x1f8bfbff, 0};

@@ -23,8 +23,8 @@
 static void round_trip(void **state)
 {
 	static const char *const values[WER_SIG_COUNT] = {
-	    "app", "2.4.1", "0011aabb", "libfix.so.1", "ccdd",
-	    "SIGSEGV (11)", "1", "0x10", "0x1234"};
+	    "app",	    "2.4.1", "0011aabb", "libfix.so.1", "ccdd",
+	    "SIGSEGV (11)", "1",     "0x10",	 "0x1234"};
 	struct wer_report_info *r = calloc(1, sizeof(*r));
 	char *text = NULL;
 	size_t len = 0;
@@ -38,7 +38,10 @@ static void round_trip(void **state)
 	for (size_t i = 0; i < WER_SIG_COUNT; i++)
 		wer_rw_sig(f, i, wer_sig_names[i], values[i]);
 	wer_rw_meta(f, 0, "Build", "nightly-42");
-	wer_rw_meta(f, 1, "\xc3\x9c" "bersetzung", "<a & \"b\"> C:\\Temp");
+	wer_rw_meta(f, 1,
+		    "\xc3\x9c"
+		    "bersetzung",
+		    "<a & \"b\"> C:\\Temp");
 	wer_rw_line(f, WER_RW_APPLICATION_PATH, "/opt/jos\xc3\xa9/app\x1b");
 	fprintf(f, WER_RW_PROCESS_ID "=42\n" WER_RW_THREAD_ID "=43\n");
 	wer_rw_line(f, WER_RW_DEGRADED, "ptrace refused");
@@ -53,11 +56,11 @@ static void round_trip(void **state)
 				    values[i]);
 	}
 	assert_int_equal(r->meta_count, 2);
-	assert_string_equal(r->meta_key[1], "\xc3\x9c" "bersetzung");
+	assert_string_equal(r->meta_key[1], "\xc3\x9c"
+					    "bersetzung");
 	assert_string_equal(r->meta_value[1], "<a & \"b\"> C:\\Temp");
 	/* Escaped on the way out, kept escaped on the way in. */
-	assert_string_equal(r->application_path,
-			    "/opt/jos\\xc3\\xa9/app\\x1b");
+	assert_string_equal(r->application_path, "/opt/jos\\xc3\\xa9/app\\x1b");
 	assert_int_equal(r->pid, 42);
 	assert_int_equal(r->tid, 43);
 	assert_true(r->degraded);
