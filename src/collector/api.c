@@ -28,18 +28,6 @@
 #include "iso_time.h"
 #include "text.h"
 
-const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE])
-{
-	const char *abbrev =
-	    sig > 0 && sig < NSIG ? sigabbrev_np((int)sig) : NULL;
-
-	if (abbrev)
-		snprintf(out, WER_SIGNAL_NAME_SIZE, "SIG%s", abbrev);
-	else
-		out[0] = '\0';
-	return out;
-}
-
 /* A signal= value: a number as it is (reports keep numbers: 0 for one
  * without a signal), else a signal's name as src/store/signals.c reads
  * it ("SIGSEGV", "segv"); -1 for neither. */
@@ -347,7 +335,7 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 			    size_t i)
 {
-	char t[32], sig[WER_SIGNAL_NAME_SIZE];
+	char t[32], sig[WER_SIGNAL_TEXT_SIZE];
 
 	wer_buf_str(b, "{");
 	json_kv(b, "id", wer__db_cell(r, i, "id"), 0);
@@ -357,7 +345,7 @@ static void report_row_json(struct wer_buf *b, const struct wer_db_rows *r,
 	json_kv(b, "version", wer__db_cell(r, i, "version"), 1);
 	json_num(b, "signal", wer__db_cell(r, i, "signal"), 1);
 	json_kv(b, "signal_name",
-		wer__signal_name(wer__db_number(r, i, "signal"), sig), 1);
+		wer__signal_to_text(wer__db_number(r, i, "signal"), sig), 1);
 	json_kv(b, "fault_module", wer__db_cell(r, i, "module"), 1);
 	json_kv(b, "fault_offset", wer__db_cell(r, i, "module_offset"), 1);
 	json_num(b, "bucket", wer__db_cell(r, i, "bucket_id"), 1);

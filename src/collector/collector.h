@@ -223,10 +223,6 @@ void wer__query_from_args(struct MHD_Connection *conn,
  * asked for one with ?project=. */
 const char *wer__scope_project(struct MHD_Connection *conn,
 			       const struct wer_scope *scope);
-/* The name of signal sig ("SIGSEGV"), glibc's (sigabbrev_np), into out;
- * "" for a number that names none. Returns out. */
-#define WER_SIGNAL_NAME_SIZE 16
-const char *wer__signal_name(long sig, char out[WER_SIGNAL_NAME_SIZE]);
 
 void wer__reply_error(struct wer_reply *reply, unsigned status, const char *fmt,
 		      ...) __attribute__((format(printf, 3, 4)));

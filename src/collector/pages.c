@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "signals.h"
 
 static const char css[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;"
@@ -93,7 +94,7 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 		       "<th>Application</th><th>Version</th><th>Signal</th>"
 		       "<th>Fault</th><th>Bucket</th></tr>\n");
 	for (size_t i = 0; i < r->rows; i++) {
-		char t[40], sig[WER_SIGNAL_NAME_SIZE];
+		char t[40], sig[WER_SIGNAL_TEXT_SIZE];
 
 		time_text(r, i, "received", t, sizeof(t));
 		wer_buf_str(b, "<tr><td><a href=\"/reports/");
@@ -107,8 +108,8 @@ static void report_table(struct wer_buf *b, const struct wer_db_rows *r)
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(r, i, "version"));
 		wer_buf_str(b, "</td><td>");
-		wer__buf_html(
-		    b, wer__signal_name(wer__db_number(r, i, "signal"), sig));
+		wer__buf_html(b, wer__signal_to_text(
+				     wer__db_number(r, i, "signal"), sig));
 		wer_buf_printf(b, " (%ld)</td><td><code>",
 			       wer__db_number(r, i, "signal"));
 		wer__buf_html(b, wer__db_cell(r, i, "module"));
@@ -365,7 +366,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, meta = {0};
 	const char *p[2] = {id, project};
-	char t[40], sig[WER_SIGNAL_NAME_SIZE];
+	char t[40], sig[WER_SIGNAL_TEXT_SIZE];
 
 	if (wer__db_query(
 		c->db,
@@ -398,7 +399,7 @@ static int page_report(struct wer_collector *c, const char *id,
 	wer__buf_html(b, wer__db_cell(&rows, 0, "version"));
 	wer_buf_str(b, "</td></tr><tr><th>Signal</th><td>");
 	wer__buf_html(
-	    b, wer__signal_name(wer__db_number(&rows, 0, "signal"), sig));
+	    b, wer__signal_to_text(wer__db_number(&rows, 0, "signal"), sig));
 	wer_buf_printf(b, " (%ld), code %ld, address ",
 		       wer__db_number(&rows, 0, "signal"),
 		       wer__db_number(&rows, 0, "signal_code"));

@@ -3,6 +3,7 @@
  * signals.c - signals and their codes by name (signals.h).
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -103,4 +104,16 @@ int wer__signal_from_text(const char *text)
 			return sig;
 	}
 	return 0;
+}
+
+const char *wer__signal_to_text(long sig, char out[WER_SIGNAL_TEXT_SIZE])
+{
+	const char *abbrev =
+	    sig > 0 && sig < NSIG ? sigabbrev_np((int)sig) : NULL;
+
+	if (abbrev)
+		snprintf(out, WER_SIGNAL_TEXT_SIZE, "SIG%s", abbrev);
+	else
+		out[0] = '\0';
+	return out;
 }

@@ -12,6 +12,13 @@
  * builds for. */
 const char *wer__signal_code_name(int signo, long code);
 
+/* The name of signal sig ("SIGSEGV" for 11), glibc's (sigabbrev_np), so
+ * every signal it knows, into out; "" for a number that names none.
+ * Returns out. (The crash path's own short list, for the signals it
+ * catches, is src/lib/crash_format.h's: async-signal-safe.) */
+#define WER_SIGNAL_TEXT_SIZE 16
+const char *wer__signal_to_text(long sig, char out[WER_SIGNAL_TEXT_SIZE]);
+
 /* The signal text names: "SIGSEGV", "SEGV" (any case) or "11". Returns
  * its number, or 0 when it names none. */
 int wer__signal_from_text(const char *text);
