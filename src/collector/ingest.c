@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "io.h"
 #include "multipart.h"
 #include "uuid.h"
 
@@ -40,26 +41,12 @@ static int is_reserved(const char *name)
 	return 0;
 }
 
-static int fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* Writes data durably as DATA/dumps/<id[0..1]>/<id>.dmp; *ret_path. */
 static int store_dump(struct wer_collector *c, const char *id,
 		      const uint8_t *data, size_t size, char *ret_path,
 		      size_t path_size)
 {
 	char tmp[PATH_MAX + 64], dir[PATH_MAX + 16];
-	size_t done = 0;
 	int fd, r;
 
 	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.dmp", c->data_dir, id);
@@ -68,15 +55,9 @@ static int store_dump(struct wer_collector *c, const char *id,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-
-		if (n < 0) {
-			r = -errno;
-			goto fail;
-		}
-		done += (size_t)n;
-	}
+	r = wer_write_all(fd, data, size);
+	if (r < 0)
+		goto fail;
 	if (fsync(fd) < 0) {
 		r = -errno;
 		goto fail;
@@ -91,7 +72,7 @@ static int store_dump(struct wer_collector *c, const char *id,
 		r = -errno;
 		goto fail;
 	}
-	r = fsync_dir(dir);
+	r = wer_fsync_dir(dir);
 	if (r < 0) {
 		unlink(ret_path);
 		return r;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "io.h"
 #include "text.h"
 
 #define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
@@ -229,21 +230,15 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 static int write_file(const char *path, const uint8_t *data, size_t size)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	size_t done = 0;
+	int err;
 
 	if (fd < 0)
 		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-
-		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			unlink(path);
-			return -e;
-		}
-		done += (size_t)n;
+	err = wer_write_all(fd, data, size);
+	if (err < 0) {
+		close(fd);
+		unlink(path);
+		return err;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		unlink(path);
@@ -420,16 +415,6 @@ static long reprocess(struct wer_collector *c, const char *project,
 	return done;
 }
 
-static void fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int wer__symbols_upload(struct wer_collector *c, const char *project,
 			const char *build_id_arg, const uint8_t *data,
 			size_t size, struct wer_reply *reply)
@@ -546,7 +531,7 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 				 strerror(-r));
 		return 0;
 	}
-	fsync_dir(dir);
+	(void)wer_fsync_dir(dir);
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	{
 		const char *p[5] = {project, build_id, kind, final, now};
@@ -630,7 +615,7 @@ int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
 				argv[2], argv[3]);
 			return 1;
 		}
-		fsync_dir(dir);
+		(void)wer_fsync_dir(dir);
 		printf("%ld report(s) processed again\n",
 		       reprocess(c, project, argv[3]));
 		return 0;

@@ -25,6 +25,38 @@ size_t wer_read_fd_capped(int fd, char *buf, size_t max)
 	return len;
 }
 
+int wer_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int wer_fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 int wer_write_file_at(int dir_fd, const char *name, const char *data,
 		      size_t len)
 {
@@ -39,14 +71,7 @@ int wer_write_file_at(int dir_fd, const char *name, const char *data,
 		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
-	while (len && !err) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			data += n, len -= (size_t)n;
-	}
+	err = wer_write_all(fd, data, len);
 	if (!err && fsync(fd) < 0)
 		err = -errno;
 	close(fd);

@@ -12,6 +12,14 @@
  * many were read. */
 size_t wer_read_fd_capped(int fd, char *buf, size_t max);
 
+/* Writes len bytes of data to fd, all of them (EINTR retried, short
+ * writes continued). 0 or a negative errno. */
+int wer_write_all(int fd, const void *data, size_t len);
+
+/* fsyncs the directory at path (a rename or link in it made durable).
+ * 0 or a negative errno. */
+int wer_fsync_dir(const char *path);
+
 /* Writes len bytes of data to dir_fd/name whole: a new temporary file
  * beside it (O_EXCL, O_NOFOLLOW, mode 0600; a leftover of the same name
  * removed first), fsynced, renamed over name. 0 or a negative errno

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "io.h"
 #include "maps.h"
 #include "proc_read.h"
 #include "scrub.h"
@@ -478,7 +479,7 @@ static void read_full_memory(struct wer_capture *c)
 			    0)
 				break;
 			wer__capture_zero_private(c, at, buf, want);
-			if (write(s->full.fd, buf, want) != (ssize_t)want)
+			if (wer_write_all(s->full.fd, buf, want) < 0)
 				break;
 			at += want;
 			range.size += want;

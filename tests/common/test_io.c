@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_io.c - src/common's capped reads, whole writes and ISO 8601 times.
+ * test_io.c - src/common's capped reads, whole writes (a file, a file
+ * descriptor, a directory's fsync) and ISO 8601 times.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -69,6 +73,48 @@ static void whole_write(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A pipe holds less than the data: the writer is blocked part way and
+ * must go on until all of it is read out (short writes continued), then
+ * a closed reader is an error, not a success. */
+static void write_all(void **state)
+{
+	enum { SIZE = 1 << 20 };
+	char *data = malloc(SIZE), *back = malloc(SIZE);
+	int fds[2], status;
+	size_t got = 0;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(back);
+	for (size_t i = 0; i < SIZE; i++)
+		data[i] = (char)(i * 7);
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(fds[0]);
+		_exit(wer_write_all(fds[1], data, SIZE) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	got = wer_read_fd_capped(fds[0], back, SIZE);
+	close(fds[0]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(got, SIZE);
+	assert_memory_equal(back, data, SIZE);
+
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(wer_write_all(fds[1], "x", 1), -EPIPE);
+	close(fds[1]);
+	assert_int_equal(wer_fsync_dir("."), 0);
+	assert_int_equal(wer_fsync_dir("/nonexistent-openwer"), -ENOENT);
+	free(data);
+	free(back);
+}
+
 static void iso_times(void **state)
 {
 	char buf[40];
@@ -86,6 +132,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(capped_read),
 	    cmocka_unit_test(whole_write),
+	    cmocka_unit_test(write_all),
 	    cmocka_unit_test(iso_times),
 	};
 
