@@ -29,7 +29,7 @@
 #include "text.h"
 
 /* A signal= value: a number as it is (reports keep numbers: 0 for one
- * without a signal), else a signal's name as src/store/signals.c reads
+ * without a signal), else a signal's name as src/common/signals.c reads
  * it ("SIGSEGV", "segv"); -1 for neither. */
 static long signal_query(const char *s)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_signals.c - signals by name (src/store/signals.c): number to name
+ * test_signals.c - signals by name (src/common/signals.c): number to name
  * and back for every signal glibc names, names in any case with or
  * without SIG, codes named per signal, and what names nothing.
  */
