@@ -436,6 +436,14 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			nanosleep(&ts, NULL);
 		}
 	}
+	/* Turned off, and reached through a handler the application
+	 * installed over libwer's that chains to it: no report. */
+	if (!__atomic_load_n(&wer__crash_config.enabled, __ATOMIC_ACQUIRE)) {
+		chain_previous(signo, info, context);
+		die_of(signo, info);
+		errno = saved_errno;
+		return;
+	}
 	record_crash(signo, info, context);
 	{
 		int want_recovery = __atomic_load_n(&wer__recovery.callback,
@@ -450,8 +458,7 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			fd = run_handler(want_recovery, access);
 		/* werfault could not help: the report is written from here,
 		 * with what this process can say about itself. */
-		if (access != WER_ACCESS_NONE && handler_failure &&
-		    wer__crash_config.enabled)
+		if (access != WER_ACCESS_NONE && handler_failure)
 			wer__crash_fallback_report(
 			    info, (const ucontext_t *)context, handler_failure,
 			    exec_errno, access);

@@ -122,19 +122,54 @@ void wer__free_alt_stack(void *mem)
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Installs libwer's handlers, keeping what was there to chain to. */
+static int is_ours(const struct sigaction *sa)
+{
+	return (sa->sa_flags & SA_SIGINFO) &&
+	       sa->sa_sigaction == wer__crash_handler;
+}
+
+/* Installs libwer's handlers where they are not already first, keeping
+ * what was there to chain to: also over a handler the application put
+ * in place of libwer's since. */
 static int install_handlers(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, now;
 	int ok = 1;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = wer__crash_handler;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
+	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
+		if (sigaction(wer__crash_signals[i], NULL, &now) != 0) {
+			ok = 0;
+			continue;
+		}
+		if (is_ours(&now))
+			continue;
 		ok &= sigaction(wer__crash_signals[i], &sa,
 				&wer__crash_previous[i]) == 0;
+	}
+	return ok;
+}
+
+/* Puts back what libwer's handlers replaced, where libwer's are still
+ * installed; a handler the application installed since stays (it may
+ * chain to libwer's, which then reports nothing and chains on). */
+static int remove_handlers(void)
+{
+	struct sigaction now;
+	int ok = 1;
+
+	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
+		if (sigaction(wer__crash_signals[i], NULL, &now) != 0) {
+			ok = 0;
+			continue;
+		}
+		if (is_ours(&now))
+			ok &= sigaction(wer__crash_signals[i],
+					&wer__crash_previous[i], NULL) == 0;
+	}
 	return ok;
 }
 
@@ -143,18 +178,19 @@ WER_EXPORT HRESULT wer_set_crash_reporting(int enabled)
 	HRESULT hr = S_OK;
 
 	pthread_mutex_lock(&install_lock);
-	if (enabled && !wer__crash_config.enabled) {
-		wer__give_alt_stack();
+	if (enabled) {
+		if (!wer__crash_config.enabled)
+			wer__give_alt_stack();
 		if (install_handlers())
-			wer__crash_config.enabled = 1;
+			__atomic_store_n(&wer__crash_config.enabled, 1,
+					 __ATOMIC_RELEASE);
 		else
 			hr = E_FAIL;
-	} else if (!enabled && wer__crash_config.enabled) {
-		for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
-			if (sigaction(wer__crash_signals[i],
-				      &wer__crash_previous[i], NULL) != 0)
-				hr = E_FAIL;
-		wer__crash_config.enabled = 0;
+	} else {
+		__atomic_store_n(&wer__crash_config.enabled, 0,
+				 __ATOMIC_RELEASE);
+		if (!remove_handlers())
+			hr = E_FAIL;
 	}
 	pthread_mutex_unlock(&install_lock);
 	return hr;

@@ -313,6 +313,23 @@ static void mode_chain(void)
 	crash_null_write();
 }
 
+/* The application installs its handler over libwer's (libwer's is
+ * displaced), then turns reporting on (OFF_FIRST: off, then on): libwer's
+ * goes first again, reports, and chains to the application's. */
+static void mode_chain_displaced(int off_first)
+{
+	int was_enabled = wer_crash_reporting_enabled();
+
+	signal(SIGSEGV, app_segv_handler);
+	if (was_enabled && off_first && wer_set_crash_reporting(FALSE) != S_OK)
+		exit(4);
+	if (was_enabled && wer_set_crash_reporting(TRUE) != S_OK)
+		exit(5);
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	crash_null_write();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -335,6 +352,10 @@ int main(int argc, char **argv)
 		mode_race();
 	} else if (!strcmp(mode, "bus")) {
 		mode_bus();
+	} else if (!strcmp(mode, "chain-displaced")) {
+		mode_chain_displaced(0);
+	} else if (!strcmp(mode, "chain-off-on")) {
+		mode_chain_displaced(1);
 	} else if (!strcmp(mode, "chain")) {
 		mode_chain();
 	} else if (!strcmp(mode, "big")) {

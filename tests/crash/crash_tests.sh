@@ -530,6 +530,18 @@ case_chain() {
 	end
 }
 
+# The application's handler displaced libwer's; wer_set_crash_reporting
+# (TRUE), alone or after FALSE, puts libwer's first again, chaining to it.
+case_chain_displaced() { # MODE
+	begin "an application handler installed over libwer's, then reporting turned on ($1): libwer first, chaining to it"
+	baseline "$program" "$1"
+	crash "$program" "$1"
+	check_crash crash_null_write
+	grep -q "application handler ran" "$dir/err" ||
+		fail "the application's own handler did not run ($(excerpt "$dir/err"))"
+	end
+}
+
 # An independent reader: gdb on the core the kernel writes as the process
 # dies of its signal. Skipped where cores do not land in the working
 # directory (a piped or absolute core_pattern).
@@ -724,6 +736,8 @@ case_two_threads
 case_race
 simple_case "heap corruption (double free)" double-free crash_double_free
 case_chain
+case_chain_displaced chain-displaced
+case_chain_displaced chain-off-on
 case_gdb_core
 case_ld_preload
 case_wer_run
