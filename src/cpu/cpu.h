@@ -60,6 +60,12 @@ struct wer_cpu_ops {
 	size_t md_context_size;
 	void (*md_context)(const struct wer_cpu_regs *regs, void *out);
 	void (*md_cpu_info)(const struct wer_cpu_id *id, void *md_system_info);
+	/* A call through a NULL function pointer stops at pc 0, the return
+	 * address where the call put it: the caller's registers as the
+	 * call's return would leave them, from regs and the word at the
+	 * stack pointer. */
+	void (*call_return)(const struct wer_cpu_regs *regs,
+			    uint64_t word_at_sp, struct wer_cpu_regs *caller);
 };
 
 /* The operations of arch, or NULL for one this build does not know. */

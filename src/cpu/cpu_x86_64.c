@@ -74,6 +74,15 @@ static void md_cpu_info(const struct wer_cpu_id *id, void *out)
 	info->processor_revision = (uint16_t)((model << 8) | (a & 0xf));
 }
 
+/* call pushed the return address: it is at rsp, and ret pops it. */
+static void call_return(const struct wer_cpu_regs *regs, uint64_t word_at_sp,
+			struct wer_cpu_regs *caller)
+{
+	*caller = *regs;
+	caller->gp[WER_X86_64_RIP] = word_at_sp;
+	caller->gp[WER_X86_64_RSP] += 8;
+}
+
 const struct wer_cpu_ops wer__cpu_x86_64 = {
     .arch = WER_CPU_X86_64,
     .name = "x86_64",
@@ -88,6 +97,7 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .md_context_size = sizeof(md_context_amd64_t),
     .md_context = md_context,
     .md_cpu_info = md_cpu_info,
+    .call_return = call_return,
 };
 
 /* ---- x86-64 as the host ----------------------------------------------------

@@ -367,11 +367,7 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 						a->time_ns,
 						a->siginfo};
 		*ret_registry = a->registry;
-		/* The module that holds the faulting instruction. */
-		for (size_t i = 0; i < s->module_count; i++)
-			if (s->crash.pc >= s->modules[i].base &&
-			    s->crash.pc < s->modules[i].end)
-				s->fault_module = (int)i;
+		wer__snapshot_find_fault(s);
 	}
 	free(a);
 	return r;

@@ -35,7 +35,7 @@ static int crash_signature(const struct wer_job *r,
 	const struct wer_snapshot_module *m =
 	    r->snap.fault_module >= 0 ? &r->snap.modules[r->snap.fault_module]
 				      : NULL;
-	uint64_t pc = r->snap.have_crash ? r->snap.crash.pc : 0;
+	uint64_t pc = r->snap.have_crash ? r->snap.fault_pc : 0;
 
 	sig[WER_SIG_APP_NAME].name = wer_sig_names[WER_SIG_APP_NAME];
 	snprintf(sig[WER_SIG_APP_NAME].value,

@@ -17,6 +17,24 @@ void wer__snapshot_init(struct wer_snapshot *s)
 	s->full.fd = -1;
 }
 
+void wer__snapshot_find_fault(struct wer_snapshot *s)
+{
+	struct wer_cpu_regs caller;
+
+	s->fault_pc = s->crash.pc;
+	/* The crashed thread is the first; at pc 0 its caller is what
+	 * failed (the return address names it: a byte past the call). */
+	if (s->thread_count && s->threads[0].crashed &&
+	    s->threads[0].have_regs &&
+	    wer__snapshot_null_call(s, &s->threads[0].cpu, &caller) == 0)
+		s->fault_pc = wer_cpu_pc(&caller);
+	s->fault_module = -1;
+	for (size_t i = 0; i < s->module_count; i++)
+		if (s->fault_pc >= s->modules[i].base &&
+		    s->fault_pc < s->modules[i].end)
+			s->fault_module = (int)i;
+}
+
 static void free_text(struct wer_snapshot_text *t)
 {
 	free(t->data);

@@ -146,6 +146,9 @@ struct wer_snapshot {
 	size_t module_count;
 	struct wer_snapshot_module modules[WER_SNAPSHOT_MODULES_MAX];
 	int fault_module; /* index in modules, or -1 */
+	/* The faulting instruction's address, or after a call through a
+	 * NULL function pointer the caller's return address. */
+	uint64_t fault_pc;
 	int have_registry;
 	struct wer_registry_snapshot registry;
 	/* Registered memory blocks, excluded ranges zeroed; NULL where
@@ -175,6 +178,14 @@ void wer__snapshot_note(char *list, size_t size, const char *what);
 const char *wer__snapshot_build_id(const struct wer_snapshot *s,
 				   const char *path);
 
+/* The pc below which a crash is taken for a call through a NULL (or
+ * nearly NULL: a member of a NULL object) function pointer. */
+#define WER_NULL_CALL_LIMIT 4096
+
+/* Fills fault_module and fault_pc from the crash (needs the crashed
+ * thread's stack: after the threads' capture). */
+void wer__snapshot_find_fault(struct wer_snapshot *s);
+
 /* Reads len bytes at address from the captured stacks and memory. 0 when
  * all of them were captured, -1 otherwise. (Inline: the unwinder module
  * uses it without linking werfault's objects.) */
@@ -193,6 +204,25 @@ static inline int wer__snapshot_read(const struct wer_snapshot *s,
 		}
 	}
 	return -1;
+}
+
+/* A thread stopped at a pc below WER_NULL_CALL_LIMIT (a call through a
+ * NULL function pointer): its caller's registers into caller, as the
+ * call's return would leave them. 0, or -1 when the pc is elsewhere or
+ * the return address was not captured. */
+static inline int wer__snapshot_null_call(const struct wer_snapshot *s,
+					  const struct wer_cpu_regs *regs,
+					  struct wer_cpu_regs *caller)
+{
+	const struct wer_cpu_ops *ops = wer__cpu_ops(regs->arch);
+	uint64_t word;
+
+	if (!ops || !ops->call_return ||
+	    wer_cpu_pc(regs) >= WER_NULL_CALL_LIMIT ||
+	    wer__snapshot_read(s, wer_cpu_sp(regs), &word, sizeof(word)) < 0)
+		return -1;
+	ops->call_return(regs, word, caller);
+	return 0;
 }
 
 #endif /* WER_SNAPSHOT_H */

@@ -29,6 +29,7 @@ struct unwind_ctx {
 	int lines; /* LINES_* */
 	const struct wer_snapshot *snap;
 	size_t frame_count; /* of the thread being unwound */
+	int null_call;	    /* it called a NULL function pointer */
 	FILE *out;
 	Dwfl *dwfl;
 };
@@ -83,17 +84,27 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 	       0;
 }
 
+/* The snapshot being unwound (the child unwinds one, on one thread). */
+static const struct wer_snapshot *unwinding;
+
 static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 {
 	const struct wer_snapshot_thread *t = thread_arg;
 	const struct wer_cpu_ops *ops = wer__cpu_ops(t->cpu.arch);
+	const struct wer_cpu_regs *from = &t->cpu;
+	struct wer_cpu_regs caller;
 	Dwarf_Word regs[WER_CPU_GP_MAX];
 
 	if (!ops)
 		return false;
+	/* At pc 0 (a call through NULL) there is no code to read the
+	 * frame's rules from: the unwinding starts at the caller, and
+	 * frame_callback puts the pc 0 frame first. */
+	if (wer__snapshot_null_call(unwinding, from, &caller) == 0)
+		from = &caller;
 	/* The CPU seam keeps the unwinder's (DWARF) registers first. */
 	for (size_t i = 0; i < ops->dwarf_count; i++)
-		regs[i] = t->cpu.gp[i];
+		regs[i] = from->gp[i];
 	return dwfl_thread_state_registers(thread, 0, ops->dwarf_count, regs);
 }
 
@@ -168,6 +179,12 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (!dwfl_frame_pc(state, &pc, &activation))
 		return DWARF_CB_ABORT;
+	if (ctx->null_call && ctx->frame_count == 0) {
+		/* The call to pc 0, then its caller: at a return address. */
+		fprintf(ctx->out, "F\t0\t0\t0\t0\t\t\t\n");
+		ctx->frame_count++;
+		activation = false;
+	}
 	ctx->frame_count++;
 	/* A return address points after the call: look up the call. */
 	lookup = activation ? pc : pc - 1;
@@ -261,6 +278,7 @@ __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_snapshot *c, FILE *out)
 {
 	struct unwind_ctx ctx = {.snap = c, .out = out};
+	struct wer_cpu_regs caller;
 	const char *maps = c->maps.data;
 	size_t maps_len = c->maps.len;
 	const char *lines = secure_getenv("WER_SOURCE_LINES");
@@ -272,6 +290,7 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 	else if (lines && !strcmp(lines, "none"))
 		ctx.lines = LINES_NONE;
 
+	unwinding = c;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!ctx.dwfl)
 		return -ENOMEM;
@@ -297,6 +316,8 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 			continue;
 		fprintf(out, "T\t%zu\n", i);
 		ctx.frame_count = 0;
+		ctx.null_call = wer__snapshot_null_call(c, &c->threads[i].cpu,
+							&caller) == 0;
 		if (dwfl_getthread_frames(ctx.dwfl, c->threads[i].tid,
 					  frame_callback, &ctx) < 0 &&
 		    ctx.frame_count < 2) {

@@ -584,6 +584,10 @@ int main(int argc, char **argv)
 		wer__snapshot_note(report->snap.missing,
 				   sizeof(report->snap.missing), "threads");
 	}
+	/* The faulting module again, with the stacks: a call through NULL
+	 * is its caller's fault. */
+	if (report->snap.have_crash)
+		wer__snapshot_find_fault(&report->snap);
 	phase("capture");
 	/* The registry once every thread is stopped: no writer moves under
 	 * the read, and each slot shows its last published value. A live

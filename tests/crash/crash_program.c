@@ -16,6 +16,7 @@
  *   race             crash while a thread re-registers "Race" in a tight
  *                    loop, alternating two 128-character values
  *   double-free      free a block twice: glibc aborts (SIGABRT)
+ *   null-call        call through a NULL function pointer (SIGSEGV at pc 0)
  *
  * Every crash happens in a function of its own, noinline and external, so
  * that the crashed thread's stack names it. If CRASH_INFO names a file, the
@@ -51,6 +52,7 @@ int crash_divide(void);
 void crash_trap(void);
 void crash_bus(volatile char *mapping);
 void crash_double_free(void);
+void crash_null_call(void);
 
 static char race_value_a[VALUE_LENGTH + 1], race_value_b[VALUE_LENGTH + 1];
 static int workers_started, race_rounds;
@@ -86,6 +88,14 @@ __attribute__((noinline)) void crash_null_write(void)
 	volatile int *volatile p = NULL; /* opaque to the optimizer */
 
 	*p = 42;
+}
+
+__attribute__((noinline)) void crash_null_call(void)
+{
+	void (*volatile fn)(void) = NULL; /* opaque to the optimizer */
+
+	fn();
+	__asm__ volatile("" ::: "memory"); /* not a tail call */
 }
 
 __attribute__((noinline)) void crash_abort(void)
@@ -388,6 +398,8 @@ int main(int argc, char **argv)
 			crash_trap();
 		else if (!strcmp(mode, "double-free"))
 			crash_double_free();
+		else if (!strcmp(mode, "null-call"))
+			crash_null_call();
 	}
 	fprintf(stderr, "crash_program: mode %s did not crash\n", mode);
 	return 2;

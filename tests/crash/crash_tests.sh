@@ -574,6 +574,36 @@ case_gdb_core() {
 	end
 }
 
+# A call through a NULL function pointer: pc 0, frame 1 its caller (as
+# gdb shows it on the kernel's core of the same crash), and the fault
+# module the caller's.
+case_null_call() {
+	local s gdb_fn core
+
+	begin "a call through a NULL function pointer names its caller"
+	baseline "$program" null-call
+	(cd "$dir" && ulimit -S -c unlimited 2>/dev/null; crash "$program" null-call)
+	check_crash crash_null_call
+	if [ -n "$report" ]; then
+		s=$(awk '/^Thread /{n++} n == 1' "$report/stack.txt")
+		printf '%s\n' "$s" | sed -n 2p | grep -qx "  #0  0x0000000000000000" ||
+			fail "frame 0 is not pc 0: $(printf '%s\n' "$s" | sed -n 2p)"
+		printf '%s\n' "$s" | sed -n 3p | grep -q "^  #1  0x[0-9a-f]* crash_null_call+0x[0-9a-f]* in crash_program+" ||
+			fail "frame 1 is not crash_null_call: $(printf '%s\n' "$s" | sed -n 3p)"
+		[ "$(wer_line 'Sig[3].Value')" = crash_program ] ||
+			fail "the fault module is '$(wer_line 'Sig[3].Value')', not crash_program"
+		core=$(ls "$dir"/core* 2>/dev/null | head -n1)
+		if [ -n "$core" ] && command -v gdb >/dev/null; then
+			gdb_fn=$(gdb -batch -nx -ex bt "$program" "$core" 2>/dev/null |
+				sed -n 's/^#1  *0x[0-9a-f]* in \([A-Za-z_0-9]*\) .*/\1/p')
+			[ "$gdb_fn" = crash_null_call ] ||
+				fail "gdb on the core says frame 1 is '$gdb_fn'"
+		fi
+		rm -f "$dir"/core*
+	fi
+	end
+}
+
 case_race() {
 	begin "crash while a thread re-registers a value"
 	baseline "$program" race
@@ -735,6 +765,7 @@ simple_case "SIGBUS" bus crash_bus
 case_two_threads
 case_race
 simple_case "heap corruption (double free)" double-free crash_double_free
+case_null_call
 case_chain
 case_chain_displaced chain-displaced
 case_chain_displaced chain-off-on

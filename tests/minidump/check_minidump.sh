@@ -14,7 +14,8 @@
 #     signal's name, the crashed thread is the exception stream's thread and
 #     Report.wer's ThreadId, the crash address is Report.wer's Fault Address,
 #     and EXPECT_FUNCTION is frame 0 of the crashed thread (for SIGABRT,
-#     raised inside libc, any frame of it);
+#     raised inside libc, any frame of it; after a call through NULL,
+#     frame 0 in no module, frame 1);
 #   - the dump holds as many threads, with the same ids, as stack.txt has
 #     thread blocks.
 # One line per check (ok - ... / not ok - ...: reason); exits 1 if any
@@ -244,10 +245,13 @@ awk -F '|' -v t="${crashed_index:-x}" '$1 == t && $2 ~ /^[0-9]+$/' "$work/walk.t
 # A function matches by its name, with or without a parameter list.
 matches() { awk -F '|' -v f="$expect_fn" '$4 == f || index($4, f "(") == 1' "$1"; }
 frame0=$(awk -F '|' '$2 == 0' "$work/crashed.txt" | head -n1)
+frame1=$(awk -F '|' '$2 == 1' "$work/crashed.txt" | head -n1)
 where=$(matches "$work/crashed.txt" | head -n1)
 frames=$(cut -d'|' -f2-4 "$work/crashed.txt" | head -n 6 | tr '\n' ' ')
 if [ -n "$(matches <(echo "$frame0"))" ]; then
 	ok "$expect_fn is frame 0 of the crashed thread"
+elif [ -z "$(echo "$frame0" | cut -d'|' -f3)" ] && [ -n "$(matches <(echo "$frame1"))" ]; then
+	ok "$expect_fn is frame 1 of the crashed thread (frame 0 in no module: a call through NULL)"
 elif [ "$expect_sig" = 6 ] && [ -n "$where" ]; then
 	ok "$expect_fn is frame $(echo "$where" | cut -d'|' -f2) of the crashed thread (SIGABRT: frame 0 is in $(echo "$frame0" | cut -d'|' -f3))"
 else
