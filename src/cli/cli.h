@@ -128,6 +128,7 @@ struct cli_frame {
 	unsigned long long function_offset, module_offset;
 	int have_function_offset, have_module_offset;
 	int line;
+	int inlined; /* a call inlined at pc ("FUNCTION (inlined)") */
 };
 
 struct cli_thread {

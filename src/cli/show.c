@@ -109,6 +109,8 @@ static void print_json_frame(const struct cli_frame *f)
 	}
 	if (f->have_function_offset)
 		printf(", \"function_offset\": \"0x%llx\"", f->function_offset);
+	if (f->inlined)
+		printf(", \"inlined\": true");
 	if (f->module) {
 		printf(", \"module\": ");
 		cli_json_string(stdout, f->module);

@@ -9,10 +9,9 @@
  *
  *   [No crash: a report of event E; thread T asked for it.]
  *   Thread TID[ (crashed)] "NAME"[: signal N]
- *     #0  0xPC[ FUNCTION+0xOFF][ in MODULE+0xOFF][ at FILE:LINE]
- *     (unwinding failed: ...) | registers not captured
- *   <blank line, the next thread>
- *   [Degraded capture: ...]
+ *     #0  0xPC[ FUNCTION+0xOFF| FUNCTION (inlined)][ in MODULE+0xOFF][ at
+ * FILE:LINE] (unwinding failed: ...) | registers not captured <blank line, the
+ * next thread> [Degraded capture: ...]
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #define STACK_LINES_MAX 2000000	   /* lines of stack.txt read */
 #define RAW_FRAMES_MAX	256	   /* Frame[n] lines of Report.wer read */
 #define TEXT_MAX	(64 << 20) /* bytes of stack.txt or Report.wer read */
+#define INLINED		" (inlined)"
 
 static char *copy(const char *s, size_t len)
 {
@@ -85,11 +85,16 @@ static void parse_frame_tail(const char *s, struct cli_frame *f)
 		f->have_module_offset = 1;
 		len = (size_t)(in - s);
 	}
-	/* What is left: " FUNCTION+0xOFF". */
+	/* What is left: " FUNCTION+0xOFF", or " FUNCTION (inlined)". */
 	if (len > 1 && s[0] == ' ' && ends_in_offset(s + 1, len - 1, &plus)) {
 		f->function = copy(s + 1, (size_t)(plus - s - 1));
 		f->function_offset = strtoull(plus + 3, NULL, 16);
 		f->have_function_offset = 1;
+	} else if (len > sizeof(INLINED) && s[0] == ' ' &&
+		   !memcmp(s + len - (sizeof(INLINED) - 1), INLINED,
+			   sizeof(INLINED) - 1)) {
+		f->function = copy(s + 1, len - sizeof(INLINED));
+		f->inlined = 1;
 	}
 }
 

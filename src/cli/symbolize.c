@@ -6,8 +6,10 @@
  * module offline, with its separate debug file where one is installed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
+#include "demangle.h"
 #include "symbolize.h"
 
 int cli_symbolize(const char *module, unsigned long long offset, int call,
@@ -18,6 +20,7 @@ int cli_symbolize(const char *module, unsigned long long offset, int call,
 	    wer__symbolize_open(module, WER_SYMBOLIZE_DEBUG_FILES, &dwfl);
 	uint64_t symoff = 0;
 	const char *name, *file;
+	char *readable;
 	int lineno = 0, n;
 
 	name = wer__symbolize_function(mod, offset, call, &symoff);
@@ -25,7 +28,10 @@ int cli_symbolize(const char *module, unsigned long long offset, int call,
 		dwfl_end(dwfl);
 		return -1;
 	}
-	n = snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)symoff);
+	readable = wer__demangle(name);
+	n = snprintf(buf, size, "%s+0x%llx", readable ? readable : name,
+		     (unsigned long long)symoff);
+	free(readable);
 	if ((file = wer__symbolize_line(mod, offset, call, &lineno)) && n > 0 &&
 	    (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, " at %s:%d", file, lineno);

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "demangle.h"
 #include "store.h"
 #include "symbolize.h"
 #include "watchdog.h"
@@ -81,14 +82,18 @@ static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
 {
 	uint64_t off = 0;
 	const char *name, *file;
-	char clean[512], clean_file[512];
+	char clean[512], clean_file[512], *readable;
 	int lineno = 0;
 	size_t len;
 
 	name = wer__symbolize_function(mod, q->offset, q->is_return, &off);
 	if (!name)
 		return;
-	field(clean, sizeof(clean), name);
+	/* C++ names demangled (in this child: the demangler reads the
+	 * uploaded file's names). */
+	readable = wer__demangle(name);
+	field(clean, sizeof(clean), readable ? readable : name);
+	free(readable);
 	dprintf(fd, "R\t%zu\t%.200s+0x%" PRIx64 "\n", index, clean, off);
 	file = wer__symbolize_line(mod, q->offset, q->is_return, &lineno);
 	if (!file)

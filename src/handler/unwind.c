@@ -195,6 +195,7 @@ static int add_frame(struct wer_unwind *u, char **f)
 	fr->module = intern(u, f[4], strlen(f[4]));
 	fr->function = intern(u, f[5], strlen(f[5]));
 	fr->file = intern(u, f[6], strlen(f[6]));
+	fr->inlined = f[7] != NULL;
 	t->frame_count++;
 	return 0;
 }
@@ -236,7 +237,7 @@ static int add_package_version(struct wer_unwind *u, const char *version)
 
 void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 {
-	char copy[WER_UNWIND_RECORD_MAX + 1], *f[8];
+	char copy[WER_UNWIND_RECORD_MAX + 1], *f[9] = {0};
 	size_t n;
 	int bad = 0;
 	unsigned long long index;
@@ -248,7 +249,7 @@ void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 	}
 	memcpy(copy, line, len);
 	copy[len] = '\0';
-	n = len > 2 ? split(copy + 2, f, 7) : 0;
+	n = len > 2 ? split(copy + 2, f, copy[0] == 'F' ? 8 : 7) : 0;
 	switch (copy[0]) {
 	case 'M':
 		bad = n != 2 || add_module(u, f) < 0;
@@ -269,7 +270,8 @@ void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 		}
 		break;
 	case 'F':
-		bad = n != 7 || add_frame(u, f) < 0;
+		bad = n < 7 || (n == 8 && strcmp(f[7], "i")) ||
+		      add_frame(u, f) < 0;
 		break;
 	case 'E':
 		bad = n != 1 || u->thread_at < 0;
@@ -556,9 +558,12 @@ void wer__unwind_print(const struct wer_snapshot *c, const struct wer_unwind *u,
 				fputc(' ', f);
 				wer_text_put_safe(f, fr->function,
 						  strlen(fr->function), "");
-				fprintf(
-				    f, "+0x%llx",
-				    (unsigned long long)fr->function_offset);
+				if (fr->inlined)
+					fputs(" (inlined)", f);
+				else
+					fprintf(f, "+0x%llx",
+						(unsigned long long)
+						    fr->function_offset);
 			}
 			if (fr->module[0]) {
 				fputs(" in ", f);

@@ -26,6 +26,7 @@
 #define WER_UNWIND_NAME_MAX	511		/* bytes of one name */
 #define WER_UNWIND_RECORD_MAX	(4 * 512 + 128) /* bytes of one record */
 #define WER_UNWIND_VERSION_MAX	128		/* bytes of a package version */
+#define WER_UNWIND_INLINES_MAX	32		/* inlined calls at one pc */
 
 struct wer_frame {
 	uint64_t pc;
@@ -35,6 +36,7 @@ struct wer_frame {
 	const char *module;   /* base name, "" when unknown */
 	const char *file;     /* "" when no line information */
 	int line;
+	int inlined; /* a call inlined at pc: no function offset */
 };
 
 struct wer_thread_stack {
@@ -84,10 +86,10 @@ struct wer_unwind_budget {
  *                                         .note.package (package_note.h)
  *   T <capture thread index>              the frames below are its
  *   F <pc> <function offset> <module offset> <line> <module> <function> <file>
- *                                         (numbers in hex, line decimal)
- *   E <message>                           why the thread's unwinding stopped
- *   X <message>                           a problem of the whole run
- *   D                                     finished */
+ * [i] (numbers in hex, line decimal; function demangled; "i": a call inlined at
+ * pc, innermost first, before the frame of the function it is inlined into) E
+ * <message>                           why the thread's unwinding stopped X
+ * <message>                           a problem of the whole run D finished */
 typedef int wer_unwind_fn(const struct wer_snapshot *c, FILE *out);
 wer_unwind_fn wer__unwind;
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demangle.h"
 #include "dwfl_line.h"
 #include "package_note.h"
 #include "unwind.h"
@@ -166,6 +167,33 @@ static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 	return cached == 2;
 }
 
+/* A function's name as a record field: demangled where it is C++. */
+static void put_function(FILE *out, const char *name)
+{
+	char *readable = wer__demangle(name);
+
+	put_name(out, readable ? readable : name);
+	free(readable);
+}
+
+/* One F record (its inline flag last, when set). */
+static void put_frame(struct unwind_ctx *ctx, Dwarf_Addr pc,
+		      Dwarf_Addr function_offset, Dwarf_Addr module_offset,
+		      const char *module, const char *function,
+		      const char *file, int line, int inlined)
+{
+	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d", (unsigned long long)pc,
+		(unsigned long long)function_offset,
+		(unsigned long long)module_offset, file ? line : 0);
+	put_name(ctx->out, module);
+	put_function(ctx->out, function);
+	put_name(ctx->out, file);
+	if (inlined)
+		fputs("\ti", ctx->out);
+	fputc('\n', ctx->out);
+	ctx->frame_count++;
+}
+
 static int frame_callback(Dwfl_Frame *state, void *arg)
 {
 	struct unwind_ctx *ctx = arg;
@@ -181,31 +209,41 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (ctx->null_call && ctx->frame_count == 0) {
 		/* The call to pc 0, then its caller: at a return address. */
-		fprintf(ctx->out, "F\t0\t0\t0\t0\t\t\t\n");
-		ctx->frame_count++;
+		put_frame(ctx, 0, 0, 0, "", NULL, NULL, 0, 0);
 		activation = false;
 	}
-	ctx->frame_count++;
 	/* A return address points after the call: look up the call. */
 	lookup = activation ? pc : pc - 1;
 	mod = dwfl_addrmodule(ctx->dwfl, lookup);
 	if (mod) {
 		GElf_Sym sym_info;
 
-		name = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
-					NULL, NULL);
+		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
+						  NULL, NULL, NULL));
 		sym = dwfl_module_addrinfo(mod, lookup, &offset, &sym_info,
 					   NULL, NULL, NULL);
-		if (want_lines(ctx, mod))
-			file = wer__dwfl_line(mod, lookup, &lineno);
+		/* Calls inlined here first, innermost first, each a frame
+		 * of its own at the same pc (as eu-stack -i shows them);
+		 * then the function they are inlined into, at its line. */
+		if (want_lines(ctx, mod)) {
+			struct wer_dwfl_inline in[WER_UNWIND_INLINES_MAX];
+			size_t n = wer__dwfl_inlines(mod, lookup, in,
+						     WER_UNWIND_INLINES_MAX,
+						     &file, &lineno);
+
+			for (size_t i = 0; i < n; i++) {
+				if (ctx->frame_count >= WER_UNWIND_FRAMES_MAX)
+					return DWARF_CB_ABORT;
+				put_frame(ctx, pc, 0, pc - start, name,
+					  in[i].function, in[i].file,
+					  in[i].line, 1);
+			}
+		}
 	}
-	fprintf(ctx->out, "F\t%llx\t%llx\t%llx\t%d", (unsigned long long)pc,
-		(unsigned long long)(sym ? offset + (lookup != pc) : 0),
-		(unsigned long long)(mod ? pc - start : 0), file ? lineno : 0);
-	put_name(ctx->out, mod ? base_name(name) : "");
-	put_name(ctx->out, sym);
-	put_name(ctx->out, file);
-	fputc('\n', ctx->out);
+	if (ctx->frame_count >= WER_UNWIND_FRAMES_MAX)
+		return DWARF_CB_ABORT;
+	put_frame(ctx, pc, sym ? offset + (lookup != pc) : 0,
+		  mod ? pc - start : 0, mod ? name : "", sym, file, lineno, 0);
 	return DWARF_CB_OK;
 }
 

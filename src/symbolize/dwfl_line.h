@@ -7,9 +7,30 @@
 #define WER_DWFL_LINE_H
 
 #include <elfutils/libdwfl.h>
+#include <stddef.h>
 
 /* The file of the line at addr (a module address) in mod, with its number
  * in *lineno, or NULL when the module has no line information for it. */
 const char *wer__dwfl_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno);
+
+/* A function inlined at an address: its name (the linkage name where
+ * DWARF has one: mangled C++; else its name, qualified by the namespaces
+ * and classes around it, as gdb shows it) and the source line it is at. */
+struct wer_dwfl_inline {
+	const char *function; /* in the Dwfl, or qualified[] */
+	const char *file;     /* NULL when unknown */
+	int line;
+	char qualified[256];
+};
+
+/* The calls inlined at addr (a module address) in mod, innermost first,
+ * at most max of them, into out: out[0] is at addr's own line, each next
+ * one at the line that called the one before. *ret_file and *ret_line:
+ * the line of the function they are all inlined into, where it called the
+ * outermost (or addr's own line when nothing is inlined there). Returns
+ * how many; the strings belong to the Dwfl. */
+size_t wer__dwfl_inlines(Dwfl_Module *mod, Dwarf_Addr addr,
+			 struct wer_dwfl_inline *out, size_t max,
+			 const char **ret_file, int *ret_line);
 
 #endif /* WER_DWFL_LINE_H */

@@ -4,7 +4,8 @@
  * unwinder's records (src/handler/unwind.c). The unwinder child writes
  * names taken from the crashed process's ELF and DWARF, and a child that
  * libdw let go wrong may write anything: no crash, every cap held, every
- * thread's frames inside the frame array, and stack.txt's text printable.
+ * thread's frames inside the frame array (inlined ones too), and
+ * stack.txt's text printable.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,22 +18,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wer_thread threads[64];
-	struct wer_capture c;
+	static struct wer_snapshot_thread threads[64];
+	struct wer_snapshot *c;
 	struct wer_unwind u;
 	size_t at = 1, total = 0;
 	FILE *out;
 
-	if (!size)
+	if (!size || !(c = calloc(1, sizeof(*c))))
 		return 0;
-	memset(&c, 0, sizeof(c));
+	wer__snapshot_init(c);
 	memset(threads, 0, sizeof(threads));
-	c.threads = threads;
-	c.thread_count = data[0] % 64;
-	for (size_t i = 0; i < c.thread_count; i++)
+	c->threads = threads;
+	c->thread_count = data[0] % 64;
+	c->crash.signo = 11;
+	for (size_t i = 0; i < c->thread_count; i++) {
 		threads[i].have_regs = 1;
-	if (wer__unwind_init(&u, c.thread_count) < 0)
+		threads[i].cpu.arch = WER_CPU_HOST;
+	}
+	if (wer__unwind_init(&u, c->thread_count) < 0) {
+		free(c);
 		return 0;
+	}
 	while (at < size) {
 		const uint8_t *nl = memchr(data + at, '\n', size - at);
 		size_t len = nl ? (size_t)(nl - (data + at)) : size - at;
@@ -64,12 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (total != u.frame_count)
 		abort();
 	for (size_t i = 0; i < u.module_count; i++)
-		if (wer__unwind_build_id(&u, u.modules[i].path) == NULL)
+		if (!u.modules[i].path || !u.modules[i].build_id ||
+		    wer__unwind_package_version(&u, u.modules[i].path) == NULL)
 			abort();
 	if ((out = fopen("/dev/null", "w"))) {
-		wer__unwind_print(&c, &u, 11, out);
+		wer__unwind_print(c, &u, out);
 		fclose(out);
 	}
 	wer__unwind_free(&u);
+	free(c);
 	return 0;
 }
