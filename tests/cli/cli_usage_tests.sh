@@ -344,7 +344,7 @@ check "wer show --json of every report is valid JSON" bash -c '
 check "wer show --json: every thread of stack.txt with every frame, fields as in stack.txt" python3 -c '
 import json, re, subprocess, sys, os
 wer, store = sys.argv[1:3]
-frame_re = re.compile(r"^  #(\d+) +0x([0-9a-f]+)(?: (?!in )(.+?)\+0x([0-9a-f]+))?(?: in (.+?)\+0x([0-9a-f]+))?(?: at (.+):(\d+))?$")
+frame_re = re.compile(r"^  #(\d+) +0x([0-9a-f]+)(?: (?!in )(.+?) \(inlined\)| (?!in )(.+?)\+0x([0-9a-f]+))?(?: in (.+?)\+0x([0-9a-f]+))?(?: at (.+):(\d+))?$")
 checked = 0
 for rid in os.listdir(store):
     path = os.path.join(store, rid, "stack.txt")
@@ -365,12 +365,13 @@ for rid in os.listdir(store):
             m = frame_re.match(l)
             assert m, l
             assert f["index"] == int(m.group(1)) and int(f["pc"], 16) == int(m.group(2), 16), (l, f)
-            assert f.get("function") == m.group(3) and f.get("module") == m.group(5), (l, f)
-            assert f.get("file") == m.group(7) and (m.group(8) is None or f["line"] == int(m.group(8))), (l, f)
-            if m.group(4):
-                assert int(f["function_offset"], 16) == int(m.group(4), 16)
-            if m.group(6):
-                assert int(f["module_offset"], 16) == int(m.group(6), 16)
+            assert f.get("function") == (m.group(3) or m.group(4)) and f.get("module") == m.group(6), (l, f)
+            assert f.get("inlined", False) == (m.group(3) is not None), (l, f)
+            assert f.get("file") == m.group(8) and (m.group(9) is None or f["line"] == int(m.group(9))), (l, f)
+            if m.group(5):
+                assert int(f["function_offset"], 16) == int(m.group(5), 16)
+            if m.group(7):
+                assert int(f["module_offset"], 16) == int(m.group(7), 16)
             checked += 1
 assert checked > 50, checked
 print(checked, "frames")

@@ -116,6 +116,7 @@ static void fixture(struct wer_job *j)
 	    LIB_BASE, LIB_END, "/opt/fixture/lib/libfix.so.1",
 	    "feedfacefeedfacefeedfacefeedfacefeedface"};
 	s->fault_module = 0;
+	s->fault_pc = CRASH_PC;
 	s->have_registry = 1;
 	s->registry.meta_count = 2;
 	snprintf(s->registry.meta[0].key, sizeof(s->registry.meta[0].key),
