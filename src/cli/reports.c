@@ -98,6 +98,19 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 		fprintf(f, ", \"signal_code_name\": ");
 		cli_json_string(f, code);
 	}
+	if (r->abort_message[0]) {
+		fprintf(f, ", \"abort_message\": ");
+		cli_json_string(f, r->abort_message);
+	}
+	if (r->exception_type[0]) {
+		fprintf(f, ", \"exception\": {\"type\": ");
+		cli_json_string(f, r->exception_type);
+		if (r->exception_message[0]) {
+			fprintf(f, ", \"what\": ");
+			cli_json_string(f, r->exception_message);
+		}
+		fprintf(f, "}");
+	}
 	fprintf(f, ", \"metadata\": {");
 	for (size_t i = 0; i < r->meta_count; i++) {
 		fprintf(f, "%s", i ? ", " : "");

@@ -618,14 +618,20 @@ static void write_dso_debug(struct writer *w, const struct wer_snapshot *r)
 	free(maps);
 }
 
-/* Crashpad's info stream: the custom metadata as simple annotations. */
+/* Crashpad's info stream: the custom metadata as simple annotations, then
+ * what killed the process in words, under keys no metadata has (a key
+ * has no ':'). */
 static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 {
+	const char *reason_key[] = {"openwer:abort_message",
+				    "openwer:exception_type",
+				    "openwer:exception_what"};
+	const char *reason[] = {r->crash.abort_message, r->crash.exception_type,
+				r->crash.exception_message};
 	size_t n = r->have_registry ? r->registry.meta_count : 0;
-	md_string_dictionary_entry_t *entries =
-	    calloc(n ? n : 1, sizeof(*entries));
+	md_string_dictionary_entry_t *entries = calloc(n + 3, sizeof(*entries));
 	md_crashpad_info_t info;
-	uint32_t count = (uint32_t)n, rva;
+	uint32_t count, rva;
 
 	if (!entries) {
 		w->error = -ENOMEM;
@@ -635,6 +641,13 @@ static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 		entries[i].key = append_utf8(w, r->registry.meta[i].key);
 		entries[i].value = append_utf8(w, r->registry.meta[i].value);
 	}
+	for (size_t i = 0; r->have_crash && i < 3; i++) {
+		if (!reason[i][0])
+			continue;
+		entries[n].key = append_utf8(w, reason_key[i]);
+		entries[n++].value = append_utf8(w, reason[i]);
+	}
+	count = (uint32_t)n;
 	rva = append(w, &count, sizeof(count));
 	put_at(w, w->offset, entries, n * sizeof(*entries));
 	w->offset += n * sizeof(*entries);

@@ -21,6 +21,7 @@
 #include "proc_read.h"
 #include "scrub.h"
 #include "store.h"
+#include "text.h"
 
 ssize_t wer__read_capped(const char *path, char *buf, size_t max)
 {
@@ -339,6 +340,57 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 	s->uptime_s = process_age(s);
 }
 
+/* Text of the process's, NUL-terminated within size, without a trailing
+ * newline, as valid UTF-8 (what is not, and control characters, as '?'):
+ * it goes into the minidump's UTF-8 strings and the XML. */
+static void take_text(char *out, size_t size, const char *in, size_t in_size)
+{
+	size_t n = strnlen(in, in_size < size ? in_size : size - 1), at = 0;
+
+	while (n && in[n - 1] == '\n')
+		n--;
+	while (at < n) {
+		size_t len =
+		    wer_utf8_char_len((const unsigned char *)in + at, n - at);
+
+		if (!len ||
+		    wer_text_is_control((const unsigned char *)in + at, len)) {
+			out[at++] = '?';
+			continue;
+		}
+		memcpy(out + at, in + at, len);
+		at += len;
+	}
+	out[at] = '\0';
+}
+
+/* glibc's abort message: __abort_msg (at where) points to a struct
+ * abort_msg_s { unsigned int size; char msg[]; }, size counting the
+ * whole (page-rounded) mapping. Read capped; nothing when any read fails. */
+static void read_abort_message(pid_t *pid, uint64_t where, char *out,
+			       size_t size)
+{
+	uint64_t at = 0;
+	uint32_t total = 0;
+	char buf[1024];
+	size_t len;
+
+	if (!where ||
+	    wer__read_process_memory(pid, where, &at, sizeof(at)) < 0 || !at ||
+	    wer__read_process_memory(pid, at, &total, sizeof(total)) < 0 ||
+	    total <= sizeof(total))
+		return;
+	len = total - sizeof(total);
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	/* Page by page would be exact; the message is at most its page
+	 * anyway, and a shorter read is tried when the long one fails. */
+	while (len &&
+	       wer__read_process_memory(pid, at + sizeof(total), buf, len) < 0)
+		len /= 2;
+	take_text(out, size, buf, len);
+}
+
 int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		       uint64_t *ret_registry)
 {
@@ -358,16 +410,26 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		s->have_crash = 1;
 		wer__cpu_from_ucontext(&a->context, &a->fpstate,
 				       &c->crash_regs);
-		s->crash =
-		    (struct wer_snapshot_crash){a->signo,
-						a->code,
-						a->tid,
-						a->address,
-						wer_cpu_pc(&c->crash_regs),
-						a->time_ns,
-						a->siginfo};
+		s->crash = (struct wer_snapshot_crash){
+		    .signo = a->signo,
+		    .code = a->code,
+		    .tid = a->tid,
+		    .address = a->address,
+		    .pc = wer_cpu_pc(&c->crash_regs),
+		    .time_ns = a->time_ns,
+		    .siginfo = a->siginfo};
 		*ret_registry = a->registry;
 		wer__snapshot_find_fault(s);
+		if (a->signo == SIGABRT)
+			read_abort_message(&s->pid, a->abort_msg,
+					   s->crash.abort_message,
+					   sizeof(s->crash.abort_message));
+		take_text(s->crash.exception_type,
+			  sizeof(s->crash.exception_type), a->exception_type,
+			  sizeof(a->exception_type));
+		take_text(s->crash.exception_message,
+			  sizeof(s->crash.exception_message),
+			  a->exception_message, sizeof(a->exception_message));
 	}
 	free(a);
 	return r;

@@ -100,6 +100,27 @@ static void write_live_lines(FILE *f, const struct wer_job *r,
 	}
 }
 
+/* What killed it, in words: Name=Value lines, or XML elements. */
+static void put_reason(FILE *f, const struct wer_job *r, int xml)
+{
+	const char *name[] = {WER_RW_ABORT_MESSAGE, WER_RW_EXCEPTION_TYPE,
+			      WER_RW_EXCEPTION_MESSAGE};
+	const char *value[] = {r->snap.crash.abort_message,
+			       r->snap.crash.exception_type,
+			       r->snap.crash.exception_message};
+
+	for (size_t i = 0; r->snap.have_crash && i < 3; i++) {
+		if (!value[i][0])
+			continue;
+		fprintf(f, xml ? "    <%s>" : "%s=", name[i]);
+		put_text(f, value[i], strlen(value[i]), xml);
+		if (xml)
+			fprintf(f, "</%s>\n", name[i]);
+		else
+			fputc('\n', f);
+	}
+}
+
 int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 			  const struct wer_signature *sig, int sig_count,
 			  const char *id, const char *when,
@@ -133,6 +154,7 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		r->snap.have_threads ? r->snap.thread_count : (size_t)0);
 	put_cmdline(f, r, 0);
 	fputc('\n', f);
+	put_reason(f, r, 0);
 	for (size_t i = 0; i < r->snap.module_count; i++) {
 		fprintf(f, "LoadedModule[%zu]=", i);
 		put_text(f, r->snap.modules[i].path,
@@ -241,7 +263,9 @@ int wer__report_write_xml(int dir_fd, const struct wer_job *r,
 	put_text(f, r->snap.exe, strlen(r->snap.exe), 1);
 	fputs("</ImageName>\n    <CmdLine>", f);
 	put_cmdline(f, r, 1);
-	fputs("</CmdLine>\n  </ProcessInformation>\n  <CustomMetadata>\n", f);
+	fputs("</CmdLine>\n", f);
+	put_reason(f, r, 1);
+	fputs("  </ProcessInformation>\n  <CustomMetadata>\n", f);
 	/* Keys were validated as XML names (registry_read.c): safe as
 	 * element names. */
 	for (size_t i = 0; i < r->snap.registry.meta_count; i++) {

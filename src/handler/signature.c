@@ -76,7 +76,13 @@ static int crash_signature(const struct wer_job *r,
 	snprintf(sig[WER_SIG_FAULT_OFFSET].value,
 		 sizeof(sig[WER_SIG_FAULT_OFFSET].value), "0x%" PRIx64,
 		 m ? pc - m->base : pc);
-	return WER_SIG_COUNT;
+	if (!r->snap.crash.exception_type[0])
+		return WER_SIG_COUNT;
+	sig[WER_SIG_EXCEPTION_TYPE].name = WER_SIG_NAME_EXCEPTION_TYPE;
+	snprintf(sig[WER_SIG_EXCEPTION_TYPE].value,
+		 sizeof(sig[WER_SIG_EXCEPTION_TYPE].value), "%s",
+		 r->snap.crash.exception_type);
+	return WER_SIG_COUNT + 1;
 }
 
 int wer__signature(const struct wer_job *j,

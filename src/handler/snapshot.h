@@ -82,6 +82,12 @@ struct wer_snapshot_crash {
 	uint64_t pc;	  /* the faulting instruction */
 	uint64_t time_ns; /* CLOCK_REALTIME at the crash */
 	siginfo_t siginfo;
+	/* What killed it, in words ("" when nothing says): glibc's abort
+	 * message (a failed assert()'s text, "free(): invalid pointer"),
+	 * an uncaught C++ exception's type and what(). */
+	char abort_message[1024];
+	char exception_type[256];
+	char exception_message[1024];
 };
 
 /* A text the process or the system gave (NUL-terminated, capped). */

@@ -368,6 +368,7 @@ static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
 	a->tid = current_tid();
 	a->address = info ? (uint64_t)(uintptr_t)info->si_addr : 0;
 	a->registry = (uint64_t)(uintptr_t)&wer__registry;
+	a->abort_msg = wer__crash_config.abort_msg;
 	a->time_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	if (info)
 		memcpy(&a->siginfo, info, sizeof(*info));

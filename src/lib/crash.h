@@ -32,7 +32,13 @@ struct wer_crash_config {
 	int secure_start;
 	uid_t start_uid;
 	gid_t start_gid;
+	/* The address of glibc's __abort_msg, 0 when not found. */
+	uint64_t abort_msg;
 };
+
+/* Finds __abort_msg and, in a C++ program, puts libwer's terminate
+ * handler in front (cxx_exception.c). At load, not in a crash. */
+void wer__cxx_setup(void);
 
 /* Who may read a report of this process, decided at the moment it is
  * written from the process's credentials then (docs/security.md, "Set-id

@@ -27,7 +27,7 @@
 #define WER_CRASH_MSG_RECOVERY_CRASHED	'C' /* a thread crashed in it */
 
 #define WER_CRASH_MAGIC	  "OWERCRS\0"
-#define WER_CRASH_VERSION 1
+#define WER_CRASH_VERSION 2
 
 struct wer_crash_area {
 	char magic[8];
@@ -43,6 +43,11 @@ struct wer_crash_area {
 	ucontext_t context;		/* the crashed thread's registers */
 	struct wer_cpu_fpstate fpstate; /* what the ucontext's floating-point
 					 * pointer pointed to (cpu.h) */
+	uint64_t abort_msg; /* address of glibc's __abort_msg, or 0 */
+	/* An uncaught C++ exception (cxx_exception.c, before the abort):
+	 * its type, demangled, and its what(); "" when none. */
+	char exception_type[256];
+	char exception_message[1024];
 };
 
 /* The name of a signal openwer reports ("SIGSEGV"), "SIG?" for others.

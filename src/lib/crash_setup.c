@@ -250,5 +250,6 @@ __attribute__((constructor)) static void crash_setup(void)
 	load_settings();
 	if (disable && disable[0] && strcmp(disable, "0") != 0)
 		return;
+	wer__cxx_setup();
 	wer_set_crash_reporting(TRUE);
 }

@@ -16,19 +16,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define WER_RW_VERSION		"Version"
-#define WER_RW_EVENT_TYPE	"EventType"
-#define WER_RW_EVENT_TIME	"EventTime"
-#define WER_RW_REPORT_ID	"ReportIdentifier"
-#define WER_RW_PROCESS_ID	"ProcessId"
-#define WER_RW_THREAD_ID	"ThreadId"
-#define WER_RW_THREAD_COUNT	"ThreadCount"
-#define WER_RW_APPLICATION_PATH "ApplicationPath"
-#define WER_RW_COMMAND_LINE	"CommandLine"
-#define WER_RW_DEGRADED		"Degraded"
-#define WER_RW_DUMP_TYPE	"DumpType"
-#define WER_RW_SIG		"Sig"		 /* Sig[n].Name, Sig[n].Value */
-#define WER_RW_META		"CustomMetadata" /* CustomMetadata[n].Key/.Value */
+#define WER_RW_VERSION		 "Version"
+#define WER_RW_EVENT_TYPE	 "EventType"
+#define WER_RW_EVENT_TIME	 "EventTime"
+#define WER_RW_REPORT_ID	 "ReportIdentifier"
+#define WER_RW_PROCESS_ID	 "ProcessId"
+#define WER_RW_THREAD_ID	 "ThreadId"
+#define WER_RW_THREAD_COUNT	 "ThreadCount"
+#define WER_RW_APPLICATION_PATH	 "ApplicationPath"
+#define WER_RW_COMMAND_LINE	 "CommandLine"
+#define WER_RW_DEGRADED		 "Degraded"
+#define WER_RW_DUMP_TYPE	 "DumpType"
+#define WER_RW_ABORT_MESSAGE	 "AbortMessage"	    /* glibc's, at SIGABRT */
+#define WER_RW_EXCEPTION_TYPE	 "ExceptionType"    /* uncaught C++ one's */
+#define WER_RW_EXCEPTION_MESSAGE "ExceptionMessage" /* its what() */
+#define WER_RW_SIG		 "Sig" /* Sig[n].Name, Sig[n].Value */
+#define WER_RW_META		 "CustomMetadata" /* CustomMetadata[n].Key/.Value */
 
 /* The event type of a crash. */
 #define WER_RW_APPCRASH "APPCRASH"
@@ -59,6 +62,12 @@ enum wer_sig_slot {
 #define WER_SIG_NAME_FAULT_OFFSET	   "Fault Offset"
 
 extern const char *const wer_sig_names[WER_SIG_COUNT];
+
+/* After them, Sig[9], only where an uncaught C++ exception killed the
+ * program: its type, demangled ("std::runtime_error"), so that crashes
+ * of one throw site but different exceptions are different buckets. */
+#define WER_SIG_EXCEPTION_TYPE	    WER_SIG_COUNT
+#define WER_SIG_NAME_EXCEPTION_TYPE "Exception Type"
 
 /* A value, escaped as the format's rule says (\xNN). */
 void wer_rw_escaped(FILE *f, const char *value, size_t len);

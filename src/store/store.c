@@ -36,8 +36,12 @@ int wer_store_path(char *buf, size_t size)
 
 static void copy_bounded(char *dst, size_t size, const char *src, size_t len)
 {
-	if (len >= size)
+	/* Cut, never in the middle of a UTF-8 sequence. */
+	if (len >= size) {
 		len = size - 1;
+		while (len && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
 	memcpy(dst, src, len);
 	dst[len] = '\0';
 }
@@ -115,6 +119,17 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 			r->degraded = 1;
 			copy_bounded(r->degraded_why, sizeof(r->degraded_why),
 				     value, value_len);
+		} else if (!strcmp(name, WER_RW_ABORT_MESSAGE)) {
+			copy_bounded(r->abort_message, sizeof(r->abort_message),
+				     value, value_len);
+		} else if (!strcmp(name, WER_RW_EXCEPTION_TYPE)) {
+			copy_bounded(r->exception_type,
+				     sizeof(r->exception_type), value,
+				     value_len);
+		} else if (!strcmp(name, WER_RW_EXCEPTION_MESSAGE)) {
+			copy_bounded(r->exception_message,
+				     sizeof(r->exception_message), value,
+				     value_len);
 		} else if (!strcmp(name, WER_RW_DUMP_TYPE))
 			r->dump_full =
 			    value_len == 4 && !memcmp(value, "full", 4);

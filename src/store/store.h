@@ -18,6 +18,7 @@
 
 #define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
 #define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
+#define WER_STORE_TEXT_MAX	 1024	       /* of a message (AbortMessage) */
 #define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
 #define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
 #define WER_STORE_UPLOAD_MAX	 (64 * 1024)   /* bytes of Upload.wer read */
@@ -74,6 +75,10 @@ struct wer_report_info {
 	int degraded;  /* Degraded=: the capture was partial, or the crash
 			* path wrote the report itself */
 	char degraded_why[WER_STORE_VALUE_MAX];
+	/* What killed it, in words: "" when the report does not say. */
+	char abort_message[WER_STORE_TEXT_MAX];
+	char exception_type[WER_STORE_VALUE_MAX];
+	char exception_message[WER_STORE_TEXT_MAX];
 	int archived; /* in ReportArchive: sent */
 	/* From Upload.wer, in archived reports: the upload's answer. */
 	char upload_time[64];

@@ -5,6 +5,7 @@
 //   inline-null  a NULL read in a function inlined into app::parse_line
 //   throw        an uncaught std::runtime_error from app::throw_it(int)
 //   assert       a failed assert() in app::check_ratio(int)
+#undef NDEBUG // assert() is the point of one mode, whatever the build type
 #include <cassert>
 #include <cstdio>
 #include <cstring>
@@ -34,7 +35,7 @@ __attribute__((noinline)) void throw_it(int code)
 
 __attribute__((noinline)) int check_ratio(int ratio)
 {
-	assert(ratio < 100 && "ratio is a percentage");
+	assert(ratio < 100 && "ratio is a percentage"); // the assertion
 	return ratio;
 }
 

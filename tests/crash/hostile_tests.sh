@@ -95,9 +95,13 @@ run_case "executable mappings of files that are not ELF, or lie in their headers
 # deadline it is killed, and the report keeps the threads it unwound (the
 # crashed one first); past its memory budget, libdw stops, and the report
 # says which budget cut it.
+# (On a loaded machine the budget may run out before even the crashed
+# thread is done: then no thread has frames, which is also what it must
+# say; a thread done is never lost.)
 WER_UNWIND_TIMEOUT_MS=200 run_case "symbols past their time budget: the unwinder killed, the threads it did kept" \
 	'grep -qx "UnwindCut=the time budget (200 ms) ran out" Report.wer &&
-	 sed -n 2p stack.txt | grep -Eq "(\+0x[0-9a-f]*| \(inlined\)) in hostile_program\+0x" &&
+	 { sed -n 2p stack.txt | grep -Eq "(\+0x[0-9a-f]*| \(inlined\)) in hostile_program\+0x" ||
+	   ! grep -q " in hostile_program+0x" stack.txt; } &&
 	 tail -n1 stack.txt | grep -qx "  #0  0x[0-9a-f]*"' threads 2000
 WER_UNWIND_MEMORY_MB=4 run_case "symbols past their memory budget: the report says so" \
 	'grep -Eq "^UnwindCut=(the memory budget \(4 MiB\) was reached|the unwinder could not be loaded: .*)$" Report.wer &&

@@ -3,10 +3,16 @@
 # report_tests.sh WERFAULT WER CPP_PROGRAM - what a report says of a C++
 # program built with -O2 -g (tests/crash/cpp_program.cc), against gdb on
 # the kernel's core of the same crash: demangled names, a frame for each
-# inlined call with its own line.
+# inlined call with its own line; and what killed it, in words: an uncaught
+# exception's type and what(), glibc's abort message (an assert's text, a
+# double free's complaint: crash_program, beside it), in Report.wer, the
+# XML (xmllint), wer show and the minidump (Breakpad's minidump_dump).
 set -u
 werfault=$(realpath "$1") wer=$(realpath "$2") program=$(realpath "$3")
 source_file=$(dirname "$(realpath "$0")")/cpp_program.cc
+crash_program=$(dirname "$program")/crash_program
+minidump_facts=$(dirname "$program")/../tools/minidump_facts
+tools=$(sh "$(dirname "$0")/../../scripts/minidump-tools.sh" 2>/dev/null) || tools=''
 work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-report.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 export WER_HANDLER=$werfault WER_TIMEOUT_MS=60000
@@ -16,11 +22,11 @@ unset WER_DISABLE LD_PRELOAD WER_REPORT_DIR
 # crash NAME MODE: runs the program in $work/NAME (a core lands there when
 # core_pattern allows), waits for its report; $report is its directory.
 report='' core=''
-crash() {
+crash() { # NAME MODE [PROGRAM]
 	local dir=$work/$1 pid
 	mkdir -p "$dir"
 	(cd "$dir" && ulimit -S -c unlimited 2>/dev/null
-	 WER_REPORT_DIR=$dir/store exec "$program" "$2") >/dev/null 2>"$dir/err" &
+	 WER_REPORT_DIR=$dir/store exec "${3:-$program}" "$2") >/dev/null 2>"$dir/err" &
 	pid=$!
 	wait $pid
 	wait_until 60 no_werfault_for $pid
@@ -70,9 +76,72 @@ assert f[1][\"function\"] == \"app::parse_line(char const*)\" and \"inlined\" no
 assert f[0][\"module_offset\"] == f[1][\"module_offset\"], f[:2]
 "'
 
+wer_line() { # NAME: Report.wer's value
+	awk -v n="$1=" 'index($0, n) == 1 {print substr($0, length(n) + 1); exit}' "$report/Report.wer"
+}
+show() { WER_REPORT_DIR=$(dirname "$(dirname "$report")") "$wer" show "$@" latest; }
+xml_value() { xmllint --xpath "string(/WERReportMetadata/ProcessInformation/$1)" "$report/WERInternalMetadata.xml"; }
+annotation() { # KEY: its value in the dump, as Breakpad's minidump_dump reads it
+	"$tools/minidump_dump" "$report/minidump.mdmp" 2>/dev/null |
+		sed -n "s/^ *simple_annotations\[\"$1\"\] = //p"
+}
+dump_check() { # NAME KEY VALUE: the minidump says it (Breakpad's reader and ours)
+	dump_key=$2 dump_value=$3
+	if [ -x "$tools/minidump_dump" ]; then
+		check "$1: in the minidump, as minidump_dump reads it" \
+			eval '[ "$(annotation "$dump_key")" = "$dump_value" ] &&
+			"$minidump_facts" "$report/minidump.mdmp" | grep -qxF "annotation=$dump_key=$dump_value"'
+	else
+		skip "$1: in the minidump, as minidump_dump reads it" "Breakpad's tools are not installed (scripts/minidump-tools.sh)"
+	fi
+}
+
 crash throw throw
 check "an uncaught exception: the thrower demangled in stack.txt" \
 	eval 'crashed_block | grep -E "^  #[0-9]+ +0x[0-9a-f]+ app::throw_it\(int\)( \[clone [^]]*\])?\+0x[0-9a-f]+ in cpp_program\+" &&
 	! crashed_block | grep -q " _Z"'
+check "an uncaught exception: its type and what() in Report.wer, the type in the signature (Sig[9])" \
+	eval '[ "$(wer_line ExceptionType)" = std::runtime_error ] &&
+	[ "$(wer_line ExceptionMessage)" = "disk full on /var" ] &&
+	[ "$(wer_line "Sig[9].Name")" = "Exception Type" ] &&
+	[ "$(wer_line "Sig[9].Value")" = std::runtime_error ]'
+check "an uncaught exception: in the XML, as xmllint reads it" \
+	eval '[ "$(xml_value ExceptionType)" = std::runtime_error ] &&
+	[ "$(xml_value ExceptionMessage)" = "disk full on /var" ]'
+check "an uncaught exception: wer show prints its type and what()" \
+	eval 'show | grep -qx "  Uncaught exception     std::runtime_error" &&
+	show | grep -qx "  what()                 disk full on /var" &&
+	show --json | python3 -c "import json, sys; e = json.load(sys.stdin)[\"exception\"]; assert e == {\"type\": \"std::runtime_error\", \"what\": \"disk full on /var\"}, e"'
+dump_check "an uncaught exception's type" openwer:exception_type std::runtime_error
+dump_check "an uncaught exception's what()" openwer:exception_what "disk full on /var"
+
+crash assert assert
+assertion="cpp_program: $source_file:$(line_of "the assertion"): int app::check_ratio(int): Assertion \`ratio < 100 && \"ratio is a percentage\"' failed."
+check "a failed assert(): its text in Report.wer (AbortMessage) and the XML, no exception" \
+	eval '[ "$(wer_line AbortMessage)" = "$assertion" ] && [ "$(xml_value AbortMessage)" = "$assertion" ] &&
+	! grep -q "^ExceptionType=" "$report/Report.wer" && ! grep -q "^Sig\[9\]" "$report/Report.wer"'
+check "a failed assert(): wer show prints the assertion" \
+	eval 'show | grep -qxF "  Abort message          $assertion"'
+dump_check "a failed assert()'s text" openwer:abort_message "$assertion"
+
+crash double-free double-free "$crash_program"
+check "a double free: glibc's complaint in Report.wer and wer show" \
+	eval '[ "$(wer_line AbortMessage)" = "free(): double free detected in tcache 2" ] &&
+	show | grep -qxF "  Abort message          free(): double free detected in tcache 2"'
+
+crash segv inline-null
+check "a crash that is no abort and no exception says neither" \
+	eval '! grep -Eq "^(AbortMessage|ExceptionType|ExceptionMessage)=" "$report/Report.wer"'
+
+# expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
+# reads every XML report written here.
+check "expat parses every WERInternalMetadata.xml" \
+	python3 -c '
+import glob, sys, xml.parsers.expat
+files = glob.glob(sys.argv[1] + "/*/store/ReportQueue/*/WERInternalMetadata.xml")
+assert len(files) >= 5, files
+for f in files:
+    xml.parsers.expat.ParserCreate().Parse(open(f, "rb").read(), True)
+' "$work"
 
 totals

@@ -70,6 +70,44 @@ static void round_trip(void **state)
 	free(r);
 }
 
+/* The longest key (64 characters of three bytes, 192 bytes) is kept
+ * whole; what is longer than a field is cut before a character, never in
+ * one. The reasons a process died round-trip too. */
+static void at_the_limits(void **state)
+{
+	struct wer_report_info *r = calloc(1, sizeof(*r));
+	char key[3 * 64 + 1] = "", value[2 * 200 + 1] = "";
+	char *text = NULL;
+	size_t len = 0, kept;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(f);
+	for (int i = 0; i < 64; i++)
+		strcat(key, "\xe6\x97\xa5"); /* U+65E5 */
+	for (int i = 0; i < 200; i++)
+		strcat(value, "\xc3\xa9"); /* U+00E9 */
+	wer_rw_header(f, WER_RW_APPCRASH, "2026-12-01T00:00:00Z", "x");
+	wer_rw_meta(f, 0, key, value);
+	fprintf(f, WER_RW_ABORT_MESSAGE
+		"=free(): invalid pointer\n" WER_RW_EXCEPTION_TYPE
+		"=std::runtime_error\n" WER_RW_EXCEPTION_MESSAGE
+		"=disk full\n");
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(wer_report_parse(text, len, r), 0);
+	assert_string_equal(r->meta_key[0], key);
+	/* 400 bytes into 255: 127 characters, not 127 and a half. */
+	kept = strlen(r->meta_value[0]);
+	assert_int_equal(kept, 254);
+	assert_memory_equal(r->meta_value[0], value, kept);
+	assert_string_equal(r->abort_message, "free(): invalid pointer");
+	assert_string_equal(r->exception_type, "std::runtime_error");
+	assert_string_equal(r->exception_message, "disk full");
+	free(text);
+	free(r);
+}
+
 static void not_a_report(void **state)
 {
 	struct wer_report_info r;
@@ -86,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(round_trip),
+	    cmocka_unit_test(at_the_limits),
 	    cmocka_unit_test(not_a_report),
 	};
 
