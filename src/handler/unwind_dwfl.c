@@ -148,9 +148,12 @@ static int module_has_own_lines(Dwfl_Module *mod)
 
 /* Source lines cost what reading the module's DWARF costs: little for a
  * program built with -g, 80 ms for glibc's separate (compressed) debug
- * file. WER_SOURCE_LINES: "embedded" (default) looks lines up only in
- * modules that carry their own DWARF, "all" everywhere, "none" nowhere.
- * The answer is kept per module. */
+ * file, paid after the process was released. WER_SOURCE_LINES: "all"
+ * (default) looks lines up wherever gdb would find debug information (the
+ * module itself, its .gnu_debuglink file beside it or in .debug/, the
+ * build-id file of an installed -dbgsym/-dbg package under
+ * /usr/lib/debug), "embedded" only in modules that carry their own DWARF,
+ * "none" nowhere. The answer is kept per module. */
 static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 {
 	void **userdata;
@@ -323,8 +326,9 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 	FILE *f;
 	int r = 0;
 
-	if (lines && !strcmp(lines, "all"))
-		ctx.lines = LINES_ALL;
+	ctx.lines = LINES_ALL;
+	if (lines && !strcmp(lines, "embedded"))
+		ctx.lines = LINES_EMBEDDED;
 	else if (lines && !strcmp(lines, "none"))
 		ctx.lines = LINES_NONE;
 

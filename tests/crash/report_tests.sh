@@ -133,6 +133,28 @@ crash segv inline-null
 check "a crash that is no abort and no exception says neither" \
 	eval '! grep -Eq "^(AbortMessage|ExceptionType|ExceptionMessage)=" "$report/Report.wer"'
 
+# A stripped executable whose debug information is in its own file, named
+# by .gnu_debuglink (as `objcopy --only-keep-debug` and Debian's dh_strip
+# make them): file:line by default, as gdb finds them.
+mkdir -p "$work/stripped"
+objcopy --only-keep-debug "$crash_program" "$work/stripped/crash_program.debug" &&
+	objcopy --strip-debug --add-gnu-debuglink="$work/stripped/crash_program.debug" \
+		"$crash_program" "$work/stripped/crash_program"
+crash debuglink null "$work/stripped/crash_program"
+check "a stripped executable with .gnu_debuglink: file:line from its debug file" \
+	eval '! readelf -S "$work/stripped/crash_program" | grep -q "\.debug_line" &&
+	crashed_block | grep -E "^  #0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+$"'
+# glibc's frames: file:line from an installed libc6-dbg (build id under
+# /usr/lib/debug), where there is one.
+libc_id=$(readelf -n "$(ldd "$crash_program" | sed -n 's/.*libc\.so\.6 => \([^ ]*\).*/\1/p')" 2>/dev/null |
+	sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
+if [ -n "$libc_id" ] && [ -f "/usr/lib/debug/.build-id/${libc_id:0:2}/${libc_id:2}.debug" ]; then
+	check "glibc's frames: file:line from the installed debug package" \
+		eval 'crashed_block | grep -E " in libc\.so\.6\+0x[0-9a-f]+ at [^ ]+:[0-9]+$"'
+else
+	skip "glibc's frames: file:line from the installed debug package" "no libc6-dbg installed"
+fi
+
 # expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
 # reads every XML report written here.
 check "expat parses every WERInternalMetadata.xml" \
