@@ -178,6 +178,8 @@ void config_help(FILE *f);
 void show_help(FILE *f);
 int export_main(int argc, char **argv);
 void export_help(FILE *f);
+int debug_main(int argc, char **argv);
+void debug_help(FILE *f);
 int submit_main(int argc, char **argv);
 void submit_help(FILE *f);
 

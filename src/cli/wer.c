@@ -5,6 +5,7 @@
  *   wer list [--json] [filters]      (list.c)
  *   wer show [--json] REPORT         (show.c)
  *   wer export [-o FILE] REPORT      (export.c)
+ *   wer debug [--batch] REPORT       (debug.c)
  *   wer submit [--url URL] --all|REPORT... (submit.c)
  *   wer rm REPORT..., wer purge      (remove.c)
  *   wer config                       (config.c)
@@ -412,6 +413,8 @@ static const struct verb verbs[] = {
     {"show", "show one report", show_main, show_help},
     {"export", "write one report as a tar.gz to attach to a bug", export_main,
      export_help},
+    {"debug", "open a report's crash in a debugger (LLDB)", debug_main,
+     debug_help},
     {"submit", "upload reports to a crash server", submit_main, submit_help},
     {"rm", "remove reports", rm_main, rm_help},
     {"purge", "apply retention now", purge_main, purge_help},

@@ -96,6 +96,21 @@ dump_check() { # NAME KEY VALUE: the minidump says it (Breakpad's reader and our
 	fi
 }
 
+# wer debug: LLDB on the report's minidump, non-interactively.
+if command -v lldb >/dev/null; then
+	check "wer debug --batch: LLDB shows the crashed thread's stack by function and line" \
+		eval 'WER_REPORT_DIR=$work/inline/store "$wer" debug --batch latest 2>/dev/null |
+		grep -E "^  \* frame #0: 0x[0-9a-f]+ cpp_program.app::parse_line\(s=0x0+\) at cpp_program\.cc:[0-9]+"'
+else
+	skip "wer debug --batch: LLDB shows the crashed thread's stack by function and line" "no lldb here"
+fi
+check "wer debug: a debugger that is not there is said, exit 3" \
+	eval 'WER_REPORT_DIR=$work/inline/store "$wer" debug --debugger /nonexistent/lldb latest 2>"$work/debug-err";
+	[ $? = 3 ] && grep -q "^wer debug: cannot start /nonexistent/lldb: No such file or directory" "$work/debug-err"'
+check "wer debug: no such report, exit 1; two reports, usage" \
+	eval 'WER_REPORT_DIR=$work/inline/store "$wer" debug nosuchreport 2>/dev/null; [ $? = 1 ] &&
+	{ WER_REPORT_DIR=$work/inline/store "$wer" debug latest latest 2>/dev/null; [ $? = 2 ]; }'
+
 crash throw throw
 check "an uncaught exception: the thrower demangled in stack.txt" \
 	eval 'crashed_block | grep -E "^  #[0-9]+ +0x[0-9a-f]+ app::throw_it\(int\)( \[clone [^]]*\])?\+0x[0-9a-f]+ in cpp_program\+" &&
