@@ -429,7 +429,7 @@ for _ in $(seq 200); do
 	loop_pids+=($!)
 	wait $!
 done
-wait_until 20 no_werfault_for "${loop_pids[@]}" # werfaults finish after their processes
+wait_until 180 no_werfault_for "${loop_pids[@]}" # werfaults finish after their processes
 check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueueCount (50) reports" bash -c '
 	q=$1/ReportQueue
 	[ "$(ls "$q" | wc -l)" = 50 ] &&
