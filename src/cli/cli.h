@@ -128,7 +128,8 @@ struct cli_frame {
 	unsigned long long function_offset, module_offset;
 	int have_function_offset, have_module_offset;
 	int line;
-	int inlined; /* a call inlined at pc ("FUNCTION (inlined)") */
+	int inlined;	  /* a call inlined at pc ("FUNCTION (inlined)") */
+	int resymbolized; /* named by cli_resymbolize, not by stack.txt */
 };
 
 struct cli_thread {
@@ -157,6 +158,15 @@ struct cli_stacks {
  * allocated is left out. Free with cli_stacks_free. */
 void cli_read_stacks(const struct wer_report_info *r, struct cli_stacks *ret);
 void cli_stacks_free(struct cli_stacks *s);
+
+struct wer_md_facts;
+
+/* Names now the frames stack.txt could not name (no function, or no
+ * file:line), from each module's file on disk when it is the one that
+ * crashed (the build id the minidump recorded for it) and the debug files
+ * found for it now (symbols installed since). Such a frame's text gets
+ * " [symbols found now]". Returns how many frames were named. */
+size_t cli_resymbolize(struct cli_stacks *s, const struct wer_md_facts *md);
 
 /* From here on, stdout and stderr write no terminal control: every
  * control character but newline and tab, and every byte of invalid

@@ -111,6 +111,8 @@ static void print_json_frame(const struct cli_frame *f)
 		printf(", \"function_offset\": \"0x%llx\"", f->function_offset);
 	if (f->inlined)
 		printf(", \"inlined\": true");
+	if (f->resymbolized)
+		printf(", \"resymbolized\": true");
 	if (f->module) {
 		printf(", \"module\": ");
 		cli_json_string(stdout, f->module);
@@ -255,6 +257,7 @@ int show_main(int argc, char **argv)
 	dir = wer_report_reopen(cli_store(), r);
 	md = read_dump(dir);
 	cli_read_stacks(r, &stacks);
+	cli_resymbolize(&stacks, md);
 	if (json) {
 		print_json(r, md, &stacks, dir);
 	} else {

@@ -159,6 +159,36 @@ crash debuglink null "$work/stripped/crash_program"
 check "a stripped executable with .gnu_debuglink: file:line from its debug file" \
 	eval '! readelf -S "$work/stripped/crash_program" | grep -q "\.debug_line" &&
 	crashed_block | grep -E "^  #0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+$"'
+# Symbols installed after the crash: a program stripped of everything
+# (no symbol table) whose debug file is not there when it crashes; once it
+# is, wer show names its frames, with file:line, and says they were found
+# now. stack.txt stays as it was written.
+mkdir -p "$work/later"
+objcopy --strip-all --add-gnu-debuglink="$work/stripped/crash_program.debug" \
+	"$crash_program" "$work/later/crash_program"
+crash later null "$work/later/crash_program"
+check "symbols installed after the crash: stack.txt had no name for the crashing function" \
+	eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+$"'
+cp "$work/stripped/crash_program.debug" "$work/later/"
+check "symbols installed after the crash: wer show names the frame now, with file:line" \
+	eval 'show | grep -E "^ +#0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+ \[symbols found now\]$" &&
+	show --json | python3 -c "import json, sys; f = json.load(sys.stdin)[\"stack\"][\"threads\"][0][\"frames\"][0]; assert f[\"function\"] == \"crash_null_write\" and f[\"resymbolized\"] is True, f" &&
+	crashed_block | sed -n 2p | grep -qv crash_null_write'
+# A different file at the module's path now: the same program with its
+# symbols, but another build id (one byte of it changed). Its names would
+# fit the offsets; it is not the file that crashed, so it is not used.
+python3 -c '
+import subprocess, sys
+src, dst = sys.argv[1:3]
+notes = subprocess.run(["readelf", "-n", src], capture_output=True, text=True).stdout
+bid = bytes.fromhex(notes.split("Build ID: ")[1].split()[0])
+data = open(src, "rb").read()
+assert data.count(bid) == 1
+open(dst, "wb").write(data.replace(bid, bytes([bid[0] ^ 0xff]) + bid[1:]))
+' "$crash_program" "$work/later/crash_program"
+check "symbols installed after the crash: a file whose build id is not the crashed one's is not used" \
+	eval '! show | grep -q "symbols found now"'
+
 # glibc's frames: file:line from an installed libc6-dbg (build id under
 # /usr/lib/debug), where there is one.
 libc_id=$(readelf -n "$(ldd "$crash_program" | sed -n 's/.*libc\.so\.6 => \([^ ]*\).*/\1/p')" 2>/dev/null |
