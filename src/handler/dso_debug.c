@@ -29,12 +29,17 @@ static uint64_t auxv_value(const void *auxv, size_t len, uint64_t type)
 	return 0;
 }
 
+#define DYNAMIC_MAX 512 /* entries of the executable's dynamic section */
+
 /* The address of r_debug: the executable's program headers give its load
  * bias (PT_PHDR) and its dynamic section (PT_DYNAMIC), whose DT_DEBUG
- * entry the dynamic linker filled. */
+ * entry the dynamic linker filled. The section's entries, DT_NULL
+ * included, are kept in ret (the DsoDebug stream carries them). */
 static uint64_t find_r_debug(pid_t pid, const void *auxv, size_t len,
-			     uint64_t *ret_dynamic)
+			     struct wer_dso_debug *ret)
 {
+	Elf64_Dyn *entries;
+	uint64_t r_debug = 0;
 	uint64_t phdr = auxv_value(auxv, len, AT_PHDR);
 	uint64_t phnum = auxv_value(auxv, len, AT_PHNUM);
 	uint64_t bias = 0, dynamic = 0;
@@ -57,20 +62,25 @@ static uint64_t find_r_debug(pid_t pid, const void *auxv, size_t len,
 		if (ph.p_type == PT_DYNAMIC)
 			dynamic = bias + ph.p_vaddr;
 	}
-	if (!dynamic)
+	if (!dynamic || !(entries = calloc(DYNAMIC_MAX, sizeof(*entries))))
 		return 0;
-	*ret_dynamic = dynamic;
-	/* At most 512 entries, until DT_NULL. */
-	for (int i = 0; i < 512; i++) {
-		Elf64_Dyn dyn;
+	ret->dynamic = dynamic;
+	/* At most DYNAMIC_MAX entries, until DT_NULL. */
+	for (int i = 0; i < DYNAMIC_MAX; i++) {
+		Elf64_Dyn *dyn = &entries[i];
 
-		if (peek(pid, dynamic + (uint64_t)i * sizeof(dyn), &dyn,
-			 sizeof(dyn)) < 0 ||
-		    dyn.d_tag == DT_NULL)
-			return 0;
-		if (dyn.d_tag == DT_DEBUG)
-			return dyn.d_un.d_ptr;
+		if (peek(pid, dynamic + (uint64_t)i * sizeof(*dyn), dyn,
+			 sizeof(*dyn)) < 0)
+			break;
+		if (dyn->d_tag == DT_DEBUG)
+			r_debug = dyn->d_un.d_ptr;
+		if (dyn->d_tag == DT_NULL) {
+			ret->dynamic_data = (unsigned char *)entries;
+			ret->dynamic_len = (size_t)(i + 1) * sizeof(*dyn);
+			return r_debug;
+		}
 	}
+	free(entries);
 	return 0;
 }
 
@@ -78,17 +88,16 @@ int wer__dso_debug_read(pid_t pid, const void *auxv, size_t auxv_len,
 			struct wer_dso_debug *ret)
 {
 	struct r_debug rd;
-	uint64_t at, dynamic = 0;
+	uint64_t at;
 
 	memset(ret, 0, sizeof(*ret));
-	at = auxv ? find_r_debug(pid, auxv, auxv_len, &dynamic) : 0;
+	at = auxv ? find_r_debug(pid, auxv, auxv_len, ret) : 0;
 	if (!at || peek(pid, at, &rd, sizeof(rd)) < 0)
 		return 0;
 	ret->found = 1;
 	ret->version = (uint32_t)rd.r_version;
 	ret->brk = rd.r_brk;
 	ret->ldbase = rd.r_ldbase;
-	ret->dynamic = dynamic;
 	ret->dsos = calloc(WER_DSO_MAX, sizeof(*ret->dsos));
 	if (!ret->dsos)
 		return -ENOMEM;
@@ -128,6 +137,9 @@ int wer__dso_debug_read(pid_t pid, const void *auxv, size_t auxv_len,
 
 void wer__dso_debug_free(struct wer_dso_debug *d)
 {
+	free(d->dynamic_data);
+	d->dynamic_data = NULL;
+	d->dynamic_len = 0;
 	free(d->dsos);
 	d->dsos = NULL;
 	d->count = 0;

@@ -25,6 +25,9 @@ struct wer_dso_debug {
 	uint32_t version; /* r_version */
 	uint64_t brk, ldbase;
 	uint64_t dynamic; /* the executable's dynamic section */
+	/* Its entries (Elf64_Dyn), DT_NULL the last: dynamic_len bytes. */
+	unsigned char *dynamic_data;
+	size_t dynamic_len;
 	size_t count;
 	struct wer_dso *dsos;
 };

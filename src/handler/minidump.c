@@ -613,8 +613,17 @@ static void write_dso_debug(struct writer *w, const struct wer_snapshot *r)
 	debug.ldbase = d->ldbase;
 	debug.dynamic = d->dynamic;
 	debug.map = append(w, maps, d->count * sizeof(*maps));
-	add_stream(w, MD_LINUX_DSO_DEBUG,
-		   append_location(w, &debug, sizeof(debug)));
+	/* r_debug, then the executable's dynamic section (as Breakpad's
+	 * writer has it: minidump-2-core rebuilds the core's from it). */
+	{
+		md_location_t at = append_location(w, &debug, sizeof(debug));
+
+		if (d->dynamic_len) {
+			append(w, d->dynamic_data, d->dynamic_len);
+			at.data_size += (uint32_t)d->dynamic_len;
+		}
+		add_stream(w, MD_LINUX_DSO_DEBUG, at);
+	}
 	free(maps);
 }
 

@@ -209,11 +209,15 @@ typedef struct {
 	uint32_t value; /* RVA of an md UTF-8 string */
 } md_string_dictionary_entry_t;
 
-/* The Linux DsoDebug stream: r_debug, then its link_map entries. */
+/* The Linux DsoDebug stream: r_debug, then (in the stream, after it) the
+ * executable's dynamic section; its link_map entries elsewhere. Breakpad's
+ * MDRawDebug64 and MDRawLinkMap64 are naturally aligned (outside its
+ * packed region): the padding is spelled out here. */
 typedef struct {
 	uint32_t version;
 	uint32_t map; /* RVA of dso_count md_link_map_t */
 	uint32_t dso_count;
+	uint32_t padding;
 	uint64_t brk;
 	uint64_t ldbase;
 	uint64_t dynamic;
@@ -222,6 +226,7 @@ typedef struct {
 typedef struct {
 	uint64_t addr;
 	uint32_t name; /* RVA of a UTF-16 MINIDUMP_STRING */
+	uint32_t padding;
 	uint64_t ld;
 } md_link_map_t;
 
@@ -264,9 +269,9 @@ _Static_assert(sizeof(md_context_amd64_t) == 1232, "amd64 context");
 _Static_assert(sizeof(md_memory_descriptor_t) == 16, "memory descriptor");
 _Static_assert(sizeof(md_crashpad_info_t) == 52, "crashpad info");
 _Static_assert(sizeof(md_thread_name_t) == 12, "thread name");
-_Static_assert(sizeof(md_debug_t) == 36, "dso debug");
+_Static_assert(sizeof(md_debug_t) == 40, "dso debug");
 _Static_assert(sizeof(md_memory_info_list_t) == 16, "memory info list");
 _Static_assert(sizeof(md_memory_info_t) == 48, "memory info");
-_Static_assert(sizeof(md_link_map_t) == 20, "link map");
+_Static_assert(sizeof(md_link_map_t) == 24, "link map");
 
 #endif /* WER_MINIDUMP_FORMAT_H */

@@ -200,6 +200,26 @@ else
 	skip "glibc's frames: file:line from the installed debug package" "no libc6-dbg installed"
 fi
 
+# The DsoDebug stream as Breakpad's minidump-2-core reads it (its layout is
+# Breakpad's MDRawDebug64/MDRawLinkMap64, naturally aligned, and the
+# executable's dynamic section follows r_debug): every loaded object of the
+# crashed process by the name the dynamic linker gave it, and DT_DEBUG found
+# in the dynamic section (the core's r_debug hangs there).
+m2c=$(sh "$(dirname "$0")/../../scripts/minidump-tools.sh" --pid2md 2>/dev/null)/minidump-2-core
+if [ -x "$m2c" ]; then
+	report=$(ls -d "$work"/throw/store/ReportQueue/*/)
+	check "minidump-2-core reads the DsoDebug stream: the loaded objects by name, the dynamic section with DT_DEBUG" \
+		eval '"$m2c" -v -o "$work/throw.core" "$report/minidump.mdmp" >/dev/null 2>"$work/m2c.txt" &&
+		awk "/^MD_LINUX_DSO_DEBUG:/{d=1} d" "$work/m2c.txt" >"$work/dso.txt" &&
+		grep -qE "^Number of DSOs: [4-9]|^Number of DSOs: [1-9][0-9]" "$work/dso.txt" &&
+		grep -qE "^#[0-9]+: [0-9a-f]+, [0-9a-f]+, \"/[^\"]*/libc\.so\.6\"$" "$work/dso.txt" &&
+		grep -qE "^#[0-9]+: [0-9a-f]+, [0-9a-f]+, \"/[^\"]*/libstdc\+\+\.so\.6\"$" "$work/dso.txt" &&
+		grep -qE "^#[0-9]+: [0-9a-f]+, [0-9a-f]+, \"/[^\"]*/libwer\.so\.0\"$" "$work/dso.txt" &&
+		! grep -q "No DT_DEBUG entry found" "$work/m2c.txt"'
+else
+	skip "minidump-2-core reads the DsoDebug stream" "minidump-2-core could not be built (scripts/minidump-tools.sh --pid2md)"
+fi
+
 # expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
 # reads every XML report written here.
 check "expat parses every WERInternalMetadata.xml" \
