@@ -78,16 +78,33 @@ static Dwfl_Module *open_same(const struct wer_md_module *m, Dwfl **dwfl)
 	return !strncmp(hex, m->build_id, strlen(m->build_id)) ? mod : NULL;
 }
 
+/* Whether the dump's module m is the file stack.txt calls module: by
+ * name, or (the dump names a library by its SONAME, a link to the file)
+ * by the name of the file its path leads to. */
+static int same_module(const struct wer_md_module *m, const char *module)
+{
+	char *real;
+	int same;
+
+	if (!strcmp(base_name(m->name), module))
+		return 1;
+	if (m->name[0] != '/' || !(real = realpath(m->name, NULL)))
+		return 0;
+	same = !strcmp(base_name(real), module);
+	free(real);
+	return same;
+}
+
 static Dwfl_Module *find(struct opened *o, size_t *count,
 			 const struct wer_md_facts *md, const char *module)
 {
 	for (size_t i = 0; i < *count; i++)
-		if (!strcmp(base_name(o[i].m->name), module))
+		if (same_module(o[i].m, module))
 			return o[i].mod;
 	for (uint32_t i = 0; i < md->module_count; i++) {
 		const struct wer_md_module *m = &md->modules[i];
 
-		if (strcmp(base_name(m->name), module) || m->name[0] != '/')
+		if (m->name[0] != '/' || !same_module(m, module))
 			continue;
 		if (*count == RESYMBOLIZE_MODULES_MAX)
 			return NULL;

@@ -189,6 +189,23 @@ static uint32_t append_utf8(struct writer *w, const char *s)
 /* ---- streams ----------------------------------------------------------------
  */
 
+/* A module's name in the dump: its path with the file name replaced by its
+ * DT_SONAME where it has one (what Breakpad's writer does: dump_syms files
+ * a library's symbols under its SONAME, libstdc++.so.6, not the file's
+ * name, libstdc++.so.6.0.30). */
+static const char *module_name(const struct wer_snapshot_module *m,
+			       char buf[PATH_MAX])
+{
+	const char *slash = strrchr(m->path, '/');
+	int n;
+
+	if (!m->soname[0] || !slash || !strcmp(slash + 1, m->soname))
+		return m->path;
+	n = snprintf(buf, PATH_MAX, "%.*s/%s", (int)(slash - m->path), m->path,
+		     m->soname);
+	return n > 0 && n < PATH_MAX ? buf : m->path;
+}
+
 static void write_system_info(struct writer *w, const struct wer_snapshot *s)
 {
 	const struct wer_cpu_ops *ops = wer__cpu_ops(s->arch);
@@ -337,13 +354,14 @@ static void write_modules(struct writer *w, const struct wer_snapshot *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct wer_snapshot_module *m = &r->modules[i];
 		const char *id = m->build_id;
+		char name[PATH_MAX];
 		unsigned char cv[4 + 64];
 		size_t len = 4;
 		uint32_t sig = MD_CVINFOELF_SIGNATURE;
 
 		mods[i].base_of_image = m->base;
 		mods[i].size_of_image = (uint32_t)(m->end - m->base);
-		mods[i].module_name_rva = append_utf16(w, m->path);
+		mods[i].module_name_rva = append_utf16(w, module_name(m, name));
 		memcpy(cv, &sig, 4);
 		for (size_t k = 0; id[k] && id[k + 1] && len < sizeof(cv);
 		     k += 2) {

@@ -70,6 +70,9 @@ struct wer_snapshot_module {
 	 * filled by the unwinder's pass, which parses the modules' ELF in a
 	 * budgeted child (unwind.c). */
 	char build_id[2 * WER_SNAPSHOT_BUILD_ID_MAX + 1];
+	/* Its DT_SONAME ("libstdc++.so.6"), "" when none: the unwinder's
+	 * pass too. The minidump names a module by it, as Breakpad does. */
+	char soname[256];
 };
 
 /* The crash, as the crash path recorded it (for a report without a

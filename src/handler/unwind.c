@@ -216,6 +216,24 @@ static int add_module(struct wer_unwind *u, char **f)
 	m->path = intern(u, f[1], strlen(f[1]));
 	m->build_id = strcmp(f[0], "-") ? intern(u, f[0], strlen(f[0])) : "";
 	m->package_version = "";
+	m->soname = "";
+	return 0;
+}
+
+/* S: the DT_SONAME of the module named by the M record just before: a
+ * file name (no '/'), printable. */
+static int add_soname(struct wer_unwind *u, const char *soname)
+{
+	size_t len = strlen(soname);
+
+	if (!u->module_count || !len || len >= 256 ||
+	    u->modules[u->module_count - 1].soname[0] || strchr(soname, '/') ||
+	    !strcmp(soname, ".") || !strcmp(soname, ".."))
+		return -1;
+	for (const char *p = soname; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return -1;
+	u->modules[u->module_count - 1].soname = intern(u, soname, len);
 	return 0;
 }
 
@@ -256,6 +274,9 @@ void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 		break;
 	case 'P':
 		bad = n != 1 || add_package_version(u, f[0]) < 0;
+		break;
+	case 'S':
+		bad = n != 1 || add_soname(u, f[0]) < 0;
 		break;
 	case 'T':
 		/* Threads in increasing order, each once: their frames stay
@@ -499,6 +520,9 @@ void wer__unwind_fill_modules(const struct wer_unwind *u,
 				snprintf(s->modules[i].build_id,
 					 sizeof(s->modules[i].build_id), "%s",
 					 u->modules[k].build_id);
+				snprintf(s->modules[i].soname,
+					 sizeof(s->modules[i].soname), "%s",
+					 u->modules[k].soname);
 				break;
 			}
 }

@@ -49,6 +49,7 @@ struct wer_module_id {
 	const char *path;
 	const char *build_id;	     /* hex, "" when the module has none */
 	const char *package_version; /* from .note.package, "" when none */
+	const char *soname;	     /* DT_SONAME, "" when none */
 };
 
 struct wer_strings;
@@ -84,6 +85,7 @@ struct wer_unwind_budget {
  *   M <build id hex or -> <path>          a module
  *   P <version>                           the version in the module's
  *                                         .note.package (package_note.h)
+ *   S <soname>                            the module's DT_SONAME
  *   T <capture thread index>              the frames below are its
  *   F <pc> <function offset> <module offset> <line> <module> <function> <file>
  * [i] (numbers in hex, line decimal; function demangled; "i": a call inlined at

@@ -286,12 +286,40 @@ static int package_version(Elf *elf, char *out, size_t size)
 	return -1;
 }
 
+/* The ELF file's DT_SONAME, or NULL. */
+static const char *elf_soname(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC ||
+		    !shdr.sh_entsize || !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0;
+		     i < shdr.sh_size / shdr.sh_entsize && i < 4096; i++) {
+			GElf_Dyn dyn;
+
+			if (!gelf_getdyn(data, (int)i, &dyn) ||
+			    dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag == DT_SONAME)
+				return elf_strptr(elf, shdr.sh_link,
+						  dyn.d_un.d_val);
+		}
+	}
+	return NULL;
+}
+
 static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 			   Dwarf_Addr start, void *arg)
 {
 	FILE *out = arg;
 	const unsigned char *bits;
 	char version[WER_UNWIND_VERSION_MAX + 1];
+	const char *soname;
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
 	Elf *elf;
@@ -312,6 +340,11 @@ static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 	fputc('\n', out);
 	if (package_version(elf, version, sizeof(version)) == 0)
 		fprintf(out, "P\t%s\n", version);
+	if ((soname = elf_soname(elf)) && *soname) {
+		fputc('S', out);
+		put_name(out, soname);
+		fputc('\n', out);
+	}
 	return DWARF_CB_OK;
 }
 

@@ -220,6 +220,23 @@ else
 	skip "minidump-2-core reads the DsoDebug stream" "minidump-2-core could not be built (scripts/minidump-tools.sh --pid2md)"
 fi
 
+# A Breakpad symbol store laid out by dump_syms (SYMDIR/NAME/ID/NAME.sym,
+# NAME a library's SONAME): minidump_stackwalk finds libstdc++'s symbols
+# for the dump's module, so __cxa_throw is named in the crashed thread.
+if [ -x "$tools/dump_syms" ] && [ -x "$tools/minidump_stackwalk" ]; then
+	report=$(ls -d "$work"/throw/store/ReportQueue/*/)
+	libstdcxx=$(sed -n 's/^LoadedModule\[[0-9]*\]=\(.*libstdc++[^/]*\)$/\1/p' "$report/Report.wer" | head -n1)
+	"$tools/dump_syms" "$libstdcxx" >"$work/libstdcxx.sym" 2>/dev/null
+	read -r _ _ _ sym_id sym_name <"$work/libstdcxx.sym"
+	mkdir -p "$work/symbols/$sym_name/$sym_id"
+	mv "$work/libstdcxx.sym" "$work/symbols/$sym_name/$sym_id/$sym_name.sym"
+	check "a dump_syms symbol store: minidump_stackwalk names libstdc++'s frames (the module named by its SONAME, $sym_name)" \
+		eval '"$tools/minidump_stackwalk" -m "$report/minidump.mdmp" "$work/symbols" 2>/dev/null |
+		grep -E "^[0-9]+\|[0-9]+\|libstdc\+\+\.so\.6\|__cxa_throw\|"'
+else
+	skip "a dump_syms symbol store: minidump_stackwalk names libstdc++'s frames" "Breakpad's tools are not installed"
+fi
+
 # expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
 # reads every XML report written here.
 check "expat parses every WERInternalMetadata.xml" \

@@ -111,10 +111,10 @@ static void fixture(struct wer_job *j)
 	s->module_count = 2;
 	s->modules[0] = (struct wer_snapshot_module){
 	    APP_BASE, APP_END, "/opt/fixture/bin/app",
-	    "00112233445566778899aabbccddeeff01234567"};
+	    "00112233445566778899aabbccddeeff01234567", ""};
 	s->modules[1] = (struct wer_snapshot_module){
 	    LIB_BASE, LIB_END, "/opt/fixture/lib/libfix.so.1",
-	    "feedfacefeedfacefeedfacefeedfacefeedface"};
+	    "feedfacefeedfacefeedfacefeedfacefeedface", "libfix.so.1"};
 	s->fault_module = 0;
 	s->fault_pc = CRASH_PC;
 	s->have_registry = 1;
