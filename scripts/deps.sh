@@ -15,7 +15,7 @@ what=${1:-test}
 packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl4-openssl-dev libarchive-dev"
 packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev"
 if [ "$what" = test ]; then
-	packages="$packages clang clang-format git libcmocka-dev libxml2-utils groff-base man-db gdb lldb strace python3 openssl"
+	packages="$packages clang clang-format git libcmocka-dev libxml2-utils groff-base man-db gdb lldb debuginfod strace python3 openssl"
 	# The collector's tests: a PostgreSQL server, curl, a headless
 	# browser; the header tests: X11's <X11/Xmd.h>.
 	packages="$packages postgresql curl chromium x11proto-dev"

@@ -359,6 +359,10 @@ static int child_main(const struct wer_snapshot *c,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 4;
 	setrlimit(RLIMIT_CORE, &none);
+	/* libdw asks debuginfod servers for missing debug files when
+	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says. */
+	if (!b->debuginfod)
+		unsetenv("DEBUGINFOD_URLS");
 	if (start_kib <= 0) {
 		dprintf(fd, "X\tno memory budget: /proc/self/status unread\n");
 		return 3;

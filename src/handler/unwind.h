@@ -73,6 +73,7 @@ struct wer_unwind {
 struct wer_unwind_budget {
 	long timeout_ms; /* the unwinder is killed after this */
 	long memory_mb;	 /* address space it may add to what it starts with */
+	int debuginfod;	 /* it may ask DEBUGINFOD_URLS's servers */
 };
 
 /* The unwinder: writes records for every thread of c that has registers

@@ -616,7 +616,8 @@ int main(int argc, char **argv)
 		 * DWARF are the crashed process's choice. */
 		struct wer_unwind_budget budget = {
 		    report->settings.number[WER_SET_UNWIND_TIMEOUT],
-		    report->settings.number[WER_SET_UNWIND_MEMORY]};
+		    report->settings.number[WER_SET_UNWIND_MEMORY],
+		    (int)report->settings.number[WER_SET_DEBUGINFOD]};
 
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {

@@ -39,6 +39,7 @@ static const struct {
 				20000, 1, 600000, NULL},
     [WER_SET_UNWIND_MEMORY] = {"UnwindMemoryMB", "WER_UNWIND_MEMORY_MB", 256, 1,
 			       65536, NULL},
+    [WER_SET_DEBUGINFOD] = {"Debuginfod", "WER_DEBUGINFOD", 0, 0, 1, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

@@ -30,6 +30,7 @@ enum wer_setting {
 	WER_SET_RESTART_UPTIME,	   /* RestartMinUptime, seconds, 60 */
 	WER_SET_UNWIND_TIMEOUT,	   /* UnwindTimeoutMs, 20000 */
 	WER_SET_UNWIND_MEMORY,	   /* UnwindMemoryMB, 256 */
+	WER_SET_DEBUGINFOD,	   /* Debuginfod, 0 or 1, 0 */
 	WER_SET_COUNT
 };
 

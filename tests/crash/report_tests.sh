@@ -237,6 +237,40 @@ else
 	skip "a dump_syms symbol store: minidump_stackwalk names libstdc++'s frames" "Breakpad's tools are not installed"
 fi
 
+# debuginfod: a real server (elfutils' debuginfod) on loopback serves the
+# debug file of a program stripped of everything, which exists nowhere
+# else. At crash time it is asked only when the Debuginfod setting says so;
+# wer show asks it whenever DEBUGINFOD_URLS is set.
+if command -v debuginfod >/dev/null && command -v curl >/dev/null; then
+	d=$work/debuginfod
+	mkdir -p "$d/files" "$d/program"
+	objcopy --only-keep-debug "$crash_program" "$d/files/crash_program.debug"
+	objcopy --strip-all "$crash_program" "$d/program/crash_program"
+	build_id=$(readelf -n "$crash_program" | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	debuginfod -d "$d/index.sqlite" -p "$port" -F "$d/files" >"$d/server.log" 2>&1 &
+	server=$!
+	served() { [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/buildid/$build_id/debuginfo")" = 200 ]; }
+	if wait_until 120 served; then
+		export DEBUGINFOD_URLS=http://127.0.0.1:$port DEBUGINFOD_CACHE_PATH=$d/cache-show
+		crash debuginfod-off null "$d/program/crash_program"
+		check "debuginfod at crash time, Debuginfod=0 (the default): not asked, stack.txt has no name" \
+			eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+$" && [ ! -d "$d/cache-show/$build_id" ]'
+		check "debuginfod: wer show names the frame with the server's debug file" \
+			eval 'show | grep -E "^ +#0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+ \[symbols found now\]$"'
+		DEBUGINFOD_CACHE_PATH=$d/cache-crash WER_DEBUGINFOD=1 crash debuginfod-on null "$d/program/crash_program"
+		check "debuginfod at crash time, Debuginfod=1: stack.txt has function and file:line from the server" \
+			eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+$"'
+		unset DEBUGINFOD_URLS DEBUGINFOD_CACHE_PATH
+	else
+		check "debuginfod: the test's server serves the debug file" eval 'tail -n 5 "$d/server.log"; false'
+	fi
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+else
+	skip "debuginfod" "no debuginfod (Debian: apt install debuginfod) or curl here"
+fi
+
 # expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
 # reads every XML report written here.
 check "expat parses every WERInternalMetadata.xml" \
