@@ -19,12 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct wer_snapshot_thread threads[64];
-	struct wer_snapshot *c;
+	/* Large (its memory ranges inline): made once, its few fields used
+	 * here set again each run. */
+	static struct wer_snapshot *c;
 	struct wer_unwind u;
 	size_t at = 1, total = 0;
 	FILE *out;
 
-	if (!size || !(c = calloc(1, sizeof(*c))))
+	if (!size || (!c && !(c = calloc(1, sizeof(*c)))))
 		return 0;
 	wer__snapshot_init(c);
 	memset(threads, 0, sizeof(threads));
@@ -35,10 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		threads[i].have_regs = 1;
 		threads[i].cpu.arch = WER_CPU_HOST;
 	}
-	if (wer__unwind_init(&u, c->thread_count) < 0) {
-		free(c);
+	if (wer__unwind_init(&u, c->thread_count) < 0)
 		return 0;
-	}
 	while (at < size) {
 		const uint8_t *nl = memchr(data + at, '\n', size - at);
 		size_t len = nl ? (size_t)(nl - (data + at)) : size - at;
@@ -78,6 +78,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(out);
 	}
 	wer__unwind_free(&u);
-	free(c);
 	return 0;
 }
