@@ -39,3 +39,7 @@ fi
 # tools are missing (and try this again).
 sh "$(dirname "$0")/minidump-tools.sh" >/dev/null ||
 	echo "openwer: Breakpad's minidump tools could not be installed; the minidump checks will fail" >&2
+# minidump-2-core (report_tests.sh), built from the same source once, here
+# rather than inside a test's time.
+sh "$(dirname "$0")/minidump-tools.sh" --pid2md >/dev/null ||
+	echo "openwer: Breakpad's minidump-2-core could not be built; its check will be skipped" >&2
