@@ -66,6 +66,11 @@ int cli_signal_code(const struct wer_report_info *r, char *buf, size_t size);
  * code named beside its number ("SEGV_MAPERR (1)"). */
 void cli_print_signature(FILE *f, const struct wer_report_info *r);
 
+/* What killed it, in words, a "  Name  value" line each: an uncaught
+ * exception's type and what(), glibc's abort message; nothing when the
+ * report has none. */
+void cli_print_reason(FILE *f, const struct wer_report_info *r);
+
 /* getopt_long for a verb (argv[0] is its name) that says itself what is
  * wrong: an unknown option with the nearest known one, an ambiguous
  * abbreviation with its candidates, a missing or unwanted value; then

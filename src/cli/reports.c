@@ -59,6 +59,17 @@ void cli_print_signature(FILE *f, const struct wer_report_info *r)
 	}
 }
 
+void cli_print_reason(FILE *f, const struct wer_report_info *r)
+{
+	if (r->exception_type[0])
+		fprintf(f, "  %-22s %s\n", "Uncaught exception",
+			r->exception_type);
+	if (r->exception_message[0])
+		fprintf(f, "  %-22s %s\n", "what()", r->exception_message);
+	if (r->abort_message[0])
+		fprintf(f, "  %-22s %s\n", "Abort message", r->abort_message);
+}
+
 void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 {
 	char code[64];

@@ -279,15 +279,7 @@ int show_main(int argc, char **argv)
 		cli_print_signature(stdout, r);
 		if (r->exception_type[0] || r->abort_message[0])
 			printf("\nWhat killed it:\n");
-		if (r->exception_type[0])
-			printf("  Uncaught exception     %s\n",
-			       r->exception_type);
-		if (r->exception_message[0])
-			printf("  what()                 %s\n",
-			       r->exception_message);
-		if (r->abort_message[0])
-			printf("  Abort message          %s\n",
-			       r->abort_message);
+		cli_print_reason(stdout, r);
 		printf("\nMetadata:\n");
 		for (size_t i = 0; i < r->meta_count; i++)
 			printf("  %-22s %s\n", r->meta_key[i],

@@ -125,6 +125,7 @@ static void print_summary(const char *dir)
 		return;
 	cli_read_report(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir, r);
 	cli_print_signature(stderr, r);
+	cli_print_reason(stderr, r);
 	for (size_t i = 0; i < r->meta_count; i++)
 		fprintf(stderr, "  metadata %-13s %s\n", r->meta_key[i],
 			r->meta_value[i]);

@@ -127,6 +127,11 @@ check "an uncaught exception: wer show prints its type and what()" \
 	eval 'show | grep -qx "  Uncaught exception     std::runtime_error" &&
 	show | grep -qx "  what()                 disk full on /var" &&
 	show --json | python3 -c "import json, sys; e = json.load(sys.stdin)[\"exception\"]; assert e == {\"type\": \"std::runtime_error\", \"what\": \"disk full on /var\"}, e"'
+check "an uncaught exception: wer run's summary says its type and what()" \
+	eval 'WER_REPORT_DIR=$work/run-throw "$wer" run -- "$program" throw >/dev/null 2>"$work/run-throw.err";
+	grep -qx "  Uncaught exception     std::runtime_error" "$work/run-throw.err" &&
+	grep -qx "  what()                 disk full on /var" "$work/run-throw.err" &&
+	grep -qx "  Exception Type         std::runtime_error" "$work/run-throw.err"'
 dump_check "an uncaught exception's type" openwer:exception_type std::runtime_error
 dump_check "an uncaught exception's what()" openwer:exception_what "disk full on /var"
 
