@@ -419,7 +419,6 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		    .time_ns = a->time_ns,
 		    .siginfo = a->siginfo};
 		*ret_registry = a->registry;
-		wer__snapshot_find_fault(s);
 		if (a->signo == SIGABRT)
 			read_abort_message(&s->pid, a->abort_msg,
 					   s->crash.abort_message,

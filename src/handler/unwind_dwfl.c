@@ -29,8 +29,9 @@ enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
 struct unwind_ctx {
 	int lines; /* LINES_* */
 	const struct wer_snapshot *snap;
-	size_t frame_count; /* of the thread being unwound */
-	int null_call;	    /* it called a NULL function pointer */
+	size_t frame_count;	    /* of the thread being unwound */
+	int null_call;		    /* it called a NULL function pointer: */
+	struct wer_cpu_regs caller; /* then its caller's registers */
 	FILE *out;
 	Dwfl *dwfl;
 };
@@ -85,24 +86,23 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 	       0;
 }
 
-/* The snapshot being unwound (the child unwinds one, on one thread). */
-static const struct wer_snapshot *unwinding;
+/* The unwinding under way (the child unwinds one snapshot, on one
+ * thread): set_initial_registers is given the thread alone. */
+static const struct unwind_ctx *unwinding;
 
 static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 {
 	const struct wer_snapshot_thread *t = thread_arg;
 	const struct wer_cpu_ops *ops = wer__cpu_ops(t->cpu.arch);
-	const struct wer_cpu_regs *from = &t->cpu;
-	struct wer_cpu_regs caller;
+	/* At pc 0 (a call through NULL) there is no code to read the
+	 * frame's rules from: the unwinding starts at the caller, and
+	 * frame_callback puts the pc 0 frame first. */
+	const struct wer_cpu_regs *from =
+	    unwinding->null_call ? &unwinding->caller : &t->cpu;
 	Dwarf_Word regs[WER_CPU_GP_MAX];
 
 	if (!ops)
 		return false;
-	/* At pc 0 (a call through NULL) there is no code to read the
-	 * frame's rules from: the unwinding starts at the caller, and
-	 * frame_callback puts the pc 0 frame first. */
-	if (wer__snapshot_null_call(unwinding, from, &caller) == 0)
-		from = &caller;
 	/* The CPU seam keeps the unwinder's (DWARF) registers first. */
 	for (size_t i = 0; i < ops->dwarf_count; i++)
 		regs[i] = from->gp[i];
@@ -352,7 +352,6 @@ __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_snapshot *c, FILE *out)
 {
 	struct unwind_ctx ctx = {.snap = c, .out = out};
-	struct wer_cpu_regs caller;
 	const char *maps = c->maps.data;
 	size_t maps_len = c->maps.len;
 	const char *lines = secure_getenv("WER_SOURCE_LINES");
@@ -365,7 +364,7 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 	else if (lines && !strcmp(lines, "none"))
 		ctx.lines = LINES_NONE;
 
-	unwinding = c;
+	unwinding = &ctx;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!ctx.dwfl)
 		return -ENOMEM;
@@ -392,7 +391,7 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 		fprintf(out, "T\t%zu\n", i);
 		ctx.frame_count = 0;
 		ctx.null_call = wer__snapshot_null_call(c, &c->threads[i].cpu,
-							&caller) == 0;
+							&ctx.caller) == 0;
 		if (dwfl_getthread_frames(ctx.dwfl, c->threads[i].tid,
 					  frame_callback, &ctx) < 0 &&
 		    ctx.frame_count < 2) {

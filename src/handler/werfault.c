@@ -584,8 +584,8 @@ int main(int argc, char **argv)
 		wer__snapshot_note(report->snap.missing,
 				   sizeof(report->snap.missing), "threads");
 	}
-	/* The faulting module again, with the stacks: a call through NULL
-	 * is its caller's fault. */
+	/* The faulting module, once the stacks are in: a call through NULL
+	 * is its caller's fault (the return address is on the stack). */
 	if (report->snap.have_crash)
 		wer__snapshot_find_fault(&report->snap);
 	phase("capture");
