@@ -432,10 +432,12 @@ done
 wait_until 180 no_werfault_for "${loop_pids[@]}" # werfaults finish after their processes
 check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueueCount (50) reports" bash -c '
 	q=$1/ReportQueue
-	[ "$(ls "$q" | wc -l)" = 50 ] &&
-	[ "$(ls "$q"/*/minidump.mdmp 2>/dev/null | wc -l)" -le 3 ] &&
-	[ "$(cat "$q"/*/Report.wer | sed -n "s/^SignatureCount=//p" | sort -n | tail -n1)" = 200 ] &&
-	[ "$(grep -l "^DumpThrottled=1" "$q"/*/Report.wer | wc -l)" -ge 47 ]' _ "$loop_store"
+	reports=$(ls "$q" | wc -l) dumps=$(ls "$q"/*/minidump.mdmp 2>/dev/null | wc -l)
+	counted=$(cat "$q"/*/Report.wer | sed -n "s/^SignatureCount=//p" | sort -n | tail -n1)
+	throttled=$(grep -l "^DumpThrottled=1" "$q"/*/Report.wer | wc -l)
+	echo "reports $reports, dumps $dumps, counted $counted, throttled $throttled, werfaults still running: $2"
+	[ "$reports" = 50 ] && [ "$dumps" -le 3 ] && [ "$counted" = 200 ] && [ "$throttled" -ge 47 ]' \
+	_ "$loop_store" "$(no_werfault_for "${loop_pids[@]}" && echo no || echo yes)"
 rm -rf "$loop_store"
 
 totals
