@@ -68,6 +68,11 @@ void cli_print_reason(FILE *f, const struct wer_report_info *r)
 		fprintf(f, "  %-22s %s\n", "what()", r->exception_message);
 	if (r->abort_message[0])
 		fprintf(f, "  %-22s %s\n", "Abort message", r->abort_message);
+	if (r->reraised[0])
+		fprintf(f,
+			"  %-22s the program's own signal handler caught this "
+			"fault and raised %s\n",
+			"Raised again", r->reraised);
 }
 
 void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
@@ -112,6 +117,10 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 	if (r->abort_message[0]) {
 		fprintf(f, ", \"abort_message\": ");
 		cli_json_string(f, r->abort_message);
+	}
+	if (r->reraised[0]) {
+		fprintf(f, ", \"reraised\": ");
+		cli_json_string(f, r->reraised);
 	}
 	if (r->exception_type[0]) {
 		fprintf(f, ", \"exception\": {\"type\": ");

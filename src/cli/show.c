@@ -277,7 +277,8 @@ int show_main(int argc, char **argv)
 		printf("\n");
 		printf("Signature:\n");
 		cli_print_signature(stdout, r);
-		if (r->exception_type[0] || r->abort_message[0])
+		if (r->exception_type[0] || r->abort_message[0] ||
+		    r->reraised[0])
 			printf("\nWhat killed it:\n");
 		cli_print_reason(stdout, r);
 		printf("\nMetadata:\n");

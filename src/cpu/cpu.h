@@ -46,6 +46,30 @@ struct wer_cpu_id {
 	uint32_t extended_features; /* x86: cpuid 0x80000001's edx */
 };
 
+/* A signal frame: what the kernel saved on a stack to run a signal
+ * handler, and what the handler's return restores (the interrupted
+ * thread's registers, the signal's siginfo). */
+struct wer_cpu_signal_frame {
+	struct wer_cpu_regs regs; /* without fp: see fpstate */
+	uint64_t fpstate;	  /* address of its floating-point state, whose
+				   * first fp_size bytes are regs.fp; 0 none */
+	uint64_t restorer;	  /* where the handler returns */
+	/* The thread's alternate signal stack at the signal (uc_stack). */
+	uint64_t alt_stack, alt_stack_size;
+	int alt_stack_flags;
+	/* The kernel's siginfo: written only for a handler installed with
+	 * SA_SIGINFO, stale stack bytes otherwise. */
+	unsigned char siginfo[128];
+	int signo, code;
+	uint64_t address; /* si_addr */
+	/* The fault as the processor's trap record in the frame tells it
+	 * (x86-64: trapno, err, cr2): trap_signo 0 when it does not. The
+	 * record is the thread's last trap, which a signal sent rather than
+	 * raised by a fault does not replace. */
+	int trap_signo, trap_code;
+	uint64_t trap_address;
+};
+
 struct wer_cpu_ops {
 	enum wer_cpu_arch arch;
 	const char *name;      /* "x86_64", as uname's machine */
@@ -66,6 +90,14 @@ struct wer_cpu_ops {
 	 * stack pointer. */
 	void (*call_return)(const struct wer_cpu_regs *regs,
 			    uint64_t word_at_sp, struct wer_cpu_regs *caller);
+	/* Signal frames: a frame is signal_frame_size bytes at an address a
+	 * where a % signal_frame_align == signal_frame_rest; signal_frame
+	 * reads one from those bytes (little-endian, any host). fp_size: the
+	 * bytes of regs.fp at a frame's fpstate. */
+	size_t signal_frame_size, signal_frame_align, signal_frame_rest;
+	void (*signal_frame)(const unsigned char *bytes,
+			     struct wer_cpu_signal_frame *ret);
+	size_t fp_size;
 };
 
 /* The operations of arch, or NULL for one this build does not know. */

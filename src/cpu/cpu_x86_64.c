@@ -83,6 +83,104 @@ static void call_return(const struct wer_cpu_regs *regs, uint64_t word_at_sp,
 	caller->gp[WER_X86_64_RSP] += 8;
 }
 
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The kernel's struct rt_sigframe (arch/x86/include/asm/sigframe.h):
+ * pretcode, then struct ucontext (uc_flags, uc_link, uc_stack, the
+ * sigcontext's registers, uc_sigmask), then the siginfo. The frame starts
+ * 8 bytes past a 16-byte boundary, as a call would leave it. */
+enum {
+	SF_PRETCODE = 0,
+	SF_STACK_SP = 24,
+	SF_STACK_FLAGS = 32,
+	SF_STACK_SIZE = 40,
+	SF_GREGS = 48, /* r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp,
+			* rip, eflags, cs/gs/fs/ss, err, trapno, oldmask,
+			* cr2, fpstate */
+	SF_ERR = SF_GREGS + 19 * 8,
+	SF_TRAPNO = SF_GREGS + 20 * 8,
+	SF_CR2 = SF_GREGS + 22 * 8,
+	SF_FPSTATE = SF_GREGS + 23 * 8,
+	SF_SIGINFO = 312,
+	SF_SIZE = SF_SIGINFO + 128,
+};
+
+/* The signal an x86-64 exception raises, and its si_code and si_addr as
+ * the kernel sets them (arch/x86/kernel/traps.c, arch/x86/mm/fault.c).
+ * Values, not <signal.h>'s names: this file builds on any host. */
+static void trap(uint64_t trapno, uint64_t err, uint64_t cr2, uint64_t pc,
+		 struct wer_cpu_signal_frame *ret)
+{
+	switch (trapno) {
+	case 14: /* #PF: SEGV_ACCERR for a present page, else SEGV_MAPERR */
+		ret->trap_signo = 11;
+		ret->trap_code = err & 1 ? 2 : 1;
+		ret->trap_address = cr2;
+		break;
+	case 13: /* #GP: SI_KERNEL, no address */
+		ret->trap_signo = 11;
+		ret->trap_code = 0x80;
+		break;
+	case 0: /* #DE: FPE_INTDIV */
+		ret->trap_signo = 8;
+		ret->trap_code = 1;
+		ret->trap_address = pc;
+		break;
+	case 6: /* #UD: ILL_ILLOPN */
+		ret->trap_signo = 4;
+		ret->trap_code = 2;
+		ret->trap_address = pc;
+		break;
+	case 3: /* #BP: SI_KERNEL */
+		ret->trap_signo = 5;
+		ret->trap_code = 0x80;
+		break;
+	default:
+		break;
+	}
+}
+
+static void signal_frame(const unsigned char *b,
+			 struct wer_cpu_signal_frame *ret)
+{
+	static const int order[] = {
+	    WER_X86_64_R8,  WER_X86_64_R9,    WER_X86_64_R10, WER_X86_64_R11,
+	    WER_X86_64_R12, WER_X86_64_R13,   WER_X86_64_R14, WER_X86_64_R15,
+	    WER_X86_64_RDI, WER_X86_64_RSI,   WER_X86_64_RBP, WER_X86_64_RBX,
+	    WER_X86_64_RDX, WER_X86_64_RAX,   WER_X86_64_RCX, WER_X86_64_RSP,
+	    WER_X86_64_RIP, WER_X86_64_EFLAGS};
+	uint64_t segments = le64(b + SF_GREGS + 18 * 8);
+	uint32_t code;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->regs.arch = WER_CPU_X86_64;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		ret->regs.gp[order[i]] = le64(b + SF_GREGS + 8 * i);
+	ret->regs.gp[WER_X86_64_CS] = segments & 0xffff;
+	ret->regs.gp[WER_X86_64_GS] = (segments >> 16) & 0xffff;
+	ret->regs.gp[WER_X86_64_FS] = (segments >> 32) & 0xffff;
+	ret->regs.gp[WER_X86_64_SS] = (segments >> 48) & 0xffff;
+	ret->fpstate = le64(b + SF_FPSTATE);
+	ret->restorer = le64(b + SF_PRETCODE);
+	ret->alt_stack = le64(b + SF_STACK_SP);
+	ret->alt_stack_flags = (int)(uint32_t)le64(b + SF_STACK_FLAGS);
+	ret->alt_stack_size = le64(b + SF_STACK_SIZE);
+	memcpy(ret->siginfo, b + SF_SIGINFO, sizeof(ret->siginfo));
+	ret->signo = (int)(uint32_t)le64(b + SF_SIGINFO);
+	code = (uint32_t)(le64(b + SF_SIGINFO + 8));
+	ret->code = (int)code;
+	ret->address = le64(b + SF_SIGINFO + 16);
+	trap(le64(b + SF_TRAPNO), le64(b + SF_ERR), le64(b + SF_CR2),
+	     ret->regs.gp[WER_X86_64_RIP], ret);
+}
+
 const struct wer_cpu_ops wer__cpu_x86_64 = {
     .arch = WER_CPU_X86_64,
     .name = "x86_64",
@@ -98,6 +196,11 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .md_context = md_context,
     .md_cpu_info = md_cpu_info,
     .call_return = call_return,
+    .signal_frame_size = SF_SIZE,
+    .signal_frame_align = 16,
+    .signal_frame_rest = 8,
+    .signal_frame = signal_frame,
+    .fp_size = WER_X86_64_FP_SIZE,
 };
 
 /* ---- x86-64 as the host ----------------------------------------------------

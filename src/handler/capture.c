@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <elf.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,17 @@ static void plan_stack(struct wer_snapshot_thread *t,
 	/* After a stack overflow the red zone lies in the guard page. */
 	if (start < lo)
 		start = lo;
+	/* A crashed thread on its alternate signal stack, which a program
+	 * may take from its heap: that stack and nothing beyond it. */
+	if (t->crashed && c->have_crash && c->crash.alt_stack_size &&
+	    sp - c->crash.alt_stack < c->crash.alt_stack_size) {
+		uint64_t alt_end = c->crash.alt_stack + c->crash.alt_stack_size;
+
+		if (start < c->crash.alt_stack)
+			start = c->crash.alt_stack;
+		if (end > alt_end)
+			end = alt_end;
+	}
 	/* glibc keeps a thread's descriptor (struct pthread, ~2 KB) at the
 	 * top of its stack mapping, at the thread pointer: the stack proper
 	 * ends there. */
@@ -260,6 +272,143 @@ static void read_stacks(pid_t pid, struct wer_snapshot *c)
 	free(which);
 }
 
+static int fault_signal(int signo)
+{
+	switch (signo) {
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+	case SIGSYS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A kernel signal frame at a in the crashed thread's stack that holds the
+ * fault a handler of the program's own raised again: one the crash path's
+ * signal handlers return through (the same restorer), saved with the
+ * thread's alternate signal stack as it is now, its floating-point state
+ * just above it and its registers elsewhere than the frames below it; and
+ * a fault: a processor-raised signal in its siginfo (si_code > 0), or,
+ * for a handler without SA_SIGINFO (whose frame has no siginfo, as
+ * faulthandler's), a trap record of the signal raised again. Fills f's
+ * signo, code, address and siginfo with the fault's. */
+static int reraised_fault(const struct wer_snapshot *c,
+			  struct wer_cpu_signal_frame *f, uint64_t a,
+			  size_t size, uint64_t sp)
+{
+	uint64_t frame_sp = wer_cpu_sp(&f->regs);
+	siginfo_t si;
+
+	if ((c->crash.restorer && f->restorer != c->crash.restorer) ||
+	    f->alt_stack != c->crash.alt_stack ||
+	    f->alt_stack_size != c->crash.alt_stack_size ||
+	    (f->fpstate &&
+	     (f->fpstate < a + size || f->fpstate - a > 64 * 1024)) ||
+	    (frame_sp >= sp && frame_sp < a + size))
+		return 0;
+	if (fault_signal(f->signo) && f->code > 0)
+		return 1;
+	if (!f->trap_signo || f->trap_signo != c->crash.signo)
+		return 0;
+	f->signo = f->trap_signo;
+	f->code = f->trap_code;
+	f->address = f->trap_address;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = f->signo;
+	si.si_code = f->code;
+	si.si_addr = (void *)(uintptr_t)f->address;
+	memcpy(f->siginfo, &si,
+	       sizeof(si) < sizeof(f->siginfo) ? sizeof(si)
+					       : sizeof(f->siginfo));
+	return 1;
+}
+
+/* A crash raised again (si_code <= 0: sent, not a fault) by a handler of
+ * the program's own, as Python's faulthandler does from its alternate
+ * signal stack: the nearest signal frame above the raise holds the fault
+ * it caught. The report is made of that fault: its signal, its registers
+ * and the thread's real stack; the alternate stack's captured window is
+ * kept as memory beside it. */
+static void find_reraise(struct wer_snapshot *c, const struct mappings *maps)
+{
+	struct wer_snapshot_thread *t = &c->threads[0];
+	const struct wer_cpu_ops *ops = wer__cpu_ops(c->arch);
+	struct wer_cpu_signal_frame *f;
+	uint64_t sp, a, end;
+	size_t size;
+
+	fprintf(stderr,
+		"find_reraise code %d restorer %lx stack %lx+%zx sp %lx\n",
+		c->crash.code, c->crash.restorer, t->stack_start, t->stack_size,
+		wer_cpu_sp(&t->cpu));
+	if (!c->have_crash || c->crash.code > 0 || !c->thread_count ||
+	    !t->crashed || !t->stack || !ops || !ops->signal_frame)
+		return;
+	size = ops->signal_frame_size;
+	sp = wer_cpu_sp(&t->cpu);
+	end = t->stack_start + t->stack_size;
+	if (sp < t->stack_start || sp >= end || !(f = malloc(sizeof(*f))))
+		return;
+	a = sp + (ops->signal_frame_align + ops->signal_frame_rest -
+		  sp % ops->signal_frame_align) %
+		     ops->signal_frame_align;
+	for (; a < end && end - a >= size; a += ops->signal_frame_align) {
+		ops->signal_frame(t->stack + (a - t->stack_start), f);
+		fprintf(stderr,
+			"cand %lx alt %lx/%lx vs %lx/%lx fp %lx sig %d "
+			"code %d sp %lx\n",
+			a, f->alt_stack, f->alt_stack_size, c->crash.alt_stack,
+			c->crash.alt_stack_size, f->fpstate, f->signo, f->code,
+			wer_cpu_sp(&f->regs));
+		if (reraised_fault(c, f, a, size, sp))
+			break;
+	}
+	if (a < end && end - a >= size) {
+		uint64_t frame_sp = wer_cpu_sp(&f->regs);
+
+		c->crash.reraise_signo = c->crash.signo;
+		c->crash.reraise_code = c->crash.code;
+		c->crash.reraise_pc = c->crash.pc;
+		c->crash.signo = f->signo;
+		c->crash.code = f->code;
+		c->crash.address = f->address;
+		c->crash.pc = wer_cpu_pc(&f->regs);
+		memcpy(&c->crash.siginfo, f->siginfo,
+		       sizeof(c->crash.siginfo) < sizeof(f->siginfo)
+			   ? sizeof(c->crash.siginfo)
+			   : sizeof(f->siginfo));
+		f->regs.gp[ops->tp] = t->cpu.gp[ops->tp];
+		if (f->fpstate && ops->fp_size <= sizeof(f->regs.fp) &&
+		    wer__snapshot_read(c, f->fpstate, f->regs.fp,
+				       ops->fp_size) == 0)
+			f->regs.have_fp = 1;
+		t->cpu = f->regs;
+		/* On the alternate stack: the real one is read now. */
+		if (frame_sp < t->stack_start || frame_sp >= end) {
+			if (c->memory_count < WER_SNAPSHOT_MEMORY_MAX)
+				c->memory[c->memory_count++] =
+				    (struct wer_snapshot_memory){
+					t->stack_start, t->stack_size, t->stack,
+					WER_MEMORY_SIGNAL_STACK};
+			else
+				free(t->stack);
+			c->stack_bytes -= t->stack_size;
+			t->stack = NULL;
+			t->stack_start = 0;
+			t->stack_size = 0;
+			plan_stack(t, maps, WER_CAPTURE_STACK_CRASHED,
+				   c->thread_count, c);
+			if (t->stack)
+				read_one(c->pid, t);
+		}
+	}
+	free(f);
+}
+
 int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 {
 	struct wer_snapshot *c = cap->snap;
@@ -341,8 +490,9 @@ int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 					      : WER_CAPTURE_STACK_OTHER,
 				   c->thread_count - i, c);
 	}
-	free(mappings.v);
 	read_stacks(pid, c);
+	find_reraise(c, &mappings);
+	free(mappings.v);
 	return 0;
 }
 
@@ -363,6 +513,48 @@ static int captured_already(const struct wer_snapshot *c, uint64_t lo,
 	return 0;
 }
 
+/* Copies [lo, hi) of the mapping in m that holds a, clipped to it, unless
+ * it is captured already. */
+static void capture_clipped(struct wer_snapshot *c, const struct mappings *m,
+			    uint64_t a, uint64_t lo, uint64_t hi,
+			    enum wer_memory_why why)
+{
+	struct wer_snapshot_memory *r;
+	struct iovec local, remote;
+	ssize_t n;
+	size_t k;
+
+	if (c->memory_count >= WER_SNAPSHOT_MEMORY_MAX)
+		return;
+	/* The mapping that holds a, readable. */
+	for (k = 0; k < m->count; k++)
+		if (a >= m->v[k].lo && a < m->v[k].hi)
+			break;
+	if (k == m->count || !m->v[k].readable)
+		return;
+	if (lo < m->v[k].lo)
+		lo = m->v[k].lo;
+	if (hi > m->v[k].hi)
+		hi = m->v[k].hi;
+	if (lo >= hi || captured_already(c, lo, hi))
+		return;
+	r = &c->memory[c->memory_count];
+	if (!(r->data = malloc(hi - lo)))
+		return;
+	local = (struct iovec){r->data, hi - lo};
+	remote = (struct iovec){(void *)(uintptr_t)lo, hi - lo};
+	n = process_vm_readv(c->pid, &local, 1, &remote, 1, 0);
+	if (n <= 0) {
+		free(r->data);
+		r->data = NULL;
+		return;
+	}
+	r->start = lo;
+	r->size = (size_t)n;
+	r->why = why;
+	c->memory_count++;
+}
+
 void wer__capture_around(struct wer_capture *cap, const uint64_t *addresses,
 			 size_t count, uint64_t radius, enum wer_memory_why why)
 {
@@ -370,39 +562,11 @@ void wer__capture_around(struct wer_capture *cap, const uint64_t *addresses,
 	struct mappings m;
 
 	parse_mappings(c->maps.data, c->maps.len, &m);
-	for (size_t i = 0;
-	     i < count && c->memory_count < WER_SNAPSHOT_MEMORY_MAX; i++) {
-		uint64_t a = addresses[i], lo, hi;
-		size_t k;
-		struct wer_snapshot_memory *r;
-		struct iovec local, remote;
-		ssize_t n;
+	for (size_t i = 0; i < count; i++) {
+		uint64_t a = addresses[i];
 
-		/* The mapping that holds a, readable. */
-		for (k = 0; k < m.count; k++)
-			if (a >= m.v[k].lo && a < m.v[k].hi)
-				break;
-		if (k == m.count || !m.v[k].readable)
-			continue;
-		lo = a > m.v[k].lo + radius ? a - radius : m.v[k].lo;
-		hi = a + radius < m.v[k].hi ? a + radius : m.v[k].hi;
-		if (captured_already(c, lo, hi))
-			continue;
-		r = &c->memory[c->memory_count];
-		if (!(r->data = malloc(hi - lo)))
-			continue;
-		local = (struct iovec){r->data, hi - lo};
-		remote = (struct iovec){(void *)(uintptr_t)lo, hi - lo};
-		n = process_vm_readv(c->pid, &local, 1, &remote, 1, 0);
-		if (n <= 0) {
-			free(r->data);
-			r->data = NULL;
-			continue;
-		}
-		r->start = lo;
-		r->size = (size_t)n;
-		r->why = why;
-		c->memory_count++;
+		capture_clipped(c, &m, a, a > radius ? a - radius : 0,
+				a + radius < a ? UINT64_MAX : a + radius, why);
 	}
 	free(m.v);
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash_format.h"
 #include "maps.h"
 #include "minidump.h"
 #include "minidump_format.h"
@@ -650,13 +651,16 @@ static void write_dso_debug(struct writer *w, const struct wer_snapshot *r)
  * has no ':'). */
 static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 {
-	const char *reason_key[] = {"openwer:abort_message",
-				    "openwer:exception_type",
-				    "openwer:exception_what"};
+	const char *reason_key[] = {
+	    "openwer:abort_message", "openwer:exception_type",
+	    "openwer:exception_what", "openwer:reraised"};
 	const char *reason[] = {r->crash.abort_message, r->crash.exception_type,
-				r->crash.exception_message};
+				r->crash.exception_message,
+				r->crash.reraise_signo
+				    ? wer__signal_name(r->crash.reraise_signo)
+				    : ""};
 	size_t n = r->have_registry ? r->registry.meta_count : 0;
-	md_string_dictionary_entry_t *entries = calloc(n + 3, sizeof(*entries));
+	md_string_dictionary_entry_t *entries = calloc(n + 4, sizeof(*entries));
 	md_crashpad_info_t info;
 	uint32_t count, rva;
 
@@ -668,7 +672,7 @@ static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 		entries[i].key = append_utf8(w, r->registry.meta[i].key);
 		entries[i].value = append_utf8(w, r->registry.meta[i].value);
 	}
-	for (size_t i = 0; r->have_crash && i < 3; i++) {
+	for (size_t i = 0; r->have_crash && i < 4; i++) {
 		if (!reason[i][0])
 			continue;
 		entries[n].key = append_utf8(w, reason_key[i]);

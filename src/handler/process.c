@@ -417,7 +417,10 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		    .address = a->address,
 		    .pc = wer_cpu_pc(&c->crash_regs),
 		    .time_ns = a->time_ns,
-		    .siginfo = a->siginfo};
+		    .siginfo = a->siginfo,
+		    .alt_stack = a->alt_stack,
+		    .alt_stack_size = a->alt_stack_size,
+		    .restorer = a->restorer};
 		*ret_registry = a->registry;
 		if (a->signo == SIGABRT)
 			read_abort_message(&s->pid, a->abort_msg,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "crash_format.h"
 #include "report_format.h"
 #include "report_parts.h"
 
@@ -104,12 +105,15 @@ static void write_live_lines(FILE *f, const struct wer_job *r,
 static void put_reason(FILE *f, const struct wer_job *r, int xml)
 {
 	const char *name[] = {WER_RW_ABORT_MESSAGE, WER_RW_EXCEPTION_TYPE,
-			      WER_RW_EXCEPTION_MESSAGE};
-	const char *value[] = {r->snap.crash.abort_message,
-			       r->snap.crash.exception_type,
-			       r->snap.crash.exception_message};
+			      WER_RW_EXCEPTION_MESSAGE, WER_RW_RERAISED};
+	const char *value[] = {
+	    r->snap.crash.abort_message, r->snap.crash.exception_type,
+	    r->snap.crash.exception_message,
+	    r->snap.crash.reraise_signo
+		? wer__signal_name(r->snap.crash.reraise_signo)
+		: ""};
 
-	for (size_t i = 0; r->snap.have_crash && i < 3; i++) {
+	for (size_t i = 0; r->snap.have_crash && i < 4; i++) {
 		if (!value[i][0])
 			continue;
 		fprintf(f, xml ? "    <%s>" : "%s=", name[i]);

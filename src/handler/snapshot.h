@@ -52,8 +52,10 @@ struct wer_snapshot_thread {
 
 /* Memory other than stacks, and why it was taken. */
 enum wer_memory_why {
-	WER_MEMORY_AROUND_PC = 1,    /* the faulting instruction */
-	WER_MEMORY_AROUND_VALUE = 2, /* a fault address, a register value */
+	WER_MEMORY_AROUND_PC = 1,	/* the faulting instruction */
+	WER_MEMORY_AROUND_VALUE = 2,	/* a fault address, a register value */
+	WER_MEMORY_SIGNAL_STACK = 3,	/* the crashed thread's alternate signal
+					 * stack, where a handler re-raised */
 };
 
 struct wer_snapshot_memory {
@@ -91,6 +93,17 @@ struct wer_snapshot_crash {
 	char abort_message[1024];
 	char exception_type[256];
 	char exception_message[1024];
+	/* The crashed thread's alternate signal stack (size 0: none), and
+	 * the return address of signal handlers (0 unknown). */
+	uint64_t alt_stack, alt_stack_size;
+	uint64_t restorer;
+	/* A handler of the program's own caught the fault and raised a signal
+	 * again (Python's faulthandler does): then signo, code, address, pc
+	 * and siginfo above are the original fault's, found in the kernel's
+	 * signal frame below the raise, and reraise_* the raise's.
+	 * reraise_signo 0: no re-raise was found. */
+	int reraise_signo, reraise_code;
+	uint64_t reraise_pc;
 };
 
 /* A text the process or the system gave (NUL-terminated, capped). */

@@ -12,9 +12,9 @@
  * tests/build/test_crash_symbols.sh holds the object's undefined symbols to
  * this list; crash_fallback.c, the report written when werfault cannot help,
  * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
- * sigaction, sigemptyset, sigaddset, sigprocmask, syscall (gettid,
- * tgkill, futex, capget), getpid, geteuid, getresuid, getresgid,
- * clock_gettime, nanosleep, socketpair, close, fcntl, vfork, execve,
+ * sigaction, sigaltstack (a system call), sigemptyset, sigaddset, sigprocmask,
+ * syscall (gettid, tgkill, futex, capget), getpid, geteuid, getresuid,
+ * getresgid, clock_gettime, nanosleep, socketpair, close, fcntl, vfork, execve,
  * _exit, poll, read, write (one line to stderr), send, prctl, memcpy,
  * memset; and the compiler's __stack_chk_fail. No malloc, no stdio, no locks,
  * no user callbacks other than the previously installed signal handler: the
@@ -354,10 +354,12 @@ static void run_recovery(int fd)
 		send(fd, &outcome, 1, MSG_NOSIGNAL);
 }
 
-static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
+static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc,
+			 uint64_t restorer)
 {
 	struct wer_crash_area *a = &wer__crash_area;
 	struct timespec now;
+	stack_t alt;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	a->version = WER_CRASH_VERSION;
@@ -376,6 +378,12 @@ static void record_crash(int signo, const siginfo_t *info, const ucontext_t *uc)
 		memcpy(&a->context, uc, sizeof(*uc));
 		wer_cpu_uc_save_fp(uc, &a->fpstate);
 	}
+	if (sigaltstack(NULL, &alt) == 0 && !(alt.ss_flags & SS_DISABLE)) {
+		a->alt_stack = (uint64_t)(uintptr_t)alt.ss_sp;
+		a->alt_stack_size = alt.ss_size;
+		a->alt_stack_flags = alt.ss_flags;
+	}
+	a->restorer = restorer;
 	memcpy(a->magic, WER_CRASH_MAGIC, sizeof(a->magic));
 }
 
@@ -445,7 +453,11 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 		errno = saved_errno;
 		return;
 	}
-	record_crash(signo, info, context);
+	/* Called by the kernel, this handler returns to the signal frame's
+	 * restorer (a handler of the application's that chains here calls
+	 * it instead: then werfault finds no frame by it, and needs none). */
+	record_crash(signo, info, context,
+		     (uint64_t)(uintptr_t)__builtin_return_address(0));
 	{
 		int want_recovery = __atomic_load_n(&wer__recovery.callback,
 						    __ATOMIC_ACQUIRE) &&

@@ -27,7 +27,7 @@
 #define WER_CRASH_MSG_RECOVERY_CRASHED	'C' /* a thread crashed in it */
 
 #define WER_CRASH_MAGIC	  "OWERCRS\0"
-#define WER_CRASH_VERSION 2
+#define WER_CRASH_VERSION 3
 
 struct wer_crash_area {
 	char magic[8];
@@ -48,6 +48,13 @@ struct wer_crash_area {
 	 * its type, demangled, and its what(); "" when none. */
 	char exception_type[256];
 	char exception_message[1024];
+	/* The crashed thread's alternate signal stack (sigaltstack: size 0
+	 * when it has none), and the return address the kernel gave the
+	 * handler (the libc's sa_restorer): werfault finds by them a signal
+	 * frame of an earlier fault below a re-raise (docs/crash.md). */
+	uint64_t alt_stack, alt_stack_size;
+	int32_t alt_stack_flags, reserved;
+	uint64_t restorer;
 };
 
 /* The name of a signal openwer reports ("SIGSEGV"), "SIG?" for others.

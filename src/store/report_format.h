@@ -30,7 +30,8 @@
 #define WER_RW_ABORT_MESSAGE	 "AbortMessage"	    /* glibc's, at SIGABRT */
 #define WER_RW_EXCEPTION_TYPE	 "ExceptionType"    /* uncaught C++ one's */
 #define WER_RW_EXCEPTION_MESSAGE "ExceptionMessage" /* its what() */
-#define WER_RW_SIG		 "Sig" /* Sig[n].Name, Sig[n].Value */
+#define WER_RW_RERAISED		 "ReRaised" /* the signal a handler raised */
+#define WER_RW_SIG		 "Sig"	    /* Sig[n].Name, Sig[n].Value */
 #define WER_RW_META		 "CustomMetadata" /* CustomMetadata[n].Key/.Value */
 
 /* The event type of a crash. */

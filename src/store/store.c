@@ -130,6 +130,9 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 			copy_bounded(r->exception_message,
 				     sizeof(r->exception_message), value,
 				     value_len);
+		} else if (!strcmp(name, WER_RW_RERAISED)) {
+			copy_bounded(r->reraised, sizeof(r->reraised), value,
+				     value_len);
 		} else if (!strcmp(name, WER_RW_DUMP_TYPE))
 			r->dump_full =
 			    value_len == 4 && !memcmp(value, "full", 4);

@@ -79,6 +79,9 @@ struct wer_report_info {
 	char abort_message[WER_STORE_TEXT_MAX];
 	char exception_type[WER_STORE_VALUE_MAX];
 	char exception_message[WER_STORE_TEXT_MAX];
+	/* ReRaised=: the signal a handler of the program's own raised after
+	 * it caught the fault this report describes. */
+	char reraised[16];
 	int archived; /* in ReportArchive: sent */
 	/* From Upload.wer, in archived reports: the upload's answer. */
 	char upload_time[64];

@@ -17,6 +17,11 @@
  *                    loop, alternating two 128-character values
  *   double-free      free a block twice: glibc aborts (SIGABRT)
  *   null-call        call through a NULL function pointer (SIGSEGV at pc 0)
+ *   reraise          as Python's faulthandler: a handler of its own on a
+ *                    malloc()ed alternate signal stack catches the null
+ *                    write, puts libwer's handler back and raises the
+ *                    signal again; a heap block right above that stack
+ *                    holds a marker no report may carry
  *
  * Every crash happens in a function of its own, noinline and external, so
  * that the crashed thread's stack names it. If CRASH_INFO names a file, the
@@ -24,6 +29,8 @@
  *   pid P          its process id
  *   crash-tid T    the thread that will crash (twice for two-threads)
  *   threads N      how many threads are alive at the crash
+ *   altstack A     (reraise) the alternate signal stack's address
+ *   altstack-size S          and size
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -340,6 +347,51 @@ static void mode_chain_displaced(int off_first)
 	crash_null_write();
 }
 
+/* ---- reraise: Python's faulthandler, as it behaves ---------------------- */
+
+#define RERAISE_STACK_SIZE (64 * 1024)
+#define RERAISE_MARKER	   "OPENWER-HEAP-SECRET-"
+
+static struct sigaction reraise_previous;
+
+static void reraise_handler(int sig)
+{
+	static const char msg[] = "crash_program: faulthandler-like handler "
+				  "ran\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	sigaction(sig, &reraise_previous, NULL);
+	raise(sig);
+}
+
+static void mode_reraise(void)
+{
+	stack_t ss = {.ss_size = RERAISE_STACK_SIZE};
+	struct sigaction sa;
+	char *secret;
+	size_t marker = sizeof(RERAISE_MARKER) - 1;
+
+	/* Both below malloc's mmap threshold: the marker's block follows
+	 * the stack's in the heap. */
+	ss.ss_sp = malloc(RERAISE_STACK_SIZE);
+	secret = malloc(RERAISE_STACK_SIZE);
+	if (!ss.ss_sp || !secret || sigaltstack(&ss, NULL) != 0)
+		exit(3);
+	for (size_t i = 0; i + marker <= RERAISE_STACK_SIZE; i += marker)
+		memcpy(secret + i, RERAISE_MARKER, marker);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = reraise_handler;
+	sa.sa_flags = SA_NODEFER | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &reraise_previous) != 0)
+		exit(3);
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	note("altstack", (long)(uintptr_t)ss.ss_sp);
+	note("altstack-size", (long)ss.ss_size);
+	crash_null_write();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -366,6 +418,8 @@ int main(int argc, char **argv)
 		mode_chain_displaced(0);
 	} else if (!strcmp(mode, "chain-off-on")) {
 		mode_chain_displaced(1);
+	} else if (!strcmp(mode, "reraise")) {
+		mode_reraise();
 	} else if (!strcmp(mode, "chain")) {
 		mode_chain();
 	} else if (!strcmp(mode, "big")) {

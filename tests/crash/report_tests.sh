@@ -221,6 +221,24 @@ if [ -x "$m2c" ]; then
 		grep -qE "^#[0-9]+: [0-9a-f]+, [0-9a-f]+, \"/[^\"]*/libstdc\+\+\.so\.6\"$" "$work/dso.txt" &&
 		grep -qE "^#[0-9]+: [0-9a-f]+, [0-9a-f]+, \"/[^\"]*/libwer\.so\.0\"$" "$work/dso.txt" &&
 		! grep -q "No DT_DEBUG entry found" "$work/m2c.txt"'
+	# gdb on that core: the shared libraries come from the link map
+	# minidump-2-core rebuilds from the stream. A position-dependent
+	# program: minidump-2-core writes no memory but stacks, so gdb reads
+	# zeros where a PIE program's headers were and cannot place it.
+	nopie=$(dirname "$crash_program")/crash_program_nopie
+	crash nopie null "$nopie"
+	if command -v gdb >/dev/null; then
+		check "gdb on minidump-2-core's core: info sharedlibrary lists libwer and libc with symbols; bt names crash_null_write and main" \
+			eval '"$m2c" -o "$work/nopie.core" "$report/minidump.mdmp" 2>/dev/null &&
+			gdb -batch -nx -ex "info sharedlibrary" -ex bt "$nopie" "$work/nopie.core" >"$work/nopie.gdb" 2>&1 &&
+			grep -qE "^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes( \(\*\))? +/.*/libwer\.so\.0$" "$work/nopie.gdb" &&
+			grep -qE "^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes( \(\*\))? +/.*/libc\.so\.6$" "$work/nopie.gdb" &&
+			grep -qE "^#0 +(0x[0-9a-f]+ in )?crash_null_write \(\) at .*crash_program\.c:[0-9]+$" "$work/nopie.gdb" &&
+			grep -qE "^#1 +0x[0-9a-f]+ in main \(.*\) at .*crash_program\.c:[0-9]+$" "$work/nopie.gdb" ||
+			{ grep -E "^(#|0x|From)" "$work/nopie.gdb"; false; }'
+	else
+		skip "gdb on minidump-2-core's core" "no gdb here"
+	fi
 else
 	skip "minidump-2-core reads the DsoDebug stream" "minidump-2-core could not be built (scripts/minidump-tools.sh --pid2md)"
 fi
@@ -274,6 +292,77 @@ if command -v debuginfod >/dev/null && command -v curl >/dev/null; then
 	wait "$server" 2>/dev/null
 else
 	skip "debuginfod" "no debuginfod (Debian: apt install debuginfod) or curl here"
+fi
+
+# A handler of the program's own on a malloc()ed alternate signal stack
+# catches the fault, puts libwer's handler back and raises the signal
+# again, as Python's faulthandler does (crash_program reraise). The report
+# is of the fault below the signal frame; the alternate stack is kept, and
+# nothing of the heap beyond it: the block right above it holds a marker.
+CRASH_INFO=$work/reraise.info crash reraise reraise "$crash_program"
+alt=$(sed -n 's/^altstack //p' "$work/reraise.info")
+alt_size=$(sed -n 's/^altstack-size //p' "$work/reraise.info")
+check "a re-raise from a handler on an alternate stack: stack.txt starts at the fault (crash_null_write), not in raise" \
+	eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+" &&
+	! crashed_block | grep -Eq "pthread_kill| raise\+|__restore_rt"'
+check "a re-raise: the signature names the fault (crash_program, SIGSEGV, SEGV_MAPERR at 0x0); ReRaised=SIGSEGV" \
+	eval '[ "$(wer_line "Sig[3].Value")" = crash_program ] &&
+	[ "$(wer_line "Sig[5].Value")" = "SIGSEGV (11)" ] &&
+	[ "$(wer_line "Sig[6].Value")" = 1 ] && [ "$(wer_line "Sig[7].Value")" = 0x0 ] &&
+	[ "$(wer_line ReRaised)" = SIGSEGV ] && [ "$(xml_value ReRaised)" = SIGSEGV ]'
+check "a re-raise: wer show says the program's handler raised it again" \
+	eval 'show | grep -qxF "  Raised again           the program'"'"'s own signal handler caught this fault and raised SIGSEGV"'
+check "a re-raise: no byte of the heap block above the alternate stack in the report" \
+	eval '[ -n "$alt" ] && ! grep -rqa OPENWER-HEAP-SECRET "$report"'
+if [ -x "$tools/minidump_dump" ]; then
+	# A memory range of the dump lies inside the alternate stack (the
+	# window the handler used), and none reaches beyond it.
+	check "a re-raise: the minidump keeps a window of the alternate stack, within its bounds (minidump_dump)" \
+		eval '"$tools/minidump_dump" "$report/minidump.mdmp" 2>/dev/null | python3 -c "
+import re, sys
+lo, hi = int(sys.argv[1]), int(sys.argv[1]) + int(sys.argv[2])
+text = sys.stdin.read()
+ranges = [(int(a, 16), int(b, 16)) for a, b in re.findall(
+    r\"start_of_memory_range = (0x[0-9a-f]+)\\s+memory.data_size *= (0x[0-9a-f]+)\", text)]
+touching = [(a, n) for a, n in ranges if a < hi and a + n > lo]
+inside = [(a, n) for a, n in touching if lo <= a and a + n <= hi]
+# Beside the window, only the few bytes around a register that points
+# near it (WER_CAPTURE_VALUE_RADIUS either side), as anywhere else.
+assert inside and all(n <= 64 for a, n in touching if (a, n) not in inside), (hex(lo), hex(hi), touching)
+" "$alt" "$alt_size"'
+else
+	skip "a re-raise: the minidump keeps a window of the alternate stack, within its bounds (minidump_dump)" "Breakpad's tools are not installed"
+fi
+if [ -x "$tools/dump_syms" ] && [ -x "$tools/minidump_stackwalk" ]; then
+	"$tools/dump_syms" "$crash_program" >"$work/crash_program.sym" 2>/dev/null
+	read -r _ _ _ sym_id sym_name <"$work/crash_program.sym"
+	mkdir -p "$work/symbols/$sym_name/$sym_id"
+	mv "$work/crash_program.sym" "$work/symbols/$sym_name/$sym_id/$sym_name.sym"
+	check "a re-raise: minidump_stackwalk's crashing frame 0 is crash_null_write, its crash reason SIGSEGV /SEGV_MAPERR" \
+		eval '"$tools/minidump_stackwalk" -m "$report/minidump.mdmp" "$work/symbols" 2>/dev/null >"$work/reraise.walk" &&
+		grep -Eq "^Crash\|SIGSEGV /SEGV_MAPERR\|0x0+\|" "$work/reraise.walk" &&
+		grep -Eq "^[0-9]+\|0\|crash_program\|crash_null_write\|" "$work/reraise.walk" || { grep -E "^Crash|\|0\|" "$work/reraise.walk"; false; }'
+else
+	skip "a re-raise: minidump_stackwalk's crashing frame 0 is crash_null_write" "Breakpad's tools are not installed"
+fi
+# The real thing: Python's faulthandler (on by default under pytest), with
+# libwer preloaded; a NULL read in strlen through ctypes.
+libwer=$(dirname "$werfault")/../lib/libwer.so.0
+if python3 -c 'import ctypes, faulthandler' 2>/dev/null && [ -e "$libwer" ]; then
+	mkdir -p "$work/python"
+	(cd "$work/python" && WER_REPORT_DIR=$work/python/store LD_PRELOAD=$libwer \
+		exec python3 -X faulthandler -c 'import ctypes; ctypes.string_at(0)') >/dev/null 2>"$work/python/err" &
+	pid=$!
+	wait $pid
+	wait_until 60 no_werfault_for $pid
+	report=$(ls -d "$work"/python/store/ReportQueue/*/ 2>/dev/null | head -n1)
+	check "Python's faulthandler re-raised: the report is of the fault in strlen, ReRaised=SIGSEGV" \
+		eval 'grep -q "Fatal Python error: Segmentation fault" "$work/python/err" &&
+		crashed_block | sed -n 2p | grep -Eq "^  #0  0x[0-9a-f]+ __strlen[a-z0-9_]*\+0x[0-9a-f]+ in libc\.so\.6\+" &&
+		[ "$(wer_line ReRaised)" = SIGSEGV ] && [ "$(wer_line "Sig[6].Value")" = 1 ] ||
+		{ crashed_block | head -n 4; false; }'
+else
+	skip "Python's faulthandler re-raised" "no python3 with ctypes here, or no libwer.so.0 beside werfault"
 fi
 
 # expat (Python's pyexpat: XML 1.0 names as its fourth edition has them)
