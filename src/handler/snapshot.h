@@ -52,10 +52,10 @@ struct wer_snapshot_thread {
 
 /* Memory other than stacks, and why it was taken. */
 enum wer_memory_why {
-	WER_MEMORY_AROUND_PC = 1,	/* the faulting instruction */
-	WER_MEMORY_AROUND_VALUE = 2,	/* a fault address, a register value */
-	WER_MEMORY_SIGNAL_STACK = 3,	/* the crashed thread's alternate signal
-					 * stack, where a handler re-raised */
+	WER_MEMORY_AROUND_PC = 1,    /* the faulting instruction */
+	WER_MEMORY_AROUND_VALUE = 2, /* a fault address, a register value */
+	WER_MEMORY_SIGNAL_STACK = 3, /* the crashed thread's alternate signal
+				      * stack, where a handler re-raised */
 };
 
 struct wer_snapshot_memory {
