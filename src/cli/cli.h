@@ -173,6 +173,17 @@ struct wer_md_facts;
  * " [symbols found now]". Returns how many frames were named. */
 size_t cli_resymbolize(struct cli_stacks *s, const struct wer_md_facts *md);
 
+/* The facts of the minidump in the report directory dir, or NULL (none,
+ * too large, not a minidump). The caller frees. */
+struct wer_md_facts *cli_read_dump(int dir);
+
+/* The separate debug files of the dump's modules that are on disk with
+ * the build id the dump recorded: installed ones, and those debuginfod
+ * serves when DEBUGINFOD_URLS is set (libdw asks it). At most max paths
+ * into paths; returns how many. */
+size_t cli_debug_files(const struct wer_md_facts *md, char (*paths)[PATH_MAX],
+		       size_t max);
+
 /* From here on, stdout and stderr write no terminal control: every
  * control character but newline and tab, and every byte of invalid
  * UTF-8, comes out as \xNN (terminal.c). cli_raw_stderr is the real

@@ -4,7 +4,10 @@
  * debug` opens a core. LLDB reads minidumps itself (gdb does not): it is
  * started on the report's minidump with the crashed program, finds the
  * libraries at the paths the dump names (checking their build ids), and
- * shows the crashed thread's stack by function and line.
+ * shows the crashed thread's stack by function and line. LLDB 14 has no
+ * debuginfod client: the separate debug files (installed, or served by
+ * debuginfod when DEBUGINFOD_URLS is set, fetched through libdw) are found
+ * here and handed to it ("target symbols add").
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +19,7 @@
 #include "cli.h"
 
 #define DEBUGGER_ARGS_MAX 64
+#define DEBUG_FILES_MAX	  64
 
 void debug_help(FILE *f)
 {
@@ -67,8 +71,12 @@ int debug_main(int argc, char **argv)
 	    {"debugger", required_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	const char *debugger = "lldb", *args[DEBUGGER_ARGS_MAX + 16];
+	const char *debugger = "lldb",
+		   *args[DEBUGGER_ARGS_MAX + 16 + 2 * DEBUG_FILES_MAX];
 	char dump[PATH_MAX + 32], exe[PATH_MAX];
+	char(*debug_files)[PATH_MAX] = NULL, **adds = NULL;
+	size_t debug_count = 0;
+	struct wer_md_facts *md;
 	struct wer_report_info *r;
 	int batch = 0, c, err, dir, fd, n = 0, extra;
 
@@ -115,6 +123,13 @@ int debug_main(int argc, char **argv)
 		return EXIT_NOTHING;
 	}
 	close(fd);
+	/* Debug files: a debugger finds installed ones itself, LLDB 14 not
+	 * those of debuginfod. */
+	if ((md = cli_read_dump(dir)) &&
+	    (debug_files = calloc(DEBUG_FILES_MAX, sizeof(*debug_files))) &&
+	    (adds = calloc(DEBUG_FILES_MAX, sizeof(*adds))))
+		debug_count = cli_debug_files(md, debug_files, DEBUG_FILES_MAX);
+	free(md);
 	close(dir);
 	snprintf(dump, sizeof(dump), "%s/minidump.mdmp", r->dir);
 	unescape(r->application_path, exe, sizeof(exe));
@@ -131,6 +146,17 @@ int debug_main(int argc, char **argv)
 			"wer debug: %s is not there any more; its frames "
 			"will have no names\n",
 			exe[0] ? exe : "the program");
+	for (size_t i = 0; i < debug_count; i++) {
+		const char *q = strchr(debug_files[i], '"') ? "'" : "\"";
+
+		if (asprintf(&adds[i], "target symbols add %s%s%s", q,
+			     debug_files[i], q) < 0) {
+			adds[i] = NULL;
+			continue;
+		}
+		args[n++] = "-o";
+		args[n++] = adds[i];
+	}
 	args[n++] = "-o";
 	args[n++] = batch ? "thread backtrace all" : "thread backtrace";
 	for (int i = argc - extra; i < argc; i++)

@@ -13,8 +13,6 @@
 #include "cli.h"
 #include "minidump_read.h"
 
-#define DUMP_MAX (64u * 1024 * 1024) /* bytes of a minidump read */
-
 void show_help(FILE *f)
 {
 	fputs("usage: wer show [--json] REPORT\n"
@@ -33,28 +31,6 @@ void show_help(FILE *f)
 	      "REPORT names\nseveral: they are listed), 3 the store cannot be "
 	      "read.\n",
 	      f);
-}
-
-/* The minidump's facts, or NULL (the file is missing, too large or not a
- * minidump). The caller frees. */
-static struct wer_md_facts *read_dump(int dir)
-{
-	struct wer_md_facts *facts = malloc(sizeof(*facts));
-	unsigned char *data = NULL;
-	struct stat st;
-	int fd = dir >= 0 ? wer_report_file(dir, "minidump.mdmp") : -1;
-
-	if (!facts || fd < 0 || fstat(fd, &st) < 0 || st.st_size > DUMP_MAX ||
-	    !(data = malloc((size_t)st.st_size + 1)) ||
-	    read(fd, data, (size_t)st.st_size) != st.st_size ||
-	    wer_minidump_facts(data, (size_t)st.st_size, facts) < 0) {
-		free(facts);
-		facts = NULL;
-	}
-	if (fd >= 0)
-		close(fd);
-	free(data);
-	return facts;
 }
 
 /* The crashed thread whole, one line per other thread (its header and
@@ -255,7 +231,7 @@ int show_main(int argc, char **argv)
 	/* The report by descriptor: its files are opened in it, never
 	 * through a link, never waiting on a FIFO. */
 	dir = wer_report_reopen(cli_store(), r);
-	md = read_dump(dir);
+	md = cli_read_dump(dir);
 	cli_read_stacks(r, &stacks);
 	cli_resymbolize(&stacks, md);
 	if (json) {

@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "debuginfod.h"
 #include "demangle.h"
 #include "minidump_read.h"
 #include "symbolize.h"
@@ -163,6 +166,87 @@ static int name_frame(struct cli_frame *f, Dwfl_Module *mod, int is_return)
 	free(f->text);
 	f->text = text_copy(text);
 	return 1;
+}
+
+#define DUMP_MAX (64u * 1024 * 1024) /* bytes of a minidump read */
+
+struct wer_md_facts *cli_read_dump(int dir)
+{
+	struct wer_md_facts *facts = malloc(sizeof(*facts));
+	unsigned char *data = NULL;
+	struct stat st;
+	int fd = dir >= 0 ? wer_report_file(dir, "minidump.mdmp") : -1;
+
+	if (!facts || fd < 0 || fstat(fd, &st) < 0 || st.st_size > DUMP_MAX ||
+	    !(data = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, data, (size_t)st.st_size) != st.st_size ||
+	    wer_minidump_facts(data, (size_t)st.st_size, facts) < 0) {
+		free(facts);
+		facts = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(data);
+	return facts;
+}
+
+/* Whether mod's own file has DWARF (it needs no debug file). */
+static int has_debug_info(Dwfl_Module *mod)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	Elf_Scn *scn = NULL;
+	size_t names;
+
+	if (!elf || elf_getshdrstrndx(elf, &names) < 0)
+		return 0;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (gelf_getshdr(scn, &sh) &&
+		    (name = elf_strptr(elf, names, sh.sh_name)) &&
+		    !strcmp(name, ".debug_info"))
+			return 1;
+	}
+	return 0;
+}
+
+size_t cli_debug_files(const struct wer_md_facts *md, char (*paths)[PATH_MAX],
+		       size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; md && i < md->module_count && n < max; i++) {
+		const struct wer_md_module *m = &md->modules[i];
+		const char *main_file = NULL, *debug_file = NULL;
+		const unsigned char *bits;
+		GElf_Addr vaddr;
+		Dwfl *dwfl = NULL;
+		Dwfl_Module *mod;
+		Dwarf_Addr bias;
+		int len;
+
+		if (m->name[0] != '/' || !(mod = open_same(m, &dwfl))) {
+			if (dwfl)
+				dwfl_end(dwfl);
+			continue;
+		}
+		/* An installed debug file, found by libdw; else one from
+		 * debuginfod (libdw does not name what it fetched). */
+		if (dwfl_module_getdwarf(mod, &bias) &&
+		    dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL,
+				     &main_file, &debug_file) &&
+		    debug_file && (!main_file || strcmp(debug_file, main_file)))
+			snprintf(paths[n++], PATH_MAX, "%s", debug_file);
+		else if (!has_debug_info(mod) &&
+			 (len = dwfl_module_build_id(mod, &bits, &vaddr)) > 0 &&
+			 wer__debuginfod_find(bits, (size_t)len, paths[n],
+					      PATH_MAX) == 0)
+			n++;
+		dwfl_end(dwfl);
+	}
+	return n;
 }
 
 size_t cli_resymbolize(struct cli_stacks *s, const struct wer_md_facts *md)

@@ -281,6 +281,13 @@ if command -v debuginfod >/dev/null && command -v curl >/dev/null; then
 			eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+$" && [ ! -d "$d/cache-show/$build_id" ]'
 		check "debuginfod: wer show names the frame with the server's debug file" \
 			eval 'show | grep -E "^ +#0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+ \[symbols found now\]$"'
+		if command -v lldb >/dev/null; then
+			check "debuginfod: wer debug hands LLDB the server's debug file, frame 0 named with its line" \
+				eval 'WER_REPORT_DIR=$work/debuginfod-off/store "$wer" debug --batch latest 2>/dev/null |
+				grep -E "^  \* frame #0: 0x[0-9a-f]+ crash_program.crash_null_write at crash_program\.c:[0-9]+"'
+		else
+			skip "debuginfod: wer debug hands LLDB the server's debug file" "no lldb here"
+		fi
 		DEBUGINFOD_CACHE_PATH=$d/cache-crash WER_DEBUGINFOD=1 crash debuginfod-on null "$d/program/crash_program"
 		check "debuginfod at crash time, Debuginfod=1: stack.txt has function and file:line from the server" \
 			eval 'crashed_block | sed -n 2p | grep -E "^  #0  0x[0-9a-f]+ crash_null_write\+0x[0-9a-f]+ in crash_program\+0x[0-9a-f]+ at .*crash_program\.c:[0-9]+$"'
