@@ -5,13 +5,7 @@
  * Report.wer (the crash path's own report: the crashed thread's raw
  * frames, symbolized now).
  *
- * stack.txt, as werfault writes it (src/handler/unwind.c):
- *
- *   [No crash: a report of event E; thread T asked for it.]
- *   Thread TID[ (crashed)] "NAME"[: signal N]
- *     #0  0xPC[ FUNCTION+0xOFF| FUNCTION (inlined)][ in MODULE+0xOFF][ at
- * FILE:LINE] (unwinding failed: ...) | registers not captured <blank line, the
- * next thread> [Degraded capture: ...]
+ * stack.txt's lines are read by src/store/stack_text.c.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -19,11 +13,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stack_text.h"
 
 #define STACK_LINES_MAX 2000000	   /* lines of stack.txt read */
 #define RAW_FRAMES_MAX	256	   /* Frame[n] lines of Report.wer read */
 #define TEXT_MAX	(64 << 20) /* bytes of stack.txt or Report.wer read */
-#define INLINED		" (inlined)"
 
 static char *copy(const char *s, size_t len)
 {
@@ -36,66 +30,9 @@ static char *copy(const char *s, size_t len)
 	return c;
 }
 
-/* Whether s ends in "+0x" and hex digits; *ret_plus: where the '+' is. */
-static int ends_in_offset(const char *s, size_t len, const char **ret_plus)
+static char *copy_span(struct wer_stack_span sp)
 {
-	const char *p = s + len;
-
-	while (p > s && p[-1] && strchr("0123456789abcdefABCDEF", p[-1]))
-		p--;
-	if (p == s + len || p - s < 3 || memcmp(p - 3, "+0x", 3))
-		return 0;
-	*ret_plus = p - 3;
-	return 1;
-}
-
-/* Fills f from a frame line's text after its pc (" FUNCTION+0xOFF in
- * MODULE+0xOFF at FILE:LINE", each part optional). */
-static void parse_frame_tail(const char *s, struct cli_frame *f)
-{
-	size_t len = strlen(s);
-	const char *at = NULL, *in = NULL, *plus;
-
-	/* " at FILE:LINE": the last " at " followed by text, ':' and
-	 * digits to the end. */
-	for (const char *p = s; (p = strstr(p, " at ")); p++) {
-		const char *colon = strrchr(p + 4, ':');
-
-		if (colon && colon > p + 4 && colon[1] &&
-		    strspn(colon + 1, "0123456789") == strlen(colon + 1))
-			at = p;
-	}
-	if (at) {
-		const char *colon = strrchr(at + 4, ':');
-		long line = strtol(colon + 1, NULL, 10);
-
-		f->file = copy(at + 4, (size_t)(colon - at - 4));
-		f->line = line > 0 && line <= INT_MAX ? (int)line : 0;
-		len = (size_t)(at - s);
-	}
-	/* " in MODULE+0xOFF": the last " in " whose rest ends in an
-	 * offset. */
-	for (const char *p = s; (p = strstr(p, " in ")) && p < s + len; p++)
-		if (ends_in_offset(p + 4, (size_t)(s + len - p - 4), &plus))
-			in = p;
-	if (in) {
-		ends_in_offset(in + 4, (size_t)(s + len - in - 4), &plus);
-		f->module = copy(in + 4, (size_t)(plus - in - 4));
-		f->module_offset = strtoull(plus + 3, NULL, 16);
-		f->have_module_offset = 1;
-		len = (size_t)(in - s);
-	}
-	/* What is left: " FUNCTION+0xOFF", or " FUNCTION (inlined)". */
-	if (len > 1 && s[0] == ' ' && ends_in_offset(s + 1, len - 1, &plus)) {
-		f->function = copy(s + 1, (size_t)(plus - s - 1));
-		f->function_offset = strtoull(plus + 3, NULL, 16);
-		f->have_function_offset = 1;
-	} else if (len > sizeof(INLINED) && s[0] == ' ' &&
-		   !memcmp(s + len - (sizeof(INLINED) - 1), INLINED,
-			   sizeof(INLINED) - 1)) {
-		f->function = copy(s + 1, len - sizeof(INLINED));
-		f->inlined = 1;
-	}
+	return sp.s ? copy(sp.s, sp.len) : NULL;
 }
 
 static struct cli_thread *add_thread(struct cli_stacks *s)
@@ -119,9 +56,11 @@ static struct cli_thread *add_thread(struct cli_stacks *s)
 /* Adds the frame line "  #N  0xPC..." to t. */
 static int add_frame(struct cli_thread *t, const char *line)
 {
+	struct wer_stack_frame_line l;
 	struct cli_frame *f;
-	char *end;
 
+	if (wer_stack_frame_parse(line, &l) < 0)
+		return 0;
 	if (t->frame_count == t->frame_cap) {
 		size_t cap = t->frame_cap ? t->frame_cap * 2 : 8;
 		struct cli_frame *v = realloc(t->frames, cap * sizeof(*v));
@@ -133,11 +72,19 @@ static int add_frame(struct cli_thread *t, const char *line)
 	}
 	f = &t->frames[t->frame_count];
 	memset(f, 0, sizeof(*f));
-	f->index = (int)strtol(line + 3, &end, 10);
-	f->pc = strtoull(end, &end, 16);
+	f->index = l.index;
+	f->pc = l.pc;
 	if (!(f->text = copy(line, strlen(line))))
 		return -1;
-	parse_frame_tail(end, f);
+	f->function = copy_span(l.function);
+	f->function_offset = l.function_offset;
+	f->have_function_offset = l.have_function_offset;
+	f->inlined = l.inlined;
+	f->module = copy_span(l.module);
+	f->module_offset = l.module_offset;
+	f->have_module_offset = l.have_module_offset;
+	f->file = copy_span(l.file);
+	f->line = l.line;
 	t->frame_count++;
 	return 0;
 }
