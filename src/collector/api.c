@@ -270,7 +270,7 @@ static int bucket_meta(struct wer_collector *c, const char *bucket, long limit,
 }
 
 static const char bucket_cols[] =
-    "SELECT id, signature, app, version, module, module_offset, "
+    "SELECT id, signature, title, app, version, module, module_offset, "
     "stack_hash, count, first_seen, last_seen, frames, project FROM buckets";
 
 static void bucket_json(struct wer_collector *c, struct wer_buf *b,
@@ -283,6 +283,7 @@ static void bucket_json(struct wer_collector *c, struct wer_buf *b,
 	json_num(b, "id", wer__db_cell(rows, i, "id"), 0);
 	json_kv(b, "project", wer__db_cell(rows, i, "project"), 1);
 	json_kv(b, "signature", wer__db_cell(rows, i, "signature"), 1);
+	json_kv(b, "title", wer__db_cell(rows, i, "title"), 1);
 	json_kv(b, "application", wer__db_cell(rows, i, "app"), 1);
 	json_kv(b, "version", wer__db_cell(rows, i, "version"), 1);
 	json_kv(b, "fault_module", wer__db_cell(rows, i, "module"), 1);
@@ -325,6 +326,13 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 			if (p->frames[i].function[0])
 				json_kv(b, "function", p->frames[i].function,
 					1);
+			if (p->frames[i].client[0])
+				json_kv(b, "client_function",
+					p->frames[i].client, 1);
+			if (p->frames[i].inlined)
+				wer_buf_str(b, ",\"inlined\":true");
+			if (p->frames[i].scanned)
+				wer_buf_str(b, ",\"scanned\":true");
 			wer_buf_str(b, "}");
 		}
 		free(p);

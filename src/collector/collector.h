@@ -44,6 +44,16 @@ struct wer_key_cache {
 	double expires; /* CLOCK_MONOTONIC seconds */
 };
 
+#define WER_COLLECTOR_SKIP_MAX 128 /* patterns of the signature skip list */
+
+/* Frames a signature skips (docs/collector.md, "Signatures"): fnmatch(3)
+ * patterns of module file names and of function names. */
+struct wer_skip_list {
+	size_t module_count, function_count;
+	char *module[WER_COLLECTOR_SKIP_MAX];
+	char *function[WER_COLLECTOR_SKIP_MAX];
+};
+
 struct wer_collector {
 	struct wer_db *db;
 	char data_dir[PATH_MAX];
@@ -58,11 +68,12 @@ struct wer_collector {
 	double symbol_rate; /* symbol uploads per minute per symbol key */
 	unsigned max_connections, per_ip; /* connections, per address */
 	unsigned io_threads, workers;
-	double header_timeout;	 /* seconds for a request's header block */
-	double body_timeout;	 /* seconds of grace for a body, then ... */
-	double min_rate;	 /* ... at least this many bytes per second */
-	long symbols_memory_mb;	 /* libdw's child: address space over ours */
-	long symbols_timeout_ms; /* and its time */
+	double header_timeout;	   /* seconds for a request's header block */
+	double body_timeout;	   /* seconds of grace for a body, then ... */
+	double min_rate;	   /* ... at least this many bytes per second */
+	struct wer_skip_list skip; /* frames signatures skip */
+	long symbols_memory_mb;	   /* libdw's child: address space over ours */
+	long symbols_timeout_ms;   /* and its time */
 	pthread_mutex_t rate_lock;
 	struct wer_rate rates[WER_COLLECTOR_RATE_KEYS];
 	struct wer_key_cache keys[WER_COLLECTOR_KEY_CACHE]; /* rate_lock */
@@ -86,12 +97,18 @@ struct wer_reply {
 
 /* One frame of the crashed thread, as the collector stores it (reports.frames;
  * werfault's frames are struct wer_frame, src/handler/unwind.h): lines of
- * "module \t build_id \t 0xoffset \t function" (function may be ""). */
+ * "module \t build_id \t 0xoffset \t function \t flags \t client"
+ * (function: "" until uploaded symbols name it; the last two fields are
+ * absent in rows of collectors before 0.2.0). */
 struct wer_stored_frame {
 	char module[128];
 	char build_id[65];
 	uint64_t offset;
-	char function[256];
+	char function[256]; /* "name+0xoff[ file:line]" from uploaded symbols */
+	/* Where the frame came from (docs/collector.md, "Stacks"): */
+	int inlined;	  /* 'i': a call inlined at the pc of the next frame */
+	int scanned;	  /* 's': found by scanning the stack, maybe stale */
+	char client[256]; /* the function the client named ("" none) */
 };
 
 struct wer_processed {
@@ -99,10 +116,14 @@ struct wer_processed {
 	char module[128], module_offset[32], build_id[65];
 	char fault_address[32];
 	long signal, signal_code;
+	/* What killed it, in words, where the report says: an uncaught
+	 * exception's type, else glibc's abort message. */
+	char reason[256];
 	size_t frame_count;
 	struct wer_stored_frame frames[32];
 	char stack_hash[17];
 	char signature[1024];
+	char title[512]; /* "SIGSEGV in save_document (crash_demo)" */
 };
 
 /* process.c */
@@ -115,9 +136,18 @@ struct wer_processed {
 int wer__process(struct wer_collector *c, const char *project,
 		 const uint8_t *dump, size_t size, const char *prod,
 		 const char *ver, const char *report_wer, size_t report_wer_len,
-		 struct wer_processed *ret, char *err, size_t err_size);
-/* The stack hash and signature of p's frames as they are named now. */
-void wer__process_signature(struct wer_processed *p);
+		 const char *stack_text, struct wer_processed *ret, char *err,
+		 size_t err_size);
+/* The signature, title and stack hash of p's frames as they are named
+ * now, skipping what skip says. */
+void wer__process_signature(const struct wer_skip_list *skip,
+			    struct wer_processed *p);
+/* The built-in skip list (docs/collector.md); wer__skip_load adds the
+ * lines of a file ("module PATTERN", "function PATTERN", '#' comments):
+ * 0, or -1 with why. */
+void wer__skip_defaults(struct wer_skip_list *skip);
+int wer__skip_load(struct wer_skip_list *skip, const char *path, char *why,
+		   size_t why_size);
 /* frames <-> text */
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out);
 void wer__frames_parse(const char *text, struct wer_processed *p);

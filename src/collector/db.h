@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define WER_DB_ROWS_MAX 100000 /* rows a query may return */
-#define WER_DB_SCHEMA	3      /* the schema this collector writes */
+#define WER_DB_SCHEMA	4      /* the schema this collector writes */
 
 /* Schema version 1 (docs/collector.md), the same in every backend but for
  * the type of a bucket's id (bucket_id: "INTEGER PRIMARY KEY" in SQLite,
@@ -144,6 +144,17 @@
  * names the backend reports for the SELECT list: a column's own name
  * ("received" for received or r.received), or its AS name, which every
  * other expression must have (SQLite and PostgreSQL name those apart). */
+/* 0.2.0: what killed it, in words, per report (signatures use it); a
+ * bucket's readable title. */
+#define WER_DB_SCHEMA_V4                                                       \
+	{                                                                      \
+		"ALTER TABLE reports ADD COLUMN reason TEXT NOT NULL DEFAULT " \
+		"''",                                                          \
+		    "ALTER TABLE buckets ADD COLUMN title TEXT NOT NULL "      \
+		    "DEFAULT ''",                                              \
+		    NULL,                                                      \
+	}
+
 struct wer_db_rows {
 	size_t rows, cols;
 	char **name; /* cols column names */

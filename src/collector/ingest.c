@@ -132,12 +132,12 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
 	snprintf(dsize, sizeof(dsize), "%zu", e->dump_size);
 	{
-		const char *bp[10] = {e->project,    p->signature,
-				      p->app,	     p->version,
-				      p->module,     p->module_offset,
-				      p->stack_hash, e->frames,
-				      now,	     now};
-		const char *rp[18] = {e->id,	     NULL,
+		const char *bp[11] = {
+		    e->project,	   p->signature, p->app,
+		    p->version,	   p->module,	 p->module_offset,
+		    p->stack_hash, e->frames,	 now,
+		    now,	   p->title};
+		const char *rp[19] = {e->id,	     NULL,
 				      e->project,    now,
 				      p->app,	     p->version,
 				      e->guid,	     sig,
@@ -145,18 +145,19 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 				      p->module,     p->module_offset,
 				      p->build_id,   e->frames,
 				      e->dump_path,  dsize,
-				      e->report_wer, e->stack_text};
+				      e->report_wer, e->stack_text,
+				      p->reason};
 
 		r = wer__db_exec(
 		    c->db,
 		    "INSERT INTO buckets (project, signature, app, version, "
 		    "module, module_offset, stack_hash, frames, "
-		    "count, first_seen, last_seen) VALUES ($1, $2, "
-		    "$3, $4, $5, $6, $7, $8, 1, $9, $10) ON CONFLICT "
+		    "count, first_seen, last_seen, title) VALUES ($1, $2, "
+		    "$3, $4, $5, $6, $7, $8, 1, $9, $10, $11) ON CONFLICT "
 		    "(project, signature) DO UPDATE SET count = "
 		    "buckets.count + 1, last_seen = "
 		    "excluded.last_seen RETURNING id",
-		    10, bp, &b);
+		    11, bp, &b);
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
@@ -167,10 +168,10 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 			    "received, app, version, guid, signal, "
 			    "signal_code, fault_address, module, "
 			    "module_offset, build_id, frames, dump_path, "
-			    "dump_size, report_wer, stack_text) VALUES ($1, "
-			    "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-			    "$13, $14, $15, $16, $17, $18)",
-			    18, rp, NULL);
+			    "dump_size, report_wer, stack_text, reason) VALUES "
+			    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+			    "$12, $13, $14, $15, $16, $17, $18, $19)",
+			    19, rp, NULL);
 		}
 	}
 	for (size_t i = 0; r >= 0 && i < e->meta_count; i++) {
@@ -408,8 +409,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	}
 	r = wer__process(c, project, dump ? dump->data : NULL,
 			 dump ? dump->size : 0, prod, ver, report_wer,
-			 report_wer ? strlen(report_wer) : 0, p, err,
-			 sizeof(err));
+			 report_wer ? strlen(report_wer) : 0, stack_text, p,
+			 err, sizeof(err));
 	if (r < 0) {
 		wer__reply_error(reply, 400, "%s", err);
 		goto out;

@@ -80,6 +80,9 @@ static void usage(FILE *f)
 	       "  --symbols-memory MB    address space of libdw's process "
 	       "reading symbols (256)\n"
 	       "  --symbols-timeout MS   and its time (10000)\n"
+	       "  --signature-skip FILE  more frames signatures skip "
+	       "(\"module PATTERN\",\n"
+	       "                         \"function PATTERN\" lines)\n"
 	       "  --sweep-age SECONDS    age of unfinished files removed at "
 	       "start (300)\n"
 	       "  --port-file FILE       write the bound port there once "
@@ -217,6 +220,7 @@ int main(int argc, char **argv)
 	    {"symbols-memory", required_argument, NULL, 'e'},
 	    {"symbols-timeout", required_argument, NULL, 't'},
 	    {"sweep-age", required_argument, NULL, 's'},
+	    {"signature-skip", required_argument, NULL, 'S'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -250,6 +254,7 @@ int main(int argc, char **argv)
 	c.symbols_memory_mb = 256;
 	c.symbols_timeout_ms = 10000;
 	c.sweep_age = 300;
+	wer__skip_defaults(&c.skip);
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
@@ -328,6 +333,13 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			port_file = optarg;
+			break;
+		case 'S':
+			if (wer__skip_load(&c.skip, optarg, err, sizeof(err)) <
+			    0) {
+				fprintf(stderr, "wer-collector: %s\n", err);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -132,14 +132,22 @@ static void frames_pre(struct wer_buf *b, const char *frames_text)
 	if (p) {
 		wer__frames_parse(frames_text, p);
 		for (size_t i = 0; i < p->frame_count; i++) {
+			const struct wer_stored_frame *f = &p->frames[i];
+
 			wer_buf_printf(b, "#%-2zu ", i);
-			wer__buf_html(b, p->frames[i].module);
+			wer__buf_html(b, f->module);
 			wer_buf_printf(b, "+0x%llx",
-				       (unsigned long long)p->frames[i].offset);
-			if (p->frames[i].function[0]) {
+				       (unsigned long long)f->offset);
+			if (f->function[0] || f->client[0]) {
 				wer_buf_str(b, "  ");
-				wer__buf_html(b, p->frames[i].function);
+				wer__buf_html(b, f->function[0] ? f->function
+								: f->client);
 			}
+			if (f->inlined)
+				wer_buf_str(b, " (inlined)");
+			if (f->scanned)
+				wer_buf_str(b, "  <span class=\"muted\">"
+					       "[scanned]</span>");
 			wer_buf_str(b, "\n");
 		}
 		if (!p->frame_count)
@@ -159,12 +167,12 @@ static int page_buckets(struct wer_collector *c, const char *project,
 	const char *p[2] = {since, project};
 
 	if (wer__db_query(c->db,
-			  project ? "SELECT id, app, version, module, "
+			  project ? "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
 				    "first_seen, last_seen, project FROM "
 				    "buckets WHERE count > 0 AND project = $1 "
 				    "ORDER BY count DESC, id LIMIT 200"
-				  : "SELECT id, app, version, module, "
+				  : "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
 				    "first_seen, last_seen, project FROM "
 				    "buckets WHERE count > 0 ORDER BY count "
@@ -190,7 +198,8 @@ static int page_buckets(struct wer_collector *c, const char *project,
 		       "<h1>Crash buckets</h1><p class=\"muted\">%zu "
 		       "bucket(s), most reports first.</p>\n",
 		       rows.rows);
-	wer_buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Reports</th>"
+	wer_buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Crash</th>"
+		       "<th>Reports</th>"
 		       "<th>Last 30 days</th><th>Project</th>"
 		       "<th>Application</th>"
 		       "<th>Version</th><th>Fault</th><th>Stack</th>"
@@ -210,9 +219,11 @@ static int page_buckets(struct wer_collector *c, const char *project,
 		}
 		wer_buf_printf(b,
 			       "<tr><td><a href=\"/buckets/%ld\">#%ld</a></td>"
-			       "<td class=\"n\">%ld</td><td>",
+			       "<td class=\"title\">",
 			       wer__db_number(&rows, i, "id"),
-			       wer__db_number(&rows, i, "id"),
+			       wer__db_number(&rows, i, "id"));
+		wer__buf_html(b, wer__db_cell(&rows, i, "title"));
+		wer_buf_printf(b, "</td><td class=\"n\">%ld</td><td>",
 			       wer__db_number(&rows, i, "count"));
 		sparkline(b, counts, 30);
 		wer_buf_str(b, "</td><td>");
@@ -272,15 +283,16 @@ static int page_bucket(struct wer_collector *c, const char *id,
 
 	if (!*id || strspn(id, "0123456789") != strlen(id) ||
 	    wer__db_query(c->db,
-			  project ? "SELECT id, signature, app, version, "
-				    "module, module_offset, stack_hash, count, "
-				    "first_seen, last_seen, frames, project "
-				    "FROM buckets WHERE id = $1 AND project = "
-				    "$2"
-				  : "SELECT id, signature, app, version, "
-				    "module, module_offset, stack_hash, count, "
-				    "first_seen, last_seen, frames, project "
-				    "FROM buckets WHERE id = $1",
+			  project ? "SELECT id, signature, title, app, "
+				    "version, module, module_offset, "
+				    "stack_hash, count, first_seen, last_seen, "
+				    "frames, project FROM buckets WHERE id = "
+				    "$1 AND project = $2"
+				  : "SELECT id, signature, title, app, "
+				    "version, module, module_offset, "
+				    "stack_hash, count, first_seen, last_seen, "
+				    "frames, project FROM buckets WHERE id = "
+				    "$1",
 			  project ? 2 : 1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
@@ -291,8 +303,9 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	snprintf(title, sizeof(title), "Bucket #%ld",
 		 wer__db_number(&rows, 0, "id"));
 	head(b, title);
-	wer_buf_printf(b, "<h1>Bucket #%ld</h1>\n<table>",
-		       wer__db_number(&rows, 0, "id"));
+	wer_buf_printf(b, "<h1>Bucket #%ld: ", wer__db_number(&rows, 0, "id"));
+	wer__buf_html(b, wer__db_cell(&rows, 0, "title"));
+	wer_buf_str(b, "</h1>\n<table>");
 	wer_buf_str(b, "<tr><th>Project</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
 	wer_buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
@@ -316,8 +329,10 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer_buf_str(b, "</td></tr><tr><th>Last seen</th><td>");
 	wer__buf_html(b, t);
 	wer_buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n"
-		       "<p class=\"muted\">The pc, then the return address "
-		       "candidates a stack scan found.</p>\n");
+		       "<p class=\"muted\">As the client's unwinder found "
+		       "it, or, for a client that sent no stack, the pc and "
+		       "the return addresses a stack scan found "
+		       "([scanned]: maybe stale).</p>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
 	wer_buf_str(b, "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
 		       "<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");

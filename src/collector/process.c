@@ -18,7 +18,9 @@
 #include "collector.h"
 #include "hash.h"
 #include "minidump_read.h"
+#include "stack_text.h"
 #include "store.h"
+#include "text.h"
 
 /* Copies s into out, control characters (tabs, newlines) as '?'. */
 static void copy_clean(char *out, size_t size, const char *s)
@@ -49,35 +51,6 @@ static long number_or_0(const char *s, char end)
 	return errno || after == s || *after != end ? 0 : n;
 }
 
-void wer__process_signature(struct wer_processed *p)
-{
-	uint64_t h = WER_FNV1A_BASIS;
-
-	for (size_t i = 0; i < p->frame_count && i < WER_COLLECTOR_FRAMES;
-	     i++) {
-		const struct wer_stored_frame *f = &p->frames[i];
-		char name[64 + sizeof(f->function)];
-
-		if (f->function[0]) {
-			/* The function without its offset or source line:
-			 * the same crash in a rebuilt binary hashes alike. */
-			size_t n = strcspn(f->function, "+ ");
-
-			snprintf(name, sizeof(name), "%s!%.*s", f->module,
-				 (int)n, f->function);
-		} else {
-			snprintf(name, sizeof(name), "%s+0x%" PRIx64, f->module,
-				 f->offset);
-		}
-		h = wer_fnv1a(h, name, strlen(name));
-		h = wer_fnv1a(h, "\n", 1);
-	}
-	snprintf(p->stack_hash, sizeof(p->stack_hash), "%016" PRIx64, h);
-	snprintf(p->signature, sizeof(p->signature), "%s | %s | %s+%s | %s",
-		 p->app, p->version, p->module, p->module_offset,
-		 p->stack_hash);
-}
-
 /* Names the frames with the project's symbols, then the signature. */
 static void name_and_sign(struct wer_collector *c, const char *project,
 			  struct wer_processed *p)
@@ -85,15 +58,19 @@ static void name_and_sign(struct wer_collector *c, const char *project,
 	struct wer_processed *const one[1] = {p};
 
 	wer__symbolize_frames(c, project, one, 1);
-	wer__process_signature(p);
+	wer__process_signature(&c->skip, p);
 }
 
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out)
 {
-	for (size_t i = 0; i < p->frame_count; i++)
-		wer_buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\n",
-			       p->frames[i].module, p->frames[i].build_id,
-			       p->frames[i].offset, p->frames[i].function);
+	for (size_t i = 0; i < p->frame_count; i++) {
+		const struct wer_stored_frame *f = &p->frames[i];
+
+		wer_buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\t%s%s\t%s\n",
+			       f->module, f->build_id, f->offset, f->function,
+			       f->inlined ? "i" : "", f->scanned ? "s" : "",
+			       f->client);
+	}
 	return out->failed ? -ENOMEM : 0;
 }
 
@@ -108,13 +85,13 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 	       p->frame_count < sizeof(p->frames) / sizeof(p->frames[0])) {
 		struct wer_stored_frame *f = &p->frames[p->frame_count];
 		char buf[1024];
-		char *fields[4] = {0}, *s = buf;
+		char *fields[6] = {0}, *s = buf;
 
 		if ((size_t)n >= sizeof(buf) || n == 0)
 			continue;
 		memcpy(buf, line, (size_t)n);
 		buf[n] = '\0';
-		for (int k = 0; k < 4 && s; k++) {
+		for (int k = 0; k < 6 && s; k++) {
 			fields[k] = s;
 			s = strchr(s, '\t');
 			if (s)
@@ -129,8 +106,115 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 		if (fields[3])
 			snprintf(f->function, sizeof(f->function), "%s",
 				 fields[3]);
+		if (fields[4]) {
+			f->inlined = strchr(fields[4], 'i') != NULL;
+			f->scanned = strchr(fields[4], 's') != NULL;
+		}
+		if (fields[5])
+			snprintf(f->client, sizeof(f->client), "%s", fields[5]);
 		p->frame_count++;
 	}
+}
+
+/* The dump's module that holds pc, or NULL. */
+static const struct wer_md_module *module_at(const struct wer_md_facts *facts,
+					     uint64_t pc)
+{
+	for (uint32_t i = 0; i < facts->module_count && i < WER_MD_MODULES_MAX;
+	     i++)
+		if (pc >= facts->modules[i].base &&
+		    pc - facts->modules[i].base < facts->modules[i].size)
+			return &facts->modules[i];
+	return NULL;
+}
+
+/* The crashed thread's frames as the client's unwinder found them
+ * (stack.txt: werfault walks every stack with call frame information),
+ * each placed in the dump's module that holds its pc; the client's
+ * function names are kept beside. Returns how many; 0 when the text has
+ * no crashed thread with frames. */
+static size_t client_frames(const char *text, const struct wer_md_facts *facts,
+			    struct wer_processed *p)
+{
+	size_t at = 0, len = strlen(text),
+	       max = sizeof(p->frames) / sizeof(p->frames[0]);
+	const char *line;
+	long n;
+	int in_thread = 0;
+
+	while ((n = wer_text_line(text, len, &at, &line)) >= 0 &&
+	       p->frame_count < max) {
+		struct wer_stack_frame_line l;
+		struct wer_stored_frame *f = &p->frames[p->frame_count];
+		const struct wer_md_module *m;
+		char buf[2048];
+		int crashed;
+
+		if ((size_t)n >= sizeof(buf))
+			continue;
+		memcpy(buf, line, (size_t)n);
+		buf[n] = '\0';
+		if (wer_stack_thread_header(buf, &crashed)) {
+			/* The crashed thread is the first, when there is
+			 * one; the next header ends it. */
+			if (in_thread || !crashed)
+				break;
+			in_thread = 1;
+			continue;
+		}
+		if (!in_thread || wer_stack_frame_parse(buf, &l) < 0)
+			continue;
+		memset(f, 0, sizeof(*f));
+		if ((m = module_at(facts, l.pc))) {
+			copy_clean(f->module, sizeof(f->module),
+				   base_name(m->name));
+			copy_clean(f->build_id, sizeof(f->build_id),
+				   m->build_id);
+			f->offset = l.pc - m->base;
+		} else if (l.module.s && l.have_module_offset) {
+			snprintf(f->module, sizeof(f->module), "%.*s",
+				 (int)l.module.len, l.module.s);
+			copy_clean(f->module, sizeof(f->module), f->module);
+			f->offset = l.module_offset;
+		} else {
+			f->offset = l.pc;
+		}
+		if (l.function.s) {
+			snprintf(f->client, sizeof(f->client), "%.*s",
+				 (int)l.function.len, l.function.s);
+			copy_clean(f->client, sizeof(f->client), f->client);
+		}
+		f->inlined = l.inlined;
+		p->frame_count++;
+	}
+	return p->frame_count;
+}
+
+/* What killed it, in words: Report.wer's, else the dump's annotations. */
+static void take_reason(const struct wer_report_info *info,
+			const struct wer_md_facts *facts,
+			struct wer_processed *p)
+{
+	static const char *const keys[] = {"openwer:exception_type",
+					   "openwer:abort_message"};
+
+	if (info && info->exception_type[0]) {
+		copy_clean(p->reason, sizeof(p->reason), info->exception_type);
+		return;
+	}
+	if (info && info->abort_message[0]) {
+		copy_clean(p->reason, sizeof(p->reason), info->abort_message);
+		return;
+	}
+	for (size_t k = 0; facts && k < 2; k++)
+		for (uint32_t i = 0;
+		     i < facts->annotation_count && i < WER_MD_ANNOTATIONS_MAX;
+		     i++)
+			if (!strcmp(facts->annotations[i].key, keys[k])) {
+				copy_clean(p->reason, sizeof(p->reason),
+					   facts->annotations[i].value);
+				return;
+			}
 }
 
 /* A report sent without a minidump (wer submit at ConsentLevel 2): its
@@ -174,6 +258,7 @@ static int process_parameters(struct wer_collector *c, const char *project,
 	ret->signal = v ? number_or_0(v + 1, ')') : 0;
 	ret->signal_code =
 	    number_or_0(wer_report_sig(info, "Signal Code"), '\0');
+	take_reason(info, NULL, ret);
 	free(info);
 	/* One frame, the fault, so that symbols name it too. */
 	if (ret->build_id[0]) {
@@ -191,7 +276,8 @@ static int process_parameters(struct wer_collector *c, const char *project,
 int wer__process(struct wer_collector *c, const char *project,
 		 const uint8_t *dump, size_t size, const char *prod,
 		 const char *ver, const char *report_wer, size_t report_wer_len,
-		 struct wer_processed *ret, char *err, size_t err_size)
+		 const char *stack_text, struct wer_processed *ret, char *err,
+		 size_t err_size)
 {
 	struct wer_md_facts *facts = malloc(sizeof(*facts));
 	struct wer_md_stack stack;
@@ -224,7 +310,11 @@ int wer__process(struct wer_collector *c, const char *project,
 	    wer_report_parse(report_wer, report_wer_len, info) == 0) {
 		wer_app = wer_report_sig(info, "Application Name");
 		wer_ver = wer_report_sig(info, "Application Version");
+	} else {
+		free(info);
+		info = NULL;
 	}
+	take_reason(info, facts, ret);
 	if (prod && *prod)
 		copy_clean(ret->app, sizeof(ret->app), prod);
 	else if (*wer_app)
@@ -248,22 +338,36 @@ int wer__process(struct wer_collector *c, const char *project,
 	snprintf(ret->module, sizeof(ret->module), "unknown");
 	snprintf(ret->module_offset, sizeof(ret->module_offset), "0x%" PRIx64,
 		 facts->crashed_pc);
-	wer_minidump_crashed_stack(dump, size, facts, &stack);
-	for (uint32_t i = 0; i < stack.count; i++) {
+	/* The fault, WER's parameters: the exception's pc. */
+	{
 		const struct wer_md_module *m =
-		    &facts->modules[stack.module[i]];
-		struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
+		    module_at(facts, facts->crashed_pc);
 
-		copy_clean(f->module, sizeof(f->module), base_name(m->name));
-		copy_clean(f->build_id, sizeof(f->build_id), m->build_id);
-		f->offset = stack.pc[i] - m->base;
-		if (i == 0 && stack.pc[0] == facts->crashed_pc) {
-			snprintf(ret->module, sizeof(ret->module), "%s",
-				 f->module);
-			snprintf(ret->build_id, sizeof(ret->build_id), "%s",
-				 f->build_id);
+		if (m) {
+			copy_clean(ret->module, sizeof(ret->module),
+				   base_name(m->name));
+			copy_clean(ret->build_id, sizeof(ret->build_id),
+				   m->build_id);
 			snprintf(ret->module_offset, sizeof(ret->module_offset),
-				 "0x%" PRIx64, f->offset);
+				 "0x%" PRIx64, facts->crashed_pc - m->base);
+		}
+	}
+	/* The stack: the client's unwinding where it sent it, else the
+	 * dump's stack scanned (each frame after the first marked). */
+	if (!stack_text || !client_frames(stack_text, facts, ret)) {
+		wer_minidump_crashed_stack(dump, size, facts, &stack);
+		for (uint32_t i = 0; i < stack.count; i++) {
+			const struct wer_md_module *m =
+			    &facts->modules[stack.module[i]];
+			struct wer_stored_frame *f =
+			    &ret->frames[ret->frame_count++];
+
+			copy_clean(f->module, sizeof(f->module),
+				   base_name(m->name));
+			copy_clean(f->build_id, sizeof(f->build_id),
+				   m->build_id);
+			f->offset = stack.pc[i] - m->base;
+			f->scanned = i > 0 || stack.pc[0] != facts->crashed_pc;
 		}
 	}
 	free(facts);

@@ -190,12 +190,17 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 	owner = calloc(max, sizeof(*owner));
 	for (size_t r = 0; q && owner && r < n; r++) {
 		struct wer_processed *p = ps[r];
+		size_t concrete = 0; /* the first frame not inlined */
 
+		while (concrete < p->frame_count && p->frames[concrete].inlined)
+			concrete++;
 		for (size_t i = 0; i < p->frame_count; i++) {
 			struct wer_stored_frame *f = &p->frames[i];
 			int is_elf;
 
-			if (!f->build_id[0] ||
+			/* An inlined call keeps the client's name: a symbol
+			 * table names the function it is inlined into. */
+			if (f->inlined || !f->build_id[0] ||
 			    find_symbols(c, project, f->build_id, path,
 					 &is_elf) < 0)
 				continue;
@@ -208,7 +213,7 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			if (!(q[nq].path = strdup(path)))
 				continue;
 			q[nq].offset = f->offset;
-			q[nq].is_return = i > 0;
+			q[nq].is_return = i > concrete;
 			owner[nq++] = f;
 		}
 	}
@@ -296,7 +301,7 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 	wer_buf_init(&frames, 64 * 1024);
 	wer__frames_format(p, &frames);
 	{
-		const char *bp[10] = {wer__db_cell(rows, i, "project"),
+		const char *bp[11] = {wer__db_cell(rows, i, "project"),
 				      p->signature,
 				      p->app,
 				      p->version,
@@ -305,7 +310,8 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 				      p->stack_hash,
 				      frames.data ? frames.data : "",
 				      received,
-				      received};
+				      received,
+				      p->title};
 		const char *up[3] = {NULL, frames.data ? frames.data : "",
 				     wer__db_cell(rows, i, "id")};
 		const char *cp[1] = {old_bucket};
@@ -317,12 +323,13 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 		    c->db,
 		    "INSERT INTO buckets (project, signature, app, version, "
 		    "module, module_offset, stack_hash, frames, count, "
-		    "first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, "
-		    "$7, $8, 0, $9, $10) ON CONFLICT (project, signature) DO "
-		    "UPDATE SET first_seen = CASE WHEN buckets.first_seen < "
-		    "excluded.first_seen THEN buckets.first_seen ELSE "
-		    "excluded.first_seen END RETURNING id",
-		    10, bp, &b);
+		    "first_seen, last_seen, title) VALUES ($1, $2, $3, $4, "
+		    "$5, $6, $7, $8, 0, $9, $10, $11) ON CONFLICT (project, "
+		    "signature) DO UPDATE SET first_seen = CASE WHEN "
+		    "buckets.first_seen < excluded.first_seen THEN "
+		    "buckets.first_seen ELSE excluded.first_seen END, title "
+		    "= excluded.title RETURNING id",
+		    11, bp, &b);
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
 		if (r >= 0) {
@@ -368,12 +375,13 @@ static long reprocess(struct wer_collector *c, const char *project,
 	r = wer__db_query(c->db,
 			  project ? "SELECT id, project, bucket_id, received, "
 				    "app, version, module, module_offset, "
-				    "frames FROM reports WHERE frames LIKE $1 "
-				    "AND project = $2 ORDER BY project"
+				    "signal, reason, frames FROM reports WHERE "
+				    "frames LIKE $1 AND project = $2 ORDER BY "
+				    "project"
 				  : "SELECT id, project, bucket_id, received, "
 				    "app, version, module, module_offset, "
-				    "frames FROM reports WHERE frames LIKE $1 "
-				    "ORDER BY project",
+				    "signal, reason, frames FROM reports WHERE "
+				    "frames LIKE $1 ORDER BY project",
 			  project ? 2 : 1, p, &rows);
 	if (r < 0)
 		return r;
@@ -397,6 +405,10 @@ static long reprocess(struct wer_collector *c, const char *project,
 				 wer__db_cell(&rows, i, "module"));
 			snprintf(w->module_offset, sizeof(w->module_offset),
 				 "%s", wer__db_cell(&rows, i, "module_offset"));
+			snprintf(w->reason, sizeof(w->reason), "%s",
+				 wer__db_cell(&rows, i, "reason"));
+			w->signal =
+			    strtol(wer__db_cell(&rows, i, "signal"), NULL, 10);
 			wer__frames_parse(wer__db_cell(&rows, i, "frames"), w);
 			n++;
 		}
@@ -404,7 +416,7 @@ static long reprocess(struct wer_collector *c, const char *project,
 			break; /* out of memory */
 		wer__symbolize_frames(c, proj, ps, n);
 		for (size_t k = 0; k < n; k++) {
-			wer__process_signature(ps[k]);
+			wer__process_signature(&c->skip, ps[k]);
 			if (rebucket(c, &rows, first + k, ps[k]) == 0)
 				done++;
 			free(ps[k]);

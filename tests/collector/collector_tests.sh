@@ -186,6 +186,58 @@ assert len(d["reports"]) == 2 and d["count"] == 2, d
 assert any(m["key"] == "Channel" for m in d["top_metadata"]), d["top_metadata"]
 ' "$url" "$token"
 
+# ---- signatures: one bug reached through different stack contents (a
+# scan takes the pointers to strings, functions and data there for return
+# addresses) is one bucket; titles a person reads; frames of a client that
+# sent no stack are marked scanned.
+noise=$work/noise
+noise_count() { [ "$(ls "$noise/ReportQueue" 2>/dev/null | wc -l)" -ge "$1" ]; }
+WER_REPORT_DIR=$noise "$program" noise-a >/dev/null 2>&1
+wait_until 30 noise_count 1
+WER_REPORT_DIR=$noise "$program" noise-b >/dev/null 2>&1
+wait_until 30 noise_count 2
+mapfile -t noisy < <(ls -d "$noise"/ReportQueue/* | sort)
+upload "${noisy[0]}" >/dev/null
+id_noise_a=$(id_of)
+upload "${noisy[1]}" >/dev/null
+id_noise_b=$(id_of)
+upload "${noisy[0]}" --no-wer >/dev/null
+id_noise_scan=$(id_of)
+check "one bug, different stack contents: one bucket, titled \"SIGSEGV in crash_null_write (crash_program)\"" python3 -c '
+import json, subprocess, sys
+url, tok, a, b = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+ra, rb = get("/api/reports/" + a), get("/api/reports/" + b)
+assert ra["bucket"] == rb["bucket"], (ra["bucket"], rb["bucket"])
+bucket = get("/api/buckets/%d" % ra["bucket"])
+assert bucket["title"] == "SIGSEGV in crash_null_write (crash_program)", bucket["title"]
+assert bucket["signature"] == "crash_program | SIGSEGV | crash_null_write | crash_noisy | main", bucket["signature"]
+assert [f.get("client_function") for f in ra["stack"][:2]] == ["crash_null_write", "crash_noisy"], ra["stack"][:2]
+assert not any(f.get("scanned") for f in ra["stack"]), ra["stack"]
+' "$url" "$token" "$id_noise_a" "$id_noise_b"
+check "an abort and a segfault in other functions: other buckets, titles skip libc's abort machinery" python3 -c '
+import json, subprocess, sys
+url, tok, ab, nu = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+a, n = get("/api/reports/" + ab), get("/api/reports/" + nu)
+assert a["bucket"] != n["bucket"]
+ta, tn = get("/api/buckets/%d" % a["bucket"])["title"], get("/api/buckets/%d" % n["bucket"])["title"]
+assert ta == "SIGABRT in crash_abort (crash_program)", ta
+assert tn == "SIGSEGV in crash_null_write (crash_program)", tn
+' "$url" "$token" "$id_abort" "$id_null"
+check "a client that sent no stack: the dump scanned, frames after the first marked scanned" python3 -c '
+import json, subprocess, sys
+url, tok, rid = sys.argv[1:]
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+s = r["stack"]
+assert not s[0].get("scanned") and len(s) > 1 and all(f.get("scanned") for f in s[1:]), s
+' "$url" "$token" "$id_noise_scan"
+check "the bucket list page shows the titles" bash -c '
+	curl -sf -H "Authorization: Bearer $2" "$1/buckets" | grep -qF "SIGABRT in crash_abort (crash_program)"' _ "$url" "$token"
+
 # ---- symbols: the crashing program's ELF file, then reprocessing
 check "POST /api/symbols (ELF): the stack is symbolized, reports reprocessed" python3 -c '
 import json, subprocess, sys
@@ -536,10 +588,10 @@ fi
 
 # ---- the schema's version, and a version 2 database migrated
 if [ "$backend" = sqlite ]; then
-	check "schema_version holds 3; a database from a newer collector is refused" bash -c '
+	check "schema_version holds 4; a database from a newer collector is refused" bash -c '
 		cp "$1/collector.db" "$2/newer.db" &&
 		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 3, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 4, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
 		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
 		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
 fi
@@ -558,12 +610,12 @@ fi
 hash_of() { printf %s "$1" | sha256sum | cut -c1-64; }
 migrated_keys() {
 	"$collector" --data "$work/v2data" --db "$v2db" key list >/dev/null || return 1
-	[ "$(sql "SELECT max(version) FROM schema_version")" = 3 ] &&
+	[ "$(sql "SELECT max(version) FROM schema_version")" = 4 ] &&
 		[ "$(sql "SELECT key_hash, project FROM ingest_keys ORDER BY project" | tr "\n\t" "  ")" = \
 			"$(hash_of plainkey-alpha-0123456789) alpha $(hash_of plainkey-beta-0123456789) beta " ] &&
 		[ "$(sql "SELECT token_hash, admin FROM read_tokens" | tr "\t" " ")" = "$(hash_of plaintoken-0123456789abc) 1" ]
 }
-check "a version 2 database is migrated to version 3: keys and the token hashed, the token admin" migrated_keys
+check "a version 2 database is migrated to version 4: keys and the token hashed, the token admin" migrated_keys
 check "... its bucket of two projects split in two, each report in its project's, counts kept" \
 	test "$(sql "SELECT b.project, b.count, count(r.id), min(r.id) FROM buckets b JOIN reports r ON r.bucket_id = b.id GROUP BY b.id, b.project, b.count ORDER BY b.project" | tr "\n\t" "  ")" = "alpha 2 2 r1 beta 1 1 r3 "
 check "... its symbols kept as every project's (project '')" test "$(sql "SELECT project, build_id FROM symbols" | tr "\t" " ")" = " abcd"

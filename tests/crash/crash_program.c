@@ -17,6 +17,9 @@
  *                    loop, alternating two 128-character values
  *   double-free      free a block twice: glibc aborts (SIGABRT)
  *   null-call        call through a NULL function pointer (SIGSEGV at pc 0)
+ *   noise-a, noise-b the same bug (crash_null_write called from
+ *                    crash_noisy) with different words on the stack:
+ *                    pointers to other functions, strings and data
  *   reraise          as Python's faulthandler: a handler of its own on a
  *                    malloc()ed alternate signal stack catches the null
  *                    write, puts libwer's handler back and raises the
@@ -60,6 +63,7 @@ void crash_trap(void);
 void crash_bus(volatile char *mapping);
 void crash_double_free(void);
 void crash_null_call(void);
+void crash_noisy(int which);
 
 static char race_value_a[VALUE_LENGTH + 1], race_value_b[VALUE_LENGTH + 1];
 static int workers_started, race_rounds;
@@ -347,6 +351,31 @@ static void mode_chain_displaced(int off_first)
 	crash_null_write();
 }
 
+/* ---- noise: one bug, different stack contents ----------------------- */
+
+static const char noise_text[] = "a string constant the stack points into";
+static int noise_data[16];
+
+void crash_noisy(int which)
+{
+	/* Words a stack scan takes for return addresses: they point into
+	 * this program's and libc's code and data. */
+	const void *volatile junk[48];
+
+	for (int i = 0; i < 48; i++) {
+		if (which)
+			junk[i] = i % 3 == 0 ? (const void *)&strlen
+				  : i % 3 == 1
+				      ? (const void *)&noise_text[i]
+				      : (const void *)&noise_data[i % 16];
+		else
+			junk[i] = i % 2 ? (const void *)&memcpy
+					: (const void *)&crash_abort;
+	}
+	crash_null_write();
+	(void)junk[0];
+}
+
 /* ---- reraise: Python's faulthandler, as it behaves ---------------------- */
 
 #define RERAISE_STACK_SIZE (64 * 1024)
@@ -454,6 +483,10 @@ int main(int argc, char **argv)
 			crash_double_free();
 		else if (!strcmp(mode, "null-call"))
 			crash_null_call();
+		else if (!strcmp(mode, "noise-a"))
+			crash_noisy(0);
+		else if (!strcmp(mode, "noise-b"))
+			crash_noisy(1);
 	}
 	fprintf(stderr, "crash_program: mode %s did not crash\n", mode);
 	return 2;
