@@ -67,6 +67,8 @@ done
 find "$seed_store" -name '*.mdmp' -exec cp {} build-test/fuzz/corpus-fuzz_minidump_read/seed.mdmp \;
 mkdir -p build-test/fuzz/corpus-fuzz_report_parse
 find "$seed_store" -name Report.wer -exec cp {} build-test/fuzz/corpus-fuzz_report_parse/seed.wer \;
+mkdir -p build-test/fuzz/corpus-fuzz_stack_text
+find "$seed_store" -name stack.txt -exec cp {} build-test/fuzz/corpus-fuzz_stack_text/seed.txt \;
 rm -rf "$seed_store"
 fuzz_list=build-test/fuzz/tests/fuzz/fuzz_targets.txt
 [ -s "$fuzz_list" ] || { echo "fuzz: no list of targets ($fuzz_list)"; exit 1; }

@@ -50,7 +50,8 @@ static void parse_tail(const char *s, struct wer_stack_frame_line *f)
 	}
 	/* " in MODULE+0xOFF": the last " in " whose rest ends in an
 	 * offset. */
-	for (const char *p = s; (p = strstr(p, " in ")) && p < s + len; p++)
+	for (const char *p = s; (p = strstr(p, " in ")) && p + 4 <= s + len;
+	     p++)
 		if (ends_in_offset(p + 4, (size_t)(s + len - p - 4), &plus))
 			in = p;
 	if (in) {
