@@ -5,7 +5,9 @@
 # Ingest throughput and latency of wer-collector on loopback: a real crash
 # report whose minidump is padded to 50 KiB, uploaded Crashpad-style
 # (multipart, with Report.wer and metadata fields) by bench_collector over
-# keep-alive connections; SQLite, then a throwaway PostgreSQL cluster.
+# keep-alive connections; SQLite, then a throwaway PostgreSQL cluster;
+# each without symbols, then with the program's ELF file and libc's debug
+# file uploaded as symbols (every report's frames named by them).
 # BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) change the run;
 # BENCH_COLLECTOR_ARGS are added to the collector's options (--workers 32).
 set -u
@@ -28,22 +30,36 @@ truncate -s 50K "$work/r50k/minidump.mdmp"
 ct=$(python3 "$here/../tests/collector/mkbody.py" "$work/body" "$work/r50k" Channel=beta)
 echo "body: $(stat -c %s "$work/body") bytes (50 KiB minidump, Report.wer, 7 fields)"
 
-run() { # NAME DB-URL
+libc=$(ldconfig -p | sed -n 's/.*libc.so.6 (libc6,x86-64) => //p' | head -n1)
+libc_id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
+libc_debug=/usr/lib/debug/.build-id/${libc_id:0:2}/${libc_id:2}.debug
+
+run() { # NAME DB-URL [symbols]
 	rm -f "$work/port"
 	"$collector" --listen 127.0.0.1:0 --port-file "$work/port" --data "$work/data-$1" --db "$2" \
 		--rate 0 ${BENCH_COLLECTOR_ARGS:-} 2>"$work/$1.log" &
 	pid=$!
 	for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
 	key=$("$collector" --data "$work/data-$1" --db "$2" key add bench)
-	printf '%-11s ' "$1:"
+	if [ -n "${3:-}" ]; then
+		skey=$("$collector" --data "$work/data-$1" --db "$2" symbol-key add bench)
+		for f in "$program" "$libc_debug"; do
+			[ -r "$f" ] || { echo "$1: $f missing (libc6-dbg)"; continue; }
+			curl -sf -H "Authorization: Bearer $skey" --data-binary @"$f" \
+				"http://127.0.0.1:$(cat "$work/port")/api/symbols" >/dev/null ||
+				echo "$1: uploading $f failed"
+		done
+	fi
+	printf '%-20s ' "$1${3:+ +symbols}:"
 	"$bench" "$(cat "$work/port")" "/api/minidump?api_key=$key" "$ct" "$work/body" "$conns" "$seconds"
 	kill $pid
 	wait $pid 2>/dev/null
 	pid=""
 }
 
-mkdir -p "$work/data-sqlite"
+mkdir -p "$work/data-sqlite" "$work/data-sqlite-sym"
 run sqlite "sqlite://$work/data-sqlite/collector.db"
+run sqlite-sym "sqlite://$work/data-sqlite-sym/collector.db" symbols
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 if [ -n "$pgbin" ]; then
@@ -58,7 +74,10 @@ if [ -n "$pgbin" ]; then
 		"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
 			-o "-k $work/pg -p $port -c listen_addresses=" start >/dev/null &&
 		pg_stop="${as_pg[*]} $pgbin/pg_ctl -D $work/pg/data -m fast stop" &&
-		run postgresql "postgresql:///postgres?host=$work/pg&port=$port&user=wer"
+		run postgresql "postgresql:///postgres?host=$work/pg&port=$port&user=wer" &&
+		"${as_pg[@]}" "$pgbin/psql" "postgresql:///postgres?host=$work/pg&port=$port&user=wer" \
+			-XAtq -c "CREATE DATABASE sym" &&
+		run postgresql-sym "postgresql:///sym?host=$work/pg&port=$port&user=wer" symbols
 else
 	echo "postgresql: skipped (no initdb)"
 fi

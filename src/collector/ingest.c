@@ -463,7 +463,7 @@ int wer__ingest(struct wer_collector *c, const char *project,
 				unlink(dump_path);
 			fprintf(stderr,
 				"wer-collector: storing report %s: %s\n", id,
-				why);
+				why[0] ? why : wer__db_error(c->db));
 			wer__reply_error(reply, 503, "cannot store the report");
 			goto out;
 		}

@@ -225,7 +225,7 @@ static int process_parameters(struct wer_collector *c, const char *project,
 			      struct wer_processed *ret, char *err,
 			      size_t err_size)
 {
-	struct wer_report_info *info = malloc(sizeof(*info));
+	struct wer_report_info *info = calloc(1, sizeof(*info));
 	const char *v;
 
 	if (!info)
@@ -306,7 +306,7 @@ int wer__process(struct wer_collector *c, const char *project,
 		free(facts);
 		return -EBADMSG;
 	}
-	if (report_wer && (info = malloc(sizeof(*info))) &&
+	if (report_wer && (info = calloc(1, sizeof(*info))) &&
 	    wer_report_parse(report_wer, report_wer_len, info) == 0) {
 		wer_app = wer_report_sig(info, "Application Name");
 		wer_ver = wer_report_sig(info, "Application Version");

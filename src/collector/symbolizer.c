@@ -15,6 +15,19 @@
  * search for separate debug files or debuginfod by build id on the
  * collector's host.
  *
+ * Lookups go to long-lived children (CHILDREN of them, each used by one
+ * thread at a time) that keep the files they parsed open, the least
+ * recently used closed past CACHE_FILES or when the file changed: a
+ * report's frames cost a few lookups in parsed tables, not a fork and a
+ * parse of every file (glibc's debug file alone is 80 ms). A child that
+ * passes its time budget is killed, one near its memory budget exits
+ * after its answer; either is started again for the next batch. A file's
+ * check at upload runs in a child of its own.
+ *
+ * Queries to a lookup child, one per line, tab-separated, a batch ended
+ * by "E":
+ *   Q <index> <is_return> <offset hex> <path>
+ *
  * Records, one per line, tab-separated:
  *   B <build id>        the file's build id (a check)
  *   R <index> <text>    query index's answer, "function+0xoff", then
@@ -35,21 +48,26 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "collector.h"
 #include "demangle.h"
+#include "hash.h"
 #include "store.h"
 #include "symbolize.h"
 #include "watchdog.h"
 
-#define RECORD_MAX 1024 /* bytes of a record, its newline excluded */
-#define CHILDREN   4	/* children at once: memory is CHILDREN budgets */
+#define RECORD_MAX  1024 /* bytes of a record, its newline excluded */
+#define CHILDREN    4	 /* children at once: memory is CHILDREN budgets */
+#define CACHE_FILES 32	 /* files a lookup child keeps parsed */
+#define QUERY_MAX   (PATH_MAX + 64) /* bytes of a query line */
 
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t children_free = PTHREAD_COND_INITIALIZER;
-static unsigned children;
 
 /* What the parent learnt from one child. */
 struct run {
@@ -106,24 +124,138 @@ static void lookup(Dwfl_Module *mod, const struct wer_elf_query *q,
 		off, clean_file, lineno);
 }
 
-/* Lookups: one Dwfl per distinct file. */
-static void child_symbolize(const struct wer_elf_query *q, size_t n, int fd)
-{
-	for (size_t i = 0; i < n; i++) {
-		Dwfl *dwfl;
-		Dwfl_Module *mod;
-		size_t seen = 0;
+static unsigned long long vm_bytes(const char *key);
 
-		while (seen < i && strcmp(q[seen].path, q[i].path))
-			seen++;
-		if (seen < i)
-			continue; /* answered with the first of its file */
-		mod = wer__symbolize_open(q[i].path, WER_SYMBOLIZE_FILE_ONLY,
-					  &dwfl);
-		for (size_t k = i; k < n; k++)
-			if (!strcmp(q[k].path, q[i].path))
-				lookup(mod, &q[k], k, fd);
-		dwfl_end(dwfl);
+/* The files a lookup child keeps parsed: the least recently used goes
+ * first, and a file that changed (another upload under the same path)
+ * is parsed again. */
+struct cached_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	Dwfl *dwfl;
+	Dwfl_Module *mod; /* NULL: libdw cannot read it */
+	unsigned long used;
+};
+
+static struct cached_file cache[CACHE_FILES];
+static unsigned long cache_clock;
+
+static Dwfl_Module *cached_module(const char *path)
+{
+	struct cached_file *slot = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	for (size_t i = 0; i < CACHE_FILES; i++) {
+		struct cached_file *f = &cache[i];
+
+		if (f->path && !strcmp(f->path, path)) {
+			if (f->dev == st.st_dev && f->ino == st.st_ino &&
+			    f->mtime.tv_sec == st.st_mtim.tv_sec &&
+			    f->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+				f->used = ++cache_clock;
+				return f->mod;
+			}
+			slot = f; /* changed: parsed again, here */
+			break;
+		}
+		if (!slot || !f->path || (slot->path && f->used < slot->used))
+			slot = f;
+	}
+	if (slot->path) {
+		if (slot->dwfl)
+			dwfl_end(slot->dwfl);
+		free(slot->path);
+	}
+	memset(slot, 0, sizeof(*slot));
+	if (!(slot->path = strdup(path)))
+		return NULL;
+	slot->dev = st.st_dev;
+	slot->ino = st.st_ino;
+	slot->mtime = st.st_mtim;
+	slot->mod =
+	    wer__symbolize_open(path, WER_SYMBOLIZE_FILE_ONLY, &slot->dwfl);
+	slot->used = ++cache_clock;
+	return slot->mod;
+}
+
+/* One query line: "Q index is_return offset path". */
+static void child_query(char *line, int fd)
+{
+	struct wer_elf_query q = {0};
+	char *fields[5], *s = line, *end;
+	unsigned long long index;
+	Dwfl_Module *mod;
+
+	for (int k = 0; k < 5; k++) {
+		fields[k] = s;
+		if (k < 4 && !(s = strchr(s, '\t')))
+			return;
+		if (k < 4)
+			*s++ = '\0';
+	}
+	if (strcmp(fields[0], "Q"))
+		return;
+	index = strtoull(fields[1], &end, 10);
+	if (*end)
+		return;
+	q.is_return = fields[2][0] == '1';
+	q.offset = strtoull(fields[3], NULL, 16);
+	q.path = fields[4];
+	if ((mod = cached_module(q.path)))
+		lookup(mod, &q, (size_t)index, fd);
+}
+
+/* Serves batches of queries from in until it closes, each answered and
+ * ended by "D"; past the memory budget, the batch's answer ends with a
+ * note of it and the child exits (the parent starts another). */
+static void child_serve(int in, int fd, unsigned long long limit,
+			long budget_mb)
+{
+	char line[QUERY_MAX + 1];
+	size_t have = 0;
+	int skipping = 0;
+
+	for (;;) {
+		ssize_t got = read(in, line + have, sizeof(line) - 1 - have);
+		char *start = line, *nl;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return;
+		have += (size_t)got;
+		while (
+		    (nl = memchr(start, '\n', have - (size_t)(start - line)))) {
+			*nl = '\0';
+			if (skipping) {
+				skipping = 0;
+			} else if (!strcmp(start, "E")) {
+				int full =
+				    vm_bytes("\nVmPeak:") + (1 << 20) >= limit;
+
+				if (full)
+					dprintf(fd,
+						"X\tthe memory budget (%ld "
+						"MiB) was reached\n",
+						budget_mb);
+				dprintf(fd, "D\n");
+				if (full)
+					return;
+			} else {
+				child_query(start, fd);
+			}
+			start = nl + 1;
+		}
+		have -= (size_t)(start - line);
+		memmove(line, start, have);
+		if (have >= sizeof(line) - 1) { /* a line too long */
+			skipping = 1;
+			have = 0;
+		}
 	}
 }
 
@@ -230,9 +362,10 @@ static unsigned long long vm_bytes(const char *key)
 	return at ? strtoull(at + strlen(key), NULL, 10) << 10 : 0;
 }
 
-static int child_main(const struct wer_collector *c,
-		      const struct wer_elf_query *q, size_t n,
-		      const char *check_path, int fd, pid_t parent)
+/* A child: a file's check (check_path), or lookups served from the
+ * socket fd until it closes. */
+static int child_main(const struct wer_collector *c, const char *check_path,
+		      int fd, pid_t parent)
 {
 	unsigned long long start = vm_bytes("\nVmSize:");
 	unsigned long long limit =
@@ -242,8 +375,8 @@ static int child_main(const struct wer_collector *c,
 	/* Ends with the collector, also when it ended before this. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 4;
-	/* Only the pipe: the connections' sockets, the database, are the
-	 * collector's. */
+	/* Only its pipe or socket: the connections' sockets, the database,
+	 * the other children's sockets are the collector's. */
 	if (fd > 3)
 		close_range(3, (unsigned)fd - 1, 0);
 	close_range((unsigned)fd + 1, ~0U, 0);
@@ -252,10 +385,11 @@ static int child_main(const struct wer_collector *c,
 		dprintf(fd, "X\tno memory budget could be set\n");
 		return 3;
 	}
-	if (check_path)
-		child_check(check_path, c->symbols_memory_mb, fd);
-	else
-		child_symbolize(q, n, fd);
+	if (!check_path) {
+		child_serve(fd, fd, limit, c->symbols_memory_mb);
+		return 0;
+	}
+	child_check(check_path, c->symbols_memory_mb, fd);
 	/* libdw gives up quietly when an allocation fails: say whether the
 	 * budget is what stopped it. */
 	if (vm_bytes("\nVmPeak:") + (1 << 20) >= limit)
@@ -304,15 +438,16 @@ static void record(struct run *run, char *line)
 	}
 }
 
-/* Reads records until the child ends or the deadline passes. 1 when it
- * passed. */
-static int read_records(int fd, double deadline, struct run *run)
+/* Sends out[0..out_len) to the child while reading its records, until
+ * it says "D", ends, or the deadline passes (1: it passed). */
+static int exchange(int fd, const char *out, size_t out_len, double deadline,
+		    struct run *run)
 {
 	char buf[4 * RECORD_MAX];
-	size_t have = 0;
+	size_t have = 0, sent = 0;
 	int skipping = 0;
 
-	for (;;) {
+	while (!run->done) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		double left = deadline - wer__monotonic();
 		char *start = buf, *nl;
@@ -321,13 +456,25 @@ static int read_records(int fd, double deadline, struct run *run)
 
 		if (left <= 0)
 			return 1;
+		if (sent < out_len)
+			p.events |= POLLOUT;
 		n = poll(&p, 1, (int)(left * 1000) + 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return n == 0;
+		if (p.revents & POLLOUT) {
+			got = send(fd, out + sent, out_len - sent,
+				   MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (got > 0)
+				sent += (size_t)got;
+			else if (got < 0 && errno != EAGAIN && errno != EINTR)
+				return 0;
+		}
+		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 		got = read(fd, buf + have, sizeof(buf) - have);
-		if (got < 0 && errno == EINTR)
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (got <= 0)
 			return 0;
@@ -347,101 +494,298 @@ static int read_records(int fd, double deadline, struct run *run)
 			have = 0;
 		}
 	}
+	return 0;
 }
 
-static int run_child_now(const struct wer_collector *c, struct run *run,
-			 const char *check_path, char *why, size_t why_size)
+/* Why a child's run failed, from how it ended (status) and what it said;
+ * 0 when it did not. */
+static int outcome(const struct wer_collector *c, const struct run *run,
+		   int late, int status, char *why, size_t why_size)
 {
-	double deadline =
-	    wer__monotonic() + (double)c->symbols_timeout_ms / 1000;
-	int fds[2], status = 0, late, r = 0;
+	if (late) {
+		snprintf(why, why_size, "the time budget (%ld ms) ran out",
+			 c->symbols_timeout_ms);
+		return -ETIMEDOUT;
+	}
+	if (run->budget_reached) {
+		snprintf(why, why_size, "%s", run->problem);
+		return -ENOMEM;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(why, why_size,
+			 "libdw's process was killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return -ECHILD;
+	}
+	if (!run->done) {
+		snprintf(why, why_size,
+			 "libdw's process ended early (status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -ECHILD;
+	}
+	return 0;
+}
+
+static pid_t start_child(const struct wer_collector *c, const char *check_path,
+			 int fds[2], char *why, size_t why_size)
+{
 	pid_t child, parent = getpid();
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(why, why_size, "no pipe: %s", strerror(errno));
-		return -EAGAIN;
-	}
 	fflush(NULL); /* nothing buffered is written twice */
 	child = fork();
 	if (child < 0) {
 		snprintf(why, why_size, "no child process: %s",
 			 strerror(errno));
+		return -1;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		_exit(child_main(c, check_path, fds[1], parent));
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	return child;
+}
+
+static void reap(pid_t child, int *status)
+{
+	while (waitpid(child, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* A file's check, in a child of its own. */
+static int run_check(const struct wer_collector *c, struct run *run,
+		     const char *check_path, char *why, size_t why_size)
+{
+	double deadline =
+	    wer__monotonic() + (double)c->symbols_timeout_ms / 1000;
+	int fds[2], status = 0, late;
+	pid_t child;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(why, why_size, "no pipe: %s", strerror(errno));
+		return -EAGAIN;
+	}
+	if ((child = start_child(c, check_path, fds, why, why_size)) < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return -EAGAIN;
 	}
-	if (child == 0) {
-		close(fds[0]);
-		_exit(
-		    child_main(c, run->q, run->n, check_path, fds[1], parent));
-	}
-	close(fds[1]);
-	late = read_records(fds[0], deadline, run);
+	late = exchange(fds[0], NULL, 0, deadline, run);
 	close(fds[0]);
 	if (late)
 		kill(child, SIGKILL);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (late) {
-		snprintf(why, why_size, "the time budget (%ld ms) ran out",
-			 c->symbols_timeout_ms);
-		r = -ETIMEDOUT;
-	} else if (run->budget_reached) {
-		snprintf(why, why_size, "%s", run->problem);
-		r = -ENOMEM;
-	} else if (WIFSIGNALED(status)) {
-		snprintf(why, why_size,
-			 "libdw's process was killed by signal %d (%s)",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
-		r = -ECHILD;
-	} else if (!run->done) {
-		snprintf(why, why_size,
-			 "libdw's process ended early (status %d)",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		r = -ECHILD;
+	reap(child, &status);
+	return outcome(c, run, late, status, why, why_size);
+}
+
+/* The lookup children, each used by one thread at a time. */
+static struct worker {
+	pid_t pid; /* 0: not running */
+	int fd;	   /* its socket */
+	int busy;
+} workers[CHILDREN];
+
+static struct worker *take_worker(void)
+{
+	struct worker *w = NULL;
+
+	pthread_mutex_lock(&children_lock);
+	for (;;) {
+		for (size_t i = 0; i < CHILDREN && !w; i++)
+			if (!workers[i].busy)
+				w = &workers[i];
+		if (w)
+			break;
+		pthread_cond_wait(&children_free, &children_lock);
 	}
+	w->busy = 1;
+	pthread_mutex_unlock(&children_lock);
+	return w;
+}
+
+static void give_worker(struct worker *w)
+{
+	pthread_mutex_lock(&children_lock);
+	w->busy = 0;
+	pthread_cond_signal(&children_free);
+	pthread_mutex_unlock(&children_lock);
+}
+
+static void stop_worker(struct worker *w, int *status)
+{
+	if (!w->pid)
+		return;
+	close(w->fd);
+	kill(w->pid, SIGKILL);
+	reap(w->pid, status);
+	w->pid = 0;
+}
+
+static int run_lookups(const struct wer_collector *c, struct run *run,
+		       char *why, size_t why_size)
+{
+	double deadline =
+	    wer__monotonic() + (double)c->symbols_timeout_ms / 1000;
+	struct worker *w = take_worker();
+	struct wer_buf out;
+	int status = 0, late, r;
+
+	wer_buf_init(&out, (size_t)64 << 20);
+	for (size_t i = 0; i < run->n; i++)
+		wer_buf_printf(&out, "Q\t%zu\t%d\t%" PRIx64 "\t%s\n", i,
+			       run->q[i].is_return ? 1 : 0, run->q[i].offset,
+			       run->q[i].path);
+	wer_buf_str(&out, "E\n");
+	if (out.failed) {
+		wer_buf_free(&out);
+		give_worker(w);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	if (!w->pid) {
+		int fds[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) <
+		    0) {
+			snprintf(why, why_size, "no socket: %s",
+				 strerror(errno));
+			r = -EAGAIN;
+			goto out;
+		}
+		if ((w->pid = start_child(c, NULL, fds, why, why_size)) < 0) {
+			w->pid = 0;
+			close(fds[0]);
+			close(fds[1]);
+			r = -EAGAIN;
+			goto out;
+		}
+		w->fd = fds[0];
+	}
+	late = exchange(w->fd, out.data, out.len, deadline, run);
+	/* Killed when late or done for; a child past its memory budget
+	 * exits by itself after its answer. */
+	if (late || !run->done || run->budget_reached)
+		stop_worker(w, &status);
+	r = outcome(c, run, late, status, why, why_size);
+out:
+	wer_buf_free(&out);
+	give_worker(w);
 	return r;
 }
 
-/* At most CHILDREN at once: the others wait their turn (each ends within
- * its time budget). */
-static int run_child(const struct wer_collector *c, struct run *run,
-		     const char *check_path, char *why, size_t why_size)
-{
-	int r;
+/* ---- answers remembered
+ * Reports of one bug ask the same lookups again and again: answers are
+ * remembered by file (its device, inode and modification time: a file
+ * uploaded again is another file), offset and kind, in a table of
+ * ANSWERS slots, each taken over by the next answer that hashes to it. */
+#define ANSWERS 8192
 
-	pthread_mutex_lock(&children_lock);
-	while (children >= CHILDREN)
-		pthread_cond_wait(&children_free, &children_lock);
-	children++;
-	pthread_mutex_unlock(&children_lock);
-	r = run_child_now(c, run, check_path, why, why_size);
-	pthread_mutex_lock(&children_lock);
-	children--;
-	pthread_cond_signal(&children_free);
-	pthread_mutex_unlock(&children_lock);
-	return r;
+static struct answer {
+	uint64_t file_hash, offset;
+	int is_return, used;
+	char result[sizeof(((struct wer_elf_query *)0)->result)];
+} answers[ANSWERS];
+static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t file_hash(const char *path)
+{
+	struct stat st;
+	uint64_t h = WER_FNV1A_BASIS;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	h = wer_fnv1a(h, path, strlen(path));
+	h = wer_fnv1a(h, &st.st_dev, sizeof(st.st_dev));
+	h = wer_fnv1a(h, &st.st_ino, sizeof(st.st_ino));
+	h = wer_fnv1a(h, &st.st_mtim, sizeof(st.st_mtim));
+	return h ? h : 1;
+}
+
+static struct answer *answer_slot(uint64_t file, uint64_t offset, int is_return)
+{
+	uint64_t h = wer_fnv1a(file, &offset, sizeof(offset));
+
+	h = wer_fnv1a(h, &is_return, sizeof(is_return));
+	return &answers[h % ANSWERS];
 }
 
 int wer__elf_symbolize(const struct wer_collector *c, struct wer_elf_query *q,
 		       size_t n, char *why, size_t why_size)
 {
-	struct run run = {.q = q, .n = n};
+	struct wer_elf_query *ask = n ? calloc(n, sizeof(*ask)) : NULL;
+	size_t *which = n ? calloc(n, sizeof(*which)) : NULL;
+	uint64_t *files = n ? calloc(n, sizeof(*files)) : NULL;
+	struct run run = {.q = ask};
+	int r = 0;
 
-	for (size_t i = 0; i < n; i++)
-		q[i].result[0] = '\0';
 	why[0] = '\0';
-	return n ? run_child(c, &run, NULL, why, why_size) : 0;
+	if (n && (!ask || !which || !files)) {
+		free(ask);
+		free(which);
+		free(files);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&answers_lock);
+	for (size_t i = 0; i < n; i++) {
+		struct answer *a;
+
+		q[i].result[0] = '\0';
+		/* One stat per file of the batch. */
+		for (size_t k = 0; k < i && !files[i]; k++)
+			if (!strcmp(q[k].path, q[i].path))
+				files[i] = files[k];
+		if (!files[i])
+			files[i] = file_hash(q[i].path);
+		a = answer_slot(files[i], q[i].offset, q[i].is_return);
+		if (files[i] && a->used && a->file_hash == files[i] &&
+		    a->offset == q[i].offset &&
+		    a->is_return == q[i].is_return) {
+			memcpy(q[i].result, a->result, sizeof(q[i].result));
+			continue;
+		}
+		ask[run.n] = q[i];
+		which[run.n++] = i;
+	}
+	pthread_mutex_unlock(&answers_lock);
+	if (run.n)
+		r = run_lookups(c, &run, why, why_size);
+	pthread_mutex_lock(&answers_lock);
+	for (size_t k = 0; k < run.n; k++) {
+		size_t i = which[k];
+		struct answer *a;
+
+		memcpy(q[i].result, ask[k].result, sizeof(q[i].result));
+		/* Only what a whole run answered: a run cut short may have
+		 * missed lines it would have found. */
+		if (r < 0 || !files[i])
+			continue;
+		a = answer_slot(files[i], q[i].offset, q[i].is_return);
+		*a = (struct answer){files[i], q[i].offset, q[i].is_return, 1,
+				     ""};
+		memcpy(a->result, ask[k].result, sizeof(a->result));
+	}
+	pthread_mutex_unlock(&answers_lock);
+	free(ask);
+	free(which);
+	free(files);
+	return r;
 }
 
 int wer__elf_check(const struct wer_collector *c, const char *path,
 		   char *build_id, size_t size, char *why, size_t why_size)
 {
 	struct run run = {.build_id = build_id, .build_id_size = size};
+	struct worker *w;
 	int r;
 
 	build_id[0] = why[0] = '\0';
-	r = run_child(c, &run, path, why, why_size);
+	/* A check takes a lookup child's turn: at most CHILDREN budgets
+	 * are in use at once. */
+	w = take_worker();
+	r = run_check(c, &run, path, why, why_size);
+	give_worker(w);
 	if (r < 0)
 		return r;
 	if (!build_id[0]) {

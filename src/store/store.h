@@ -89,7 +89,8 @@ struct wer_report_info {
 	char upload_answer[WER_STORE_VALUE_MAX];
 };
 
-/* Parses Report.wer's text (size bytes, not NUL-terminated) into ret.
+/* Parses Report.wer's text (size bytes, not NUL-terminated) into ret,
+ * which must start zeroed (what the text does not say stays as it is).
  * Returns 0, or -EBADMSG when it is not a report (ret->damaged says so,
  * with a reason; what was read stays). */
 int wer_report_parse(const char *text, size_t size,
