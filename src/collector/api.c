@@ -587,6 +587,71 @@ static int api_report(struct wer_collector *c, const char *id,
 	return 0;
 }
 
+/* GET /api/symbols/jobs[/ID]: the reprocessing after symbol uploads,
+ * newest first (at most 100), or one. */
+static int api_jobs(struct wer_collector *c, const char *id,
+		    const char *project, struct wer_reply *reply)
+{
+	struct wer_db_rows rows = {0};
+	const char *p[2] = {id ? id : project, project};
+	char sql[512];
+	int n = 0;
+
+	if (id && (!*id || strspn(id, "0123456789") != strlen(id))) {
+		wer__reply_error(reply, 404, "no job %s", id);
+		return 0;
+	}
+	if (id)
+		n = project ? 2 : 1;
+	else if (project)
+		n = 1;
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, project, build_id, queued, started, finished, "
+		 "total, done FROM reprocess_jobs%s ORDER BY id DESC LIMIT "
+		 "100",
+		 id	   ? (project ? " WHERE id = $1 AND project = $2"
+				      : " WHERE id = $1")
+		 : project ? " WHERE project = $1"
+			   : "");
+	if (wer__db_query(c->db, sql, n, p, &rows) < 0) {
+		wer__reply_error(reply, 503, "database: %s",
+				 wer__db_error(c->db));
+		return 0;
+	}
+	if (id && rows.rows != 1) {
+		wer__db_rows_free(&rows);
+		wer__reply_error(reply, 404, "no job %s", id);
+		return 0;
+	}
+	if (!id)
+		wer_buf_str(&reply->body, "[");
+	for (size_t i = 0; i < rows.rows; i++) {
+		const char *state =
+		    wer__db_number(&rows, i, "finished")  ? "done"
+		    : wer__db_number(&rows, i, "started") ? "running"
+							  : "queued";
+		char t[32];
+
+		wer_buf_str(&reply->body, i ? ",{" : "{");
+		json_num(&reply->body, "id", wer__db_cell(&rows, i, "id"), 0);
+		json_kv(&reply->body, "project",
+			wer__db_cell(&rows, i, "project"), 1);
+		json_kv(&reply->body, "build_id",
+			wer__db_cell(&rows, i, "build_id"), 1);
+		json_kv(&reply->body, "state", state, 1);
+		iso_time(&rows, i, "queued", t, sizeof(t));
+		json_kv(&reply->body, "queued", t, 1);
+		json_num(&reply->body, "reports",
+			 wer__db_cell(&rows, i, "total"), 1);
+		json_num(&reply->body, "reprocessed",
+			 wer__db_cell(&rows, i, "done"), 1);
+		wer_buf_str(&reply->body, "}");
+	}
+	wer_buf_str(&reply->body, id ? "\n" : "]\n");
+	wer__db_rows_free(&rows);
+	return 0;
+}
+
 int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
 	     const char *url, const struct wer_scope *scope,
 	     struct wer_reply *reply)
@@ -601,6 +666,10 @@ int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
 		return api_bucket(c, url + 13, project, reply);
 	if (!strcmp(url, "/api/reports"))
 		return api_reports(c, conn, scope, reply);
+	if (!strcmp(url, "/api/symbols/jobs"))
+		return api_jobs(c, NULL, project, reply);
+	if (!strncmp(url, "/api/symbols/jobs/", 18))
+		return api_jobs(c, url + 18, project, reply);
 	if (!strncmp(url, "/api/reports/", 13)) {
 		char id[64];
 		const char *rest = url + 13, *slash = strchr(rest, '/');

@@ -165,6 +165,12 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 int wer__symbols_upload(struct wer_collector *c, const char *project,
 			const char *build_id_arg, const uint8_t *data,
 			size_t size, struct wer_reply *reply);
+/* The background reprocessing of reports after symbol uploads
+ * (reprocess_jobs): a thread started once the server runs, woken by each
+ * upload, stopped before exit. */
+int wer__reprocess_start(struct wer_collector *c);
+void wer__reprocess_wake(void);
+void wer__reprocess_stop(void);
 /* `wer-collector symbols list|remove ...`; prints; exit status. */
 int wer__symbols_command(struct wer_collector *c, int argc, char **argv);
 

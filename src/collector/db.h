@@ -145,13 +145,19 @@
  * ("received" for received or r.received), or its AS name, which every
  * other expression must have (SQLite and PostgreSQL name those apart). */
 /* 0.2.0: what killed it, in words, per report (signatures use it); a
- * bucket's readable title. */
-#define WER_DB_SCHEMA_V4                                                       \
+ * bucket's readable title; reprocessing after a symbol upload, as jobs
+ * (started and finished 0: not yet). */
+#define WER_DB_SCHEMA_V4(job_id)                                               \
 	{                                                                      \
 		"ALTER TABLE reports ADD COLUMN reason TEXT NOT NULL DEFAULT " \
 		"''",                                                          \
 		    "ALTER TABLE buckets ADD COLUMN title TEXT NOT NULL "      \
 		    "DEFAULT ''",                                              \
+		    "CREATE TABLE reprocess_jobs (id " job_id                  \
+		    ", project TEXT NOT NULL, build_id TEXT NOT NULL, queued " \
+		    "BIGINT NOT NULL, started BIGINT NOT NULL DEFAULT 0, "     \
+		    "finished BIGINT NOT NULL DEFAULT 0, total BIGINT NOT "    \
+		    "NULL DEFAULT 0, done BIGINT NOT NULL DEFAULT 0)",         \
 		    NULL,                                                      \
 	}
 

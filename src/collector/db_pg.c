@@ -18,7 +18,7 @@ static const char *const pg_v3[] = WER_DB_SCHEMA_V3(
     "DROP TABLE buckets",
     "ALTER TABLE reports ADD FOREIGN KEY (bucket_id) REFERENCES buckets(id)");
 
-static const char *const pg_v4[] = WER_DB_SCHEMA_V4;
+static const char *const pg_v4[] = WER_DB_SCHEMA_V4("BIGSERIAL PRIMARY KEY");
 static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2, pg_v3,
 						   pg_v4};
 

@@ -19,7 +19,7 @@ static const char *const sqlite_v3[] =
     WER_DB_SCHEMA_V3("INTEGER PRIMARY KEY", "PRAGMA foreign_key_check",
 		     "DROP TABLE buckets", "PRAGMA foreign_key_check");
 
-static const char *const sqlite_v4[] = WER_DB_SCHEMA_V4;
+static const char *const sqlite_v4[] = WER_DB_SCHEMA_V4("INTEGER PRIMARY KEY");
 static const char *const *const sqlite_migrations[] = {
     NULL, sqlite_v1, sqlite_v2, sqlite_v3, sqlite_v4};
 

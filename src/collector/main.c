@@ -446,6 +446,10 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"wer-collector: listening on %s port %u (%s, data %s)\n", host,
 		bound, c.db->ops->name, c.data_dir);
+	if (wer__reprocess_start(&c) < 0)
+		fprintf(stderr, "wer-collector: no thread for reprocessing "
+				"after symbol uploads: uploads will queue it "
+				"for the next start\n");
 	if (port_file) {
 		char tmp[PATH_MAX + 8];
 		FILE *f;
@@ -462,6 +466,7 @@ int main(int argc, char **argv)
 	sigwait(&set, &sig);
 	fprintf(stderr, "wer-collector: stopping (signal %d)\n", sig);
 	wer__server_stop(server);
+	wer__reprocess_stop();
 	wer__db_close(c.db);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,11 +340,18 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 					 "frames = $2 WHERE id = $3",
 					 3, up, NULL);
 		}
-		/* Recount both buckets from their reports. */
+		/* Recount both buckets from their reports; the one left
+		 * empty goes. */
 		if (r >= 0)
 			r = wer__db_exec(c->db, recount_bucket, 1, cp, NULL);
 		if (r >= 0)
 			r = wer__db_exec(c->db, recount_bucket, 1, up, NULL);
+		if (r >= 0 && strcmp(old_bucket, up[0]))
+			r = wer__db_exec(
+			    c->db,
+			    "DELETE FROM buckets WHERE id = $1 AND "
+			    "count = 0",
+			    1, cp, NULL);
 		if (r < 0)
 			wer__db_rollback(c->db);
 		else
@@ -355,12 +363,27 @@ out:
 	return r;
 }
 
+static pthread_mutex_t reprocess_lock = PTHREAD_MUTEX_INITIALIZER;
+static int reprocess_stop;
+
+/* The collector is stopping: a job ends after its batch (and is taken
+ * again at the next start). */
+static int stopping(void)
+{
+	int stop;
+
+	pthread_mutex_lock(&reprocess_lock);
+	stop = reprocess_stop;
+	pthread_mutex_unlock(&reprocess_lock);
+	return stop;
+}
+
 /* Processes again every report of project (NULL: of every project) with
  * a frame in build_id: names its frames, reassigns its bucket, recounts
  * the buckets it left. Returns how many reports were processed, or a
  * negative errno. */
 static long reprocess(struct wer_collector *c, const char *project,
-		      const char *build_id)
+		      const char *build_id, const char *job)
 {
 	struct wer_db_rows rows = {0};
 	char pattern[80];
@@ -385,6 +408,15 @@ static long reprocess(struct wer_collector *c, const char *project,
 			  project ? 2 : 1, p, &rows);
 	if (r < 0)
 		return r;
+	if (job) {
+		char total[24];
+		const char *jp[2] = {total, job};
+
+		snprintf(total, sizeof(total), "%zu", rows.rows);
+		wer__db_exec(
+		    c->db, "UPDATE reprocess_jobs SET total = $1 WHERE id = $2",
+		    2, jp, NULL);
+	}
 	for (size_t first = 0; first < rows.rows;) {
 		const char *proj = wer__db_cell(&rows, first, "project");
 		size_t n = 0;
@@ -422,6 +454,20 @@ static long reprocess(struct wer_collector *c, const char *project,
 			free(ps[k]);
 		}
 		first += n;
+		if (job && stopping()) {
+			done = -EINTR;
+			break;
+		}
+		if (job) { /* progress, for GET /api/symbols/jobs */
+			char count[24];
+			const char *jp[2] = {count, job};
+
+			snprintf(count, sizeof(count), "%ld", done);
+			wer__db_exec(c->db,
+				     "UPDATE reprocess_jobs SET done = $1 "
+				     "WHERE id = $2",
+				     2, jp, NULL);
+		}
 	}
 	wer__db_rows_free(&rows);
 	return done;
@@ -554,17 +600,144 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 			      "CONFLICT (project, build_id) DO NOTHING",
 			      5, p, NULL);
 	}
-	n = unchanged ? 0 : reprocess(c, project, build_id);
+	/* The reports it names are processed again in the background: the
+	 * upload is answered now, with the job that does it. */
+	n = 0;
+	if (!unchanged) {
+		struct wer_db_rows job = {0};
+		const char *p[3] = {project, build_id, now};
+
+		if (wer__db_query(c->db,
+				  "INSERT INTO reprocess_jobs (project, "
+				  "build_id, queued) VALUES ($1, $2, $3) "
+				  "RETURNING id",
+				  3, p, &job) == 0 &&
+		    job.rows == 1)
+			n = wer__db_number(&job, 0, "id");
+		wer__db_rows_free(&job);
+		wer__reprocess_wake();
+	}
 	reply->status = 200;
 	reply->content_type = "application/json";
 	wer_buf_str(&reply->body, "{\"project\":");
 	wer_json_add_string(&reply->body, project);
 	wer_buf_printf(&reply->body,
 		       ",\"build_id\":\"%s\",\"kind\":\"%s\","
-		       "\"unchanged\":%s,\"reprocessed\":%ld}\n",
-		       build_id, kind, unchanged ? "true" : "false",
-		       n < 0 ? 0 : n);
+		       "\"unchanged\":%s",
+		       build_id, kind, unchanged ? "true" : "false");
+	if (n > 0)
+		wer_buf_printf(&reply->body, ",\"reprocess_job\":%ld", n);
+	wer_buf_str(&reply->body, "}\n");
 	return 0;
+}
+
+/* ---- reprocessing in the background: one thread per collector takes
+ * queued jobs (the oldest first; collectors on one PostgreSQL each claim
+ * their own with the update's condition) and runs them. */
+static pthread_cond_t reprocess_cond = PTHREAD_COND_INITIALIZER;
+static int reprocess_kicked, reprocess_running;
+static pthread_t reprocess_thread;
+
+void wer__reprocess_wake(void)
+{
+	pthread_mutex_lock(&reprocess_lock);
+	reprocess_kicked = 1;
+	pthread_cond_signal(&reprocess_cond);
+	pthread_mutex_unlock(&reprocess_lock);
+}
+
+/* Runs one queued job: 1, or 0 when there was none. */
+static int run_one_job(struct wer_collector *c)
+{
+	struct wer_db_rows job = {0};
+	char now[24];
+	const char *p[2] = {now, NULL};
+	long n;
+
+	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
+	if (wer__db_query(c->db,
+			  "UPDATE reprocess_jobs SET started = $1 WHERE id = "
+			  "(SELECT min(id) FROM reprocess_jobs WHERE started "
+			  "= 0) AND started = 0 RETURNING id, project, "
+			  "build_id",
+			  1, p, &job) < 0 ||
+	    job.rows != 1) {
+		wer__db_rows_free(&job);
+		return 0;
+	}
+	n = reprocess(c, wer__db_cell(&job, 0, "project"),
+		      wer__db_cell(&job, 0, "build_id"),
+		      wer__db_cell(&job, 0, "id"));
+	if (n == -EINTR) { /* stopping: taken again at the next start */
+		wer__db_rows_free(&job);
+		return 0;
+	}
+	if (n < 0)
+		fprintf(stderr,
+			"wer-collector: reprocessing for symbols %s of %s: "
+			"%s\n",
+			wer__db_cell(&job, 0, "build_id"),
+			wer__db_cell(&job, 0, "project"), strerror((int)-n));
+	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
+	p[1] = wer__db_cell(&job, 0, "id");
+	wer__db_exec(c->db,
+		     "UPDATE reprocess_jobs SET finished = $1 WHERE id = $2", 2,
+		     p, NULL);
+	wer__db_rows_free(&job);
+	return 1;
+}
+
+static void *reprocess_main(void *arg)
+{
+	struct wer_collector *c = arg;
+
+	pthread_mutex_lock(&reprocess_lock);
+	while (!reprocess_stop) {
+		struct timespec until;
+
+		reprocess_kicked = 0;
+		pthread_mutex_unlock(&reprocess_lock);
+		while (run_one_job(c)) {
+			pthread_mutex_lock(&reprocess_lock);
+			if (reprocess_stop) {
+				pthread_mutex_unlock(&reprocess_lock);
+				return NULL;
+			}
+			pthread_mutex_unlock(&reprocess_lock);
+		}
+		pthread_mutex_lock(&reprocess_lock);
+		/* Jobs another collector queued come within 5 s. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 5;
+		while (!reprocess_stop && !reprocess_kicked &&
+		       pthread_cond_timedwait(&reprocess_cond, &reprocess_lock,
+					      &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&reprocess_lock);
+	return NULL;
+}
+
+int wer__reprocess_start(struct wer_collector *c)
+{
+	/* Jobs a collector that stopped had started are taken again. */
+	wer__db_exec(c->db,
+		     "UPDATE reprocess_jobs SET started = 0 WHERE finished = 0",
+		     0, NULL, NULL);
+	if (pthread_create(&reprocess_thread, NULL, reprocess_main, c))
+		return -EAGAIN;
+	reprocess_running = 1;
+	return 0;
+}
+
+void wer__reprocess_stop(void)
+{
+	pthread_mutex_lock(&reprocess_lock);
+	reprocess_stop = 1;
+	pthread_cond_signal(&reprocess_cond);
+	pthread_mutex_unlock(&reprocess_lock);
+	if (reprocess_running)
+		pthread_join(reprocess_thread, NULL);
 }
 
 /* `symbols list [PROJECT]`: project, build id, kind, uploaded ('' is the
@@ -629,7 +802,7 @@ int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
 		}
 		(void)wer_fsync_dir(dir);
 		printf("%ld report(s) processed again\n",
-		       reprocess(c, project, argv[3]));
+		       reprocess(c, project, argv[3], NULL));
 		return 0;
 	}
 	fprintf(stderr, "usage: wer-collector symbols list [PROJECT] | symbols "

@@ -63,9 +63,11 @@ curl -s -o "$work/answer" -H "Content-Type: $ct" --data-binary @"$work/body" \
 	"$url/api/minidump?api_key=$key"
 id=$(sed -n 's/^CrashID=bp-//p' "$work/answer")
 check "the clang-built fixture's report is accepted" test -n "$id"
-check "its ELF file is accepted as symbols" bash -c '
-	curl -sf -H "Authorization: Bearer $1" --data-binary @"$2" "$3/api/symbols" | grep -q "\"elf\""' \
-	_ "$skey" "$program" "$url"
+check "its ELF file is accepted as symbols, the report processed again" bash -c '
+	curl -sf -H "Authorization: Bearer $1" --data-binary @"$2" "$3/api/symbols" >"$4" &&
+	grep -q "\"elf\"" "$4" &&
+	python3 "$5/wait_job.py" "$3" "$6" "$(sed -n "s/.*\"reprocess_job\":\([0-9]*\).*/\1/p" "$4")" >/dev/null' \
+	_ "$skey" "$program" "$url" "$work/symbols.answer" "$here" "$token"
 
 check "API: the stack has crash_plain.c's lines (crash at $line_crash, call at $line_call)" python3 -c '
 import json, re, subprocess, sys

@@ -239,23 +239,41 @@ check "the bucket list page shows the titles" bash -c '
 	curl -sf -H "Authorization: Bearer $2" "$1/buckets" | grep -qF "SIGABRT in crash_abort (crash_program)"' _ "$url" "$token"
 
 # ---- symbols: the crashing program's ELF file, then reprocessing
-check "POST /api/symbols (ELF): the stack is symbolized, reports reprocessed" python3 -c '
+check "POST /api/symbols (ELF): answered at once with a job; the job reprocesses the reports, the stack is symbolized" python3 -c '
 import json, subprocess, sys
-url, tok, skey, elf, rid = sys.argv[1:]
+sys.path.insert(0, sys.argv[6])
+import wait_job
+url, tok, skey, elf, rid = sys.argv[1:6]
 up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@" + elf, url + "/api/symbols"],
                                capture_output=True, check=True).stdout)
-assert up["kind"] == "elf" and up["reprocessed"] >= 3, up
+assert up["kind"] == "elf" and up["reprocess_job"] > 0, up
+job = wait_job.wait(url, tok, up["reprocess_job"])
+assert job["state"] == "done" and job["reprocessed"] >= 3 and job["reports"] == job["reprocessed"], job
 r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
                               capture_output=True, check=True).stdout)
 assert r["stack"][0]["function"].startswith("crash_null_write+"), r["stack"][0]
 b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
                               capture_output=True, check=True).stdout)
 assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
-' "$url" "$token" "$skey" "$program" "$id_null"
+assert all(x["count"] > 0 for x in b), b
+' "$url" "$token" "$skey" "$program" "$id_null" "$here"
 
+main_sql() { # SQL: rows of the collector's database, tab-separated
+	if [ "$backend" = sqlite ]; then
+		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print("\t".join(str(x) for x in r))' "$data/collector.db" "$1"
+	else
+		"$pgbin/psql" "$db" -XAt -F "	" -c "$1"
+	fi
+}
+check "reprocessing moved reports (the scanned ones, named now) and left no empty bucket behind" eval '
+	[ "$(main_sql "SELECT count(*) FROM buckets WHERE count = 0")" = 0 ] &&
+	[ "$(main_sql "SELECT count(*) FROM buckets b WHERE count <> (SELECT count(*) FROM reports r WHERE r.bucket_id = b.id)")" = 0 ]'
 check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
 import json, subprocess, sys
-url, tok, skey, rid = sys.argv[1:]
+sys.path.insert(0, sys.argv[5])
+import wait_job
+url, tok, skey, rid = sys.argv[1:5]
 get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
                                           capture_output=True, check=True).stdout)
 r = get("/api/reports/" + rid)
@@ -274,10 +292,11 @@ sym = ("\n".join(lines) + "\n").encode()
 up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@-",
     url + "/api/symbols"],
     input=sym, capture_output=True, check=True).stdout)
-assert up["kind"] == "sym" and up["reprocessed"] >= 1, up
+assert up["kind"] == "sym" and up["reprocess_job"] > 0, up
+assert wait_job.wait(url, tok, up["reprocess_job"])["reprocessed"] >= 1
 top = get("/api/reports/" + rid)["stack"][0]
 assert top.get("function"), top
-' "$url" "$token" "$skey" "$id_abort"
+' "$url" "$token" "$skey" "$id_abort" "$here"
 check "POST /api/symbols: not ELF nor .sym, or a .sym without build_id: 400" bash -c '
 	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "garbage" "$1/api/symbols")" = 400 ] &&
 	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary "MODULE Linux x86_64 0 x" "$1/api/symbols")" = 400 ]' \
@@ -364,7 +383,9 @@ check "an ingest key cannot upload symbols (?api_key=, X-API-Key, as a Bearer): 
 	[ "$a/$b/$c" = 403/403/403 ] || { echo "$a/$b/$c"; exit 1; }' _ "$url" "$key" "$program" "$key_b"
 check "other's symbol key files a different ELF under demo's build id: in other's own symbols" bash -c '
 	[ "$(curl -s -o "$1" -w "%{http_code}" -H "Authorization: Bearer $2" --data-binary @"$3" "$4/api/symbols")" = 200 ] &&
-	grep -q "\"project\":\"other\"" "$1"' _ "$work/answer" "$skey_b" "$work/evil.elf" "$url"
+	grep -q "\"project\":\"other\"" "$1" &&
+	python3 "$5/wait_job.py" "$4" "$6" "$(sed -n "s/.*\"reprocess_job\":\([0-9]*\).*/\1/p" "$1")" >/dev/null' \
+	_ "$work/answer" "$skey_b" "$work/evil.elf" "$url" "$here" "$token"
 check "demo's stacks keep demo's symbols; other's report is named by other's" python3 -c '
 import json, subprocess, sys
 url, tok, id_a, id_b = sys.argv[1:]

@@ -234,7 +234,7 @@ if [ -x "$m2c" ]; then
 			grep -qE "^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes( \(\*\))? +/.*/libwer\.so\.0$" "$work/nopie.gdb" &&
 			grep -qE "^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes( \(\*\))? +/.*/libc\.so\.6$" "$work/nopie.gdb" &&
 			grep -qE "^#0 +(0x[0-9a-f]+ in )?crash_null_write \(\) at .*crash_program\.c:[0-9]+$" "$work/nopie.gdb" &&
-			grep -qE "^#1 +0x[0-9a-f]+ in main \(.*\) at .*crash_program\.c:[0-9]+$" "$work/nopie.gdb" ||
+			grep -qE "^#[1-3] +(0x[0-9a-f]+ in )?main \(.*\) at .*crash_program\.c:[0-9]+$" "$work/nopie.gdb" ||
 			{ grep -E "^(#|0x|From)" "$work/nopie.gdb"; false; }'
 	else
 		skip "gdb on minidump-2-core's core" "no gdb here"
