@@ -72,6 +72,7 @@ struct wer_collector {
 	double body_timeout;	   /* seconds of grace for a body, then ... */
 	double min_rate;	   /* ... at least this many bytes per second */
 	struct wer_skip_list skip; /* frames signatures skip */
+	int debuginfod;		   /* --debuginfod: ask for missing symbols */
 	long symbols_memory_mb;	   /* libdw's child: address space over ours */
 	long symbols_timeout_ms;   /* and its time */
 	pthread_mutex_t rate_lock;

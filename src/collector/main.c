@@ -80,6 +80,10 @@ static void usage(FILE *f)
 	       "  --symbols-memory MB    address space of libdw's process "
 	       "reading symbols (256)\n"
 	       "  --symbols-timeout MS   and its time (10000)\n"
+	       "  --debuginfod URLS      ask these debuginfod servers for "
+	       "the debug files\n"
+	       "                         of modules without uploaded "
+	       "symbols\n"
 	       "  --signature-skip FILE  more frames signatures skip "
 	       "(\"module PATTERN\",\n"
 	       "                         \"function PATTERN\" lines)\n"
@@ -221,6 +225,7 @@ int main(int argc, char **argv)
 	    {"symbols-timeout", required_argument, NULL, 't'},
 	    {"sweep-age", required_argument, NULL, 's'},
 	    {"signature-skip", required_argument, NULL, 'S'},
+	    {"debuginfod", required_argument, NULL, 'G'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -229,6 +234,7 @@ int main(int argc, char **argv)
 	static struct wer_collector c;
 	const char *listen = "127.0.0.1:8080", *db_url = NULL;
 	const char *data = DEFAULT_DATA, *port_file = NULL;
+	const char *debuginfod_urls = NULL;
 	char default_db[PATH_MAX + 32], err[1024], host[256],
 	    sub[PATH_MAX + 16];
 	const char *port;
@@ -334,6 +340,9 @@ int main(int argc, char **argv)
 		case 'P':
 			port_file = optarg;
 			break;
+		case 'G':
+			debuginfod_urls = optarg;
+			break;
 		case 'S':
 			if (wer__skip_load(&c.skip, optarg, err, sizeof(err)) <
 			    0) {
@@ -410,6 +419,17 @@ int main(int argc, char **argv)
 		return r;
 	}
 	wer__ingest_sweep(&c);
+	/* debuginfod only when asked (the environment's DEBUGINFOD_URLS is
+	 * the host's, not the collector's), with a cache in DATA and a time
+	 * limit of its own; set before any thread runs. */
+	unsetenv("DEBUGINFOD_URLS");
+	if (debuginfod_urls && *debuginfod_urls) {
+		snprintf(sub, sizeof(sub), "%s/debuginfod", c.data_dir);
+		setenv("DEBUGINFOD_URLS", debuginfod_urls, 1);
+		setenv("DEBUGINFOD_CACHE_PATH", sub, 1);
+		setenv("DEBUGINFOD_TIMEOUT", "5", 0);
+		c.debuginfod = 1;
+	}
 
 	if (split_listen(listen, host, sizeof(host), &port) < 0) {
 		fprintf(stderr, "wer-collector: --listen HOST:PORT or "

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "debuginfod.h"
 #include "io.h"
 #include "text.h"
 
@@ -174,6 +175,31 @@ static int find_symbols(const struct wer_collector *c, const char *project,
 	return -ENOENT;
 }
 
+/* The debug file a debuginfod server has for build_id (--debuginfod),
+ * downloaded into DATA/debuginfod: read like an uploaded ELF file, in
+ * the budgeted child. 0, or -ENOENT. */
+static int debuginfod_symbols(const struct wer_collector *c,
+			      const char *build_id, char path[FILE_MAX],
+			      int *is_elf)
+{
+	unsigned char bits[32];
+	size_t n = strlen(build_id) / 2;
+
+	if (!c->debuginfod || !n || n > sizeof(bits))
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(build_id + 2 * i, "%2x", &v) != 1)
+			return -ENOENT;
+		bits[i] = (unsigned char)v;
+	}
+	if (wer__debuginfod_find(bits, n, path, FILE_MAX) < 0)
+		return -ENOENT;
+	*is_elf = 1;
+	return 0;
+}
+
 void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			   struct wer_processed *const *ps, size_t n)
 {
@@ -202,8 +228,10 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			/* An inlined call keeps the client's name: a symbol
 			 * table names the function it is inlined into. */
 			if (f->inlined || !f->build_id[0] ||
-			    find_symbols(c, project, f->build_id, path,
-					 &is_elf) < 0)
+			    (find_symbols(c, project, f->build_id, path,
+					  &is_elf) < 0 &&
+			     debuginfod_symbols(c, f->build_id, path, &is_elf) <
+				 0))
 				continue;
 			if (!is_elf) {
 				symbolize_sym(path, f->offset, f->function,

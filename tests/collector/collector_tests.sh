@@ -409,6 +409,42 @@ check "symbol uploads per key: --symbol-rate 2 a minute, the third at once is 42
 	done | grep -q "^200 200 429 $"' _ "$skey" "$program" "$port_symrate"
 kill "$pid_symrate"
 
+# ---- debuginfod (--debuginfod): a real server on loopback serves the
+# program's debug file; a project without uploaded symbols gets its frames
+# named from it.
+if command -v debuginfod >/dev/null; then
+	dd=$work/debuginfod
+	mkdir -p "$dd/files"
+	objcopy --only-keep-debug "$program" "$dd/files/crash_program.debug"
+	dd_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	debuginfod -d "$dd/index.sqlite" -p "$dd_port" -F "$dd/files" >"$dd/server.log" 2>&1 &
+	pids+=($!)
+	dd_id=$(readelf -n "$program" | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
+	dd_served() { [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$dd_port/buildid/$dd_id/debuginfo")" = 200 ]; }
+	if wait_until 120 dd_served; then
+		key_d=$("$collector" --data "$data" --db "$db" key add nosyms) || exit 1
+		start_collector dbgd --rate 0 --debuginfod "http://127.0.0.1:$dd_port"
+		ct=$(python3 "$here/mkbody.py" "$work/body" "$r_null") &&
+			curl -s -o "$work/answer" -H "Content-Type: $ct" --data-binary @"$work/body" \
+				"http://127.0.0.1:$port_dbgd/api/minidump?api_key=$key_d" >/dev/null
+		id_d=$(id_of)
+		check "--debuginfod: a project without symbols gets its frames named from the server's debug file" python3 -c '
+import json, subprocess, sys
+url, tok, rid = sys.argv[1:]
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+assert r["project"] == "nosyms", r
+top = r["stack"][0]
+assert top.get("function", "").startswith("crash_null_write+0x") and "crash_program.c:" in top["function"], top
+' "$url" "$token" "$id_d"
+		kill "$pid_dbgd"
+	else
+		check "debuginfod: the test's server serves the debug file" eval 'tail -n 5 "$dd/server.log"; false'
+	fi
+else
+	skip "--debuginfod" "no debuginfod here (Debian: apt install debuginfod)"
+fi
+
 # ---- keys and tokens: kept hashed, shown once
 secrets=("$key" "$key_b" "$skey" "$skey_b" "$token" "$token_a" "$token_b")
 if [ "$backend" = sqlite ]; then
