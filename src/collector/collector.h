@@ -73,8 +73,10 @@ struct wer_collector {
 	double min_rate;	   /* ... at least this many bytes per second */
 	struct wer_skip_list skip; /* frames signatures skip */
 	int debuginfod;		   /* --debuginfod: ask for missing symbols */
-	long symbols_memory_mb;	   /* libdw's child: address space over ours */
-	long symbols_timeout_ms;   /* and its time */
+	/* --tls-cert, --tls-key: PEM text, served over TLS; NULL: plain */
+	char *tls_cert, *tls_key;
+	long symbols_memory_mb;	 /* libdw's child: address space over ours */
+	long symbols_timeout_ms; /* and its time */
 	pthread_mutex_t rate_lock;
 	struct wer_rate rates[WER_COLLECTOR_RATE_KEYS];
 	struct wer_key_cache keys[WER_COLLECTOR_KEY_CACHE]; /* rate_lock */

@@ -5,6 +5,7 @@
  * SIGINT. usage() lists every option; docs/collector.md explains them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <netdb.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "io.h"
 #include "server.h"
 #include "wer/version.h"
 
@@ -80,6 +82,10 @@ static void usage(FILE *f)
 	       "  --symbols-memory MB    address space of libdw's process "
 	       "reading symbols (256)\n"
 	       "  --symbols-timeout MS   and its time (10000)\n"
+	       "  --tls-cert FILE        serve HTTPS with this certificate "
+	       "(PEM, its chain\n"
+	       "                         after it) ...\n"
+	       "  --tls-key FILE         ... and its private key (PEM)\n"
 	       "  --debuginfod URLS      ask these debuginfod servers for "
 	       "the debug files\n"
 	       "                         of modules without uploaded "
@@ -92,6 +98,33 @@ static void usage(FILE *f)
 	       "  --port-file FILE       write the bound port there once "
 	       "listening\n"
 	       "docs/collector.md has the API and the schema.\n");
+}
+
+/* A PEM file's text (at most 1 MiB), or NULL with a message. */
+static char *read_pem(const char *option, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char *text = malloc(1 << 20);
+	size_t n = 0;
+
+	if (fd < 0 || !text) {
+		fprintf(stderr, "wer-collector: %s %s: %s\n", option, path,
+			strerror(fd < 0 ? errno : ENOMEM));
+		if (fd >= 0)
+			close(fd);
+		free(text);
+		return NULL;
+	}
+	n = wer_read_fd_capped(fd, text, (1 << 20) - 1);
+	close(fd);
+	text[n] = '\0';
+	if (!strstr(text, "-----BEGIN ")) {
+		fprintf(stderr, "wer-collector: %s %s: not a PEM file\n",
+			option, path);
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* A size with an optional K/M/G suffix; -1 when it is not one. */
@@ -226,6 +259,8 @@ int main(int argc, char **argv)
 	    {"sweep-age", required_argument, NULL, 's'},
 	    {"signature-skip", required_argument, NULL, 'S'},
 	    {"debuginfod", required_argument, NULL, 'G'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'K'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -234,7 +269,7 @@ int main(int argc, char **argv)
 	static struct wer_collector c;
 	const char *listen = "127.0.0.1:8080", *db_url = NULL;
 	const char *data = DEFAULT_DATA, *port_file = NULL;
-	const char *debuginfod_urls = NULL;
+	const char *debuginfod_urls = NULL, *tls_cert = NULL, *tls_key = NULL;
 	char default_db[PATH_MAX + 32], err[1024], host[256],
 	    sub[PATH_MAX + 16];
 	const char *port;
@@ -343,6 +378,12 @@ int main(int argc, char **argv)
 		case 'G':
 			debuginfod_urls = optarg;
 			break;
+		case 'c':
+			tls_cert = optarg;
+			break;
+		case 'K':
+			tls_key = optarg;
+			break;
 		case 'S':
 			if (wer__skip_load(&c.skip, optarg, err, sizeof(err)) <
 			    0) {
@@ -360,6 +401,21 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (!tls_cert != !tls_key) {
+		fprintf(stderr, "wer-collector: --tls-cert and --tls-key go "
+				"together\n");
+		return 2;
+	}
+	if (tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			fprintf(stderr, "wer-collector: this libmicrohttpd has "
+					"no TLS (built without GnuTLS)\n");
+			return 2;
+		}
+		if (!(c.tls_cert = read_pem("--tls-cert", tls_cert)) ||
+		    !(c.tls_key = read_pem("--tls-key", tls_key)))
+			return 2;
 	}
 	if (c.burst < 0)
 		c.burst = c.rate * 2 < 1 ? 1 : c.rate * 2;

@@ -262,6 +262,8 @@ static int over_tls(const struct wer_collector *c, struct MHD_Connection *conn)
 {
 	const char *proto;
 
+	if (c->tls_cert)
+		return 1;
 	if (!c->trust_proxy)
 		return 0;
 	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -809,6 +811,13 @@ struct wer_server *wer__server_start(struct wer_collector *c,
 	if (c->io_threads > 1)
 		opts[n++] = (struct MHD_OptionItem){
 		    MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)c->io_threads, NULL};
+	if (c->tls_cert && c->tls_key) {
+		flags |= MHD_USE_TLS;
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT,
+						    0, c->tls_cert};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+						    c->tls_key};
+	}
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
 				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);

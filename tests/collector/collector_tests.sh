@@ -445,6 +445,34 @@ else
 	skip "--debuginfod" "no debuginfod here (Debian: apt install debuginfod)"
 fi
 
+# ---- TLS (--tls-cert, --tls-key): a certificate made here for 127.0.0.1
+if command -v openssl >/dev/null &&
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls.key" -out "$work/tls.crt" -days 2 \
+		-subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1; then
+	start_collector tls --rate 0 --tls-cert "$work/tls.crt" --tls-key "$work/tls.key"
+	tls_url=https://127.0.0.1:$port_tls
+	check "TLS: an upload over HTTPS (curl --cacert) is stored; the API answers over HTTPS" bash -c '
+		ct=$(python3 "$1/mkbody.py" "$2/tls.body" "$3") &&
+		curl -sf --cacert "$2/tls.crt" -H "Content-Type: $ct" --data-binary @"$2/tls.body" \
+			"$4/api/minidump?api_key=$5" | grep -q "^CrashID=bp-" &&
+		curl -sf --cacert "$2/tls.crt" -H "Authorization: Bearer $6" "$4/api/buckets" | grep -q "\"title\""' \
+		_ "$here" "$work" "$r_null" "$tls_url" "$key" "$token"
+	check "TLS: a client that does not trust the certificate, or speaks plain HTTP, gets nothing" bash -c '
+		! curl -sf -o /dev/null "$1/api/buckets" &&
+		[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$2/api/buckets")" != 200 ]' \
+		_ "$tls_url" "$port_tls"
+	check "TLS: the read token's cookie is Secure" bash -c '
+		curl -s --cacert "$1/tls.crt" -D - -o /dev/null "$2/?token=$3" | grep -i "^Set-Cookie: wer_token=.*; Secure"' \
+		_ "$work" "$tls_url" "$token"
+	check "--tls-cert without --tls-key, or a file that is not PEM: refused at start (2)" bash -c '
+		"$1" --data "$2" --db "$3" --tls-cert "$4/tls.crt" 2>/dev/null; a=$?
+		"$1" --data "$2" --db "$3" --tls-cert "$4/tls.body" --tls-key "$4/tls.key" 2>/dev/null; b=$?
+		[ "$a/$b" = 2/2 ]' _ "$collector" "$data" "$db" "$work"
+	kill "$pid_tls"
+else
+	skip "TLS" "no openssl here to make a certificate"
+fi
+
 # ---- keys and tokens: kept hashed, shown once
 secrets=("$key" "$key_b" "$skey" "$skey_b" "$token" "$token_a" "$token_b")
 if [ "$backend" = sqlite ]; then
