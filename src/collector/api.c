@@ -127,6 +127,22 @@ static long limit_arg(const char *text)
 	return errno == ERANGE || n > 1000 ? 1000 : (long)n;
 }
 
+/* ?offset=: absent or empty is 0; a whole number, at most 10^9; anything
+ * else is -1 (a 400). */
+static long offset_arg(const char *text)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!text || !*text)
+		return 0;
+	if (!isdigit((unsigned char)*text))
+		return -1;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	return *end || errno == ERANGE || n > 1000000000 ? -1 : (long)n;
+}
+
 void wer__query_from_args(struct MHD_Connection *conn,
 			  const struct wer_scope *scope,
 			  struct wer_report_query *q)
@@ -146,24 +162,30 @@ void wer__query_from_args(struct MHD_Connection *conn,
 	limit =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	q->limit = limit_arg(limit);
+	q->offset = offset_arg(
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "offset"));
+	q->total = -1;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, meta_arg, q);
 }
 
-int wer__query_reports(struct wer_collector *c,
-		       const struct wer_report_query *q,
+int wer__query_reports(struct wer_collector *c, struct wer_report_query *q,
 		       struct wer_db_rows *ret)
 {
 	struct wer_buf sql;
-	const char *p[49];
-	char sig[24], since[24], limit[24];
+	const char *p[50];
+	char sig[24], since[24], limit[24], offset[24];
 	int n = 0, r;
+	size_t where;
 
-	if (q->too_many || q->limit < 0)
+	q->total = -1;
+	if (q->too_many || q->limit < 0 || q->offset < 0)
 		return -EINVAL;
 	wer_buf_init(&sql, 16 * 1024);
 	wer_buf_str(&sql, "SELECT r.id, r.received, r.app, r.version, "
 			  "r.signal, r.module, r.module_offset, r.bucket_id, "
-			  "r.project, r.guid FROM reports r WHERE 1 = 1");
+			  "r.project, r.guid FROM reports r");
+	where = sql.len;
+	wer_buf_str(&sql, " WHERE 1 = 1");
 	if (q->project) {
 		p[n++] = q->project;
 		wer_buf_printf(&sql, " AND r.project = $%d", n);
@@ -207,9 +229,32 @@ int wer__query_reports(struct wer_collector *c,
 			       "m.value = $%d)",
 			       n - 1, n);
 	}
+	if (sql.failed) {
+		wer_buf_free(&sql);
+		return -ENOMEM;
+	}
+	/* How many match: the same conditions, counted. */
+	{
+		struct wer_buf count;
+		struct wer_db_rows rows = {0};
+
+		wer_buf_init(&count, 16 * 1024);
+		wer_buf_printf(&count, "SELECT count(*) AS n FROM reports r%s",
+			       sql.data + where);
+		if (!count.failed &&
+		    wer__db_query(c->db, count.data, n, p, &rows) == 0 &&
+		    rows.rows == 1)
+			q->total = wer__db_number(&rows, 0, "n");
+		wer__db_rows_free(&rows);
+		wer_buf_free(&count);
+	}
 	snprintf(limit, sizeof(limit), "%ld", q->limit);
+	snprintf(offset, sizeof(offset), "%ld", q->offset);
 	p[n++] = limit;
-	wer_buf_printf(&sql, " ORDER BY r.received DESC, r.id LIMIT $%d", n);
+	p[n++] = offset;
+	wer_buf_printf(&sql,
+		       " ORDER BY r.received DESC, r.id LIMIT $%d OFFSET $%d",
+		       n - 1, n);
 	if (sql.failed) {
 		wer_buf_free(&sql);
 		return -ENOMEM;
@@ -463,7 +508,7 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				 "signal is a number or a name (SIGSEGV); "
 				 "since is seconds or YYYY-MM-DD[THH:MM:SSZ]; "
 				 "at most 16 meta. filters; limit is a whole "
-				 "number from 1");
+				 "number from 1; offset a whole number");
 		return 0;
 	}
 	if (r < 0) {
@@ -471,6 +516,10 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 				 wer__db_error(c->db));
 		return 0;
 	}
+	/* Every report that matches, all pages together. */
+	if (q.total >= 0)
+		snprintf(reply->count_header, sizeof(reply->count_header),
+			 "%ld", q.total);
 	wer_buf_str(&reply->body, "[");
 	for (size_t i = 0; i < rows.rows; i++) {
 		struct wer_db_rows m = {0};

@@ -96,6 +96,7 @@ struct wer_reply {
 	int fd; /* >= 0: send this file instead of body (taken over) */
 	uint64_t fd_size;
 	char header_name[64], header_value[512]; /* one extra header */
+	char count_header[32];			 /* X-Total-Count, or "" */
 };
 
 /* One frame of the crashed thread, as the collector stores it (reports.frames;
@@ -249,9 +250,13 @@ struct wer_report_query {
 	const char *meta_key[16], *meta_value[16];
 	int too_many; /* more meta. filters than fit: refused */
 	long limit;
+	long offset; /* reports skipped (paging); -1: not a number */
+	/* Out: how many match, all pages together (-1: not counted). */
+	long total;
 };
-int wer__query_reports(struct wer_collector *c,
-		       const struct wer_report_query *q,
+/* The reports q asks for, a page of them, and q->total. 0, -EINVAL (a
+ * filter that is not valid), or the database's error. */
+int wer__query_reports(struct wer_collector *c, struct wer_report_query *q,
 		       struct wer_db_rows *ret);
 /* Fills q from the connection's arguments (app, signal, since, bucket,
  * meta.KEY, limit, and project for a scope of every project). */

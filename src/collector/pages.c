@@ -34,7 +34,8 @@ static const char css[] =
     "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     "code,pre{font:12px ui-monospace,monospace}\n"
     "pre{background:#fff;padding:10px;overflow:auto;box-shadow:0 1px 2px "
-    "#0002}\n"
+    "#0002;white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    "td{overflow-wrap:anywhere}\n"
     "meter{width:100px;vertical-align:middle}\n"
     "svg.spark polyline{fill:none;stroke:#d0474a;stroke-width:1.5}\n"
     "h2{margin-top:24px}\n"
@@ -155,6 +156,49 @@ static void frames_pre(struct wer_buf *b, const char *frames_text)
 		free(p);
 	}
 	wer_buf_str(b, "</pre>\n");
+}
+
+/* The search's arguments but offset, as a query string ("k=v&"). */
+static enum MHD_Result add_arg(void *arg, enum MHD_ValueKind kind,
+			       const char *key, const char *value)
+{
+	struct wer_buf *b = arg;
+
+	(void)kind;
+	if (strcmp(key, "offset") && strcmp(key, "token")) {
+		wer__buf_url(b, key);
+		wer_buf_str(b, "=");
+		wer__buf_url(b, value ? value : "");
+		wer_buf_str(b, "&amp;");
+	}
+	return MHD_YES;
+}
+
+/* "Newer" and "older" links around a page of the search. */
+static void page_links(struct MHD_Connection *conn, struct wer_buf *b,
+		       const struct wer_report_query *q, size_t shown)
+{
+	struct wer_buf args;
+	long next = q->offset + (long)shown;
+
+	if (q->offset == 0 && (q->total < 0 || next >= q->total))
+		return;
+	wer_buf_init(&args, 16 * 1024);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &args);
+	wer_buf_str(b, "<p class=\"pages\">");
+	if (q->offset > 0)
+		wer_buf_printf(b,
+			       "<a href=\"/search?%soffset=%ld\">&larr; "
+			       "newer</a> ",
+			       args.data ? args.data : "",
+			       q->offset > q->limit ? q->offset - q->limit : 0);
+	if (q->total >= 0 && next < q->total)
+		wer_buf_printf(b,
+			       "<a href=\"/search?%soffset=%ld\">older "
+			       "&rarr;</a>",
+			       args.data ? args.data : "", next);
+	wer_buf_str(b, "</p>\n");
+	wer_buf_free(&args);
 }
 
 static int page_buckets(struct wer_collector *c, const char *project,
@@ -516,10 +560,18 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	}
 	if (r < 0)
 		wer_buf_str(b, "the query is not valid.</p>\n");
+	else if (!rows.rows)
+		wer_buf_printf(b, "%ld report(s).</p>\n",
+			       q.total < 0 ? 0 : q.total);
 	else
-		wer_buf_printf(b, "%zu report(s).</p>\n", rows.rows);
-	if (r == 0)
+		wer_buf_printf(b, "reports %ld to %ld of %ld.</p>\n",
+			       q.offset + 1, q.offset + (long)rows.rows,
+			       q.total < 0 ? q.offset + (long)rows.rows
+					   : q.total);
+	if (r == 0) {
 		report_table(b, &rows);
+		page_links(conn, b, &q, rows.rows);
+	}
 	foot(b);
 	wer__db_rows_free(&rows);
 	return 0;

@@ -143,6 +143,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	if (reply->header_name[0])
 		MHD_add_response_header(resp, reply->header_name,
 					reply->header_value);
+	if (reply->count_header[0])
+		MHD_add_response_header(resp, "X-Total-Count",
+					reply->count_header);
 	if (last)
 		MHD_add_response_header(resp, "Connection", "close");
 	r = MHD_queue_response(conn, reply->status, resp);

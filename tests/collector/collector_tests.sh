@@ -161,6 +161,18 @@ check "limit=2: two; limit=99999: all four (at most 1000 given)" \
 	test "$(q limit=2)/$(q limit=99999)" = 2/4
 check "limit=abc, limit=0, limit=-5 on reports and buckets: 400" \
 	test "$(code_of '/api/reports?limit=abc') $(code_of '/api/reports?limit=0') $(code_of '/api/buckets?limit=-5') $(code_of '/api/buckets?limit=x1')" = "400 400 400 400"
+check "paging: X-Total-Count says all four; limit=2&offset=2 gives the other two; offset=abc: 400" bash -c '
+	curl -sf -D "$3/h" -H "Authorization: Bearer $2" "$1/api/reports?meta.Build=nightly-42&limit=2" >"$3/p1" &&
+	grep -qi "^X-Total-Count: 4" "$3/h" &&
+	curl -sf -H "Authorization: Bearer $2" "$1/api/reports?meta.Build=nightly-42&limit=2&offset=2" >"$3/p2" &&
+	python3 -c "import json,sys; a={r[\"id\"] for r in json.load(open(sys.argv[1]))}; b={r[\"id\"] for r in json.load(open(sys.argv[2]))}; assert len(a) == 2 and len(b) == 2 and not a & b, (a, b)" "$3/p1" "$3/p2" &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $2" "$1/api/reports?offset=abc")" = 400 ]' \
+	_ "$url" "$token" "$work"
+check "the search page says the true count and links to the next page" bash -c '
+	curl -sf -H "Authorization: Bearer $2" "$1/search?q=Build%3Dnightly-42&limit=2" >"$3/search.html" &&
+	grep -q "reports 1 to 2 of 4" "$3/search.html" &&
+	grep -q "href=\"/search?q=Build%3Dnightly-42&amp;limit=2&amp;offset=2\">older" "$3/search.html"' \
+	_ "$url" "$token" "$work"
 check "app=crash_program: four; app=nope: none" test "$(q app=crash_program)/$(q app=nope)" = 4/0
 check "since=tomorrow: none; since=2000-01-01: four" \
 	test "$(q "since=$(date -u -d tomorrow +%Y-%m-%d)")/$(q since=2000-01-01)" = 0/4
