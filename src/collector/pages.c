@@ -238,10 +238,32 @@ static int page_buckets(struct wer_collector *c, const char *project,
 			    "GROUP BY bucket_id, received / 86400",
 		      project ? 2 : 1, p, &days);
 	head(b, "Buckets");
-	wer_buf_printf(b,
-		       "<h1>Crash buckets</h1><p class=\"muted\">%zu "
-		       "bucket(s), most reports first.</p>\n",
-		       rows.rows);
+	{
+		struct wer_db_rows all = {0};
+		long total = (long)rows.rows;
+
+		if (wer__db_query(c->db,
+				  project ? "SELECT count(*) AS n FROM buckets "
+					    "WHERE count > 0 AND project = $1"
+					  : "SELECT count(*) AS n FROM buckets "
+					    "WHERE count > 0",
+				  project ? 1 : 0, p + 1, &all) == 0 &&
+		    all.rows == 1)
+			total = wer__db_number(&all, 0, "n");
+		wer__db_rows_free(&all);
+		if (total > (long)rows.rows)
+			wer_buf_printf(b,
+				       "<h1>Crash buckets</h1><p "
+				       "class=\"muted\">%ld bucket(s), the "
+				       "%zu with most reports shown.</p>\n",
+				       total, rows.rows);
+		else
+			wer_buf_printf(b,
+				       "<h1>Crash buckets</h1><p "
+				       "class=\"muted\">%ld bucket(s), most "
+				       "reports first.</p>\n",
+				       total);
+	}
 	wer_buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Crash</th>"
 		       "<th>Reports</th>"
 		       "<th>Last 30 days</th><th>Project</th>"
