@@ -247,6 +247,9 @@ r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
 s = r["stack"]
 assert not s[0].get("scanned") and len(s) > 1 and all(f.get("scanned") for f in s[1:]), s
 ' "$url" "$token" "$id_noise_scan"
+check "the bucket list page counts the buckets as the API lists them" bash -c '
+	n=$(curl -sf -H "Authorization: Bearer $2" "$1/api/buckets?limit=1000" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") &&
+	curl -sf -H "Authorization: Bearer $2" "$1/" | grep -q ">$n bucket(s), most reports first"' _ "$url" "$token"
 check "the bucket list page shows the titles" bash -c '
 	curl -sf -H "Authorization: Bearer $2" "$1/buckets" | grep -qF "SIGABRT in crash_abort (crash_program)"' _ "$url" "$token"
 
