@@ -242,6 +242,11 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 	       const char *url, const struct wer_scope *scope,
 	       struct wer_reply *reply);
 
+/* The sign-in page (401) a person gets for a page without a valid read
+ * token: a form that sends it as ?token= to url, which sets the cookie;
+ * tried: a token was given and is not known. */
+void wer__page_signin(struct wer_reply *reply, const char *url, int tried);
+
 /* Shared by api.c and pages.c (api.c). */
 struct wer_report_query {
 	const char *project; /* NULL: every project */

@@ -599,6 +599,30 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	return 0;
 }
 
+void wer__page_signin(struct wer_reply *reply, const char *url, int tried)
+{
+	struct wer_buf *b = &reply->body;
+
+	reply->status = 401;
+	reply->content_type = "text/html; charset=utf-8";
+	head(b, "Sign in");
+	wer_buf_str(b, "<h1>Sign in</h1>\n<p>These crash reports need a read "
+		       "token (an administrator makes one with "
+		       "<code>wer-collector token add PROJECT</code>).</p>\n");
+	if (tried)
+		wer_buf_str(b, "<p class=\"error\" id=\"unknown\">That token "
+			       "is not known here.</p>\n");
+	wer_buf_str(b, "<form method=\"get\" action=\"");
+	wer__buf_html(b, url);
+	wer_buf_str(b, "\"><label>Read token <input type=\"password\" "
+		       "name=\"token\" autocomplete=\"current-password\" "
+		       "required></label> <button type=\"submit\">Sign "
+		       "in</button></form>\n<p class=\"muted\">The token is "
+		       "kept in a cookie of this site only (HttpOnly, "
+		       "SameSite=Strict).</p>\n");
+	foot(b);
+}
+
 int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 	       const char *url, const struct wer_scope *scope,
 	       struct wer_reply *reply)

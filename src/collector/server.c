@@ -404,6 +404,11 @@ static int process(struct wer_server *s, struct request *req)
 	if (!c->public_read && strcmp(req->url, "/style.css")) {
 		token = read_token(conn, &from_query);
 		r = wer__access_read_token(c, token, &scope);
+		if (r == -ENOENT && strncmp(req->url, "/api/", 5)) {
+			/* A person at a page: a form, not JSON. */
+			wer__page_signin(reply, req->url, token && *token);
+			return answer(req, REQ_ANSWER);
+		}
 		if (r < 0) {
 			wer__reply_error(reply, r == -EIO ? 503 : 401,
 					 "a read token is required (?token=, "

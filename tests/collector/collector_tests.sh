@@ -569,6 +569,13 @@ check "a chunked body over --max-body: 413" \
 	test "$(status -H "Content-Type: $ct" -H 'Transfer-Encoding: chunked' --data-binary @"$work/big" "$url/api/minidump?api_key=$key")" = 413
 check "no read token: 401 on the API and the pages" \
 	test "$(status "$url/api/buckets")/$(status "$url/")" = 401/401
+check "a page without a token is a sign-in form (HTML, 401), the API stays JSON; a wrong token is said" bash -c '
+	curl -s -D "$2/signin.h" "$1/buckets/1" >"$2/signin.html"
+	grep -qi "^Content-Type: text/html" "$2/signin.h" &&
+	grep -q "<form method=\"get\" action=\"/buckets/1\"><label>Read token <input type=\"password\" name=\"token\"" "$2/signin.html" &&
+	! grep -q "id=\"unknown\"" "$2/signin.html" &&
+	curl -s "$1/?token=not-a-token-0123456789" | grep -q "id=\"unknown\"" &&
+	curl -s -D - -o /dev/null "$1/api/buckets" | grep -qi "^Content-Type: application/json"' _ "$url" "$work"
 check "a read token in ?token=: 200" test "$(status "$url/api/buckets?token=$token")" = 200
 check "nothing refused was stored (only the X-API-Key upload)" test "$(q limit=1000)" = $((n_before_refusals + 1))
 start_collector limited --rate 0.2 --burst 3
