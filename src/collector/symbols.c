@@ -441,7 +441,7 @@ static long reprocess(struct wer_collector *c, const char *project,
 		const char *jp[2] = {total, job};
 
 		snprintf(total, sizeof(total), "%zu", rows.rows);
-		wer__db_exec(
+		wer__db_query(
 		    c->db, "UPDATE reprocess_jobs SET total = $1 WHERE id = $2",
 		    2, jp, NULL);
 	}
@@ -491,10 +491,10 @@ static long reprocess(struct wer_collector *c, const char *project,
 			const char *jp[2] = {count, job};
 
 			snprintf(count, sizeof(count), "%ld", done);
-			wer__db_exec(c->db,
-				     "UPDATE reprocess_jobs SET done = $1 "
-				     "WHERE id = $2",
-				     2, jp, NULL);
+			wer__db_query(c->db,
+				      "UPDATE reprocess_jobs SET done = $1 "
+				      "WHERE id = $2",
+				      2, jp, NULL);
 		}
 	}
 	wer__db_rows_free(&rows);
@@ -664,6 +664,8 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
  * their own with the update's condition) and runs them. */
 static pthread_cond_t reprocess_cond = PTHREAD_COND_INITIALIZER;
 static int reprocess_kicked, reprocess_running;
+
+#define JOB_STALE 600 /* seconds after which a started job is taken again */
 static pthread_t reprocess_thread;
 
 void wer__reprocess_wake(void)
@@ -678,17 +680,21 @@ void wer__reprocess_wake(void)
 static int run_one_job(struct wer_collector *c)
 {
 	struct wer_db_rows job = {0};
-	char now[24];
-	const char *p[2] = {now, NULL};
+	char now[24], stale[24];
+	const char *p[2] = {now, stale};
 	long n;
 
+	/* A job started over JOB_STALE seconds ago and not finished belongs
+	 * to a collector that died: taken again. */
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
+	snprintf(stale, sizeof(stale), "%ld", (long)time(NULL) - JOB_STALE);
 	if (wer__db_query(c->db,
 			  "UPDATE reprocess_jobs SET started = $1 WHERE id = "
-			  "(SELECT min(id) FROM reprocess_jobs WHERE started "
-			  "= 0) AND started = 0 RETURNING id, project, "
-			  "build_id",
-			  1, p, &job) < 0 ||
+			  "(SELECT min(id) FROM reprocess_jobs WHERE finished "
+			  "= 0 AND (started = 0 OR started < $2)) AND finished "
+			  "= 0 AND (started = 0 OR started < $2) RETURNING id, "
+			  "project, build_id",
+			  2, p, &job) < 0 ||
 	    job.rows != 1) {
 		wer__db_rows_free(&job);
 		return 0;
@@ -696,7 +702,13 @@ static int run_one_job(struct wer_collector *c)
 	n = reprocess(c, wer__db_cell(&job, 0, "project"),
 		      wer__db_cell(&job, 0, "build_id"),
 		      wer__db_cell(&job, 0, "id"));
-	if (n == -EINTR) { /* stopping: taken again at the next start */
+	if (n == -EINTR) { /* stopping: another collector may take it */
+		p[0] = wer__db_cell(&job, 0, "id");
+		wer__db_query(
+		    c->db,
+		    "UPDATE reprocess_jobs SET started = 0 WHERE id = "
+		    "$1",
+		    1, p, NULL);
 		wer__db_rows_free(&job);
 		return 0;
 	}
@@ -708,9 +720,9 @@ static int run_one_job(struct wer_collector *c)
 			wer__db_cell(&job, 0, "project"), strerror((int)-n));
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	p[1] = wer__db_cell(&job, 0, "id");
-	wer__db_exec(c->db,
-		     "UPDATE reprocess_jobs SET finished = $1 WHERE id = $2", 2,
-		     p, NULL);
+	wer__db_query(c->db,
+		      "UPDATE reprocess_jobs SET finished = $1 WHERE id = $2",
+		      2, p, NULL);
 	wer__db_rows_free(&job);
 	return 1;
 }
@@ -749,9 +761,9 @@ static void *reprocess_main(void *arg)
 int wer__reprocess_start(struct wer_collector *c)
 {
 	/* Jobs a collector that stopped had started are taken again. */
-	wer__db_exec(c->db,
-		     "UPDATE reprocess_jobs SET started = 0 WHERE finished = 0",
-		     0, NULL, NULL);
+	wer__db_query(
+	    c->db, "UPDATE reprocess_jobs SET started = 0 WHERE finished = 0",
+	    0, NULL, NULL);
 	if (pthread_create(&reprocess_thread, NULL, reprocess_main, c))
 		return -EAGAIN;
 	reprocess_running = 1;
