@@ -201,27 +201,40 @@ static void page_links(struct MHD_Connection *conn, struct wer_buf *b,
 	wer_buf_free(&args);
 }
 
-static int page_buckets(struct wer_collector *c, const char *project,
-			struct wer_reply *reply)
+#define BUCKETS_PAGE 200 /* buckets a page of the list shows */
+
+static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
+			const char *project, struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
 	struct wer_db_rows rows = {0}, days = {0}, meta = {0};
 	long today = (long)(time(NULL) / 86400);
-	char since[24];
+	const char *arg =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "offset");
+	long offset = 0;
+	char since[24], from[24];
 	const char *p[2] = {since, project};
+	/* Parameters in the order the statement names them (SQLite binds
+	 * $N by first appearance). */
+	const char *lp[2] = {project ? project : from, from};
 
+	/* ?offset=N: the list from its Nth bucket (a page at a time). */
+	if (arg && strspn(arg, "0123456789") == strlen(arg) && strlen(arg) < 10)
+		offset = atol(arg);
+	snprintf(from, sizeof(from), "%ld", offset);
 	if (wer__db_query(c->db,
 			  project ? "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
 				    "first_seen, last_seen, project FROM "
 				    "buckets WHERE count > 0 AND project = $1 "
-				    "ORDER BY count DESC, id LIMIT 200"
+				    "ORDER BY count DESC, id LIMIT 200 OFFSET "
+				    "$2"
 				  : "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
 				    "first_seen, last_seen, project FROM "
 				    "buckets WHERE count > 0 ORDER BY count "
-				    "DESC, id LIMIT 200",
-			  project ? 1 : 0, p + 1, &rows) < 0) {
+				    "DESC, id LIMIT 200 OFFSET $1",
+			  project ? 2 : 1, lp, &rows) < 0) {
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
@@ -254,9 +267,10 @@ static int page_buckets(struct wer_collector *c, const char *project,
 		if (total > (long)rows.rows)
 			wer_buf_printf(b,
 				       "<h1>Crash buckets</h1><p "
-				       "class=\"muted\">%ld bucket(s), the "
-				       "%zu with most reports shown.</p>\n",
-				       total, rows.rows);
+				       "class=\"muted\">%ld bucket(s), most "
+				       "reports first; %ld to %ld shown.</p>\n",
+				       total, offset + (rows.rows ? 1 : 0),
+				       offset + (long)rows.rows);
 		else
 			wer_buf_printf(b,
 				       "<h1>Crash buckets</h1><p "
@@ -329,6 +343,21 @@ static int page_buckets(struct wer_collector *c, const char *project,
 		wer_buf_str(b, "</td></tr>\n");
 	}
 	wer_buf_str(b, "</table>\n");
+	if (offset > 0 || rows.rows == BUCKETS_PAGE) {
+		wer_buf_str(b, "<p class=\"pages\">");
+		if (offset > 0)
+			wer_buf_printf(
+			    b,
+			    "<a href=\"/buckets?offset=%ld\">&larr; "
+			    "more reports</a> ",
+			    offset > BUCKETS_PAGE ? offset - BUCKETS_PAGE : 0);
+		if (rows.rows == BUCKETS_PAGE)
+			wer_buf_printf(b,
+				       "<a href=\"/buckets?offset=%ld\">fewer "
+				       "reports &rarr;</a>",
+				       offset + BUCKETS_PAGE);
+		wer_buf_str(b, "</p>\n");
+	}
 	foot(b);
 	wer__db_rows_free(&days);
 	wer__db_rows_free(&rows);
@@ -582,9 +611,8 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	}
 	if (r < 0)
 		wer_buf_str(b, "the query is not valid.</p>\n");
-	else if (!rows.rows)
-		wer_buf_printf(b, "%ld report(s).</p>\n",
-			       q.total < 0 ? 0 : q.total);
+	else if (!rows.rows || (q.offset == 0 && q.total == (long)rows.rows))
+		wer_buf_printf(b, "%zu report(s).</p>\n", rows.rows);
 	else
 		wer_buf_printf(b, "reports %ld to %ld of %ld.</p>\n",
 			       q.offset + 1, q.offset + (long)rows.rows,
@@ -637,7 +665,7 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 		return 0;
 	}
 	if (!strcmp(url, "/") || !strcmp(url, "/buckets"))
-		return page_buckets(c, project, reply);
+		return page_buckets(c, conn, project, reply);
 	if (!strncmp(url, "/buckets/", 9))
 		return page_bucket(c, url + 9, project, reply);
 	if (!strncmp(url, "/reports/", 9) && !strchr(url + 9, '/') && url[9])

@@ -250,6 +250,12 @@ assert not s[0].get("scanned") and len(s) > 1 and all(f.get("scanned") for f in 
 check "the bucket list page counts the buckets as the API lists them" bash -c '
 	n=$(curl -sf -H "Authorization: Bearer $2" "$1/api/buckets?limit=1000" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") &&
 	curl -sf -H "Authorization: Bearer $2" "$1/" | grep -q ">$n bucket(s), most reports first"' _ "$url" "$token"
+check "the bucket list pages: ?offset=1 shows the second bucket on, says so, and links back" bash -c '
+	n=$(curl -sf -H "Authorization: Bearer $2" "$1/api/buckets?limit=1000" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") &&
+	curl -sf -H "Authorization: Bearer $2" "$1/buckets?offset=1" >"$3/b1.html" &&
+	grep -q ">$n bucket(s), most reports first; 2 to $n shown" "$3/b1.html" &&
+	grep -q "href=\"/buckets?offset=0\">&larr; more reports" "$3/b1.html" &&
+	[ "$(grep -o "href=\"/buckets/[0-9]*\">#" "$3/b1.html" | wc -l)" = $((n - 1)) ]' _ "$url" "$token" "$work"
 check "the bucket list page shows the titles" bash -c '
 	curl -sf -H "Authorization: Bearer $2" "$1/buckets" | grep -qF "SIGABRT in crash_abort (crash_program)"' _ "$url" "$token"
 
