@@ -220,7 +220,7 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 
 	/* ?offset=N: the list from its Nth bucket (a page at a time). */
 	if (arg && strspn(arg, "0123456789") == strlen(arg) && strlen(arg) < 10)
-		offset = atol(arg);
+		offset = strtol(arg, NULL, 10);
 	snprintf(from, sizeof(from), "%ld", offset);
 	if (wer__db_query(c->db,
 			  project ? "SELECT id, title, app, version, module, "
