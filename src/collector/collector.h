@@ -127,7 +127,7 @@ struct wer_processed {
 	struct wer_stored_frame frames[32];
 	char stack_hash[17];
 	char signature[1024];
-	char title[512]; /* "SIGSEGV in save_document (crash_demo)" */
+	char title[768]; /* "SIGSEGV in save_document (crash_demo)" */
 };
 
 /* process.c */
