@@ -120,12 +120,9 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 static const struct wer_md_module *module_at(const struct wer_md_facts *facts,
 					     uint64_t pc)
 {
-	for (uint32_t i = 0; i < facts->module_count && i < WER_MD_MODULES_MAX;
-	     i++)
-		if (pc >= facts->modules[i].base &&
-		    pc - facts->modules[i].base < facts->modules[i].size)
-			return &facts->modules[i];
-	return NULL;
+	int i = wer_md_module_of(facts, pc);
+
+	return i < 0 ? NULL : &facts->modules[i];
 }
 
 /* The crashed thread's frames as the client's unwinder found them

@@ -314,8 +314,7 @@ int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret)
 	return bad ? -EBADMSG : 0;
 }
 
-/* Index of the module (of the first WER_MD_MODULES_MAX) holding addr. */
-static int module_of(const struct wer_md_facts *facts, uint64_t addr)
+int wer_md_module_of(const struct wer_md_facts *facts, uint64_t addr)
 {
 	uint32_t n = facts->module_count < WER_MD_MODULES_MAX
 			 ? facts->module_count
@@ -331,7 +330,7 @@ static int module_of(const struct wer_md_facts *facts, uint64_t addr)
 static void add_frame(struct wer_md_stack *s, const struct wer_md_facts *facts,
 		      uint64_t pc)
 {
-	int m = module_of(facts, pc);
+	int m = wer_md_module_of(facts, pc);
 
 	if (m < 0 || s->count >= WER_MD_FRAMES_MAX ||
 	    (s->count && s->pc[s->count - 1] == pc))

@@ -48,6 +48,10 @@ struct wer_md_facts {
  * the facts read so far stay in *ret). */
 int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret);
 
+/* Index of the module (of the first WER_MD_MODULES_MAX) holding addr, or
+ * -1. */
+int wer_md_module_of(const struct wer_md_facts *facts, uint64_t addr);
+
 #define WER_MD_FRAMES_MAX     32	  /* frames of the crashed thread */
 #define WER_MD_STACK_SCAN_MAX (64 * 1024) /* bytes of its stack scanned */
 
