@@ -190,28 +190,6 @@ struct wer_md_facts *cli_read_dump(int dir)
 	return facts;
 }
 
-/* Whether mod's own file has DWARF (it needs no debug file). */
-static int has_debug_info(Dwfl_Module *mod)
-{
-	GElf_Addr bias;
-	Elf *elf = dwfl_module_getelf(mod, &bias);
-	Elf_Scn *scn = NULL;
-	size_t names;
-
-	if (!elf || elf_getshdrstrndx(elf, &names) < 0)
-		return 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-
-		if (gelf_getshdr(scn, &sh) &&
-		    (name = elf_strptr(elf, names, sh.sh_name)) &&
-		    !strcmp(name, ".debug_info"))
-			return 1;
-	}
-	return 0;
-}
-
 size_t cli_debug_files(const struct wer_md_facts *md, char (*paths)[PATH_MAX],
 		       size_t max)
 {
@@ -239,7 +217,7 @@ size_t cli_debug_files(const struct wer_md_facts *md, char (*paths)[PATH_MAX],
 				     &main_file, &debug_file) &&
 		    debug_file && (!main_file || strcmp(debug_file, main_file)))
 			snprintf(paths[n++], PATH_MAX, "%s", debug_file);
-		else if (!has_debug_info(mod) &&
+		else if (!wer__dwfl_has_section(mod, ".debug_info") &&
 			 (len = dwfl_module_build_id(mod, &bits, &vaddr)) > 0 &&
 			 wer__debuginfod_find(bits, (size_t)len, paths[n],
 					      PATH_MAX) == 0)

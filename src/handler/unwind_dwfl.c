@@ -122,30 +122,6 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path ? path : "";
 }
 
-/* Nonzero when the module's ELF file carries DWARF line information itself
- * (a -g build) rather than in a separate debug file. */
-static int module_has_own_lines(Dwfl_Module *mod)
-{
-	GElf_Addr bias;
-	Elf *elf = dwfl_module_getelf(mod, &bias);
-	size_t strndx;
-	Elf_Scn *scn = NULL;
-
-	if (!elf || elf_getshdrstrndx(elf, &strndx) < 0)
-		return 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr shdr;
-		const char *name;
-
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
-			continue;
-		name = elf_strptr(elf, strndx, shdr.sh_name);
-		if (name && !strcmp(name, ".debug_line"))
-			return 1;
-	}
-	return 0;
-}
-
 /* Source lines cost what reading the module's DWARF costs: little for a
  * program built with -g, 80 ms for glibc's separate (compressed) debug
  * file, paid after the process was released. WER_SOURCE_LINES: "all"
@@ -164,7 +140,9 @@ static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
 	cached = (uintptr_t)*userdata;
 	if (!cached) {
-		cached = module_has_own_lines(mod) ? 2 : 1;
+		/* DWARF lines in the module itself (a -g build), not in
+		 * a separate debug file. */
+		cached = wer__dwfl_has_section(mod, ".debug_line") ? 2 : 1;
 		*userdata = (void *)cached;
 	}
 	return cached == 2;

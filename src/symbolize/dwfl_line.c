@@ -12,7 +12,9 @@
  * (DW_AT_call_file, DW_AT_call_line).
  */
 #include <dwarf.h>
+#include <gelf.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dwfl_line.h"
 
@@ -151,4 +153,26 @@ size_t wer__dwfl_inlines(Dwfl_Module *mod, Dwarf_Addr addr,
 	}
 	free(scopes);
 	return n;
+}
+
+int wer__dwfl_has_section(Dwfl_Module *mod, const char *name)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t strndx;
+	Elf_Scn *scn = NULL;
+
+	if (!elf || elf_getshdrstrndx(elf, &strndx) < 0)
+		return 0;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		const char *found;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
+			continue;
+		found = elf_strptr(elf, strndx, shdr.sh_name);
+		if (found && !strcmp(found, name))
+			return 1;
+	}
+	return 0;
 }

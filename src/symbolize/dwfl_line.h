@@ -9,6 +9,12 @@
 #include <elfutils/libdwfl.h>
 #include <stddef.h>
 
+/* Whether mod's own ELF file has a section called name with contents
+ * (not SHT_NOBITS, as a debug file keeps the program's code): ".debug_line"
+ * or ".debug_info" says the file carries its DWARF itself, rather than in
+ * a separate debug file. */
+int wer__dwfl_has_section(Dwfl_Module *mod, const char *name);
+
 /* The file of the line at addr (a module address) in mod, with its number
  * in *lineno, or NULL when the module has no line information for it. */
 const char *wer__dwfl_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno);
