@@ -61,23 +61,11 @@ mkdir -p "$work/data-sqlite" "$work/data-sqlite-sym"
 run sqlite "sqlite://$work/data-sqlite/collector.db"
 run sqlite-sym "sqlite://$work/data-sqlite-sym/collector.db" symbols
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-if [ -n "$pgbin" ]; then
-	as_pg=()
-	mkdir -p "$work/pg"
-	if [ "$(id -u)" = 0 ]; then
-		chown nobody "$work/pg"
-		as_pg=(runuser -u nobody --)
-	fi
-	port=$((20000 + $$ % 20000))
-	"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg/data" -A trust -U wer >/dev/null 2>&1 &&
-		"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-			-o "-k $work/pg -p $port -c listen_addresses=" start >/dev/null &&
-		pg_stop="${as_pg[*]} $pgbin/pg_ctl -D $work/pg/data -m fast stop" &&
-		run postgresql "postgresql:///postgres?host=$work/pg&port=$port&user=wer" &&
-		"${as_pg[@]}" "$pgbin/psql" "postgresql:///postgres?host=$work/pg&port=$port&user=wer" \
-			-XAtq -c "CREATE DATABASE sym" &&
-		run postgresql-sym "postgresql:///sym?host=$work/pg&port=$port&user=wer" symbols
+. "$here/pg_cluster.sh"
+if pg_cluster_start "$work/pg"; then
+	run postgresql "$pg_url" &&
+		"$pgbin/psql" "$pg_url" -XAtq -c "CREATE DATABASE sym" &&
+		run postgresql-sym "${pg_url/\/postgres?//sym?}" symbols
 else
-	echo "postgresql: skipped (no initdb)"
+	echo "postgresql: skipped"
 fi

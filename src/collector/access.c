@@ -7,7 +7,9 @@
  *   symbol keys   upload symbols to one project (like Sentry's auth
  *                 tokens: they stay on build machines);
  *   read tokens   read one project's buckets and reports, or every
- *                 project's (admin).
+ *                 project's (admin); a project's token made with
+ *                 --triage, and an admin token, also change buckets'
+ *                 states, notes and bug links.
  *
  * The database keeps only each one's SHA-256 (they are random, 128 bits
  * when the collector makes them, so a plain hash suffices); the secret
@@ -118,7 +120,8 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 	static const char *const sql[] = {
 	    "SELECT project, 0 AS admin FROM ingest_keys WHERE key_hash = $1",
 	    "SELECT project, 0 AS admin FROM symbol_keys WHERE key_hash = $1",
-	    "SELECT project, admin FROM read_tokens WHERE token_hash = $1",
+	    ("SELECT project, admin + 2 * triage AS admin FROM read_tokens "
+	     "WHERE token_hash = $1"),
 	};
 	struct wer_db_rows rows = {0};
 	char hash[65];
@@ -144,7 +147,7 @@ static int lookup(struct wer_collector *c, char kind, const char *secret,
 		return -ENOENT;
 	}
 	snprintf(ret_project, size, "%s", wer__db_cell(&rows, 0, "project"));
-	*ret_admin = wer__db_number(&rows, 0, "admin") == 1;
+	*ret_admin = (int)wer__db_number(&rows, 0, "admin");
 	remember(c, kind, hash, ret_project, *ret_admin);
 	wer__db_rows_free(&rows);
 	return 0;
@@ -170,9 +173,13 @@ int wer__access_read_token(struct wer_collector *c, const char *token,
 			   struct wer_scope *ret)
 {
 	struct wer_scope s = {0};
+	int flags = 0;
 	int r =
-	    lookup(c, 't', token, s.project, sizeof(s.project), &s.all, NULL);
+	    lookup(c, 't', token, s.project, sizeof(s.project), &flags, NULL);
 
+	/* admin: bit 0; triage: bit 1 (an admin token triages too). */
+	s.all = flags & 1;
+	s.triage = (flags & 3) != 0;
 	if (r == 0)
 		*ret = s;
 	return r;
@@ -263,7 +270,8 @@ static int list(struct wer_collector *c, const struct secret_kind *k)
 		 k->column,
 		 strcmp(k->verb, "token")
 		     ? "project"
-		     : "CASE WHEN admin = 1 THEN '*' ELSE project END",
+		     : "CASE WHEN admin = 1 THEN '*' WHEN triage = 1 THEN "
+		       "project || ' (triage)' ELSE project END",
 		 k->table);
 	if (wer__db_query(c->db, sql, 0, NULL, &rows) < 0)
 		return db_failed(c);
@@ -282,10 +290,10 @@ static int list(struct wer_collector *c, const struct secret_kind *k)
 }
 
 static int add(struct wer_collector *c, const struct secret_kind *k,
-	       const char *project, int admin, const char *given)
+	       const char *project, int admin, int triage, const char *given)
 {
-	char secret[65], hash[65], now[24], admin_text[2];
-	const char *p[4] = {hash, project, now, admin_text};
+	char secret[65], hash[65], now[24], admin_text[2], triage_text[2];
+	const char *p[5] = {hash, project, now, admin_text, triage_text};
 	char sql[256];
 
 	if (!admin && !wer__project_valid(project)) {
@@ -313,6 +321,7 @@ static int add(struct wer_collector *c, const struct secret_kind *k,
 	wer__access_hash(given, hash);
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	snprintf(admin_text, sizeof(admin_text), "%d", admin);
+	snprintf(triage_text, sizeof(triage_text), "%d", triage);
 	if (strcmp(k->verb, "token"))
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO %s (%s, project, created) VALUES ($1, "
@@ -320,10 +329,10 @@ static int add(struct wer_collector *c, const struct secret_kind *k,
 			 k->table, k->column);
 	else
 		snprintf(sql, sizeof(sql),
-			 "INSERT INTO %s (%s, project, created, admin) VALUES "
-			 "($1, $2, $3, $4)",
+			 "INSERT INTO %s (%s, project, created, admin, "
+			 "triage) VALUES ($1, $2, $3, $4, $5)",
 			 k->table, k->column);
-	if (wer__db_query(c->db, sql, strcmp(k->verb, "token") ? 3 : 4, p,
+	if (wer__db_query(c->db, sql, strcmp(k->verb, "token") ? 3 : 5, p,
 			  NULL) < 0)
 		return db_failed(c);
 	/* The one time it is shown: the database keeps its hash only. */
@@ -381,12 +390,29 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 			k = &kinds[i];
 	if (k && !strcmp(what, "list") && argc == 2)
 		return list(c, k);
-	if (k && !strcmp(what, "add") && argc >= 3 && argc <= 4) {
-		int admin =
-		    !strcmp(k->verb, "token") && !strcmp(argv[2], "--admin");
+	if (k && !strcmp(what, "add") && argc >= 3) {
+		int is_token = !strcmp(k->verb, "token");
+		int admin = 0, triage = 0, bad = 0;
+		const char *project = NULL, *given = NULL;
 
-		return add(c, k, admin ? "" : argv[2], admin,
-			   argc == 4 ? argv[3] : NULL);
+		/* token add PROJECT [--triage] [TOKEN] | --admin [TOKEN] */
+		for (int i = 2; i < argc; i++) {
+			if (is_token && !strcmp(argv[i], "--admin"))
+				admin = 1;
+			else if (is_token && !strcmp(argv[i], "--triage"))
+				triage = 1;
+			else if (argv[i][0] == '-')
+				bad = 1;
+			else if (!project && !admin)
+				project = argv[i];
+			else if (!given)
+				given = argv[i];
+			else
+				bad = 1;
+		}
+		if (!bad && (admin ? !project && !triage : project != NULL))
+			return add(c, k, admin ? "" : project, admin, triage,
+				   given);
 	}
 	if (k && !strcmp(what, "remove") && argc == 3)
 		return remove_one(c, k, argv[2]);
@@ -395,7 +421,8 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv)
 		"remove ID|KEY\n"
 		"       wer-collector symbol-key add PROJECT [KEY] | "
 		"symbol-key list | symbol-key remove ID|KEY\n"
-		"       wer-collector token add PROJECT|--admin [TOKEN] | "
-		"token list | token remove ID|TOKEN\n");
+		"       wer-collector token add PROJECT [--triage] [TOKEN] | "
+		"token add --admin [TOKEN] | token list | token remove "
+		"ID|TOKEN\n");
 	return 2;
 }

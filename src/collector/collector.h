@@ -73,6 +73,9 @@ struct wer_collector {
 	double min_rate;	   /* ... at least this many bytes per second */
 	struct wer_skip_list skip; /* frames signatures skip */
 	int debuginfod;		   /* --debuginfod: ask for missing symbols */
+	int blobs_in_db;	   /* --blobs database: dumps, attachments */
+	size_t max_attachments;	   /* bytes of attachments kept per report */
+	size_t attachments_quota;  /* ... per project (0: no limit) */
 	/* --tls-cert, --tls-key: PEM text, served over TLS; NULL: plain */
 	char *tls_cert, *tls_key;
 	long symbols_memory_mb;	 /* libdw's child: address space over ours */
@@ -85,6 +88,7 @@ struct wer_collector {
 /* Who reads: every project (an admin token, --public), or one. */
 struct wer_scope {
 	int all;
+	int triage; /* may change a bucket's state, note and bug link */
 	char project[WER_COLLECTOR_PROJECT_MAX];
 };
 
@@ -199,6 +203,118 @@ int wer__elf_symbolize(const struct wer_collector *c, struct wer_elf_query *q,
 int wer__elf_check(const struct wer_collector *c, const char *path,
 		   char *build_id, size_t size, char *why, size_t why_size);
 
+/* buckets.c (docs/collector.md, "Workflow") */
+/* Versions compared as strverscmp(3) does ("1.10" after "1.9"). */
+int wer__version_cmp(const char *a, const char *b);
+/* In a transaction, once a report of version joined the bucket of row 0
+ * of b (its id, state, resolved_in, first_version, last_version): widens
+ * the versions it was seen in and reopens (regressed) a bucket resolved
+ * in that version or an earlier one. */
+int wer__bucket_seen(struct wer_db *db, const struct wer_db_rows *b,
+		     const char *version, const char *now);
+/* In a transaction: a bucket's count, last_seen and versions counted
+ * again from its reports (one moved in or out). */
+int wer__bucket_recount(struct wer_db *db, const char *id);
+/* The same for every bucket (the migration to schema 5). */
+int wer__bucket_versions_all(struct wer_db *db);
+/* In a transaction: report_id's metadata counted (delta 1) in its
+ * bucket's breakdown and its project's, or taken out (-1; project NULL:
+ * the bucket's only, as the report moves between buckets). */
+int wer__bucket_meta_count(struct wer_db *db, const char *report_id,
+			   const char *bucket_id, const char *project,
+			   int delta);
+
+/* In a transaction: a report received at received (seconds, text)
+ * counted in its bucket's day (delta 1) or taken out (-1). */
+int wer__bucket_day_count(struct wer_db *db, const char *bucket_id,
+			  const char *received, int delta);
+
+/* One metadata value of a bucket, beside the project's. */
+struct wer_meta_value {
+	char key[128], value[WER_COLLECTOR_VALUE_MAX];
+	long count, overall;	     /* reports: in the bucket, the project */
+	double share, share_overall; /* of the bucket's, the project's */
+	int over;		     /* over-represented in the bucket */
+};
+/* The most frequent limit values of a bucket (*ret malloc'd). 0 or a
+ * negative errno. */
+int wer__bucket_breakdown(struct wer_collector *c, const char *bucket_id,
+			  long limit, struct wer_meta_value **ret,
+			  size_t *ret_count);
+/* POST /api/buckets/ID (JSON answer) and /buckets/ID (page: 303 back to
+ * it): state=new|resolved|ignored, version= (with resolved), note=, bug=
+ * as application/x-www-form-urlencoded. */
+void wer__bucket_triage(struct wer_collector *c, const char *id,
+			const struct wer_scope *scope, const char *body,
+			size_t len, int page, struct wer_reply *reply);
+
+#define WER_TOP_MAX 50
+struct wer_top_row {
+	char bucket[24], title[768], state[16], resolved_in[256];
+	char first_version[256], last_version[256];
+	long count, count_before; /* this window, the one before */
+	double share, share_before;
+	long rank, rank_before; /* rank_before 0: none then */
+};
+struct wer_top {
+	long total, total_before; /* reports in each window */
+	size_t count;
+	struct wer_top_row row[WER_TOP_MAX];
+};
+/* The buckets with most reports of the last days (1..365) of project
+ * (NULL: every one), app and version (NULL or "": any), with the window
+ * before for the trend. 0, -EINVAL or the database's error. */
+int wer__top_crashers(struct wer_collector *c, const char *project,
+		      const char *app, const char *version, long days,
+		      struct wer_top *ret);
+
+/* blobs.c: a report's bytes, in files under DATA or in the database
+ * (docs/collector.md, "Where bytes live"); a reference names them. */
+/* Whether ref names bytes in the database ("db:KEY"). */
+int wer__blob_in_db(const char *ref);
+/* Writes data durably as DATA/name (name is "subdir/file", subdir one or
+ * two levels deep), through DATA/tmp; the reference (its path) into
+ * ret_ref. 0 or a negative errno. */
+int wer__blob_file(struct wer_collector *c, const char *subdir,
+		   const char *name, const uint8_t *data, size_t size,
+		   char *ret_ref, size_t ref_size);
+/* In a transaction: data as the blobs row key; "db:KEY" into ret_ref. */
+int wer__blob_insert(struct wer_db *db, const char *key, const uint8_t *data,
+		     size_t size, char *ret_ref, size_t ref_size);
+/* The bytes of a database reference, malloc'd: 0, -ENOENT (none, or a
+ * file's reference), -EIO, -EBADMSG or -ENOMEM. */
+int wer__blob_read(const struct wer_collector *c, const char *ref,
+		   uint8_t **ret, size_t *ret_size);
+/* The bytes of ref as reply's file (fd) or body: 0, -ENOENT (not here),
+ * -EIO, -EBADMSG or -ENOMEM. */
+int wer__blob_reply(struct wer_collector *c, const char *ref,
+		    struct wer_reply *reply);
+/* In a transaction: removes the row of a database reference (a file's
+ * reference: nothing). */
+int wer__blob_remove(struct wer_db *db, const char *ref);
+/* After the commit: removes a file reference's file (and its report's
+ * attachment directory once empty). */
+void wer__blob_unlink(const char *ref);
+
+/* retention.c (docs/collector.md, "Retention and deletion") */
+/* Deletes report id (of project; NULL: any) with everything it has:
+ * 0, -ENOENT, or the database's error. */
+int wer__report_delete(struct wer_collector *c, const char *id,
+		       const char *project);
+/* Sets project's policy: reports older than days, and the oldest while
+ * it keeps more than bytes, are deleted (0: no limit). */
+int wer__retention_set(struct wer_collector *c, const char *project, long days,
+		       long long bytes);
+/* Applies the policies (of project; NULL: every one): reports deleted,
+ * or -EIO. */
+long wer__retention_apply(struct wer_collector *c, const char *project);
+/* `wer-collector reports remove ...`, `retention list|set|apply`. */
+int wer__retention_command(struct wer_collector *c, int argc, char **argv);
+/* Asks the background thread to apply the policies now. */
+void wer__retention_kick(void);
+/* "20M", "1G", "512": bytes, or -1 (main.c). */
+long long wer__parse_size(const char *s);
+
 /* ingest.c */
 int wer__ingest(struct wer_collector *c, const char *project,
 		const char *content_type, const char *content_encoding,
@@ -237,6 +353,17 @@ int wer__access_command(struct wer_collector *c, int argc, char **argv);
 int wer__api(struct wer_collector *c, struct MHD_Connection *conn,
 	     const char *url, const struct wer_scope *scope,
 	     struct wer_reply *reply);
+/* DELETE /api/reports/ID and POST /api/retention (days=, size=, and
+ * project= for an admin token), with a token that may triage (api.c). */
+void wer__api_delete_report(struct wer_collector *c, const char *id,
+			    const struct wer_scope *scope,
+			    struct wer_reply *reply);
+void wer__api_retention(struct wer_collector *c, const struct wer_scope *scope,
+			const char *body, size_t len, struct wer_reply *reply);
+/* One field of an application/x-www-form-urlencoded body, decoded into
+ * out: 1 found, 0 absent, -1 too long or malformed (buckets.c). */
+int wer__form_field(const char *body, size_t len, const char *name, char *out,
+		    size_t size);
 /* pages.c: HTML. */
 int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 	       const char *url, const struct wer_scope *scope,
@@ -256,9 +383,11 @@ struct wer_report_query {
 	int too_many; /* more meta. filters than fit: refused */
 	long limit;
 	long offset; /* reports skipped (paging); -1: not a number */
-	/* Out: how many match, all pages together (-1: not counted). */
-	long total;
+	/* Out: how many match, all pages together (-1: not counted, or
+	 * more than COUNT_MAX: then total_at_least is COUNT_MAX). */
+	long total, total_at_least;
 };
+#define COUNT_MAX 1000 /* matches a search counts exactly, at most */
 /* The reports q asks for, a page of them, and q->total. 0, -EINVAL (a
  * filter that is not valid), or the database's error. */
 int wer__query_reports(struct wer_collector *c, struct wer_report_query *q,
@@ -268,6 +397,11 @@ int wer__query_reports(struct wer_collector *c, struct wer_report_query *q,
 void wer__query_from_args(struct MHD_Connection *conn,
 			  const struct wer_scope *scope,
 			  struct wer_report_query *q);
+/* wer__top_crashers of the connection's app=, version=, days= (api.c):
+ * -EINVAL for a days= that is not 1..365. */
+int wer__top_from_args(struct wer_collector *c, struct MHD_Connection *conn,
+		       const struct wer_scope *scope, struct wer_top *ret,
+		       long *ret_days);
 /* The project a scope reads: NULL for every project, unless an admin
  * asked for one with ?project=. */
 const char *wer__scope_project(struct MHD_Connection *conn,

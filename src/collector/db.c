@@ -273,6 +273,8 @@ static int migrate(struct wer_db *db)
 		}
 		if (v == 3 && (r = hash_secrets(db)) < 0)
 			goto fail;
+		if (v == 5 && (r = wer__bucket_versions_all(db)) < 0)
+			goto fail;
 		snprintf(num, sizeof(num), "%ld", v);
 		r = wer__db_exec(db,
 				 "INSERT INTO schema_version (version) "

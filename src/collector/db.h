@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define WER_DB_ROWS_MAX 100000 /* rows a query may return */
-#define WER_DB_SCHEMA	4      /* the schema this collector writes */
+#define WER_DB_SCHEMA	5      /* the schema this collector writes */
 
 /* Schema version 1 (docs/collector.md), the same in every backend but for
  * the type of a bucket's id (bucket_id: "INTEGER PRIMARY KEY" in SQLite,
@@ -158,6 +158,86 @@
 		    "BIGINT NOT NULL, started BIGINT NOT NULL DEFAULT 0, "     \
 		    "finished BIGINT NOT NULL DEFAULT 0, total BIGINT NOT "    \
 		    "NULL DEFAULT 0, done BIGINT NOT NULL DEFAULT 0)",         \
+		    NULL,                                                      \
+	}
+
+/* 0.3.0: a bucket's workflow (state, the version it was resolved in, a
+ * note, a bug link, when it last changed) and the versions it was seen
+ * in (db.c fills them in C: versions compare as strverscmp(3) does);
+ * tokens that may triage; a report's metadata rows carry its project and
+ * time, indexed so that a search reads the newest matches first; the
+ * metadata counted per bucket and per project
+ * (the breakdown reads those, not every report), and reports per bucket
+ * and day (the sparklines); files and memory blocks
+ * a report carried; the bytes of dumps and attachments kept in the
+ * database (--blobs database); each project's retention policy; reports
+ * by version (top crashers). */
+#define WER_DB_SCHEMA_V5                                                       \
+	{                                                                      \
+		"ALTER TABLE buckets ADD COLUMN state TEXT NOT NULL DEFAULT "  \
+		"'new'",                                                       \
+		    "ALTER TABLE buckets ADD COLUMN resolved_in TEXT NOT "     \
+		    "NULL DEFAULT ''",                                         \
+		    "ALTER TABLE buckets ADD COLUMN note TEXT NOT NULL "       \
+		    "DEFAULT ''",                                              \
+		    "ALTER TABLE buckets ADD COLUMN bug_url TEXT NOT NULL "    \
+		    "DEFAULT ''",                                              \
+		    "ALTER TABLE buckets ADD COLUMN changed BIGINT NOT NULL "  \
+		    "DEFAULT 0",                                               \
+		    "ALTER TABLE buckets ADD COLUMN first_version TEXT NOT "   \
+		    "NULL DEFAULT ''",                                         \
+		    "ALTER TABLE buckets ADD COLUMN last_version TEXT NOT "    \
+		    "NULL DEFAULT ''",                                         \
+		    "ALTER TABLE read_tokens ADD COLUMN triage BIGINT NOT "    \
+		    "NULL DEFAULT 0",                                          \
+		    "ALTER TABLE report_meta ADD COLUMN project TEXT NOT "     \
+		    "NULL DEFAULT ''",                                         \
+		    "ALTER TABLE report_meta ADD COLUMN received BIGINT NOT "  \
+		    "NULL DEFAULT 0",                                          \
+		    "UPDATE report_meta SET project = (SELECT r.project FROM " \
+		    "reports r WHERE r.id = report_meta.report_id), received " \
+		    "= (SELECT r.received FROM reports r WHERE r.id = "        \
+		    "report_meta.report_id)",                                  \
+		    "DROP INDEX report_meta_kv",                               \
+		    "DROP INDEX report_meta_report",                           \
+		    "CREATE INDEX report_meta_pair ON report_meta(report_id, " \
+		    "key, value)",                                             \
+		    "CREATE INDEX report_meta_search ON report_meta(key, "     \
+		    "value, received, project, report_id)",                    \
+		    "CREATE TABLE bucket_meta (bucket_id BIGINT NOT NULL, "    \
+		    "key TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT "    \
+		    "NULL, PRIMARY KEY (bucket_id, key, value))",              \
+		    "INSERT INTO bucket_meta (bucket_id, key, value, n) "      \
+		    "SELECT r.bucket_id, m.key, m.value, count(*) FROM "       \
+		    "report_meta m JOIN reports r ON r.id = m.report_id "      \
+		    "GROUP BY r.bucket_id, m.key, m.value",                    \
+		    "CREATE TABLE meta_counts (project TEXT NOT NULL, key "    \
+		    "TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL, "  \
+		    "PRIMARY KEY (project, key, value))",                      \
+		    "INSERT INTO meta_counts (project, key, value, n) SELECT " \
+		    "r.project, m.key, m.value, count(*) FROM report_meta m "  \
+		    "JOIN reports r ON r.id = m.report_id GROUP BY "           \
+		    "r.project, m.key, m.value",                               \
+		    "CREATE TABLE attachments (report_id TEXT NOT NULL "       \
+		    "REFERENCES reports(id), project TEXT NOT NULL, name "     \
+		    "TEXT NOT NULL, kind TEXT NOT NULL, size BIGINT NOT "      \
+		    "NULL, path TEXT NOT NULL, PRIMARY KEY (report_id, "       \
+		    "name))",                                                  \
+		    "CREATE INDEX attachments_project ON "                     \
+		    "attachments(project)",                                    \
+		    "CREATE TABLE blobs (key TEXT PRIMARY KEY, size BIGINT "   \
+		    "NOT NULL, data TEXT NOT NULL)",                           \
+		    "CREATE TABLE bucket_days (bucket_id BIGINT NOT NULL, "    \
+		    "day BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY "     \
+		    "(bucket_id, day))",                                       \
+		    "INSERT INTO bucket_days (bucket_id, day, n) SELECT "      \
+		    "bucket_id, received / 86400, count(*) FROM reports "      \
+		    "GROUP BY bucket_id, received / 86400",                    \
+		    "CREATE TABLE retention (project TEXT PRIMARY KEY, "       \
+		    "max_days BIGINT NOT NULL DEFAULT 0, max_bytes BIGINT "    \
+		    "NOT NULL DEFAULT 0)",                                     \
+		    "CREATE INDEX reports_version ON reports(project, app, "   \
+		    "version, received)",                                      \
 		    NULL,                                                      \
 	}
 

@@ -19,8 +19,20 @@ static const char *const pg_v3[] = WER_DB_SCHEMA_V3(
     "ALTER TABLE reports ADD FOREIGN KEY (bucket_id) REFERENCES buckets(id)");
 
 static const char *const pg_v4[] = WER_DB_SCHEMA_V4("BIGSERIAL PRIMARY KEY");
-static const char *const *const pg_migrations[] = {NULL, pg_v1, pg_v2, pg_v3,
-						   pg_v4};
+static const char *const pg_v5[] = WER_DB_SCHEMA_V5;
+static const char *const *const pg_migrations[] = {NULL,  pg_v1, pg_v2,
+						   pg_v3, pg_v4, pg_v5};
+
+/* Each connection's, and again after a reconnection. */
+static void session_settings(PGconn *c)
+{
+	/* Notices (e.g. "relation exists") are not errors: keep them quiet.
+	 * No parallel plans: the collector's statements are small, and
+	 * starting workers costs a request more than they save (measured,
+	 * docs/collector.md, "At a million reports"). */
+	PQclear(PQexec(c, "SET client_min_messages TO WARNING"));
+	PQclear(PQexec(c, "SET max_parallel_workers_per_gather TO 0"));
+}
 
 static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
 {
@@ -32,8 +44,7 @@ static int pg_open(const char *url, void **ret_conn, char *err, size_t err_size)
 		PQfinish(c);
 		return -EIO;
 	}
-	/* Notices (e.g. "relation exists") are not errors: keep them quiet. */
-	PQclear(PQexec(c, "SET client_min_messages TO WARNING"));
+	session_settings(c);
 	*ret_conn = c;
 	return 0;
 }
@@ -63,9 +74,7 @@ static int pg_query(void *conn, const char *sql, int nparams,
 		if (!state || PQstatus(conn) == CONNECTION_BAD) {
 			PQreset(conn);
 			if (PQstatus(conn) == CONNECTION_OK)
-				PQclear(PQexec(
-				    conn,
-				    "SET client_min_messages TO WARNING"));
+				session_settings(conn);
 		}
 		/* 40001 serialization failure, 40P01 deadlock, 23505 a
 		 * concurrent insert of the same unique key. */

@@ -20,8 +20,9 @@ static const char *const sqlite_v3[] =
 		     "DROP TABLE buckets", "PRAGMA foreign_key_check");
 
 static const char *const sqlite_v4[] = WER_DB_SCHEMA_V4("INTEGER PRIMARY KEY");
+static const char *const sqlite_v5[] = WER_DB_SCHEMA_V5;
 static const char *const *const sqlite_migrations[] = {
-    NULL, sqlite_v1, sqlite_v2, sqlite_v3, sqlite_v4};
+    NULL, sqlite_v1, sqlite_v2, sqlite_v3, sqlite_v4, sqlite_v5};
 
 static int sqlite_open(const char *url, void **ret_conn, char *err,
 		       size_t err_size)

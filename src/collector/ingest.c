@@ -41,50 +41,6 @@ static int is_reserved(const char *name)
 	return 0;
 }
 
-/* Writes data durably as DATA/dumps/<id[0..1]>/<id>.dmp; *ret_path. */
-static int store_dump(struct wer_collector *c, const char *id,
-		      const uint8_t *data, size_t size, char *ret_path,
-		      size_t path_size)
-{
-	char tmp[PATH_MAX + 64], dir[PATH_MAX + 16];
-	int fd, r;
-
-	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.dmp", c->data_dir, id);
-	snprintf(dir, sizeof(dir), "%s/dumps/%.2s", c->data_dir, id);
-	snprintf(ret_path, path_size, "%s/%s.dmp", dir, id);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	r = wer_write_all(fd, data, size);
-	if (r < 0)
-		goto fail;
-	if (fsync(fd) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	close(fd);
-	fd = -1;
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		r = -errno;
-		goto fail;
-	}
-	if (rename(tmp, ret_path) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	r = wer_fsync_dir(dir);
-	if (r < 0) {
-		unlink(ret_path);
-		return r;
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return r;
-}
-
 /* Copies a field's value (not NUL-terminated, may hold NULs) as a string
  * of at most size - 1 bytes, stopping at a NUL. */
 static void field_text(const struct wer_mp_part *p, char *out, size_t size)
@@ -95,12 +51,27 @@ static void field_text(const struct wer_mp_part *p, char *out, size_t size)
 	out[n] = '\0';
 }
 
+#define ATTACHMENTS_MAX 32 /* attachments a report may carry */
+
+/* A file part other than the dump, Report.wer and stack.txt: a file the
+ * application registered (WerRegisterFile), a memory block, a Crashpad
+ * attachment. */
+struct attachment {
+	const struct wer_mp_part *part;
+	const char *kind; /* "memory" (MemoryBlock-*.bin) or "file" */
+	int kept;	  /* within the caps: its bytes are stored */
+	char ref[PATH_MAX + 64];
+};
+
 /* One report waiting to be committed. */
 struct pending {
 	const char *id, *project, *guid, *frames, *dump_path, *report_wer;
 	const char *stack_text;
 	const struct wer_processed *p;
 	size_t dump_size, meta_count;
+	const uint8_t *dump_data; /* --blobs database: stored in the batch */
+	struct attachment *att;
+	size_t att_count;
 	char (*meta_key)[WER_MP_NAME_MAX];
 	char (*meta_value)[WER_COLLECTOR_VALUE_MAX];
 	int done, result;
@@ -125,8 +96,19 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 	char now[24], sig[24], code[24], dsize[24];
 	struct wer_db_rows b = {0};
 	const struct wer_processed *p = e->p;
+	char dump_ref[PATH_MAX + 64];
 	int r;
 
+	snprintf(dump_ref, sizeof(dump_ref), "%s", e->dump_path);
+	if (e->dump_data) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "dump/%s", e->id);
+		r = wer__blob_insert(c->db, key, e->dump_data, e->dump_size,
+				     dump_ref, sizeof(dump_ref));
+		if (r < 0)
+			return r;
+	}
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
 	snprintf(sig, sizeof(sig), "%ld", p->signal);
 	snprintf(code, sizeof(code), "%ld", p->signal_code);
@@ -144,7 +126,7 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 				      code,	     p->fault_address,
 				      p->module,     p->module_offset,
 				      p->build_id,   e->frames,
-				      e->dump_path,  dsize,
+				      dump_ref,	     dsize,
 				      e->report_wer, e->stack_text,
 				      p->reason};
 
@@ -152,11 +134,12 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 		    c->db,
 		    "INSERT INTO buckets (project, signature, app, version, "
 		    "module, module_offset, stack_hash, frames, "
-		    "count, first_seen, last_seen, title) VALUES ($1, $2, "
-		    "$3, $4, $5, $6, $7, $8, 1, $9, $10, $11) ON CONFLICT "
-		    "(project, signature) DO UPDATE SET count = "
-		    "buckets.count + 1, last_seen = "
-		    "excluded.last_seen RETURNING id",
+		    "count, first_seen, last_seen, title, first_version, "
+		    "last_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+		    "1, $9, $10, $11, $4, $4) ON CONFLICT (project, "
+		    "signature) DO UPDATE SET count = buckets.count + 1, "
+		    "last_seen = excluded.last_seen RETURNING id, state, "
+		    "resolved_in, first_version, last_version",
 		    11, bp, &b);
 		if (r >= 0 && b.rows != 1)
 			r = -EIO;
@@ -175,13 +158,52 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 		}
 	}
 	for (size_t i = 0; r >= 0 && i < e->meta_count; i++) {
-		const char *mp[3] = {e->id, e->meta_key[i], e->meta_value[i]};
+		const char *mp[5] = {e->id, e->meta_key[i], e->meta_value[i],
+				     e->project, now};
+		int again = 0;
 
-		r = wer__db_exec(c->db,
-				 "INSERT INTO report_meta (report_id, key, "
-				 "value) VALUES ($1, $2, $3)",
-				 3, mp, NULL);
+		/* A pair sent twice is one pair. */
+		for (size_t k = 0; k < i && !again; k++)
+			again = !strcmp(e->meta_key[k], e->meta_key[i]) &&
+				!strcmp(e->meta_value[k], e->meta_value[i]);
+		if (!again)
+			r = wer__db_exec(c->db,
+					 "INSERT INTO report_meta (report_id, "
+					 "key, value, project, received) "
+					 "VALUES ($1, $2, $3, $4, $5)",
+					 5, mp, NULL);
 	}
+	for (size_t i = 0; r >= 0 && i < e->att_count; i++) {
+		struct attachment *a = &e->att[i];
+		char size[24], ref[PATH_MAX + 64];
+		const char *ap[6] = {e->id,   e->project, a->part->name,
+				     a->kind, size,	  ref};
+
+		snprintf(size, sizeof(size), "%zu", a->part->size);
+		snprintf(ref, sizeof(ref), "%s", a->kept ? a->ref : "");
+		if (a->kept && c->blobs_in_db) {
+			char key[WER_UUID_SIZE + 32];
+
+			snprintf(key, sizeof(key), "attachment/%s/%zu", e->id,
+				 i);
+			r = wer__blob_insert(c->db, key, a->part->data,
+					     a->part->size, ref, sizeof(ref));
+		}
+		if (r >= 0)
+			r = wer__db_exec(c->db,
+					 "INSERT INTO attachments (report_id, "
+					 "project, name, kind, size, path) "
+					 "VALUES ($1, $2, $3, $4, $5, $6)",
+					 6, ap, NULL);
+	}
+	if (r >= 0 && e->meta_count)
+		r = wer__bucket_meta_count(
+		    c->db, e->id, wer__db_cell(&b, 0, "id"), e->project, 1);
+	if (r >= 0)
+		r = wer__bucket_day_count(c->db, wer__db_cell(&b, 0, "id"), now,
+					  1);
+	if (r >= 0)
+		r = wer__bucket_seen(c->db, &b, p->version, now);
 	wer__db_rows_free(&b);
 	return r;
 }
@@ -270,6 +292,55 @@ static int insert_report(struct wer_collector *c, struct pending *me)
 	return me->result;
 }
 
+/* Which attachments are kept: in order, while the report's total stays
+ * within --max-attachments and the project's within
+ * --attachments-quota (its use read once, before: collectors storing at
+ * once may each pass it by one report's). The others are listed, not
+ * kept. */
+static void keep_attachments(struct wer_collector *c, const char *project,
+			     struct attachment *att, size_t n)
+{
+	long long used = 0;
+	size_t total = 0;
+
+	if (n && c->attachments_quota) {
+		struct wer_db_rows rows = {0};
+		const char *p[1] = {project};
+
+		if (wer__db_query(c->db,
+				  "SELECT coalesce(sum(size), 0) AS n FROM "
+				  "attachments WHERE project = $1 AND path "
+				  "<> ''",
+				  1, p, &rows) == 0)
+			used = wer__db_number(&rows, 0, "n");
+		else
+			used = (long long)c->attachments_quota; /* unknown */
+		wer__db_rows_free(&rows);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t size = att[i].part->size;
+
+		if (total + size > c->max_attachments ||
+		    (c->attachments_quota &&
+		     (unsigned long long)used + size > c->attachments_quota))
+			continue;
+		att[i].kept = 1;
+		total += size;
+		used += (long long)size;
+	}
+}
+
+/* A report not stored: its files go (the database's rows went with the
+ * transaction). */
+static void unlink_stored(const char *dump_path, const struct attachment *att,
+			  size_t n)
+{
+	wer__blob_unlink(dump_path);
+	for (size_t i = 0; i < n; i++)
+		if (att[i].kept && att[i].ref[0])
+			wer__blob_unlink(att[i].ref);
+}
+
 /* 1 when the report's row is committed, 0 when not, -EIO unknown. */
 static int report_exists(struct wer_collector *c, const char *id)
 {
@@ -298,7 +369,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	char(*meta_key)[WER_MP_NAME_MAX] = NULL;
 	char(*meta_value)[WER_COLLECTOR_VALUE_MAX] = NULL;
 	char *report_wer = NULL, *stack_text = NULL;
-	size_t meta_count = 0;
+	size_t meta_count = 0, att_count = 0;
+	struct attachment *att = NULL;
 	struct wer_buf frames;
 	int n, r;
 
@@ -341,7 +413,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 	meta_key = calloc(WER_COLLECTOR_META_MAX, sizeof(*meta_key));
 	meta_value = calloc(WER_COLLECTOR_META_MAX, sizeof(*meta_value));
 	p = calloc(1, sizeof(*p));
-	if (!parts || !meta_key || !meta_value || !p) {
+	att = calloc(ATTACHMENTS_MAX, sizeof(*att));
+	if (!parts || !meta_key || !meta_value || !p || !att) {
 		wer__reply_error(reply, 503, "out of memory");
 		goto out;
 	}
@@ -362,7 +435,26 @@ int wer__ingest(struct wer_collector *c, const char *project,
 			wer = wer ? wer : part;
 		else if (!strcmp(name, "stack.txt") && part->is_file)
 			stack = stack ? stack : part;
-		else if (!strcmp(name, "prod"))
+		else if (part->is_file && *name) {
+			int again = 0;
+
+			/* An attachment; a name sent twice is kept once. */
+			for (size_t k = 0; k < att_count && !again; k++)
+				again = !strcmp(att[k].part->name, name);
+			if (again)
+				continue;
+			if (att_count == ATTACHMENTS_MAX) {
+				wer__reply_error(reply, 413,
+						 "more than %d attachments",
+						 ATTACHMENTS_MAX);
+				goto out;
+			}
+			att[att_count].part = part;
+			att[att_count].kind = !strncmp(name, "MemoryBlock-", 12)
+						  ? "memory"
+						  : "file";
+			att_count++;
+		} else if (!strcmp(name, "prod"))
 			field_text(part, prod, sizeof(prod));
 		else if (!strcmp(name, "ver"))
 			field_text(part, ver, sizeof(ver));
@@ -421,13 +513,36 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		goto out;
 	}
 	dump_path[0] = '\0';
-	r = dump ? store_dump(c, id, dump->data, dump->size, dump_path,
-			      sizeof(dump_path))
-		 : 0;
+	r = 0;
+	if (dump && !c->blobs_in_db) {
+		char name[WER_UUID_SIZE + 32], dir[16];
+
+		snprintf(dir, sizeof(dir), "dumps/%.2s", id);
+		snprintf(name, sizeof(name), "%s/%s.dmp", dir, id);
+		r = wer__blob_file(c, dir, name, dump->data, dump->size,
+				   dump_path, sizeof(dump_path));
+	}
 	if (r < 0) {
 		wer__reply_error(reply, 503, "cannot store the minidump: %s",
 				 strerror(-r));
 		goto out;
+	}
+	keep_attachments(c, project, att, att_count);
+	for (size_t i = 0; i < att_count && !c->blobs_in_db; i++) {
+		char name[WER_UUID_SIZE + 64], dir[WER_UUID_SIZE + 32];
+
+		if (!att[i].kept)
+			continue;
+		snprintf(dir, sizeof(dir), "attachments/%.2s/%s", id, id);
+		snprintf(name, sizeof(name), "%s/%zu", dir, i);
+		if (wer__blob_file(c, dir, name, att[i].part->data,
+				   att[i].part->size, att[i].ref,
+				   sizeof(att[i].ref)) < 0) {
+			unlink_stored(dump_path, att, i);
+			wer__reply_error(reply, 503,
+					 "cannot store an attachment");
+			goto out;
+		}
 	}
 	char why[256] = "";
 
@@ -442,6 +557,9 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		    .stack_text = stack_text ? stack_text : "",
 		    .p = p,
 		    .dump_size = dump ? dump->size : 0,
+		    .dump_data = dump && c->blobs_in_db ? dump->data : NULL,
+		    .att = att,
+		    .att_count = att_count,
 		    .meta_count = meta_count,
 		    .meta_key = meta_key,
 		    .meta_value = meta_value,
@@ -459,8 +577,8 @@ int wer__ingest(struct wer_collector *c, const char *project,
 		if (exists == 1) {
 			r = 0;
 		} else {
-			if (exists == 0 && dump_path[0])
-				unlink(dump_path);
+			if (exists == 0)
+				unlink_stored(dump_path, att, att_count);
 			fprintf(stderr,
 				"wer-collector: storing report %s: %s\n", id,
 				why[0] ? why : wer__db_error(c->db));
@@ -477,10 +595,69 @@ out:
 	free(stack_text);
 	free(meta_key);
 	free(meta_value);
+	free(att);
 	free(parts);
 	free(p);
 	free(inflated);
 	return 0;
+}
+
+/* DATA/attachments/<2 hex>/<id>/ of reports without a row (their ingest
+ * did not finish), older than the sweep age: removed. */
+static void sweep_attachments(struct wer_collector *c, time_t now)
+{
+	char top[PATH_MAX + 32], sub[PATH_MAX + 320], dir[PATH_MAX + 640];
+	char path[PATH_MAX + 1000];
+	DIR *d, *s, *f;
+	struct dirent *e, *g, *h;
+
+	snprintf(top, sizeof(top), "%s/attachments", c->data_dir);
+	d = opendir(top);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) > 8)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", top, e->d_name);
+		s = opendir(sub);
+		while (s && (g = readdir(s))) {
+			struct wer_db_rows rows = {0};
+			const char *p[1] = {g->d_name};
+			struct stat st;
+
+			if (g->d_name[0] == '.' || strlen(g->d_name) > 64)
+				continue;
+			snprintf(dir, sizeof(dir), "%s/%s", sub, g->d_name);
+			if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+			    now - st.st_mtime < c->sweep_age)
+				continue;
+			if (wer__db_query(c->db,
+					  "SELECT 1 FROM reports WHERE id = $1",
+					  1, p, &rows) < 0 ||
+			    rows.rows) {
+				wer__db_rows_free(&rows);
+				continue;
+			}
+			wer__db_rows_free(&rows);
+			fprintf(stderr,
+				"wer-collector: removing %s (no report row: "
+				"its ingest did not finish)\n",
+				dir);
+			f = opendir(dir);
+			while (f && (h = readdir(f))) {
+				if (h->d_name[0] == '.')
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", dir,
+					 h->d_name);
+				unlink(path);
+			}
+			if (f)
+				closedir(f);
+			rmdir(dir);
+		}
+		if (s)
+			closedir(s);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* Removes dump files that have no row and temporary files, older than
@@ -554,4 +731,5 @@ void wer__ingest_sweep(struct wer_collector *c)
 	}
 	if (d)
 		closedir(d);
+	sweep_attachments(c, now);
 }

@@ -35,12 +35,20 @@ static void usage(FILE *f)
 	       "symbol-key list\n"
 	       "                                           | symbol-key remove "
 	       "ID|KEY\n"
-	       "       wer-collector [options] token add PROJECT|--admin "
-	       "[TOKEN] | token list\n"
+	       "       wer-collector [options] token add PROJECT [--triage] "
+	       "[TOKEN] | token add --admin\n"
+	       "                                           [TOKEN] | token "
+	       "list\n"
 	       "                                           | token remove "
 	       "ID|TOKEN\n"
 	       "       wer-collector [options] symbols list [PROJECT] | "
 	       "symbols remove PROJECT BUILD_ID\n"
+	       "       wer-collector [options] reports remove ID... | "
+	       "retention list\n"
+	       "                                           | retention set "
+	       "PROJECT DAYS SIZE\n"
+	       "                                           | retention "
+	       "apply [PROJECT]\n"
 	       "options:\n"
 	       "  --listen HOST:PORT     address to serve (127.0.0.1:8080; "
 	       "port 0 picks one)\n"
@@ -93,6 +101,14 @@ static void usage(FILE *f)
 	       "  --signature-skip FILE  more frames signatures skip "
 	       "(\"module PATTERN\",\n"
 	       "                         \"function PATTERN\" lines)\n"
+	       "  --blobs files|database where minidumps and attachments are "
+	       "kept (files:\n"
+	       "                         under DATA; database: no shared "
+	       "disk between hosts)\n"
+	       "  --max-attachments BYTES  attachments kept per report "
+	       "(8M)\n"
+	       "  --attachments-quota BYTES  ... per project (1G; 0: no "
+	       "limit)\n"
 	       "  --sweep-age SECONDS    age of unfinished files removed at "
 	       "start (300)\n"
 	       "  --port-file FILE       write the bound port there once "
@@ -128,7 +144,7 @@ static char *read_pem(const char *option, const char *path)
 }
 
 /* A size with an optional K/M/G suffix; -1 when it is not one. */
-static long long parse_size(const char *s)
+long long wer__parse_size(const char *s)
 {
 	char *end;
 	long long n = strtoll(s, &end, 10);
@@ -169,7 +185,7 @@ static double number(const char *opt, const char *s, double min, double max)
 
 static size_t size_option(const char *opt, const char *s)
 {
-	long long n = parse_size(s);
+	long long n = wer__parse_size(s);
 
 	if (n <= 0) {
 		fprintf(stderr, "wer-collector: --%s: a size in bytes\n", opt);
@@ -257,6 +273,9 @@ int main(int argc, char **argv)
 	    {"symbols-memory", required_argument, NULL, 'e'},
 	    {"symbols-timeout", required_argument, NULL, 't'},
 	    {"sweep-age", required_argument, NULL, 's'},
+	    {"blobs", required_argument, NULL, 'O'},
+	    {"max-attachments", required_argument, NULL, 'a'},
+	    {"attachments-quota", required_argument, NULL, 'Q'},
 	    {"signature-skip", required_argument, NULL, 'S'},
 	    {"debuginfod", required_argument, NULL, 'G'},
 	    {"tls-cert", required_argument, NULL, 'c'},
@@ -295,6 +314,8 @@ int main(int argc, char **argv)
 	c.symbols_memory_mb = 256;
 	c.symbols_timeout_ms = 10000;
 	c.sweep_age = 300;
+	c.max_attachments = 8 << 20;
+	c.attachments_quota = (size_t)1 << 30;
 	wer__skip_defaults(&c.skip);
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -381,6 +402,26 @@ int main(int argc, char **argv)
 		case 'c':
 			tls_cert = optarg;
 			break;
+		case 'O':
+			if (strcmp(optarg, "files") &&
+			    strcmp(optarg, "database")) {
+				fprintf(stderr, "wer-collector: --blobs: files "
+						"or database\n");
+				return 2;
+			}
+			c.blobs_in_db = !strcmp(optarg, "database");
+			break;
+		case 'a':
+			c.max_attachments =
+			    size_option("max-attachments", optarg);
+			break;
+		case 'Q':
+			/* 0: no quota */
+			c.attachments_quota =
+			    strcmp(optarg, "0")
+				? size_option("attachments-quota", optarg)
+				: 0;
+			break;
 		case 'K':
 			tls_key = optarg;
 			break;
@@ -463,6 +504,9 @@ int main(int argc, char **argv)
 		if (!strcmp(verb, "symbols"))
 			r = wer__symbols_command(&c, argc - optind,
 						 argv + optind);
+		else if (!strcmp(verb, "reports") || !strcmp(verb, "retention"))
+			r = wer__retention_command(&c, argc - optind,
+						   argv + optind);
 		else if (!strcmp(verb, "key") || !strcmp(verb, "symbol-key") ||
 			 !strcmp(verb, "token"))
 			r = wer__access_command(&c, argc - optind,

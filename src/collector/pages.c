@@ -39,7 +39,14 @@ static const char css[] =
     "meter{width:100px;vertical-align:middle}\n"
     "svg.spark polyline{fill:none;stroke:#d0474a;stroke-width:1.5}\n"
     "h2{margin-top:24px}\n"
-    ".muted{color:#6b7280}\n";
+    ".muted{color:#6b7280}\n"
+    "tr.over td{background:#fff4d6}\n"
+    ".state{font-weight:600}\n"
+    ".state-regressed{color:#b42318}\n"
+    ".state-resolved{color:#067647}\n"
+    ".state-ignored{color:#6b7280}\n"
+    "form.triage textarea{width:100%;max-width:640px;height:6em}\n"
+    "nav a{margin-right:12px}\n";
 
 static void head(struct wer_buf *b, const char *title)
 {
@@ -49,7 +56,9 @@ static void head(struct wer_buf *b, const char *title)
 	wer_buf_str(b,
 		    " - openwer</title><link rel=\"stylesheet\" "
 		    "href=\"/style.css\"></head><body><header><a "
-		    "href=\"/\">openwer collector</a><form action=\"/search\" "
+		    "href=\"/\">openwer collector</a><nav><a "
+		    "href=\"/buckets\">Buckets</a><a href=\"/top\">Top "
+		    "crashers</a></nav><form action=\"/search\" "
 		    "method=\"get\"><input name=\"q\" placeholder=\"Key=Value "
 		    "(metadata search)\" aria-label=\"metadata search\">"
 		    "</form></header><main>\n");
@@ -69,6 +78,38 @@ static void time_text(const struct wer_db_rows *r, size_t row,
 
 	gmtime_r(&t, &tm);
 	strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* A bucket's state, "resolved in 1.3" with its version. */
+static void state_text(struct wer_buf *b, const struct wer_db_rows *r,
+		       size_t row)
+{
+	const char *state = wer__db_cell(r, row, "state");
+	const char *in = wer__db_cell(r, row, "resolved_in");
+
+	wer_buf_str(b, "<span class=\"state state-");
+	wer__buf_html(b, state);
+	wer_buf_str(b, "\">");
+	wer__buf_html(b, state);
+	if (!strcmp(state, "resolved") && *in) {
+		wer_buf_str(b, " in ");
+		wer__buf_html(b, in);
+	}
+	wer_buf_str(b, "</span>");
+}
+
+/* "1.2 to 1.4", or one version. */
+static void versions_text(struct wer_buf *b, const struct wer_db_rows *r,
+			  size_t row)
+{
+	const char *first = wer__db_cell(r, row, "first_version");
+	const char *last = wer__db_cell(r, row, "last_version");
+
+	wer__buf_html(b, first);
+	if (strcmp(first, last)) {
+		wer_buf_str(b, " to ");
+		wer__buf_html(b, last);
+	}
 }
 
 /* An inline SVG polyline of counts[0..30) (oldest first). */
@@ -181,7 +222,11 @@ static void page_links(struct MHD_Connection *conn, struct wer_buf *b,
 	struct wer_buf args;
 	long next = q->offset + (long)shown;
 
-	if (q->offset == 0 && (q->total < 0 || next >= q->total))
+	/* More than COUNT_MAX match: "older" while pages are full. */
+	int more = q->total >= 0 ? next < q->total
+				 : q->total_at_least && (long)shown == q->limit;
+
+	if (q->offset == 0 && !more)
 		return;
 	wer_buf_init(&args, 16 * 1024);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &args);
@@ -192,7 +237,7 @@ static void page_links(struct MHD_Connection *conn, struct wer_buf *b,
 			       "newer</a> ",
 			       args.data ? args.data : "",
 			       q->offset > q->limit ? q->offset - q->limit : 0);
-	if (q->total >= 0 && next < q->total)
+	if (more)
 		wer_buf_printf(b,
 			       "<a href=\"/search?%soffset=%ld\">older "
 			       "&rarr;</a>",
@@ -202,6 +247,23 @@ static void page_links(struct MHD_Connection *conn, struct wer_buf *b,
 }
 
 #define BUCKETS_PAGE 200 /* buckets a page of the list shows */
+
+/* The first of days' rows (sorted by bucket_id) of bucket id: a binary
+ * search; days->rows when it has none. */
+static size_t day_run(const struct wer_db_rows *days, long id)
+{
+	size_t lo = 0, hi = days->rows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (wer__db_number(days, mid, "bucket_id") < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 			const char *project, struct wer_reply *reply)
@@ -225,31 +287,40 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	if (wer__db_query(c->db,
 			  project ? "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
-				    "first_seen, last_seen, project FROM "
-				    "buckets WHERE count > 0 AND project = $1 "
-				    "ORDER BY count DESC, id LIMIT 200 OFFSET "
-				    "$2"
+				    "first_seen, last_seen, project, state, "
+				    "resolved_in, first_version, last_version "
+				    "FROM buckets WHERE count > 0 AND project "
+				    "= $1 ORDER BY count DESC, id LIMIT 200 "
+				    "OFFSET $2"
 				  : "SELECT id, title, app, version, module, "
 				    "module_offset, stack_hash, count, "
-				    "first_seen, last_seen, project FROM "
-				    "buckets WHERE count > 0 ORDER BY count "
-				    "DESC, id LIMIT 200 OFFSET $1",
+				    "first_seen, last_seen, project, state, "
+				    "resolved_in, first_version, last_version "
+				    "FROM buckets WHERE count > 0 ORDER BY "
+				    "count DESC, id LIMIT 200 OFFSET $1",
 			  project ? 2 : 1, lp, &rows) < 0) {
 		wer__reply_error(reply, 503, "database: %s",
 				 wer__db_error(c->db));
 		return 0;
 	}
-	snprintf(since, sizeof(since), "%ld", (today - 29) * 86400);
-	wer__db_query(c->db,
-		      project
-			  ? "SELECT bucket_id, received / 86400 AS day, "
-			    "count(*) AS n FROM reports WHERE received >= $1 "
-			    "AND project = $2 GROUP BY bucket_id, "
-			    "received / 86400"
-			  : "SELECT bucket_id, received / 86400 AS day, "
-			    "count(*) AS n FROM reports WHERE received >= $1 "
-			    "GROUP BY bucket_id, received / 86400",
-		      project ? 2 : 1, p, &days);
+	/* The page's buckets' last 30 days, from the counts kept per day. */
+	snprintf(since, sizeof(since), "%ld", today - 29);
+	{
+		const char *dp[3] = {since, project ? project : from, from};
+
+		wer__db_query(
+		    c->db,
+		    project ? "SELECT bucket_id, day, n FROM bucket_days WHERE "
+			      "day >= $1 AND bucket_id IN (SELECT id FROM "
+			      "buckets WHERE count > 0 AND project = $2 ORDER "
+			      "BY count DESC, id LIMIT 200 OFFSET $3) ORDER BY "
+			      "bucket_id"
+			    : "SELECT bucket_id, day, n FROM bucket_days WHERE "
+			      "day >= $1 AND bucket_id IN (SELECT id FROM "
+			      "buckets WHERE count > 0 ORDER BY count DESC, id "
+			      "LIMIT 200 OFFSET $2) ORDER BY bucket_id",
+		    project ? 3 : 2, dp, &days);
+	}
 	head(b, "Buckets");
 	{
 		struct wer_db_rows all = {0};
@@ -279,10 +350,10 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 				       total);
 	}
 	wer_buf_str(b, "<table id=\"buckets\"><tr><th>#</th><th>Crash</th>"
-		       "<th>Reports</th>"
+		       "<th>State</th><th>Reports</th>"
 		       "<th>Last 30 days</th><th>Project</th>"
 		       "<th>Application</th>"
-		       "<th>Version</th><th>Fault</th><th>Stack</th>"
+		       "<th>Versions</th><th>Fault</th><th>Stack</th>"
 		       "<th>Top metadata</th><th>Last seen</th></tr>\n");
 	for (size_t i = 0; i < rows.rows; i++) {
 		long counts[30] = {0};
@@ -290,11 +361,14 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 		char t[40], lim[8] = "3";
 		const char *mp[2] = {id, lim};
 
-		for (size_t k = 0; k < days.rows; k++) {
+		/* The day rows are sorted by bucket: this bucket's run. */
+		for (size_t k = day_run(&days, wer__db_number(&rows, i, "id"));
+		     k < days.rows && wer__db_number(&days, k, "bucket_id") ==
+					  wer__db_number(&rows, i, "id");
+		     k++) {
 			long d = wer__db_number(&days, k, "day") - (today - 29);
 
-			if (!strcmp(wer__db_cell(&days, k, "bucket_id"), id) &&
-			    d >= 0 && d < 30)
+			if (d >= 0 && d < 30)
 				counts[d] += wer__db_number(&days, k, "n");
 		}
 		wer_buf_printf(b,
@@ -303,6 +377,8 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 			       wer__db_number(&rows, i, "id"),
 			       wer__db_number(&rows, i, "id"));
 		wer__buf_html(b, wer__db_cell(&rows, i, "title"));
+		wer_buf_str(b, "</td><td>");
+		state_text(b, &rows, i);
 		wer_buf_printf(b, "</td><td class=\"n\">%ld</td><td>",
 			       wer__db_number(&rows, i, "count"));
 		sparkline(b, counts, 30);
@@ -311,7 +387,7 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(&rows, i, "app"));
 		wer_buf_str(b, "</td><td>");
-		wer__buf_html(b, wer__db_cell(&rows, i, "version"));
+		versions_text(b, &rows, i);
 		wer_buf_str(b, "</td><td><code>");
 		wer__buf_html(b, wer__db_cell(&rows, i, "module"));
 		wer_buf_str(b, "+");
@@ -320,11 +396,9 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 		wer__buf_html(b, wer__db_cell(&rows, i, "stack_hash"));
 		wer_buf_str(b, "</code></td><td>");
 		if (wer__db_query(c->db,
-				  "SELECT m.key, m.value, count(*) AS n FROM "
-				  "report_meta m JOIN reports r ON r.id = "
-				  "m.report_id WHERE r.bucket_id = $1 GROUP BY "
-				  "m.key, m.value ORDER BY n DESC, m.key, "
-				  "m.value LIMIT $2",
+				  "SELECT key, value, n FROM bucket_meta WHERE "
+				  "bucket_id = $1 ORDER BY n DESC, key, value "
+				  "LIMIT $2",
 				  2, mp, &meta) == 0)
 			for (size_t k = 0; k < meta.rows; k++) {
 				wer__buf_html(b, wer__db_cell(&meta, k, "key"));
@@ -364,30 +438,108 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 	return 0;
 }
 
+/* A bucket's metadata values beside the project's: over-represented
+ * ones first, marked (docs/collector.md, "Workflow"). */
+static void breakdown_table(struct wer_collector *c, struct wer_buf *b,
+			    const char *id)
+{
+	struct wer_meta_value *m = NULL;
+	size_t n = 0;
+
+	wer_buf_str(b, "<h2>Metadata values</h2>\n<p class=\"muted\">Values "
+		       "marked &#9650; are at least twice as common in this "
+		       "bucket as in the project's reports.</p>\n<table "
+		       "id=\"breakdown\"><tr><th>Key</th><th>Value</th>"
+		       "<th>Reports</th><th>Of this bucket</th><th>Of the "
+		       "project</th></tr>\n");
+	if (wer__bucket_breakdown(c, id, 500, &m, &n) < 0)
+		n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < n; k++) {
+			if (m[k].over != !pass)
+				continue;
+			wer_buf_str(b, m[k].over ? "<tr class=\"over\"><td>"
+						 : "<tr><td>");
+			wer__buf_html(b, m[k].key);
+			wer_buf_str(b, "</td><td><a href=\"/search?meta.");
+			wer__buf_url(b, m[k].key);
+			wer_buf_str(b, "=");
+			wer__buf_url(b, m[k].value);
+			wer_buf_str(b, "\">");
+			wer__buf_html(b, m[k].value);
+			/* A meter, not a styled span: the page's CSP allows
+			 * no inline style. */
+			wer_buf_printf(b,
+				       "</a>%s</td><td class=\"n\">%ld</td><td "
+				       "class=\"n\"><meter min=\"0\" max=\"1\" "
+				       "value=\"%.3f\"></meter> %.0f%%</td><td "
+				       "class=\"n\">%.0f%%</td></tr>\n",
+				       m[k].over ? " &#9650;" : "", m[k].count,
+				       m[k].share, 100 * m[k].share,
+				       100 * m[k].share_overall);
+		}
+	wer_buf_str(b, "</table>\n");
+	free(m);
+}
+
+/* The workflow's form: state (and the version with the fix), note, bug
+ * link, posted back to the bucket's address (a triage token's). */
+static void triage_form(struct wer_buf *b, const struct wer_db_rows *rows)
+{
+	static const char *const states[] = {"new", "resolved", "ignored"};
+	const char *state = wer__db_cell(rows, 0, "state");
+
+	wer_buf_printf(b,
+		       "<h2>Triage</h2>\n<form class=\"triage\" "
+		       "method=\"post\" action=\"/buckets/%ld\"><p><label>"
+		       "State <select name=\"state\">",
+		       wer__db_number(rows, 0, "id"));
+	for (size_t i = 0; i < 3; i++)
+		wer_buf_printf(b, "<option%s>%s</option>",
+			       !strcmp(state, states[i]) ? " selected" : "",
+			       states[i]);
+	wer_buf_str(b, "</select></label> <label>resolved in version "
+		       "<input name=\"version\" value=\"");
+	wer__buf_html(b, wer__db_cell(rows, 0, "resolved_in"));
+	wer_buf_str(b, "\" placeholder=\"the version with the fix\">"
+		       "</label></p><p><label>Bug <input name=\"bug\" "
+		       "type=\"url\" size=\"60\" value=\"");
+	wer__buf_html(b, wer__db_cell(rows, 0, "bug_url"));
+	wer_buf_str(b, "\"></label></p><p><label>Note<br><textarea "
+		       "name=\"note\">");
+	wer__buf_html(b, wer__db_cell(rows, 0, "note"));
+	wer_buf_str(b, "</textarea></label></p><p><button "
+		       "type=\"submit\">Save</button> <span "
+		       "class=\"muted\">(a read token made with --triage, "
+		       "or an admin token)</span></p></form>\n");
+}
+
 static int page_bucket(struct wer_collector *c, const char *id,
 		       const char *project, struct wer_reply *reply)
 {
 	struct wer_buf *b = &reply->body;
-	struct wer_db_rows rows = {0}, meta = {0}, reps = {0};
+	struct wer_db_rows rows = {0}, reps = {0};
 	struct wer_report_query q = {
 	    .project = project, .bucket = id, .limit = 200};
 	const char *p[2] = {id, project};
 	char t[40], title[64];
 	long total;
-	const char *last_key = NULL;
 
 	if (!*id || strspn(id, "0123456789") != strlen(id) ||
 	    wer__db_query(c->db,
 			  project ? "SELECT id, signature, title, app, "
 				    "version, module, module_offset, "
 				    "stack_hash, count, first_seen, last_seen, "
-				    "frames, project FROM buckets WHERE id = "
-				    "$1 AND project = $2"
+				    "frames, project, state, resolved_in, "
+				    "note, bug_url, first_version, "
+				    "last_version FROM buckets WHERE id = $1 "
+				    "AND project = $2"
 				  : "SELECT id, signature, title, app, "
 				    "version, module, module_offset, "
 				    "stack_hash, count, first_seen, last_seen, "
-				    "frames, project FROM buckets WHERE id = "
-				    "$1",
+				    "frames, project, state, resolved_in, "
+				    "note, bug_url, first_version, "
+				    "last_version FROM buckets WHERE id = $1",
 			  project ? 2 : 1, p, &rows) < 0 ||
 	    rows.rows != 1) {
 		wer__db_rows_free(&rows);
@@ -405,10 +557,26 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer__buf_html(b, wer__db_cell(&rows, 0, "project"));
 	wer_buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "signature"));
-	wer_buf_str(b, "</code></td></tr><tr><th>Application</th><td>");
+	wer_buf_str(b, "</code></td></tr><tr><th>State</th><td id=\"state\">");
+	state_text(b, &rows, 0);
+	wer_buf_str(b, "</td></tr><tr><th>Application</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "app"));
-	wer_buf_str(b, " ");
-	wer__buf_html(b, wer__db_cell(&rows, 0, "version"));
+	wer_buf_str(b, "</td></tr><tr><th>Versions</th><td id=\"versions\">");
+	versions_text(b, &rows, 0);
+	if (*wer__db_cell(&rows, 0, "bug_url")) {
+		wer_buf_str(b, "</td></tr><tr><th>Bug</th><td><a id=\"bug\" "
+			       "rel=\"noopener noreferrer\" href=\"");
+		wer__buf_html(b, wer__db_cell(&rows, 0, "bug_url"));
+		wer_buf_str(b, "\">");
+		wer__buf_html(b, wer__db_cell(&rows, 0, "bug_url"));
+		wer_buf_str(b, "</a>");
+	}
+	if (*wer__db_cell(&rows, 0, "note")) {
+		wer_buf_str(b, "</td></tr><tr><th>Note</th><td><pre "
+			       "id=\"note\">");
+		wer__buf_html(b, wer__db_cell(&rows, 0, "note"));
+		wer_buf_str(b, "</pre>");
+	}
 	wer_buf_str(b, "</td></tr><tr><th>Fault</th><td><code>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "module"));
 	wer_buf_str(b, "+");
@@ -429,45 +597,57 @@ static int page_bucket(struct wer_collector *c, const char *id,
 		       "the return addresses a stack scan found "
 		       "([scanned]: maybe stale).</p>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
-	wer_buf_str(b, "<h2>Metadata values</h2>\n<table id=\"breakdown\">"
-		       "<tr><th>Key</th><th>Value</th><th>Reports</th></tr>\n");
-	if (wer__db_query(c->db,
-			  "SELECT m.key, m.value, count(*) AS n FROM "
-			  "report_meta m JOIN reports r ON r.id = m.report_id "
-			  "WHERE r.bucket_id = $1 GROUP BY m.key, m.value "
-			  "ORDER BY m.key, n DESC, m.value LIMIT 500",
-			  1, p, &meta) == 0)
-		for (size_t k = 0; k < meta.rows; k++) {
-			const char *key = wer__db_cell(&meta, k, "key");
-			long n = wer__db_number(&meta, k, "n");
-
-			wer_buf_str(b, "<tr><td>");
-			if (!last_key || strcmp(last_key, key))
-				wer__buf_html(b, key);
-			last_key = key;
-			wer_buf_str(b, "</td><td><a href=\"/search?meta.");
-			wer__buf_url(b, key);
-			wer_buf_str(b, "=");
-			wer__buf_url(b, wer__db_cell(&meta, k, "value"));
-			wer_buf_str(b, "\">");
-			wer__buf_html(b, wer__db_cell(&meta, k, "value"));
-			/* A meter, not a styled span: the page's CSP allows no
-			 * inline style. */
-			wer_buf_printf(
-			    b,
-			    "</a></td><td class=\"n\"><meter min=\"0\" "
-			    "max=\"%ld\" value=\"%ld\"></meter> %ld</td>"
-			    "</tr>\n",
-			    total > 0 ? total : 1, n, n);
-		}
+	breakdown_table(c, b, id);
+	triage_form(b, &rows);
 	wer_buf_str(b, "</table>\n<h2>Reports</h2>\n");
 	if (wer__query_reports(c, &q, &reps) == 0)
 		report_table(b, &reps);
 	foot(b);
 	wer__db_rows_free(&reps);
-	wer__db_rows_free(&meta);
 	wer__db_rows_free(&rows);
 	return 0;
+}
+
+/* The files and memory blocks a report carried, with download links for
+ * those kept. */
+static void attachments_table(struct wer_collector *c, struct wer_buf *b,
+			      const char *id)
+{
+	struct wer_db_rows a = {0};
+	const char *p[1] = {id};
+
+	if (wer__db_query(c->db,
+			  "SELECT name, kind, size, path FROM attachments "
+			  "WHERE report_id = $1 ORDER BY name",
+			  1, p, &a) < 0 ||
+	    !a.rows) {
+		wer__db_rows_free(&a);
+		return;
+	}
+	wer_buf_str(b, "<h2>Attachments</h2>\n<table id=\"attachments\"><tr>"
+		       "<th>Name</th><th>Kind</th><th>Bytes</th></tr>\n");
+	for (size_t i = 0; i < a.rows; i++) {
+		wer_buf_str(b, "<tr><td>");
+		if (*wer__db_cell(&a, i, "path")) {
+			wer_buf_str(b, "<a href=\"/api/reports/");
+			wer__buf_url(b, id);
+			wer_buf_str(b, "/attachments/");
+			wer__buf_url(b, wer__db_cell(&a, i, "name"));
+			wer_buf_str(b, "\">");
+			wer__buf_html(b, wer__db_cell(&a, i, "name"));
+			wer_buf_str(b, "</a>");
+		} else {
+			wer__buf_html(b, wer__db_cell(&a, i, "name"));
+			wer_buf_str(b, " <span class=\"muted\">(not kept: "
+				       "over a cap)</span>");
+		}
+		wer_buf_str(b, "</td><td>");
+		wer__buf_html(b, wer__db_cell(&a, i, "kind"));
+		wer_buf_printf(b, "</td><td class=\"n\">%ld</td></tr>\n",
+			       wer__db_number(&a, i, "size"));
+	}
+	wer_buf_str(b, "</table>\n");
+	wer__db_rows_free(&a);
 }
 
 static int page_report(struct wer_collector *c, const char *id,
@@ -551,7 +731,9 @@ static int page_report(struct wer_collector *c, const char *id,
 			wer__buf_html(b, wer__db_cell(&meta, k, "value"));
 			wer_buf_str(b, "</td></tr>\n");
 		}
-	wer_buf_str(b, "</table>\n<h2>Crashed thread</h2>\n");
+	wer_buf_str(b, "</table>\n");
+	attachments_table(c, b, id);
+	wer_buf_str(b, "<h2>Crashed thread</h2>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
 	if (*wer__db_cell(&rows, 0, "stack_text")) {
 		wer_buf_str(b, "<h2>Every thread, as the client symbolized it "
@@ -613,6 +795,10 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 		wer_buf_str(b, "the query is not valid.</p>\n");
 	else if (!rows.rows || (q.offset == 0 && q.total == (long)rows.rows))
 		wer_buf_printf(b, "%zu report(s).</p>\n", rows.rows);
+	else if (q.total < 0 && q.total_at_least)
+		wer_buf_printf(b, "reports %ld to %ld of more than %ld.</p>\n",
+			       q.offset + 1, q.offset + (long)rows.rows,
+			       q.total_at_least);
 	else
 		wer_buf_printf(b, "reports %ld to %ld of %ld.</p>\n",
 			       q.offset + 1, q.offset + (long)rows.rows,
@@ -624,6 +810,102 @@ static int page_search(struct wer_collector *c, struct MHD_Connection *conn,
 	}
 	foot(b);
 	wer__db_rows_free(&rows);
+	return 0;
+}
+
+/* Top crashers (Socorro's): the buckets with most reports of the last
+ * days of an application and version, each with its share and its rank
+ * and share in the window before. */
+static int page_top(struct wer_collector *c, struct MHD_Connection *conn,
+		    const struct wer_scope *scope, struct wer_reply *reply)
+{
+	struct wer_buf *b = &reply->body;
+	struct wer_top *top = calloc(1, sizeof(*top));
+	const char *app =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "app");
+	const char *version =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "version");
+	long days = 7;
+	int r;
+
+	if (!top) {
+		wer__reply_error(reply, 503, "out of memory");
+		return 0;
+	}
+	r = wer__top_from_args(c, conn, scope, top, &days);
+	head(b, "Top crashers");
+	wer_buf_str(b, "<h1>Top crashers</h1>\n<form method=\"get\" "
+		       "action=\"/top\"><label>Application <input "
+		       "name=\"app\" value=\"");
+	wer__buf_html(b, app ? app : "");
+	wer_buf_str(b, "\"></label> <label>Version <input name=\"version\" "
+		       "value=\"");
+	wer__buf_html(b, version ? version : "");
+	wer_buf_printf(b,
+		       "\"></label> <label>Days <input name=\"days\" "
+		       "type=\"number\" min=\"1\" max=\"365\" "
+		       "value=\"%ld\"></label> <button "
+		       "type=\"submit\">Show</button></form>\n",
+		       days > 0 ? days : 7);
+	if (r < 0) {
+		wer_buf_str(b,
+			    r == -EINVAL
+				? "<p>days is a whole number, 1 to 365.</p>\n"
+				: "<p>The database did not answer.</p>\n");
+		reply->status = r == -EINVAL ? 400 : 503;
+	} else {
+		wer_buf_printf(b,
+			       "<p class=\"muted\">%ld report(s) in the last "
+			       "%ld day(s); %ld in the %ld before.</p>\n"
+			       "<table id=\"top\"><tr><th>Rank</th><th>"
+			       "Trend</th><th>Crash</th><th>State</th><th>"
+			       "Reports</th><th>Share</th><th>Share "
+			       "before</th><th>Versions</th></tr>\n",
+			       top->total, days, top->total_before, days);
+		for (size_t i = 0; i < top->count; i++) {
+			const struct wer_top_row *e = &top->row[i];
+
+			wer_buf_printf(b, "<tr><td class=\"n\">%ld</td><td>",
+				       e->rank);
+			if (!e->rank_before)
+				wer_buf_str(b, "new");
+			else if (e->rank_before > e->rank)
+				wer_buf_printf(b, "&#8593; %ld",
+					       e->rank_before - e->rank);
+			else if (e->rank_before < e->rank)
+				wer_buf_printf(b, "&#8595; %ld",
+					       e->rank - e->rank_before);
+			else
+				wer_buf_str(b, "=");
+			wer_buf_printf(b, "</td><td><a href=\"/buckets/%s\">",
+				       e->bucket);
+			wer__buf_html(b, e->title);
+			wer_buf_str(b, "</a></td><td><span class=\"state "
+				       "state-");
+			wer__buf_html(b, e->state);
+			wer_buf_str(b, "\">");
+			wer__buf_html(b, e->state);
+			if (*e->resolved_in) {
+				wer_buf_str(b, " in ");
+				wer__buf_html(b, e->resolved_in);
+			}
+			wer_buf_printf(b,
+				       "</span></td><td class=\"n\">%ld</td>"
+				       "<td class=\"n\">%.1f%%</td><td "
+				       "class=\"n\">%.1f%%</td><td>",
+				       e->count, 100 * e->share,
+				       100 * e->share_before);
+			wer__buf_html(b, e->first_version);
+			if (strcmp(e->first_version, e->last_version)) {
+				wer_buf_str(b, " to ");
+				wer__buf_html(b, e->last_version);
+			}
+			wer_buf_str(b, "</td></tr>\n");
+		}
+		wer_buf_str(b, "</table>\n");
+	}
+	foot(b);
+	free(top);
 	return 0;
 }
 
@@ -672,6 +954,8 @@ int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 		return page_report(c, url + 9, project, reply);
 	if (!strcmp(url, "/search"))
 		return page_search(c, conn, scope, reply);
+	if (!strcmp(url, "/top"))
+		return page_top(c, conn, scope, reply);
 	wer__reply_error(reply, 404, "no such page");
 	return 0;
 }

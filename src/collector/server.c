@@ -40,8 +40,9 @@
 #define CONNECTION_MEMORY (32 * 1024) /* libmicrohttpd's, per connection */
 #define REPLY_MAX	  (64 * 1024 * 1024)
 #define OTHER_BODY_MAX	  (64 * 1024) /* dropped body of a GET: then cut */
+#define TRIAGE_BODY_MAX	  (16 * 1024) /* a bucket's state, note, bug link */
 
-enum route { ROUTE_OTHER, ROUTE_INGEST, ROUTE_SYMBOLS };
+enum route { ROUTE_OTHER, ROUTE_INGEST, ROUTE_SYMBOLS, ROUTE_TRIAGE };
 enum job { JOB_ADMIT, JOB_PROCESS };
 enum state {
 	REQ_QUEUED,   /* suspended, with a worker */
@@ -64,6 +65,8 @@ struct request {
 	struct wer_share *share; /* its key's, once admitted */
 	unsigned refuse;	 /* 413 or 503, answered at the body's end */
 	char key_hash[65], project[WER_COLLECTOR_PROJECT_MAX];
+	struct wer_scope scope; /* a triage request's token's */
+	int is_delete;		/* DELETE /api/reports/ID */
 	struct wer_reply reply;
 };
 
@@ -275,6 +278,15 @@ static int over_tls(const struct wer_collector *c, struct MHD_Connection *conn)
 	       (!proto[5] || proto[5] == ',' || proto[5] == ' ');
 }
 
+/* Whether an Origin header ("https://host[:port]") names host (the
+ * Host header): a browser's request from a page of this collector. */
+static int same_origin(const char *origin, const char *host)
+{
+	const char *o = strstr(origin, "://");
+
+	return o && host && !strcasecmp(o + 3, host);
+}
+
 /* ---- the workers */
 
 /* The worker is done with req: state is what the I/O thread finds. */
@@ -304,7 +316,42 @@ static int admit(struct wer_server *s, struct request *req)
 	int retry = 0, r;
 
 	reply_init(&req->reply);
-	if (req->route == ROUTE_INGEST) {
+	if (req->route == ROUTE_TRIAGE) {
+		int from_query;
+		const char *token = read_token(req->mhd, &from_query);
+		const char *origin = MHD_lookup_connection_value(
+		    req->mhd, MHD_HEADER_KIND, "Origin");
+		const char *host = MHD_lookup_connection_value(
+		    req->mhd, MHD_HEADER_KIND, "Host");
+
+		/* A form posted from another site's page (the cookie is
+		 * SameSite=Strict as well). */
+		if (origin && !same_origin(origin, host))
+			return refuse_now(req, 403,
+					  "a change from a page of another "
+					  "site",
+					  0);
+		r = wer__access_read_token(c, token, &req->scope);
+		if (r == -ENOENT)
+			return refuse_now(req, 401,
+					  "a read token that may triage is "
+					  "required (Authorization: Bearer, "
+					  "or the page's sign-in)",
+					  0);
+		if (r == 0 && !req->scope.triage)
+			return refuse_now(req, 403,
+					  "this read token may not triage: "
+					  "wer-collector token add PROJECT "
+					  "--triage makes one that may",
+					  0);
+		wer__access_hash(token, req->key_hash);
+		snprintf(name, sizeof(name), "t:%s", req->key_hash);
+		if (r == 0 &&
+		    wer__access_rate(c, name, c->rate, c->burst, &retry) < 0)
+			return refuse_now(req, 429,
+					  "rate limit reached for this token",
+					  retry);
+	} else if (req->route == ROUTE_INGEST) {
 		const char *key = ingest_key(req->mhd);
 
 		if (!key || !*key)
@@ -389,6 +436,23 @@ static int process(struct wer_server *s, struct request *req)
 							"Content-Encoding"),
 			    (const uint8_t *)req->body.data, req->body.len,
 			    reply);
+		drop_body(s, req);
+		return answer(req, REQ_ANSWER);
+	}
+	if (req->route == ROUTE_TRIAGE) {
+		int page = !strncmp(req->url, "/buckets/", 9);
+		const char *body = req->body.data ? req->body.data : "";
+
+		if (req->is_delete)
+			wer__api_delete_report(c, req->url + 13, &req->scope,
+					       reply);
+		else if (!strcmp(req->url, "/api/retention"))
+			wer__api_retention(c, &req->scope, body, req->body.len,
+					   reply);
+		else
+			wer__bucket_triage(c, req->url + (page ? 9 : 13),
+					   &req->scope, body, req->body.len,
+					   page, reply);
 		drop_body(s, req);
 		return answer(req, REQ_ANSWER);
 	}
@@ -562,6 +626,15 @@ static enum MHD_Result first_call(struct wer_server *s,
 	} else if (is_post && !strcmp(url, "/api/symbols")) {
 		req->route = ROUTE_SYMBOLS;
 		req->cap = c->max_symbols;
+	} else if ((is_post && (!strncmp(url, "/api/buckets/", 13) ||
+				!strncmp(url, "/buckets/", 9) ||
+				!strcmp(url, "/api/retention"))) ||
+		   (!strcmp(method, "DELETE") &&
+		    !strncmp(url, "/api/reports/", 13))) {
+		/* Changes: a read token that may triage. */
+		req->route = ROUTE_TRIAGE;
+		req->cap = TRIAGE_BODY_MAX;
+		req->is_delete = !is_post;
 	} else if (is_post) {
 		return error_now(conn, 404, "no such resource", 0, 1);
 	} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {

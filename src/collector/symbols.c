@@ -14,6 +14,11 @@
  * project after its own. After an upload, every report of the project
  * with a frame in that build id is processed again (its bucket may
  * change).
+ *
+ * With --blobs database the symbols table's row is what counts: the
+ * bytes are a row of blobs, and the file under DATA/symbols is this
+ * host's copy, written from the database when a lookup first needs it
+ * (several hosts share nothing but the database).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +36,7 @@
 #include "debuginfod.h"
 #include "io.h"
 #include "text.h"
+#include "watchdog.h"
 
 #define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
 /* DATA/symbols/<project directory>/<build id>.<kind> */
@@ -148,6 +154,146 @@ static void symbols_dir(const struct wer_collector *c, const char *project,
 	snprintf(out, DIR_MAX, "%s/symbols/%s", c->data_dir, dir);
 }
 
+#define DB_CACHE 256 /* lookups of --blobs database remembered */
+
+/* A lookup in the symbols table, remembered WER_COLLECTOR_KEY_TTL
+ * seconds (one query less per frame; a removal is seen that late). */
+struct db_lookup {
+	char project[WER_COLLECTOR_PROJECT_MAX], build_id[65];
+	char path[FILE_MAX];
+	int found, is_elf;
+	double expires;
+};
+static struct db_lookup db_cache[DB_CACHE];
+static unsigned db_cache_next;
+static pthread_mutex_t db_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int write_file(const char *path, const uint8_t *data, size_t size);
+
+/* This host's copy of a database reference's bytes at path (written
+ * through DATA/tmp when missing). 0 or a negative errno. */
+static int local_copy(const struct wer_collector *c, const char *ref,
+		      const char *path)
+{
+	char dir[FILE_MAX], tmp[PATH_MAX + 64], *slash;
+	unsigned long long rnd = 0;
+	uint8_t *data;
+	size_t size;
+	int r;
+
+	if (access(path, R_OK) == 0)
+		return 0;
+	r = wer__blob_read(c, ref, &data, &size);
+	if (r < 0)
+		return r;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		free(data);
+		return -errno;
+	}
+	getrandom(&rnd, sizeof(rnd), 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/symbols.%d.%llx", c->data_dir,
+		 getpid(), rnd);
+	r = write_file(tmp, data, size);
+	free(data);
+	if (r < 0)
+		return r;
+	/* Another thread may have written it meanwhile: the same bytes. */
+	r = rename(tmp, path) < 0 ? -errno : 0;
+	unlink(tmp);
+	return r;
+}
+
+/* 0 for the project's own row of the whole build id, 1 its prefix's, 2
+ * and 3 the same among every project's. */
+static int row_rank(const struct wer_db_rows *rows, size_t i,
+		    const char *build_id)
+{
+	int shared = *wer__db_cell(rows, i, "project") == '\0';
+	int prefix = strcmp(wer__db_cell(rows, i, "build_id"), build_id) != 0;
+
+	return shared * 2 + prefix;
+}
+
+/* find_symbols with --blobs database: the symbols table's row for
+ * build_id (project's, else every project's; the whole id, else its
+ * first 16 bytes), read from this host's copy. */
+static int db_symbols(const struct wer_collector *c, const char *project,
+		      const char *build_id, char path[FILE_MAX], int *is_elf)
+{
+	struct wer_db_rows rows = {0};
+	char prefix[33];
+	const char *p[3] = {project, build_id, prefix};
+	double now = wer__monotonic();
+	size_t best = SIZE_MAX;
+	int r = -ENOENT;
+
+	pthread_mutex_lock(&db_cache_lock);
+	for (size_t i = 0; i < DB_CACHE; i++) {
+		struct db_lookup *e = &db_cache[i];
+
+		if (e->expires > now && !strcmp(e->project, project) &&
+		    !strcmp(e->build_id, build_id)) {
+			snprintf(path, FILE_MAX, "%s", e->path);
+			*is_elf = e->is_elf;
+			r = e->found ? 0 : -ENOENT;
+			pthread_mutex_unlock(&db_cache_lock);
+			return r;
+		}
+	}
+	pthread_mutex_unlock(&db_cache_lock);
+	snprintf(prefix, sizeof(prefix), "%.32s", build_id);
+	if (wer__db_query(c->db,
+			  "SELECT project, build_id, kind, path FROM symbols "
+			  "WHERE (project = $1 OR project = '') AND (build_id "
+			  "= $2 OR build_id = $3)",
+			  3, p, &rows) < 0)
+		return -ENOENT; /* not remembered: asked again next time */
+	/* The project's own first, the whole id before its prefix. */
+	for (size_t i = 0; i < rows.rows; i++)
+		if (best == SIZE_MAX || row_rank(&rows, i, build_id) <
+					    row_rank(&rows, best, build_id))
+			best = i;
+	if (best != SIZE_MAX) {
+		const char *ref = wer__db_cell(&rows, best, "path");
+		const char *owner = wer__db_cell(&rows, best, "project");
+		char dir[DIR_MAX];
+
+		symbols_dir(c, *owner ? owner : NULL, dir);
+		snprintf(path, FILE_MAX, "%s/%s.%s", dir,
+			 wer__db_cell(&rows, best, "build_id"),
+			 wer__db_cell(&rows, best, "kind"));
+		*is_elf = !strcmp(wer__db_cell(&rows, best, "kind"), "elf");
+		if (!wer__blob_in_db(ref)) /* a files collector's upload */
+			snprintf(path, FILE_MAX, "%s", ref);
+		r = wer__blob_in_db(ref)      ? local_copy(c, ref, path)
+		    : access(path, R_OK) == 0 ? 0
+					      : -ENOENT;
+		if (r < 0 && r != -ENOENT)
+			fprintf(stderr,
+				"wer-collector: symbols %s of project %s: "
+				"%s\n",
+				build_id, project, strerror(-r));
+	}
+	wer__db_rows_free(&rows);
+	pthread_mutex_lock(&db_cache_lock);
+	{
+		struct db_lookup *e = &db_cache[db_cache_next++ % DB_CACHE];
+
+		snprintf(e->project, sizeof(e->project), "%s", project);
+		snprintf(e->build_id, sizeof(e->build_id), "%s", build_id);
+		snprintf(e->path, sizeof(e->path), "%s", r == 0 ? path : "");
+		e->found = r == 0;
+		e->is_elf = *is_elf;
+		e->expires = now + WER_COLLECTOR_KEY_TTL;
+	}
+	pthread_mutex_unlock(&db_cache_lock);
+	return r < 0 ? -ENOENT : 0;
+}
+
 /* The symbol file for build_id in project's directory, else in the
  * shared one of older uploads: .elf, .sym, or a .sym filed under the
  * build id's first 16 bytes (a MODULE line's id). 0 (*is_elf), or
@@ -160,6 +306,9 @@ static int find_symbols(const struct wer_collector *c, const char *project,
 
 	if (!valid_build_id(build_id))
 		return -ENOENT;
+	*is_elf = 0;
+	if (c->blobs_in_db)
+		return db_symbols(c, project, build_id, path, is_elf);
 	for (int where = 0; where < 2; where++) {
 		symbols_dir(c, where ? NULL : project, dir);
 		for (int k = 0; k < 3; k++) {
@@ -308,14 +457,6 @@ static int same_file(const char *path, const uint8_t *data, size_t size)
 	return r;
 }
 
-/* A bucket's count and last_seen, recounted from its reports ($1: its
- * id): a report that moved leaves one bucket for another. */
-static const char recount_bucket[] =
-    "UPDATE buckets SET count = (SELECT count(*) FROM reports WHERE "
-    "bucket_id = buckets.id), last_seen = (SELECT coalesce(max(received), "
-    "buckets.last_seen) FROM reports WHERE bucket_id = buckets.id) WHERE id "
-    "= $1";
-
 /* Moves one report (row i of rows: id, project, bucket_id, received)
  * to the bucket of p, recounting both. 0 or a negative errno. */
 static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
@@ -352,8 +493,9 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 		    c->db,
 		    "INSERT INTO buckets (project, signature, app, version, "
 		    "module, module_offset, stack_hash, frames, count, "
-		    "first_seen, last_seen, title) VALUES ($1, $2, $3, $4, "
-		    "$5, $6, $7, $8, 0, $9, $10, $11) ON CONFLICT (project, "
+		    "first_seen, last_seen, title, first_version, "
+		    "last_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+		    "0, $9, $10, $11, $4, $4) ON CONFLICT (project, "
 		    "signature) DO UPDATE SET first_seen = CASE WHEN "
 		    "buckets.first_seen < excluded.first_seen THEN "
 		    "buckets.first_seen ELSE excluded.first_seen END, title "
@@ -363,17 +505,29 @@ static int rebucket(struct wer_collector *c, const struct wer_db_rows *rows,
 			r = -EIO;
 		if (r >= 0) {
 			up[0] = wer__db_cell(&b, 0, "id");
+			if (strcmp(old_bucket, up[0]))
+				r = wer__bucket_meta_count(
+				    c->db, up[2], old_bucket, NULL, -1);
+		}
+		if (r >= 0)
 			r = wer__db_exec(c->db,
 					 "UPDATE reports SET bucket_id = $1, "
 					 "frames = $2 WHERE id = $3",
 					 3, up, NULL);
-		}
+		if (r >= 0 && strcmp(old_bucket, up[0]))
+			r = wer__bucket_meta_count(c->db, up[2], up[0], NULL,
+						   1);
+		if (r >= 0 && strcmp(old_bucket, up[0]))
+			r = wer__bucket_day_count(c->db, old_bucket, received,
+						  -1);
+		if (r >= 0 && strcmp(old_bucket, up[0]))
+			r = wer__bucket_day_count(c->db, up[0], received, 1);
 		/* Recount both buckets from their reports; the one left
 		 * empty goes. */
 		if (r >= 0)
-			r = wer__db_exec(c->db, recount_bucket, 1, cp, NULL);
+			r = wer__bucket_recount(c->db, old_bucket);
 		if (r >= 0)
-			r = wer__db_exec(c->db, recount_bucket, 1, up, NULL);
+			r = wer__bucket_recount(c->db, up[0]);
 		if (r >= 0 && strcmp(old_bucket, up[0]))
 			r = wer__db_exec(
 			    c->db,
@@ -501,6 +655,43 @@ static long reprocess(struct wer_collector *c, const char *project,
 	return done;
 }
 
+/* With --blobs database, the row project already has for build_id: 0
+ * none, 1 one with these bytes (this host's copy is made), -EEXIST one
+ * with others, -EIO the database did not answer. */
+static int db_existing(struct wer_collector *c, const char *project,
+		       const char *build_id, const uint8_t *data, size_t size)
+{
+	struct wer_db_rows rows = {0};
+	const char *p[2] = {project, build_id};
+	uint8_t *have = NULL;
+	size_t have_size = 0;
+	int r;
+
+	if (wer__db_query(c->db,
+			  "SELECT kind, path FROM symbols WHERE project = $1 "
+			  "AND build_id = $2",
+			  2, p, &rows) < 0)
+		return -EIO;
+	if (rows.rows != 1) {
+		wer__db_rows_free(&rows);
+		return 0;
+	}
+	r = wer__blob_read(c, wer__db_cell(&rows, 0, "path"), &have,
+			   &have_size);
+	if (r == 0)
+		r = have_size == size && !memcmp(have, data, size) ? 1
+								   : -EEXIST;
+	else if (r == -ENOENT) /* a files collector's: its file decides */
+		r = same_file(wer__db_cell(&rows, 0, "path"), data, size) == 1
+			? 1
+			: -EEXIST;
+	else
+		r = -EIO;
+	free(have);
+	wer__db_rows_free(&rows);
+	return r;
+}
+
 int wer__symbols_upload(struct wer_collector *c, const char *project,
 			const char *build_id_arg, const uint8_t *data,
 			size_t size, struct wer_reply *reply)
@@ -587,6 +778,35 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 		snprintf(build_id, sizeof(build_id), "%s", found);
 	}
 	symbols_dir(c, project, dir);
+	snprintf(final, sizeof(final), "%s/%s.%s", dir, build_id, kind);
+	snprintf(other, sizeof(other), "%s/%s.%s", dir, build_id,
+		 is_elf ? "sym" : "elf");
+	if (c->blobs_in_db) {
+		/* The database's row decides; a copy here without one is
+		 * stale (removed through another host). */
+		r = db_existing(c, project, build_id, data, size);
+		if (r == 0) {
+			unlink(final);
+			unlink(other);
+		} else if (r == 1) {
+			unchanged = 1;
+		} else {
+			unlink(tmp);
+			if (r == -EEXIST)
+				wer__reply_error(
+				    reply, 409,
+				    "project %s already has symbols for build "
+				    "id %s; they are not replaced (remove "
+				    "them first: wer-collector symbols remove "
+				    "%s %s)",
+				    project, build_id, project, build_id);
+			else
+				wer__reply_error(reply, 503,
+						 "the database cannot be read "
+						 "now");
+			return 0;
+		}
+	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		r = -errno;
 		unlink(tmp);
@@ -594,9 +814,6 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 				 strerror(-r));
 		return 0;
 	}
-	snprintf(final, sizeof(final), "%s/%s.%s", dir, build_id, kind);
-	snprintf(other, sizeof(other), "%s/%s.%s", dir, build_id,
-		 is_elf ? "sym" : "elf");
 	/* Never replaced: link fails when the name exists, whoever races. */
 	r = access(other, F_OK) == 0 ? -EEXIST
 	    : link(tmp, final) < 0   ? -errno
@@ -619,7 +836,37 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 	}
 	(void)wer_fsync_dir(dir);
 	snprintf(now, sizeof(now), "%ld", (long)time(NULL));
-	{
+	if (c->blobs_in_db && !unchanged) {
+		/* The bytes and the row, together. */
+		char key[FILE_MAX], ref[FILE_MAX];
+		const char *p[5] = {project, build_id, kind, ref, now};
+
+		snprintf(key, sizeof(key), "symbol/%s/%s.%s", project, build_id,
+			 kind);
+		r = wer__db_begin(c->db);
+		if (r >= 0) {
+			r = wer__blob_insert(c->db, key, data, size, ref,
+					     sizeof(ref));
+			if (r >= 0)
+				r = wer__db_exec(
+				    c->db,
+				    "INSERT INTO symbols (project, build_id, "
+				    "kind, path, uploaded) VALUES ($1, $2, $3, "
+				    "$4, $5)",
+				    5, p, NULL);
+			if (r < 0)
+				wer__db_rollback(c->db);
+			else
+				r = wer__db_commit(c->db);
+		}
+		if (r < 0) {
+			unlink(final);
+			wer__reply_error(reply, 503,
+					 "cannot store the symbols: %s",
+					 wer__db_error(c->db));
+			return 0;
+		}
+	} else if (!c->blobs_in_db) {
 		const char *p[5] = {project, build_id, kind, final, now};
 
 		wer__db_query(c->db,
@@ -667,6 +914,19 @@ static int reprocess_kicked, reprocess_running;
 
 #define JOB_STALE 600 /* seconds after which a started job is taken again */
 static pthread_t reprocess_thread;
+
+#define RETENTION_PERIOD 600  /* seconds between applications of retention */
+static int retention_due = 1; /* at start too */
+static time_t retention_last;
+
+void wer__retention_kick(void)
+{
+	pthread_mutex_lock(&reprocess_lock);
+	retention_due = 1;
+	reprocess_kicked = 1;
+	pthread_cond_signal(&reprocess_cond);
+	pthread_mutex_unlock(&reprocess_lock);
+}
 
 void wer__reprocess_wake(void)
 {
@@ -746,6 +1006,17 @@ static void *reprocess_main(void *arg)
 			pthread_mutex_unlock(&reprocess_lock);
 		}
 		pthread_mutex_lock(&reprocess_lock);
+		/* The thread also applies the projects' retention policies
+		 * (retention.c), every RETENTION_PERIOD and when asked. */
+		if (!reprocess_stop &&
+		    (retention_due ||
+		     time(NULL) - retention_last >= RETENTION_PERIOD)) {
+			retention_due = 0;
+			retention_last = time(NULL);
+			pthread_mutex_unlock(&reprocess_lock);
+			wer__retention_apply(c, NULL);
+			pthread_mutex_lock(&reprocess_lock);
+		}
 		/* Jobs another collector queued come within 5 s. */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 5;
@@ -825,13 +1096,37 @@ int wer__symbols_command(struct wer_collector *c, int argc, char **argv)
 				 k ? "sym" : "elf");
 			removed += unlink(path) == 0;
 		}
-		if (wer__db_query(c->db,
-				  "DELETE FROM symbols WHERE project = $1 AND "
-				  "build_id = $2",
-				  2, p, NULL) < 0) {
-			fprintf(stderr, "wer-collector: %s\n",
-				wer__db_error(c->db));
-			return 1;
+		{
+			struct wer_db_rows gone = {0};
+			int r = wer__db_begin(c->db), began = r >= 0;
+
+			/* Bytes kept in the database go with the row. */
+			if (r >= 0)
+				r = wer__db_exec(
+				    c->db,
+				    "DELETE FROM blobs WHERE key IN (SELECT "
+				    "substr(path, 4) FROM symbols WHERE "
+				    "project = $1 AND build_id = $2 AND path "
+				    "LIKE 'db:%')",
+				    2, p, NULL);
+			if (r >= 0)
+				r = wer__db_exec(c->db,
+						 "DELETE FROM symbols WHERE "
+						 "project = $1 AND build_id = "
+						 "$2 RETURNING build_id",
+						 2, p, &gone);
+			if (r >= 0)
+				r = wer__db_commit(c->db);
+			else if (began)
+				wer__db_rollback(c->db);
+			if (r < 0) {
+				fprintf(stderr, "wer-collector: %s\n",
+					wer__db_error(c->db));
+				wer__db_rows_free(&gone);
+				return 1;
+			}
+			removed += (int)gone.rows;
+			wer__db_rows_free(&gone);
 		}
 		if (!removed) {
 			fprintf(stderr,

@@ -93,7 +93,7 @@ start_collector() { # NAME ARGS...: starts one, waits for its port
 key=$("$collector" --data "$data" --db "$db" key add demo) || { echo "key add failed"; exit 1; }
 token=$("$collector" --data "$data" --db "$db" token add --admin) || { echo "token add failed"; exit 1; }
 skey=$("$collector" --data "$data" --db "$db" symbol-key add demo) || { echo "symbol-key add failed"; exit 1; }
-start_collector main --rate 0
+start_collector main --rate 0 --max-attachments 100K
 url=http://127.0.0.1:$port_main
 auth=(-H "Authorization: Bearer $token")
 check "the collector listens" curl -sf "$url/healthz"
@@ -282,7 +282,8 @@ assert all(x["count"] > 0 for x in b), b
 main_sql() { # SQL: rows of the collector's database, tab-separated
 	if [ "$backend" = sqlite ]; then
 		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
-for r in c.execute(sys.argv[2]): print("\t".join(str(x) for x in r))' "$data/collector.db" "$1"
+for r in c.execute(sys.argv[2]).fetchall(): print("\t".join(str(x) for x in r))
+c.commit()' "$data/collector.db" "$1"
 	else
 		"$pgbin/psql" "$db" -XAt -F "	" -c "$1"
 	fi
@@ -521,6 +522,246 @@ check "key remove ID: the key is gone and refused" bash -c '
 	[ "$(curl -s -o /dev/null -w "%{http_code}" -d x "$4/api/minidump?api_key=$k")" = 403 ]' \
 	_ "$collector" "$data" "$db" "$url"
 
+# ---- the workflow (docs/collector.md, "Workflow"): a project "flow" of
+# its own; a triage token changes a bucket's state, note and bug link, a
+# read token cannot; a report from the version that has the fix reopens a
+# resolved bucket (versions compare as 1.9 < 1.10), an older one does not;
+# an ignored bucket stays ignored; top crashers with shares and the
+# window before; over-represented metadata values, not constants
+key_f=$("$collector" --data "$data" --db "$db" key add flow) || exit 1
+tok_f=$("$collector" --data "$data" --db "$db" token add flow) || exit 1
+tri_f=$("$collector" --data "$data" --db "$db" token add flow --triage) || exit 1
+check "token list marks the triage token" bash -c '"$1" --data "$2" --db "$3" token list | grep -q "	flow (triage)	"' \
+	_ "$collector" "$data" "$db"
+for v in 1.9 1.9 1.10; do upload_as "$key_f" "$r_null" --ver=$v GPU=amd Build=nightly-42 >/dev/null; done
+for v in 1.9 1.9 1.9; do upload_as "$key_f" "$r_abort" --ver=$v GPU=nvidia >/dev/null; done
+upload_as "$key_f" "$r_fpe" --ver=1.9 GPU=amd >/dev/null
+flow_bucket() { # SIGNAL: the id of flow's bucket of that signal
+	curl -sf -H "Authorization: Bearer $tok_f" "$url/api/buckets" | python3 -c '
+import json, sys
+print([b["id"] for b in json.load(sys.stdin) if b["signature"].split(" | ")[1] == sys.argv[1]][0])' "$1"
+}
+b_null=$(flow_bucket SIGSEGV) b_abort=$(flow_bucket SIGABRT) b_fpe=$(flow_bucket SIGFPE)
+triage() { # TOKEN BUCKET FORM: the HTTP status of POST /api/buckets/BUCKET
+	curl -s -o "$work/triage" -w '%{http_code}' -H "Authorization: Bearer $1" --data "$3" "$url/api/buckets/$2"
+}
+check "a bucket's versions: 1.9 to 1.10 (versions compared as numbers), state new" python3 -c '
+import json, subprocess, sys
+b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + sys.argv[2], sys.argv[1] + "/api/buckets/" + sys.argv[3]],
+                              capture_output=True, check=True).stdout)
+assert (b["first_version"], b["last_version"], b["state"], b["count"]) == ("1.9", "1.10", "new", 3), b' "$url" "$tok_f" "$b_null"
+check "triage refused: no token 401, a read token 403, an unknown bucket 404, bad input 400; nothing changed" eval '
+	[ "$(curl -s -o /dev/null -w "%{http_code}" --data state=ignored "$url/api/buckets/$b_null")" = 401 ] &&
+	[ "$(triage "$tok_f" "$b_null" state=ignored)" = 403 ] &&
+	[ "$(triage "$tri_f" 999999 state=ignored)" = 404 ] &&
+	[ "$(triage "$tri_f" "$b_null" state=regressed)" = 400 ] &&
+	[ "$(triage "$tri_f" "$b_null" "bug=javascript:alert(1)")" = 400 ] &&
+	[ "$(triage "$tri_f" "$b_null" "note=bell%07")" = 400 ] &&
+	[ "$(triage "$tri_f" "$b_null" "note=%zz")" = 400 ] &&
+	[ "$(triage "$tri_f" "$b_null" "")" = 400 ] &&
+	[ "$(curl -sf -H "Authorization: Bearer $tok_f" "$url/api/buckets/$b_null" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"state\"])")" = new ]'
+check "another project's bucket cannot be triaged with flow's token (404)" eval '
+	other=$(curl -sf -H "Authorization: Bearer $token_a" "$url/api/buckets" | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
+	[ "$(triage "$tri_f" "$other" state=ignored)" = 404 ]'
+check "resolved in 1.10 with a note and a bug link: saved, as the API shows" eval '
+	[ "$(triage "$tri_f" "$b_null" "state=resolved&version=1.10&note=fixed+by+%3Cb%3Eme%3C%2Fb%3E%0Asee+bug&bug=https%3A%2F%2Fbugs.example%2F42")" = 200 ] &&
+	curl -sf -H "Authorization: Bearer $tok_f" "$url/api/buckets/$b_null" | python3 -c "
+import json, sys
+b = json.load(sys.stdin)
+assert (b[\"state\"], b[\"resolved_in\"], b[\"note\"], b[\"bug_url\"]) == (\"resolved\", \"1.10\", \"fixed by <b>me</b>\nsee bug\", \"https://bugs.example/42\"), b
+assert b[\"state_changed\"].endswith(\"Z\"), b"'
+bucket_state() { curl -sf -H "Authorization: Bearer $tok_f" "$url/api/buckets/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"state\"])"; }
+upload_as "$key_f" "$r_null" --ver=1.9 >/dev/null
+check "a report from 1.9 (before the fix) leaves it resolved" test "$(bucket_state "$b_null")" = resolved
+upload_as "$key_f" "$r_null" --ver=1.10 >/dev/null
+check "a report from 1.10 (the fixed version) reopens it: regressed, note and link kept" eval '
+	[ "$(bucket_state "$b_null")" = regressed ] &&
+	curl -sf -H "Authorization: Bearer $tok_f" "$url/api/buckets/$b_null" | grep -q "bugs.example/42"'
+check "an ignored bucket stays ignored when reports come" eval '
+	[ "$(triage "$tri_f" "$b_fpe" state=ignored)" = 200 ] &&
+	upload_as "$key_f" "$r_fpe" --ver=2.0 >/dev/null &&
+	[ "$(bucket_state "$b_fpe")" = ignored ]'
+check "top crashers (flow, 7 days): ranks by reports, shares of the window summing to 1, states; version=1.9 narrows; days=0 is 400" python3 -c '
+import json, subprocess, sys
+url, tok, b_null, b_abort = sys.argv[1:5]
+get = lambda p: subprocess.run(["curl", "-s", "-w", "%{http_code}", "-H", "Authorization: Bearer " + tok, url + p],
+                               capture_output=True, text=True).stdout
+out = get("/api/top")
+t = json.loads(out[:-3])
+assert out.endswith("200") and t["days"] == 7 and t["reports"] == 10, t
+rows = t["buckets"]
+assert [r["rank"] for r in rows] == [1, 2, 3], rows
+assert (str(rows[0]["bucket"]), rows[0]["count"], rows[0]["state"]) == (b_null, 5, "regressed"), rows
+assert str(rows[1]["bucket"]) == b_abort and rows[1]["count"] == 3 and rows[2]["count"] == 2, rows
+assert abs(sum(r["share"] for r in rows) - 1) < 0.001, rows
+assert all(r["rank_before"] is None and r["count_before"] == 0 for r in rows), rows
+v = json.loads(get("/api/top?version=1.9")[:-3])
+assert v["reports"] == 7 and sorted(r["count"] for r in v["buckets"]) == [1, 3, 3], v
+assert get("/api/top?days=0").endswith("400")
+assert json.loads(get("/api/top?app=nope")[:-3])["buckets"] == []
+' "$url" "$tok_f" "$b_null" "$b_abort"
+check "metadata breakdown: GPU=nvidia over-represented in the abort bucket (100% there, 3 of 10 overall); Build, in every report of the project, is not" python3 -c '
+import json, subprocess, sys
+url, tok, b_abort, b_null = sys.argv[1:5]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+m = {(x["key"], x["value"]): x for x in get("/api/buckets/" + b_abort)["top_metadata"]}
+g = m[("GPU", "nvidia")]
+assert g["over_represented"] and g["count"] == 3 and g["share"] == 1 and g["project_count"] == 3 and abs(g["project_share"] - 0.3) < 0.001, g
+assert not m[("Build", "nightly-42")]["over_represented"], m
+n = {(x["key"], x["value"]): x for x in get("/api/buckets/" + b_null)["top_metadata"]}
+assert not n[("GPU", "amd")]["over_represented"], n  # 3 of 5 here, 4 of 10 overall: not twice as common
+' "$url" "$tok_f" "$b_abort" "$b_null"
+check "the bucket page: state, versions, note escaped, the triage form; the list and the top page show states" eval '
+	curl -sf -H "Cookie: wer_token=$tok_f" "$url/buckets/$b_null" >"$work/bpage" &&
+	grep -q "state-regressed" "$work/bpage" && grep -q "1.9 to 1.10" "$work/bpage" &&
+	grep -qF "fixed by &lt;b&gt;me&lt;/b&gt;" "$work/bpage" && ! grep -qF "<b>me" "$work/bpage" &&
+	grep -q "<form class=\"triage\" method=\"post\" action=\"/buckets/$b_null\">" "$work/bpage" &&
+	grep -q "class=\"over\"" <(curl -sf -H "Cookie: wer_token=$tok_f" "$url/buckets/$b_abort") &&
+	curl -sf -H "Cookie: wer_token=$tok_f" "$url/buckets" | grep -q "state-ignored" &&
+	curl -sf -H "Cookie: wer_token=$tok_f" "$url/top?days=30" | grep -q "<table id=\"top\">"'
+check "the page form (cookie): 303 back to the bucket; from a page of another site (Origin) 403" eval '
+	[ "$(curl -s -o /dev/null -w "%{http_code} %{redirect_url}" -H "Cookie: wer_token=$tri_f" -H "Origin: $url" \
+		--data "state=new&version=&note=&bug=" "$url/buckets/$b_fpe")" = "303 $url/buckets/$b_fpe" ] &&
+	[ "$(bucket_state "$b_fpe")" = new ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Cookie: wer_token=$tri_f" -H "Origin: https://evil.example" \
+		--data "state=ignored" "$url/buckets/$b_fpe")" = 403 ] &&
+	[ "$(bucket_state "$b_fpe")" = new ]'
+
+# ---- attachments: the files and memory blocks a report carries (wer
+# submit sends them at consent 4; Crashpad's attachments alike) are kept
+# within --max-attachments per report, listed, downloadable, named safely
+head -c 5000 /dev/urandom >"$work/block.bin"
+printf 'log line 1\nlog line 2\n' >"$work/app.log"
+head -c 300000 /dev/urandom >"$work/big.bin"
+id_att=$(upload_as "$key" "$r_null" "--file=MemoryBlock-0x7ffc0000.bin:$work/block.bin" \
+	"--file=File1-app.log:$work/app.log" "--file=File2-big.bin:$work/big.bin" \
+	"--file=File3-../../evil name.txt:$work/app.log")
+check "a report with four attachments: listed (kind, size), the one over the per-report cap listed but not kept" python3 -c '
+import json, subprocess, sys
+url, tok, rid = sys.argv[1:4]
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+a = {x["name"]: x for x in r["attachments"]}
+assert sorted(a) == ["File1-app.log", "File2-big.bin", "File3-../../evil name.txt", "MemoryBlock-0x7ffc0000.bin"], a
+assert a["MemoryBlock-0x7ffc0000.bin"]["kind"] == "memory" and a["MemoryBlock-0x7ffc0000.bin"]["size"] == 5000, a
+assert a["File1-app.log"]["kind"] == "file" and a["File1-app.log"]["kept"], a
+assert not a["File2-big.bin"]["kept"] and "url" not in a["File2-big.bin"], a
+' "$url" "$token" "$id_att"
+check "... each kept one downloads byte for byte; the strange name is a safe download name; not kept: 404" eval '
+	curl -sf "${auth[@]}" "$url/api/reports/$id_att/attachments/MemoryBlock-0x7ffc0000.bin" | cmp -s - "$work/block.bin" &&
+	curl -sf "${auth[@]}" "$url/api/reports/$id_att/attachments/File1-app.log" | cmp -s - "$work/app.log" &&
+	curl -sf -D - -o /dev/null "${auth[@]}" "$url/api/reports/$id_att/attachments/File3-..%2F..%2Fevil%20name.txt" |
+		grep -qi "filename=\"File3-.._.._evil_name.txt\"" &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" "${auth[@]}" "$url/api/reports/$id_att/attachments/File2-big.bin")" = 404 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $token_b" "$url/api/reports/$id_att/attachments/File1-app.log")" = 404 ] &&
+	curl -sf -H "Cookie: wer_token=$token" "$url/reports/$id_att" | grep -q "<table id=\"attachments\">"'
+
+# ---- retention and deletion: one report (DELETE, a triage token), by
+# age and by size per project (the command, the API, the background
+# thread); a report goes with its files, metadata and counts; a triaged
+# bucket stays when its reports go
+key_k=$("$collector" --data "$data" --db "$db" key add keep) || exit 1
+tok_k=$("$collector" --data "$data" --db "$db" token add keep) || exit 1
+tri_k=$("$collector" --data "$data" --db "$db" token add keep --triage) || exit 1
+id_k1=$(upload_as "$key_k" "$r_null" "--file=File1-app.log:$work/app.log")
+id_k2=$(upload_as "$key_k" "$r_null")
+id_k3=$(upload_as "$key_k" "$r_abort")
+id_k4=$(upload_as "$key_k" "$r_fpe")
+kept_files() { # ID: the files of report ID under DATA
+	find "$data/dumps" "$data/attachments" -path "*$1*" -type f 2>/dev/null
+}
+k_status() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok_k" "$url$1"; }
+check "DELETE /api/reports/ID: a read token 403; a triage token deletes it, its dump and attachment files; then 404" eval '
+	[ -n "$(kept_files "$id_k1")" ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -X DELETE -H "Authorization: Bearer $tok_k" "$url/api/reports/$id_k1")" = 403 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -X DELETE -H "Authorization: Bearer $tri_k" "$url/api/reports/$id_k1")" = 200 ] &&
+	[ "$(k_status "/api/reports/$id_k1")" = 404 ] && [ -z "$(kept_files "$id_k1")" ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -X DELETE -H "Authorization: Bearer $tri_k" "$url/api/reports/$id_k1")" = 404 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -X DELETE -H "Authorization: Bearer $tri_k" "$url/api/reports/$id_null")" = 404 ]'
+check "... its bucket counts one report less" eval '
+	[ "$(curl -sf -H "Authorization: Bearer $tok_k" "$url/api/buckets" | python3 -c "import json,sys; print(sorted(b[\"count\"] for b in json.load(sys.stdin)))")" = "[1, 1, 1]" ]'
+b_keep=$(curl -sf -H "Authorization: Bearer $tok_k" "$url/api/reports/$id_k3" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bucket"])')
+[ "$(triage "$tri_k" "$b_keep" "state=resolved&version=9.0&note=kept")" = 200 ] || echo "# triage of keep's bucket failed"
+# Five days older, with its day's count moved as ingest would have kept it.
+main_sql "UPDATE bucket_days SET n = n - 1 WHERE bucket_id = (SELECT bucket_id FROM reports WHERE id = '$id_k2') AND day = (SELECT received / 86400 FROM reports WHERE id = '$id_k2')" >/dev/null
+main_sql "DELETE FROM bucket_days WHERE n <= 0" >/dev/null
+main_sql "UPDATE reports SET received = received - 5 * 86400 WHERE id = '$id_k2'" >/dev/null
+main_sql "UPDATE report_meta SET received = received - 5 * 86400 WHERE report_id = '$id_k2'" >/dev/null
+main_sql "INSERT INTO bucket_days (bucket_id, day, n) SELECT bucket_id, received / 86400, 1 FROM reports WHERE id = '$id_k2' ON CONFLICT (bucket_id, day) DO UPDATE SET n = bucket_days.n + 1" >/dev/null
+check "retention set keep 2 0, retention apply keep: the report 5 days old goes, the others stay" eval '
+	"$collector" --data "$data" --db "$db" retention set keep 2 0 &&
+	"$collector" --data "$data" --db "$db" retention list | grep -q "^keep	2 days	0 bytes$" &&
+	[ "$("$collector" --data "$data" --db "$db" retention apply keep)" = "1 report(s) deleted" ] &&
+	[ "$(k_status "/api/reports/$id_k2")" = 404 ] && [ "$(k_status "/api/reports/$id_k3")" = 200 ] &&
+	[ -z "$(kept_files "$id_k2")" ]'
+check "retention by the API: a read token 403, bad values 400; size=1 (a triage token): the collector deletes the rest in the background" eval '
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $tok_k" --data "days=0&size=1" "$url/api/retention")" = 403 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $tri_k" --data "days=x&size=1" "$url/api/retention")" = 400 ] &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $tri_k" --data "days=0&size=1" "$url/api/retention")" = 200 ] &&
+	curl -sf -H "Authorization: Bearer $tok_k" "$url/api/retention" | grep -q "\"bytes\":1}" &&
+	wait_until 30 eval "[ \"\$(k_status /api/reports/$id_k3)\" = 404 ] && [ \"\$(k_status /api/reports/$id_k4)\" = 404 ]"'
+check "... the triaged bucket stays (count 0, resolved, its note); the untriaged empty one is gone; a new report from 9.0 regresses it" eval '
+	curl -sf -H "Authorization: Bearer $tok_k" "$url/api/buckets/$b_keep" | grep -q "\"count\":0" &&
+	"$collector" --data "$data" --db "$db" retention set keep 0 0 &&
+	[ "$(main_sql "SELECT count(*) FROM buckets WHERE project = '"'"'keep'"'"'")" = 1 ] &&
+	upload_as "$key_k" "$r_abort" --ver=9.0 >/dev/null &&
+	curl -sf -H "Authorization: Bearer $tok_k" "$url/api/buckets/$b_keep" | grep -q "\"state\":\"regressed\""'
+check "wer-collector reports remove ID: deleted; an unknown id: exit 1 and said" eval '
+	id_k5=$(curl -sf -H "Authorization: Bearer $tok_k" "$url/api/reports?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
+	"$collector" --data "$data" --db "$db" reports remove "$id_k5" &&
+	[ "$(k_status "/api/reports/$id_k5")" = 404 ] &&
+	! "$collector" --data "$data" --db "$db" reports remove no-such-id 2>"$work/rm.err" && grep -q "no such report" "$work/rm.err"'
+
+# ---- several hosts, nothing shared but the database (--blobs database):
+# two collectors with data directories of their own serve each other's
+# dumps, attachments and symbols
+start_host() { # NAME: a collector with DATA of its own
+	rm -f "$work/$1.port"
+	"$collector" --listen 127.0.0.1:0 --port-file "$work/$1.port" --data "$work/$1" --db "$db" \
+		--blobs database --rate 0 2>>"$work/$1.log" &
+	pids+=($!)
+	for _ in $(seq 200); do [ -s "$work/$1.port" ] && break; sleep 0.05; done
+}
+start_host hostA
+start_host hostB
+urlA=http://127.0.0.1:$(cat "$work/hostA.port") urlB=http://127.0.0.1:$(cat "$work/hostB.port")
+key_h=$("$collector" --data "$data" --db "$db" key add hosts) || exit 1
+skey_h=$("$collector" --data "$data" --db "$db" symbol-key add hosts) || exit 1
+tok_h=$("$collector" --data "$data" --db "$db" token add hosts) || exit 1
+url_keep=$url
+url=$urlA
+id_h=$(upload_as "$key_h" "$r_null" "--file=MemoryBlock-0x1000.bin:$work/block.bin")
+url=$url_keep
+check "a report sent to host A: host B serves its minidump and attachment byte for byte; neither wrote a dump file" eval '
+	[ -n "$id_h" ] &&
+	curl -sf -H "Authorization: Bearer $tok_h" "$urlB/api/reports/$id_h/minidump" | cmp -s - "$r_null/minidump.mdmp" &&
+	curl -sf -H "Authorization: Bearer $tok_h" "$urlB/api/reports/$id_h/attachments/MemoryBlock-0x1000.bin" | cmp -s - "$work/block.bin" &&
+	[ -z "$(find "$work/hostA/dumps" "$work/hostB/dumps" -type f)" ]'
+check "symbols uploaded to host A name the frames of a report sent to host B (B copies them from the database)" python3 -c '
+import json, subprocess, sys
+sys.path.insert(0, sys.argv[7])
+import wait_job
+urlA, urlB, skey, tok, key, program, here, report, work = sys.argv[1:10]
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@" + program,
+                                urlA + "/api/symbols"], capture_output=True, check=True).stdout)
+assert up["kind"] == "elf", up
+if "reprocess_job" in up:
+    wait_job.wait(urlA, tok, up["reprocess_job"])
+ct = subprocess.run(["python3", here + "/mkbody.py", work + "/hbody", report], capture_output=True, text=True, check=True).stdout.strip()
+out = subprocess.run(["curl", "-sf", "-H", "Content-Type: " + ct, "--data-binary", "@" + work + "/hbody",
+                      urlB + "/api/minidump?api_key=" + key], capture_output=True, text=True, check=True).stdout
+rid = out.strip()[len("CrashID=bp-"):]
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, urlA + "/api/reports/" + rid],
+                              capture_output=True, check=True).stdout)
+assert r["stack"][0].get("function", "").startswith("crash_null_write+"), r["stack"][0]
+' "$urlA" "$urlB" "$skey_h" "$tok_h" "$key_h" "$program" "$here" "$r_null" "$work"
+check "... the same file again to host B: unchanged; another file for that build id: 409" eval '
+	curl -sf -H "Authorization: Bearer $skey_h" --data-binary @"$program" "$urlB/api/symbols" | grep -q "\"unchanged\":true" &&
+	bid=$(curl -sf -H "Authorization: Bearer $skey_h" --data-binary @"$program" "$urlB/api/symbols" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"build_id\"])") &&
+	printf "MODULE Linux x86_64 0 crash_program\nFUNC 1000 10 0 other\n" >"$work/other.sym" &&
+	[ "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $skey_h" --data-binary @"$work/other.sym" "$urlB/api/symbols?build_id=$bid")" = 409 ]'
+
 # ---- what the pages tell browsers
 check "pages and the API: CSP frame-ancestors 'none', X-Frame-Options DENY, Referrer-Policy no-referrer" bash -c '
 	for p in / /api/buckets /healthz; do
@@ -621,7 +862,7 @@ kill -9 "$pid_main"
 : >"$work/stop-loaders"
 wait "${loaders[@]}" 2>/dev/null
 acked=$(wc -l <"$ack")
-start_collector main --rate 0
+start_collector main --rate 0 --max-attachments 100K
 url=http://127.0.0.1:$port_main
 check "SIGKILL mid-ingest ($acked acknowledged): every acknowledged report is there" python3 -c '
 import json, subprocess, sys
@@ -641,7 +882,7 @@ rows = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " 
 files = set()
 for d, _, fs in os.walk(os.path.join(data, "dumps")):
     files |= {f[:-4] for f in fs if f.endswith(".dmp")}
-ids = {r["id"] for r in rows}
+ids = {r["id"] for r in rows if r["project"] != "hosts"}  # hosts: --blobs database
 assert files == ids, ("files without rows", files - ids, "rows without files", ids - files)
 assert not os.listdir(os.path.join(data, "tmp")), os.listdir(os.path.join(data, "tmp"))
 b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets?limit=1000"],
@@ -701,10 +942,10 @@ fi
 
 # ---- the schema's version, and a version 2 database migrated
 if [ "$backend" = sqlite ]; then
-	check "schema_version holds 4; a database from a newer collector is refused" bash -c '
+	check "schema_version holds 5; a database from a newer collector is refused" bash -c '
 		cp "$1/collector.db" "$2/newer.db" &&
 		{ [ ! -f "$1/collector.db-wal" ] || cp "$1/collector.db-wal" "$2/newer.db-wal"; } &&
-		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 4, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
+		python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute(\"select max(version) from schema_version\").fetchone()[0]; assert v == 5, v; c.execute(\"insert into schema_version values (99)\"); c.commit()" "$2/newer.db" &&
 		! "$3" --data "$2/d2" --db "sqlite://$2/newer.db" key list 2>"$2/newer.err" &&
 		grep -q "schema version 99" "$2/newer.err"' _ "$data" "$work" "$collector"
 fi
@@ -723,12 +964,12 @@ fi
 hash_of() { printf %s "$1" | sha256sum | cut -c1-64; }
 migrated_keys() {
 	"$collector" --data "$work/v2data" --db "$v2db" key list >/dev/null || return 1
-	[ "$(sql "SELECT max(version) FROM schema_version")" = 4 ] &&
+	[ "$(sql "SELECT max(version) FROM schema_version")" = 5 ] &&
 		[ "$(sql "SELECT key_hash, project FROM ingest_keys ORDER BY project" | tr "\n\t" "  ")" = \
 			"$(hash_of plainkey-alpha-0123456789) alpha $(hash_of plainkey-beta-0123456789) beta " ] &&
 		[ "$(sql "SELECT token_hash, admin FROM read_tokens" | tr "\t" " ")" = "$(hash_of plaintoken-0123456789abc) 1" ]
 }
-check "a version 2 database is migrated to version 4: keys and the token hashed, the token admin" migrated_keys
+check "a version 2 database is migrated to version 5: keys and the token hashed, the token admin" migrated_keys
 check "... its bucket of two projects split in two, each report in its project's, counts kept" \
 	test "$(sql "SELECT b.project, b.count, count(r.id), min(r.id) FROM buckets b JOIN reports r ON r.bucket_id = b.id GROUP BY b.id, b.project, b.count ORDER BY b.project" | tr "\n\t" "  ")" = "alpha 2 2 r1 beta 1 1 r3 "
 check "... its symbols kept as every project's (project '')" test "$(sql "SELECT project, build_id FROM symbols" | tr "\t" " ")" = " abcd"
@@ -753,7 +994,7 @@ if "$wer" submit --help >/dev/null 2>&1; then
 	cp -r "$r_fpe" "$work/submitstore/ReportQueue/"
 	check "wer submit --url to the collector: one more report, its metadata kept" bash -c '
 		WER_REPORT_DIR=$1 "$2" submit --url "$3/api/minidump?api_key=$4" --all &&
-		[ "$(curl -sf -H "Authorization: Bearer $5" "$3/api/reports?limit=1000&signal=SIGFPE&meta.Build=nightly-42" |
+		[ "$(curl -sf -H "Authorization: Bearer $5" "$3/api/reports?limit=1000&project=demo&signal=SIGFPE&meta.Build=nightly-42" |
 			python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ]' \
 		_ "$work/submitstore" "$wer" "$url" "$key" "$token"
 	n=$((n + 1))
@@ -785,6 +1026,15 @@ assert get("/api/reports/" + rid + "/minidump").endswith("404")
 rows = json.loads(get("/api/reports?limit=1000")[:-3])
 assert len(rows) == int(n) + 1, (len(rows), n)
 ' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
+
+check "bucket_meta agrees with the reports after everything above (moves, deletions, tenants, kills)" \
+	test "$(main_sql "SELECT count(*) FROM (SELECT r.bucket_id, m.key, m.value, count(*) AS n FROM report_meta m JOIN reports r ON r.id = m.report_id GROUP BY r.bucket_id, m.key, m.value) c FULL OUTER JOIN bucket_meta b ON b.bucket_id = c.bucket_id AND b.key = c.key AND b.value = c.value WHERE b.n IS NULL OR c.n IS NULL OR b.n <> c.n")" = 0
+check "... meta_counts agrees" \
+	test "$(main_sql "SELECT count(*) FROM (SELECT r.project, m.key, m.value, count(*) AS n FROM report_meta m JOIN reports r ON r.id = m.report_id GROUP BY r.project, m.key, m.value) c FULL OUTER JOIN meta_counts a ON a.project = c.project AND a.key = c.key AND a.value = c.value WHERE a.n IS NULL OR c.n IS NULL OR a.n <> c.n")" = 0
+check "... bucket_days (the sparklines) agrees" \
+	test "$(main_sql "SELECT count(*) FROM (SELECT bucket_id, received / 86400 AS day, count(*) AS n FROM reports GROUP BY bucket_id, received / 86400) c FULL OUTER JOIN bucket_days d ON d.bucket_id = c.bucket_id AND d.day = c.day WHERE d.n IS NULL OR c.n IS NULL OR d.n <> c.n")" = 0
+check "... report_meta's project and time are its report's" \
+	test "$(main_sql "SELECT count(*) FROM report_meta m JOIN reports r ON r.id = m.report_id WHERE m.project <> r.project OR m.received <> r.received")" = 0
 
 check "every column the collectors read is in its query's result (no \"no column\" in their logs)" \
 	bash -c 'grep -h "no column" "$@"; [ $? = 1 ]' _ "$work"/*.log

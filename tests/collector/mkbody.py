@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""mkbody.py OUT REPORT_DIR [--gzip] [--no-wer] [KEY=VALUE ...]
+"""mkbody.py OUT REPORT_DIR [--gzip] [--no-wer] [--ver=V] [--file=NAME:PATH]
+          [KEY=VALUE ...]
 
 Writes the body of a Crashpad-shaped upload of an openwer report to OUT
 (multipart/form-data: upload_file_minidump, prod, ver, guid, one field per
 metadata pair of Report.wer plus each KEY=VALUE, Report.wer and stack.txt,
-as `wer submit` sends them), gzipped
+as `wer submit` sends them; ver is 1.0 unless --ver= says; each --file=
+one more file part, as registered files and memory blocks are sent), gzipped
 with --gzip as Crashpad sends it; prints the Content-Type to use. A plain
 test helper: the client under test is curl, which sends the file."""
 import gzip
@@ -18,6 +20,8 @@ args = sys.argv[3:]
 gz = "--gzip" in args
 with_wer = "--no-wer" not in args
 extra = [a.split("=", 1) for a in args if not a.startswith("--")]
+ver = ([a[6:] for a in args if a.startswith("--ver=")] or ["1.0"])[-1]
+files = [a[7:].split(":", 1) for a in args if a.startswith("--file=")]
 
 text = open(os.path.join(report, "Report.wer"), "rb").read()
 fields = {}
@@ -51,7 +55,7 @@ def file(name, filename, ctype, data):
 
 
 field("prod", app)
-field("ver", "1.0")
+field("ver", ver)
 field("guid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
 for k, v in meta + extra:
     field(k, v)
@@ -61,6 +65,8 @@ if with_wer:
     file("Report.wer", "Report.wer", "text/plain", text)
     if os.path.exists(os.path.join(report, "stack.txt")):
         file("stack.txt", "stack.txt", "text/plain", open(os.path.join(report, "stack.txt"), "rb").read())
+for name, path in files:
+    file(name, name, "application/octet-stream", open(path, "rb").read())
 parts.append(b"--" + boundary.encode() + b"--\r\n")
 body = b"".join(parts)
 if gz:
