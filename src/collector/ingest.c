@@ -157,21 +157,36 @@ static int insert_one(struct wer_collector *c, const struct pending *e)
 			    19, rp, NULL);
 		}
 	}
-	for (size_t i = 0; r >= 0 && i < e->meta_count; i++) {
-		const char *mp[5] = {e->id, e->meta_key[i], e->meta_value[i],
-				     e->project, now};
-		int again = 0;
+	if (r >= 0 && e->meta_count) {
+		/* Every pair in one statement (a pair sent twice is one):
+		 * the report's id, project and time are $1..$3, each pair
+		 * two more. */
+		const char *mp[3 + 2 * WER_COLLECTOR_META_MAX] = {
+		    e->id, e->project, now};
+		struct wer_buf sql;
+		int n = 3;
 
-		/* A pair sent twice is one pair. */
-		for (size_t k = 0; k < i && !again; k++)
-			again = !strcmp(e->meta_key[k], e->meta_key[i]) &&
-				!strcmp(e->meta_value[k], e->meta_value[i]);
-		if (!again)
-			r = wer__db_exec(c->db,
-					 "INSERT INTO report_meta (report_id, "
-					 "key, value, project, received) "
-					 "VALUES ($1, $2, $3, $4, $5)",
-					 5, mp, NULL);
+		wer_buf_init(&sql, 64 * 1024);
+		wer_buf_str(&sql,
+			    "INSERT INTO report_meta (report_id, project, "
+			    "received, key, value) VALUES ");
+		for (size_t i = 0; i < e->meta_count; i++) {
+			int again = 0;
+
+			for (size_t k = 0; k < i && !again; k++)
+				again =
+				    !strcmp(e->meta_key[k], e->meta_key[i]) &&
+				    !strcmp(e->meta_value[k], e->meta_value[i]);
+			if (again)
+				continue;
+			mp[n++] = e->meta_key[i];
+			mp[n++] = e->meta_value[i];
+			wer_buf_printf(&sql, "%s($1, $2, $3, $%d, $%d)",
+				       n > 5 ? ", " : "", n - 1, n);
+		}
+		r = sql.failed ? -ENOMEM
+			       : wer__db_exec(c->db, sql.data, n, mp, NULL);
+		wer_buf_free(&sql);
 	}
 	for (size_t i = 0; r >= 0 && i < e->att_count; i++) {
 		struct attachment *a = &e->att[i];
