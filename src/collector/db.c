@@ -11,6 +11,7 @@
 
 #include "collector.h"
 #include "db.h"
+#include "text.h"
 
 void wer__db_rows_free(struct wer_db_rows *r)
 {
@@ -103,12 +104,68 @@ const char *wer__db_error(const struct wer_db *db)
 	return last_error;
 }
 
+/* s as text every backend keeps alike: valid UTF-8, each byte that is
+ * not as U+FFFD (PostgreSQL refuses a whole statement for one such byte;
+ * SQLite would keep it). NULL when s is valid already, or for no memory
+ * (then s goes as it is). */
+static char *valid_utf8(const char *s)
+{
+	size_t len = strlen(s), i = 0, o = 0;
+	char *out;
+
+	while (i < len) {
+		size_t n = (unsigned char)s[i] < 0x80
+			       ? 1
+			       : wer_utf8_char_len((const unsigned char *)s + i,
+						   len - i);
+
+		if (!n)
+			break;
+		i += n;
+	}
+	if (i == len || !(out = malloc(3 * len + 1)))
+		return NULL;
+	memcpy(out, s, i);
+	o = i;
+	while (i < len) {
+		size_t n = (unsigned char)s[i] < 0x80
+			       ? 1
+			       : wer_utf8_char_len((const unsigned char *)s + i,
+						   len - i);
+
+		if (n) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int wer__db_exec(struct wer_db *db, const char *sql, int nparams,
 		 const char *const *params, struct wer_db_rows *ret)
 {
-	int r = db->ops->query(db->conn, sql, nparams, params, ret, db->err,
-			       sizeof(db->err));
+	const char *fixed[WER_DB_PARAMS_MAX];
+	char *made[WER_DB_PARAMS_MAX];
+	int r, any = 0;
 
+	/* Text from outside (names, metadata, stacks) reaches every
+	 * statement through here. */
+	for (int i = 0; i < nparams && i < WER_DB_PARAMS_MAX; i++) {
+		made[i] = params[i] ? valid_utf8(params[i]) : NULL;
+		fixed[i] = made[i] ? made[i] : params[i];
+		any |= made[i] != NULL;
+	}
+	r = db->ops->query(db->conn, sql, nparams,
+			   any && nparams <= WER_DB_PARAMS_MAX ? fixed : params,
+			   ret, db->err, sizeof(db->err));
+	for (int i = 0; i < nparams && i < WER_DB_PARAMS_MAX; i++)
+		free(made[i]);
 	if (r < 0)
 		memcpy(last_error, db->err, sizeof(last_error));
 	return r;

@@ -12,8 +12,9 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#define WER_DB_ROWS_MAX 100000 /* rows a query may return */
-#define WER_DB_SCHEMA	5      /* the schema this collector writes */
+#define WER_DB_ROWS_MAX	  100000 /* rows a query may return */
+#define WER_DB_PARAMS_MAX 512	 /* parameters of a statement */
+#define WER_DB_SCHEMA	  5	 /* the schema this collector writes */
 
 /* Schema version 1 (docs/collector.md), the same in every backend but for
  * the type of a bucket's id (bucket_id: "INTEGER PRIMARY KEY" in SQLite,

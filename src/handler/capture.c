@@ -341,10 +341,6 @@ static void find_reraise(struct wer_snapshot *c, const struct mappings *maps)
 	uint64_t sp, a, end;
 	size_t size;
 
-	fprintf(stderr,
-		"find_reraise code %d restorer %lx stack %lx+%zx sp %lx\n",
-		c->crash.code, c->crash.restorer, t->stack_start, t->stack_size,
-		wer_cpu_sp(&t->cpu));
 	if (!c->have_crash || c->crash.code > 0 || !c->thread_count ||
 	    !t->crashed || !t->stack || !ops || !ops->signal_frame)
 		return;
@@ -358,12 +354,6 @@ static void find_reraise(struct wer_snapshot *c, const struct mappings *maps)
 		     ops->signal_frame_align;
 	for (; a < end && end - a >= size; a += ops->signal_frame_align) {
 		ops->signal_frame(t->stack + (a - t->stack_start), f);
-		fprintf(stderr,
-			"cand %lx alt %lx/%lx vs %lx/%lx fp %lx sig %d "
-			"code %d sp %lx\n",
-			a, f->alt_stack, f->alt_stack_size, c->crash.alt_stack,
-			c->crash.alt_stack_size, f->fpstate, f->signo, f->code,
-			wer_cpu_sp(&f->regs));
 		if (reraised_fault(c, f, a, size, sp))
 			break;
 	}

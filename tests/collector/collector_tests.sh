@@ -1027,6 +1027,22 @@ rows = json.loads(get("/api/reports?limit=1000")[:-3])
 assert len(rows) == int(n) + 1, (len(rows), n)
 ' "$url" "$token" "$key" "$(cat "$work/params.ct")" "$work/params" "$n"
 
+check "bytes that are not UTF-8 (in prod, a metadata value, stack.txt): the report is kept, each such byte as U+FFFD" python3 -c '
+import json, subprocess, sys, uuid
+url, tok, key, report = sys.argv[1:5]
+b = uuid.uuid4().hex.encode()
+part = lambda head, data: b"--" + b + b"\r\nContent-Disposition: form-data; " + head + b"\r\n\r\n" + data + b"\r\n"
+body = (part(b"name=\"prod\"", b"ap\xc3") + part(b"name=\"Bad\"", b"a\xffb") +
+        part(b"name=\"upload_file_minidump\"; filename=\"x.dmp\"", open(report + "/minidump.mdmp", "rb").read()) +
+        part(b"name=\"stack.txt\"; filename=\"stack.txt\"", b"Thread 1 (crashed)\n#0  0x1000 in f\xfe () from /x\n") +
+        b"--" + b + b"--\r\n")
+out = subprocess.run(["curl", "-s", "-H", "Content-Type: multipart/form-data; boundary=" + b.decode(), "--data-binary", "@-",
+                      url + "/api/minidump?api_key=" + key], input=body, capture_output=True, check=True).stdout.decode()
+assert out.startswith("CrashID=bp-"), out
+r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + out.strip()[11:]],
+                              capture_output=True, check=True).stdout)
+assert r["application"] == "ap\ufffd" and r["metadata"]["Bad"] == "a\ufffdb" and "f\ufffd ()" in r["client_stack"], r
+' "$url" "$token" "$key" "$r_null"
 check "bucket_meta agrees with the reports after everything above (moves, deletions, tenants, kills)" \
 	test "$(main_sql "SELECT count(*) FROM (SELECT r.bucket_id, m.key, m.value, count(*) AS n FROM report_meta m JOIN reports r ON r.id = m.report_id GROUP BY r.bucket_id, m.key, m.value) c FULL OUTER JOIN bucket_meta b ON b.bucket_id = c.bucket_id AND b.key = c.key AND b.value = c.value WHERE b.n IS NULL OR c.n IS NULL OR b.n <> c.n")" = 0
 check "... meta_counts agrees" \
