@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "multipart.h"
 #include "signals.h"
 #include "iso_time.h"
 #include "text.h"

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "multipart.h"
 #include "text.h"
 #include "watchdog.h"
 
@@ -297,50 +298,6 @@ out:
 }
 
 /* ---- triage: POST /api/buckets/ID and /buckets/ID */
-
-/* '+' is a space, %XX a byte. */
-int wer__form_field(const char *body, size_t len, const char *name, char *out,
-		    size_t size)
-{
-	size_t name_len = strlen(name);
-	const char *end = body + len;
-
-	for (const char *f = body; f < end;) {
-		const char *amp = memchr(f, '&', (size_t)(end - f));
-		const char *stop = amp ? amp : end;
-		size_t o = 0;
-
-		if ((size_t)(stop - f) > name_len && f[name_len] == '=' &&
-		    !memcmp(f, name, name_len)) {
-			for (const char *s = f + name_len + 1; s < stop; s++) {
-				int ch = (unsigned char)*s;
-
-				if (ch == '+') {
-					ch = ' ';
-				} else if (ch == '%') {
-					char hex[3];
-
-					if (stop - s < 3 ||
-					    !isxdigit((unsigned char)s[1]) ||
-					    !isxdigit((unsigned char)s[2]))
-						return -1;
-					hex[0] = s[1];
-					hex[1] = s[2];
-					hex[2] = '\0';
-					ch = (int)strtol(hex, NULL, 16);
-					s += 2;
-				}
-				if (o + 1 >= size || ch == 0)
-					return -1;
-				out[o++] = (char)ch;
-			}
-			out[o] = '\0';
-			return 1;
-		}
-		f = stop + 1;
-	}
-	return 0;
-}
 
 /* Valid UTF-8 without controls (a note keeps newlines and tabs). */
 static int text_ok(const char *s, int newlines)

@@ -360,10 +360,6 @@ void wer__api_delete_report(struct wer_collector *c, const char *id,
 			    struct wer_reply *reply);
 void wer__api_retention(struct wer_collector *c, const struct wer_scope *scope,
 			const char *body, size_t len, struct wer_reply *reply);
-/* One field of an application/x-www-form-urlencoded body, decoded into
- * out: 1 found, 0 absent, -1 too long or malformed (buckets.c). */
-int wer__form_field(const char *body, size_t len, const char *name, char *out,
-		    size_t size);
 /* pages.c: HTML. */
 int wer__pages(struct wer_collector *c, struct MHD_Connection *conn,
 	       const char *url, const struct wer_scope *scope,

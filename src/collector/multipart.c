@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * multipart.c - multipart/form-data and gzip bodies, trusting nothing.
+ * multipart.c - multipart/form-data, gzip and form-urlencoded bodies,
+ * trusting nothing.
  *
  * A body is: anything, "--B" CRLF, then parts: a header block ended by an
  * empty line, the data, CRLF "--B", then either "--" (the end) or CRLF and
@@ -8,6 +9,7 @@
  * are ignored. Bare LF line ends are accepted as well (some hand-written
  * clients send them).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,5 +374,50 @@ int wer__gunzip(const uint8_t *in, size_t len, size_t cap, uint8_t **ret,
 	}
 	*ret = out;
 	*ret_len = size;
+	return 0;
+}
+
+/* ---- application/x-www-form-urlencoded (triage and retention forms) */
+
+int wer__form_field(const char *body, size_t len, const char *name, char *out,
+		    size_t size)
+{
+	size_t name_len = strlen(name);
+	const char *end = body + len;
+
+	for (const char *f = body; f < end;) {
+		const char *amp = memchr(f, '&', (size_t)(end - f));
+		const char *stop = amp ? amp : end;
+		size_t o = 0;
+
+		if ((size_t)(stop - f) > name_len && f[name_len] == '=' &&
+		    !memcmp(f, name, name_len)) {
+			for (const char *s = f + name_len + 1; s < stop; s++) {
+				int ch = (unsigned char)*s;
+
+				if (ch == '+') {
+					ch = ' ';
+				} else if (ch == '%') {
+					char hex[3];
+
+					if (stop - s < 3 ||
+					    !isxdigit((unsigned char)s[1]) ||
+					    !isxdigit((unsigned char)s[2]))
+						return -1;
+					hex[0] = s[1];
+					hex[1] = s[2];
+					hex[2] = '\0';
+					ch = (int)strtol(hex, NULL, 16);
+					s += 2;
+				}
+				if (o + 1 >= size || ch == 0)
+					return -1;
+				out[o++] = (char)ch;
+			}
+			out[o] = '\0';
+			return 1;
+		}
+		f = stop + 1;
+	}
 	return 0;
 }

@@ -45,4 +45,11 @@ int wer__mp_parse(const uint8_t *body, size_t len, const char *boundary,
 int wer__gunzip(const uint8_t *in, size_t len, size_t cap, uint8_t **ret,
 		size_t *ret_len);
 
+/* One field of an application/x-www-form-urlencoded body (body[0..len),
+ * not NUL-terminated), decoded into out ('+' a space, %XX a byte): 1
+ * found, 0 absent, -1 too long for out (size bytes, NUL included), a %
+ * not followed by two hex digits, or a NUL byte. */
+int wer__form_field(const char *body, size_t len, const char *name, char *out,
+		    size_t size);
+
 #endif

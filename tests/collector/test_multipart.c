@@ -231,6 +231,43 @@ static void test_escapes(void **state)
 	wer_buf_free(&b);
 }
 
+/* Triage and retention forms: decoding, absent fields, and refusals. */
+static void test_form(void **state)
+{
+	static const char body[] = "state=resolved&version=1.10&note=a+b%3Cc%3E"
+				   "%0A&bad=%zz&nul=x%00y&empty=&long=abcdefgh";
+	char out[8];
+	char note[32];
+
+	(void)state;
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "state", note, sizeof(note)),
+	    1);
+	assert_string_equal(note, "resolved");
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "note", note, sizeof(note)), 1);
+	assert_string_equal(note, "a b<c>\n");
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "empty", out, sizeof(out)), 1);
+	assert_string_equal(out, "");
+	/* A prefix of a name is not the name; absent is 0. */
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "stat", out, sizeof(out)), 0);
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "bug", out, sizeof(out)), 0);
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "bad", out, sizeof(out)), -1);
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "nul", out, sizeof(out)), -1);
+	/* 8 bytes do not fit 8 with the NUL. */
+	assert_int_equal(
+	    wer__form_field(body, strlen(body), "long", out, sizeof(out)), -1);
+	/* The body's end is its length, not a NUL: a field cut there. */
+	assert_int_equal(wer__form_field(body, 9, "state", out, sizeof(out)),
+			 1);
+	assert_string_equal(out, "res");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_gzip),
 	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_form),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,9 @@
  * (src/collector/multipart.c): the input's first line is a Content-Type
  * header value, the rest the body; bodies that start like gzip are
  * inflated first (with a small cap). Never a crash, never a read outside
- * the input, and every part lies inside the body.
+ * the input, and every part lies inside the body. The body is also read
+ * as a triage or retention form (application/x-www-form-urlencoded):
+ * every field those read, each value within its buffer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +55,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    parts[i].data + parts[i].size > body + blen ||
 			    strnlen(parts[i].name, WER_MP_NAME_MAX) >=
 				WER_MP_NAME_MAX)
+				abort();
+	}
+	{
+		static const char *const names[] = {"state",  "version", "note",
+						    "bug",    "days",	 "size",
+						    "project"};
+		char value[64];
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (wer__form_field((const char *)body, blen, names[i],
+					    value, sizeof(value)) == 1 &&
+			    strnlen(value, sizeof(value)) >= sizeof(value))
 				abort();
 	}
 	free(body);
