@@ -30,16 +30,14 @@ unset WER_DISABLE LD_PRELOAD
 "$program" null >/dev/null 2>&1 &
 crashed=$!
 wait $crashed
-for _ in $(seq 100); do
-	ls "$work"/store/ReportQueue/*/minidump.mdmp >/dev/null 2>&1 && break
-	sleep 0.05
-done
+have_dump() { ls "$work"/store/ReportQueue/*/minidump.mdmp >/dev/null 2>&1; }
+wait_until 30 have_dump
 wait_until 5 no_werfault_for $crashed
 report=$(ls -d "$work"/store/ReportQueue/* | head -n1)
 
 "$collector" --listen 127.0.0.1:0 --port-file "$work/port" --data "$work/data" --public 2>"$work/log" &
 pid=$!
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+wait_until 30 test -s "$work/port"
 url=http://127.0.0.1:$(cat "$work/port")
 key=$("$collector" --data "$work/data" key add web)
 script='<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
@@ -62,7 +60,7 @@ curl -s -o /dev/null -H "Authorization: Bearer $triage_token" \
 # The sign-in page: a second collector on the same data, without --public.
 "$collector" --listen 127.0.0.1:0 --port-file "$work/port2" --data "$work/data" 2>"$work/log2" &
 pid2=$!
-for _ in $(seq 200); do [ -s "$work/port2" ] && break; sleep 0.05; done
+wait_until 30 test -s "$work/port2"
 url2=http://127.0.0.1:$(cat "$work/port2")
 
 # Headless, sandbox off (root in a container), no network beyond loopback.

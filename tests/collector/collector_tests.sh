@@ -76,19 +76,19 @@ mapfile -t reports < <(ls -d "$store"/ReportQueue/* | sort)
 r_null=${reports[0]} r_abort=${reports[1]} r_fpe=${reports[2]}
 
 # ---- the collector
-start_collector() { # NAME ARGS...: starts one, waits for its port
-	local name=$1
-	shift
+start_collector_in() { # DATA NAME ARGS...: starts one on DATA, waits for its port
+	local dir=$1 name=$2
+	shift 2
 	rm -f "$work/$name.port"
-	"$collector" --listen 127.0.0.1:0 --port-file "$work/$name.port" --data "$data" --db "$db" \
+	"$collector" --listen 127.0.0.1:0 --port-file "$work/$name.port" --data "$dir" --db "$db" \
 		--sweep-age 0 "$@" 2>>"$work/$name.log" &
 	eval "pid_$name=$!"
 	pids+=($!)
-	for _ in $(seq 200); do
-		[ -s "$work/$name.port" ] && break
-		sleep 0.05
-	done
+	wait_until 30 test -s "$work/$name.port"
 	eval "port_$name=$(cat "$work/$name.port" 2>/dev/null || echo 0)"
+}
+start_collector() { # NAME ARGS...: one on the shared DATA
+	start_collector_in "$data" "$@"
 }
 key=$("$collector" --data "$data" --db "$db" key add demo) || { echo "key add failed"; exit 1; }
 token=$("$collector" --data "$data" --db "$db" token add --admin) || { echo "token add failed"; exit 1; }
@@ -716,16 +716,9 @@ check "wer-collector reports remove ID: deleted; an unknown id: exit 1 and said"
 # ---- several hosts, nothing shared but the database (--blobs database):
 # two collectors with data directories of their own serve each other's
 # dumps, attachments and symbols
-start_host() { # NAME: a collector with DATA of its own
-	rm -f "$work/$1.port"
-	"$collector" --listen 127.0.0.1:0 --port-file "$work/$1.port" --data "$work/$1" --db "$db" \
-		--blobs database --rate 0 2>>"$work/$1.log" &
-	pids+=($!)
-	for _ in $(seq 200); do [ -s "$work/$1.port" ] && break; sleep 0.05; done
-}
-start_host hostA
-start_host hostB
-urlA=http://127.0.0.1:$(cat "$work/hostA.port") urlB=http://127.0.0.1:$(cat "$work/hostB.port")
+start_collector_in "$work/hostA" hostA --blobs database --rate 0
+start_collector_in "$work/hostB" hostB --blobs database --rate 0
+urlA=http://127.0.0.1:$port_hostA urlB=http://127.0.0.1:$port_hostB
 key_h=$("$collector" --data "$data" --db "$db" key add hosts) || exit 1
 skey_h=$("$collector" --data "$data" --db "$db" symbol-key add hosts) || exit 1
 tok_h=$("$collector" --data "$data" --db "$db" token add hosts) || exit 1
@@ -978,7 +971,7 @@ if [ "$backend" = sqlite ]; then
 fi
 "$collector" --listen 127.0.0.1:0 --port-file "$work/v2.port" --data "$work/v2data" --db "$v2db" 2>>"$work/v2.log" &
 pids+=($!)
-for _ in $(seq 200); do [ -s "$work/v2.port" ] && break; sleep 0.05; done
+wait_until 30 test -s "$work/v2.port"
 check "... the old key still sends reports, the old token reads both projects" bash -c '
 	u=http://127.0.0.1:$(cat "$1")
 	out=$(curl -s -H "Content-Type: $(cat "$2")" --data-binary @"$3" "$u/api/minidump?api_key=plainkey-alpha-0123456789")
