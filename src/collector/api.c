@@ -636,18 +636,25 @@ static int api_reports(struct wer_collector *c, struct MHD_Connection *conn,
 	return 0;
 }
 
+int wer__report_attachments(struct wer_collector *c, const char *id,
+			    struct wer_db_rows *ret)
+{
+	const char *p[1] = {id};
+
+	return wer__db_query(c->db,
+			     "SELECT name, kind, size, path FROM attachments "
+			     "WHERE report_id = $1 ORDER BY name",
+			     1, p, ret);
+}
+
 /* ,"attachments":[{name, kind, size, kept, url}] of a report. */
 static void attachments_json(struct wer_collector *c, struct wer_buf *b,
 			     const char *id)
 {
 	struct wer_db_rows a = {0};
-	const char *p[1] = {id};
 
 	wer_buf_str(b, ",\"attachments\":[");
-	if (wer__db_query(c->db,
-			  "SELECT name, kind, size, path FROM attachments "
-			  "WHERE report_id = $1 ORDER BY name",
-			  1, p, &a) == 0)
+	if (wer__report_attachments(c, id, &a) == 0)
 		for (size_t i = 0; i < a.rows; i++) {
 			int kept = *wer__db_cell(&a, i, "path") != '\0';
 

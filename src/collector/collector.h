@@ -393,6 +393,10 @@ int wer__query_reports(struct wer_collector *c, struct wer_report_query *q,
 void wer__query_from_args(struct MHD_Connection *conn,
 			  const struct wer_scope *scope,
 			  struct wer_report_query *q);
+/* A report's attachments: name, kind, size, path ('' not kept), by
+ * name. 0 or the database's error. */
+int wer__report_attachments(struct wer_collector *c, const char *id,
+			    struct wer_db_rows *ret);
 /* wer__top_crashers of the connection's app=, version=, days= (api.c):
  * -EINVAL for a days= that is not 1..365. */
 int wer__top_from_args(struct wer_collector *c, struct MHD_Connection *conn,

@@ -110,40 +110,36 @@ const char *wer__db_error(const struct wer_db *db)
  * (then s goes as it is). */
 static char *valid_utf8(const char *s)
 {
-	size_t len = strlen(s), i = 0, o = 0;
-	char *out;
+	size_t len = strlen(s), o = 0;
+	char *out = NULL;
 
-	while (i < len) {
+	for (size_t i = 0; i < len;) {
 		size_t n = (unsigned char)s[i] < 0x80
 			       ? 1
 			       : wer_utf8_char_len((const unsigned char *)s + i,
 						   len - i);
 
-		if (!n)
-			break;
-		i += n;
-	}
-	if (i == len || !(out = malloc(3 * len + 1)))
-		return NULL;
-	memcpy(out, s, i);
-	o = i;
-	while (i < len) {
-		size_t n = (unsigned char)s[i] < 0x80
-			       ? 1
-			       : wer_utf8_char_len((const unsigned char *)s + i,
-						   len - i);
-
-		if (n) {
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-		} else {
+		if (!n &&
+		    !out) { /* the first bad byte: copy what came before */
+			if (!(out = malloc(3 * len + 1)))
+				return NULL;
+			memcpy(out, s, i);
+			o = i;
+		}
+		if (!n) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			i++;
+			continue;
 		}
+		if (out) {
+			memcpy(out + o, s + i, n);
+			o += n;
+		}
+		i += n;
 	}
-	out[o] = '\0';
+	if (out)
+		out[o] = '\0';
 	return out;
 }
 

@@ -80,13 +80,10 @@ static void time_text(const struct wer_db_rows *r, size_t row,
 	strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-/* A bucket's state, "resolved in 1.3" with its version. */
-static void state_text(struct wer_buf *b, const struct wer_db_rows *r,
-		       size_t row)
+/* A bucket's state, "resolved in 1.3" with its version (a regressed
+ * bucket keeps resolved_in, but is not said to be resolved). */
+static void state_text(struct wer_buf *b, const char *state, const char *in)
 {
-	const char *state = wer__db_cell(r, row, "state");
-	const char *in = wer__db_cell(r, row, "resolved_in");
-
 	wer_buf_str(b, "<span class=\"state state-");
 	wer__buf_html(b, state);
 	wer_buf_str(b, "\">");
@@ -99,17 +96,29 @@ static void state_text(struct wer_buf *b, const struct wer_db_rows *r,
 }
 
 /* "1.2 to 1.4", or one version. */
-static void versions_text(struct wer_buf *b, const struct wer_db_rows *r,
-			  size_t row)
+static void versions_text(struct wer_buf *b, const char *first,
+			  const char *last)
 {
-	const char *first = wer__db_cell(r, row, "first_version");
-	const char *last = wer__db_cell(r, row, "last_version");
-
 	wer__buf_html(b, first);
 	if (strcmp(first, last)) {
 		wer_buf_str(b, " to ");
 		wer__buf_html(b, last);
 	}
+}
+
+/* The same from row of r (a bucket's columns). */
+static void state_cell(struct wer_buf *b, const struct wer_db_rows *r,
+		       size_t row)
+{
+	state_text(b, wer__db_cell(r, row, "state"),
+		   wer__db_cell(r, row, "resolved_in"));
+}
+
+static void versions_cell(struct wer_buf *b, const struct wer_db_rows *r,
+			  size_t row)
+{
+	versions_text(b, wer__db_cell(r, row, "first_version"),
+		      wer__db_cell(r, row, "last_version"));
 }
 
 /* An inline SVG polyline of counts[0..30) (oldest first). */
@@ -378,7 +387,7 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 			       wer__db_number(&rows, i, "id"));
 		wer__buf_html(b, wer__db_cell(&rows, i, "title"));
 		wer_buf_str(b, "</td><td>");
-		state_text(b, &rows, i);
+		state_cell(b, &rows, i);
 		wer_buf_printf(b, "</td><td class=\"n\">%ld</td><td>",
 			       wer__db_number(&rows, i, "count"));
 		sparkline(b, counts, 30);
@@ -387,7 +396,7 @@ static int page_buckets(struct wer_collector *c, struct MHD_Connection *conn,
 		wer_buf_str(b, "</td><td>");
 		wer__buf_html(b, wer__db_cell(&rows, i, "app"));
 		wer_buf_str(b, "</td><td>");
-		versions_text(b, &rows, i);
+		versions_cell(b, &rows, i);
 		wer_buf_str(b, "</td><td><code>");
 		wer__buf_html(b, wer__db_cell(&rows, i, "module"));
 		wer_buf_str(b, "+");
@@ -558,11 +567,11 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer_buf_str(b, "</td></tr><tr><th>Signature</th><td><code>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "signature"));
 	wer_buf_str(b, "</code></td></tr><tr><th>State</th><td id=\"state\">");
-	state_text(b, &rows, 0);
+	state_cell(b, &rows, 0);
 	wer_buf_str(b, "</td></tr><tr><th>Application</th><td>");
 	wer__buf_html(b, wer__db_cell(&rows, 0, "app"));
 	wer_buf_str(b, "</td></tr><tr><th>Versions</th><td id=\"versions\">");
-	versions_text(b, &rows, 0);
+	versions_cell(b, &rows, 0);
 	if (*wer__db_cell(&rows, 0, "bug_url")) {
 		wer_buf_str(b, "</td></tr><tr><th>Bug</th><td><a id=\"bug\" "
 			       "rel=\"noopener noreferrer\" href=\"");
@@ -614,13 +623,8 @@ static void attachments_table(struct wer_collector *c, struct wer_buf *b,
 			      const char *id)
 {
 	struct wer_db_rows a = {0};
-	const char *p[1] = {id};
 
-	if (wer__db_query(c->db,
-			  "SELECT name, kind, size, path FROM attachments "
-			  "WHERE report_id = $1 ORDER BY name",
-			  1, p, &a) < 0 ||
-	    !a.rows) {
+	if (wer__report_attachments(c, id, &a) < 0 || !a.rows) {
 		wer__db_rows_free(&a);
 		return;
 	}
@@ -880,26 +884,15 @@ static int page_top(struct wer_collector *c, struct MHD_Connection *conn,
 			wer_buf_printf(b, "</td><td><a href=\"/buckets/%s\">",
 				       e->bucket);
 			wer__buf_html(b, e->title);
-			wer_buf_str(b, "</a></td><td><span class=\"state "
-				       "state-");
-			wer__buf_html(b, e->state);
-			wer_buf_str(b, "\">");
-			wer__buf_html(b, e->state);
-			if (*e->resolved_in) {
-				wer_buf_str(b, " in ");
-				wer__buf_html(b, e->resolved_in);
-			}
+			wer_buf_str(b, "</a></td><td>");
+			state_text(b, e->state, e->resolved_in);
 			wer_buf_printf(b,
-				       "</span></td><td class=\"n\">%ld</td>"
+				       "</td><td class=\"n\">%ld</td>"
 				       "<td class=\"n\">%.1f%%</td><td "
 				       "class=\"n\">%.1f%%</td><td>",
 				       e->count, 100 * e->share,
 				       100 * e->share_before);
-			wer__buf_html(b, e->first_version);
-			if (strcmp(e->first_version, e->last_version)) {
-				wer_buf_str(b, " to ");
-				wer__buf_html(b, e->last_version);
-			}
+			versions_text(b, e->first_version, e->last_version);
 			wer_buf_str(b, "</td></tr>\n");
 		}
 		wer_buf_str(b, "</table>\n");
