@@ -7,7 +7,8 @@
 # (multipart, with Report.wer and metadata fields) by bench_collector over
 # keep-alive connections; SQLite, then a throwaway PostgreSQL cluster;
 # each without symbols, then with the program's ELF file and libc's debug
-# file uploaded as symbols (every report's frames named by them).
+# file uploaded as symbols (every report's frames named by them); and on
+# SQLite a dump sent bare (no stack.txt), scanned, then walked with CFI.
 # BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) change the run;
 # BENCH_COLLECTOR_ARGS are added to the collector's options (--workers 32).
 set -u
@@ -29,6 +30,10 @@ cp -r "$report" "$work/r50k"
 truncate -s 50K "$work/r50k/minidump.mdmp"
 ct=$(python3 "$here/../tests/collector/mkbody.py" "$work/body" "$work/r50k" Channel=beta)
 echo "body: $(stat -c %s "$work/body") bytes (50 KiB minidump, Report.wer, 7 fields)"
+# The same dump as Crashpad or Breakpad sends it: no Report.wer, no
+# stack.txt. Without symbols the collector scans its stack; with the ELF
+# file uploaded it walks it with call frame information (walk.c).
+ct_bare=$(python3 "$here/../tests/collector/mkbody.py" "$work/body-bare" "$work/r50k" --no-wer Channel=beta)
 
 libc=$(ldconfig -p | sed -n 's/.*libc.so.6 (libc6,x86-64) => //p' | head -n1)
 libc_id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
@@ -51,15 +56,17 @@ run() { # NAME DB-URL [symbols]
 		done
 	fi
 	printf '%-20s ' "$1${3:+ +symbols}:"
-	"$bench" "$(cat "$work/port")" "/api/minidump?api_key=$key" "$ct" "$work/body" "$conns" "$seconds"
+	"$bench" "$(cat "$work/port")" "/api/minidump?api_key=$key" "${run_ct:-$ct}" "${run_body:-$work/body}" "$conns" "$seconds"
 	kill $pid
 	wait $pid 2>/dev/null
 	pid=""
 }
 
-mkdir -p "$work/data-sqlite" "$work/data-sqlite-sym"
+mkdir -p "$work/data-sqlite" "$work/data-sqlite-sym" "$work/data-bare" "$work/data-bare-walk"
 run sqlite "sqlite://$work/data-sqlite/collector.db"
 run sqlite-sym "sqlite://$work/data-sqlite-sym/collector.db" symbols
+run_ct=$ct_bare run_body=$work/body-bare run bare-scan "sqlite://$work/data-bare/collector.db"
+run_ct=$ct_bare run_body=$work/body-bare run bare-walk "sqlite://$work/data-bare-walk/collector.db" symbols
 
 . "$here/pg_cluster.sh"
 if pg_cluster_start "$work/pg"; then

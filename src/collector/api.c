@@ -465,6 +465,8 @@ static void frames_json(struct wer_buf *b, const char *frames_text)
 				wer_buf_str(b, ",\"inlined\":true");
 			if (p->frames[i].scanned)
 				wer_buf_str(b, ",\"scanned\":true");
+			if (p->frames[i].walked)
+				wer_buf_str(b, ",\"walked\":true");
 			wer_buf_str(b, "}");
 		}
 		free(p);

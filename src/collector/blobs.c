@@ -175,6 +175,52 @@ int wer__blob_read(const struct wer_collector *c, const char *ref,
 	return 0;
 }
 
+int wer__blob_load(const struct wer_collector *c, const char *ref, size_t max,
+		   uint8_t **ret, size_t *ret_size)
+{
+	struct stat st;
+	uint8_t *bytes;
+	int fd, r;
+
+	*ret = NULL;
+	*ret_size = 0;
+	if (wer__blob_in_db(ref)) {
+		r = wer__blob_read(c, ref, ret, ret_size);
+		if (r == 0 && *ret_size > max) {
+			free(*ret);
+			*ret = NULL;
+			*ret_size = 0;
+			r = -EFBIG;
+		}
+		return r;
+	}
+	fd = open(ref, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ENOENT;
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
+	bytes = malloc((size_t)st.st_size + 1);
+	if (!bytes) {
+		close(fd);
+		return -ENOMEM;
+	}
+	*ret_size = wer_read_fd_capped(fd, (char *)bytes, (size_t)st.st_size);
+	close(fd);
+	if (*ret_size != (size_t)st.st_size) {
+		free(bytes);
+		*ret_size = 0;
+		return -EIO;
+	}
+	*ret = bytes;
+	return 0;
+}
+
 int wer__blob_reply(struct wer_collector *c, const char *ref,
 		    struct wer_reply *reply)
 {

@@ -26,6 +26,9 @@
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */
 #define WER_COLLECTOR_RATE_KEYS	  1024 /* keys the rate limiter tracks */
 #define WER_COLLECTOR_PROJECT_MAX 128  /* bytes of a project name, NUL too */
+/* Bytes of a path of a symbol file's directory, and of a symbol file. */
+#define WER_COLLECTOR_DIR_MAX  (PATH_MAX + 2 * WER_COLLECTOR_PROJECT_MAX + 16)
+#define WER_COLLECTOR_FILE_MAX (WER_COLLECTOR_DIR_MAX + 80)
 
 struct wer_rate {
 	char key[80];
@@ -116,6 +119,8 @@ struct wer_stored_frame {
 	/* Where the frame came from (docs/collector.md, "Stacks"): */
 	int inlined;	  /* 'i': a call inlined at the pc of the next frame */
 	int scanned;	  /* 's': found by scanning the stack, maybe stale */
+	int walked;	  /* 'w': the collector walked the dump's stack with
+			   * call frame information (walk.c) */
 	char client[256]; /* the function the client named ("" none) */
 };
 
@@ -161,6 +166,12 @@ int wer__frames_format(const struct wer_processed *p, struct wer_buf *out);
 void wer__frames_parse(const char *text, struct wer_processed *p);
 
 /* symbols.c */
+/* The symbol file for build_id: uploaded for project (else for every
+ * project), else a debuginfod server's (--debuginfod). 0 (*is_elf: an ELF
+ * file, not a Breakpad .sym), or -ENOENT. */
+int wer__symbols_find(const struct wer_collector *c, const char *project,
+		      const char *build_id, char path[WER_COLLECTOR_FILE_MAX],
+		      int *is_elf);
 /* Names the frames of reports ps[0..n) of project ("function+0xoff
  * file:line") from the symbols uploaded for their build ids: Breakpad
  * .sym files here, ELF files by libdw in one child process within the
@@ -196,12 +207,42 @@ struct wer_elf_query {
  * kept. */
 int wer__elf_symbolize(const struct wer_collector *c, struct wer_elf_query *q,
 		       size_t n, char *why, size_t why_size);
+/* Walks one thread's stack (t: its registers and stack) with the unwinder
+ * of src/handler/unwind_dwfl.c over maps (the text of /proc/PID/maps: the
+ * ELF files, at their bases), in a lookup child; ret gets its records (a
+ * struct wer_unwind of one thread: pcs and module offsets only). Files
+ * without call frame information are left out. 0, or an error of
+ * wer__elf_symbolize's with why (ret freed). */
+struct wer_snapshot_thread;
+struct wer_unwind;
+int wer__elf_walk(const struct wer_collector *c,
+		  const struct wer_snapshot_thread *t, const char *maps,
+		  struct wer_unwind *ret, char *why, size_t why_size);
 /* Reads an uploaded ELF file as lookups will: its build id (hex, into
  * build_id), its symbol table, its DWARF and every line table. 0,
  * -ENOENT (not ELF, or no build id), or an error of wer__elf_symbolize's,
  * with why. */
 int wer__elf_check(const struct wer_collector *c, const char *path,
 		   char *build_id, size_t size, char *why, size_t why_size);
+
+/* walk.c: the crashed thread's stack walked with call frame information
+ * (docs/collector.md, "Stacks"): werfault's unwinder over the dump's
+ * registers and stack memory, with the ELF files of project's symbols
+ * (or debuginfod's) for the dump's modules, in a lookup child
+ * (wer__elf_walk). Fills ret's frames (marked walked) when it found at least
+ * two. Returns their count, -ENOENT when the crashed module has no ELF file
+ * here (or the dump no crashed thread's stack), or another negative errno
+ * with why. */
+struct wer_md_facts;
+int wer__walk_stack(struct wer_collector *c, const char *project,
+		    const uint8_t *dump, size_t size,
+		    const struct wer_md_facts *facts, struct wer_processed *ret,
+		    char *why, size_t why_size);
+
+/* The same for a stored report, from its dump's reference (reports.
+ * dump_path): p's frames replaced when the walk found at least two. */
+int wer__walk_stored(struct wer_collector *c, const char *project,
+		     const char *dump_ref, struct wer_processed *p);
 
 /* buckets.c (docs/collector.md, "Workflow") */
 /* Versions compared as strverscmp(3) does ("1.10" after "1.9"). */
@@ -284,6 +325,10 @@ int wer__blob_insert(struct wer_db *db, const char *key, const uint8_t *data,
 /* The bytes of a database reference, malloc'd: 0, -ENOENT (none, or a
  * file's reference), -EIO, -EBADMSG or -ENOMEM. */
 int wer__blob_read(const struct wer_collector *c, const char *ref,
+		   uint8_t **ret, size_t *ret_size);
+/* The bytes of any reference, a file's or the database's, malloc'd and at
+ * most max of them: 0, -ENOENT, -EFBIG, -EIO, -EBADMSG or -ENOMEM. */
+int wer__blob_load(const struct wer_collector *c, const char *ref, size_t max,
 		   uint8_t **ret, size_t *ret_size);
 /* The bytes of ref as reply's file (fd) or body: 0, -ENOENT (not here),
  * -EIO, -EBADMSG or -ENOMEM. */

@@ -199,6 +199,9 @@ static void frames_pre(struct wer_buf *b, const char *frames_text)
 			if (f->scanned)
 				wer_buf_str(b, "  <span class=\"muted\">"
 					       "[scanned]</span>");
+			if (f->walked)
+				wer_buf_str(b, "  <span class=\"muted\">"
+					       "[walked]</span>");
 			wer_buf_str(b, "\n");
 		}
 		if (!p->frame_count)
@@ -602,9 +605,10 @@ static int page_bucket(struct wer_collector *c, const char *id,
 	wer__buf_html(b, t);
 	wer_buf_str(b, "</td></tr></table>\n<h2>Crashed thread</h2>\n"
 		       "<p class=\"muted\">As the client's unwinder found "
-		       "it, or, for a client that sent no stack, the pc and "
-		       "the return addresses a stack scan found "
-		       "([scanned]: maybe stale).</p>\n");
+		       "it; for a client that sent no stack, as the "
+		       "collector walked it with the ELF files uploaded "
+		       "([walked]), else the pc and the return addresses a "
+		       "stack scan found ([scanned]: maybe stale).</p>\n");
 	frames_pre(b, wer__db_cell(&rows, 0, "frames"));
 	breakdown_table(c, b, id);
 	triage_form(b, &rows);

@@ -66,10 +66,10 @@ int wer__frames_format(const struct wer_processed *p, struct wer_buf *out)
 	for (size_t i = 0; i < p->frame_count; i++) {
 		const struct wer_stored_frame *f = &p->frames[i];
 
-		wer_buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\t%s%s\t%s\n",
+		wer_buf_printf(out, "%s\t%s\t0x%" PRIx64 "\t%s\t%s%s%s\t%s\n",
 			       f->module, f->build_id, f->offset, f->function,
 			       f->inlined ? "i" : "", f->scanned ? "s" : "",
-			       f->client);
+			       f->walked ? "w" : "", f->client);
 	}
 	return out->failed ? -ENOMEM : 0;
 }
@@ -109,6 +109,7 @@ void wer__frames_parse(const char *text, struct wer_processed *p)
 		if (fields[4]) {
 			f->inlined = strchr(fields[4], 'i') != NULL;
 			f->scanned = strchr(fields[4], 's') != NULL;
+			f->walked = strchr(fields[4], 'w') != NULL;
 		}
 		if (fields[5])
 			snprintf(f->client, sizeof(f->client), "%s", fields[5]);
@@ -280,6 +281,7 @@ int wer__process(struct wer_collector *c, const char *project,
 	struct wer_md_stack stack;
 	struct wer_report_info *info = NULL;
 	const char *wer_app = "", *wer_ver = "";
+	char walk_why[256];
 	int r;
 
 	if (!facts)
@@ -349,9 +351,18 @@ int wer__process(struct wer_collector *c, const char *project,
 				 "0x%" PRIx64, facts->crashed_pc - m->base);
 		}
 	}
-	/* The stack: the client's unwinding where it sent it, else the
-	 * dump's stack scanned (each frame after the first marked). */
-	if (!stack_text || !client_frames(stack_text, facts, ret)) {
+	/* The stack: the client's unwinding where it sent it (werfault
+	 * walked it with the very files the process ran), else the
+	 * collector's walk with the ELF files uploaded, else the dump's stack
+	 * scanned (each frame after the first marked). */
+	if ((!stack_text || !client_frames(stack_text, facts, ret)) &&
+	    wer__walk_stack(c, project, dump, size, facts, ret, walk_why,
+			    sizeof(walk_why)) < 0) {
+		if (walk_why[0])
+			fprintf(stderr,
+				"wer-collector: project %s: the stack walk "
+				"gave up (%s): the stack is scanned\n",
+				project, walk_why);
 		wer_minidump_crashed_stack(dump, size, facts, &stack);
 		for (uint32_t i = 0; i < stack.count; i++) {
 			const struct wer_md_module *m =

@@ -27,6 +27,12 @@
  * Queries to a lookup child, one per line, tab-separated, a batch ended
  * by "E":
  *   Q <index> <is_return> <offset hex> <path>
+ * or one stack walk (walk.c), answered alone:
+ *   W <arch> <tid> <stack start hex> <stack bytes> <maps bytes> <registers>
+ *   followed by the maps text and the stack's bytes, raw; registers are
+ *   the CPU seam's gp[] (hex, comma-separated). The answer is the
+ *   unwinder's records (src/handler/unwind.h, pcs only: T, F, E), ended
+ *   by "D".
  *
  * Records, one per line, tab-separated:
  *   B <build id>        the file's build id (a check)
@@ -58,12 +64,16 @@
 #include "demangle.h"
 #include "hash.h"
 #include "store.h"
+#include "snapshot.h"
 #include "symbolize.h"
+#include "unwind.h"
 #include "watchdog.h"
 
-#define RECORD_MAX  1024 /* bytes of a record, its newline excluded */
-#define CHILDREN    4	 /* children at once: memory is CHILDREN budgets */
-#define CACHE_FILES 32	 /* files a lookup child keeps parsed */
+#define RECORD_MAX                                                             \
+	WER_UNWIND_RECORD_MAX /* bytes of a record, its                        \
+			       * newline excluded */
+#define CHILDREN    4	      /* children at once: memory is CHILDREN budgets */
+#define CACHE_FILES 32	      /* files a lookup child keeps parsed */
 #define QUERY_MAX   (PATH_MAX + 64) /* bytes of a query line */
 
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -75,6 +85,7 @@ struct run {
 	size_t n;
 	char *build_id; /* the check's, NULL for lookups */
 	size_t build_id_size;
+	struct wer_unwind *walk; /* a walk's: its records go there */
 	int done, budget_reached;
 	char problem[256];
 };
@@ -136,13 +147,14 @@ struct cached_file {
 	struct timespec mtime;
 	Dwfl *dwfl;
 	Dwfl_Module *mod; /* NULL: libdw cannot read it */
+	int cfi;	  /* it has call frame information; -1 unknown */
 	unsigned long used;
 };
 
 static struct cached_file cache[CACHE_FILES];
 static unsigned long cache_clock;
 
-static Dwfl_Module *cached_module(const char *path)
+static struct cached_file *cached_file(const char *path)
 {
 	struct cached_file *slot = NULL;
 	struct stat st;
@@ -157,7 +169,7 @@ static Dwfl_Module *cached_module(const char *path)
 			    f->mtime.tv_sec == st.st_mtim.tv_sec &&
 			    f->mtime.tv_nsec == st.st_mtim.tv_nsec) {
 				f->used = ++cache_clock;
-				return f->mod;
+				return f;
 			}
 			slot = f; /* changed: parsed again, here */
 			break;
@@ -178,8 +190,49 @@ static Dwfl_Module *cached_module(const char *path)
 	slot->mtime = st.st_mtim;
 	slot->mod =
 	    wer__symbolize_open(path, WER_SYMBOLIZE_FILE_ONLY, &slot->dwfl);
+	slot->cfi = -1;
 	slot->used = ++cache_clock;
-	return slot->mod;
+	return slot;
+}
+
+static Dwfl_Module *cached_module(const char *path)
+{
+	struct cached_file *f = cached_file(path);
+
+	return f ? f->mod : NULL;
+}
+
+/* Whether the file has call frame information a walk can use: an
+ * .eh_frame with contents (a separate debug file has it empty) or a
+ * .debug_frame. Without it, libdwfl would read the file's whole DWARF
+ * (inflating it) looking for one on every walk. */
+static int cached_cfi(const char *path)
+{
+	struct cached_file *f = cached_file(path);
+	Elf_Scn *scn = NULL;
+	GElf_Addr bias;
+	size_t strndx;
+	Elf *elf;
+
+	if (!f || !f->mod)
+		return 0;
+	if (f->cfi >= 0)
+		return f->cfi;
+	f->cfi = 0;
+	if (!(elf = dwfl_module_getelf(f->mod, &bias)) ||
+	    elf_getshdrstrndx(elf, &strndx) < 0)
+		return 0;
+	while ((scn = elf_nextscn(elf, scn)) && !f->cfi) {
+		GElf_Shdr shdr;
+		const char *name;
+
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_PROGBITS &&
+		    shdr.sh_size &&
+		    (name = elf_strptr(elf, strndx, shdr.sh_name)))
+			f->cfi = !strcmp(name, ".eh_frame") ||
+				 !strcmp(name, ".debug_frame");
+	}
+	return f->cfi;
 }
 
 /* One query line: "Q index is_return offset path". */
@@ -209,9 +262,135 @@ static void child_query(char *line, int fd)
 		lookup(mod, &q, (size_t)index, fd);
 }
 
-/* Serves batches of queries from in until it closes, each answered and
- * ended by "D"; past the memory budget, the batch's answer ends with a
- * note of it and the child exits (the parent starts another). */
+#define WALK_MAPS_MAX  (1 << 20) /* bytes of a walk's maps text */
+#define WALK_STACK_MAX (1 << 20) /* bytes of a walk's stack */
+
+/* Says whether the budget was reached (then the child is done for). */
+static int budget_note(int fd, unsigned long long limit, long budget_mb)
+{
+	int full = vm_bytes("\nVmPeak:") + (1 << 20) >= limit;
+
+	if (full)
+		dprintf(fd, "X\tthe memory budget (%ld MiB) was reached\n",
+			budget_mb);
+	return full;
+}
+
+/* The maps text of a walk without the lines of files that have no call
+ * frame information (cached_cfi), into out (as large as maps). */
+static void walk_maps(const char *maps, size_t len, char *out, size_t *out_len)
+{
+	size_t at = 0, n = 0;
+
+	while (at < len) {
+		const char *nl = memchr(maps + at, '\n', len - at);
+		size_t line = nl ? (size_t)(nl - (maps + at)) + 1 : len - at;
+		const char *path = memchr(maps + at, '/', line);
+		char file[PATH_MAX];
+		size_t plen = path ? line - (size_t)(path - (maps + at)) : 0;
+
+		if (plen && plen <= sizeof(file)) {
+			memcpy(file, path, plen);
+			file[plen - (file[plen - 1] == '\n')] = '\0';
+			if (cached_cfi(file)) {
+				memcpy(out + n, maps + at, line);
+				n += line;
+			}
+		}
+		at += line;
+	}
+	*out_len = n;
+}
+
+/* A walk (the W header h, its payload: maps text, then stack bytes):
+ * werfault's unwinder over a snapshot of one thread, its records
+ * written to fd, then "D". Returns whether the budget was reached. */
+static int child_walk(char *h, char *payload, size_t maps_len, size_t stack_len,
+		      int fd, unsigned long long limit, long budget_mb)
+{
+	/* Made once: megabytes, mostly never touched (a fresh one per walk
+	 * would map and unmap them every time). */
+	static struct wer_snapshot *snap;
+	struct wer_snapshot_thread t = {0};
+	const struct wer_cpu_ops *ops;
+	char *f[7], *maps = malloc(maps_len + 1), *text = NULL, *end;
+	size_t text_len = 0, n = 0;
+	FILE *out = NULL;
+	int r = -EINVAL;
+
+	for (char *s = h; n < 7 && s; n++) {
+		f[n] = s;
+		if ((s = strchr(s, '\t')))
+			*s++ = '\0';
+	}
+	if (!snap)
+		snap = calloc(1, sizeof(*snap));
+	if (n != 7 || !snap || !maps)
+		goto out;
+	t.cpu.arch = (enum wer_cpu_arch)strtol(f[1], NULL, 10);
+	if (!(ops = wer__cpu_ops(t.cpu.arch)))
+		goto out;
+	t.tid = (pid_t)strtol(f[2], NULL, 10);
+	t.stack_start = strtoull(f[3], NULL, 16);
+	end = f[6];
+	for (size_t i = 0; i < ops->gp_count && *end; i++) {
+		t.cpu.gp[i] = strtoull(end, &end, 16);
+		if (*end == ',')
+			end++;
+	}
+	t.have_regs = t.crashed = 1;
+	t.stack = (unsigned char *)payload + maps_len;
+	t.stack_size = stack_len;
+	walk_maps(payload, maps_len, maps, &n);
+	snap->arch = t.cpu.arch;
+	snap->pid = snap->tid = t.tid > 0 ? t.tid : 1;
+	snap->threads = &t;
+	snap->thread_count = snap->threads_total = 1;
+	snap->have_threads = 1;
+	snap->full.fd = -1;
+	snap->maps.data = maps;
+	snap->maps.len = n;
+	/* The records in memory first: the budget's note goes before "D". */
+	if (!(out = open_memstream(&text, &text_len)))
+		goto out;
+	r = wer__unwind(snap, WER_UNWIND_PCS_ONLY, out);
+	fclose(out);
+	if (text_len > 2 && !strcmp(text + text_len - 2, "D\n"))
+		text_len -= 2;
+	wer_write_all(fd, text, text_len);
+out:
+	if (r < 0)
+		dprintf(fd, "X\tthe walk could not start: %s\n", strerror(-r));
+	n = (size_t)budget_note(fd, limit, budget_mb);
+	dprintf(fd, "D\n");
+	free(text);
+	free(maps);
+	return (int)n;
+}
+
+/* Reads exactly len bytes from in into buf, after the have bytes given
+ * first: 0, or -1 when in closed. */
+static int read_exactly(int in, char *buf, size_t len, const char *have,
+			size_t have_len)
+{
+	size_t at = have_len < len ? have_len : len;
+
+	memcpy(buf, have, at);
+	while (at < len) {
+		ssize_t got = read(in, buf + at, len - at);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		at += (size_t)got;
+	}
+	return 0;
+}
+
+/* Serves batches of queries and walks from in until it closes, each
+ * answered and ended by "D"; past the memory budget, the answer ends with
+ * a note of it and the child exits (the parent starts another). */
 static void child_serve(int in, int fd, unsigned long long limit,
 			long budget_mb)
 {
@@ -234,17 +413,56 @@ static void child_serve(int in, int fd, unsigned long long limit,
 			if (skipping) {
 				skipping = 0;
 			} else if (!strcmp(start, "E")) {
-				int full =
-				    vm_bytes("\nVmPeak:") + (1 << 20) >= limit;
+				int full = budget_note(fd, limit, budget_mb);
 
-				if (full)
-					dprintf(fd,
-						"X\tthe memory budget (%ld "
-						"MiB) was reached\n",
-						budget_mb);
 				dprintf(fd, "D\n");
 				if (full)
 					return;
+			} else if (!strncmp(start, "W\t", 2)) {
+				/* Its payload follows, raw. */
+				char *rest = nl + 1, *fields = start, *p;
+				size_t rest_len = have - (size_t)(rest - line);
+				unsigned long long maps_len = 0, stack_len = 0;
+				char *payload;
+				int full;
+
+				for (int k = 0; k < 4 && fields; k++)
+					fields = strchr(fields + 1, '\t');
+				if (fields)
+					stack_len =
+					    strtoull(fields + 1, &p, 10),
+					maps_len = strtoull(p, NULL, 10);
+				if (!fields || maps_len > WALK_MAPS_MAX ||
+				    stack_len > WALK_STACK_MAX ||
+				    !(payload =
+					  malloc(maps_len + stack_len + 1)))
+					return; /* the parent sees it end */
+				if (read_exactly(in, payload,
+						 maps_len + stack_len, rest,
+						 rest_len) < 0) {
+					free(payload);
+					return;
+				}
+				full =
+				    child_walk(start, payload, maps_len,
+					       stack_len, fd, limit, budget_mb);
+				free(payload);
+				if (full)
+					return;
+				/* What followed the payload, if anything. */
+				if (rest_len > maps_len + stack_len) {
+					size_t extra =
+					    rest_len - maps_len - stack_len;
+
+					memmove(line,
+						rest + maps_len + stack_len,
+						extra);
+					have = extra;
+				} else {
+					have = 0;
+				}
+				start = line;
+				continue;
 			} else {
 				child_query(start, fd);
 			}
@@ -409,6 +627,10 @@ static void record(struct run *run, char *line)
 
 	if (!strcmp(line, "D")) {
 		run->done = 1;
+		return;
+	}
+	if (run->walk && line[0] != 'X') {
+		wer__unwind_record(run->walk, line, strlen(line));
 		return;
 	}
 	if (!tab || tab != line + 1)
@@ -622,23 +844,17 @@ static void stop_worker(struct worker *w, int *status)
 	w->pid = 0;
 }
 
-static int run_lookups(const struct wer_collector *c, struct run *run,
-		       char *why, size_t why_size)
+/* Sends out (the queries of run, or a walk) to a lookup child, started
+ * when none runs, and reads its answer into run. */
+static int run_child(const struct wer_collector *c, struct run *run,
+		     struct wer_buf *out, char *why, size_t why_size)
 {
 	double deadline =
 	    wer__monotonic() + (double)c->symbols_timeout_ms / 1000;
 	struct worker *w = take_worker();
-	struct wer_buf out;
 	int status = 0, late, r;
 
-	wer_buf_init(&out, (size_t)64 << 20);
-	for (size_t i = 0; i < run->n; i++)
-		wer_buf_printf(&out, "Q\t%zu\t%d\t%" PRIx64 "\t%s\n", i,
-			       run->q[i].is_return ? 1 : 0, run->q[i].offset,
-			       run->q[i].path);
-	wer_buf_str(&out, "E\n");
-	if (out.failed) {
-		wer_buf_free(&out);
+	if (out->failed) {
 		give_worker(w);
 		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;
@@ -662,15 +878,71 @@ static int run_lookups(const struct wer_collector *c, struct run *run,
 		}
 		w->fd = fds[0];
 	}
-	late = exchange(w->fd, out.data, out.len, deadline, run);
+	late = exchange(w->fd, out->data, out->len, deadline, run);
 	/* Killed when late or done for; a child past its memory budget
 	 * exits by itself after its answer. */
 	if (late || !run->done || run->budget_reached)
 		stop_worker(w, &status);
 	r = outcome(c, run, late, status, why, why_size);
 out:
-	wer_buf_free(&out);
 	give_worker(w);
+	return r;
+}
+
+static int run_lookups(const struct wer_collector *c, struct run *run,
+		       char *why, size_t why_size)
+{
+	struct wer_buf out;
+	int r;
+
+	wer_buf_init(&out, (size_t)64 << 20);
+	for (size_t i = 0; i < run->n; i++)
+		wer_buf_printf(&out, "Q\t%zu\t%d\t%" PRIx64 "\t%s\n", i,
+			       run->q[i].is_return ? 1 : 0, run->q[i].offset,
+			       run->q[i].path);
+	wer_buf_str(&out, "E\n");
+	r = run_child(c, run, &out, why, why_size);
+	wer_buf_free(&out);
+	return r;
+}
+
+int wer__elf_walk(const struct wer_collector *c,
+		  const struct wer_snapshot_thread *t, const char *maps,
+		  struct wer_unwind *ret, char *why, size_t why_size)
+{
+	const struct wer_cpu_ops *ops = wer__cpu_ops(t->cpu.arch);
+	size_t maps_len = strlen(maps), stack_len = t->stack_size;
+	struct run run = {.walk = ret};
+	struct wer_buf out;
+	int r;
+
+	why[0] = '\0';
+	if (!ops || maps_len > WALK_MAPS_MAX) {
+		snprintf(why, why_size, "nothing to walk");
+		return -EINVAL;
+	}
+	if (stack_len > WALK_STACK_MAX)
+		stack_len = WALK_STACK_MAX;
+	if (wer__unwind_init(ret, 1) < 0) {
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	wer_buf_init(&out, WALK_MAPS_MAX + WALK_STACK_MAX + 4096);
+	wer_buf_printf(&out, "W\t%d\t%d\t%" PRIx64 "\t%zu\t%zu\t",
+		       (int)t->cpu.arch, (int)t->tid, t->stack_start, stack_len,
+		       maps_len);
+	for (size_t i = 0; i < ops->gp_count; i++)
+		wer_buf_printf(&out, "%s%" PRIx64, i ? "," : "", t->cpu.gp[i]);
+	wer_buf_str(&out, "\n");
+	wer_buf_add(&out, maps, maps_len);
+	wer_buf_add(&out, t->stack, stack_len);
+	r = run_child(c, &run, &out, why, why_size);
+	wer_buf_free(&out);
+	if (r < 0)
+		wer__unwind_free(ret);
+	else if (run.problem[0])
+		snprintf(ret->problem, sizeof(ret->problem), "%.*s",
+			 (int)sizeof(ret->problem) - 1, run.problem);
 	return r;
 }
 

@@ -40,8 +40,8 @@
 
 #define SYMBOLIZE_BATCH 64 /* reports named by one child at most */
 /* DATA/symbols/<project directory>/<build id>.<kind> */
-#define DIR_MAX	 (PATH_MAX + 2 * WER_COLLECTOR_PROJECT_MAX + 16)
-#define FILE_MAX (DIR_MAX + 80)
+#define DIR_MAX	 WER_COLLECTOR_DIR_MAX
+#define FILE_MAX WER_COLLECTOR_FILE_MAX
 
 static int valid_build_id(const char *s)
 {
@@ -349,6 +349,15 @@ static int debuginfod_symbols(const struct wer_collector *c,
 	return 0;
 }
 
+int wer__symbols_find(const struct wer_collector *c, const char *project,
+		      const char *build_id, char path[FILE_MAX], int *is_elf)
+{
+	if (find_symbols(c, project, build_id, path, is_elf) == 0 ||
+	    debuginfod_symbols(c, build_id, path, is_elf) == 0)
+		return 0;
+	return -ENOENT;
+}
+
 void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			   struct wer_processed *const *ps, size_t n)
 {
@@ -377,10 +386,8 @@ void wer__symbolize_frames(struct wer_collector *c, const char *project,
 			/* An inlined call keeps the client's name: a symbol
 			 * table names the function it is inlined into. */
 			if (f->inlined || !f->build_id[0] ||
-			    (find_symbols(c, project, f->build_id, path,
-					  &is_elf) < 0 &&
-			     debuginfod_symbols(c, f->build_id, path, &is_elf) <
-				 0))
+			    wer__symbols_find(c, project, f->build_id, path,
+					      &is_elf) < 0)
 				continue;
 			if (!is_elf) {
 				symbolize_sym(path, f->offset, f->function,
@@ -580,13 +587,14 @@ static long reprocess(struct wer_collector *c, const char *project,
 	r = wer__db_query(c->db,
 			  project ? "SELECT id, project, bucket_id, received, "
 				    "app, version, module, module_offset, "
-				    "signal, reason, frames FROM reports WHERE "
-				    "frames LIKE $1 AND project = $2 ORDER BY "
-				    "project"
+				    "signal, reason, frames, dump_path FROM "
+				    "reports WHERE frames LIKE $1 AND project "
+				    "= $2 ORDER BY project"
 				  : "SELECT id, project, bucket_id, received, "
 				    "app, version, module, module_offset, "
-				    "signal, reason, frames FROM reports WHERE "
-				    "frames LIKE $1 ORDER BY project",
+				    "signal, reason, frames, dump_path FROM "
+				    "reports WHERE frames LIKE $1 ORDER BY "
+				    "project",
 			  project ? 2 : 1, p, &rows);
 	if (r < 0)
 		return r;
@@ -624,6 +632,14 @@ static long reprocess(struct wer_collector *c, const char *project,
 			w->signal =
 			    strtol(wer__db_cell(&rows, i, "signal"), NULL, 10);
 			wer__frames_parse(wer__db_cell(&rows, i, "frames"), w);
+			/* Frames the collector found (scanned, or walked with
+			 * fewer files): walked again, now with this one. */
+			if (w->frame_count &&
+			    (w->frames[w->frame_count - 1].scanned ||
+			     w->frames[0].walked))
+				wer__walk_stored(
+				    c, proj,
+				    wer__db_cell(&rows, i, "dump_path"), w);
 			n++;
 		}
 		if (!n)

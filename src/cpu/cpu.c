@@ -15,3 +15,17 @@ const struct wer_cpu_ops *wer__cpu_ops(enum wer_cpu_arch arch)
 		return NULL;
 	}
 }
+
+const struct wer_cpu_ops *wer__cpu_ops_md(uint16_t md_architecture)
+{
+	static const enum wer_cpu_arch known[] = {WER_CPU_X86_64,
+						  WER_CPU_AARCH64};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const struct wer_cpu_ops *ops = wer__cpu_ops(known[i]);
+
+		if (ops && ops->md_architecture == md_architecture)
+			return ops;
+	}
+	return NULL;
+}

@@ -83,6 +83,12 @@ struct wer_cpu_ops {
 	uint16_t md_architecture;
 	size_t md_context_size;
 	void (*md_context)(const struct wer_cpu_regs *regs, void *out);
+	/* The inverse, for a dump nobody vouches for (the collector walks
+	 * its stacks): regs from a context record of size bytes. 0, or -1
+	 * when it is shorter than md_context_size or its flags name another
+	 * processor. */
+	int (*md_context_read)(const void *record, size_t size,
+			       struct wer_cpu_regs *regs);
 	void (*md_cpu_info)(const struct wer_cpu_id *id, void *md_system_info);
 	/* A call through a NULL function pointer stops at pc 0, the return
 	 * address where the call put it: the caller's registers as the
@@ -102,6 +108,9 @@ struct wer_cpu_ops {
 
 /* The operations of arch, or NULL for one this build does not know. */
 const struct wer_cpu_ops *wer__cpu_ops(enum wer_cpu_arch arch);
+/* The operations of a minidump's processor architecture (its system
+ * info's), or NULL. */
+const struct wer_cpu_ops *wer__cpu_ops_md(uint16_t md_architecture);
 
 static inline uint64_t wer_cpu_pc(const struct wer_cpu_regs *r)
 {

@@ -55,6 +55,51 @@ static void md_context(const struct wer_cpu_regs *r, void *out)
 	}
 }
 
+static int md_context_read(const void *record, size_t size,
+			   struct wer_cpu_regs *r)
+{
+	md_context_amd64_t ctx;
+	uint64_t *g = r->gp;
+
+	if (size < sizeof(ctx))
+		return -1;
+	memcpy(&ctx, record, sizeof(ctx));
+	if ((ctx.context_flags & MD_CONTEXT_AMD64) != MD_CONTEXT_AMD64)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->arch = WER_CPU_X86_64;
+	g[WER_X86_64_RAX] = ctx.rax;
+	g[WER_X86_64_RBX] = ctx.rbx;
+	g[WER_X86_64_RCX] = ctx.rcx;
+	g[WER_X86_64_RDX] = ctx.rdx;
+	g[WER_X86_64_RSI] = ctx.rsi;
+	g[WER_X86_64_RDI] = ctx.rdi;
+	g[WER_X86_64_RBP] = ctx.rbp;
+	g[WER_X86_64_RSP] = ctx.rsp;
+	g[WER_X86_64_R8] = ctx.r8;
+	g[WER_X86_64_R9] = ctx.r9;
+	g[WER_X86_64_R10] = ctx.r10;
+	g[WER_X86_64_R11] = ctx.r11;
+	g[WER_X86_64_R12] = ctx.r12;
+	g[WER_X86_64_R13] = ctx.r13;
+	g[WER_X86_64_R14] = ctx.r14;
+	g[WER_X86_64_R15] = ctx.r15;
+	g[WER_X86_64_RIP] = ctx.rip;
+	g[WER_X86_64_EFLAGS] = ctx.eflags;
+	g[WER_X86_64_CS] = ctx.cs;
+	g[WER_X86_64_SS] = ctx.ss;
+	g[WER_X86_64_DS] = ctx.ds;
+	g[WER_X86_64_ES] = ctx.es;
+	g[WER_X86_64_FS] = ctx.fs;
+	g[WER_X86_64_GS] = ctx.gs;
+	if ((ctx.context_flags & MD_CONTEXT_AMD64_FLOATING_POINT) ==
+	    MD_CONTEXT_AMD64_FLOATING_POINT) {
+		memcpy(r->fp, ctx.fxsave, sizeof(ctx.fxsave));
+		r->have_fp = 1;
+	}
+	return 0;
+}
+
 static void md_cpu_info(const struct wer_cpu_id *id, void *out)
 {
 	md_system_info_t *info = out;
@@ -194,6 +239,7 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .md_architecture = MD_CPU_ARCHITECTURE_AMD64,
     .md_context_size = sizeof(md_context_amd64_t),
     .md_context = md_context,
+    .md_context_read = md_context_read,
     .md_cpu_info = md_cpu_info,
     .call_return = call_return,
     .signal_frame_size = SF_SIZE,

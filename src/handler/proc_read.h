@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proc_read.h - small capped reads of /proc files (process.c).
+ * proc_read.h - small capped reads of /proc files (proc_read.c).
  */
 #ifndef WER_PROC_READ_H
 #define WER_PROC_READ_H

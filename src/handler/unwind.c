@@ -371,7 +371,7 @@ static int child_main(const struct wer_snapshot *c,
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
 		return 3;
 	}
-	if (!(fn = wer__unwind_load(why, sizeof(why)))) {
+	if (!(fn = b->fn) && !(fn = wer__unwind_load(why, sizeof(why)))) {
 		for (char *p = why; *p; p++)
 			if ((unsigned char)*p < 0x20)
 				*p = '?';
@@ -380,7 +380,7 @@ static int child_main(const struct wer_snapshot *c,
 	}
 	if (!(out = fdopen(fd, "w")))
 		return 3;
-	r = fn(c, out);
+	r = fn(c, b->lines, out);
 	if (r < 0)
 		fprintf(out, "X\tunwinding could not start: %s\n",
 			strerror(-r));

@@ -70,12 +70,6 @@ struct wer_unwind {
 	long peak_rss_kib; /* the unwinder's, as wait4 gave it */
 };
 
-struct wer_unwind_budget {
-	long timeout_ms; /* the unwinder is killed after this */
-	long memory_mb;	 /* address space it may add to what it starts with */
-	int debuginfod;	 /* it may ask DEBUGINFOD_URLS's servers */
-};
-
 /* The unwinder: writes records for every thread of c that has registers
  * to out. Returns 0 or a negative errno. Lives in the module
  * werfault-unwind.so (unwind_dwfl.c), which only the child loads.
@@ -93,8 +87,29 @@ struct wer_unwind_budget {
  * pc, innermost first, before the frame of the function it is inlined into) E
  * <message>                           why the thread's unwinding stopped X
  * <message>                           a problem of the whole run D finished */
-typedef int wer_unwind_fn(const struct wer_snapshot *c, FILE *out);
+enum wer_unwind_lines {
+	WER_UNWIND_LINES_SETTING = 0, /* as WER_SOURCE_LINES says (all) */
+	WER_UNWIND_LINES_ALL,	      /* wherever gdb would find them */
+	WER_UNWIND_LINES_EMBEDDED,    /* in modules with their own DWARF */
+	WER_UNWIND_LINES_NONE,	      /* frames named by symbol tables only */
+	/* Frames' pcs and module offsets only: no names, no M, P or S
+	 * records (the collector's walk: it names frames after, cached). */
+	WER_UNWIND_PCS_ONLY,
+};
+typedef int wer_unwind_fn(const struct wer_snapshot *c,
+			  enum wer_unwind_lines lines, FILE *out);
 wer_unwind_fn wer__unwind;
+
+struct wer_unwind_budget {
+	long timeout_ms; /* the unwinder is killed after this */
+	long memory_mb;	 /* address space it may add to what it starts with */
+	int debuginfod;	 /* it may ask DEBUGINFOD_URLS's servers */
+	enum wer_unwind_lines lines;
+	/* The unwinder: NULL loads werfault-unwind.so (werfault, which
+	 * keeps libdw out of its own process); a program linked with
+	 * unwind_dwfl.c (the collector) gives wer__unwind. */
+	wer_unwind_fn *fn;
+};
 
 /* Loads werfault-unwind.so from beside the running program (werfault)
  * and returns its wer__unwind, or NULL (with the reason in why). */

@@ -24,10 +24,8 @@
 #include "package_note.h"
 #include "unwind.h"
 
-enum { LINES_EMBEDDED, LINES_ALL, LINES_NONE };
-
 struct unwind_ctx {
-	int lines; /* LINES_* */
+	enum wer_unwind_lines lines; /* never _SETTING */
 	const struct wer_snapshot *snap;
 	size_t frame_count;	    /* of the thread being unwound */
 	int null_call;		    /* it called a NULL function pointer: */
@@ -135,8 +133,8 @@ static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 	void **userdata;
 	uintptr_t cached;
 
-	if (ctx->lines != LINES_EMBEDDED)
-		return ctx->lines == LINES_ALL;
+	if (ctx->lines != WER_UNWIND_LINES_EMBEDDED)
+		return ctx->lines == WER_UNWIND_LINES_ALL;
 	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
 	cached = (uintptr_t)*userdata;
 	if (!cached) {
@@ -196,7 +194,10 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 	/* A return address points after the call: look up the call. */
 	lookup = activation ? pc : pc - 1;
 	mod = dwfl_addrmodule(ctx->dwfl, lookup);
-	if (mod) {
+	if (mod && ctx->lines == WER_UNWIND_PCS_ONLY) {
+		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
+						  NULL, NULL, NULL));
+	} else if (mod) {
 		GElf_Sym sym_info;
 
 		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
@@ -327,20 +328,22 @@ static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 }
 
 __attribute__((visibility("default"))) int
-wer__unwind(const struct wer_snapshot *c, FILE *out)
+wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
+	    FILE *out)
 {
-	struct unwind_ctx ctx = {.snap = c, .out = out};
+	struct unwind_ctx ctx = {.snap = c, .out = out, .lines = lines};
 	const char *maps = c->maps.data;
 	size_t maps_len = c->maps.len;
-	const char *lines = secure_getenv("WER_SOURCE_LINES");
+	const char *setting = secure_getenv("WER_SOURCE_LINES");
 	FILE *f;
 	int r = 0;
 
-	ctx.lines = LINES_ALL;
-	if (lines && !strcmp(lines, "embedded"))
-		ctx.lines = LINES_EMBEDDED;
-	else if (lines && !strcmp(lines, "none"))
-		ctx.lines = LINES_NONE;
+	if (lines == WER_UNWIND_LINES_SETTING)
+		ctx.lines = setting && !strcmp(setting, "embedded")
+				? WER_UNWIND_LINES_EMBEDDED
+			    : setting && !strcmp(setting, "none")
+				? WER_UNWIND_LINES_NONE
+				: WER_UNWIND_LINES_ALL;
 
 	unwinding = &ctx;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
@@ -356,7 +359,8 @@ wer__unwind(const struct wer_snapshot *c, FILE *out)
 		dwfl_linux_proc_maps_report(ctx.dwfl, f);
 	fclose(f);
 	dwfl_report_end(ctx.dwfl, NULL, NULL);
-	dwfl_getmodules(ctx.dwfl, module_callback, out, 0);
+	if (ctx.lines != WER_UNWIND_PCS_ONLY)
+		dwfl_getmodules(ctx.dwfl, module_callback, out, 0);
 	fflush(out);
 	if (!dwfl_attach_state(ctx.dwfl, NULL, c->pid, &thread_callbacks,
 			       &ctx)) {

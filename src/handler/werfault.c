@@ -615,9 +615,11 @@ int main(int argc, char **argv)
 		/* In a child process, within a budget: the modules' ELF and
 		 * DWARF are the crashed process's choice. */
 		struct wer_unwind_budget budget = {
-		    report->settings.number[WER_SET_UNWIND_TIMEOUT],
-		    report->settings.number[WER_SET_UNWIND_MEMORY],
-		    (int)report->settings.number[WER_SET_DEBUGINFOD]};
+		    .timeout_ms =
+			report->settings.number[WER_SET_UNWIND_TIMEOUT],
+		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
+		    .debuginfod =
+			(int)report->settings.number[WER_SET_DEBUGINFOD]};
 
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {

@@ -340,17 +340,15 @@ static void add_frame(struct wer_md_stack *s, const struct wer_md_facts *facts,
 	s->count++;
 }
 
-int wer_minidump_crashed_stack(const void *data, size_t size,
-			       const struct wer_md_facts *facts,
-			       struct wer_md_stack *ret)
+int wer_minidump_crashed_thread(const void *data, size_t size,
+				const struct wer_md_facts *facts,
+				struct wer_md_thread *ret)
 {
 	struct file f = {data, size};
 	md_header_t h;
 	const unsigned char *dir, *threads = NULL, *p;
 	uint32_t thread_count = 0;
 	md_location_t context = {0, 0};
-	md_context_amd64_t ctx;
-	uint64_t sp;
 
 	memset(ret, 0, sizeof(*ret));
 	if (!(dir = directory(&f, &h)))
@@ -373,40 +371,62 @@ int wer_minidump_crashed_stack(const void *data, size_t size,
 			}
 		}
 	}
-	if (context.data_size < sizeof(ctx) ||
-	    !(p = span(&f, context.rva, sizeof(ctx))))
+	if (!context.data_size ||
+	    !(ret->context = span(&f, context.rva, context.data_size)))
 		return -ENOENT;
-	memcpy(&ctx, p, sizeof(ctx));
-	if ((ctx.context_flags & MD_CONTEXT_AMD64) != MD_CONTEXT_AMD64)
-		return -ENOENT;
-	add_frame(ret, facts, ctx.rip);
-	sp = ctx.rsp;
+	ret->context_size = context.data_size;
+	ret->tid = facts->crashed_tid;
 	for (uint32_t i = 0; threads && i < thread_count; i++) {
 		md_thread_t t;
-		uint64_t start, len, from;
-		const unsigned char *mem;
 
 		memcpy(&t, threads + (size_t)i * sizeof(t), sizeof(t));
 		if (t.thread_id != facts->crashed_tid)
 			continue;
-		start = t.stack.start_of_memory_range;
-		len = t.stack.memory.data_size;
-		mem = span(&f, t.stack.memory.rva, len);
-		if (!mem || sp < start || sp - start >= len)
-			return -ENOENT;
-		from = (sp - start) & ~(uint64_t)7;
-		if (len - from > WER_MD_STACK_SCAN_MAX)
-			len = from + WER_MD_STACK_SCAN_MAX;
-		for (uint64_t at = from; at + 8 <= len; at += 8) {
-			uint64_t w = 0;
-
-			for (int b = 7; b >= 0; b--)
-				w = w << 8 | mem[at + (uint64_t)b];
-			add_frame(ret, facts, w);
-			if (ret->count >= WER_MD_FRAMES_MAX)
-				break;
-		}
-		return 0;
+		ret->stack_start = t.stack.start_of_memory_range;
+		ret->stack_size = t.stack.memory.data_size;
+		ret->stack = span(&f, t.stack.memory.rva, ret->stack_size);
+		if (!ret->stack)
+			ret->stack_size = 0;
+		break;
 	}
-	return -ENOENT;
+	return 0;
+}
+
+int wer_minidump_crashed_stack(const void *data, size_t size,
+			       const struct wer_md_facts *facts,
+			       struct wer_md_stack *ret)
+{
+	struct wer_md_thread t;
+	md_context_amd64_t ctx;
+	const unsigned char *mem;
+	uint64_t sp, len, from;
+	int r = wer_minidump_crashed_thread(data, size, facts, &t);
+
+	memset(ret, 0, sizeof(*ret));
+	if (r < 0)
+		return r;
+	if (t.context_size < sizeof(ctx))
+		return -ENOENT;
+	memcpy(&ctx, t.context, sizeof(ctx));
+	if ((ctx.context_flags & MD_CONTEXT_AMD64) != MD_CONTEXT_AMD64)
+		return -ENOENT;
+	add_frame(ret, facts, ctx.rip);
+	sp = ctx.rsp;
+	mem = t.stack;
+	len = t.stack_size;
+	if (!mem || sp < t.stack_start || sp - t.stack_start >= len)
+		return -ENOENT;
+	from = (sp - t.stack_start) & ~(uint64_t)7;
+	if (len - from > WER_MD_STACK_SCAN_MAX)
+		len = from + WER_MD_STACK_SCAN_MAX;
+	for (uint64_t at = from; at + 8 <= len; at += 8) {
+		uint64_t w = 0;
+
+		for (int b = 7; b >= 0; b--)
+			w = w << 8 | mem[at + (uint64_t)b];
+		add_frame(ret, facts, w);
+		if (ret->count >= WER_MD_FRAMES_MAX)
+			break;
+	}
+	return 0;
 }

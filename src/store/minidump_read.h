@@ -52,6 +52,24 @@ int wer_minidump_facts(const void *data, size_t size, struct wer_md_facts *ret);
  * -1. */
 int wer_md_module_of(const struct wer_md_facts *facts, uint64_t addr);
 
+/* The crashed thread as the dump holds it: pointers into the dump's
+ * bytes, every one inside them. */
+struct wer_md_thread {
+	uint32_t tid;
+	const void *context; /* the exception's context record, */
+	size_t context_size; /* of its processor's layout */
+	uint64_t stack_start;
+	const void *stack; /* its stack memory, NULL when the dump has none */
+	size_t stack_size;
+};
+
+/* Finds the crashed thread (facts->crashed_tid) of the minidump
+ * data[0..size). 0, -ENOENT when the dump has no exception context (the
+ * stack may be missing: ret->stack NULL), -EBADMSG when not a minidump. */
+int wer_minidump_crashed_thread(const void *data, size_t size,
+				const struct wer_md_facts *facts,
+				struct wer_md_thread *ret);
+
 #define WER_MD_FRAMES_MAX     32	  /* frames of the crashed thread */
 #define WER_MD_STACK_SCAN_MAX (64 * 1024) /* bytes of its stack scanned */
 

@@ -275,7 +275,9 @@ r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
 assert r["stack"][0]["function"].startswith("crash_null_write+"), r["stack"][0]
 b = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/buckets"],
                               capture_output=True, check=True).stdout)
-assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 2, b
+# The noisy bug: its two reports, and the scanned one, walked now.
+assert sum(x["count"] for x in b) >= 4 and b[0]["count"] == 3, b
+assert b[0]["signature"] == "crash_program | SIGSEGV | crash_null_write | crash_noisy | main", b[0]
 assert all(x["count"] > 0 for x in b), b
 ' "$url" "$token" "$skey" "$program" "$id_null" "$here"
 
@@ -291,6 +293,27 @@ c.commit()' "$data/collector.db" "$1"
 check "reprocessing moved reports (the scanned ones, named now) and left no empty bucket behind" eval '
 	[ "$(main_sql "SELECT count(*) FROM buckets WHERE count = 0")" = 0 ] &&
 	[ "$(main_sql "SELECT count(*) FROM buckets b WHERE count <> (SELECT count(*) FROM reports r WHERE r.bucket_id = b.id)")" = 0 ]'
+# ---- the stack walk: with the program's ELF file uploaded, a dump sent
+# without stack.txt is walked with its call frame information (the scan
+# found other return addresses for each noisy crash), and the scanned
+# report of before was walked again by the upload's reprocessing.
+upload "${noisy[1]}" --no-wer >/dev/null
+id_noise_walk=$(id_of)
+check "a dump without stack.txt, ELF uploaded: walked with CFI into the bug's one bucket; the scanned report walked again on reprocessing" python3 -c '
+import json, subprocess, sys
+url, tok, a, walk, scan = sys.argv[1:]
+get = lambda p: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + p],
+                                          capture_output=True, check=True).stdout)
+ra, rw, rs = get("/api/reports/" + a), get("/api/reports/" + walk), get("/api/reports/" + scan)
+for r in (rw, rs):
+    s = r["stack"]
+    assert r["bucket"] == ra["bucket"], (r["bucket"], ra["bucket"], s)
+    assert all(f.get("walked") and not f.get("scanned") for f in s), s
+    assert [f["function"].split("+")[0] for f in s[:3]] == ["crash_null_write", "crash_noisy", "main"], s
+    assert "client_function" not in s[0], s[0]
+' "$url" "$token" "$id_noise_a" "$id_noise_walk" "$id_noise_scan"
+check "the report page marks walked frames" bash -c '
+	curl -sf -H "Authorization: Bearer $2" "$1/reports/$3" | grep -q "\[walked\]"' _ "$url" "$token" "$id_noise_walk"
 check "POST /api/symbols (Breakpad .sym for libc, id from its MODULE line): the abort's libc frame named" python3 -c '
 import json, subprocess, sys
 sys.path.insert(0, sys.argv[5])

@@ -202,6 +202,29 @@ int main(int argc, char **argv)
 	EXPECT(facts->module_count == 2);
 	EXPECT(facts->have_crashpad && facts->have_exception &&
 	       facts->have_system_info);
+	/* The crashed thread read back, as the collector's stack walk reads
+	 * it: its stack where the snapshot had it, and its registers
+	 * through the CPU seam's inverse of the context record (all but
+	 * fs_base and gs_base, which the record has no room for). */
+	{
+		const struct wer_snapshot_thread *t = &j->snap.threads[0];
+		const struct wer_cpu_ops *ops =
+		    wer__cpu_ops_md(facts->cpu_arch);
+		struct wer_md_thread mt;
+		struct wer_cpu_regs regs;
+
+		EXPECT(wer_minidump_crashed_thread(data, (size_t)size, facts,
+						   &mt) == 0);
+		EXPECT(mt.tid == 4242 && mt.stack_start == t->stack_start &&
+		       mt.stack_size == t->stack_size && mt.stack &&
+		       !memcmp(mt.stack, t->stack, t->stack_size));
+		EXPECT(ops && ops->arch == WER_CPU_X86_64);
+		EXPECT(ops && ops->md_context_read(mt.context, mt.context_size,
+						   &regs) == 0);
+		for (size_t i = 0; ops && i < WER_X86_64_FS_BASE; i++)
+			EXPECT(regs.gp[i] == t->cpu.gp[i]);
+		EXPECT(ops && ops->md_context_read(mt.context, 16, &regs) < 0);
+	}
 	free(data);
 	if (failures)
 		return 1;

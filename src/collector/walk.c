@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * walk.c - the crashed thread's stack of an uploaded minidump, walked
+ * with call frame information (docs/collector.md, "Stacks").
+ *
+ * The walk is werfault's: the libdwfl unwinder (src/handler/unwind_dwfl.c)
+ * over a snapshot of one thread: the crashed thread's registers (read
+ * back from the dump's context record through the CPU seam) and its stack
+ * memory, and, as the process's maps, one mapping per module of the dump
+ * whose ELF file is here (uploaded for the project, or a debuginfod
+ * server's), at the module's base. It runs in one of the symbolizer's
+ * long-lived lookup children (symbolizer.c), within their time and memory
+ * budget: no fork per report, and the files' call frame information
+ * checked once per file. libdwfl reads .eh_frame and .debug_frame; a
+ * file with neither (a separate debug file) is left out of the maps, and
+ * a module without CFI is crossed by x86-64's frame-pointer fallback where
+ * it can be, else the walk stops there.
+ *
+ * The dump is the client's, the ELF files a symbol key's: everything that
+ * parses them runs in the child; the collector keeps the frames' pcs.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "collector.h"
+#include "minidump_read.h"
+#include "snapshot.h"
+#include "unwind.h"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The maps text of the dump's modules that have an ELF file here, one
+ * line each, told apart by a made-up inode (libdwfl joins the lines of one
+ * file and skips those without one). Returns how many; *crashed_has says
+ * whether the crashed pc's module is among them. */
+static size_t module_maps(struct wer_collector *c, const char *project,
+			  const struct wer_md_facts *facts, uint64_t pc,
+			  struct wer_buf *maps, int *crashed_has)
+{
+	uint32_t n = facts->module_count < WER_MD_MODULES_MAX
+			 ? facts->module_count
+			 : WER_MD_MODULES_MAX;
+	int crashed = wer_md_module_of(facts, pc);
+	char path[WER_COLLECTOR_FILE_MAX];
+	size_t have = 0;
+
+	*crashed_has = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct wer_md_module *m = &facts->modules[i];
+		int is_elf;
+
+		if (!m->build_id[0] || !m->size ||
+		    wer__symbols_find(c, project, m->build_id, path, &is_elf) <
+			0 ||
+		    !is_elf || strchr(path, '\n'))
+			continue;
+		wer_buf_printf(maps,
+			       "%" PRIx64 "-%" PRIx64
+			       " r-xp 00000000 00:01 %" PRIu32 " %s\n",
+			       m->base, m->base + m->size, i + 1, path);
+		have++;
+		*crashed_has |= (int)i == crashed;
+	}
+	return have;
+}
+
+int wer__walk_stack(struct wer_collector *c, const char *project,
+		    const uint8_t *dump, size_t size,
+		    const struct wer_md_facts *facts, struct wer_processed *ret,
+		    char *why, size_t why_size)
+{
+	const struct wer_cpu_ops *ops = wer__cpu_ops_md(facts->cpu_arch);
+	struct wer_snapshot_thread thread = {0};
+	struct wer_unwind u = {0};
+	struct wer_md_thread t;
+	struct wer_buf maps;
+	size_t frames = 0, max = sizeof(ret->frames) / sizeof(ret->frames[0]);
+	int crashed_has, r;
+
+	why[0] = '\0';
+	if (!ops || !facts->have_exception ||
+	    wer_minidump_crashed_thread(dump, size, facts, &t) < 0 ||
+	    !t.stack ||
+	    ops->md_context_read(t.context, t.context_size, &thread.cpu) < 0)
+		return -ENOENT;
+	wer_buf_init(&maps, 1 << 20);
+	if (!module_maps(c, project, facts, wer_cpu_pc(&thread.cpu), &maps,
+			 &crashed_has) ||
+	    !crashed_has || maps.failed) {
+		wer_buf_free(&maps);
+		return maps.failed ? -ENOMEM : -ENOENT;
+	}
+	thread.tid = (pid_t)t.tid;
+	thread.stack_start = t.stack_start;
+	thread.stack_size = t.stack_size;
+	thread.stack = (unsigned char *)t.stack; /* only read */
+	r = wer__elf_walk(c, &thread, maps.data, &u, why, why_size);
+	wer_buf_free(&maps);
+	if (r < 0)
+		return r;
+	if (u.problem[0])
+		snprintf(why, why_size, "%s", u.problem);
+	if (u.thread_last == 0)
+		frames = u.threads[0].frame_count;
+	if (frames < 2) {
+		if (!why[0])
+			snprintf(why, why_size, "%s",
+				 u.threads[0].error ? u.threads[0].error
+						    : "one frame only");
+		wer__unwind_free(&u);
+		return -ENOENT;
+	}
+	ret->frame_count = 0;
+	for (size_t k = 0; k < frames && ret->frame_count < max; k++) {
+		const struct wer_frame *fr = &u.frames[u.threads[0].first + k];
+		struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
+		/* A return address points after its call. */
+		int m = wer_md_module_of(facts, k ? fr->pc - 1 : fr->pc);
+
+		memset(f, 0, sizeof(*f));
+		f->walked = 1;
+		f->offset = fr->pc;
+		if (m >= 0) {
+			const struct wer_md_module *mod = &facts->modules[m];
+
+			snprintf(f->module, sizeof(f->module), "%s",
+				 base_name(mod->name));
+			for (char *p = f->module; *p; p++)
+				if ((unsigned char)*p < 0x20)
+					*p = '?';
+			snprintf(f->build_id, sizeof(f->build_id), "%s",
+				 mod->build_id);
+			f->offset = fr->pc - mod->base;
+		}
+	}
+	wer__unwind_free(&u);
+	return (int)ret->frame_count;
+}
+
+int wer__walk_stored(struct wer_collector *c, const char *project,
+		     const char *dump_ref, struct wer_processed *p)
+{
+	struct wer_md_facts *facts = NULL;
+	struct wer_processed *walked = NULL;
+	uint8_t *dump = NULL;
+	size_t size;
+	char why[256];
+	int r;
+
+	if (!*dump_ref)
+		return -ENOENT;
+	r = wer__blob_load(c, dump_ref, c->max_body, &dump, &size);
+	if (r < 0)
+		return r;
+	facts = malloc(sizeof(*facts));
+	walked = calloc(1, sizeof(*walked));
+	if (!facts || !walked)
+		r = -ENOMEM;
+	else if (wer_minidump_facts(dump, size, facts) < 0)
+		r = -EBADMSG;
+	else
+		r = wer__walk_stack(c, project, dump, size, facts, walked, why,
+				    sizeof(why));
+	if (r > 0) {
+		p->frame_count = walked->frame_count;
+		memcpy(p->frames, walked->frames,
+		       walked->frame_count * sizeof(p->frames[0]));
+	}
+	free(walked);
+	free(facts);
+	free(dump);
+	return r;
+}

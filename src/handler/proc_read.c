@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proc_read.c - small capped reads of /proc files (proc_read.h).
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "proc_read.h"
+
+ssize_t wer__read_capped(const char *path, char *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t len;
+
+	if (fd < 0)
+		return -1;
+	len = wer_read_fd_capped(fd, buf, max);
+	close(fd);
+	return (ssize_t)len;
+}
+
+long wer__self_status_kib(const char *key)
+{
+	char status[4096], *p;
+	ssize_t n =
+	    wer__read_capped("/proc/self/status", status, sizeof(status) - 1);
+	size_t len = strlen(key);
+
+	status[n > 0 ? n : 0] = '\0';
+	for (p = status; (p = strstr(p, key)); p += len)
+		if ((p == status || p[-1] == '\n') && p[len] == ':')
+			return strtol(p + len + 1, NULL, 10);
+	return -1;
+}
