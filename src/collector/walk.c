@@ -29,6 +29,7 @@
 #include "collector.h"
 #include "minidump_read.h"
 #include "snapshot.h"
+#include "sym_cfi.h"
 #include "unwind.h"
 
 static const char *base_name(const char *path)
@@ -73,6 +74,96 @@ static size_t module_maps(struct wer_collector *c, const char *project,
 	return have;
 }
 
+/* Frame k of the walk, at pc, placed in the dump's module that holds it
+ * (a return address points after its call: looked up before it). */
+static void put_frame(struct wer_processed *ret,
+		      const struct wer_md_facts *facts, uint64_t pc, size_t k)
+{
+	struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
+	int m = wer_md_module_of(facts, k ? pc - 1 : pc);
+
+	memset(f, 0, sizeof(*f));
+	f->walked = 1;
+	f->offset = pc;
+	if (m >= 0) {
+		const struct wer_md_module *mod = &facts->modules[m];
+
+		snprintf(f->module, sizeof(f->module), "%s",
+			 base_name(mod->name));
+		for (char *p = f->module; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = '?';
+		snprintf(f->build_id, sizeof(f->build_id), "%s", mod->build_id);
+		f->offset = pc - mod->base;
+	}
+}
+
+/* The memory a .sym walk reads: the crashed thread's stack in the dump. */
+static int read_stack(void *ctx, uint64_t address, uint64_t *ret)
+{
+	const struct wer_md_thread *t = ctx;
+	const unsigned char *p;
+
+	if (address < t->stack_start ||
+	    address - t->stack_start > t->stack_size ||
+	    t->stack_size - (address - t->stack_start) < 8)
+		return -1;
+	p = (const unsigned char *)t->stack + (address - t->stack_start);
+	*ret = 0;
+	for (int b = 7; b >= 0; b--)
+		*ret = *ret << 8 | p[b];
+	return 0;
+}
+
+/* The walk with Breakpad .sym files' STACK CFI records (sym_cfi.h), frame
+ * by frame, as far as the modules have them. Returns the frames. */
+static size_t sym_walk(struct wer_collector *c, const char *project,
+		       const struct wer_md_facts *facts,
+		       const struct wer_cpu_ops *ops,
+		       const struct wer_md_thread *t,
+		       const struct wer_cpu_regs *regs,
+		       struct wer_processed *ret)
+{
+	struct wer_sym_cfi_frame frame = {0}, caller;
+	size_t max = sizeof(ret->frames) / sizeof(ret->frames[0]);
+	char path[WER_COLLECTOR_FILE_MAX], rules[WER_SYM_CFI_RULES_MAX];
+
+	frame.count = ops->gp_count < WER_SYM_CFI_REGS_MAX
+			  ? ops->gp_count
+			  : WER_SYM_CFI_REGS_MAX;
+	frame.names = ops->gp_names;
+	for (size_t i = 0; i < frame.count; i++)
+		frame.value[i] = regs->gp[i];
+	frame.valid =
+	    frame.count == 64 ? ~(uint64_t)0 : ((uint64_t)1 << frame.count) - 1;
+	ret->frame_count = 0;
+	for (size_t k = 0; ret->frame_count < max; k++) {
+		uint64_t pc = frame.value[ops->pc], lookup = k ? pc - 1 : pc;
+		int m = wer_md_module_of(facts, lookup), is_elf, r;
+		FILE *f;
+
+		put_frame(ret, facts, pc, k);
+		if (m < 0 || !facts->modules[m].build_id[0] ||
+		    wer__symbols_find(c, project, facts->modules[m].build_id,
+				      path, &is_elf) < 0 ||
+		    is_elf || !(f = fopen(path, "re")))
+			break;
+		r = wer__sym_cfi_find(f, lookup - facts->modules[m].base, rules,
+				      sizeof(rules));
+		fclose(f);
+		if (r < 0 || wer__sym_cfi_step(rules, &frame, ops->sp, ops->pc,
+					       ops->callee_saved, read_stack,
+					       (void *)t, &caller) < 0)
+			break;
+		/* Each caller further up the stack, and somewhere. */
+		if (caller.value[ops->sp] <= frame.value[ops->sp] ||
+		    caller.value[ops->pc] < WER_NULL_CALL_LIMIT)
+			break;
+		frame = caller;
+	}
+	return ret->frame_count;
+}
+
 int wer__walk_stack(struct wer_collector *c, const char *project,
 		    const uint8_t *dump, size_t size,
 		    const struct wer_md_facts *facts, struct wer_processed *ret,
@@ -97,7 +188,15 @@ int wer__walk_stack(struct wer_collector *c, const char *project,
 			 &crashed_has) ||
 	    !crashed_has || maps.failed) {
 		wer_buf_free(&maps);
-		return maps.failed ? -ENOMEM : -ENOENT;
+		if (maps.failed)
+			return -ENOMEM;
+		/* No ELF file for the crashed module: its .sym file's CFI,
+		 * if it has one. */
+		frames = sym_walk(c, project, facts, ops, &t, &thread.cpu, ret);
+		if (frames >= 2)
+			return (int)frames;
+		ret->frame_count = 0;
+		return -ENOENT;
 	}
 	thread.tid = (pid_t)t.tid;
 	thread.stack_start = t.stack_start;
@@ -120,28 +219,8 @@ int wer__walk_stack(struct wer_collector *c, const char *project,
 		return -ENOENT;
 	}
 	ret->frame_count = 0;
-	for (size_t k = 0; k < frames && ret->frame_count < max; k++) {
-		const struct wer_frame *fr = &u.frames[u.threads[0].first + k];
-		struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
-		/* A return address points after its call. */
-		int m = wer_md_module_of(facts, k ? fr->pc - 1 : fr->pc);
-
-		memset(f, 0, sizeof(*f));
-		f->walked = 1;
-		f->offset = fr->pc;
-		if (m >= 0) {
-			const struct wer_md_module *mod = &facts->modules[m];
-
-			snprintf(f->module, sizeof(f->module), "%s",
-				 base_name(mod->name));
-			for (char *p = f->module; *p; p++)
-				if ((unsigned char)*p < 0x20)
-					*p = '?';
-			snprintf(f->build_id, sizeof(f->build_id), "%s",
-				 mod->build_id);
-			f->offset = fr->pc - mod->base;
-		}
-	}
+	for (size_t k = 0; k < frames && ret->frame_count < max; k++)
+		put_frame(ret, facts, u.frames[u.threads[0].first + k].pc, k);
 	wer__unwind_free(&u);
 	return (int)ret->frame_count;
 }

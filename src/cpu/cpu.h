@@ -78,6 +78,8 @@ struct wer_cpu_ops {
 	size_t pc, sp, fp, tp; /* indexes in gp[]: program counter, stack
 				* pointer, frame pointer, thread pointer */
 	const char *const *gp_names; /* gp_count names */
+	uint64_t callee_saved;	     /* a mask of gp[]: the registers a call
+				      * preserves (the ABI's) */
 	/* The minidump: its processor architecture, the size of a thread's
 	 * context record, the record from regs, the processor fields. */
 	uint16_t md_architecture;

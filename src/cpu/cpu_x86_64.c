@@ -236,6 +236,10 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .fp = WER_X86_64_RBP,
     .tp = WER_X86_64_FS_BASE,
     .gp_names = gp_names,
+    /* The System V ABI's: rbx, rbp, r12-r15 (and rsp, the CFA). */
+    .callee_saved = 1u << WER_X86_64_RBX | 1u << WER_X86_64_RBP |
+		    1u << WER_X86_64_R12 | 1u << WER_X86_64_R13 |
+		    1u << WER_X86_64_R14 | 1u << WER_X86_64_R15,
     .md_architecture = MD_CPU_ARCHITECTURE_AMD64,
     .md_context_size = sizeof(md_context_amd64_t),
     .md_context = md_context,

@@ -1059,6 +1059,30 @@ r = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + t
                               capture_output=True, check=True).stdout)
 assert r["application"] == "ap\ufffd" and r["metadata"]["Bad"] == "a\ufffdb" and "f\ufffd ()" in r["client_stack"], r
 ' "$url" "$token" "$key" "$r_null"
+# ---- the walk with a Breakpad .sym file's STACK CFI records: a project
+# that uploads only the program's .sym (dump_syms' output).
+tools=${MINIDUMP_TOOLS:-$("$here/../../scripts/minidump-tools.sh" 2>/dev/null)} || tools=""
+key_sym=$("$collector" --data "$data" --db "$db" key add symcfi) || exit 1
+skey_sym=$("$collector" --data "$data" --db "$db" symbol-key add symcfi) || exit 1
+check "a project with the program's .sym only (STACK CFI): its dump without stack.txt, scanned, is walked with it on upload, frames named" python3 -c '
+import json, subprocess, sys
+sys.path.insert(0, sys.argv[7])
+import wait_job
+url, tok, skey, tools, program, rid = sys.argv[1:7]
+get = lambda: json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + tok, url + "/api/reports/" + rid],
+                                        capture_output=True, check=True).stdout)
+before = get()["stack"]
+assert any(f.get("scanned") for f in before), before  # no symbols yet: scanned
+sym = subprocess.run([tools + "/dump_syms", program], capture_output=True, check=True).stdout
+assert b"STACK CFI INIT" in sym
+up = json.loads(subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + skey, "--data-binary", "@-",
+                                url + "/api/symbols"], input=sym, capture_output=True, check=True).stdout)
+assert up["kind"] == "sym", up
+wait_job.wait(url, tok, up["reprocess_job"])
+s = get()["stack"]
+assert all(f.get("walked") and not f.get("scanned") for f in s), s
+assert [f["function"].split("+")[0] for f in s[:3]] == ["crash_null_write", "crash_noisy", "main"], s
+' "$url" "$token" "$skey_sym" "$tools" "$program" "$(upload_as "$key_sym" "${noisy[1]}" --no-wer)" "$here"
 check "bucket_meta agrees with the reports after everything above (moves, deletions, tenants, kills)" \
 	test "$(main_sql "SELECT count(*) FROM (SELECT r.bucket_id, m.key, m.value, count(*) AS n FROM report_meta m JOIN reports r ON r.id = m.report_id GROUP BY r.bucket_id, m.key, m.value) c FULL OUTER JOIN bucket_meta b ON b.bucket_id = c.bucket_id AND b.key = c.key AND b.value = c.value WHERE b.n IS NULL OR c.n IS NULL OR b.n <> c.n")" = 0
 check "... meta_counts agrees" \
