@@ -92,6 +92,14 @@ struct wer_cpu_ops {
 	int (*md_context_read)(const void *record, size_t size,
 			       struct wer_cpu_regs *regs);
 	void (*md_cpu_info)(const struct wer_cpu_id *id, void *md_system_info);
+	/* The kernel's register set of a thread (NT_PRSTATUS's pr_reg in
+	 * a core, PTRACE_GETREGSET's NT_PRSTATUS): its bytes (little-endian,
+	 * any host) into regs, without fp. prstatus_size: a core's whole
+	 * NT_PRSTATUS note; prstatus_pid, prstatus_reg: where its thread id
+	 * and pr_reg are in it; kernel_regs_size: pr_reg's bytes. */
+	size_t prstatus_size, prstatus_pid, prstatus_reg, kernel_regs_size;
+	void (*kernel_regs)(const unsigned char *bytes,
+			    struct wer_cpu_regs *regs);
 	/* A call through a NULL function pointer stops at pc 0, the return
 	 * address where the call put it: the caller's registers as the
 	 * call's return would leave them, from regs and the word at the

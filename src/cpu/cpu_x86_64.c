@@ -119,15 +119,6 @@ static void md_cpu_info(const struct wer_cpu_id *id, void *out)
 	info->processor_revision = (uint16_t)((model << 8) | (a & 0xf));
 }
 
-/* call pushed the return address: it is at rsp, and ret pops it. */
-static void call_return(const struct wer_cpu_regs *regs, uint64_t word_at_sp,
-			struct wer_cpu_regs *caller)
-{
-	*caller = *regs;
-	caller->gp[WER_X86_64_RIP] = word_at_sp;
-	caller->gp[WER_X86_64_RSP] += 8;
-}
-
 static uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
@@ -135,6 +126,36 @@ static uint64_t le64(const unsigned char *p)
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+}
+
+/* struct user_regs_struct (asm/ptrace.h), as NT_PRSTATUS holds it. */
+static void kernel_regs(const unsigned char *b, struct wer_cpu_regs *r)
+{
+	static const int order[] = {
+	    WER_X86_64_R15,	WER_X86_64_R14,	    WER_X86_64_R13,
+	    WER_X86_64_R12,	WER_X86_64_RBP,	    WER_X86_64_RBX,
+	    WER_X86_64_R11,	WER_X86_64_R10,	    WER_X86_64_R9,
+	    WER_X86_64_R8,	WER_X86_64_RAX,	    WER_X86_64_RCX,
+	    WER_X86_64_RDX,	WER_X86_64_RSI,	    WER_X86_64_RDI,
+	    -1 /* orig_rax */,	WER_X86_64_RIP,	    WER_X86_64_CS,
+	    WER_X86_64_EFLAGS,	WER_X86_64_RSP,	    WER_X86_64_SS,
+	    WER_X86_64_FS_BASE, WER_X86_64_GS_BASE, WER_X86_64_DS,
+	    WER_X86_64_ES,	WER_X86_64_FS,	    WER_X86_64_GS};
+
+	memset(r, 0, sizeof(*r));
+	r->arch = WER_CPU_X86_64;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (order[i] >= 0)
+			r->gp[order[i]] = le64(b + 8 * i);
+}
+
+/* call pushed the return address: it is at rsp, and ret pops it. */
+static void call_return(const struct wer_cpu_regs *regs, uint64_t word_at_sp,
+			struct wer_cpu_regs *caller)
+{
+	*caller = *regs;
+	caller->gp[WER_X86_64_RIP] = word_at_sp;
+	caller->gp[WER_X86_64_RSP] += 8;
 }
 
 /* The kernel's struct rt_sigframe (arch/x86/include/asm/sigframe.h):
@@ -245,6 +266,13 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .md_context = md_context,
     .md_context_read = md_context_read,
     .md_cpu_info = md_cpu_info,
+    /* struct elf_prstatus: siginfo, cursig, sigpend, sighold, then
+     * pr_pid at 32, the times, pr_reg at 112, pr_fpvalid. */
+    .prstatus_size = 336,
+    .prstatus_pid = 32,
+    .prstatus_reg = 112,
+    .kernel_regs_size = 27 * 8,
+    .kernel_regs = kernel_regs,
     .call_return = call_return,
     .signal_frame_size = SF_SIZE,
     .signal_frame_align = 16,
@@ -300,24 +328,8 @@ int wer__cpu_from_ptrace(pid_t tid, struct wer_cpu_regs *ret)
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)NT_PRSTATUS,
 		   &io) != 0)
 		return -errno;
-	memset(ret, 0, sizeof(*ret));
-	ret->arch = WER_CPU_X86_64;
-	{
-		uint64_t d[] = {r.rax, r.rdx, r.rcx, r.rbx, r.rsi, r.rdi,
-				r.rbp, r.rsp, r.r8,  r.r9,  r.r10, r.r11,
-				r.r12, r.r13, r.r14, r.r15, r.rip};
-
-		memcpy(ret->gp, d, sizeof(d));
-	}
-	ret->gp[WER_X86_64_EFLAGS] = r.eflags;
-	ret->gp[WER_X86_64_CS] = r.cs;
-	ret->gp[WER_X86_64_SS] = r.ss;
-	ret->gp[WER_X86_64_DS] = r.ds;
-	ret->gp[WER_X86_64_ES] = r.es;
-	ret->gp[WER_X86_64_FS] = r.fs;
-	ret->gp[WER_X86_64_GS] = r.gs;
-	ret->gp[WER_X86_64_FS_BASE] = r.fs_base;
-	ret->gp[WER_X86_64_GS_BASE] = r.gs_base;
+	_Static_assert(sizeof(r) == 27 * 8, "user_regs_struct");
+	kernel_regs((const unsigned char *)&r, ret);
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)NT_PRFPREG,
 		   &fpio) == 0) {
 		_Static_assert(sizeof(fp) == WER_X86_64_FP_SIZE,

@@ -91,6 +91,11 @@ void wer__capture_release(struct wer_capture *c);
 
 void wer__capture_free(struct wer_capture *c);
 
+/* The machine's facts (processors, uname, os-release, boot time): this
+ * machine's, for a snapshot of a process that ran on it. */
+struct wer_snapshot_system;
+void wer__capture_system(struct wer_snapshot_system *sys);
+
 /* Copies radius bytes each side of every address that lies in readable
  * memory (clipped to its mapping), unless a stack or an earlier range
  * holds it already. The process must still be held. */

@@ -50,38 +50,6 @@ static int read_proc_text(pid_t pid, const char *name,
 	return read_text(path, ret);
 }
 
-/* The modules: every file mapped, the span of its mappings. */
-static void read_modules(struct wer_snapshot *s)
-{
-	static struct wer_maps_line line;
-	size_t at = 0;
-
-	s->fault_module = -1;
-	while (wer__maps_next(s->maps.data, s->maps.len, &at, &line)) {
-		size_t i;
-
-		if (line.name[0] != '/')
-			continue;
-		for (i = 0; i < s->module_count; i++)
-			if (!strcmp(s->modules[i].path, line.name))
-				break;
-		if (i == s->module_count && i < WER_SNAPSHOT_MODULES_MAX) {
-			s->module_count++;
-			s->modules[i].base = line.lo;
-			snprintf(s->modules[i].path, PATH_MAX, "%s", line.name);
-		}
-		if (i < s->module_count) {
-			if (line.lo < s->modules[i].base)
-				s->modules[i].base = line.lo;
-			if (line.hi > s->modules[i].end)
-				s->modules[i].end = line.hi;
-		}
-	}
-	if (s->module_count == WER_SNAPSHOT_MODULES_MAX)
-		wer__snapshot_note(s->truncated, sizeof(s->truncated),
-				   "modules");
-}
-
 /* Fields 48..51 of /proc/PID/stat: where the kernel put the arguments
  * and the environment. 0, or -1 when stat does not say. */
 static int stat_areas(const struct wer_snapshot *s, uint64_t ret[4])
@@ -206,7 +174,7 @@ static long process_age(const struct wer_snapshot *s)
 }
 
 /* The machine: processors, the kernel, the distribution, boot time. */
-static void read_system(struct wer_snapshot_system *sys)
+void wer__capture_system(struct wer_snapshot_system *sys)
 {
 	struct utsname u;
 	char line[256];
@@ -305,12 +273,12 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 		if (n == WER_SNAPSHOT_MAPS_MAX)
 			wer__snapshot_note(s->truncated, sizeof(s->truncated),
 					   "maps");
-		read_modules(s);
+		wer__snapshot_modules(s);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
 	n = readlink(path, s->cwd, sizeof(s->cwd) - 1);
 	s->cwd[n > 0 ? n : 0] = '\0';
-	read_system(&s->system);
+	wer__capture_system(&s->system);
 	s->uptime_s = process_age(s);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "maps.h"
 #include "snapshot.h"
 
 void wer__snapshot_init(struct wer_snapshot *s)
@@ -86,4 +87,35 @@ const char *wer__snapshot_build_id(const struct wer_snapshot *s,
 		if (!strcmp(s->modules[i].path, path))
 			return s->modules[i].build_id;
 	return "";
+}
+
+void wer__snapshot_modules(struct wer_snapshot *s)
+{
+	static struct wer_maps_line line;
+	size_t at = 0;
+
+	s->fault_module = -1;
+	while (wer__maps_next(s->maps.data, s->maps.len, &at, &line)) {
+		size_t i;
+
+		if (line.name[0] != '/')
+			continue;
+		for (i = 0; i < s->module_count; i++)
+			if (!strcmp(s->modules[i].path, line.name))
+				break;
+		if (i == s->module_count && i < WER_SNAPSHOT_MODULES_MAX) {
+			s->module_count++;
+			s->modules[i].base = line.lo;
+			snprintf(s->modules[i].path, PATH_MAX, "%s", line.name);
+		}
+		if (i < s->module_count) {
+			if (line.lo < s->modules[i].base)
+				s->modules[i].base = line.lo;
+			if (line.hi > s->modules[i].end)
+				s->modules[i].end = line.hi;
+		}
+	}
+	if (s->module_count == WER_SNAPSHOT_MODULES_MAX)
+		wer__snapshot_note(s->truncated, sizeof(s->truncated),
+				   "modules");
 }

@@ -193,6 +193,10 @@ struct wer_snapshot {
 void wer__snapshot_init(struct wer_snapshot *s);
 void wer__snapshot_free(struct wer_snapshot *s);
 
+/* Fills modules from the maps text: every file mapped, the span of its
+ * mappings (capped: "modules" noted as truncated). */
+void wer__snapshot_modules(struct wer_snapshot *s);
+
 /* Adds what to the comma-separated list (missing or truncated). */
 void wer__snapshot_note(char *list, size_t size, const char *what);
 

@@ -22,6 +22,15 @@
  * writes the report and answers one byte (live_format.h).
  *
  *
+ * Or, for a core file of a crashed process (the kernel's, gdb's gcore):
+ *
+ *   werfault --core-file PATH   (PATH "-": standard input)
+ *
+ * reads it in one pass (core.c: threads, signal, mapped files, stacks,
+ * libwer's registry when the process had one) and writes its report into
+ * the user's store, as for a crash: the system mode's front-end
+ * (docs/system.md), usable by hand.
+ *
  * With --privileged (the crash path's judgment: only root may read this
  * process's reports), or when werfault itself was started set-id, it
  * reads nothing of its environment, writes to the root-only system store
@@ -60,6 +69,7 @@
 #include "crash_format.h"
 #include "registry_read.h"
 #include "capture.h"
+#include "core.h"
 #include "proc_read.h"
 #include "report.h"
 #include "store.h"
@@ -397,6 +407,7 @@ static void usage(void)
 			"ADDR --done-fd FD\n"
 			"       werfault --live --pid PID --tid TID --request "
 			"ADDR --done-fd FD\n"
+			"       werfault --core-file PATH|-\n"
 			"werfault is started by libwer when a process "
 			"crashes; it is not meant to be run by hand.\n");
 }
@@ -418,6 +429,114 @@ static void own_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* After the capture, from the snapshot alone: stacks and symbols (in a
+ * budgeted child), the application's version, the report. Returns
+ * wer__report_write's answer, the report's directory in path. */
+static int unwind_and_write(struct wer_job *report, char *path, size_t size)
+{
+	int r;
+
+	/* The rest (symbols, the report) may wait its turn: a crash storm
+	 * must not run a hundred unwinders at once. */
+	take_worker_slot(report);
+	phase("slot");
+	/* Afterwards, from the snapshot: stacks, symbols, the report. */
+	if (report->snap.have_threads) {
+		/* In a child process, within a budget: the modules' ELF and
+		 * DWARF are the crashed process's choice. */
+		struct wer_unwind_budget budget = {
+		    .timeout_ms =
+			report->settings.number[WER_SET_UNWIND_TIMEOUT],
+		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
+		    .debuginfod =
+			(int)report->settings.number[WER_SET_DEBUGINFOD]};
+
+		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
+		if (r == 0) {
+			report->have_unwind = 1;
+			wer__unwind_fill_modules(&report->unwind,
+						 &report->snap);
+		} else {
+			wer__snapshot_note(report->snap.missing,
+					   sizeof(report->snap.missing),
+					   "unwind");
+		}
+		if (r == 0 && report->unwind.problem[0])
+			fprintf(stderr, "werfault: unwinding cut short: %s\n",
+				report->unwind.problem);
+	}
+	phase("unwind");
+	if (report->have_unwind && secure_getenv("WER_DEBUG"))
+		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
+			report->unwind.peak_rss_kib);
+	find_app_version(report);
+	r = wer__report_write(report, path, size);
+	phase("write");
+	return r;
+}
+
+/* werfault --core-file PATH: a report from a core file. */
+static int core_main(const char *file)
+{
+	struct wer_job *report = calloc(1, sizeof(*report));
+	char path[PATH_MAX], why[256], err[512];
+	struct stat st;
+	int fd, r;
+
+	if (!report)
+		return 1;
+	wer__job_init(report);
+	if (wer_settings_load(&report->settings, 0, err, sizeof(err)) < 0)
+		fprintf(stderr, "werfault: %s\n", err);
+	fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0) {
+		fprintf(stderr, "werfault: %s: %s\n", file, strerror(errno));
+		wer__job_free(report);
+		free(report);
+		return 1;
+	}
+	r = wer__core_read(fd, &report->snap, why, sizeof(why));
+	report->snap.time_ns = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+				   ? (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+					 (uint64_t)st.st_mtim.tv_nsec
+				   : wall_ns();
+	if (fd)
+		close(fd);
+	if (r < 0) {
+		fprintf(stderr, "werfault: %s: %s\n", file, why);
+		wer__job_free(report);
+		free(report);
+		return 1;
+	}
+	report->snap.crash.time_ns = report->snap.time_ns;
+	wer__capture_system(&report->snap.system);
+	/* The program: the module whose name starts as the kernel's
+	 * 15-character name of it. */
+	for (size_t i = 0; i < report->snap.module_count; i++) {
+		const char *slash = strrchr(report->snap.modules[i].path, '/');
+
+		if (report->snap.exe[0] && slash &&
+		    !strncmp(slash + 1, report->snap.exe,
+			     strlen(report->snap.exe))) {
+			snprintf(report->snap.exe, sizeof(report->snap.exe),
+				 "%s", report->snap.modules[i].path);
+			break;
+		}
+	}
+	if (report->snap.have_crash)
+		wer__snapshot_find_fault(&report->snap);
+	r = unwind_and_write(report, path, sizeof(path));
+	if (r < 0)
+		fprintf(stderr,
+			"werfault: could not write the report of %s: %s\n",
+			file, strerror(-r));
+	else
+		printf("%s\n", path);
+	wer__job_free(report);
+	free(report);
+	return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -428,6 +547,7 @@ int main(int argc, char **argv)
 	    {"live", no_argument, NULL, 'l'},
 	    {"request", required_argument, NULL, 'q'},
 	    {"privileged", no_argument, NULL, 'P'},
+	    {"core-file", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0}};
@@ -464,6 +584,15 @@ int main(int argc, char **argv)
 		case 'P':
 			privileged = 1;
 			break;
+		case 'c':
+			/* Not in a set-id werfault: its files are the user's.
+			 */
+			if (getuid() != geteuid() || getgid() != getegid()) {
+				fprintf(stderr, "werfault: --core-file is not "
+						"for a set-id werfault\n");
+				return 2;
+			}
+			return core_main(optarg);
 		case 'h':
 			usage();
 			return 0;
@@ -606,42 +735,8 @@ int main(int argc, char **argv)
 	if (!live)
 		tell(done_fd, WER_CRASH_MSG_DONE);
 	phase("release");
-	/* The rest (symbols, the report) may wait its turn: a crash storm
-	 * must not run a hundred unwinders at once. */
-	take_worker_slot(report);
-	phase("slot");
-	/* Afterwards, from the snapshot: stacks, symbols, the report. */
-	if (report->snap.have_threads) {
-		/* In a child process, within a budget: the modules' ELF and
-		 * DWARF are the crashed process's choice. */
-		struct wer_unwind_budget budget = {
-		    .timeout_ms =
-			report->settings.number[WER_SET_UNWIND_TIMEOUT],
-		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
-		    .debuginfod =
-			(int)report->settings.number[WER_SET_DEBUGINFOD]};
+	r = unwind_and_write(report, path, sizeof(path));
 
-		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
-		if (r == 0) {
-			report->have_unwind = 1;
-			wer__unwind_fill_modules(&report->unwind,
-						 &report->snap);
-		} else {
-			wer__snapshot_note(report->snap.missing,
-					   sizeof(report->snap.missing),
-					   "unwind");
-		}
-		if (r == 0 && report->unwind.problem[0])
-			fprintf(stderr, "werfault: unwinding cut short: %s\n",
-				report->unwind.problem);
-	}
-	phase("unwind");
-	if (report->have_unwind && secure_getenv("WER_DEBUG"))
-		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
-			report->unwind.peak_rss_kib);
-	find_app_version(report);
-	r = wer__report_write(report, path, sizeof(path));
-	phase("write");
 	print_phases();
 	if (live) {
 		/* The process runs on; it hears how it went, nothing more. */
