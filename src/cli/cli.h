@@ -196,6 +196,9 @@ int list_main(int argc, char **argv);
 void list_help(FILE *f);
 int show_main(int argc, char **argv);
 int config_main(int argc, char **argv);
+/* system.c: `wer system enable|disable|status` (docs/system.md). */
+int system_main(int argc, char **argv);
+void system_help(FILE *f);
 int rm_main(int argc, char **argv);
 void rm_help(FILE *f);
 int purge_main(int argc, char **argv);

@@ -423,6 +423,8 @@ static const struct verb verbs[] = {
      config_help},
     {"run", "run a program with crash reporting, report on a crash", run_main,
      run_help},
+    {"system", "the machine's crash reporter: every process's crashes",
+     system_main, system_help},
     {"help", "list the verbs, or print one verb's usage", help_main, help_help},
 };
 

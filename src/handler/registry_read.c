@@ -315,6 +315,7 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	ret->unsettled = ret->invalid = 0;
 	ret->state = h.state;
 	ret->flags = h.flags;
+	ret->reported = h.reported;
 	ret->generation = h.generation;
 
 	/* The first attempt reads the control area whole, before and after

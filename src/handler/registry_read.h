@@ -46,6 +46,7 @@ struct wer_snapshot_restart {
 struct wer_registry_snapshot {
 	uint32_t state, flags;
 	uint64_t generation;
+	uint64_t reported; /* the header's: libwer reported a crash (its pid) */
 	size_t meta_count, range_count, file_count;
 	struct wer_snapshot_meta meta[WER_REG_META_SLOTS];
 	struct wer_snapshot_range range[WER_REG_RANGE_SLOTS];

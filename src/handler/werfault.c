@@ -56,6 +56,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -73,6 +74,7 @@
 #include "proc_read.h"
 #include "report.h"
 #include "store.h"
+#include "store_dir.h"
 #include "wer/version.h"
 
 /* Under `wer run`, tells it where the report is (or why there is none):
@@ -408,6 +410,8 @@ static void usage(void)
 			"       werfault --live --pid PID --tid TID --request "
 			"ADDR --done-fd FD\n"
 			"       werfault --core-file PATH|-\n"
+			"       werfault --core [--store-root DIR] PID TID UID "
+			"GID DUMPABLE SIGNAL TIME LIMIT HOST COMM\n"
 			"werfault is started by libwer when a process "
 			"crashes; it is not meant to be run by hand.\n");
 }
@@ -475,8 +479,16 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 	return r;
 }
 
-/* werfault --core-file PATH: a report from a core file. */
-static int core_main(const char *file)
+/* What the kernel says of a crash it pipes (werfault --core). */
+struct kernel_facts {
+	pid_t pid, tid;
+	int signal;
+	long time; /* seconds since the epoch */
+};
+
+/* werfault --core-file PATH (kernel NULL), or the core the kernel pipes
+ * (werfault --core): a report from a core. */
+static int core_main(const char *file, const struct kernel_facts *kernel)
 {
 	struct wer_job *report = calloc(1, sizeof(*report));
 	char path[PATH_MAX], why[256], err[512];
@@ -486,7 +498,9 @@ static int core_main(const char *file)
 	if (!report)
 		return 1;
 	wer__job_init(report);
-	if (wer_settings_load(&report->settings, 0, err, sizeof(err)) < 0)
+	/* From the kernel: the machine's settings alone (no home). */
+	if (wer_settings_load(&report->settings, kernel != NULL, err,
+			      sizeof(err)) < 0)
 		fprintf(stderr, "werfault: %s\n", err);
 	fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
 	if (fd < 0) {
@@ -507,6 +521,27 @@ static int core_main(const char *file)
 		wer__job_free(report);
 		free(report);
 		return 1;
+	}
+	if (kernel && report->snap.have_registry &&
+	    report->snap.registry.reported) {
+		/* libwer's own handler reported this crash before the
+		 * process died of its signal: one report per crash. */
+		fprintf(stderr,
+			"werfault: the crash of process %d was reported by "
+			"libwer: no second report\n",
+			(int)kernel->pid);
+		wer__job_free(report);
+		free(report);
+		return 0;
+	}
+	if (kernel) {
+		/* The kernel's word on who and what. */
+		report->snap.pid = kernel->pid;
+		report->snap.time_ns = (uint64_t)kernel->time * 1000000000u;
+		if (!report->snap.have_crash && kernel->signal > 0) {
+			report->snap.have_crash = 1;
+			report->snap.crash.signo = kernel->signal;
+		}
 	}
 	report->snap.crash.time_ns = report->snap.time_ns;
 	wer__capture_system(&report->snap.system);
@@ -537,6 +572,133 @@ static int core_main(const char *file)
 	return r < 0 ? 1 : 0;
 }
 
+/* A directory under the open directory at, made when missing (mode),
+ * opened without following a link; -1 with errno. */
+static int subdir(int at, const char *name, mode_t mode)
+{
+	if (mkdirat(at, name, mode) < 0 && errno != EEXIST)
+		return -1;
+	return openat(at, name,
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Parses a decimal argument of the kernel's (non-negative, fits a long). */
+static int kernel_number(const char *s, long *ret)
+{
+	char *end;
+
+	errno = 0;
+	*ret = strtol(s, &end, 10);
+	return errno || end == s || *end || *ret < 0 ? -1 : 0;
+}
+
+/* werfault --core [--store-root DIR] PID TID UID GID DUMPABLE SIGNAL TIME
+ * LIMIT HOST COMM: started by the kernel as root for a crashing process
+ * (core_pattern, `wer system enable`), the core on standard input. The
+ * report goes to the user's store under DIR/users/UID, written as that
+ * user; a crash the user may not read (DUMPABLE not 1) to DIR/system,
+ * root's alone. Identity is the kernel's arguments', never the core's
+ * registry's (docs/system.md). */
+static int kernel_main(int argc, char **argv)
+{
+	const char *root_dir = WER_SYSTEM_STORE_DIR;
+	struct rlimit one = {1, 1};
+	long v[8];
+	char dir[PATH_MAX], uid_name[32];
+	int root, users, store, i = 0;
+
+	/* A crash of this werfault must not pipe its core to itself:
+	 * the kernel skips the pipe for a core limit of 1. */
+	setrlimit(RLIMIT_CORE, &one);
+	if (i + 1 < argc && !strcmp(argv[i], "--store-root")) {
+		root_dir = argv[i + 1];
+		i += 2;
+	}
+	if (argc - i < 10 || root_dir[0] != '/') {
+		fprintf(stderr, "werfault: --core needs PID TID UID GID "
+				"DUMPABLE SIGNAL TIME LIMIT HOST COMM\n");
+		return 2;
+	}
+	for (int k = 0; k < 8; k++)
+		if (kernel_number(argv[i + k], &v[k]) < 0) {
+			fprintf(stderr,
+				"werfault: --core: %s is not a "
+				"number\n",
+				argv[i + k]);
+			return 2;
+		}
+	if (geteuid() != 0) {
+		fprintf(stderr, "werfault: --core runs as root (the kernel "
+				"starts it)\n");
+		return 2;
+	}
+	/* DIR and DIR/users are root's and every user's to enter; the
+	 * stores in them, their owner's alone. */
+	umask(022);
+	root = subdir(AT_FDCWD, root_dir, 0755);
+	if (root < 0) {
+		fprintf(stderr, "werfault: %s: %s\n", root_dir,
+			strerror(errno));
+		return 1;
+	}
+	if (v[4] != 1) {
+		/* Only root may read it (not dumpable, or a set-id process):
+		 * the system store, as root. */
+		umask(077);
+		store = subdir(root, "system", 0700);
+		snprintf(dir, sizeof(dir), "%s/system", root_dir);
+	} else {
+		struct stat st;
+
+		snprintf(uid_name, sizeof(uid_name), "%ld", v[2]);
+		users = subdir(root, "users", 0755);
+		umask(077);
+		store = users < 0 ? -1 : subdir(users, uid_name, 0700);
+		/* Made by root just now, or the user's own from before;
+		 * anything else (planted) is refused. */
+		if (store >= 0 && fstat(store, &st) == 0 && st.st_uid == 0 &&
+		    v[2] != 0 && fchown(store, (uid_t)v[2], (gid_t)v[3]) == 0)
+			st.st_uid = (uid_t)v[2];
+		if (store >= 0 &&
+		    (fstat(store, &st) < 0 || st.st_uid != (uid_t)v[2] ||
+		     (st.st_mode & 077))) {
+			fprintf(stderr,
+				"werfault: the store of user %ld is not "
+				"theirs alone: no report\n",
+				v[2]);
+			return 1;
+		}
+		if (users >= 0)
+			close(users);
+		snprintf(dir, sizeof(dir), "%s/users/%s", root_dir, uid_name);
+		/* From here on the crashed process's user: the core is
+		 * parsed, the stack walked, the report written as them. */
+		if (store >= 0 &&
+		    (setgroups(0, NULL) < 0 ||
+		     setresgid((gid_t)v[3], (gid_t)v[3], (gid_t)v[3]) < 0 ||
+		     setresuid((uid_t)v[2], (uid_t)v[2], (uid_t)v[2]) < 0)) {
+			fprintf(stderr,
+				"werfault: cannot become user %ld: %s\n", v[2],
+				strerror(errno));
+			return 1;
+		}
+	}
+	close(root);
+	if (store < 0) {
+		fprintf(stderr, "werfault: the store in %s: %s\n", root_dir,
+			strerror(errno));
+		return 1;
+	}
+	close(store);
+	setenv("WER_REPORT_DIR", dir, 1);
+	return core_main("-", &(struct kernel_facts){
+				  .pid = (pid_t)v[0],
+				  .tid = (pid_t)v[1],
+				  .signal = (int)v[5],
+				  .time = v[6],
+			      });
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -561,6 +723,9 @@ int main(int argc, char **argv)
 	char path[PATH_MAX];
 
 	own_signals();
+	/* From the kernel: positional arguments (core_pattern's). */
+	if (argc > 1 && !strcmp(argv[1], "--core"))
+		return kernel_main(argc - 2, argv + 2);
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -592,7 +757,7 @@ int main(int argc, char **argv)
 						"for a set-id werfault\n");
 				return 2;
 			}
-			return core_main(optarg);
+			return core_main(optarg, NULL);
 		case 'h':
 			usage();
 			return 0;

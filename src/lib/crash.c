@@ -475,6 +475,11 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			wer__crash_fallback_report(
 			    info, (const ucontext_t *)context, handler_failure,
 			    exec_errno, access);
+		/* Reported here: a system handler (core_pattern) that gets
+		 * this process's core after the re-raise adds none. */
+		if (access != WER_ACCESS_NONE)
+			__atomic_store_n(&wer__registry.header.reported,
+					 (uint64_t)getpid(), __ATOMIC_RELEASE);
 		if (want_recovery)
 			run_recovery(fd);
 		if (fd >= 0)

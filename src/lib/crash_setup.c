@@ -3,7 +3,9 @@
  * crash_setup.c - installs the crash path when libwer is loaded (linked or
  * LD_PRELOADed): finds werfault, reads the settings, gives the thread an
  * alternate signal stack and installs the handlers. WER_DISABLE=1 in the
- * environment turns all of it off.
+ * environment turns all of it off; WER_REGISTRATION_ONLY=1 too, for a
+ * machine whose kernel hands cores to werfault (the system mode): the
+ * registrations stay, read from the core.
  *
  * In a process started set-id, with file capabilities or through an LSM
  * transition (AT_SECURE), the environment belongs to whoever started it:
@@ -243,12 +245,21 @@ static void load_settings(void)
 	    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
 }
 
+/* Whether a variable is set to something else than "" or "0". */
+static int env_on(const char *name)
+{
+	const char *v = secure_getenv(name);
+
+	return v && v[0] && strcmp(v, "0") != 0;
+}
+
 __attribute__((constructor)) static void crash_setup(void)
 {
-	const char *disable = secure_getenv("WER_DISABLE");
-
 	load_settings();
-	if (disable && disable[0] && strcmp(disable, "0") != 0)
+	/* WER_REGISTRATION_ONLY=1: the registry works, no handler is
+	 * installed; the machine's handler (the system mode,
+	 * docs/system.md) reads the registrations from the core. */
+	if (env_on("WER_DISABLE") || env_on("WER_REGISTRATION_ONLY"))
 		return;
 	wer__cxx_setup();
 	wer_set_crash_reporting(TRUE);

@@ -111,7 +111,11 @@ struct wer_registry_header {
 	uint64_t generation;  /* incremented by every change */
 	uint32_t restart_ctl_offset, restart_offset; /* version 2 */
 	uint32_t app_ctl_offset, app_offset;	     /* version 3 */
-	uint64_t reserved[2];
+	/* Set by the crash path once libwer reported a crash of this
+	 * process (its process id): a system handler that then gets the
+	 * process's core adds no second report (docs/system.md). 0 before. */
+	uint64_t reported;
+	uint64_t reserved;
 };
 
 struct wer_registry {

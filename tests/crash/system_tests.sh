@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# system_tests.sh WERFAULT WER CRASH_PLAIN CRASH_PROGRAM
+#
+# The system mode on this machine (docs/system.md): `wer system enable`
+# makes werfault the kernel's core_pattern handler; a program that never
+# loaded libwer crashes, as root and as another user, and its report lands
+# in that user's store; a program with libwer's own handler gets exactly
+# one report (libwer's); one in registration-only mode gets the kernel's,
+# with its metadata; `disable` puts the pattern back; another handler
+# is not replaced without --force. Needs root and a writable
+# /proc/sys/kernel/core_pattern (else skipped, 77). The pattern in force
+# before is restored on every exit, a failed check's too. Runs alone
+# (RUN_SERIAL): while enabled, every crash on the machine comes here.
+set -u
+werfault=$1 wer=$2 plain=$3 program=$4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../check.sh"
+pattern_file=/proc/sys/kernel/core_pattern
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skip - the system mode needs root"
+	exit 77
+fi
+saved=$(cat "$pattern_file")
+if ! (printf '%s' "$saved" >"$pattern_file") 2>/dev/null; then
+	echo "skip - $pattern_file is not writable here"
+	exit 77
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/openwer-system.XXXXXX") || exit 2
+chmod 711 "$work" # the crashed user's werfault goes through it
+trap 'printf "%s" "$saved" >"$pattern_file"; rm -rf "$work"' EXIT
+root=$work/root
+unset WER_REPORT_DIR WER_DISABLE LD_PRELOAD
+
+check "enable: werfault handles cores, the old pattern kept" eval '
+	"$wer" system enable --werfault "$werfault" --store-root "$root" &&
+	grep -q "^|$werfault --core --store-root $root %P %i %u %g %d %s %t %c %h %e" "$pattern_file" &&
+	"$wer" system status | grep -qx "handled by: openwer" &&
+	[ "$(cat "$root/core_pattern.saved")" = "$saved" ]'
+
+count() { ls "$1" 2>/dev/null | wc -l; }
+# A program without libwer, crashed as root: its report in root's store.
+(ulimit -c 0; exec "$plain") >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -ge 1 ]'
+report=$(ls -d "$root"/users/0/ReportQueue/* 2>/dev/null | head -n1)
+check "a program that never loaded libwer: reported through the kernel, as its user (root)" eval '
+	[ -f "$report/Report.wer" ] &&
+	grep -qx "Sig\[5\].Value=SIGSEGV (11)" "$report/Report.wer" &&
+	grep -q "plain_null_write" "$report/stack.txt" &&
+	grep -qx "Sig\[0\].Value=crash_plain" "$report/Report.wer"'
+
+# The same program as another user: that user's store, theirs alone.
+chmod 755 "$(dirname "$plain")" 2>/dev/null
+(ulimit -c 0; exec setpriv --reuid=65534 --regid=65534 --clear-groups "$plain") >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/65534/ReportQueue")" -ge 1 ]'
+check "another user's crash: in their store (users/65534), theirs alone (0700)" eval '
+	[ "$(stat -c "%u %a" "$root/users/65534")" = "65534 700" ] &&
+	[ "$(count "$root/users/65534/ReportQueue")" = 1 ] &&
+	report=$(ls -d "$root"/users/65534/ReportQueue/*) &&
+	[ "$(stat -c %u "$report/Report.wer")" = 65534 ] &&
+	grep -q "plain_null_write" "$report/stack.txt"'
+check "... and not in root's" eval '[ "$(count "$root/users/0/ReportQueue")" = 1 ]'
+
+# The kernel's werfault is done with a crash once no werfault --core of
+# this test runs (it was started before the crashed process could be
+# reaped).
+kernel_done() { ! pgrep -f "werfault --core --store-root $root" >/dev/null; }
+
+# libwer's own handler reports, then the process dies of its signal and
+# the kernel pipes its core: one report, libwer's.
+(ulimit -c 0; WER_REPORT_DIR=$work/inproc exec "$program" null) >/dev/null 2>&1
+wait_until 60 kernel_done
+wait_until 60 eval '[ "$(count "$work/inproc/ReportQueue")" -ge 1 ]'
+check "a program with libwer's handler: one report, libwer's; the kernel's werfault adds none" eval '
+	[ "$(count "$work/inproc/ReportQueue")" = 1 ] &&
+	[ "$(count "$root/users/0/ReportQueue")" = 1 ]'
+
+# Registration only: no handler in the process; its registrations come
+# out of the core.
+(ulimit -c 0; WER_REGISTRATION_ONLY=1 WER_REPORT_DIR=$work/regonly exec "$program" null) >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -ge 2 ]'
+report=$(grep -l "crash_program" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
+check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metadata it registered" eval '
+	[ "$(count "$work/regonly/ReportQueue")" = 0 ] && [ -n "$report" ] &&
+	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$report" &&
+	grep -q "crash_null_write" "$(dirname "$report")/stack.txt"'
+
+check "disable: the pattern from before is back" eval '
+	"$wer" system disable --store-root "$root" &&
+	[ "$(cat "$pattern_file")" = "$saved" ] && [ ! -e "$root/core_pattern.saved" ]'
+
+# Another handler is left alone unless --force.
+printf '|/bin/false %%p' >"$pattern_file"
+check "enable refuses to replace another handler, and says how to go on" eval '
+	! "$wer" system enable --werfault "$werfault" --store-root "$root" 2>"$work/err" &&
+	grep -q -- "--force" "$work/err" &&
+	[ "$(cat "$pattern_file")" = "|/bin/false %p" ]'
+check "... --force replaces it, and disable puts it back" eval '
+	"$wer" system enable --force --werfault "$werfault" --store-root "$root" >/dev/null &&
+	"$wer" system status | grep -qx "handled by: openwer" &&
+	"$wer" system disable --store-root "$root" >/dev/null &&
+	[ "$(cat "$pattern_file")" = "|/bin/false %p" ]'
+check "status, disable without openwer: says who handles cores" eval '
+	"$wer" system status | grep -qx "handled by: another handler" &&
+	! "$wer" system disable --store-root "$root" 2>/dev/null'
+totals "system: "
