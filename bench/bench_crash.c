@@ -244,8 +244,8 @@ __attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
 static char **env_make(char *const *add)
 {
 	static const char *const drop[] = {
-	    "WER_HANDLER=", "WER_REPORT_DIR=", "WER_DISABLE=", "LD_PRELOAD=",
-	    "DEBUGINFOD_URLS="};
+	    "WER_HANDLER=", "WER_REPORT_DIR=",	"WER_DISABLE=",
+	    "LD_PRELOAD=",  "DEBUGINFOD_URLS=", "WER_REGISTRATION_ONLY="};
 	size_t n = 0, k = 0;
 	char **env;
 
@@ -273,10 +273,14 @@ static char **env_make(char *const *add)
 
 /* fork + execve with no core file, the driver's signal mask undone, FD
  * pass_fd inherited and stdout/stderr redirected where asked. */
+/* The children's core limit: 0 (none) but for the core-file runs of the
+ * system mode's section. */
+static rlim_t child_core_limit;
+
 static pid_t spawn(char *const argv[], char *const envp[], int pass_fd,
 		   int out_fd, int err_fd)
 {
-	struct rlimit no_core = {0, 0};
+	struct rlimit no_core = {child_core_limit, child_core_limit};
 	pid_t pid = fork();
 
 	if (pid != 0)
@@ -802,6 +806,108 @@ out:
 	free(report);
 }
 
+/* ---- the system mode (--system, root) ------------------------------------
+ * The same crash held three ways, interleaved, in one run: libwer's
+ * in-process handler (core_pattern "core", no core file); the kernel
+ * writing a core file (core_pattern a file in the scratch directory, the
+ * child's core limit unlimited, WER_DISABLE=1); the system mode
+ * (core_pattern piping to werfault --core, WER_REGISTRATION_ONLY=1). The
+ * kernel's core_pattern is restored at the end. */
+#define PATTERN_FILE "/proc/sys/kernel/core_pattern"
+
+struct system_row {
+	int threads;
+	int n[3];
+	double ms[3];
+};
+
+static int set_pattern(const char *pattern)
+{
+	int fd = open(PATTERN_FILE, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, pattern, strlen(pattern));
+	close(fd);
+	return n == (ssize_t)strlen(pattern) ? 0 : -1;
+}
+
+static void bench_system(const struct config *c, int threads,
+			 const char *sys_pattern, const char *core_pattern,
+			 struct system_row *row)
+{
+	double *ms[3];
+	char *add[3][4] = {{0}}, **env[3], what[64];
+	struct scratch s = {.log_fd = -1, .null_fd = -1};
+	int ifd = -1, failures = 0;
+
+	memset(row, 0, sizeof(*row));
+	row->threads = threads;
+	snprintf(what, sizeof(what), "system mode, %d threads", threads);
+	for (int k = 0; k < 3; k++)
+		ms[k] = calloc((size_t)c->runs, sizeof(double));
+	if (!ms[0] || !ms[1] || !ms[2] || scratch_open(c, &s) < 0 ||
+	    (ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0) {
+		note("%s: no scratch directory", what);
+		goto out;
+	}
+	inotify_add_watch(ifd, s.queue, IN_MOVED_TO | IN_CREATE | IN_ONLYDIR);
+	if (asprintf(&add[0][0], "WER_HANDLER=%s", c->handler) < 0 ||
+	    asprintf(&add[0][1], "WER_REPORT_DIR=%s", s.store) < 0)
+		abort();
+	add[1][0] = "WER_DISABLE=1";
+	add[2][0] = "WER_REGISTRATION_ONLY=1";
+	for (int k = 0; k < 3; k++)
+		env[k] = env_make(add[k]);
+	for (int i = -1; i < c->runs && failures < 3; i++) {
+		for (int k = 0; k < 3; k++) {
+			struct crash_run r;
+			const char *pattern = k == 0   ? "core"
+					      : k == 1 ? core_pattern
+						       : sys_pattern;
+
+			if (set_pattern(pattern) < 0) {
+				note("%s: core_pattern not written", what);
+				failures = 3;
+				break;
+			}
+			child_core_limit = k == 1 ? RLIM_INFINITY : 0;
+			run_crash(c, &s, ifd, env[k], threads, k == 0, &r);
+			child_core_limit = 0;
+			if (!r.dead || !r.have_fault || !r.signaled_segv ||
+			    r.killed)
+				failures++;
+			else if (i >= 0)
+				ms[k][row->n[k]++] = r.dead_ms;
+			/* The core files: gone before the next run. */
+			if (k == 1) {
+				char cmd[PATH_MAX + 32];
+
+				snprintf(cmd, sizeof(cmd), "%s", core_pattern);
+				*strrchr(cmd, '/') = '\0';
+				rm_tree(cmd);
+				mkdir(cmd, 0700);
+			}
+		}
+	}
+	set_pattern("core");
+	if (failures)
+		note("%s: %d run(s) failed", what, failures);
+	for (int k = 0; k < 3; k++)
+		row->ms[k] = median(ms[k], row->n[k]);
+	for (int k = 0; k < 3; k++)
+		free(env[k]);
+	free(add[0][0]);
+	free(add[0][1]);
+out:
+	if (ifd >= 0)
+		close(ifd);
+	scratch_close(&s);
+	for (int k = 0; k < 3; k++)
+		free(ms[k]);
+}
+
 /* ---- wait/idle children: eu-stack and memory ------------------------------
  */
 
@@ -1191,6 +1297,7 @@ static int driver_main(int argc, char **argv)
 	    {"handler", required_argument, NULL, 'H'},
 	    {"child", required_argument, NULL, 'c'},
 	    {"libwer", required_argument, NULL, 'l'},
+	    {"system", no_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	static const int crash_threads[] = {0, 10, 50};
@@ -1218,7 +1325,7 @@ static int driver_main(int argc, char **argv)
 	char *eu;
 	sigset_t chld;
 	ssize_t n;
-	int opt, extra_threads = 0;
+	int opt, extra_threads = 0, system_mode = 0;
 	int64_t begin = now_ns();
 	double load;
 
@@ -1238,12 +1345,15 @@ static int driver_main(int argc, char **argv)
 		case 'l':
 			c.libwer = optarg;
 			break;
+		case 's':
+			system_mode = 1;
+			break;
 		case 'h':
 		default:
 			fprintf(stderr,
 				"usage: %s [--runs N] [--handler WERFAULT] "
 				"[--child BENCH_CRASH_CHILD] [--libwer "
-				"LIBWER_SO]\n",
+				"LIBWER_SO] [--system]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -1407,6 +1517,61 @@ static int driver_main(int argc, char **argv)
 	}
 	printf("  threads added by openwer: %s\n",
 	       extra_threads ? "SOME (openwer must add none)" : "none");
+
+	if (system_mode) {
+		char saved[256] = "", sys_pattern[512], core_pattern[PATH_MAX];
+		struct system_row srows[3];
+		int fd = open(PATTERN_FILE, O_RDONLY | O_CLOEXEC);
+		ssize_t got = fd >= 0 ? read(fd, saved, sizeof(saved) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		saved[got > 0 ? got : 0] = '\0';
+		saved[strcspn(saved, "\n")] = '\0';
+		snprintf(core_pattern, sizeof(core_pattern),
+			 "%s/owcores.%d/core.%%p", c.tmp, (int)getpid());
+		snprintf(sys_pattern, sizeof(sys_pattern),
+			 "|%s --core --store-root %s/owsys.%d %%P %%i %%u %%g "
+			 "%%d %%s %%t %%c %%h %%e",
+			 c.handler, c.tmp, (int)getpid());
+		printf("\n5. System mode (werfault --core), beside the kernel "
+		       "writing a core file and libwer's in-process handler: "
+		       "fault to reaped, ms\n\n");
+		if (geteuid() != 0 || strlen(sys_pattern) >= 128 ||
+		    strlen(core_pattern) >= 128 || got <= 0) {
+			printf("  skipped: needs root, a readable core_pattern "
+			       "and paths short enough for it\n");
+		} else {
+			char dir[PATH_MAX + 32];
+
+			snprintf(dir, sizeof(dir), "%s/owcores.%d", c.tmp,
+				 (int)getpid());
+			mkdir(dir, 0700);
+			for (int i = 0; i < 3; i++)
+				bench_system(&c, crash_threads[i], sys_pattern,
+					     core_pattern, &srows[i]);
+			set_pattern(saved);
+			rm_tree(dir);
+			snprintf(dir, sizeof(dir), "%s/owsys.%d", c.tmp,
+				 (int)getpid());
+			rm_tree(dir);
+			printf("  %7s %11s %11s %11s   %s\n", "threads",
+			       "in-process", "core file", "system", "runs");
+			for (int i = 0; i < 3; i++) {
+				char a[16], b[16], d[16];
+
+				fmt_ms(a, sizeof(a), srows[i].ms[0],
+				       srows[i].n[0]);
+				fmt_ms(b, sizeof(b), srows[i].ms[1],
+				       srows[i].n[1]);
+				fmt_ms(d, sizeof(d), srows[i].ms[2],
+				       srows[i].n[2]);
+				printf("  %7d %11s %11s %11s   %d/%d/%d\n",
+				       srows[i].threads, a, b, d, srows[i].n[0],
+				       srows[i].n[1], srows[i].n[2]);
+			}
+		}
+	}
 
 	printf("\nAnchors (fixed text, measured earlier on these machines):\n"
 	       "  Crashpad hold   6.2 / 7.1 / 8.7 ms at 0/10/50 threads "

@@ -31,7 +31,8 @@
  *   W <arch> <tid> <stack start hex> <stack bytes> <maps bytes> <registers>
  *   followed by the maps text and the stack's bytes, raw; registers are
  *   the CPU seam's gp[] (hex, comma-separated). The answer is the
- *   unwinder's records (src/handler/unwind.h, pcs only: T, F, E), ended
+ *   unwinder's records (src/handler/unwind.h: T, F with pcs and the
+ *   calls inlined there, from modules with their own DWARF, E), ended
  *   by "D".
  *
  * Records, one per line, tab-separated:
@@ -62,6 +63,7 @@
 #include "buf.h"
 #include "collector.h"
 #include "demangle.h"
+#include "dwfl_line.h"
 #include "hash.h"
 #include "store.h"
 #include "snapshot.h"
@@ -302,6 +304,92 @@ static void walk_maps(const char *maps, size_t len, char *out, size_t *out_len)
 	*out_len = n;
 }
 
+/* The path of the maps line whose file's base name is name, or NULL. */
+static const char *maps_path(const char *maps, size_t len, const char *name,
+			     char *path, size_t size)
+{
+	size_t at = 0, nlen = strlen(name);
+
+	while (at < len) {
+		const char *nl = memchr(maps + at, '\n', len - at);
+		size_t line = nl ? (size_t)(nl - (maps + at)) : len - at;
+		const char *p = memchr(maps + at, '/', line);
+		size_t plen = p ? line - (size_t)(p - (maps + at)) : 0;
+
+		if (plen && plen < size && plen > nlen &&
+		    p[plen - nlen - 1] == '/' &&
+		    !memcmp(p + plen - nlen, name, nlen)) {
+			memcpy(path, p, plen);
+			path[plen] = '\0';
+			return path;
+		}
+		at += line + 1;
+	}
+	return NULL;
+}
+
+/* Writes the unwinder's records (text) to fd, with the calls inlined at
+ * each frame's pc before it, as F records with "i" (the walk reads no
+ * DWARF itself: the lookup child's parsed files name them, once per file,
+ * as werfault's stack.txt names them, so that one bug is one signature
+ * either way). Only modules that carry their own DWARF: a separate debug
+ * file is not looked for. */
+static void walk_inlines(const char *text, size_t len, const char *maps,
+			 size_t maps_len, int fd)
+{
+	size_t at = 0, k = 0;
+
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t line = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+		char rec[WER_UNWIND_RECORD_MAX + 1], *f[8], *s = rec,
+							    path[PATH_MAX];
+		size_t n = 0;
+		Dwfl_Module *mod;
+
+		if (line > 2 && text[at] == 'T')
+			k = 0;
+		if (line > 2 && text[at] == 'F' && line <= sizeof(rec)) {
+			memcpy(rec, text + at + 2, line - 2);
+			rec[line - 3] = '\0'; /* no newline */
+			for (; n < 8 && s; n++) {
+				f[n] = s;
+				if ((s = strchr(s, '\t')))
+					*s++ = '\0';
+			}
+			if (n >= 6 && f[4][0] &&
+			    maps_path(maps, maps_len, f[4], path,
+				      sizeof(path)) &&
+			    (mod = cached_module(path)) &&
+			    wer__dwfl_has_section(mod, ".debug_line")) {
+				struct wer_dwfl_inline
+				    in[WER_UNWIND_INLINES_MAX];
+				size_t count = wer__symbolize_inlines(
+				    mod, strtoull(f[2], NULL, 16), k > 0, in,
+				    WER_UNWIND_INLINES_MAX);
+
+				for (size_t i = 0; i < count; i++) {
+					char clean[WER_UNWIND_NAME_MAX + 1],
+					    *readable =
+						wer__demangle(in[i].function);
+
+					field(clean, sizeof(clean),
+					      readable ? readable
+						       : in[i].function);
+					free(readable);
+					dprintf(
+					    fd,
+					    "F\t%s\t0\t%s\t0\t%s\t%s\t\ti\n",
+					    f[0], f[2], f[4], clean);
+				}
+			}
+			k++;
+		}
+		wer_write_all(fd, text + at, line);
+		at += line;
+	}
+}
+
 /* A walk (the W header h, its payload: maps text, then stack bytes):
  * werfault's unwinder over a snapshot of one thread, its records
  * written to fd, then "D". Returns whether the budget was reached. */
@@ -357,7 +445,7 @@ static int child_walk(char *h, char *payload, size_t maps_len, size_t stack_len,
 	fclose(out);
 	if (text_len > 2 && !strcmp(text + text_len - 2, "D\n"))
 		text_len -= 2;
-	wer_write_all(fd, text, text_len);
+	walk_inlines(text, text_len, maps, n, fd);
 out:
 	if (r < 0)
 		dprintf(fd, "X\tthe walk could not start: %s\n", strerror(-r));

@@ -77,7 +77,8 @@ static size_t module_maps(struct wer_collector *c, const char *project,
 /* Frame k of the walk, at pc, placed in the dump's module that holds it
  * (a return address points after its call: looked up before it). */
 static void put_frame(struct wer_processed *ret,
-		      const struct wer_md_facts *facts, uint64_t pc, size_t k)
+		      const struct wer_md_facts *facts, uint64_t pc, size_t k,
+		      const char *inlined)
 {
 	struct wer_stored_frame *f = &ret->frames[ret->frame_count++];
 	int m = wer_md_module_of(facts, k ? pc - 1 : pc);
@@ -85,6 +86,16 @@ static void put_frame(struct wer_processed *ret,
 	memset(f, 0, sizeof(*f));
 	f->walked = 1;
 	f->offset = pc;
+	/* A call inlined at pc: named by the DWARF the walk read (a symbol
+	 * table names only the function it is inlined into), kept as a
+	 * client's name is. */
+	if (inlined) {
+		f->inlined = 1;
+		snprintf(f->client, sizeof(f->client), "%s", inlined);
+		for (char *p = f->client; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = '?';
+	}
 	if (m >= 0) {
 		const struct wer_md_module *mod = &facts->modules[m];
 
@@ -142,7 +153,7 @@ static size_t sym_walk(struct wer_collector *c, const char *project,
 		int m = wer_md_module_of(facts, lookup), is_elf, r;
 		FILE *f;
 
-		put_frame(ret, facts, pc, k);
+		put_frame(ret, facts, pc, k, NULL);
 		if (m < 0 || !facts->modules[m].build_id[0] ||
 		    wer__symbols_find(c, project, facts->modules[m].build_id,
 				      path, &is_elf) < 0 ||
@@ -219,8 +230,12 @@ int wer__walk_stack(struct wer_collector *c, const char *project,
 		return -ENOENT;
 	}
 	ret->frame_count = 0;
-	for (size_t k = 0; k < frames && ret->frame_count < max; k++)
-		put_frame(ret, facts, u.frames[u.threads[0].first + k].pc, k);
+	for (size_t k = 0; k < frames && ret->frame_count < max; k++) {
+		const struct wer_frame *fr = &u.frames[u.threads[0].first + k];
+
+		put_frame(ret, facts, fr->pc, k,
+			  fr->inlined && fr->function[0] ? fr->function : NULL);
+	}
 	wer__unwind_free(&u);
 	return (int)ret->frame_count;
 }

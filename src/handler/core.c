@@ -26,7 +26,7 @@
 #include "registry_format.h"
 #include "snapshot.h"
 
-#define CHUNK (64 * 1024) /* bytes of memory read at once */
+#define CHUNK (1024 * 1024) /* bytes of memory read at once */
 
 /* NT_SIGINFO and NT_FILE are not in every <elf.h>. */
 #ifndef NT_SIGINFO

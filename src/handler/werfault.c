@@ -514,8 +514,19 @@ static int core_main(const char *file, const struct kernel_facts *kernel)
 				   ? (uint64_t)st.st_mtim.tv_sec * 1000000000u +
 					 (uint64_t)st.st_mtim.tv_nsec
 				   : wall_ns();
-	if (fd)
+	if (fd) {
 		close(fd);
+	} else {
+		/* The kernel holds the crashed process until the pipe's
+		 * reader closes it: released now, before the stack walk and
+		 * the writing. */
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0)
+			close(0);
+		if (null > 0)
+			close(null);
+	}
 	if (r < 0) {
 		fprintf(stderr, "werfault: %s: %s\n", file, why);
 		wer__job_free(report);
@@ -691,6 +702,10 @@ static int kernel_main(int argc, char **argv)
 	}
 	close(store);
 	setenv("WER_REPORT_DIR", dir, 1);
+	/* A larger pipe: fewer switches between the kernel writing the core
+	 * (the process held) and this reading it (pipe-max-size allows 1 MiB
+	 * by default). */
+	fcntl(0, F_SETPIPE_SZ, 1 << 20);
 	return core_main("-", &(struct kernel_facts){
 				  .pid = (pid_t)v[0],
 				  .tid = (pid_t)v[1],

@@ -3,6 +3,7 @@
  * symbolize.c - a module's offset to function+offset and file:line with
  * libdwfl, offline (symbolize.h).
  */
+#include "dwfl_line.h"
 #include "symbolize.h"
 
 static int no_elf(Dwfl_Module *mod, void **userdata, const char *name,
@@ -95,4 +96,16 @@ const char *wer__symbolize_line(Dwfl_Module *mod, uint64_t offset,
 	if (file)
 		*ret_line = line;
 	return file;
+}
+
+size_t wer__symbolize_inlines(Dwfl_Module *mod, uint64_t offset, int is_return,
+			      struct wer_dwfl_inline *out, size_t max)
+{
+	Dwarf_Addr addr;
+	const char *file;
+	int line;
+
+	if (!lookup_address(mod, offset, is_return, &addr))
+		return 0;
+	return wer__dwfl_inlines(mod, addr, out, max, &file, &line);
 }

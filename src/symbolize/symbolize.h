@@ -49,4 +49,11 @@ const char *wer__symbolize_function(Dwfl_Module *mod, uint64_t offset,
 const char *wer__symbolize_line(Dwfl_Module *mod, uint64_t offset,
 				int is_return, int *ret_line);
 
+/* The calls inlined at offset (as above, is_return too) in mod, from its
+ * DWARF, innermost first, at most max into out (dwfl_line.h's
+ * wer__dwfl_inlines). Returns how many. */
+struct wer_dwfl_inline;
+size_t wer__symbolize_inlines(Dwfl_Module *mod, uint64_t offset, int is_return,
+			      struct wer_dwfl_inline *out, size_t max);
+
 #endif /* WER_SYMBOLIZE_H */

@@ -7,7 +7,8 @@
 # loaded libwer crashes, as root and as another user, and its report lands
 # in that user's store; a program with libwer's own handler gets exactly
 # one report (libwer's); one in registration-only mode gets the kernel's,
-# with its metadata; `disable` puts the pattern back; another handler
+# with its metadata; SIGKILL is not a crash; 100 crashes at once are 100
+# reports; `disable` puts the pattern back; another handler
 # is not replaced without --force. Needs root and a writable
 # /proc/sys/kernel/core_pattern (else skipped, 77). The pattern in force
 # before is restored on every exit, a failed check's too. Runs alone
@@ -85,6 +86,40 @@ check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metad
 	[ "$(count "$work/regonly/ReportQueue")" = 0 ] && [ -n "$report" ] &&
 	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$report" &&
 	grep -q "crash_null_write" "$(dirname "$report")/stack.txt"'
+
+# A process killed (as the OOM killer kills) is not a crash: no core, no
+# report.
+before=$(count "$root/users/0/ReportQueue")
+sleep 600 &
+victim=$!
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null
+wait_until 60 kernel_done
+check "a process killed with SIGKILL (the OOM killer's way): no report" \
+	test "$(count "$root/users/0/ReportQueue")" = "$before"
+
+# A crash storm: 100 programs crash at once. Every one is reported or
+# counted: identical crashes past DumpCount (10 an hour) are reported
+# without a dump and counted (SignatureCount=), and the queue keeps its
+# MaxQueueCount (50) newest. The machine's crash handling is not wedged
+# after it.
+sigcount() { # the highest SignatureCount= in root's queue (0: none)
+	local n
+	n=$(cat "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null |
+		sed -n 's/^SignatureCount=//p' | sort -n | tail -n1)
+	echo "${n:-0}"
+}
+for _ in $(seq 100); do
+	(ulimit -c 0; exec "$plain") >/dev/null 2>&1 &
+done
+wait
+wait_until 240 eval '[ "$(sigcount)" -ge 101 ]'
+wait_until 120 kernel_done
+check "100 simultaneous crashes: every one counted (101 of crash_plain's signature), the queue at its 50" eval '
+	[ "$(sigcount)" = 101 ] && [ "$(count "$root/users/0/ReportQueue")" = 50 ]'
+(ulimit -c 0; exec "$plain") >/dev/null 2>&1
+wait_until 60 eval '[ "$(sigcount)" -ge 102 ]'
+check "... and the next crash after the storm is reported too" test "$(sigcount)" = 102
 
 check "disable: the pattern from before is back" eval '
 	"$wer" system disable --store-root "$root" &&
