@@ -161,6 +161,11 @@ void wer__process_signature(const struct wer_skip_list *skip,
 void wer__skip_defaults(struct wer_skip_list *skip);
 int wer__skip_load(struct wer_skip_list *skip, const char *path, char *why,
 		   size_t why_size);
+/* Copies s into out (size bytes), control characters (tabs, newlines)
+ * as '?': a field of the frames' text. */
+void wer__copy_clean(char *out, size_t size, const char *s);
+/* The file name of a path (after its last '/'). */
+const char *wer__base_name(const char *path);
 /* frames <-> text */
 int wer__frames_format(const struct wer_processed *p, struct wer_buf *out);
 void wer__frames_parse(const char *text, struct wer_processed *p);

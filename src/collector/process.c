@@ -23,7 +23,7 @@
 #include "text.h"
 
 /* Copies s into out, control characters (tabs, newlines) as '?'. */
-static void copy_clean(char *out, size_t size, const char *s)
+void wer__copy_clean(char *out, size_t size, const char *s)
 {
 	size_t n = 0;
 
@@ -32,7 +32,7 @@ static void copy_clean(char *out, size_t size, const char *s)
 	out[n] = '\0';
 }
 
-static const char *base_name(const char *path)
+const char *wer__base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -164,15 +164,16 @@ static size_t client_frames(const char *text, const struct wer_md_facts *facts,
 			continue;
 		memset(f, 0, sizeof(*f));
 		if ((m = module_at(facts, l.pc))) {
-			copy_clean(f->module, sizeof(f->module),
-				   base_name(m->name));
-			copy_clean(f->build_id, sizeof(f->build_id),
-				   m->build_id);
+			wer__copy_clean(f->module, sizeof(f->module),
+					wer__base_name(m->name));
+			wer__copy_clean(f->build_id, sizeof(f->build_id),
+					m->build_id);
 			f->offset = l.pc - m->base;
 		} else if (l.module.s && l.have_module_offset) {
 			snprintf(f->module, sizeof(f->module), "%.*s",
 				 (int)l.module.len, l.module.s);
-			copy_clean(f->module, sizeof(f->module), f->module);
+			wer__copy_clean(f->module, sizeof(f->module),
+					f->module);
 			f->offset = l.module_offset;
 		} else {
 			f->offset = l.pc;
@@ -180,7 +181,8 @@ static size_t client_frames(const char *text, const struct wer_md_facts *facts,
 		if (l.function.s) {
 			snprintf(f->client, sizeof(f->client), "%.*s",
 				 (int)l.function.len, l.function.s);
-			copy_clean(f->client, sizeof(f->client), f->client);
+			wer__copy_clean(f->client, sizeof(f->client),
+					f->client);
 		}
 		f->inlined = l.inlined;
 		p->frame_count++;
@@ -197,11 +199,13 @@ static void take_reason(const struct wer_report_info *info,
 					   "openwer:abort_message"};
 
 	if (info && info->exception_type[0]) {
-		copy_clean(p->reason, sizeof(p->reason), info->exception_type);
+		wer__copy_clean(p->reason, sizeof(p->reason),
+				info->exception_type);
 		return;
 	}
 	if (info && info->abort_message[0]) {
-		copy_clean(p->reason, sizeof(p->reason), info->abort_message);
+		wer__copy_clean(p->reason, sizeof(p->reason),
+				info->abort_message);
 		return;
 	}
 	for (size_t k = 0; facts && k < 2; k++)
@@ -209,8 +213,8 @@ static void take_reason(const struct wer_report_info *info,
 		     i < facts->annotation_count && i < WER_MD_ANNOTATIONS_MAX;
 		     i++)
 			if (!strcmp(facts->annotations[i].key, keys[k])) {
-				copy_clean(p->reason, sizeof(p->reason),
-					   facts->annotations[i].value);
+				wer__copy_clean(p->reason, sizeof(p->reason),
+						facts->annotations[i].value);
 				return;
 			}
 }
@@ -236,21 +240,21 @@ static int process_parameters(struct wer_collector *c, const char *project,
 		free(info);
 		return -EBADMSG;
 	}
-	copy_clean(ret->app, sizeof(ret->app),
-		   prod && *prod ? prod
-				 : wer_report_sig(info, "Application Name"));
+	wer__copy_clean(
+	    ret->app, sizeof(ret->app),
+	    prod && *prod ? prod : wer_report_sig(info, "Application Name"));
 	v = ver && *ver ? ver : wer_report_sig(info, "Application Version");
-	copy_clean(ret->version, sizeof(ret->version), *v ? v : "unknown");
+	wer__copy_clean(ret->version, sizeof(ret->version), *v ? v : "unknown");
 	v = wer_report_sig(info, "Fault Module Name");
-	copy_clean(ret->module, sizeof(ret->module), *v ? v : "unknown");
+	wer__copy_clean(ret->module, sizeof(ret->module), *v ? v : "unknown");
 	v = wer_report_sig(info, "Fault Offset");
-	copy_clean(ret->module_offset, sizeof(ret->module_offset),
-		   *v ? v : "0x0");
-	copy_clean(ret->build_id, sizeof(ret->build_id),
-		   wer_report_sig(info, "Fault Module Build ID"));
+	wer__copy_clean(ret->module_offset, sizeof(ret->module_offset),
+			*v ? v : "0x0");
+	wer__copy_clean(ret->build_id, sizeof(ret->build_id),
+			wer_report_sig(info, "Fault Module Build ID"));
 	v = wer_report_sig(info, "Fault Address");
-	copy_clean(ret->fault_address, sizeof(ret->fault_address),
-		   *v ? v : "0x0");
+	wer__copy_clean(ret->fault_address, sizeof(ret->fault_address),
+			*v ? v : "0x0");
 	/* "SIGSEGV (11)" */
 	v = strchr(wer_report_sig(info, "Signal"), '(');
 	ret->signal = v ? number_or_0(v + 1, ')') : 0;
@@ -315,18 +319,18 @@ int wer__process(struct wer_collector *c, const char *project,
 	}
 	take_reason(info, facts, ret);
 	if (prod && *prod)
-		copy_clean(ret->app, sizeof(ret->app), prod);
+		wer__copy_clean(ret->app, sizeof(ret->app), prod);
 	else if (*wer_app)
-		copy_clean(ret->app, sizeof(ret->app), wer_app);
+		wer__copy_clean(ret->app, sizeof(ret->app), wer_app);
 	else if (facts->module_count)
-		copy_clean(ret->app, sizeof(ret->app),
-			   base_name(facts->modules[0].name));
+		wer__copy_clean(ret->app, sizeof(ret->app),
+				wer__base_name(facts->modules[0].name));
 	else
 		snprintf(ret->app, sizeof(ret->app), "unknown");
 	if (ver && *ver)
-		copy_clean(ret->version, sizeof(ret->version), ver);
+		wer__copy_clean(ret->version, sizeof(ret->version), ver);
 	else if (*wer_ver)
-		copy_clean(ret->version, sizeof(ret->version), wer_ver);
+		wer__copy_clean(ret->version, sizeof(ret->version), wer_ver);
 	else
 		snprintf(ret->version, sizeof(ret->version), "unknown");
 	free(info);
@@ -343,10 +347,10 @@ int wer__process(struct wer_collector *c, const char *project,
 		    module_at(facts, facts->crashed_pc);
 
 		if (m) {
-			copy_clean(ret->module, sizeof(ret->module),
-				   base_name(m->name));
-			copy_clean(ret->build_id, sizeof(ret->build_id),
-				   m->build_id);
+			wer__copy_clean(ret->module, sizeof(ret->module),
+					wer__base_name(m->name));
+			wer__copy_clean(ret->build_id, sizeof(ret->build_id),
+					m->build_id);
 			snprintf(ret->module_offset, sizeof(ret->module_offset),
 				 "0x%" PRIx64, facts->crashed_pc - m->base);
 		}
@@ -370,10 +374,10 @@ int wer__process(struct wer_collector *c, const char *project,
 			struct wer_stored_frame *f =
 			    &ret->frames[ret->frame_count++];
 
-			copy_clean(f->module, sizeof(f->module),
-				   base_name(m->name));
-			copy_clean(f->build_id, sizeof(f->build_id),
-				   m->build_id);
+			wer__copy_clean(f->module, sizeof(f->module),
+					wer__base_name(m->name));
+			wer__copy_clean(f->build_id, sizeof(f->build_id),
+					m->build_id);
 			f->offset = stack.pc[i] - m->base;
 			f->scanned = i > 0 || stack.pc[0] != facts->crashed_pc;
 		}

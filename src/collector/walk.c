@@ -32,13 +32,6 @@
 #include "sym_cfi.h"
 #include "unwind.h"
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* The maps text of the dump's modules that have an ELF file here, one
  * line each, told apart by a made-up inode (libdwfl joins the lines of one
  * file and skips those without one). Returns how many; *crashed_has says
@@ -91,20 +84,15 @@ static void put_frame(struct wer_processed *ret,
 	 * client's name is. */
 	if (inlined) {
 		f->inlined = 1;
-		snprintf(f->client, sizeof(f->client), "%s", inlined);
-		for (char *p = f->client; *p; p++)
-			if ((unsigned char)*p < 0x20)
-				*p = '?';
+		wer__copy_clean(f->client, sizeof(f->client), inlined);
 	}
 	if (m >= 0) {
 		const struct wer_md_module *mod = &facts->modules[m];
 
-		snprintf(f->module, sizeof(f->module), "%s",
-			 base_name(mod->name));
-		for (char *p = f->module; *p; p++)
-			if ((unsigned char)*p < 0x20)
-				*p = '?';
-		snprintf(f->build_id, sizeof(f->build_id), "%s", mod->build_id);
+		wer__copy_clean(f->module, sizeof(f->module),
+				wer__base_name(mod->name));
+		wer__copy_clean(f->build_id, sizeof(f->build_id),
+				mod->build_id);
 		f->offset = pc - mod->base;
 	}
 }

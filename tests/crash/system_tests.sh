@@ -99,7 +99,7 @@ check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metad
 # A process killed (as the OOM killer kills) is not a crash: no core, no
 # report.
 before=$(count "$root/users/0/ReportQueue")
-sleep 600 &
+tail -f /dev/null &
 victim=$!
 kill -KILL "$victim"
 wait "$victim" 2>/dev/null
