@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -19,6 +21,12 @@
 #define PATTERN_FILE "/proc/sys/kernel/core_pattern"
 #define PATTERN_MAX  128 /* bytes the kernel keeps (CORENAME_MAX_SIZE) */
 #define SAVED	     "core_pattern.saved" /* in the store root */
+
+/* The system user that parses the cores of crashes only root may read
+ * (werfault.c has the same name). */
+#ifndef WER_SYSTEM_USER
+#define WER_SYSTEM_USER "openwer"
+#endif
 
 #ifndef WER_HANDLER_INSTALL_PATH
 #define WER_HANDLER_INSTALL_PATH "/usr/libexec/openwer/werfault"
@@ -39,7 +47,8 @@ void system_help(FILE *f)
 	      "replace another handler (systemd-coredump,\napport, ABRT, "
 	      "any pipe) without --force. disable (root) puts the saved "
 	      "pattern\nback. Reports go to DIR/users/UID, each user's own "
-	      "(DIR/system for crashes\nonly root may read); DIR "
+	      "(DIR/restricted for crashes\nonly root may read, written by "
+	      "the system user " WER_SYSTEM_USER ", which enable makes);\nDIR "
 	      "is " WER_SYSTEM_STORE_DIR " unless --store-root says.\n"
 	      "\n"
 	      "Exit status: 0; 1 when refused or failed (why is printed); 2 "
@@ -97,6 +106,46 @@ static int open_root(const char *root, int create)
 	return open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* The system user werfault becomes for the cores only root may read:
+ * made (a system account, no home, no login) when missing. 0, or -1 with
+ * the reason printed. */
+static int system_user(void)
+{
+	char *const argv[] = {"useradd",       "--system",
+			      "--user-group",  "--no-create-home",
+			      "--home-dir",    "/nonexistent",
+			      "--shell",       "/usr/sbin/nologin",
+			      "--comment",     "openwer crash reports",
+			      WER_SYSTEM_USER, NULL};
+	static const char *const tools[] = {"/usr/sbin/useradd",
+					    "/sbin/useradd"};
+	int status = -1;
+	pid_t pid;
+
+	if (getpwnam(WER_SYSTEM_USER))
+		return 0;
+	for (size_t i = 0; i < 2 && status != 0; i++) {
+		if (access(tools[i], X_OK) < 0)
+			continue;
+		if ((pid = fork()) == 0) {
+			execv(tools[i], argv);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0)
+			status = -1;
+	}
+	if (status != 0 || !getpwnam(WER_SYSTEM_USER)) {
+		fprintf(
+		    stderr,
+		    "wer system: cannot make the system user " WER_SYSTEM_USER
+		    " (useradd failed or is missing): make it, then enable "
+		    "again\n");
+		return -1;
+	}
+	printf("made the system user " WER_SYSTEM_USER "\n");
+	return 0;
+}
+
 static int status(void)
 {
 	char pattern[PATTERN_MAX + 2];
@@ -129,7 +178,7 @@ static int enable(const char *werfault, const char *root, int force)
 	}
 	snprintf(mine, sizeof(mine),
 		 "|%s --core --store-root %s %%P %%i %%u %%g %%d %%s %%t %%c "
-		 "%%h %%e",
+		 "%%F %%h %%e",
 		 werfault, root);
 	if (strlen(mine) >= PATTERN_MAX) {
 		fprintf(stderr,
@@ -138,13 +187,7 @@ static int enable(const char *werfault, const char *root, int force)
 			PATTERN_MAX - 1);
 		return 1;
 	}
-	if (!strcmp(owner(pattern), "openwer")) {
-		if ((r = write_pattern(mine)) < 0)
-			goto failed;
-		printf("openwer already handles cores (pattern renewed)\n");
-		return 0;
-	}
-	if (pattern[0] == '|' && !force) {
+	if (pattern[0] == '|' && !force && strcmp(owner(pattern), "openwer")) {
 		fprintf(
 		    stderr,
 		    "wer system: cores are handled by %s (%s); not "
@@ -154,6 +197,14 @@ static int enable(const char *werfault, const char *root, int force)
 		    "by\nlibwer's own handler whatever handles cores.\n",
 		    owner(pattern), pattern);
 		return 1;
+	}
+	if (system_user() < 0)
+		return 1;
+	if (!strcmp(owner(pattern), "openwer")) {
+		if ((r = write_pattern(mine)) < 0)
+			goto failed;
+		printf("openwer already handles cores (pattern renewed)\n");
+		return 0;
 	}
 	if ((dir = open_root(root, 1)) < 0) {
 		r = -errno;

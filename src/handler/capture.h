@@ -64,6 +64,20 @@ struct wer_capture {
 void wer__capture_process(struct wer_capture *c, struct wer_snapshot *snap,
 			  pid_t pid, const struct wer_capture_options *options);
 
+/* The same facts, read from the process's /proc directory proc (open;
+ * -1: none readable) and not scrubbed: exe, command line, environment,
+ * status, stat, cwd, age and the machine's; with memory_maps, auxv, maps
+ * and modules too. The system mode reads them so, through a directory it
+ * verified (kernel_proc.h), and takes the rest from the core. */
+void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *snap,
+			pid_t pid, int proc, int memory_maps,
+			const struct wer_capture_options *options);
+
+/* ReportEnvironment=scrubbed: the secrets of the command line and the
+ * environment leave the texts, and their places in memory (from stat)
+ * join the ranges wer__capture_zero_private zeroes. */
+void wer__capture_scrub(struct wer_capture *c);
+
 /* The crash the crash path recorded at address (the crash area): the
  * signal, and the crashed thread's registers. 0 or a negative errno
  * (-EBADMSG: not a crash area of this process). */
@@ -107,5 +121,9 @@ void wer__capture_around(struct wer_capture *c, const uint64_t *addresses,
  * must not leave: excluded memory blocks and scrubbed secrets. */
 void wer__capture_zero_private(const struct wer_capture *c, uint64_t address,
 			       unsigned char *data, size_t len);
+
+/* The same for every byte of memory in the snapshot: the threads' stacks,
+ * the memory around the crash, the registered blocks. */
+void wer__capture_zero_snapshot(const struct wer_capture *c);
 
 #endif /* WER_CAPTURE_H */

@@ -12,7 +12,12 @@
 
 ssize_t wer__read_capped(const char *path, char *buf, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	return wer__read_capped_at(AT_FDCWD, path, buf, max);
+}
+
+ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max)
+{
+	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	size_t len;
 
 	if (fd < 0)

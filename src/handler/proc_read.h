@@ -11,6 +11,10 @@
  * returns the length or -1. Never blocks on a FIFO. */
 ssize_t wer__read_capped(const char *path, char *buf, size_t max);
 
+/* The same, path relative to the open directory dir (AT_FDCWD: the
+ * working directory). */
+ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max);
+
 /* A "Key:  N kB" line of /proc/self/status (VmHWM, VmPeak, VmSize), in
  * KiB, or -1. */
 long wer__self_status_kib(const char *key);

@@ -23,15 +23,16 @@
 #include "store.h"
 #include "text.h"
 
-/* Reads path, capped at WER_SNAPSHOT_TEXT_MAX, into a new NUL-terminated
- * text; 0, or -1 (ret->data stays NULL). */
-static int read_text(const char *path, struct wer_snapshot_text *ret)
+/* Reads path (relative to the open directory at), capped at
+ * WER_SNAPSHOT_TEXT_MAX, into a new NUL-terminated text; 0, or -1
+ * (ret->data stays NULL). */
+static int read_text(int at, const char *path, struct wer_snapshot_text *ret)
 {
 	char *buf = malloc(WER_SNAPSHOT_TEXT_MAX + 1);
 	ssize_t n;
 
-	if (!buf ||
-	    (n = wer__read_capped(path, buf, WER_SNAPSHOT_TEXT_MAX)) < 0) {
+	if (!buf || (n = wer__read_capped_at(at, path, buf,
+					     WER_SNAPSHOT_TEXT_MAX)) < 0) {
 		free(buf);
 		return -1;
 	}
@@ -39,15 +40,6 @@ static int read_text(const char *path, struct wer_snapshot_text *ret)
 	ret->data = buf;
 	ret->len = (size_t)n;
 	return 0;
-}
-
-static int read_proc_text(pid_t pid, const char *name,
-			  struct wer_snapshot_text *ret)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	return read_text(path, ret);
 }
 
 /* Fields 48..51 of /proc/PID/stat: where the kernel put the arguments
@@ -103,7 +95,7 @@ static void add_private(struct wer_capture *c, uint64_t area, size_t area_len,
  * their secrets (docs/privacy.md), in the report's text, the minidump's
  * streams, and every byte of memory captured from the areas the kernel
  * keeps them in. */
-static void scrub_process(struct wer_capture *c)
+void wer__capture_scrub(struct wer_capture *c)
 {
 	struct wer_snapshot *s = c->snap;
 	struct wer_scrubbed args = {0}, env = {0};
@@ -183,7 +175,7 @@ void wer__capture_system(struct wer_snapshot_system *sys)
 
 	sys->clock_ticks = sysconf(_SC_CLK_TCK);
 	wer__cpu_identify(&sys->cpu_id);
-	read_text("/proc/cpuinfo", &sys->cpuinfo);
+	read_text(AT_FDCWD, "/proc/cpuinfo", &sys->cpuinfo);
 	/* Count "processor" lines, whatever the length of other lines (a
 	 * fixed line buffer that gives up on long flag lines is how one
 	 * writer records one CPU on a two-CPU machine). */
@@ -205,9 +197,9 @@ void wer__capture_system(struct wer_snapshot_system *sys)
 		snprintf(sys->machine, sizeof(sys->machine), "%s", u.machine);
 	}
 	if (access("/etc/lsb-release", R_OK) == 0)
-		read_text("/etc/lsb-release", &sys->os_release_file);
+		read_text(AT_FDCWD, "/etc/lsb-release", &sys->os_release_file);
 	else
-		read_text("/etc/os-release", &sys->os_release_file);
+		read_text(AT_FDCWD, "/etc/os-release", &sys->os_release_file);
 	if ((f = fopen("/proc/stat", "re"))) {
 		unsigned long long btime;
 
@@ -220,25 +212,25 @@ void wer__capture_system(struct wer_snapshot_system *sys)
 	}
 }
 
-void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
-			  pid_t pid, const struct wer_capture_options *options)
+void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
+			pid_t pid, int proc, int memory_maps,
+			const struct wer_capture_options *options)
 {
-	char path[64];
 	ssize_t n;
 
 	memset(c, 0, sizeof(*c));
 	c->snap = s;
 	c->options = options;
 	s->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	n = readlink(path, s->exe, sizeof(s->exe) - 1);
+	n = proc < 0 ? -1 : readlinkat(proc, "exe", s->exe, sizeof(s->exe) - 1);
 	if (n < 0) {
 		wer__snapshot_note(s->missing, sizeof(s->missing), "exe");
 		n = 0;
 	}
 	s->exe[n] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	n = wer__read_capped(path, s->cmdline, sizeof(s->cmdline) - 1);
+	n = proc < 0 ? -1
+		     : wer__read_capped_at(proc, "cmdline", s->cmdline,
+					   sizeof(s->cmdline) - 1);
 	if (n < 0) {
 		wer__snapshot_note(s->missing, sizeof(s->missing), "cmdline");
 		n = 0;
@@ -248,22 +240,25 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 	if ((size_t)n == sizeof(s->cmdline) - 1)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
 				   "cmdline");
-	read_proc_text(pid, "status", &s->status);
-	read_proc_text(pid, "stat", &s->stat);
-	read_proc_text(pid, "auxv", &s->auxv);
-	read_proc_text(pid, "environ", &s->environ);
+	read_text(proc, "status", &s->status);
+	read_text(proc, "stat", &s->stat);
+	read_text(proc, "environ", &s->environ);
 	if (s->environ.len == WER_SNAPSHOT_TEXT_MAX)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
 				   "environ");
-	if (options->scrub)
-		scrub_process(c);
-	else
-		s->environ_raw = s->environ;
+	s->environ_raw = s->environ;
+	n = proc < 0 ? -1 : readlinkat(proc, "cwd", s->cwd, sizeof(s->cwd) - 1);
+	s->cwd[n > 0 ? n : 0] = '\0';
+	wer__capture_system(&s->system);
+	s->uptime_s = process_age(s);
+	if (!memory_maps)
+		return;
+	read_text(proc, "auxv", &s->auxv);
 	s->maps.data = malloc(WER_SNAPSHOT_MAPS_MAX + 1);
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	if (!s->maps.data ||
-	    (n = wer__read_capped(path, s->maps.data, WER_SNAPSHOT_MAPS_MAX)) <
-		0) {
+	    (n = proc < 0 ? -1
+			  : wer__read_capped_at(proc, "maps", s->maps.data,
+						WER_SNAPSHOT_MAPS_MAX)) < 0) {
 		wer__snapshot_note(s->missing, sizeof(s->missing), "maps");
 		free(s->maps.data);
 		s->maps.data = NULL;
@@ -275,11 +270,21 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 					   "maps");
 		wer__snapshot_modules(s);
 	}
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
-	n = readlink(path, s->cwd, sizeof(s->cwd) - 1);
-	s->cwd[n > 0 ? n : 0] = '\0';
-	wer__capture_system(&s->system);
-	s->uptime_s = process_age(s);
+}
+
+void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
+			  pid_t pid, const struct wer_capture_options *options)
+{
+	char path[64];
+	int proc;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	wer__capture_facts(c, s, pid, proc, 1, options);
+	if (proc >= 0)
+		close(proc);
+	if (options->scrub)
+		wer__capture_scrub(c);
 }
 
 /* Text of the process's, NUL-terminated within size, without a trailing
@@ -528,6 +533,14 @@ void wer__capture_memory(struct wer_capture *c)
 	}
 	read_memory_blocks(c);
 	wer__dso_debug_read(s->pid, s->auxv.data, s->auxv.len, &s->dso);
+	wer__capture_zero_snapshot(c);
+	read_full_memory(c);
+}
+
+void wer__capture_zero_snapshot(const struct wer_capture *c)
+{
+	struct wer_snapshot *s = c->snap;
+
 	/* What the application excluded, and the secrets, never leave. */
 	for (size_t i = 0; i < s->thread_count; i++)
 		wer__capture_zero_private(c, s->threads[i].stack_start,
@@ -541,7 +554,6 @@ void wer__capture_memory(struct wer_capture *c)
 			wer__capture_zero_private(
 			    c, s->registry.range[i].address, s->block_data[i],
 			    s->registry.range[i].size);
-	read_full_memory(c);
 }
 
 void wer__capture_free(struct wer_capture *c)

@@ -35,6 +35,9 @@ struct wer_job {
 	/* Why only root may read this report (Privileged= in Report.wer,
 	 * docs/security.md); "" when the process's user may. */
 	char privileged[256];
+	/* "kernel": the system mode's report, from the core the kernel
+	 * piped (NULL: libwer's handler or a core file). */
+	const char *caught_by;
 	/* Sig[1], and where it came from (app_version.h's names; NULL:
 	 * unknown). */
 	char app_version[129];

@@ -189,6 +189,15 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		fprintf(f, "Degraded=%s\n", r->snap.problem);
 	if (r->privileged[0])
 		fprintf(f, "Privileged=%s\n", r->privileged);
+	if (r->caught_by)
+		fprintf(f, "CaughtBy=%s\n", r->caught_by);
+	if (r->snap.cgroup[0]) {
+		fputs("Cgroup=", f);
+		put_text(f, r->snap.cgroup, strlen(r->snap.cgroup), 0);
+		fputc('\n', f);
+	}
+	if (r->snap.container[0])
+		fprintf(f, "Container=%s\n", r->snap.container);
 	if (r->app_version_source)
 		fprintf(f, "ApplicationVersionSource=%s\n",
 			r->app_version_source);

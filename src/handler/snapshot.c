@@ -43,6 +43,21 @@ static void free_text(struct wer_snapshot_text *t)
 	t->len = 0;
 }
 
+void wer__snapshot_forget_process(struct wer_snapshot *s)
+{
+	if (s->environ_raw.data != s->environ.data)
+		free_text(&s->environ_raw);
+	free_text(&s->environ);
+	s->environ_raw = s->environ;
+	free_text(&s->status);
+	free_text(&s->stat);
+	s->exe[0] = s->cwd[0] = s->cgroup[0] = s->container[0] = '\0';
+	s->cmdline_len = 0;
+	s->cmdline[0] = '\0';
+	s->uptime_s = -1;
+	s->scrubbed_env = s->scrubbed_args = 0;
+}
+
 void wer__snapshot_free(struct wer_snapshot *s)
 {
 	for (size_t i = 0; i < s->thread_count; i++)

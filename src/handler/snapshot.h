@@ -155,7 +155,12 @@ struct wer_snapshot {
 	struct wer_snapshot_memory memory[WER_SNAPSHOT_MEMORY_MAX];
 	/* The process. */
 	char exe[PATH_MAX];
-	char cwd[PATH_MAX];			/* "" when unreadable */
+	char cwd[PATH_MAX]; /* "" when unreadable */
+	/* The system mode's labels (kernel_proc.c): the process's cgroup, and
+	 * its namespaces that are not the host's ("pid:[ID] mnt:[ID]"), "" when
+	 * none or unknown. */
+	char cgroup[512];
+	char container[256];
 	long uptime_s;				/* -1 unknown */
 	char cmdline[WER_SNAPSHOT_CMDLINE_MAX]; /* NULs between arguments,
 						 * scrubbed */
@@ -192,6 +197,11 @@ struct wer_snapshot {
  * touched) an empty snapshot: the host's arch, no file descriptors. */
 void wer__snapshot_init(struct wer_snapshot *s);
 void wer__snapshot_free(struct wer_snapshot *s);
+
+/* Drops what was read of the process's /proc directory (exe, command
+ * line, environment, status, stat, cwd, age, labels): the system mode
+ * found that the directory was not the crashed process's after all. */
+void wer__snapshot_forget_process(struct wer_snapshot *s);
 
 /* Fills modules from the maps text: every file mapped, the span of its
  * mappings (capped: "modules" noted as truncated). */

@@ -48,6 +48,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -71,6 +72,7 @@
 #include "registry_read.h"
 #include "capture.h"
 #include "core.h"
+#include "kernel_proc.h"
 #include "proc_read.h"
 #include "report.h"
 #include "store.h"
@@ -479,34 +481,54 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 	return r;
 }
 
+/* The system user that parses the cores of crashes only root may read
+ * (docs/system.md); `wer system enable` makes it. */
+#ifndef WER_SYSTEM_USER
+#define WER_SYSTEM_USER "openwer"
+#endif
+
 /* What the kernel says of a crash it pipes (werfault --core). */
 struct kernel_facts {
-	pid_t pid, tid;
+	struct wer_kernel_crash crash;
 	int signal;
-	long time; /* seconds since the epoch */
 };
 
-/* werfault --core-file PATH (kernel NULL), or the core the kernel pipes
- * (werfault --core): a report from a core. */
-static int core_main(const char *file, const struct kernel_facts *kernel)
+/* A job for a report from a core: the settings loaded (the machine's
+ * alone for the kernel's: no home). */
+static struct wer_job *core_job(int machine_only)
 {
 	struct wer_job *report = calloc(1, sizeof(*report));
-	char path[PATH_MAX], why[256], err[512];
+	char err[512];
+
+	if (!report)
+		return NULL;
+	wer__job_init(report);
+	if (wer_settings_load(&report->settings, machine_only, err,
+			      sizeof(err)) < 0)
+		fprintf(stderr, "werfault: %s\n", err);
+	return report;
+}
+
+static void core_job_free(struct wer_job *report)
+{
+	wer__job_free(report);
+	free(report);
+}
+
+/* werfault --core-file PATH (kernel NULL), or the core the kernel pipes
+ * (werfault --core): a report from a core, into report (core_job's). The
+ * capture c holds what was read of /proc (the kernel's) or nothing. */
+static int core_main(struct wer_job *report, struct wer_capture *c,
+		     const char *file, const struct kernel_facts *kernel)
+{
+	struct wer_capture_options options;
+	char path[PATH_MAX], why[256];
 	struct stat st;
 	int fd, r;
 
-	if (!report)
-		return 1;
-	wer__job_init(report);
-	/* From the kernel: the machine's settings alone (no home). */
-	if (wer_settings_load(&report->settings, kernel != NULL, err,
-			      sizeof(err)) < 0)
-		fprintf(stderr, "werfault: %s\n", err);
 	fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
 	if (fd < 0) {
 		fprintf(stderr, "werfault: %s: %s\n", file, strerror(errno));
-		wer__job_free(report);
-		free(report);
 		return 1;
 	}
 	r = wer__core_read(fd, &report->snap, why, sizeof(why));
@@ -529,8 +551,6 @@ static int core_main(const char *file, const struct kernel_facts *kernel)
 	}
 	if (r < 0) {
 		fprintf(stderr, "werfault: %s: %s\n", file, why);
-		wer__job_free(report);
-		free(report);
 		return 1;
 	}
 	if (kernel && report->snap.have_registry &&
@@ -540,28 +560,39 @@ static int core_main(const char *file, const struct kernel_facts *kernel)
 		fprintf(stderr,
 			"werfault: the crash of process %d was reported by "
 			"libwer: no second report\n",
-			(int)kernel->pid);
-		wer__job_free(report);
-		free(report);
+			(int)kernel->crash.pid);
 		return 0;
 	}
 	if (kernel) {
 		/* The kernel's word on who and what. */
-		report->snap.pid = kernel->pid;
-		report->snap.time_ns = (uint64_t)kernel->time * 1000000000u;
+		report->snap.pid = kernel->crash.pid;
+		report->snap.time_ns =
+		    (uint64_t)kernel->crash.time * 1000000000u;
 		if (!report->snap.have_crash && kernel->signal > 0) {
 			report->snap.have_crash = 1;
 			report->snap.crash.signo = kernel->signal;
 		}
+		report->caught_by = "kernel";
 	}
 	report->snap.crash.time_ns = report->snap.time_ns;
-	wer__capture_system(&report->snap.system);
-	/* The program: the module whose name starts as the kernel's
-	 * 15-character name of it. */
+	if (!report->snap.system.cpu_count)
+		wer__capture_system(&report->snap.system);
+	/* The secrets of the command line and the environment, and what
+	 * the application excluded, leave no text and no byte of memory:
+	 * the core's stacks hold the environment's strings. */
+	capture_options(report, &options);
+	c->snap = &report->snap;
+	c->options = &options;
+	if (options.scrub)
+		wer__capture_scrub(c);
+	wer__capture_zero_snapshot(c);
+	/* The program, without /proc: the module whose name starts as the
+	 * kernel's 15-character name of it. */
 	for (size_t i = 0; i < report->snap.module_count; i++) {
 		const char *slash = strrchr(report->snap.modules[i].path, '/');
 
-		if (report->snap.exe[0] && slash &&
+		if (report->snap.exe[0] && !strchr(report->snap.exe, '/') &&
+		    slash &&
 		    !strncmp(slash + 1, report->snap.exe,
 			     strlen(report->snap.exe))) {
 			snprintf(report->snap.exe, sizeof(report->snap.exe),
@@ -578,8 +609,6 @@ static int core_main(const char *file, const struct kernel_facts *kernel)
 			file, strerror(-r));
 	else
 		printf("%s\n", path);
-	wer__job_free(report);
-	free(report);
 	return r < 0 ? 1 : 0;
 }
 
@@ -593,6 +622,39 @@ static int subdir(int at, const char *name, mode_t mode)
 		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* The store name under at, 0700, its owner uid's alone: made by root just
+ * now (then given to uid), or uid's own from before; anything else
+ * (planted) is refused (-1, errno EPERM). */
+static int owned_store(int at, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int store = subdir(at, name, 0700);
+
+	if (store < 0)
+		return -1;
+	if (fstat(store, &st) == 0 && st.st_uid == 0 && uid != 0 &&
+	    fchown(store, uid, gid) == 0)
+		st.st_uid = uid;
+	if (fstat(store, &st) < 0 || st.st_uid != uid || (st.st_mode & 077)) {
+		close(store);
+		errno = EPERM;
+		return -1;
+	}
+	return store;
+}
+
+/* Becomes uid and gid for good: no groups, real, effective and saved. */
+static int become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		fprintf(stderr, "werfault: cannot become user %ld: %s\n",
+			(long)uid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Parses a decimal argument of the kernel's (non-negative, fits a long). */
 static int kernel_number(const char *s, long *ret)
 {
@@ -603,20 +665,57 @@ static int kernel_number(const char *s, long *ret)
 	return errno || end == s || *end || *ret < 0 ? -1 : 0;
 }
 
+/* The crashed process's /proc facts, read as root while the kernel holds
+ * it, through one directory checked before and after (kernel_proc.h):
+ * nothing of another process that took its PID. */
+static void kernel_proc_facts(struct wer_job *report, struct wer_capture *c,
+			      const struct wer_capture_options *options,
+			      const struct wer_kernel_crash *k)
+{
+	char why[256];
+	int proc = wer__kernel_proc_open(k, why, sizeof(why));
+
+	if (proc >= 0) {
+		wer__capture_facts(c, &report->snap, k->pid, proc, 0, options);
+		wer__kernel_proc_labels(proc, &report->snap);
+		if (!wer__kernel_proc_same(proc, k, why, sizeof(why))) {
+			wer__snapshot_forget_process(&report->snap);
+			proc = -2;
+		}
+	}
+	if (proc < 0) {
+		fprintf(stderr, "werfault: /proc/%d not read: %s\n",
+			(int)k->pid, why);
+		wer__snapshot_note(report->snap.missing,
+				   sizeof(report->snap.missing), "proc");
+	} else {
+		close(proc);
+	}
+}
+
 /* werfault --core [--store-root DIR] PID TID UID GID DUMPABLE SIGNAL TIME
- * LIMIT HOST COMM: started by the kernel as root for a crashing process
- * (core_pattern, `wer system enable`), the core on standard input. The
- * report goes to the user's store under DIR/users/UID, written as that
- * user; a crash the user may not read (DUMPABLE not 1) to DIR/system,
- * root's alone. Identity is the kernel's arguments', never the core's
- * registry's (docs/system.md). */
+ * LIMIT [PIDFD] HOST COMM: started by the kernel as root for a crashing
+ * process (core_pattern, `wer system enable`), the core on standard
+ * input, the kernel's pidfd of the process where PIDFD says (Linux 6.16's
+ * %F; empty before). The report goes to the user's store under
+ * DIR/users/UID, written as that user; a crash the user may not read
+ * (DUMPABLE not 1) to DIR/restricted, written as the system user
+ * openwer.
+ * Identity is the kernel's arguments', never the core's registry's
+ * (docs/system.md). */
 static int kernel_main(int argc, char **argv)
 {
 	const char *root_dir = WER_SYSTEM_STORE_DIR;
 	struct rlimit one = {1, 1};
-	long v[8];
-	char dir[PATH_MAX], uid_name[32];
-	int root, users, store, i = 0;
+	struct kernel_facts facts = {.crash.pidfd = -1};
+	struct wer_capture_options options;
+	struct wer_capture capture = {0};
+	struct wer_job *report;
+	long v[9];
+	uid_t as_uid;
+	gid_t as_gid;
+	char dir[PATH_MAX], name[32];
+	int root, users, store, i = 0, r;
 
 	/* A crash of this werfault must not pipe its core to itself:
 	 * the kernel skips the pipe for a core limit of 1. */
@@ -625,13 +724,16 @@ static int kernel_main(int argc, char **argv)
 		root_dir = argv[i + 1];
 		i += 2;
 	}
-	if (argc - i < 10 || root_dir[0] != '/') {
+	if ((argc - i != 10 && argc - i != 11) || root_dir[0] != '/') {
 		fprintf(stderr, "werfault: --core needs PID TID UID GID "
-				"DUMPABLE SIGNAL TIME LIMIT HOST COMM\n");
+				"DUMPABLE SIGNAL TIME LIMIT [PIDFD] HOST "
+				"COMM\n");
 		return 2;
 	}
-	for (int k = 0; k < 8; k++)
-		if (kernel_number(argv[i + k], &v[k]) < 0) {
+	v[8] = -1;
+	for (int k = 0; k < (argc - i == 11 ? 9 : 8); k++)
+		if ((k < 8 || argv[i + k][0]) &&
+		    kernel_number(argv[i + k], &v[k]) < 0) {
 			fprintf(stderr,
 				"werfault: --core: %s is not a "
 				"number\n",
@@ -643,6 +745,13 @@ static int kernel_main(int argc, char **argv)
 				"starts it)\n");
 		return 2;
 	}
+	facts.crash = (struct wer_kernel_crash){
+	    .pid = (pid_t)v[0],
+	    .uid = (uid_t)v[2],
+	    .dumpable = (int)v[4],
+	    .time = v[6],
+	    .pidfd = v[8] > 2 && v[8] <= INT_MAX ? (int)v[8] : -1};
+	facts.signal = (int)v[5];
 	/* DIR and DIR/users are root's and every user's to enter; the
 	 * stores in them, their owner's alone. */
 	umask(022);
@@ -654,64 +763,67 @@ static int kernel_main(int argc, char **argv)
 	}
 	if (v[4] != 1) {
 		/* Only root may read it (not dumpable, or a set-id process):
-		 * the system store, as root. */
-		umask(077);
-		store = subdir(root, "system", 0700);
-		snprintf(dir, sizeof(dir), "%s/system", root_dir);
-	} else {
-		struct stat st;
+		 * the restricted store, written by the system user (never
+		 * root: the core is untrusted bytes). */
+		struct passwd *pw = getpwnam(WER_SYSTEM_USER);
 
-		snprintf(uid_name, sizeof(uid_name), "%ld", v[2]);
+		if (!pw || !pw->pw_uid) {
+			fprintf(stderr,
+				"werfault: no system user %s (wer system "
+				"enable makes it): the crash of process %ld "
+				"is not parsed as root; no report\n",
+				WER_SYSTEM_USER, v[0]);
+			close(root);
+			return 1;
+		}
+		as_uid = pw->pw_uid;
+		as_gid = pw->pw_gid;
+		umask(077);
+		store = owned_store(root, "restricted", as_uid, as_gid);
+		snprintf(dir, sizeof(dir), "%s/restricted", root_dir);
+	} else {
+		as_uid = (uid_t)v[2];
+		as_gid = (gid_t)v[3];
+		snprintf(name, sizeof(name), "%ld", v[2]);
 		users = subdir(root, "users", 0755);
 		umask(077);
-		store = users < 0 ? -1 : subdir(users, uid_name, 0700);
-		/* Made by root just now, or the user's own from before;
-		 * anything else (planted) is refused. */
-		if (store >= 0 && fstat(store, &st) == 0 && st.st_uid == 0 &&
-		    v[2] != 0 && fchown(store, (uid_t)v[2], (gid_t)v[3]) == 0)
-			st.st_uid = (uid_t)v[2];
-		if (store >= 0 &&
-		    (fstat(store, &st) < 0 || st.st_uid != (uid_t)v[2] ||
-		     (st.st_mode & 077))) {
-			fprintf(stderr,
-				"werfault: the store of user %ld is not "
-				"theirs alone: no report\n",
-				v[2]);
-			return 1;
-		}
+		store =
+		    users < 0 ? -1 : owned_store(users, name, as_uid, as_gid);
 		if (users >= 0)
 			close(users);
-		snprintf(dir, sizeof(dir), "%s/users/%s", root_dir, uid_name);
-		/* From here on the crashed process's user: the core is
-		 * parsed, the stack walked, the report written as them. */
-		if (store >= 0 &&
-		    (setgroups(0, NULL) < 0 ||
-		     setresgid((gid_t)v[3], (gid_t)v[3], (gid_t)v[3]) < 0 ||
-		     setresuid((uid_t)v[2], (uid_t)v[2], (uid_t)v[2]) < 0)) {
-			fprintf(stderr,
-				"werfault: cannot become user %ld: %s\n", v[2],
-				strerror(errno));
-			return 1;
-		}
+		snprintf(dir, sizeof(dir), "%s/users/%s", root_dir, name);
 	}
 	close(root);
 	if (store < 0) {
-		fprintf(stderr, "werfault: the store in %s: %s\n", root_dir,
-			strerror(errno));
+		fprintf(stderr, "werfault: the store %s: %s: no report\n", dir,
+			errno == EPERM ? "not its owner's alone"
+				       : strerror(errno));
 		return 1;
 	}
 	close(store);
 	setenv("WER_REPORT_DIR", dir, 1);
+	if (!(report = core_job(1)))
+		return 1;
+	capture_options(report, &options);
+	kernel_proc_facts(report, &capture, &options, &facts.crash);
+	if (facts.crash.pidfd >= 0)
+		close(facts.crash.pidfd);
+	/* From here on without root: the core is parsed, the stack walked,
+	 * the report written as the crashed process's user (or the system
+	 * user). */
+	if (become(as_uid, as_gid) < 0) {
+		core_job_free(report);
+		return 1;
+	}
 	/* A larger pipe: fewer switches between the kernel writing the core
 	 * (the process held) and this reading it (pipe-max-size allows 1 MiB
-	 * by default). */
+	 * by default). After the /proc reads: a core smaller than the pipe
+	 * would let the process go before them. */
 	fcntl(0, F_SETPIPE_SZ, 1 << 20);
-	return core_main("-", &(struct kernel_facts){
-				  .pid = (pid_t)v[0],
-				  .tid = (pid_t)v[1],
-				  .signal = (int)v[5],
-				  .time = v[6],
-			      });
+	r = core_main(report, &capture, "-", &facts);
+	wer__capture_free(&capture);
+	core_job_free(report);
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -772,7 +884,16 @@ int main(int argc, char **argv)
 						"for a set-id werfault\n");
 				return 2;
 			}
-			return core_main(optarg, NULL);
+			{
+				struct wer_capture none = {0};
+
+				if (!(report = core_job(0)))
+					return 1;
+				r = core_main(report, &none, optarg, NULL);
+				wer__capture_free(&none);
+				core_job_free(report);
+				return r;
+			}
 		case 'h':
 			usage();
 			return 0;

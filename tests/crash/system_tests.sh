@@ -41,7 +41,7 @@ unset WER_REPORT_DIR WER_DISABLE LD_PRELOAD
 
 check "enable: werfault handles cores, the old pattern kept" eval '
 	"$wer" system enable --werfault "$werfault" --store-root "$root" &&
-	grep -q "^|$werfault --core --store-root $root %P %i %u %g %d %s %t %c %h %e" "$pattern_file" &&
+	grep -q "^|$werfault --core --store-root $root %P %i %u %g %d %s %t %c %F %h %e" "$pattern_file" &&
 	"$wer" system status | grep -qx "handled by: openwer" &&
 	[ "$(cat "$root/core_pattern.saved")" = "$saved" ]'
 if [ "$failed" != 0 ]; then
@@ -96,6 +96,67 @@ check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metad
 	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$report" &&
 	grep -q "crash_null_write" "$(dirname "$report")/stack.txt"'
 
+# The process's /proc facts, read while the kernel holds it: the full
+# command line, the environment, the cgroup; secrets scrubbed from the
+# texts and from the stack bytes of the core (the environment's strings
+# live at the top of the main thread's stack).
+before=$(count "$root/users/0/ReportQueue")
+(ulimit -c 0; OPENWER_TEST_SECRET=shibboleth42 exec "$plain" one password=hunter2) >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -gt "$before" ]'
+report=$(grep -l "password=" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
+check "the kernel's report has the /proc facts (command line, cgroup), read through the checked directory" eval '
+	[ -n "$report" ] && grep -qx "CaughtBy=kernel" "$report" &&
+	grep -qx "CommandLine=$plain one password=<scrubbed>" "$report" &&
+	grep -q "^Cgroup=." "$report" && ! grep -q "^Missing=.*proc" "$report"'
+check "... and no secret in any of its files: scrubbed from the texts and from the core's stack bytes" eval '
+	dir=$(dirname "$report") &&
+	grep -qa OPENWER_TEST_SECRET "$dir/minidump.mdmp" &&
+	! grep -rqa -e shibboleth42 -e hunter2 "$dir"'
+
+# A process in its own PID namespace (a container's): reported on the
+# host, labelled with the namespaces that are not the host's.
+(ulimit -c 0; exec unshare -p -f --mount-proc "$plain") >/dev/null 2>&1
+wait_until 60 eval 'grep -lq "^Container=.*pid:\[" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null'
+report=$(grep -l "^Container=" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
+check "a process in its own PID namespace (unshare -p): reported, Container= names its pid and mnt namespaces" eval '
+	[ -n "$report" ] && grep -q "^Container=.*pid:\[[0-9]*\].*mnt:\[" "$report" &&
+	grep -q "plain_null_write" "$(dirname "$report")/stack.txt"'
+
+# A set-id program (run by another user, fs.suid_dumpable=2 for the
+# test): only root may read its report; its core is parsed by the
+# system user, never by root, into DIR/restricted.
+suid_saved=$(cat /proc/sys/fs/suid_dumpable)
+trap 'printf "%s" "$saved" >"$pattern_file"; echo "$suid_saved" >/proc/sys/fs/suid_dumpable; rm -rf "$work"' EXIT
+echo 2 >/proc/sys/fs/suid_dumpable
+cp "$plain" "$work/suid_plain" && chmod 4755 "$work/suid_plain"
+users_before=$(count "$root/users/65534/ReportQueue")
+(ulimit -c 0; exec setpriv --reuid=65534 --regid=65534 --clear-groups "$work/suid_plain") >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/restricted/ReportQueue")" -ge 1 ]'
+wait_until 60 kernel_done
+echo "$suid_saved" >/proc/sys/fs/suid_dumpable
+check "a set-id program's crash: in DIR/restricted (the system user's, 0700), written as that user, not in the user's store" eval '
+	[ "$(stat -c "%U %a" "$root/restricted")" = "openwer 700" ] &&
+	report=$(ls -d "$root"/restricted/ReportQueue/* | head -n1) &&
+	[ "$(stat -c %U "$report/Report.wer")" = openwer ] &&
+	grep -q "plain_null_write" "$report/stack.txt" &&
+	[ "$(count "$root/users/65534/ReportQueue")" = "$users_before" ]'
+check "... and the user who ran it cannot read it" \
+	eval '! setpriv --reuid=65534 --regid=65534 --clear-groups ls "$root/restricted" >/dev/null 2>&1'
+
+# PID reuse (CVE-2020-15702, CVE-2025-5054, CVE-2025-4598): an impostor
+# took the crashed process's PID before werfault read /proc.
+python3 "$here/pid_reuse.py" "$werfault" "$work/reuse" "$work" >"$work/reuse.log" 2>&1 ||
+	sed "s/^/# /" "$work/reuse.log"
+reuse_report() { ls -d "$work/reuse/$1"/users/0/ReportQueue/* 2>/dev/null | head -n1; }
+check "PID reuse, the kernel's pidfd of the reaped process: the impostor's /proc is not read (Missing=proc)" eval '
+	r=$(reuse_report stale) && [ -n "$r" ] && grep -q "^Missing=.*proc" "$r/Report.wer" &&
+	! grep -rqa OPENWER_IMPOSTOR "$r"'
+check "PID reuse, no pidfd (kernels before 6.16): refused too (the impostor dumps no core)" eval '
+	r=$(reuse_report none) && [ -n "$r" ] && grep -q "^Missing=.*proc" "$r/Report.wer" &&
+	! grep -rqa OPENWER_IMPOSTOR "$r"'
+check "... control: given a pidfd of the impostor itself, werfault reads its /proc (the checks above can fail)" eval '
+	r=$(reuse_report control) && [ -n "$r" ] && grep -rqa OPENWER_IMPOSTOR "$r"'
+
 # A process killed (as the OOM killer kills) is not a crash: no core, no
 # report.
 before=$(count "$root/users/0/ReportQueue")
@@ -118,17 +179,18 @@ sigcount() { # the highest SignatureCount= in root's queue (0: none)
 		sed -n 's/^SignatureCount=//p' | sort -n | tail -n1)
 	echo "${n:-0}"
 }
+base=$(sigcount)
 for _ in $(seq 100); do
 	(ulimit -c 0; exec "$plain") >/dev/null 2>&1 &
 done
 wait
-wait_until 240 eval '[ "$(sigcount)" -ge 101 ]'
+wait_until 240 eval '[ "$(sigcount)" -ge $((base + 100)) ]'
 wait_until 120 kernel_done
-check "100 simultaneous crashes: every one counted (101 of crash_plain's signature), the queue at its 50" eval '
-	[ "$(sigcount)" = 101 ] && [ "$(count "$root/users/0/ReportQueue")" = 50 ]'
+check "100 simultaneous crashes: every one counted (SignatureCount up by 100), the queue at its 50" eval '
+	[ "$(sigcount)" = $((base + 100)) ] && [ "$(count "$root/users/0/ReportQueue")" = 50 ]'
 (ulimit -c 0; exec "$plain") >/dev/null 2>&1
-wait_until 60 eval '[ "$(sigcount)" -ge 102 ]'
-check "... and the next crash after the storm is reported too" test "$(sigcount)" = 102
+wait_until 60 eval '[ "$(sigcount)" -ge $((base + 101)) ]'
+check "... and the next crash after the storm is reported too" test "$(sigcount)" = $((base + 101))
 
 check "disable: the pattern from before is back" eval '
 	"$wer" system disable --store-root "$root" &&

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel_proc.h - the system mode's reads of the crashed process's /proc
+ * directory (kernel_proc.c): one directory handle, opened while the
+ * kernel holds the process, and the checks that it is still the crashed
+ * process and not another that took its PID (docs/system.md).
+ */
+#ifndef WER_KERNEL_PROC_H
+#define WER_KERNEL_PROC_H
+
+#include <sys/types.h>
+
+#include "snapshot.h"
+
+/* What the kernel said of the crash (core_pattern's arguments). */
+struct wer_kernel_crash {
+	pid_t pid;    /* %P: in the initial PID namespace */
+	uid_t uid;    /* %u: the real user id */
+	int dumpable; /* %d */
+	long time;    /* %t: seconds since the epoch */
+	int pidfd;    /* %F: the kernel's pidfd of the process, -1 none */
+};
+
+/* Opens /proc/PID and checks it (wer__kernel_proc_same): the directory,
+ * or -1 with why. */
+int wer__kernel_proc_open(const struct wer_kernel_crash *k, char *why,
+			  size_t size);
+
+/* 1 when the directory proc is still the crashed process's: with the
+ * kernel's pidfd, that process is not reaped (so its PID is its own);
+ * without one (kernels before 6.16), the process there is dumping a core,
+ * started no later than the crash, and has the kernel's user (all four
+ * ids when dumpable). 0 with why otherwise. */
+int wer__kernel_proc_same(int proc, const struct wer_kernel_crash *k, char *why,
+			  size_t size);
+
+/* The container labels: the process's cgroup, and its namespaces that are
+ * not this process's (werfault runs in the host's, as the kernel starts
+ * it). */
+void wer__kernel_proc_labels(int proc, struct wer_snapshot *s);
+
+#endif /* WER_KERNEL_PROC_H */
