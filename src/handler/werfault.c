@@ -515,6 +515,20 @@ static void core_job_free(struct wer_job *report)
 	free(report);
 }
 
+/* libwer's handler reported this crash: the registry says so, naming
+ * this process (its PID as the process saw it, in its own namespace: the
+ * core's thread ids are the same). A registry that names another process
+ * is not believed. */
+static int reported_by_libwer(const struct wer_snapshot *s)
+{
+	if (!s->have_registry || !s->registry.reported)
+		return 0;
+	for (size_t i = 0; i < s->thread_count; i++)
+		if ((uint64_t)s->threads[i].tid == s->registry.reported)
+			return 1;
+	return 0;
+}
+
 /* werfault --core-file PATH (kernel NULL), or the core the kernel pipes
  * (werfault --core): a report from a core, into report (core_job's). The
  * capture c holds what was read of /proc (the kernel's) or nothing. */
@@ -553,8 +567,7 @@ static int core_main(struct wer_job *report, struct wer_capture *c,
 		fprintf(stderr, "werfault: %s: %s\n", file, why);
 		return 1;
 	}
-	if (kernel && report->snap.have_registry &&
-	    report->snap.registry.reported) {
+	if (kernel && reported_by_libwer(&report->snap)) {
 		/* libwer's own handler reported this crash before the
 		 * process died of its signal: one report per crash. */
 		fprintf(stderr,

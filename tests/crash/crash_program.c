@@ -421,6 +421,94 @@ static void mode_reraise(void)
 	crash_null_write();
 }
 
+/* libwer's registry, found as a system handler finds it in a core: in a
+ * writable mapping of libwer, at a 64-byte boundary, the magic followed
+ * (at byte 24) by its own address. NULL when not found. */
+static unsigned char *find_registry(void)
+{
+	static const char magic[8] = "OWERREG";
+	char line[4096];
+	FILE *maps = fopen("/proc/self/maps", "re");
+	unsigned char *found = NULL;
+	int after_libwer = 0;
+
+	/* Its .data, or its .bss past the file (the anonymous mapping that
+	 * follows). */
+	while (maps && !found && fgets(line, sizeof(line), maps)) {
+		unsigned long lo, hi;
+		char perms[5];
+		int libwer = strstr(line, "libwer") != NULL;
+		int anonymous = !strchr(line, '/') && !strchr(line, '[');
+		int candidate = libwer || (after_libwer && anonymous);
+
+		after_libwer = libwer || (after_libwer && anonymous);
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' || !candidate)
+			continue;
+		for (unsigned long at = lo; at + 32 <= hi; at += 64) {
+			uint64_t self;
+
+			memcpy(&self, (void *)(at + 24), sizeof(self));
+			if (!memcmp((void *)at, magic, sizeof(magic)) &&
+			    self == at) {
+				found = (unsigned char *)at;
+				break;
+			}
+		}
+	}
+	if (maps)
+		fclose(maps);
+	return found;
+}
+
+/* hide-registry, hostile-registry, claims-reported: the registry as an
+ * attacker or a careful program leaves it, then a crash (the system mode's
+ * tests, docs/system.md). */
+static void mode_registry(const char *mode)
+{
+	unsigned char *reg = find_registry();
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!reg)
+		exit(4);
+	if (!strcmp(mode, "hide-registry")) {
+		/* Out of the core: werfault must say the registry is missing,
+		 * not read garbage. */
+		uintptr_t lo = (uintptr_t)reg & ~(uintptr_t)(page - 1);
+
+		if (madvise((void *)lo, 256 * 1024, MADV_DONTDUMP) != 0)
+			exit(5);
+	} else if (!strcmp(mode, "hostile-registry")) {
+		/* Every metadata slot's both copies: lengths past their
+		 * fields, escape sequences and control bytes in keys and
+		 * values; the header's counts huge. */
+		uint32_t meta_offset, huge = 0xffffffffu;
+
+		memcpy(&meta_offset, reg + 68, sizeof(meta_offset));
+		for (size_t i = 0; i < 2 * 8; i++) {
+			unsigned char *slot = reg + meta_offset + i * 396;
+
+			memset(slot, 0xff, 4);
+			static const char key[] = "\x1b[31mEvil\x07\r\n",
+					  value[] = "\x1b]0;title\x07\x01\x02";
+
+			memcpy(slot + 4, key, sizeof(key) - 1);
+			memcpy(slot + 4 + 260, value, sizeof(value) - 1);
+		}
+		memcpy(reg + 32, &huge, sizeof(huge)); /* meta_slots */
+		memcpy(reg + 88, &huge, sizeof(huge)); /* meta_count */
+	} else {
+		/* claims-reported: "already reported", naming another
+		 * process (1): a report all the same. */
+		uint64_t other = 1;
+
+		memcpy(reg + 120, &other, sizeof(other));
+	}
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	crash_null_write();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -451,6 +539,10 @@ int main(int argc, char **argv)
 		mode_reraise();
 	} else if (!strcmp(mode, "chain")) {
 		mode_chain();
+	} else if (!strcmp(mode, "hide-registry") ||
+		   !strcmp(mode, "hostile-registry") ||
+		   !strcmp(mode, "claims-reported")) {
+		mode_registry(mode);
 	} else if (!strcmp(mode, "big")) {
 		/* 4 GiB of memory in use, then a crash: a mini dump must not
 		 * make werfault's memory grow with the process's. */

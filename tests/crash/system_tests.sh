@@ -96,6 +96,27 @@ check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metad
 	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$report" &&
 	grep -q "crash_null_write" "$(dirname "$report")/stack.txt"'
 
+# The registry as an attacker or a careful program leaves it
+# (registration-only mode: the kernel's werfault is the only reader).
+mode_report() { # MODE: the kernel's report of crash_program MODE
+	grep -l "^CommandLine=.*crash_program $1\$" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1
+}
+for mode in hide-registry hostile-registry claims-reported; do
+	(ulimit -c 0; WER_REGISTRATION_ONLY=1 exec "$program" "$mode") >/dev/null 2>&1
+	wait_until 60 eval '[ -n "$(mode_report "$mode")" ]'
+done
+check "a registry hidden with MADV_DONTDUMP: reported as missing (Missing=registry), no metadata" eval '
+	r=$(mode_report hide-registry) && [ -n "$r" ] &&
+	grep -q "^Missing=.*registry" "$r" && ! grep -q "^CustomMetadata" "$r"'
+check "a hostile registry (huge counts, lengths past their fields, escape sequences): a report all the same, no control byte in it" eval '
+	r=$(mode_report hostile-registry) && [ -n "$r" ] &&
+	grep -q "crash_null_write" "$(dirname "$r")/stack.txt" &&
+	! grep -q "$(printf "\033")" "$r" "$(dirname "$r")/WERInternalMetadata.xml" &&
+	! grep -q "Evil" "$r"'
+check "a registry that says \"reported\" naming another process: not believed, the crash is reported" eval '
+	r=$(mode_report claims-reported) && [ -n "$r" ] &&
+	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$r"'
+
 # The process's /proc facts, read while the kernel holds it: the full
 # command line, the environment, the cgroup; secrets scrubbed from the
 # texts and from the stack bytes of the core (the environment's strings
@@ -173,10 +194,10 @@ check "a process killed with SIGKILL (the OOM killer's way): no report" \
 # without a dump and counted (SignatureCount=), and the queue keeps its
 # MaxQueueCount (50) newest. The machine's crash handling is not wedged
 # after it.
-sigcount() { # the highest SignatureCount= in root's queue (0: none)
+sigcount() { # the highest SignatureCount= of crash_plain's reports in root's queue (0: none)
 	local n
-	n=$(cat "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null |
-		sed -n 's/^SignatureCount=//p' | sort -n | tail -n1)
+	n=$(grep -l -x "Sig\[0\].Value=crash_plain" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null |
+		xargs -r sed -n 's/^SignatureCount=//p' | sort -n | tail -n1)
 	echo "${n:-0}"
 }
 base=$(sigcount)
