@@ -80,7 +80,34 @@ struct core_state {
 	unsigned char *registry; /* its bytes, registry_size */
 	size_t registry_size, registry_have;
 	size_t threads_capacity; /* of s->threads */
+	/* A core file (-1: a pipe) and its program headers: the registered
+	 * memory blocks are read from its segments. */
+	int core_fd;
+	const Elf64_Phdr *ph;
+	size_t phnum;
 };
+
+/* A wer_mem_read_fn for the registered blocks, from a core file. */
+static int block_mem(void *ctx, uint64_t address, void *buf, size_t len)
+{
+	const struct core_state *cs = ctx;
+
+	for (size_t i = 0; cs->core_fd >= 0 && i < cs->phnum; i++) {
+		const Elf64_Phdr *p = &cs->ph[i];
+
+		if (p->p_type == PT_LOAD && address >= p->p_vaddr &&
+		    len <= p->p_filesz &&
+		    address - p->p_vaddr <= p->p_filesz - len &&
+		    p->p_offset <= INT64_MAX - p->p_filesz)
+			return pread(cs->core_fd, buf, len,
+				     (off_t)(p->p_offset +
+					     (address - p->p_vaddr))) ==
+				       (ssize_t)len
+				   ? 0
+				   : -EFAULT;
+	}
+	return -EFAULT;
+}
 
 /* NT_FILE: the maps text, one line per mapped range, each file told
  * apart by a made-up inode (the index of its first range). */
@@ -294,7 +321,7 @@ static void take_memory(struct core_state *cs, uint64_t seg_start,
 	}
 	/* The registry: its header at a 64-byte boundary, naming its own
 	 * address; then its bytes as they come. */
-	if (writable && !cs->registry_at) {
+	if (writable && !cs->registry_at && !s->have_registry) {
 		for (size_t k = (64 - va % 64) % 64; k + 32 <= n; k += 64) {
 			uint64_t size = le(data + k + 16, 8);
 
@@ -347,7 +374,7 @@ static int by_offset(const void *a, const void *b)
 int wer__core_read(int fd, struct wer_snapshot *s, char *why, size_t size)
 {
 	struct stream st = {fd, 0};
-	struct core_state cs = {.s = s};
+	struct core_state cs = {.s = s, .core_fd = -1};
 	Elf64_Ehdr eh;
 	Elf64_Phdr *ph = NULL;
 	unsigned char *buf = NULL;
@@ -392,10 +419,13 @@ int wer__core_read(int fd, struct wer_snapshot *s, char *why, size_t size)
 		goto out;
 	}
 	qsort(ph, eh.e_phnum, sizeof(*ph), by_offset);
+	cs.ph = ph;
+	cs.phnum = eh.e_phnum;
 	/* A file (gdb's gcore writes the notes last): its notes first, so
 	 * that the threads' stacks are known when the memory streams by. A
 	 * pipe has them first (the kernel's order). */
 	if (lseek(fd, 0, SEEK_CUR) >= 0) {
+		cs.core_fd = fd;
 		for (size_t i = 0; i < eh.e_phnum; i++) {
 			Elf64_Phdr *p = &ph[i];
 			unsigned char *notes;
@@ -489,10 +519,14 @@ int wer__core_read(int fd, struct wer_snapshot *s, char *why, size_t size)
 		wer__snapshot_modules(s);
 	else
 		wer__snapshot_note(s->missing, sizeof(s->missing), "maps");
-	if (cs.registry && cs.registry_have == cs.registry_size)
-		s->have_registry =
-		    wer__registry_read(registry_mem, &cs, cs.registry_at,
-				       &s->registry) == 0;
+	if (!s->have_registry && cs.registry &&
+	    cs.registry_have == cs.registry_size &&
+	    (s->have_registry =
+		 wer__registry_read(registry_mem, &cs, cs.registry_at,
+				    &s->registry) == 0))
+		/* From a file; a pipe's are gone by (the kernel's werfault
+		 * reads them from the held process first). */
+		wer__snapshot_read_blocks(s, block_mem, &cs);
 	if (!s->have_registry)
 		wer__snapshot_note(s->missing, sizeof(s->missing), "registry");
 	r = 0;

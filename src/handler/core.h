@@ -16,7 +16,9 @@
 /* Reads the core from fd to its end into s (made by wer__snapshot_init):
  * threads with registers and stacks, the signal, the maps text and
  * modules, the auxiliary vector, the program's name and arguments, and
- * libwer's registry when the process had one. Returns 0 (what could not
+ * libwer's registry when the process had one (unless s has it already),
+ * with the contents of the memory blocks it registers when fd is a file.
+ * Returns 0 (what could not
  * be read is in s->missing and s->truncated), or -EBADMSG (not a core, or
  * one without threads), -ENOTSUP (another processor's) or -ENOMEM, with
  * why. */

@@ -9,6 +9,7 @@
  * passes after the reads means the crashed process held the PID all
  * along (a process does not come back).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "kernel_proc.h"
+#include "maps.h"
 #include "proc_read.h"
 #include "text.h"
 
@@ -204,4 +206,69 @@ void wer__kernel_proc_labels(int proc, struct wer_snapshot *s)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		namespace_label(proc, names[i], s->container,
 				sizeof(s->container));
+}
+
+/* A wer_mem_read_fn over /proc/PID/mem; ctx points to its descriptor. */
+static int mem_read(void *ctx, uint64_t address, void *buf, size_t len)
+{
+	int fd = *(const int *)ctx;
+
+	if (address > INT64_MAX - len)
+		return -EFAULT;
+	return pread(fd, buf, len, (off_t)address) == (ssize_t)len ? 0
+								   : -EFAULT;
+}
+
+/* The registry's address in [lo, hi) of mem, or 0. */
+static uint64_t find_registry(int mem, uint64_t lo, uint64_t hi,
+			      unsigned char *buf, size_t chunk,
+			      uint64_t *budget)
+{
+	for (uint64_t at = lo & ~(uint64_t)63; at < hi && *budget;) {
+		size_t n = hi - at < chunk ? (size_t)(hi - at) : chunk;
+
+		if (n > *budget)
+			n = (size_t)*budget;
+		*budget -= n;
+		if (mem_read(&mem, at, buf, n) < 0)
+			return 0;
+		for (size_t k = 0; k + 32 <= n; k += 64) {
+			uint64_t self;
+
+			memcpy(&self, buf + k + 24, sizeof(self));
+			if (!memcmp(buf + k, WER_REGISTRY_MAGIC,
+				    WER_REGISTRY_MAGIC_SIZE) &&
+			    self == at + k)
+				return at + k;
+		}
+		at += n;
+	}
+	return 0;
+}
+
+void wer__kernel_registry(struct wer_snapshot *s, int mem, const char *maps,
+			  size_t len)
+{
+	static struct wer_maps_line line;
+	size_t at = 0, chunk = 64 * 1024;
+	uint64_t budget = WER_KERNEL_SCAN_MAX, found = 0;
+	unsigned char *buf = malloc(chunk);
+	int after_file = 0;
+
+	while (buf && !found && budget &&
+	       wer__maps_next(maps, len, &at, &line)) {
+		int file = line.name[0] == '/';
+		int candidate = file || (after_file && !line.name[0]);
+
+		after_file = file;
+		if (candidate && line.perms[0] == 'r' && line.perms[1] == 'w')
+			found = find_registry(mem, line.lo, line.hi, buf, chunk,
+					      &budget);
+	}
+	free(buf);
+	if (found &&
+	    wer__registry_read(mem_read, &mem, found, &s->registry) == 0) {
+		s->have_registry = 1;
+		wer__snapshot_read_blocks(s, mem_read, &mem);
+	}
 }

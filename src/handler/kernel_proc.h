@@ -39,4 +39,17 @@ int wer__kernel_proc_same(int proc, const struct wer_kernel_crash *k, char *why,
  * it). */
 void wer__kernel_proc_labels(int proc, struct wer_snapshot *s);
 
+/* libwer's registry and the memory blocks it registers, read from the
+ * held process's memory (mem: its /proc/PID/mem, opened as root while the
+ * kernel holds it; read by the caller without root) before the core
+ * streams by: the blocks mostly lie below the registry, in the part of
+ * the core a pipe has already gone past. The registry is looked for as in
+ * a core (its header at a 64-byte boundary, naming its own address) in
+ * the writable data of every mapped file and the anonymous memory just
+ * after it (a .bss), per maps (the /proc maps text), at most
+ * WER_KERNEL_SCAN_MAX bytes. Sets s->have_registry when found. */
+#define WER_KERNEL_SCAN_MAX (64u << 20)
+void wer__kernel_registry(struct wer_snapshot *s, int mem, const char *maps,
+			  size_t len);
+
 #endif /* WER_KERNEL_PROC_H */

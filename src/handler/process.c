@@ -426,26 +426,8 @@ void wer__capture_zero_private(const struct wer_capture *c, uint64_t address,
 /* The registered memory blocks, read while held. */
 static void read_memory_blocks(struct wer_capture *c)
 {
-	struct wer_snapshot *s = c->snap;
-	const struct wer_registry_snapshot *reg = &s->registry;
-
-	if (!s->have_registry)
-		return;
-	for (size_t i = 0; i < reg->range_count; i++) {
-		const struct wer_snapshot_range *b = &reg->range[i];
-		unsigned char *data;
-
-		if (b->kind != WER_REG_RANGE_MEMORY)
-			continue;
-		data = malloc(b->size);
-		if (data && wer__read_process_memory(&s->pid, b->address, data,
-						     b->size) < 0) {
-			free(data);
-			data = NULL;
-		}
-		s->block_data[i] = data;
-	}
-	s->block_count = reg->range_count;
+	wer__snapshot_read_blocks(c->snap, wer__read_process_memory,
+				  &c->snap->pid);
 }
 
 /* For a full dump: copies every readable private mapping, streaming it

@@ -43,6 +43,29 @@ static void free_text(struct wer_snapshot_text *t)
 	t->len = 0;
 }
 
+void wer__snapshot_read_blocks(struct wer_snapshot *s, wer_mem_read_fn read,
+			       void *ctx)
+{
+	const struct wer_registry_snapshot *reg = &s->registry;
+
+	if (!s->have_registry)
+		return;
+	for (size_t i = 0; i < reg->range_count; i++) {
+		const struct wer_snapshot_range *b = &reg->range[i];
+		unsigned char *data;
+
+		if (b->kind != WER_REG_RANGE_MEMORY)
+			continue;
+		data = malloc(b->size);
+		if (data && read(ctx, b->address, data, b->size) < 0) {
+			free(data);
+			data = NULL;
+		}
+		s->block_data[i] = data;
+	}
+	s->block_count = reg->range_count;
+}
+
 void wer__snapshot_forget_process(struct wer_snapshot *s)
 {
 	if (s->environ_raw.data != s->environ.data)

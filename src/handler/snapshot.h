@@ -198,6 +198,12 @@ struct wer_snapshot {
 void wer__snapshot_init(struct wer_snapshot *s);
 void wer__snapshot_free(struct wer_snapshot *s);
 
+/* The contents of the registered memory blocks (s->registry's), read
+ * through read (the process's memory, or a core's): block_data, NULL
+ * where unreadable. */
+void wer__snapshot_read_blocks(struct wer_snapshot *s, wer_mem_read_fn read,
+			       void *ctx);
+
 /* Drops what was read of the process's /proc directory (exe, command
  * line, environment, status, stat, cwd, age, labels): the system mode
  * found that the directory was not the crashed process's after all. */

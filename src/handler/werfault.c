@@ -680,20 +680,35 @@ static int kernel_number(const char *s, long *ret)
 
 /* The crashed process's /proc facts, read as root while the kernel holds
  * it, through one directory checked before and after (kernel_proc.h):
- * nothing of another process that took its PID. */
-static void kernel_proc_facts(struct wer_job *report, struct wer_capture *c,
-			      const struct wer_capture_options *options,
-			      const struct wer_kernel_crash *k)
+ * nothing of another process that took its PID. Returns its memory
+ * (/proc/PID/mem, opened as root, read later without root) and its maps
+ * text (*maps, malloc'ed, *maps_len bytes), or -1. */
+static int kernel_proc_facts(struct wer_job *report, struct wer_capture *c,
+			     const struct wer_capture_options *options,
+			     const struct wer_kernel_crash *k, char **maps,
+			     size_t *maps_len)
 {
 	char why[256];
-	int proc = wer__kernel_proc_open(k, why, sizeof(why));
+	int proc = wer__kernel_proc_open(k, why, sizeof(why)), mem = -1;
+	ssize_t n = -1;
 
+	*maps = NULL;
+	*maps_len = 0;
 	if (proc >= 0) {
 		wer__capture_facts(c, &report->snap, k->pid, proc, 0, options);
 		wer__kernel_proc_labels(proc, &report->snap);
+		mem = openat(proc, "mem", O_RDONLY | O_CLOEXEC);
+		if ((*maps = malloc(WER_SNAPSHOT_MAPS_MAX + 1)))
+			n = wer__read_capped_at(proc, "maps", *maps,
+						WER_SNAPSHOT_MAPS_MAX);
+		*maps_len = n > 0 ? (size_t)n : 0;
 		if (!wer__kernel_proc_same(proc, k, why, sizeof(why))) {
 			wer__snapshot_forget_process(&report->snap);
-			proc = -2;
+			if (mem >= 0)
+				close(mem);
+			mem = -1;
+			close(proc);
+			proc = -1;
 		}
 	}
 	if (proc < 0) {
@@ -701,9 +716,33 @@ static void kernel_proc_facts(struct wer_job *report, struct wer_capture *c,
 			(int)k->pid, why);
 		wer__snapshot_note(report->snap.missing,
 				   sizeof(report->snap.missing), "proc");
+		free(*maps);
+		*maps = NULL;
+		*maps_len = 0;
 	} else {
 		close(proc);
 	}
+	return mem;
+}
+
+/* The kernel starts its helper with the pipe as standard input and
+ * nothing else open: standard output and error would be the next files
+ * werfault opens (a report's), and every message would land in them.
+ * Output goes nowhere; errors to the kernel's log. */
+static void kernel_stdio(void)
+{
+	for (int fd = 1; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			int opened =
+			    open(fd == 2 ? "/dev/kmsg" : "/dev/null", O_WRONLY);
+
+			if (opened < 0)
+				opened = open("/dev/null", O_WRONLY);
+			if (opened >= 0 && opened != fd) {
+				dup2(opened, fd);
+				close(opened);
+			}
+		}
 }
 
 /* werfault --core [--store-root DIR] PID TID UID GID DUMPABLE SIGNAL TIME
@@ -728,11 +767,14 @@ static int kernel_main(int argc, char **argv)
 	uid_t as_uid;
 	gid_t as_gid;
 	char dir[PATH_MAX], name[32];
-	int root, users, store, i = 0, r;
+	int root, users, store, i = 0, r, mem;
+	char *maps;
+	size_t maps_len;
 
 	/* A crash of this werfault must not pipe its core to itself:
 	 * the kernel skips the pipe for a core limit of 1. */
 	setrlimit(RLIMIT_CORE, &one);
+	kernel_stdio();
 	if (i + 1 < argc && !strcmp(argv[i], "--store-root")) {
 		root_dir = argv[i + 1];
 		i += 2;
@@ -818,7 +860,8 @@ static int kernel_main(int argc, char **argv)
 	if (!(report = core_job(1)))
 		return 1;
 	capture_options(report, &options);
-	kernel_proc_facts(report, &capture, &options, &facts.crash);
+	mem = kernel_proc_facts(report, &capture, &options, &facts.crash, &maps,
+				&maps_len);
 	if (facts.crash.pidfd >= 0)
 		close(facts.crash.pidfd);
 	/* From here on without root: the core is parsed, the stack walked,
@@ -828,6 +871,14 @@ static int kernel_main(int argc, char **argv)
 		core_job_free(report);
 		return 1;
 	}
+	/* The registry and its memory blocks, from the process's memory
+	 * while the kernel holds it (standard input still the kernel's small
+	 * pipe: the process cannot finish its core meanwhile). */
+	if (mem >= 0 && maps)
+		wer__kernel_registry(&report->snap, mem, maps, maps_len);
+	free(maps);
+	if (mem >= 0)
+		close(mem);
 	/* A larger pipe: fewer switches between the kernel writing the core
 	 * (the process held) and this reading it (pipe-max-size allows 1 MiB
 	 * by default). After the /proc reads: a core smaller than the pipe

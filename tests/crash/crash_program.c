@@ -509,6 +509,33 @@ static void mode_registry(const char *mode)
 	crash_null_write();
 }
 
+/* blocks: a registered memory block on the heap (its bytes in the
+ * report), and a secret on the stack registered as excluded (its bytes in
+ * no file), then a crash. */
+static void mode_blocks(void)
+{
+	static const char block_marker[] = "OPENWER-BLOCK-MARKER:",
+			  secret_marker[] = "OPENWER-EXCLUDED-SECRET";
+	volatile char secret[256];
+	char *block = malloc(4096);
+
+	if (!block)
+		exit(3);
+	for (size_t i = 0; i + sizeof(block_marker) - 1 <= 4096;
+	     i += sizeof(block_marker) - 1)
+		memcpy(block + i, block_marker, sizeof(block_marker) - 1);
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = secret_marker[i % (sizeof(secret_marker) - 1)];
+	if (WerRegisterMemoryBlock(block, 4096) != S_OK ||
+	    WerRegisterExcludedMemoryBlock((const void *)secret,
+					   sizeof(secret)) != S_OK)
+		exit(4);
+	note("threads", 1);
+	note("crash-tid", current_tid());
+	crash_null_write();
+	secret[0] = 0; /* kept on the stack until the crash */
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -539,6 +566,8 @@ int main(int argc, char **argv)
 		mode_reraise();
 	} else if (!strcmp(mode, "chain")) {
 		mode_chain();
+	} else if (!strcmp(mode, "blocks")) {
+		mode_blocks();
 	} else if (!strcmp(mode, "hide-registry") ||
 		   !strcmp(mode, "hostile-registry") ||
 		   !strcmp(mode, "claims-reported")) {

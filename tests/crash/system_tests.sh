@@ -117,6 +117,18 @@ check "a registry that says \"reported\" naming another process: not believed, t
 	r=$(mode_report claims-reported) && [ -n "$r" ] &&
 	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$r"'
 
+# Registered memory blocks: read from the held process's memory as soon
+# as the registry has streamed by (/proc/PID/mem, opened as root, read
+# without root); an excluded block is zeroed in every byte of the core
+# that reaches the report.
+(ulimit -c 0; WER_REGISTRATION_ONLY=1 exec "$program" blocks) >/dev/null 2>&1
+wait_until 60 eval '[ -n "$(mode_report blocks)" ]'
+check "a registered memory block: its bytes in the kernel's report (MemoryBlock=...,captured); the excluded secret in no file" eval '
+	r=$(mode_report blocks) && [ -n "$r" ] && d=$(dirname "$r") &&
+	grep -q "^MemoryBlock=0x[0-9a-f]*,4096,captured\$" "$r" &&
+	grep -qa "OPENWER-BLOCK-MARKER:OPENWER-BLOCK-MARKER:" "$d"/MemoryBlock-*.bin &&
+	! grep -rqa OPENWER-EXCLUDED-SECRET "$d"'
+
 # The process's /proc facts, read while the kernel holds it: the full
 # command line, the environment, the cgroup; secrets scrubbed from the
 # texts and from the stack bytes of the core (the environment's strings
