@@ -75,6 +75,17 @@ check "gdb's order (notes last) through a pipe: a report, its stacks missing (sa
 	[ -f "$report/Report.wer" ] && grep -q "crash_null_write" "$report/stack.txt" &&
 	grep -q "^Missing=.*stacks" "$report/Report.wer"'
 
+# Registered memory blocks, from a core file's segments; an excluded
+# block's bytes in no file.
+WER_REPORT_DIR=$work/unused gdb -q -batch -ex run -ex "gcore $work/core.blocks" \
+	--args "$program" blocks >"$work/gdb.log" 2>&1
+report=$(report_of "$work/core.blocks" "$work/store-blocks") || report=""
+check "a core file's registered memory block: captured from its segments; the excluded secret in no file" eval '
+	[ -f "$report/Report.wer" ] &&
+	grep -q "^MemoryBlock=0x[0-9a-f]*,4096,captured\$" "$report/Report.wer" &&
+	grep -qa "OPENWER-BLOCK-MARKER:OPENWER-BLOCK-MARKER:" "$report"/MemoryBlock-*.bin &&
+	! grep -rqa OPENWER-EXCLUDED-SECRET "$report"'
+
 # Not cores; cores cut short.
 printf 'not a core' >"$work/text"
 check "a file that is not a core: refused with a reason, no report" eval '
