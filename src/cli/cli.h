@@ -36,6 +36,9 @@ int cli_read_report(const char *id, struct wer_report_info *ret);
  * then id). *ret is allocated; the caller frees it. Returns the count, or
  * a negative errno. */
 long cli_load_reports(struct wer_report_info **ret);
+/* The same from the store s (NULL: no store, no reports). */
+long cli_load_store_reports(const struct wer_store *s,
+			    struct wer_report_info **ret);
 
 /* What names a report (REPORT in the verbs' usage), for their --help. */
 extern const char cli_report_forms[];

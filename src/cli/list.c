@@ -2,15 +2,20 @@
 /*
  * list.c - `wer list`: the reports, queued and sent, newest last.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "report_format.h"
 #include "signals.h"
+#include "store_dir.h"
 
 #define META_FILTERS_MAX 16
 #define CELL_MAX	 24 /* characters of a column (not ID, METADATA) */
@@ -19,7 +24,8 @@ void list_help(FILE *f)
 {
 	fputs("usage: wer list [--json] [--queued|--sent] [--app NAME] "
 	      "[--signal SIG]\n                [--since TIME] [--until TIME] "
-	      "[--meta KEY=VALUE]...\n                [-n N] [--reverse]\n"
+	      "[--meta KEY=VALUE]...\n                [-n N] [--reverse] "
+	      "[--all-users [--store-root DIR]]\n"
 	      "\n"
 	      "Lists the reports, newest last: id, time, state (queued, sent "
 	      "by `wer submit`,\nor degraded: queued, from a partial capture "
@@ -40,6 +46,13 @@ void list_help(FILE *f)
 	      "(repeatable)\n"
 	      "  -n, --max-count N  only the newest N of those\n"
 	      "  --reverse          newest first\n"
+	      "  --all-users        (root) every store of the system mode "
+	      "(docs/system.md):\n"
+	      "                     each user's (DIR/users/UID), the "
+	      "restricted and the\n"
+	      "                     system one; a USER column says whose\n"
+	      "  --store-root DIR   with --all-users: where they are "
+	      "(" WER_SYSTEM_STORE_DIR ")\n"
 	      "\n"
 	      "TIME is one of:\n",
 	      f);
@@ -137,7 +150,7 @@ static void cells(const struct wer_report_info *r, char sig[64], char meta[128],
 /* Prints the reports v[pick[0..n)] as a table whose columns are as wide
  * as what they hold (ID whole, the others up to CELL_MAX characters). */
 static void print_table(const struct wer_report_info *v, const long *pick,
-			long n)
+			long n, char (*owners)[64])
 {
 	static const size_t cap[COL_COUNT] = {
 	    WER_STORE_VALUE_MAX, 19, CELL_MAX, CELL_MAX, CELL_MAX, CELL_MAX,
@@ -146,9 +159,14 @@ static void print_table(const struct wer_report_info *v, const long *pick,
 	char sig[64], meta[128], line[2048];
 	const char *cell[COL_COUNT];
 
+	size_t owner_width = strlen("USER");
+
 	for (int c = 0; c < COL_COUNT; c++)
 		width[c] = strlen(headings[c]);
 	width[COL_STATE] = strlen("degraded"); /* the same in every list */
+	for (long i = 0; owners && i < n; i++)
+		if (strlen(owners[pick[i]]) > owner_width)
+			owner_width = strlen(owners[pick[i]]);
 	for (long i = 0; i < n; i++) {
 		cells(&v[pick[i]], sig, meta, cell);
 		for (int c = 0; c < COL_COUNT; c++) {
@@ -163,6 +181,9 @@ static void print_table(const struct wer_report_info *v, const long *pick,
 		const struct wer_report_info *r = i < 0 ? NULL : &v[pick[i]];
 
 		line[0] = '\0';
+		if (owners)
+			snprintf(line, sizeof(line), "%-*s ", (int)owner_width,
+				 r ? owners[pick[i]] : "USER");
 		if (r)
 			cells(r, sig, meta, cell);
 		for (int c = 0; c < COL_COUNT; c++) {
@@ -182,6 +203,123 @@ static void print_table(const struct wer_report_info *v, const long *pick,
 	}
 }
 
+/* Appends the reports of the store name under the directory at (read
+ * by root, whoever owns it; opened without following a link), each with
+ * owner, to *v and *owners. 0, or a negative errno. */
+static int add_store(int at, const char *path, const char *name,
+		     const char *owner, struct wer_report_info **v,
+		     char (**owners)[64], long *n)
+{
+	struct wer_store store;
+	struct wer_report_info *part, *nv;
+	char(*no)[64];
+	long k;
+
+	store.fd =
+	    openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (store.fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	snprintf(store.path, sizeof(store.path), "%s/%s", path, name);
+	k = cli_load_store_reports(&store, &part);
+	close(store.fd);
+	if (k <= 0)
+		return (int)k;
+	nv = realloc(*v, (size_t)(*n + k) * sizeof(**v));
+	if (nv)
+		*v = nv;
+	no = nv ? realloc(*owners, (size_t)(*n + k) * sizeof(**owners)) : NULL;
+	if (!no) {
+		free(part);
+		return -ENOMEM;
+	}
+	*owners = no;
+	memcpy(*v + *n, part, (size_t)k * sizeof(*part));
+	for (long i = 0; i < k; i++)
+		snprintf((*owners)[*n + i], sizeof(**owners), "%s", owner);
+	*n += k;
+	free(part);
+	return 0;
+}
+
+static const struct wer_report_info *sort_base;
+
+static int by_time_index(const void *a, const void *b)
+{
+	const struct wer_report_info *x = &sort_base[*(const long *)a],
+				     *y = &sort_base[*(const long *)b];
+	int c = strcmp(x->event_time, y->event_time);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* --all-users: every store under root_dir, oldest first, with whose it
+ * is in *owners. The count, or a negative errno. */
+static long load_all_users(const char *root_dir, struct wer_report_info **ret,
+			   char (**owners)[64])
+{
+	struct wer_report_info *v = NULL, *sorted;
+	char(*o)[64] = NULL, (*so)[64], users_path[PATH_MAX];
+	long n = 0, *order;
+	int root, users, err = 0;
+
+	*ret = NULL;
+	*owners = NULL;
+	root = open(root_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return errno == ENOENT ? 0 : -errno;
+	snprintf(users_path, sizeof(users_path), "%s/users", root_dir);
+	users = openat(root, "users",
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (users >= 0) {
+		DIR *d = wer_dir_list(users);
+		struct dirent *e;
+
+		while (d && !err && (e = readdir(d))) {
+			char *end, owner[64];
+			unsigned long uid = strtoul(e->d_name, &end, 10);
+			struct passwd *pw;
+
+			if (!e->d_name[0] || *end ||
+			    (e->d_name[0] == '0' && e->d_name[1]))
+				continue;
+			pw = getpwuid((uid_t)uid);
+			snprintf(owner, sizeof(owner), "%.63s",
+				 pw ? pw->pw_name : e->d_name);
+			err = add_store(users, users_path, e->d_name, owner, &v,
+					&o, &n);
+		}
+		if (d)
+			closedir(d);
+		close(users);
+	}
+	if (!err)
+		err = add_store(root, root_dir, "restricted", "(restricted)",
+				&v, &o, &n);
+	if (!err)
+		err =
+		    add_store(root, root_dir, "system", "(system)", &v, &o, &n);
+	close(root);
+	order = malloc(((size_t)n + 1) * sizeof(*order));
+	sorted = malloc(((size_t)n + 1) * sizeof(*sorted));
+	so = malloc(((size_t)n + 1) * sizeof(*so));
+	if (err || !order || !sorted || !so) {
+		free(v), free(o), free(order), free(sorted), free(so);
+		return err ? err : -ENOMEM;
+	}
+	for (long i = 0; i < n; i++)
+		order[i] = i;
+	sort_base = v;
+	qsort(order, (size_t)n, sizeof(*order), by_time_index);
+	for (long i = 0; i < n; i++) {
+		sorted[i] = v[order[i]];
+		memcpy(so[i], o[order[i]], sizeof(so[i]));
+	}
+	free(v), free(o), free(order);
+	*ret = sorted;
+	*owners = so;
+	return n;
+}
+
 int list_main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -195,9 +333,14 @@ int list_main(int argc, char **argv)
 	    {"sent", no_argument, NULL, 'S'},
 	    {"max-count", required_argument, NULL, 'n'},
 	    {"reverse", no_argument, NULL, 'r'},
+	    {"all-users", no_argument, NULL, 'A'},
+	    {"store-root", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	const char *app = NULL, *metas[META_FILTERS_MAX];
+	const char *app = NULL, *metas[META_FILTERS_MAX],
+		   *root_dir = WER_SYSTEM_STORE_DIR;
+	char(*owners)[64] = NULL;
+	int all_users = 0;
 	long long since = 0, until = 0, now = (long long)time(NULL);
 	int json = 0, state = -1, have_since = 0, have_until = 0, reverse = 0;
 	int sig = 0, c;
@@ -271,6 +414,12 @@ int list_main(int argc, char **argv)
 		case 'r':
 			reverse = 1;
 			break;
+		case 'A':
+			all_users = 1;
+			break;
+		case 'R':
+			root_dir = optarg;
+			break;
 		case 'h':
 			list_help(stdout);
 			return 0;
@@ -281,7 +430,13 @@ int list_main(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("list", "unexpected argument '%s'",
 				       argv[optind]);
-	n = cli_load_reports(&v);
+	if (all_users && geteuid() != 0) {
+		fprintf(stderr, "wer list: --all-users is root's: the stores "
+				"are each their user's alone\n");
+		return EXIT_USAGE;
+	}
+	n = all_users ? load_all_users(root_dir, &v, &owners)
+		      : cli_load_reports(&v);
 	if (n < 0) {
 		fprintf(stderr, "wer list: cannot read the store: %s\n",
 			strerror((int)-n));
@@ -289,6 +444,7 @@ int list_main(int argc, char **argv)
 	}
 	if (!(pick = malloc(((size_t)n + 1) * sizeof(*pick)))) {
 		free(v);
+		free(owners);
 		return EXIT_STORE;
 	}
 	for (long i = 0; i < n; i++) {
@@ -329,16 +485,22 @@ int list_main(int argc, char **argv)
 		printf("[");
 		for (long i = 0; i < shown; i++) {
 			printf("%s\n  {", i ? "," : "");
+			if (owners) {
+				printf("\"user\": ");
+				cli_json_string(stdout, owners[pick[i]]);
+				printf(", ");
+			}
 			cli_json_report_fields(stdout, &v[pick[i]]);
 			printf("}");
 		}
 		printf("%s]\n", shown ? "\n" : "");
 	} else if (shown) {
-		print_table(v, pick, shown);
+		print_table(v, pick, shown, owners);
 	} else {
 		printf("No reports found.\n");
 	}
 	free(pick);
 	free(v);
+	free(owners);
 	return shown ? 0 : EXIT_NOTHING;
 }

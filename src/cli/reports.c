@@ -290,10 +290,10 @@ static void latest_second(const struct wer_store *s, char since[16])
 /* The reports, oldest first; with latest_only, only those of the latest
  * second (by their names: reading every report to find the newest costs
  * 0.5 s at 1000); with prefix, only those whose ids begin with it. */
-static long load_reports(struct wer_report_info **ret, int latest_only,
-			 const char *prefix)
+static long load_reports_at(const struct wer_store *s,
+			    struct wer_report_info **ret, int latest_only,
+			    const char *prefix)
 {
-	const struct wer_store *s = cli_store();
 	char since[16] = "";
 	struct wer_report_info *v = NULL;
 	struct name_filter filter = {NULL, prefix};
@@ -324,6 +324,18 @@ static long load_reports(struct wer_report_info **ret, int latest_only,
 	qsort(v, (size_t)n, sizeof(*v), by_time);
 	*ret = v;
 	return n;
+}
+
+static long load_reports(struct wer_report_info **ret, int latest_only,
+			 const char *prefix)
+{
+	return load_reports_at(cli_store(), ret, latest_only, prefix);
+}
+
+long cli_load_store_reports(const struct wer_store *s,
+			    struct wer_report_info **ret)
+{
+	return load_reports_at(s, ret, 0, NULL);
 }
 
 int cli_read_report(const char *id, struct wer_report_info *ret)

@@ -15,7 +15,7 @@
 
 int wer__store_dir_at(int dir_fd, const char *name, int create)
 {
-	struct stat st;
+	struct stat st, parent;
 	int fd;
 
 	if (create && mkdirat(dir_fd, name, 0700) < 0 && errno != EEXIST)
@@ -30,7 +30,13 @@ int wer__store_dir_at(int dir_fd, const char *name, int create)
 		close(fd);
 		return err;
 	}
-	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	/* Root also reads inside a store wholly one user's (wer list
+	 * --all-users): a directory its parent's owner owns, never one a
+	 * third user planted there. */
+	if ((st.st_uid != geteuid() &&
+	     (geteuid() != 0 || create || fstat(dir_fd, &parent) < 0 ||
+	      parent.st_uid != st.st_uid)) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		close(fd);
 		return -EPERM;
 	}

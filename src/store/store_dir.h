@@ -35,10 +35,12 @@ int wer__store_default_path(char *buf, size_t size);
 
 /* Opens directory name under dir_fd, creating it (0700) first when create
  * is set, and accepts it only if it is a directory reached without
- * following a symbolic link, owned by the effective user, and writable by
- * no group or other: as ssh treats ~/.ssh. Returns the fd (O_CLOEXEC), or
- * -EPERM when someone else owns it or may write it, -ELOOP or -ENOTDIR
- * for a link or a file, or another negative errno. Async-signal-safe. */
+ * following a symbolic link, owned by the effective user (or, for root
+ * and without create, by the owner of dir_fd: a store wholly one user's),
+ * and writable by no group or other: as ssh treats ~/.ssh. Returns the fd
+ * (O_CLOEXEC), or -EPERM when someone else owns it or may write it, -ELOOP or
+ * -ENOTDIR for a link or a file, or another negative errno. Async-signal-safe.
+ */
 int wer__store_dir_at(int dir_fd, const char *name, int create);
 
 /* The same for the store itself, an absolute path: its missing ancestors

@@ -62,7 +62,7 @@ unknown v3 "wer: unknown verb 'sumbit'; did you mean 'submit'?" "$wer" sumbit
 unknown v4 "wer: unknown verb 'xyzzy'" "$wer" xyzzy
 unknown v5 "wer: unknown option '--verison'; did you mean '--version'?" "$wer" --verison
 unknown o1 "wer list: unknown option '--jsno'; did you mean '--json'?" "$wer" list --jsno
-unknown o2 "wer list: option '--s' is ambiguous; it could be '--signal', '--since' or '--sent'" "$wer" list --s
+unknown o2 "wer list: option '--s' is ambiguous; it could be '--signal', '--since', '--sent' or '--store-root'" "$wer" list --s
 unknown o3 "wer list: option '--since' needs a value" "$wer" list --since
 unknown o4 "wer list: option '--json' takes no value" "$wer" list --json=yes
 unknown o5 "wer export: unknown option '-x'" "$wer" export -x latest

@@ -176,6 +176,16 @@ check "a set-id program's crash: in DIR/restricted (the system user's, 0700), wr
 check "... and the user who ran it cannot read it" \
 	eval '! setpriv --reuid=65534 --regid=65534 --clear-groups ls "$root/restricted" >/dev/null 2>&1'
 
+check "wer list --all-users (root): every user's reports and the restricted store's, each with whose it is" eval '
+	"$wer" list --all-users --store-root "$root" >"$work/all" &&
+	grep -q "^root .*crash_plain" "$work/all" &&
+	grep -q "^$(id -nu 65534) .*crash_plain" "$work/all" &&
+	grep -q "^(restricted) .*suid_plain" "$work/all" &&
+	"$wer" list --all-users --json --store-root "$root" | grep -q "\"user\": \"(restricted)\""'
+check "... refused to another user" eval '
+	! setpriv --reuid=65534 --regid=65534 --clear-groups "$wer" list --all-users --store-root "$root" 2>"$work/err" &&
+	grep -q "root" "$work/err"'
+
 # PID reuse (CVE-2020-15702, CVE-2025-5054, CVE-2025-4598): an impostor
 # took the crashed process's PID before werfault read /proc.
 python3 "$here/pid_reuse.py" "$werfault" "$work/reuse" "$work" >"$work/reuse.log" 2>&1 ||
