@@ -158,9 +158,9 @@ int purge_main(int argc, char **argv)
 		return EXIT_STORE;
 	}
 	removed = wer_store_trim(store, WER_STORE_QUEUE,
-				 s.number[WER_SET_MAX_QUEUE_COUNT], NULL);
+				 s.number[WER_SET_MAX_QUEUE_COUNT], NULL, 0);
 	archived = wer_store_trim(store, WER_STORE_ARCHIVE,
-				  s.number[WER_SET_MAX_ARCHIVE_COUNT], NULL);
+				  s.number[WER_SET_MAX_ARCHIVE_COUNT], NULL, 0);
 	close(lock);
 	if (removed == -ENOENT && archived == -ENOENT) {
 		printf("No reports found.\n");

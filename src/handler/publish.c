@@ -193,10 +193,12 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 		wer_report_remove(staging, tmp);
 	if (!err) {
 		fsync(queue);
-		/* Retention: the queue keeps MaxQueueCount reports, the
-		 * oldest going first, never the one just written. */
+		/* Retention: the queue keeps MaxQueueCount reports and
+		 * MaxQueueCountPerApp of this application's, the oldest
+		 * going first, never the one just written. */
 		wer_store_trim(&r->store, WER_STORE_QUEUE,
-			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id);
+			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id,
+			       r->settings.number[WER_SET_MAX_QUEUE_PER_APP]);
 		for (size_t i = 0; i < r->snap.registry.file_count; i++)
 			if (r->snap.registry.file[i].flags &
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)

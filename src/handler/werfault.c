@@ -487,6 +487,9 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 #define WER_SYSTEM_USER "openwer"
 #endif
 
+/* MaxQueueCountPerApp in the system mode's stores, unless set. */
+#define WER_SYSTEM_PER_APP 10
+
 /* What the kernel says of a crash it pipes (werfault --core). */
 struct kernel_facts {
 	struct wer_kernel_crash crash;
@@ -859,6 +862,13 @@ static int kernel_main(int argc, char **argv)
 	setenv("WER_REPORT_DIR", dir, 1);
 	if (!(report = core_job(1)))
 		return 1;
+	/* The system mode's stores hold every program of their user: one
+	 * program's crash loop keeps 10 of its own unless the machine's
+	 * settings say otherwise (docs/system.md). */
+	if (!strcmp(report->settings.source[WER_SET_MAX_QUEUE_PER_APP],
+		    "default"))
+		report->settings.number[WER_SET_MAX_QUEUE_PER_APP] =
+		    WER_SYSTEM_PER_APP;
 	capture_options(report, &options);
 	mem = kernel_proc_facts(report, &capture, &options, &facts.crash, &maps,
 				&maps_len);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "settings.h"
 #include "store_dir.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
@@ -253,13 +254,28 @@ static int env_on(const char *name)
 	return v && v[0] && strcmp(v, "0") != 0;
 }
 
+/* RegistrationOnly=1 in the settings (the user's or the machine's file,
+ * or WER_REGISTRATION_ONLY=1): the registry works, no handler is
+ * installed; the machine's handler (the system mode, docs/system.md)
+ * reads the registrations from the core. */
+static int registration_only(void)
+{
+	struct wer_settings *s = malloc(sizeof(*s));
+	char err[256];
+	int on;
+
+	if (!s)
+		return env_on("WER_REGISTRATION_ONLY");
+	wer_settings_load(s, 0, err, sizeof(err));
+	on = s->number[WER_SET_REGISTRATION_ONLY] == 1;
+	free(s);
+	return on;
+}
+
 __attribute__((constructor)) static void crash_setup(void)
 {
 	load_settings();
-	/* WER_REGISTRATION_ONLY=1: the registry works, no handler is
-	 * installed; the machine's handler (the system mode,
-	 * docs/system.md) reads the registrations from the core. */
-	if (env_on("WER_DISABLE") || env_on("WER_REGISTRATION_ONLY"))
+	if (env_on("WER_DISABLE") || registration_only())
 		return;
 	wer__cxx_setup();
 	wer_set_crash_reporting(TRUE);

@@ -40,6 +40,11 @@ static const struct {
     [WER_SET_UNWIND_MEMORY] = {"UnwindMemoryMB", "WER_UNWIND_MEMORY_MB", 256, 1,
 			       65536, NULL},
     [WER_SET_DEBUGINFOD] = {"Debuginfod", "WER_DEBUGINFOD", 0, 0, 1, NULL},
+    [WER_SET_MAX_QUEUE_PER_APP] = {"MaxQueueCountPerApp",
+				   "WER_MAX_QUEUE_COUNT_PER_APP", 0, 0, 100000,
+				   NULL},
+    [WER_SET_REGISTRATION_ONLY] = {"RegistrationOnly", "WER_REGISTRATION_ONLY",
+				   0, 0, 1, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

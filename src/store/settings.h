@@ -31,6 +31,8 @@ enum wer_setting {
 	WER_SET_UNWIND_TIMEOUT,	   /* UnwindTimeoutMs, 20000 */
 	WER_SET_UNWIND_MEMORY,	   /* UnwindMemoryMB, 256 */
 	WER_SET_DEBUGINFOD,	   /* Debuginfod, 0 or 1, 0 */
+	WER_SET_MAX_QUEUE_PER_APP, /* MaxQueueCountPerApp, 0 (none) */
+	WER_SET_REGISTRATION_ONLY, /* RegistrationOnly, 0 or 1, 0 */
 	WER_SET_COUNT
 };
 

@@ -378,6 +378,9 @@ int wer_report_remove(int area_fd, const char *id)
 struct aged {
 	char time[64];
 	char id[256];
+	char app[WER_STORE_VALUE_MAX];
+	char record[1024]; /* its line in Trimmed.log */
+	int gone;
 };
 
 static int by_age(const void *a, const void *b)
@@ -388,12 +391,68 @@ static int by_age(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-long wer_store_trim(const struct wer_store *s, const char *area, long max,
+/* Trimmed.log: a line for every report the queue's caps removed (its
+ * small record: time, application, signal, fault module and offset, the
+ * id), so that a crash loop leaves a count even where its reports went.
+ * Past 1 MiB the file becomes Trimmed.log.1 and a new one starts. */
+#define TRIMMED_LOG "Trimmed.log"
+#define TRIMMED_MAX (1024 * 1024)
+
+static void trimmed_record(const struct wer_store *s, const struct aged *a)
+{
+	struct stat st;
+	int fd = openat(s->fd, TRIMMED_LOG,
+			O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+			    O_NONBLOCK,
+			0600);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > TRIMMED_MAX) {
+		close(fd);
+		renameat(s->fd, TRIMMED_LOG, s->fd, TRIMMED_LOG ".1");
+		fd = openat(s->fd, TRIMMED_LOG,
+			    O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC |
+				O_NOFOLLOW | O_NONBLOCK,
+			    0600);
+	}
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		(void)!write(fd, a->record, strlen(a->record));
+	close(fd);
+}
+
+/* Keeps Report.wer's text out of a record's line: no spaces, no control
+ * characters (the fields are space-separated). */
+static void record_word(char *out, size_t size, const char *in)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++)
+		out[n++] = (unsigned char)*in <= ' ' || *in == 0x7f ? '_' : *in;
+	out[n] = '\0';
+	if (!n && size > 1)
+		out[0] = '-', out[1] = '\0';
+}
+
+static int trim_one(const struct wer_store *s, int area_fd, struct aged *a,
 		    const char *keep_id)
 {
+	if (a->gone || (keep_id && !strcmp(a->id, keep_id)) ||
+	    wer_report_remove(area_fd, a->id) < 0)
+		return 0;
+	a->gone = 1;
+	trimmed_record(s, a);
+	return 1;
+}
+
+long wer_store_trim(const struct wer_store *s, const char *area, long max,
+		    const char *keep_id, long max_app)
+{
+	const char *app = NULL;
 	struct wer_report_info *info = malloc(sizeof(*info));
 	struct aged *v = NULL;
-	long n = 0, cap = 0, removed = 0;
+	long n = 0, cap = 0, removed = 0, of_app = 0;
 	int area_fd = wer_store_area(s, area, 0);
 	struct dirent *e;
 	DIR *d = NULL;
@@ -407,6 +466,8 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		return err;
 	}
 	while ((e = readdir(d)) && n < WER_STORE_REPORTS_MAX) {
+		char words[5][128];
+
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
@@ -418,21 +479,41 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 			v = v2;
 			cap = c2;
 		}
+		memset(info, 0, sizeof(*info));
 		wer_report_read(s, area_fd, area, e->d_name, info);
 		snprintf(v[n].time, sizeof(v[n].time), "%s",
 			 info->damaged ? "" : info->event_time);
 		snprintf(v[n].id, sizeof(v[n].id), "%s", e->d_name);
+		snprintf(v[n].app, sizeof(v[n].app), "%s",
+			 info->damaged ? "" : wer_report_app(info));
+		record_word(words[0], sizeof(words[0]), v[n].time);
+		record_word(words[1], sizeof(words[1]), v[n].app);
+		record_word(words[2], sizeof(words[2]), info->sig_value[5]);
+		record_word(words[3], sizeof(words[3]), info->sig_value[3]);
+		record_word(words[4], sizeof(words[4]), info->sig_value[8]);
+		snprintf(v[n].record, sizeof(v[n].record),
+			 "time=%s app=%s signal=%s module=%s offset=%s id=%s\n",
+			 words[0], words[1], words[2], words[3], words[4],
+			 e->d_name);
+		v[n].gone = 0;
 		n++;
 	}
 	closedir(d);
 	free(info);
 	qsort(v, (size_t)n, sizeof(*v), by_age);
-	for (long i = 0; i < n && n - removed > max; i++) {
-		if (keep_id && !strcmp(v[i].id, keep_id))
-			continue;
-		if (wer_report_remove(area_fd, v[i].id) == 0)
-			removed++;
-	}
+	for (long i = 0; keep_id && i < n; i++)
+		if (!strcmp(v[i].id, keep_id) && v[i].app[0])
+			app = v[i].app;
+	for (long i = 0; app && i < n; i++)
+		of_app += !strcmp(v[i].app, app);
+	/* One application's crash loop takes its own oldest reports, not
+	 * the others'. */
+	for (long i = 0; app && max_app > 0 && i < n && of_app > max_app; i++)
+		if (!strcmp(v[i].app, app) &&
+		    trim_one(s, area_fd, &v[i], keep_id))
+			removed++, of_app--;
+	for (long i = 0; i < n && n - removed > max; i++)
+		removed += trim_one(s, area_fd, &v[i], keep_id);
 	free(v);
 	close(area_fd);
 	return removed;
@@ -500,7 +581,7 @@ int wer_store_archive(const struct wer_store *s, const char *id,
 	if (!err && renameat(queue, id, archive, id) < 0)
 		err = -errno;
 	if (!err)
-		wer_store_trim(s, WER_STORE_ARCHIVE, max_archive, id);
+		wer_store_trim(s, WER_STORE_ARCHIVE, max_archive, id, 0);
 out:
 	if (dir >= 0)
 		close(dir);

@@ -155,10 +155,14 @@ int wer_report_reopen(const struct wer_store *s,
 
 /* Keeps at most max reports in the store's area (WER_STORE_QUEUE or
  * WER_STORE_ARCHIVE), removing the oldest (by EventTime, damaged ones
- * first) but never keep_id. The caller holds the store's lock
- * exclusively. Returns how many were removed, or a negative errno. */
+ * first) but never keep_id; with keep_id and max_app > 0, first the
+ * oldest of keep_id's application's beyond max_app (one program's crash
+ * loop does not push the others' reports out). Each report removed leaves a
+ * line in the store's Trimmed.log (docs/report.md). The caller holds the
+ * store's lock exclusively. Returns how many were removed, or a negative errno.
+ */
 long wer_store_trim(const struct wer_store *s, const char *area, long max,
-		    const char *keep_id);
+		    const char *keep_id, long max_app);
 
 /* The store's lock (<store>/.lock, a regular file):
  * held exclusively by whoever adds, moves or removes reports (werfault

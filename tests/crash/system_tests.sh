@@ -96,6 +96,15 @@ check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metad
 	grep -qx "CustomMetadata\[0\].Value=nightly-42" "$report" &&
 	grep -q "crash_null_write" "$(dirname "$report")/stack.txt"'
 
+# The same from the settings: RegistrationOnly=1 in the user's file.
+mkdir -p "$work/cfg/openwer" && printf 'RegistrationOnly=1\n' >"$work/cfg/openwer/wer.conf"
+before=$(count "$root/users/0/ReportQueue")
+(ulimit -c 0; XDG_CONFIG_HOME=$work/cfg WER_REPORT_DIR=$work/regonly-cfg exec "$program" fpe) >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -gt "$before" ]'
+check "RegistrationOnly=1 in the user's settings: no in-process report, the kernel's one" eval '
+	[ "$(count "$work/regonly-cfg/ReportQueue")" = 0 ] &&
+	grep -l "^CommandLine=.*crash_program fpe\$" "$root"/users/0/ReportQueue/*/Report.wer >/dev/null'
+
 # The registry as an attacker or a careful program leaves it
 # (registration-only mode: the kernel's werfault is the only reader).
 mode_report() { # MODE: the kernel's report of crash_program MODE
@@ -213,27 +222,37 @@ check "a process killed with SIGKILL (the OOM killer's way): no report" \
 
 # A crash storm: 100 programs crash at once. Every one is reported or
 # counted: identical crashes past DumpCount (10 an hour) are reported
-# without a dump and counted (SignatureCount=), and the queue keeps its
-# MaxQueueCount (50) newest. The machine's crash handling is not wedged
-# after it.
-sigcount() { # the highest SignatureCount= of crash_plain's reports in root's queue (0: none)
-	local n
-	n=$(grep -l -x "Sig\[0\].Value=crash_plain" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null |
-		xargs -r sed -n 's/^SignatureCount=//p' | sort -n | tail -n1)
-	echo "${n:-0}"
+# without a dump and counted (SignatureCount=). The queue is fair: the
+# storm's program keeps its 10 newest (MaxQueueCountPerApp, the system
+# mode's default), the other programs' reports stay, and each report
+# removed leaves its small record in Trimmed.log. The machine's crash
+# handling is not wedged after it.
+of_app() { # APP: its reports in root's queue
+	grep -l -x "Sig\[0\].Value=$1" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | wc -l
 }
-base=$(sigcount)
+plain_seen() { # crash_plain's crashes in root's store: its reports queued and trimmed
+	local trimmed
+	trimmed=$(grep -c " app=crash_plain " "$root/users/0/Trimmed.log" 2>/dev/null)
+	echo $(($(of_app crash_plain) + ${trimmed:-0}))
+}
+base=$(plain_seen)
+programs_before=$(of_app crash_program)
 for _ in $(seq 100); do
 	(ulimit -c 0; exec "$plain") >/dev/null 2>&1 &
 done
 wait
-wait_until 240 eval '[ "$(sigcount)" -ge $((base + 100)) ]'
+wait_until 240 eval '[ "$(plain_seen)" -ge $((base + 100)) ]'
 wait_until 120 kernel_done
-check "100 simultaneous crashes: every one counted (SignatureCount up by 100), the queue at its 50" eval '
-	[ "$(sigcount)" = $((base + 100)) ] && [ "$(count "$root/users/0/ReportQueue")" = 50 ]'
+check "100 simultaneous crashes: every one reported or recorded (queued + Trimmed.log = 100 more)" \
+	test "$(plain_seen)" = $((base + 100))
+check "... the storm's program keeps its 10 newest, the other programs' reports all stay ($programs_before of crash_program)" eval '
+	[ "$(of_app crash_plain)" = 10 ] && [ "$programs_before" -ge 5 ] &&
+	[ "$(of_app crash_program)" = "$programs_before" ]'
+check "... each report removed left its small record (time, app, signal, module, offset, id)" eval '
+	grep -q "^time=20[0-9T:.-]*Z app=crash_plain signal=SIGSEGV_(11) module=crash_plain offset=0x[0-9a-f]* id=AppCrash_crash_plain_" "$root/users/0/Trimmed.log"'
 (ulimit -c 0; exec "$plain") >/dev/null 2>&1
-wait_until 60 eval '[ "$(sigcount)" -ge $((base + 101)) ]'
-check "... and the next crash after the storm is reported too" test "$(sigcount)" = $((base + 101))
+wait_until 60 eval '[ "$(plain_seen)" -ge $((base + 101)) ]'
+check "... and the next crash after the storm is reported too" test "$(plain_seen)" = $((base + 101))
 
 check "disable: the pattern from before is back" eval '
 	"$wer" system disable --store-root "$root" &&
