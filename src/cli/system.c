@@ -21,6 +21,8 @@
 #define PATTERN_FILE "/proc/sys/kernel/core_pattern"
 #define PATTERN_MAX  128 /* bytes the kernel keeps (CORENAME_MAX_SIZE) */
 #define SAVED	     "core_pattern.saved" /* in the store root */
+#define SYSCTL_DIR   "/etc/sysctl.d"
+#define SYSCTL_FILE  "50-openwer.conf" /* the pattern at every boot */
 
 /* The system user that parses the cores of crashes only root may read
  * (werfault.c has the same name). */
@@ -37,7 +39,9 @@ void system_help(FILE *f)
 	fputs("usage: wer system status\n"
 	      "       wer system enable [--force] [--werfault PATH] "
 	      "[--store-root DIR]\n"
-	      "       wer system disable [--store-root DIR]\n"
+	      "                         [--sysctl-dir DIR]\n"
+	      "       wer system disable [--store-root DIR] [--sysctl-dir "
+	      "DIR]\n"
 	      "\n"
 	      "The system mode: werfault as the kernel's core_pattern "
 	      "handler, so that every\nprocess's crash is reported, whether "
@@ -50,6 +54,9 @@ void system_help(FILE *f)
 	      "(DIR/restricted for crashes\nonly root may read, written by "
 	      "the system user " WER_SYSTEM_USER ", which enable makes);\nDIR "
 	      "is " WER_SYSTEM_STORE_DIR " unless --store-root says.\n"
+	      "enable also writes " SYSCTL_DIR "/" SYSCTL_FILE " (--sysctl-dir "
+	      "says where), so that\nthe pattern holds after a reboot; "
+	      "disable removes it.\n"
 	      "\n"
 	      "Exit status: 0; 1 when refused or failed (why is printed); 2 "
 	      "on bad usage.\n",
@@ -160,7 +167,52 @@ static int status(void)
 	return 0;
 }
 
-static int enable(const char *werfault, const char *root, int force)
+/* The pattern at every boot: DIR/50-openwer.conf, written whole (a
+ * temporary file renamed over it), or removed (pattern NULL). 0 or a
+ * negative errno. */
+static int sysctl_file(const char *dir_path, const char *pattern)
+{
+	char text[PATTERN_MAX * 2 + 256];
+	int dir, fd, r = 0;
+
+	dir = open(dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return pattern ? -errno : 0;
+	if (!pattern) {
+		if (unlinkat(dir, SYSCTL_FILE, 0) < 0 && errno != ENOENT)
+			r = -errno;
+		close(dir);
+		return r;
+	}
+	snprintf(text, sizeof(text),
+		 "# SPDX-License-Identifier: MIT\n"
+		 "# openwer's system mode (docs/system.md): written by `wer "
+		 "system enable`,\n# removed by `wer system disable`.\n"
+		 "kernel.core_pattern = %s\n",
+		 pattern);
+	unlinkat(dir, SYSCTL_FILE ".new", 0);
+	fd = openat(dir, SYSCTL_FILE ".new",
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		close(dir);
+		return r;
+	}
+	r = wer_write_all(fd, text, strlen(text));
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && renameat(dir, SYSCTL_FILE ".new", dir, SYSCTL_FILE) < 0)
+		r = -errno;
+	if (r)
+		unlinkat(dir, SYSCTL_FILE ".new", 0);
+	close(dir);
+	return r;
+}
+
+static int enable(const char *werfault, const char *root, int force,
+		  const char *sysctl_dir)
 {
 	char pattern[PATTERN_MAX + 2], mine[PATTERN_MAX * 2];
 	int fd, dir, r;
@@ -201,7 +253,8 @@ static int enable(const char *werfault, const char *root, int force)
 	if (system_user() < 0)
 		return 1;
 	if (!strcmp(owner(pattern), "openwer")) {
-		if ((r = write_pattern(mine)) < 0)
+		if ((r = write_pattern(mine)) < 0 ||
+		    (r = sysctl_file(sysctl_dir, mine)) < 0)
 			goto failed;
 		printf("openwer already handles cores (pattern renewed)\n");
 		return 0;
@@ -231,6 +284,13 @@ static int enable(const char *werfault, const char *root, int force)
 	close(dir);
 	if ((r = write_pattern(mine)) < 0)
 		goto failed;
+	if ((r = sysctl_file(sysctl_dir, mine)) < 0) {
+		fprintf(stderr,
+			"wer system: %s/" SYSCTL_FILE
+			": %s (the pattern is in force until the next boot)\n",
+			sysctl_dir, strerror(-r));
+		return 1;
+	}
 	printf("openwer handles cores now (was: %s)\n", owner(pattern));
 	return 0;
 failed:
@@ -238,7 +298,7 @@ failed:
 	return 1;
 }
 
-static int disable(const char *root)
+static int disable(const char *root, const char *sysctl_dir)
 {
 	char pattern[PATTERN_MAX + 2], saved[PATTERN_MAX + 2] = "core";
 	int dir = open_root(root, 0), fd, r;
@@ -276,6 +336,9 @@ static int disable(const char *root)
 		unlinkat(dir, SAVED, 0);
 		close(dir);
 	}
+	if ((r = sysctl_file(sysctl_dir, NULL)) < 0)
+		fprintf(stderr, "wer system: %s/" SYSCTL_FILE ": %s\n",
+			sysctl_dir, strerror(-r));
 	printf("cores are handled by %s again\n", owner(saved));
 	return 0;
 }
@@ -286,10 +349,12 @@ int system_main(int argc, char **argv)
 	    {"force", no_argument, NULL, 'f'},
 	    {"werfault", required_argument, NULL, 'w'},
 	    {"store-root", required_argument, NULL, 'r'},
+	    {"sysctl-dir", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	const char *werfault = WER_HANDLER_INSTALL_PATH,
-		   *root = WER_SYSTEM_STORE_DIR, *verb;
+		   *root = WER_SYSTEM_STORE_DIR, *verb,
+		   *sysctl_dir = SYSCTL_DIR;
 	int force = 0, c;
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -302,6 +367,9 @@ int system_main(int argc, char **argv)
 			break;
 		case 'r':
 			root = optarg;
+			break;
+		case 's':
+			sysctl_dir = optarg;
 			break;
 		case 'h':
 			system_help(stdout);
@@ -329,6 +397,7 @@ int system_main(int argc, char **argv)
 			verb);
 		return 1;
 	}
-	return !strcmp(verb, "enable") ? enable(werfault, root, force)
-				       : disable(root);
+	return !strcmp(verb, "enable")
+		   ? enable(werfault, root, force, sysctl_dir)
+		   : disable(root, sysctl_dir);
 }

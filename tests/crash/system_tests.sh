@@ -35,15 +35,17 @@ work=$(mktemp -d /tmp/ow.XXXXXX) || exit 2
 chmod 711 "$work" # the crashed user's werfault goes through it
 trap 'printf "%s" "$saved" >"$pattern_file"; rm -rf "$work"' EXIT
 ln -s "$werfault" "$work/werfault"
+mkdir "$work/sysctl"
 werfault=$work/werfault
 root=$work/r
 unset WER_REPORT_DIR WER_DISABLE LD_PRELOAD
 
-check "enable: werfault handles cores, the old pattern kept" eval '
-	"$wer" system enable --werfault "$werfault" --store-root "$root" &&
+check "enable: werfault handles cores, the old pattern kept, the pattern in sysctl.d for the next boot" eval '
+	"$wer" system enable --sysctl-dir "$work/sysctl" --werfault "$werfault" --store-root "$root" &&
 	grep -q "^|$werfault --core --store-root $root %P %i %u %g %d %s %t %c %F %h %e" "$pattern_file" &&
 	"$wer" system status | grep -qx "handled by: openwer" &&
-	[ "$(cat "$root/core_pattern.saved")" = "$saved" ]'
+	[ "$(cat "$root/core_pattern.saved")" = "$saved" ] &&
+	grep -qx "kernel.core_pattern = |$werfault --core --store-root $root %P %i %u %g %d %s %t %c %F %h %e" "$work/sysctl/50-openwer.conf"'
 if [ "$failed" != 0 ]; then
 	echo "not ok - the system mode could not be enabled: the other checks cannot run"
 	exit 1
@@ -254,22 +256,23 @@ check "... each report removed left its small record (time, app, signal, module,
 wait_until 60 eval '[ "$(plain_seen)" -ge $((base + 101)) ]'
 check "... and the next crash after the storm is reported too" test "$(plain_seen)" = $((base + 101))
 
-check "disable: the pattern from before is back" eval '
-	"$wer" system disable --store-root "$root" &&
-	[ "$(cat "$pattern_file")" = "$saved" ] && [ ! -e "$root/core_pattern.saved" ]'
+check "disable: the pattern from before is back, the sysctl.d file gone" eval '
+	"$wer" system disable --sysctl-dir "$work/sysctl" --store-root "$root" &&
+	[ "$(cat "$pattern_file")" = "$saved" ] && [ ! -e "$root/core_pattern.saved" ] &&
+	[ ! -e "$work/sysctl/50-openwer.conf" ]'
 
 # Another handler is left alone unless --force.
 printf '|/bin/false %%p' >"$pattern_file"
 check "enable refuses to replace another handler, and says how to go on" eval '
-	! "$wer" system enable --werfault "$werfault" --store-root "$root" 2>"$work/err" &&
+	! "$wer" system enable --sysctl-dir "$work/sysctl" --werfault "$werfault" --store-root "$root" 2>"$work/err" &&
 	grep -q -- "--force" "$work/err" &&
 	[ "$(cat "$pattern_file")" = "|/bin/false %p" ]'
 check "... --force replaces it, and disable puts it back" eval '
-	"$wer" system enable --force --werfault "$werfault" --store-root "$root" >/dev/null &&
+	"$wer" system enable --sysctl-dir "$work/sysctl" --force --werfault "$werfault" --store-root "$root" >/dev/null &&
 	"$wer" system status | grep -qx "handled by: openwer" &&
-	"$wer" system disable --store-root "$root" >/dev/null &&
+	"$wer" system disable --sysctl-dir "$work/sysctl" --store-root "$root" >/dev/null &&
 	[ "$(cat "$pattern_file")" = "|/bin/false %p" ]'
 check "status, disable without openwer: says who handles cores" eval '
 	"$wer" system status | grep -qx "handled by: another handler" &&
-	! "$wer" system disable --store-root "$root" 2>/dev/null'
+	! "$wer" system disable --sysctl-dir "$work/sysctl" --store-root "$root" 2>/dev/null'
 totals "system: "
