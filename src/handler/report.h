@@ -38,6 +38,8 @@ struct wer_job {
 	/* "kernel": the system mode's report, from the core the kernel
 	 * piped (NULL: libwer's handler or a core file). */
 	const char *caught_by;
+	/* The kernel's facts of the process's end (ExitStatus=); "" none. */
+	char exit_status[160];
 	/* Sig[1], and where it came from (app_version.h's names; NULL:
 	 * unknown). */
 	char app_version[129];

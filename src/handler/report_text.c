@@ -191,6 +191,8 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		fprintf(f, "Privileged=%s\n", r->privileged);
 	if (r->caught_by)
 		fprintf(f, "CaughtBy=%s\n", r->caught_by);
+	if (r->exit_status[0])
+		fprintf(f, "ExitStatus=%s\n", r->exit_status);
 	if (r->snap.cgroup[0]) {
 		fputs("Cgroup=", f);
 		put_text(f, r->snap.cgroup, strlen(r->snap.cgroup), 0);

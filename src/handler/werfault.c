@@ -75,6 +75,7 @@
 #include "kernel_proc.h"
 #include "proc_read.h"
 #include "report.h"
+#include "signals.h"
 #include "store.h"
 #include "store_dir.h"
 #include "wer/version.h"
@@ -494,6 +495,7 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 struct kernel_facts {
 	struct wer_kernel_crash crash;
 	int signal;
+	unsigned long long core_limit; /* %c: RLIMIT_CORE, bytes */
 };
 
 /* A job for a report from a core: the settings loaded (the machine's
@@ -589,6 +591,24 @@ static int core_main(struct wer_job *report, struct wer_capture *c,
 			report->snap.crash.signo = kernel->signal;
 		}
 		report->caught_by = "kernel";
+		{
+			char name[WER_SIGNAL_TEXT_SIZE];
+
+			char limit[32];
+
+			if (kernel->core_limit ==
+			    (unsigned long long)RLIM_INFINITY)
+				snprintf(limit, sizeof(limit), "unlimited");
+			else
+				snprintf(limit, sizeof(limit), "%llu",
+					 kernel->core_limit);
+			snprintf(report->exit_status,
+				 sizeof(report->exit_status),
+				 "killed by %s (%d), core dumped (piped to "
+				 "werfault, not kept; RLIMIT_CORE %s)",
+				 wer__signal_to_text(kernel->signal, name),
+				 kernel->signal, limit);
+		}
 	}
 	report->snap.crash.time_ns = report->snap.time_ns;
 	if (!report->snap.system.cpu_count)
@@ -681,6 +701,17 @@ static int kernel_number(const char *s, long *ret)
 	return errno || end == s || *end || *ret < 0 ? -1 : 0;
 }
 
+/* %c: RLIMIT_CORE, up to RLIM_INFINITY (2^64 - 1: `ulimit -c
+ * unlimited`, which a long does not hold). */
+static int core_limit_number(const char *s, unsigned long long *ret)
+{
+	char *end;
+
+	errno = 0;
+	*ret = strtoull(s, &end, 10);
+	return errno || end == s || *end || s[0] == '-' ? -1 : 0;
+}
+
 /* The crashed process's /proc facts, read as root while the kernel holds
  * it, through one directory checked before and after (kernel_proc.h):
  * nothing of another process that took its PID. Returns its memory
@@ -767,6 +798,7 @@ static int kernel_main(int argc, char **argv)
 	struct wer_capture capture = {0};
 	struct wer_job *report;
 	long v[9];
+	unsigned long long core_limit = 0;
 	uid_t as_uid;
 	gid_t as_gid;
 	char dir[PATH_MAX], name[32];
@@ -790,8 +822,9 @@ static int kernel_main(int argc, char **argv)
 	}
 	v[8] = -1;
 	for (int k = 0; k < (argc - i == 11 ? 9 : 8); k++)
-		if ((k < 8 || argv[i + k][0]) &&
-		    kernel_number(argv[i + k], &v[k]) < 0) {
+		if (k == 7 ? core_limit_number(argv[i + k], &core_limit) < 0
+			   : (k < 8 || argv[i + k][0]) &&
+				 kernel_number(argv[i + k], &v[k]) < 0) {
 			fprintf(stderr,
 				"werfault: --core: %s is not a "
 				"number\n",
@@ -810,6 +843,7 @@ static int kernel_main(int argc, char **argv)
 	    .time = v[6],
 	    .pidfd = v[8] > 2 && v[8] <= INT_MAX ? (int)v[8] : -1};
 	facts.signal = (int)v[5];
+	facts.core_limit = core_limit;
 	/* DIR and DIR/users are root's and every user's to enter; the
 	 * stores in them, their owner's alone. */
 	umask(022);

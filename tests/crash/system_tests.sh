@@ -62,6 +62,14 @@ check "a program that never loaded libwer: reported through the kernel, as its u
 	grep -q "plain_null_write" "$report/stack.txt" &&
 	grep -qx "Sig\[0\].Value=crash_plain" "$report/Report.wer"'
 
+# A core limit of "unlimited" (RLIMIT_CORE 2^64 - 1 in %c): reported the
+# same.
+before=$(count "$root/users/0/ReportQueue")
+(ulimit -c unlimited; exec "$plain") >/dev/null 2>&1
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -gt "$before" ]'
+check "a process with ulimit -c unlimited: reported (%c beyond a long), ExitStatus says unlimited" eval '
+	grep -qx "ExitStatus=killed by SIGSEGV (11), core dumped (piped to werfault, not kept; RLIMIT_CORE unlimited)" "$root"/users/0/ReportQueue/*/Report.wer'
+
 # The same program as another user: that user's store, theirs alone.
 chmod 755 "$(dirname "$plain")" 2>/dev/null
 (ulimit -c 0; exec setpriv --reuid=65534 --regid=65534 --clear-groups "$plain") >/dev/null 2>&1
@@ -72,12 +80,43 @@ check "another user's crash: in their store (users/65534), theirs alone (0700)" 
 	report=$(ls -d "$root"/users/65534/ReportQueue/*) &&
 	[ "$(stat -c %u "$report/Report.wer")" = 65534 ] &&
 	grep -q "plain_null_write" "$report/stack.txt"'
-check "... and not in root's" eval '[ "$(count "$root/users/0/ReportQueue")" = 1 ]'
+check "... and not in root's" eval '[ "$(count "$root/users/0/ReportQueue")" = 2 ]'
 
 # The kernel's werfault is done with a crash once no werfault --core of
 # this test runs (it was started before the crashed process could be
 # reaped).
 kernel_done() { ! pgrep -f "werfault --core --store-root $root" >/dev/null; }
+
+# Attacks by that user on their own store, planted as them: a link for
+# the queue, a FIFO for the lock, a link for the staging directory.
+# werfault writes there as the user, through O_NOFOLLOW directory handles:
+# nothing lands where a link points, nothing waits on a FIFO, and the
+# crash handling goes on.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+ustore=$root/users/65534
+mkdir "$work/elsewhere" && chown 65534:65534 "$work/elsewhere"
+crash_as_nobody() {
+	(ulimit -c 0; exec setpriv --reuid=65534 --regid=65534 --clear-groups "$plain") >/dev/null 2>&1
+	wait_until 60 kernel_done
+}
+as_nobody mv "$ustore/ReportQueue" "$ustore/Queue.real" &&
+	as_nobody ln -s "$work/elsewhere" "$ustore/ReportQueue"
+crash_as_nobody
+check "a planted link for the user's ReportQueue: nothing written where it points" eval '
+	[ -L "$ustore/ReportQueue" ] && [ -z "$(ls -A "$work/elsewhere")" ]'
+as_nobody rm "$ustore/ReportQueue" && as_nobody mv "$ustore/Queue.real" "$ustore/ReportQueue"
+as_nobody rm -rf "$ustore/.staging" && as_nobody ln -s "$work/elsewhere" "$ustore/.staging"
+crash_as_nobody
+check "a planted link for the staging directory: nothing written where it points" eval '
+	[ -z "$(ls -A "$work/elsewhere")" ]'
+as_nobody rm "$ustore/.staging"
+as_nobody rm -f "$ustore/.lock" && as_nobody mkfifo "$ustore/.lock"
+before=$(count "$ustore/ReportQueue")
+crash_as_nobody
+wait_until 60 eval '[ "$(count "$ustore/ReportQueue")" -gt "$before" ]'
+check "a FIFO planted as the store's lock: werfault does not wait on it, the report is written" eval '
+	[ "$(count "$ustore/ReportQueue")" -gt "$before" ] && [ -p "$ustore/.lock" ]'
+as_nobody rm -f "$ustore/.lock"
 
 # libwer's own handler reports, then the process dies of its signal and
 # the kernel pipes its core: one report, libwer's.
@@ -86,12 +125,12 @@ wait_until 60 kernel_done
 wait_until 60 eval '[ "$(count "$work/inproc/ReportQueue")" -ge 1 ]'
 check "a program with libwer's handler: one report, libwer's; the kernel's werfault adds none" eval '
 	[ "$(count "$work/inproc/ReportQueue")" = 1 ] &&
-	[ "$(count "$root/users/0/ReportQueue")" = 1 ]'
+	[ "$(count "$root/users/0/ReportQueue")" = 2 ]'
 
 # Registration only: no handler in the process; its registrations come
 # out of the core.
 (ulimit -c 0; WER_REGISTRATION_ONLY=1 WER_REPORT_DIR=$work/regonly exec "$program" null) >/dev/null 2>&1
-wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -ge 2 ]'
+wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -ge 3 ]'
 report=$(grep -l "crash_program" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
 check "WER_REGISTRATION_ONLY=1: no in-process report; the kernel's has the metadata it registered" eval '
 	[ "$(count "$work/regonly/ReportQueue")" = 0 ] && [ -n "$report" ] &&
@@ -150,6 +189,7 @@ wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -gt "$before" ]'
 report=$(grep -l "password=" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
 check "the kernel's report has the /proc facts (command line, cgroup), read through the checked directory" eval '
 	[ -n "$report" ] && grep -qx "CaughtBy=kernel" "$report" &&
+	grep -qx "ExitStatus=killed by SIGSEGV (11), core dumped (piped to werfault, not kept; RLIMIT_CORE 0)" "$report" &&
 	grep -qx "CommandLine=$plain one password=<scrubbed>" "$report" &&
 	grep -q "^Cgroup=." "$report" && ! grep -q "^Missing=.*proc" "$report"'
 check "... and no secret in any of its files: scrubbed from the texts and from the core's stack bytes" eval '
