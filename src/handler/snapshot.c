@@ -107,6 +107,9 @@ void wer__snapshot_free(struct wer_snapshot *s)
 	if (s->full.fd >= 0)
 		close(s->full.fd);
 	s->full.fd = -1;
+	if (s->have_root)
+		close(s->root_fd);
+	s->have_root = 0;
 	free(s->full.ranges);
 	s->full.ranges = NULL;
 }

@@ -161,6 +161,11 @@ struct wer_snapshot {
 	 * none or unknown. */
 	char cgroup[512];
 	char container[256];
+	/* The process's root directory (/proc/PID/root, opened while it was
+	 * held) when it is not the host's: its modules are opened through it
+	 * (openat2 RESOLVE_IN_ROOT), never by the host's view of their paths.
+	 * Only with have_root (a zeroed snapshot has none). */
+	int have_root, root_fd;
 	long uptime_s;				/* -1 unknown */
 	char cmdline[WER_SNAPSHOT_CMDLINE_MAX]; /* NULs between arguments,
 						 * scrubbed */

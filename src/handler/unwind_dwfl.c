@@ -13,6 +13,10 @@
  */
 #include <errno.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <gelf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,9 +53,35 @@ static void put_name(FILE *out, const char *name)
 }
 
 static char *debuginfo_path;
+static int root_fd = -1; /* the process's root when not the host's */
+
+/* A module's file: in a container (another root), resolved inside its
+ * root as the process saw it, a link there never leaving it (openat2
+ * RESOLVE_IN_ROOT); a file the container does not have is no file, never
+ * the host's at the same path. Otherwise libdwfl's own lookup. */
+static int find_elf(Dwfl_Module *mod, void **userdata, const char *name,
+		    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	if (root_fd >= 0 && name && name[0] == '/') {
+		struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT |
+						  RESOLVE_NO_MAGICLINKS};
+		int fd =
+		    (int)syscall(SYS_openat2, root_fd, name, &how, sizeof(how));
+
+		*elfp = NULL;
+		if (fd >= 0 && !(*file_name = strdup(name))) {
+			close(fd);
+			fd = -1;
+		}
+		return fd;
+	}
+	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name,
+					elfp);
+}
 
 static const Dwfl_Callbacks dwfl_callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
+    .find_elf = find_elf,
     .find_debuginfo = dwfl_standard_find_debuginfo,
     .debuginfo_path = &debuginfo_path,
 };
@@ -346,6 +376,7 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 				: WER_UNWIND_LINES_ALL;
 
 	unwinding = &ctx;
+	root_fd = c->have_root ? c->root_fd : -1;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!ctx.dwfl)
 		return -ENOMEM;

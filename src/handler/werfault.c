@@ -732,12 +732,21 @@ static int kernel_proc_facts(struct wer_job *report, struct wer_capture *c,
 		wer__capture_facts(c, &report->snap, k->pid, proc, 0, options);
 		wer__kernel_proc_labels(proc, &report->snap);
 		mem = openat(proc, "mem", O_RDONLY | O_CLOEXEC);
+		/* A container's root (another mount namespace): its modules
+		 * are read through it (openat2 RESOLVE_IN_ROOT). */
+		if (strstr(report->snap.container, "mnt:") &&
+		    (report->snap.root_fd = openat(
+			 proc, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+			report->snap.have_root = 1;
 		if ((*maps = malloc(WER_SNAPSHOT_MAPS_MAX + 1)))
 			n = wer__read_capped_at(proc, "maps", *maps,
 						WER_SNAPSHOT_MAPS_MAX);
 		*maps_len = n > 0 ? (size_t)n : 0;
 		if (!wer__kernel_proc_same(proc, k, why, sizeof(why))) {
 			wer__snapshot_forget_process(&report->snap);
+			if (report->snap.have_root)
+				close(report->snap.root_fd);
+			report->snap.have_root = 0;
 			if (mem >= 0)
 				close(mem);
 			mem = -1;

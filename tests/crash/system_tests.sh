@@ -206,6 +206,32 @@ check "a process in its own PID namespace (unshare -p): reported, Container= nam
 	[ -n "$report" ] && grep -q "^Container=.*pid:\[[0-9]*\].*mnt:\[" "$report" &&
 	grep -q "plain_null_write" "$(dirname "$report")/stack.txt"'
 
+# A container with a root of its own: the program at /app/crash_plain,
+# which the host does not have. Its modules are read through its root
+# (openat2 RESOLVE_IN_ROOT), so its frames are named from its own file.
+croot=$work/croot
+container_name="a container with its own root (unshare -m --root): its program read through that root, frames named (plain_null_write, main)"
+if ldd "$plain" | grep -q -e libasan -e libtsan -e libubsan; then
+	# A sanitizer's runtime needs more of a system than this root has.
+	skip "$container_name" "the program is built with a sanitizer"
+else
+	mkdir -p "$croot/app" "$croot/proc"
+	cp "$plain" "$croot/app/crash_plain"
+	for lib in $(ldd "$plain" | awk '/=>/ && $3 ~ /^\// {print $3} !/=>/ && $1 ~ /^\// {print $1}'); do
+		mkdir -p "$croot$(dirname "$lib")" && cp -L "$lib" "$croot$lib"
+	done
+	before=$(count "$root/users/0/ReportQueue")
+	(ulimit -c 0; exec unshare -m -p -f --root="$croot" /app/crash_plain) >/dev/null 2>&1
+	wait_until 60 eval '[ "$(count "$root/users/0/ReportQueue")" -gt "$before" ]'
+	wait_until 60 kernel_done
+	report=$(grep -l -x "CommandLine=/app/crash_plain" "$root"/users/0/ReportQueue/*/Report.wer 2>/dev/null | head -n1)
+	check "$container_name" eval '
+		[ ! -e /app/crash_plain ] && [ -n "$report" ] &&
+		grep -q "^Container=.*mnt:\[" "$report" &&
+		grep -q "plain_null_write" "$(dirname "$report")/stack.txt" &&
+		grep -q " main" "$(dirname "$report")/stack.txt"'
+fi
+
 # A set-id program (run by another user, fs.suid_dumpable=2 for the
 # test): only root may read its report; its core is parsed by the
 # system user, never by root, into DIR/restricted.
