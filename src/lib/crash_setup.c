@@ -254,28 +254,30 @@ static int env_on(const char *name)
 	return v && v[0] && strcmp(v, "0") != 0;
 }
 
-/* RegistrationOnly=1 in the settings (the user's or the machine's file,
- * or WER_REGISTRATION_ONLY=1): the registry works, no handler is
- * installed; the machine's handler (the system mode, docs/system.md)
- * reads the registrations from the core. */
-static int registration_only(void)
+/* No handler: RegistrationOnly=1 in the settings (the user's or the
+ * machine's file, or WER_REGISTRATION_ONLY=1), where the registry works
+ * and the machine's handler (the system mode, docs/system.md) reads the
+ * registrations from the core; or Disabled=1 (or WER_DISABLE=1), where no
+ * report is written at all. The files are read once, at start-up. */
+static int no_handler(void)
 {
 	struct wer_settings *s = malloc(sizeof(*s));
 	char err[256];
-	int on;
+	int no;
 
 	if (!s)
-		return env_on("WER_REGISTRATION_ONLY");
+		return env_on("WER_DISABLE") || env_on("WER_REGISTRATION_ONLY");
 	wer_settings_load(s, 0, err, sizeof(err));
-	on = s->number[WER_SET_REGISTRATION_ONLY] == 1;
+	no = s->number[WER_SET_REGISTRATION_ONLY] == 1 ||
+	     s->number[WER_SET_DISABLED] == 1;
 	free(s);
-	return on;
+	return no;
 }
 
 __attribute__((constructor)) static void crash_setup(void)
 {
 	load_settings();
-	if (env_on("WER_DISABLE") || registration_only())
+	if (env_on("WER_DISABLE") || no_handler())
 		return;
 	wer__cxx_setup();
 	wer_set_crash_reporting(TRUE);
