@@ -430,10 +430,14 @@ for _ in $(seq 200); do
 	wait $!
 done
 wait_until 180 no_werfault_for "${loop_pids[@]}" # werfaults finish after their processes
+# The count is the store's (Throttle/), not the queue's highest
+# SignatureCount: the report that took the 200th count may be an older
+# crash's (its werfault waited for a worker slot), and the queue's trimming
+# removes by crash time.
 check "200 identical crashes: all counted, at most DumpCount (3) dumps, MaxQueueCount (50) reports" bash -c '
 	q=$1/ReportQueue
 	reports=$(ls "$q" | wc -l) dumps=$(ls "$q"/*/minidump.mdmp 2>/dev/null | wc -l)
-	counted=$(cat "$q"/*/Report.wer | sed -n "s/^SignatureCount=//p" | sort -n | tail -n1)
+	counted=$(sed -n "s/^count=\([0-9]*\) .*/\1/p" "$1"/Throttle/* | sort -n | tail -n1)
 	throttled=$(grep -l "^DumpThrottled=1" "$q"/*/Report.wer | wc -l)
 	echo "reports $reports, dumps $dumps, counted $counted, throttled $throttled, werfaults still running: $2"
 	[ "$reports" = 50 ] && [ "$dumps" -le 3 ] && [ "$counted" = 200 ] && [ "$throttled" -ge 47 ]' \
