@@ -35,10 +35,6 @@ int cli_read_report(const char *id, struct wer_report_info *ret);
 /* Every report in the store, queued and sent, oldest first (by EventTime,
  * then id). *ret is allocated; the caller frees it. Returns the count, or
  * a negative errno. */
-/* The order reports are listed in: by EventTime, then id. */
-int cli_report_order(const struct wer_report_info *x,
-		     const struct wer_report_info *y);
-
 long cli_load_reports(struct wer_report_info **ret);
 /* The same from the store s (NULL: no store, no reports). */
 long cli_load_store_reports(const struct wer_store *s,

@@ -245,8 +245,11 @@ static const struct wer_report_info *sort_base;
 
 static int by_time_index(const void *a, const void *b)
 {
-	return cli_report_order(&sort_base[*(const long *)a],
-				&sort_base[*(const long *)b]);
+	const struct wer_report_info *x = &sort_base[*(const long *)a],
+				     *y = &sort_base[*(const long *)b];
+	int c = strcmp(x->event_time, y->event_time);
+
+	return c ? c : strcmp(x->id, y->id);
 }
 
 /* --all-users: every store under root_dir, oldest first, with whose it

@@ -149,17 +149,12 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 	}
 }
 
-int cli_report_order(const struct wer_report_info *x,
-		     const struct wer_report_info *y)
+static int by_time(const void *a, const void *b)
 {
+	const struct wer_report_info *x = a, *y = b;
 	int c = strcmp(x->event_time, y->event_time);
 
 	return c ? c : strcmp(x->id, y->id);
-}
-
-static int by_time(const void *a, const void *b)
-{
-	return cli_report_order(a, b);
 }
 
 /* The "YYYYMMDDTHHMMSS" of a report id (<type>_<app>_<time>[.<ns>]_<pid>:

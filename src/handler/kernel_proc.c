@@ -22,6 +22,18 @@
 #include "proc_read.h"
 #include "text.h"
 
+/* The value after "\nKey:" (or at the start) in a /proc status text. */
+static const char *status_field(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = text; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, key, len) && p[len] == ':')
+			return p + len + 1;
+	return NULL;
+}
+
 /* With the kernel's pidfd: its process is k->pid's and not reaped. */
 static int pidfd_same(const struct wer_kernel_crash *k, char *why, size_t size)
 {
@@ -32,7 +44,7 @@ static int pidfd_same(const struct wer_kernel_crash *k, char *why, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", k->pidfd);
 	n = wer__read_capped(path, info, sizeof(info) - 1);
 	info[n > 0 ? n : 0] = '\0';
-	if (!(pid = wer__status_field(info, "Pid")) ||
+	if (!(pid = status_field(info, "Pid")) ||
 	    strtol(pid, NULL, 10) != k->pid) {
 		snprintf(why, size,
 			 "the kernel's pidfd is not process %d's (any "
@@ -53,12 +65,28 @@ static int pidfd_same(const struct wer_kernel_crash *k, char *why, size_t size)
 static int start_ticks(int proc, unsigned long long *ret)
 {
 	char stat[1024];
+	const char *p;
 	ssize_t n = wer__read_capped_at(proc, "stat", stat, sizeof(stat) - 1);
 
 	if (n <= 0)
 		return -1;
 	stat[n] = '\0';
-	return wer__stat_start_ticks(stat, (size_t)n, ret);
+	if (!(p = strrchr(stat, ')')))
+		return -1;
+	for (int field = 2; field < 22 && *p; p++)
+		if (*p == ' ')
+			field++;
+	return sscanf(p, "%llu", ret) == 1 ? 0 : -1;
+}
+
+static long boot_time(void)
+{
+	char buf[8192];
+	const char *p;
+	ssize_t n = wer__read_capped("/proc/stat", buf, sizeof(buf) - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return (p = strstr(buf, "\nbtime ")) ? strtol(p + 7, NULL, 10) : -1;
 }
 
 /* Without a pidfd: the process at PID is dumping a core, is a process
@@ -71,20 +99,20 @@ static int facts_same(int proc, const struct wer_kernel_crash *k, char *why,
 	const char *v;
 	unsigned long long ticks;
 	unsigned long ids[4];
-	long hz = sysconf(_SC_CLK_TCK), boot = wer__boot_time();
+	long hz = sysconf(_SC_CLK_TCK), boot = boot_time();
 	ssize_t n =
 	    wer__read_capped_at(proc, "status", status, sizeof(status) - 1);
 
 	status[n > 0 ? n : 0] = '\0';
-	if (!(v = wer__status_field(status, "CoreDumping")) ||
+	if (!(v = status_field(status, "CoreDumping")) ||
 	    strtol(v, NULL, 10) != 1) {
 		snprintf(why, size, "process %d is not dumping a core",
 			 (int)k->pid);
 		return 0;
 	}
-	if (!(v = wer__status_field(status, "Tgid")) ||
+	if (!(v = status_field(status, "Tgid")) ||
 	    strtol(v, NULL, 10) != k->pid ||
-	    !(v = wer__status_field(status, "Uid")) ||
+	    !(v = status_field(status, "Uid")) ||
 	    sscanf(v, "%lu %lu %lu %lu", &ids[0], &ids[1], &ids[2], &ids[3]) !=
 		4 ||
 	    ids[0] != k->uid ||

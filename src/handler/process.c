@@ -138,14 +138,23 @@ void wer__capture_scrub(struct wer_capture *c)
  * boot, against /proc/uptime), -1 when unknown. */
 static long process_age(const struct wer_snapshot *s)
 {
+	const char *paren, *p, *end;
 	unsigned long long start_ticks;
 	char buf[128];
 	double up;
 	ssize_t n;
 	long age;
 
-	if (!s->stat.data || s->system.clock_ticks <= 0 ||
-	    wer__stat_start_ticks(s->stat.data, s->stat.len, &start_ticks) < 0)
+	if (!s->stat.data ||
+	    !(paren = memrchr(s->stat.data, ')', s->stat.len)) ||
+	    s->system.clock_ticks <= 0)
+		return -1;
+	end = s->stat.data + s->stat.len;
+	p = paren + 1;
+	for (int field = 2; field < 22 && p < end; p++)
+		if (*p == ' ')
+			field++;
+	if (p >= end || sscanf(p, "%llu", &start_ticks) != 1)
 		return -1;
 	if ((n = wer__read_capped("/proc/uptime", buf, sizeof(buf) - 1)) <= 0)
 		return -1;
@@ -160,7 +169,8 @@ static long process_age(const struct wer_snapshot *s)
 void wer__capture_system(struct wer_snapshot_system *sys)
 {
 	struct utsname u;
-	long boot;
+	char line[256];
+	FILE *f;
 	int n = 0;
 
 	sys->clock_ticks = sysconf(_SC_CLK_TCK);
@@ -190,8 +200,16 @@ void wer__capture_system(struct wer_snapshot_system *sys)
 		read_text(AT_FDCWD, "/etc/lsb-release", &sys->os_release_file);
 	else
 		read_text(AT_FDCWD, "/etc/os-release", &sys->os_release_file);
-	if ((boot = wer__boot_time()) >= 0)
-		sys->boot_time = (uint64_t)boot;
+	if ((f = fopen("/proc/stat", "re"))) {
+		unsigned long long btime;
+
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "btime %llu", &btime) == 1) {
+				sys->boot_time = btime;
+				break;
+			}
+		fclose(f);
+	}
 }
 
 void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,

@@ -534,23 +534,6 @@ static int reported_by_libwer(const struct wer_snapshot *s)
 	return 0;
 }
 
-/* ExitStatus=: how the kernel says the process ended. */
-static void kernel_exit_status(struct wer_job *report,
-			       const struct kernel_facts *kernel)
-{
-	char name[WER_SIGNAL_TEXT_SIZE], limit[32];
-
-	if (kernel->core_limit == (unsigned long long)RLIM_INFINITY)
-		snprintf(limit, sizeof(limit), "unlimited");
-	else
-		snprintf(limit, sizeof(limit), "%llu", kernel->core_limit);
-	snprintf(report->exit_status, sizeof(report->exit_status),
-		 "killed by %s (%d), core dumped (piped to werfault, not "
-		 "kept; RLIMIT_CORE %s)",
-		 wer__signal_to_text(kernel->signal, name), kernel->signal,
-		 limit);
-}
-
 /* werfault --core-file PATH (kernel NULL), or the core the kernel pipes
  * (werfault --core): a report from a core, into report (core_job's). The
  * capture c holds what was read of /proc (the kernel's) or nothing. */
@@ -608,7 +591,24 @@ static int core_main(struct wer_job *report, struct wer_capture *c,
 			report->snap.crash.signo = kernel->signal;
 		}
 		report->caught_by = "kernel";
-		kernel_exit_status(report, kernel);
+		{
+			char name[WER_SIGNAL_TEXT_SIZE];
+
+			char limit[32];
+
+			if (kernel->core_limit ==
+			    (unsigned long long)RLIM_INFINITY)
+				snprintf(limit, sizeof(limit), "unlimited");
+			else
+				snprintf(limit, sizeof(limit), "%llu",
+					 kernel->core_limit);
+			snprintf(report->exit_status,
+				 sizeof(report->exit_status),
+				 "killed by %s (%d), core dumped (piped to "
+				 "werfault, not kept; RLIMIT_CORE %s)",
+				 wer__signal_to_text(kernel->signal, name),
+				 kernel->signal, limit);
+		}
 	}
 	report->snap.crash.time_ns = report->snap.time_ns;
 	if (!report->snap.system.cpu_count)
