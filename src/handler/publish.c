@@ -79,14 +79,121 @@ static int staging_enter(int staging)
 	return fd;
 }
 
+/* Builds the report in a directory of its own in staging and renames it
+ * into the queue as id, holding the store's lock (left in *store_lock for
+ * the queue's trimming). lean leaves the minidump, the memory blocks and
+ * the files' copies out. 0 or a negative errno; nothing is left in staging
+ * on failure. */
+static int report_stage(struct wer_job *r, int staging, int queue, int lean,
+			const struct wer_signature *sig, int sig_count,
+			const char *id, const char *when, char *path,
+			size_t size, int *store_lock)
+{
+	static struct wer_file_result files[WER_REG_FILE_SLOTS];
+	static struct wer_file_result live_files[WER_LIVE_FILES];
+	size_t live_count = r->live ? r->live->file_count : 0;
+	char tmp[64];
+	int dir_fd, err = 0;
+
+	/* A directory of this werfault's own in staging: its pid and a
+	 * counter, created with mkdirat (which fails on anything already
+	 * there, a link included). */
+	for (unsigned k = 0;; k++) {
+		snprintf(tmp, sizeof(tmp), "%d.%u", (int)getpid(), k);
+		if (mkdirat(staging, tmp, 0700) == 0)
+			break;
+		if (errno != EEXIST || k > 1000)
+			return -errno;
+	}
+	dir_fd = wer__store_dir_at(staging, tmp, 0);
+	if (dir_fd < 0) {
+		unlinkat(staging, tmp, AT_REMOVEDIR);
+		return dir_fd;
+	}
+	memset(files, 0, sizeof(files));
+	memset(live_files, 0, sizeof(live_files));
+	r->lean = lean;
+	for (size_t i = 0; lean && i < WER_REG_FILE_SLOTS; i++)
+		snprintf(files[i].status, sizeof(files[i].status),
+			 "not copied: no space");
+	for (size_t i = 0; lean && i < WER_LIVE_FILES; i++)
+		snprintf(live_files[i].status, sizeof(live_files[i].status),
+			 "not copied: no space");
+	for (size_t i = 0; !lean && i < r->snap.registry.file_count; i++)
+		wer__report_copy_file(dir_fd, &r->snap.registry.file[i], i,
+				      &files[i]);
+	for (size_t i = 0; !lean && i < live_count; i++) {
+		static struct wer_snapshot_file sf;
+
+		snprintf(sf.path, sizeof(sf.path), "%s", r->live->file[i].path);
+		/* Named apart from the registered files' copies. */
+		wer__report_copy_file(dir_fd, &sf, 1000 + i, &live_files[i]);
+	}
+	if (!lean)
+		err = wer__report_write_blocks(dir_fd, r);
+	if (!err)
+		err = wer__report_write_stack(dir_fd, r);
+	if (!err && !lean && !r->throttled &&
+	    (!r->live || r->snap.have_threads))
+		err = wer__minidump_write(dir_fd, "minidump.mdmp", &r->snap);
+	if (!err)
+		err = wer__report_write_wer(dir_fd, r, sig, sig_count, id, when,
+					    files, live_files);
+	if (!err)
+		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);
+	if (!err && fsync(dir_fd) < 0)
+		err = -errno;
+	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
+				     r->store.path, id) >= size)
+		err = -ENAMETOOLONG;
+	/* The store's lock, exclusive, while the report goes in and the
+	 * queue is trimmed: `wer` and other werfaults never see or trim a
+	 * queue half changed. Without it (an unwritable lock file) the
+	 * report is still written. */
+	if (!err && *store_lock < 0)
+		*store_lock = wer_store_lock(&r->store, 1);
+	if (!err && renameat(staging, tmp, queue, id) < 0)
+		err = -errno;
+	close(dir_fd);
+	if (err)
+		wer_report_remove(staging, tmp);
+	return err;
+}
+
+/* Not even the lean report fitted: the crash's small record in the
+ * store's Trimmed.log, as the queue's caps leave one (docs/report.md). */
+static void record_lost(const struct wer_job *r,
+			const struct wer_signature *sig, const char *id)
+{
+	char words[5][128], when[64], line[2048];
+
+	wer_time_iso(when, sizeof(when),
+		     (time_t)(r->snap.time_ns / 1000000000u),
+		     (long)(r->snap.time_ns % 1000000000u));
+	wer_store_record_word(words[0], sizeof(words[0]), when);
+	wer_store_record_word(words[1], sizeof(words[1]), sig[0].value);
+	wer_store_record_word(words[2], sizeof(words[2]), sig[5].value);
+	wer_store_record_word(words[3], sizeof(words[3]), sig[3].value);
+	wer_store_record_word(words[4], sizeof(words[4]), sig[8].value);
+	snprintf(line, sizeof(line),
+		 "time=%s app=%s signal=%s module=%s offset=%s id=%s "
+		 "lost=no-space\n",
+		 words[0], words[1], words[2], words[3], words[4], id);
+	wer_store_record(&r->store, line);
+	fprintf(stderr,
+		"werfault: no space for the report of process %d, even "
+		"without its minidump: its record is in %s/Trimmed.log\n",
+		(int)r->snap.pid, r->store.path);
+}
+
 int wer__report_write(struct wer_job *r, char *path, size_t size)
 {
-	char tmp[64], id[512], when[64];
+	char id[512], when[64];
 	static struct wer_signature sig[WER_LIVE_PARAMS];
 	int sig_count;
 	struct timespec ts;
 	struct tm tm;
-	int dir_fd = -1, err, lock_fd, store_lock = -1, queue, staging;
+	int err, lock_fd, store_lock = -1, queue, staging;
 
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
@@ -128,77 +235,23 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->snap.pid);
 	wer__report_sanitize_name(id);
-	/* A directory of this werfault's own in staging: its pid and a
-	 * counter, created with mkdirat (which fails on anything already
-	 * there, a link included). */
-	for (unsigned k = 0;; k++) {
-		snprintf(tmp, sizeof(tmp), "%d.%u", (int)getpid(), k);
-		if (mkdirat(staging, tmp, 0700) == 0)
+	/* The report, then, on a full file system, the same without its heavy
+	 * parts (the minidump, the memory blocks, the files' copies): a report
+	 * that says why they are missing beats none (docs/report.md). */
+	for (int lean = 0; lean < 2; lean++) {
+		err = report_stage(r, staging, queue, lean, sig, sig_count, id,
+				   when, path, size, &store_lock);
+		if (err != -ENOSPC && err != -EDQUOT)
 			break;
-		if (errno != EEXIST || k > 1000) {
-			err = -errno;
-			goto out;
-		}
+		if (!lean)
+			wer__snapshot_note(r->snap.missing,
+					   sizeof(r->snap.missing), "space");
 	}
-	dir_fd = wer__store_dir_at(staging, tmp, 0);
-	if (dir_fd < 0) {
-		err = dir_fd;
-		unlinkat(staging, tmp, AT_REMOVEDIR);
-		goto out;
-	}
-	{
-		static struct wer_file_result files[WER_REG_FILE_SLOTS];
-		static struct wer_file_result live_files[WER_LIVE_FILES];
-		size_t live_count = r->live ? r->live->file_count : 0;
-
-		for (size_t i = 0; i < r->snap.registry.file_count; i++)
-			wer__report_copy_file(dir_fd, &r->snap.registry.file[i],
-					      i, &files[i]);
-		for (size_t i = 0; i < live_count; i++) {
-			static struct wer_snapshot_file sf;
-
-			snprintf(sf.path, sizeof(sf.path), "%s",
-				 r->live->file[i].path);
-			/* Named apart from the registered files' copies. */
-			wer__report_copy_file(dir_fd, &sf, 1000 + i,
-					      &live_files[i]);
-		}
-		err = wer__report_write_blocks(dir_fd, r);
-		if (!err)
-			err = wer__report_write_stack(dir_fd, r);
-		if (!err && !r->throttled && (!r->live || r->snap.have_threads))
-			err = wer__minidump_write(dir_fd, "minidump.mdmp",
-						  &r->snap);
-		if (!err)
-			err =
-			    wer__report_write_wer(dir_fd, r, sig, sig_count, id,
-						  when, files, live_files);
-	}
-	if (!err)
-		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);
-	if (!err && fsync(dir_fd) < 0)
-		err = -errno;
-	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
-				     r->store.path, id) >= size)
-		err = -ENAMETOOLONG;
-	/* The store's lock, exclusive, while the report goes in and the
-	 * queue is trimmed: `wer` and other werfaults never see or trim a
-	 * queue half changed. Without it (an unwritable lock file) the
-	 * report is still written. */
-	store_lock = err ? -1 : wer_store_lock(&r->store, 1);
-	if (!err && renameat(staging, tmp, queue, id) < 0)
-		err = -errno;
-	close(dir_fd);
-	if (err)
-		wer_report_remove(staging, tmp);
-	if (!err) {
-		fsync(queue);
-		/* Retention: the queue keeps MaxQueueCount reports and
-		 * MaxQueueCountPerApp of this application's, the oldest
-		 * going first, never the one just written. */
-		wer_store_trim(&r->store, WER_STORE_QUEUE,
-			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id,
-			       r->settings.number[WER_SET_MAX_QUEUE_PER_APP]);
+	if (err == -ENOSPC || err == -EDQUOT)
+		record_lost(r, sig, id);
+	/* Files the application asked to have deleted once reported: only
+	 * once their copies are in the report. */
+	if (!err && !r->lean) {
 		for (size_t i = 0; i < r->snap.registry.file_count; i++)
 			if (r->snap.registry.file[i].flags &
 			    1 /* WER_FILE_DELETE_WHEN_DONE */)
@@ -207,7 +260,15 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 			if (r->live->file[i].flags & 1)
 				unlink(r->live->file[i].path);
 	}
-out:
+	if (!err) {
+		fsync(queue);
+		/* Retention: the queue keeps MaxQueueCount reports and
+		 * MaxQueueCountPerApp of this application's, the oldest
+		 * going first, never the one just written. */
+		wer_store_trim(&r->store, WER_STORE_QUEUE,
+			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id,
+			       r->settings.number[WER_SET_MAX_QUEUE_PER_APP]);
+	}
 	if (store_lock >= 0)
 		close(store_lock);
 	if (lock_fd >= 0)

@@ -48,6 +48,7 @@ struct wer_job {
 	struct wer_unwind unwind;
 	long signature_count; /* crashes of this signature in the window */
 	int throttled;	      /* DumpCount reached: no minidump */
+	int lean; /* the store was full: no minidump, blocks or copies */
 };
 
 /* Makes zeroed memory (calloc's) a new job: its snapshot empty, its

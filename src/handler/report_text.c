@@ -183,7 +183,9 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 			continue;
 		fprintf(f, "MemoryBlock=0x%" PRIx64 ",%" PRIu64 ",%s\n",
 			b->address, b->size,
-			r->snap.block_data[i] ? "captured" : "unreadable");
+			r->lean			? "no-space"
+			: r->snap.block_data[i] ? "captured"
+						: "unreadable");
 	}
 	if (r->snap.have_threads && !r->snap.seized)
 		fprintf(f, "Degraded=%s\n", r->snap.problem);

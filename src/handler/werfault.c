@@ -641,8 +641,10 @@ static int core_main(struct wer_job *report, struct wer_capture *c,
 	r = unwind_and_write(report, path, sizeof(path));
 	if (r < 0)
 		fprintf(stderr,
-			"werfault: could not write the report of %s: %s\n",
-			file, strerror(-r));
+			"werfault: could not write the report of process %d "
+			"(core %s): %s\n",
+			(int)report->snap.pid,
+			strcmp(file, "-") ? file : "piped", strerror(-r));
 	else
 		printf("%s\n", path);
 	return r < 0 ? 1 : 0;

@@ -398,7 +398,7 @@ static int by_age(const void *a, const void *b)
 #define TRIMMED_LOG "Trimmed.log"
 #define TRIMMED_MAX (1024 * 1024)
 
-static void trimmed_record(const struct wer_store *s, const struct aged *a)
+void wer_store_record(const struct wer_store *s, const char *line)
 {
 	struct stat st;
 	int fd = openat(s->fd, TRIMMED_LOG,
@@ -418,13 +418,11 @@ static void trimmed_record(const struct wer_store *s, const struct aged *a)
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		(void)!write(fd, a->record, strlen(a->record));
+		(void)!write(fd, line, strlen(line));
 	close(fd);
 }
 
-/* Keeps Report.wer's text out of a record's line: no spaces, no control
- * characters (the fields are space-separated). */
-static void record_word(char *out, size_t size, const char *in)
+void wer_store_record_word(char *out, size_t size, const char *in)
 {
 	size_t n = 0;
 
@@ -442,7 +440,7 @@ static int trim_one(const struct wer_store *s, int area_fd, struct aged *a,
 	    wer_report_remove(area_fd, a->id) < 0)
 		return 0;
 	a->gone = 1;
-	trimmed_record(s, a);
+	wer_store_record(s, a->record);
 	return 1;
 }
 
@@ -486,11 +484,14 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		snprintf(v[n].id, sizeof(v[n].id), "%s", e->d_name);
 		snprintf(v[n].app, sizeof(v[n].app), "%s",
 			 info->damaged ? "" : wer_report_app(info));
-		record_word(words[0], sizeof(words[0]), v[n].time);
-		record_word(words[1], sizeof(words[1]), v[n].app);
-		record_word(words[2], sizeof(words[2]), info->sig_value[5]);
-		record_word(words[3], sizeof(words[3]), info->sig_value[3]);
-		record_word(words[4], sizeof(words[4]), info->sig_value[8]);
+		wer_store_record_word(words[0], sizeof(words[0]), v[n].time);
+		wer_store_record_word(words[1], sizeof(words[1]), v[n].app);
+		wer_store_record_word(words[2], sizeof(words[2]),
+				      info->sig_value[5]);
+		wer_store_record_word(words[3], sizeof(words[3]),
+				      info->sig_value[3]);
+		wer_store_record_word(words[4], sizeof(words[4]),
+				      info->sig_value[8]);
 		snprintf(v[n].record, sizeof(v[n].record),
 			 "time=%s app=%s signal=%s module=%s offset=%s id=%s\n",
 			 words[0], words[1], words[2], words[3], words[4],

@@ -164,6 +164,15 @@ int wer_report_reopen(const struct wer_store *s,
 long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		    const char *keep_id, long max_app);
 
+/* Appends line (its small record, newline-terminated) to the store's
+ * Trimmed.log, which becomes Trimmed.log.1 past 1 MiB. Best effort: a
+ * record that cannot be written is not. */
+void wer_store_record(const struct wer_store *s, const char *line);
+
+/* A field of such a record: in copied with spaces and control characters
+ * as '_' (the fields are space-separated), "-" when empty. */
+void wer_store_record_word(char *out, size_t size, const char *in);
+
 /* The store's lock (<store>/.lock, a regular file):
  * held exclusively by whoever adds, moves or removes reports (werfault
  * renaming a new report in, `wer rm`, `wer purge`, `wer submit`

@@ -33,7 +33,9 @@ fi
 # same: werfault finds its unwinder through /proc/self/exe).
 work=$(mktemp -d /tmp/ow.XXXXXX) || exit 2
 chmod 711 "$work" # the crashed user's werfault goes through it
-trap 'printf "%s" "$saved" >"$pattern_file"; rm -rf "$work"' EXIT
+swapper=
+trap 'printf "%s" "$saved" >"$pattern_file"; [ -z "$swapper" ] || kill "$swapper" 2>/dev/null
+	umount "$work/full" 2>/dev/null; rm -rf "$work"' EXIT
 ln -s "$werfault" "$work/werfault"
 mkdir "$work/sysctl"
 werfault=$work/werfault
@@ -85,7 +87,7 @@ check "... and not in root's" eval '[ "$(count "$root/users/0/ReportQueue")" = 2
 # The kernel's werfault is done with a crash once no werfault --core of
 # this test runs (it was started before the crashed process could be
 # reaped).
-kernel_done() { ! pgrep -f "werfault --core --store-root $root" >/dev/null; }
+kernel_done() { ! pgrep -f "$werfault --core --store-root" >/dev/null; }
 
 # Attacks by that user on their own store, planted as them: a link for
 # the queue, a FIFO for the lock, a link for the staging directory.
@@ -117,6 +119,59 @@ wait_until 60 eval '[ "$(count "$ustore/ReportQueue")" -gt "$before" ]'
 check "a FIFO planted as the store's lock: werfault does not wait on it, the report is written" eval '
 	[ "$(count "$ustore/ReportQueue")" -gt "$before" ] && [ -p "$ustore/.lock" ]'
 as_nobody rm -f "$ustore/.lock"
+
+# The store swapped under werfault while it writes: the user's own
+# swapper renames the queue and the staging directory away and plants
+# links in their place, over and over, while crashes are reported.
+# werfault writes as the user, through handles opened without following
+# a link: nothing lands where the links point, no partial report is left
+# anywhere. The store itself cannot be swapped by its user (its parent,
+# DIR/users, is root's).
+check "the user cannot swap their store itself (DIR/users is root's)" eval '
+	! as_nobody mv "$ustore" "$root/users/swapped" 2>/dev/null && [ -d "$ustore" ] &&
+	! as_nobody ln -s "$work/elsewhere" "$root/users/65535" 2>/dev/null'
+# (mv -T: werfault may make a missing area anew meanwhile; the swapper
+# never moves one area into another.)
+setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'cd "$1" || exit 1
+	while :; do
+		mv -T ReportQueue Q.swap && ln -sT "$2" ReportQueue
+		mv -T .staging S.swap && ln -sT "$2" .staging
+		rm -f ReportQueue .staging
+		mv -T Q.swap ReportQueue; mv -T S.swap .staging
+	done' _ "$ustore" "$work/elsewhere" >/dev/null 2>&1 &
+swapper=$!
+for _ in 1 2 3 4 5 6 7 8; do crash_as_nobody; done
+kill "$swapper"
+wait "$swapper" 2>/dev/null
+# Back as it was: the links gone, each area whole again (what werfault
+# made meanwhile merged with what the swapper had moved away).
+for pair in "ReportQueue Q.swap" ".staging S.swap"; do
+	# shellcheck disable=SC2086
+	set -- $pair
+	as_nobody sh -c 'cd "$1" || exit 1
+		[ -L "$2" ] && rm -f "$2"
+		[ -d "$3" ] || exit 0
+		if [ -d "$2" ]; then
+			for e in "$3"/* "$3"/.[!.]*; do
+				[ -e "$e" ] && mv -T "$e" "$2/${e##*/}"
+			done
+			rmdir "$3"
+		else
+			mv -T "$3" "$2"
+		fi' _ "$ustore" "$1" "$2"
+done
+whole_reports() { # DIR: every report in it has its Report.wer
+	local d
+	for d in "$1"/*; do [ -f "$d/Report.wer" ] || return 1; done
+}
+check "the queue and staging swapped for links mid-write (8 crashes): nothing where the links point, every queued report whole, nothing left in staging" eval '
+	[ -z "$(ls -A "$work/elsewhere")" ] && whole_reports "$ustore/ReportQueue" &&
+	[ -z "$(ls "$ustore/.staging" 2>/dev/null)" ]'
+# (A new report's name: the queue may be at its cap of 10 for the program.)
+before=$(ls "$ustore/ReportQueue")
+crash_as_nobody
+check "... and the next crash is reported as usual" eval '
+	ls "$ustore/ReportQueue" | grep -qvxF "$before"'
 
 # libwer's own handler reports, then the process dies of its signal and
 # the kernel pipes its core: one report, libwer's.
@@ -321,6 +376,51 @@ check "... each report removed left its small record (time, app, signal, module,
 (ulimit -c 0; exec "$plain") >/dev/null 2>&1
 wait_until 60 eval '[ "$(plain_seen)" -ge $((base + 101)) ]'
 check "... and the next crash after the storm is reported too" test "$(plain_seen)" = $((base + 101))
+
+# A huge core (a process of 4 GiB) on a nearly full disk: the store is a
+# small file system (tmpfs, 1 MiB) with 24 KiB left. The process is let go
+# once its core has streamed by (werfault keeps none of it), and the
+# report is written without its minidump, saying why (Missing=space). With
+# 8 KiB left not even that fits: the crash's small record goes to
+# Trimmed.log (lost=no-space). Nothing is left half-written; once there is
+# room again, reports are whole.
+full=$work/full
+mkdir "$full"
+if ! mount -t tmpfs -o size=1m,mode=755 openwer-test "$full" 2>/dev/null; then
+	skip "a huge core on a nearly full disk: a lean report" "no tmpfs can be mounted here"
+else
+	enabled=$(cat "$pattern_file")
+	printf '%s' "|$werfault --core --store-root $full %P %i %u %g %d %s %t %c %F %h %e" >"$pattern_file"
+	fill() { # KIB: leaves about KIB free in the small store
+		rm -f "$full/filler"
+		dd if=/dev/zero of="$full/filler" bs=1k count=$(($(df -k --output=avail "$full" | tail -n1) - $1)) 2>/dev/null
+	}
+	(ulimit -c 0; exec "$plain") >/dev/null 2>&1 # the store made
+	wait_until 60 kernel_done
+	fill 24
+	(ulimit -c 0; WER_REGISTRATION_ONLY=1 exec timeout 300 "$program" big) >/dev/null 2>&1
+	status=$?
+	wait_until 120 kernel_done
+	fq=$full/users/0/ReportQueue
+	check "a huge core (4 GiB) on a nearly full disk: the process let go (killed by SIGSEGV), a report without its minidump (Missing=space)" eval '
+		[ "$status" = 139 ] && [ "$(count "$fq")" = 2 ] &&
+		r=$(grep -l "^Sig\[0\].Value=crash_program" "$fq"/*/Report.wer) &&
+		grep -q "^Missing=.*space" "$r" && [ ! -e "${r%/Report.wer}/minidump.mdmp" ] &&
+		grep -q crash_null_write "${r%/Report.wer}/stack.txt"'
+	fill 8
+	(ulimit -c 0; WER_REGISTRATION_ONLY=1 exec "$program" null) >/dev/null 2>&1
+	wait_until 60 kernel_done
+	check "... with 8 KiB left: no report, its small record in Trimmed.log (lost=no-space), nothing half-written" eval '
+		[ "$(count "$fq")" = 2 ] && [ -z "$(ls "$full/users/0/.staging")" ] &&
+		grep -q "^time=20[0-9T:.-]*Z app=crash_program signal=SIGSEGV_(11) module=crash_program offset=0x[0-9a-f]* id=AppCrash_crash_program_[0-9T_]* lost=no-space$" "$full/users/0/Trimmed.log"'
+	rm -f "$full/filler"
+	(ulimit -c 0; exec "$plain") >/dev/null 2>&1
+	wait_until 60 kernel_done
+	check "... and with room again, the next report is whole" eval '
+		[ "$(count "$fq")" = 3 ] && [ "$(ls "$fq"/*/minidump.mdmp | wc -l)" = 2 ]'
+	printf '%s' "$enabled" >"$pattern_file"
+	umount "$full"
+fi
 
 check "disable: the pattern from before is back, the sysctl.d file gone" eval '
 	"$wer" system disable --sysctl-dir "$work/sysctl" --store-root "$root" &&
