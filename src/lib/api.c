@@ -55,6 +55,12 @@ WER_EXPORT HRESULT wer_register_custom_metadata(const char *key,
 	size_t klen, vlen;
 	HRESULT hr;
 
+	/* The common case, a key updated again: found by comparing it with
+	 * the registered keys, which were checked (in recovery mode, it
+	 * refuses). */
+	if (key && value &&
+	    (hr = wer__registry_update_metadata(key, value)) != S_FALSE)
+		return hr;
 	if (in_recovery())
 		return WER_E_INVALID_STATE;
 	if ((hr = wer__key_check(key, &klen)) != S_OK ||

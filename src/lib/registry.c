@@ -5,15 +5,21 @@
  * The block (struct wer_registry, registry_format.h) is a static object in
  * .bss: its pages cost nothing until a registration touches them, and it
  * stays readable from outside however broken the heap is. Writers take a
- * spinlock among themselves; readers in this process take it too; readers in
+ * lock among themselves (a spinlock, biased to the first writing thread:
+ * below); readers in this process take it too; readers in
  * another process take no lock and follow the seqlock protocol of
  * docs/registry.md.
  */
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "scan.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 
@@ -33,7 +39,27 @@ static int registry_lock_word;
  * stop there instead of walking 512 slots. Guarded by the lock. */
 static uint32_t range_high, file_high;
 
-static void registry_lock(void)
+/*
+ * The lock is biased to the first thread that writes (the owner): most
+ * programs register from one thread, and an atomic exchange, a full
+ * barrier, costs that thread more than the rest of an update. The owner
+ * enters with plain stores (bias_busy, then a look at bias_revoked); any
+ * other thread takes the spinlock and, the first time, revokes the bias
+ * for good: it sets bias_revoked, makes every thread of the process run a
+ * full barrier (membarrier(2), registered at load time), and waits until
+ * the owner is out. Of the owner's "busy, then revoked?" and the other's
+ * "revoked, then busy?", one sees the other's store: the asymmetric form
+ * of Dekker's algorithm. Without membarrier (or under TSan, which cannot
+ * model it) there is no bias. A signal handler must not register while
+ * its thread is in the registry, biased or not: as before, it would wait
+ * for itself.
+ */
+static int bias_usable, bias_granted, bias_revoked, bias_busy;
+/* How the holder took the lock: written and read by the holder only. */
+static int held_biased;
+static __thread int bias_mine __attribute__((tls_model("initial-exec")));
+
+static void spin_lock(void)
 {
 	unsigned spins = 0;
 
@@ -47,9 +73,57 @@ static void registry_lock(void)
 	}
 }
 
+/* The spinlock's way in (and the bias's revocation): returns 0. */
+static __attribute__((noinline)) int lock_slow(void)
+{
+	spin_lock();
+	if (!bias_usable || bias_revoked)
+		return 0;
+	if (!bias_granted) {
+		/* The first writer: the next entries are biased. */
+		bias_granted = 1;
+		bias_mine = 1;
+		return 0;
+	}
+	__atomic_store_n(&bias_revoked, 1, __ATOMIC_RELAXED);
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0)) {
+		/* Registered, so it cannot fail; if it did, a full barrier
+		 * here would not order the owner's side: stop. */
+		abort();
+	}
+	for (unsigned spins = 0; __atomic_load_n(&bias_busy, __ATOMIC_ACQUIRE);)
+		if (++spins >= 128)
+			sched_yield();
+	return 0;
+}
+
+/* Returns 1 when the lock was taken through the bias. */
+static inline int lock_take(void)
+{
+	if (bias_mine) {
+		__atomic_store_n(&bias_busy, 1, __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&bias_revoked, __ATOMIC_RELAXED)) {
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			return 1;
+		}
+		__atomic_store_n(&bias_busy, 0, __ATOMIC_RELEASE);
+		bias_mine = 0;
+	}
+	return lock_slow();
+}
+
+static inline void registry_lock(void)
+{
+	held_biased = lock_take();
+}
+
 static void registry_unlock(void)
 {
-	__atomic_store_n(&registry_lock_word, 0, __ATOMIC_RELEASE);
+	if (held_biased)
+		__atomic_store_n(&bias_busy, 0, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&registry_lock_word, 0, __ATOMIC_RELEASE);
 }
 
 /* Fills the header once; the magic goes last so that an outside reader that
@@ -97,6 +171,11 @@ static void atfork_release(void)
 __attribute__((constructor)) static void registry_constructor(void)
 {
 	registry_init_locked();
+#if !defined(__SANITIZE_THREAD__)
+	bias_usable =
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0) == 0;
+#endif
 	pthread_atfork(atfork_prepare, atfork_release, atfork_release);
 }
 
@@ -115,6 +194,13 @@ static void slot_publish(struct wer_reg_ctl *ctl, unsigned copy)
 {
 	__atomic_store_n(&ctl->seq[copy], ctl->seq[copy] + 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&ctl->current, copy + 1, __ATOMIC_RELEASE);
+}
+
+/* A write given up (what it was writing was refused): the copy's sequence
+ * even again, the current copy as it was. */
+static void slot_abandon(struct wer_reg_ctl *ctl, unsigned copy)
+{
+	__atomic_store_n(&ctl->seq[copy], ctl->seq[copy] + 1, __ATOMIC_RELEASE);
 }
 
 static void slot_clear(struct wer_reg_ctl *ctl)
@@ -192,6 +278,12 @@ static int slot_take_free(const struct wer_reg_ctl *table, uint32_t *high)
 
 /* ---- metadata ----------------------------------------------------------- */
 
+/* The slot the last update found: the next update of the same key looks
+ * there first; and which copies of each slot (bit 0, bit 1) hold its key.
+ * Guarded by the lock. */
+static unsigned meta_hint;
+static unsigned char meta_keyed[WER_REG_META_SLOTS];
+
 static int meta_find(const char *key, size_t key_len)
 {
 	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
@@ -227,8 +319,10 @@ HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 			;
 		count_add(&h->meta_count, 1);
 		count_add(&h->entry_count, 1);
+		meta_keyed[slot] = 0;
 	}
 	copy = slot_begin(&wer__registry.meta_ctl[slot]);
+	meta_keyed[slot] |= 1u << copy;
 	m = &wer__registry.meta[slot][copy];
 	m->key_len = (uint16_t)key_len;
 	m->value_len = (uint16_t)value_len;
@@ -236,6 +330,50 @@ HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 	m->key[key_len] = '\0';
 	memcpy(m->value, value, value_len);
 	m->value[value_len] = '\0';
+	slot_publish(&wer__registry.meta_ctl[slot], copy);
+	return writer_leave(S_OK);
+}
+
+HRESULT wer__registry_update_metadata(const char *key, const char *value)
+{
+	struct wer_reg_meta *m;
+	const struct wer_reg_meta *old = NULL;
+	unsigned copy;
+	ptrdiff_t len;
+	int slot = -1;
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
+		unsigned at = (meta_hint + (unsigned)i) % WER_REG_META_SLOTS;
+		uint32_t cur = wer__registry.meta_ctl[at].current;
+
+		if (!cur)
+			continue;
+		old = &wer__registry.meta[at][cur - 1];
+		if (wer__key_equal(old->key, old->key_len, key)) {
+			slot = (int)at;
+			break;
+		}
+	}
+	if (slot < 0) {
+		registry_unlock();
+		return S_FALSE;
+	}
+	meta_hint = (unsigned)slot;
+	copy = slot_begin(&wer__registry.meta_ctl[slot]);
+	m = &wer__registry.meta[slot][copy];
+	if ((len = wer__value_copy(m->value, value)) < 0) {
+		slot_abandon(&wer__registry.meta_ctl[slot], copy);
+		return writer_leave(E_INVALIDARG);
+	}
+	m->value_len = (uint16_t)len;
+	if (!(meta_keyed[slot] & (1u << copy))) {
+		m->key_len = old->key_len;
+		memcpy(m->key, old->key, old->key_len + 1u);
+		meta_keyed[slot] |= 1u << copy;
+	}
 	slot_publish(&wer__registry.meta_ctl[slot], copy);
 	return writer_leave(S_OK);
 }

@@ -10,28 +10,8 @@
  */
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "scan.h"
 #include "wer_internal.h"
-
-/* With WER_SCAN_ALIGNED, strings are scanned in aligned 16-byte loads that
- * may look at bytes past the terminating NUL, never past its page (what
- * glibc's strlen does). Sanitizers would flag those bytes, so their builds
- * take the plain path. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
-    __has_feature(memory_sanitizer)
-#define WER_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define WER_SANITIZED 1
-#endif
-#if defined(__SSE2__) && !defined(WER_SANITIZED)
-#define WER_SCAN_ALIGNED 1
-#endif
 
 enum { NAME_START = 1, NAME_CHAR = 2 };
 
@@ -130,21 +110,6 @@ static size_t utf8_encode(uint32_t c, char *out)
 }
 
 #if defined(__SSE2__)
-/* Lanes of v whose byte lies in [lo, hi]: adding 0x80 - lo moves lo to -128,
- * and the range becomes the signed bytes below -128 + (hi - lo + 1). */
-static inline __m128i bytes_in_range(__m128i v, int lo, int hi)
-{
-	__m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo)));
-
-	return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + (hi - lo + 1))));
-}
-
-/* Bit i set when byte i of v is printable ASCII. */
-static inline unsigned printable_mask(__m128i v)
-{
-	return (unsigned)_mm_movemask_epi8(bytes_in_range(v, 0x20, 0x7E));
-}
-
 /* Bit i set when byte i of v is an ASCII NameChar (':' excluded). */
 static inline unsigned ascii_name_mask(__m128i v)
 {
@@ -157,62 +122,6 @@ static inline unsigned ascii_name_mask(__m128i v)
 	return (unsigned)_mm_movemask_epi8(ok);
 }
 #endif
-
-#if !defined(WER_SCAN_ALIGNED)
-/* Nonzero when every byte of s[0..len) is printable ASCII (0x20..0x7E). */
-static int all_printable(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-#if defined(__SSE2__)
-	for (; i + 16 <= len; i += 16)
-		if (printable_mask(_mm_loadu_si128((const __m128i *)(s + i))) !=
-		    0xFFFF)
-			return 0;
-#endif
-	for (; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7E)
-			return 0;
-	return 1;
-}
-#endif
-
-#if defined(WER_SCAN_ALIGNED)
-/* Scans s for its first byte outside the class that mask() accepts, in
- * aligned blocks, giving up once more than max bytes are in the class.
- * Returns that byte's index, or -1 when it lies beyond max. */
-static inline ptrdiff_t scan_class(const char *s, size_t max,
-				   unsigned (*mask)(__m128i))
-{
-	const char *p = (const char *)((uintptr_t)s & ~(uintptr_t)15);
-	unsigned bad = ~mask(_mm_load_si128((const __m128i *)p)) & 0xFFFFu;
-
-	bad &= 0xFFFFu << (s - p);
-	while (!bad) {
-		p += 16;
-		if ((size_t)(p - s) > max)
-			return -1;
-		bad = ~mask(_mm_load_si128((const __m128i *)p)) & 0xFFFFu;
-	}
-	return (p - s) + __builtin_ctz(bad);
-}
-#endif
-
-/* The value's length when it is valid, else -1. */
-static ptrdiff_t value_scan(const char *value)
-{
-#if defined(WER_SCAN_ALIGNED)
-	ptrdiff_t i = scan_class(value, WER_REG_VALUE_BYTES, printable_mask);
-
-	return i >= 0 && i <= WER_REG_VALUE_BYTES && value[i] == '\0' ? i : -1;
-#else
-	size_t len = strnlen(value, WER_REG_VALUE_BYTES + 1);
-
-	return len <= WER_REG_VALUE_BYTES &&
-		       all_printable((const unsigned char *)value, len)
-		   ? (ptrdiff_t)len
-		   : -1;
-#endif
-}
 
 /* A key made of ASCII only: its length when valid, -1 when invalid, -2 when
  * a non-ASCII byte needs the full decoder. */

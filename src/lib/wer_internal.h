@@ -24,6 +24,7 @@ HRESULT wer__key_check(const char *key, size_t *ret_len);
 HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
 			   size_t *ret_len);
 HRESULT wer__value_check(const char *value, size_t *ret_len);
+
 HRESULT wer__value_from_wide(const wchar_t *value,
 			     char out[WER_REG_VALUE_BYTES + 1],
 			     size_t *ret_len);
@@ -45,6 +46,11 @@ extern struct wer_registry wer__registry;
 
 HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 				   const char *value, size_t value_len);
+/* An update of a key already registered: S_FALSE when KEY is not (then
+ * nothing changed), E_INVALIDARG when VALUE is not valid. KEY needs no
+ * check of its own: it equals, byte for byte and its NUL included, a key
+ * that was checked when it was registered. */
+HRESULT wer__registry_update_metadata(const char *key, const char *value);
 HRESULT wer__registry_remove_metadata(const char *key, size_t key_len);
 HRESULT wer__registry_get_metadata(const char *key, size_t key_len, char *value,
 				   size_t size);

@@ -11,6 +11,8 @@
  * registry (wer__registry_reset) in the running state. HRESULTs are
  * compared as exact 32-bit values.
  */
+#include <sys/mman.h>
+
 #include "test_api.h"
 
 /* ---- helpers of the metadata tests ------------------------------------- */
@@ -359,6 +361,74 @@ static void test_meta_value_every_length_and_alignment(void **state)
 			}
 		}
 	}
+}
+
+/* An update of a registered key (checked and copied 16 bytes at a time,
+ * the key compared with the registered one) reads nothing past the page
+ * its strings end on: values and keys ending at a page followed by an
+ * inaccessible one, at every length; a refused update leaves the old
+ * value whole. */
+static void test_meta_update_at_page_end(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *end, back[WER_METADATA_VALUE_MAX_BYTES + 1], what[64];
+
+	(void)state;
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	end = map + page;
+	assert_hr(wer_register_custom_metadata("Key", "first"), S_OK);
+	for (size_t len = 0; len <= WER_METADATA_VALUE_MAX_LENGTH; len++) {
+		char *value = end - len - 1;
+
+		snprintf(what, sizeof(what), "length %zu", len);
+		memset(value, 'a' + (int)(len % 26), len);
+		value[len] = '\0';
+		assert_hr_msg(what, wer_register_custom_metadata("Key", value),
+			      S_OK);
+		assert_hr_msg(
+		    what, wer_get_custom_metadata("Key", back, sizeof(back)),
+		    S_OK);
+		assert_int_equal(strlen(back), len);
+		assert_memory_equal(back, value, len + 1);
+		/* A bad last byte: refused, the value just set kept. */
+		if (len > 0) {
+			value[len - 1] = '\t';
+			assert_hr_msg(
+			    what, wer_register_custom_metadata("Key", value),
+			    E_INVALIDARG);
+			assert_hr(
+			    wer_get_custom_metadata("Key", back, sizeof(back)),
+			    S_OK);
+			assert_int_equal(strlen(back), len);
+		}
+	}
+	/* A value with no NUL before the inaccessible page is longer than
+	 * 128 characters: refused without a fault. */
+	memset(end - 200, 'z', 200);
+	assert_hr(wer_register_custom_metadata("Key", end - 129), E_INVALIDARG);
+	/* Keys ending at the page: the registered one is found (no second
+	 * pair); a longer or a shorter one is another key. */
+	memcpy(end - 4, "Key", 4);
+	assert_hr(wer_register_custom_metadata(end - 4, "again"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 1);
+	memcpy(end - 5, "KeyX", 5);
+	assert_hr(wer_register_custom_metadata(end - 5, "x"), S_OK);
+	memcpy(end - 3, "Ke", 3);
+	assert_hr(wer_register_custom_metadata(end - 3, "y"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 3);
+	assert_hr(wer_get_custom_metadata("Key", back, sizeof(back)), S_OK);
+	assert_string_equal(back, "again");
+	/* A registered key of 64 characters, updated from the page's end. */
+	repeat(end - 65, "L", 64);
+	assert_hr(wer_register_custom_metadata(end - 65, "long"), S_OK);
+	assert_hr(wer_register_custom_metadata(end - 65, "longer"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 4);
+	assert_hr(wer_get_custom_metadata(end - 65, back, sizeof(back)), S_OK);
+	assert_string_equal(back, "longer");
+	munmap(map, (size_t)page * 2);
 }
 
 static void test_meta_value_bad_byte_every_position(void **state)
@@ -728,11 +798,19 @@ static void test_meta_wide_invalid_code_points(void **state)
 
 static void test_meta_refused_call_changes_nothing(void **state)
 {
+	uint32_t seq[2], cur;
 	char back[16];
 
 	(void)state;
 	assert_hr(wer_register_custom_metadata("k", "old"), S_OK);
+	memcpy(seq, wer__registry.meta_ctl[0].seq, sizeof(seq));
 	assert_hr(wer_register_custom_metadata("k", "bad\n"), E_INVALIDARG);
+	/* For a reader outside: the current copy untouched, the other one
+	 * written and given up (its sequence even again: moved by 2). */
+	cur = wer__registry.meta_ctl[0].current;
+	assert_int_equal(cur, 1);
+	assert_int_equal(wer__registry.meta_ctl[0].seq[0], seq[0]);
+	assert_int_equal(wer__registry.meta_ctl[0].seq[1] - seq[1], 2);
 	assert_hr(WerRegisterCustomMetadata(L"k", L"bad\t"), E_INVALIDARG);
 	assert_hr(WerRegisterCustomMetadata(L"k", NULL), E_INVALIDARG);
 	assert_hr(wer_get_custom_metadata("k", back, sizeof(back)), S_OK);
@@ -947,6 +1025,7 @@ int main(void)
 	    T(test_meta_value_all_printable_accepted),
 	    T(test_meta_value_xml_specials_read_back),
 	    T(test_meta_value_every_length_and_alignment),
+	    T(test_meta_update_at_page_end),
 	    T(test_meta_value_bad_byte_every_position),
 	    T(test_meta_value_wide_bad_char_every_position),
 	    T(test_meta_key_every_length_and_alignment),

@@ -31,6 +31,76 @@ struct worker {
 	unsigned long failures;
 };
 
+/* The registry's lock is biased to the first thread that takes it (the
+ * owner), which enters without an atomic exchange; another thread revokes
+ * the bias the first time it writes. This test runs first, so that its
+ * main thread is the owner, and keeps writing while a second thread's
+ * first write revokes the bias: both threads' keys come and go thousands
+ * of times, and the counts (updated under the lock, not atomically) end
+ * exact. */
+
+/* One thread's part: its key and its memory blocks (block slots are taken
+ * from a shared free list: two writers in at once would take the same). */
+static unsigned long bias_part(int id, const char *key)
+{
+	unsigned long failures = 0;
+
+	for (int i = 0; i < 5 * ROUNDS; i++) {
+		char *b = blocks[id][i % BLOCKS_PER_THREAD];
+
+		failures += wer_register_custom_metadata(key, "v") != S_OK;
+		failures += wer_register_custom_metadata("Both", key) != S_OK;
+		failures += WerRegisterMemoryBlock(b, 16) != S_OK;
+		failures += WerUnregisterMemoryBlock(b) != S_OK;
+		if (i % 3 == 2)
+			failures += wer_unregister_custom_metadata(key) != S_OK;
+	}
+	failures += wer_register_custom_metadata(key, "end") != S_OK;
+	for (int j = 0; j < BLOCKS_PER_THREAD; j++)
+		failures += WerRegisterMemoryBlock(blocks[id][j], 16) != S_OK;
+	return failures;
+}
+
+static void *second_main(void *arg)
+{
+	unsigned long *failures = arg;
+
+	pthread_barrier_wait(&barrier);
+	*failures = bias_part(1, "Second");
+	return NULL;
+}
+
+static void threads_bias_revoked_while_owner_writes(void **state)
+{
+	unsigned long failures = 0, second_failures = 0;
+	pthread_t second;
+	char value[8];
+
+	(void)state;
+	/* The first registration of the process: the bias is this thread's. */
+	assert_int_equal(wer_register_custom_metadata("Owner", "o"), S_OK);
+	pthread_barrier_init(&barrier, NULL, 2);
+	assert_int_equal(
+	    pthread_create(&second, NULL, second_main, &second_failures), 0);
+	pthread_barrier_wait(&barrier);
+	failures = bias_part(0, "Owner");
+	pthread_join(second, NULL);
+	pthread_barrier_destroy(&barrier);
+	assert_int_equal(failures, 0);
+	assert_int_equal(second_failures, 0);
+	assert_int_equal(wer_registered_metadata_count(), 3);
+	assert_int_equal(wer__registry_range_count(WER_REG_RANGE_MEMORY),
+			 2 * BLOCKS_PER_THREAD);
+	assert_int_equal(wer_registered_entry_count(),
+			 3 + 2 * BLOCKS_PER_THREAD);
+	assert_int_equal(wer_get_custom_metadata("Owner", value, sizeof(value)),
+			 S_OK);
+	assert_string_equal(value, "end");
+	assert_int_equal(
+	    wer_get_custom_metadata("Second", value, sizeof(value)), S_OK);
+	assert_string_equal(value, "end");
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -180,6 +250,7 @@ static void threads_fill_exactly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(threads_bias_revoked_while_owner_writes),
 	    cmocka_unit_test(threads_lose_and_duplicate_nothing),
 	    cmocka_unit_test(threads_fill_exactly),
 	};
