@@ -807,19 +807,143 @@ out:
 }
 
 /* ---- the system mode (--system, root) ------------------------------------
- * The same crash held three ways, interleaved, in one run: libwer's
+ * The same crash held four ways, interleaved, in one run: libwer's
  * in-process handler (core_pattern "core", no core file); the kernel
  * writing a core file (core_pattern a file in the scratch directory, the
  * child's core limit unlimited, WER_DISABLE=1); the system mode
- * (core_pattern piping to werfault --core, WER_REGISTRATION_ONLY=1). The
- * kernel's core_pattern is restored at the end. */
-#define PATTERN_FILE "/proc/sys/kernel/core_pattern"
+ * (core_pattern piping to werfault --core, WER_REGISTRATION_ONLY=1); and,
+ * where it is installed, systemd-coredump with Debian's own pattern
+ * (50-coredump.conf) and its default coredump.conf (WER_DISABLE=1). Without
+ * systemd as PID 1, its socket (/run/systemd/coredump) is served by
+ * systemd-socket-activate, as systemd-coredump.socket would (Accept=yes).
+ * The kernel's core_pattern is restored at the end. */
+#define PATTERN_FILE	 "/proc/sys/kernel/core_pattern"
+#define COREDUMPD	 "/lib/systemd/systemd-coredump"
+#define COREDUMPD_SOCKET "/run/systemd/coredump"
+#define COREDUMPD_STORE	 "/var/lib/systemd/coredump"
+#define COREDUMPD_PATTERN                                                      \
+	"|" COREDUMPD " %P %u %g %s %t 9223372036854775808 %h %d"
+#define SYSTEM_KINDS 4
 
 struct system_row {
 	int threads;
-	int n[3];
-	double ms[3];
+	int n[SYSTEM_KINDS];
+	double ms[SYSTEM_KINDS];
 };
+
+/* systemd-coredump's socket: already served (systemd), served here by a
+ * systemd-socket-activate started before the driver became a subreaper
+ * (so it is not one of the children settle() waits for), or none. */
+static pid_t coredumpd_pid = -1;
+static int coredumpd_ready;
+
+static int socket_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static void coredumpd_start(void)
+{
+	char *argv[] = {"/usr/bin/systemd-socket-activate",
+			"--seqpacket",
+			"--accept",
+			"-l",
+			COREDUMPD_SOCKET,
+			COREDUMPD,
+			NULL};
+	int64_t deadline;
+	int p[2];
+	pid_t mid;
+
+	if (geteuid() != 0 || access(COREDUMPD, X_OK)) {
+		note("systemd-coredump not installed (apt-get install "
+		     "systemd-coredump): its column is empty");
+		return;
+	}
+	if (socket_exists(COREDUMPD_SOCKET)) {
+		coredumpd_ready = 1;
+		return;
+	}
+	if (access(argv[0], X_OK) || pipe2(p, O_CLOEXEC) < 0) {
+		note("no systemd-socket-activate to serve %s",
+		     COREDUMPD_SOCKET);
+		return;
+	}
+	mkdir("/run/systemd", 0755);
+	mid = fork();
+	if (mid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		pid_t pid;
+
+		setsid();
+		pid = fork();
+		if (pid == 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		if (write(p[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (mid < 0 || read_full(p[0], &coredumpd_pid, sizeof(coredumpd_pid),
+				 now_ns() + 5000000000LL) < 0)
+		coredumpd_pid = -1;
+	close(p[0]);
+	if (mid > 0)
+		waitpid(mid, NULL, 0);
+	/* Its socket appears once it listens: polled, 5 s at most. */
+	deadline = now_ns() + 5000000000LL;
+	while (coredumpd_pid > 0 && !socket_exists(COREDUMPD_SOCKET) &&
+	       now_ns() < deadline) {
+		struct timespec t = {0, 10000000};
+
+		nanosleep(&t, NULL);
+	}
+	coredumpd_ready = coredumpd_pid > 0 && socket_exists(COREDUMPD_SOCKET);
+	if (!coredumpd_ready)
+		note("systemd-socket-activate did not listen on %s",
+		     COREDUMPD_SOCKET);
+}
+
+static void coredumpd_stop(void)
+{
+	if (coredumpd_pid <= 0)
+		return;
+	kill(coredumpd_pid, SIGTERM);
+	unlink(COREDUMPD_SOCKET);
+	coredumpd_pid = -1;
+}
+
+/* Removes the cores systemd-coredump kept of this benchmark's crashes
+ * (core.COMM.UID.BOOT_ID.PID.TIME[.zst]; COMM is the child's, 15 bytes). */
+static int coredumpd_kept;
+
+static void coredumpd_clean(const struct config *c)
+{
+	const char *base = strrchr(c->child, '/');
+	char comm[16];
+	struct dirent *e;
+	DIR *d = opendir(COREDUMPD_STORE);
+	size_t n;
+
+	if (!d)
+		return;
+	snprintf(comm, sizeof(comm), "%s", base ? base + 1 : c->child);
+	n = strlen(comm);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "core.", 5) &&
+		    !strncmp(e->d_name + 5, comm, n) &&
+		    e->d_name[5 + n] == '.' &&
+		    unlinkat(dirfd(d), e->d_name, 0) == 0)
+			coredumpd_kept++;
+	closedir(d);
+}
 
 static int set_pattern(const char *pattern)
 {
@@ -837,17 +961,17 @@ static void bench_system(const struct config *c, int threads,
 			 const char *sys_pattern, const char *core_pattern,
 			 struct system_row *row)
 {
-	double *ms[3];
-	char *add[3][4] = {{0}}, **env[3], what[64];
+	double *ms[SYSTEM_KINDS];
+	char *add[SYSTEM_KINDS][4] = {{0}}, **env[SYSTEM_KINDS], what[64];
 	struct scratch s = {.log_fd = -1, .null_fd = -1};
 	int ifd = -1, failures = 0;
 
 	memset(row, 0, sizeof(*row));
 	row->threads = threads;
 	snprintf(what, sizeof(what), "system mode, %d threads", threads);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < SYSTEM_KINDS; k++)
 		ms[k] = calloc((size_t)c->runs, sizeof(double));
-	if (!ms[0] || !ms[1] || !ms[2] || scratch_open(c, &s) < 0 ||
+	if (!ms[0] || !ms[1] || !ms[2] || !ms[3] || scratch_open(c, &s) < 0 ||
 	    (ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0) {
 		note("%s: no scratch directory", what);
 		goto out;
@@ -858,14 +982,19 @@ static void bench_system(const struct config *c, int threads,
 		abort();
 	add[1][0] = "WER_DISABLE=1";
 	add[2][0] = "WER_REGISTRATION_ONLY=1";
-	for (int k = 0; k < 3; k++)
+	add[3][0] = "WER_DISABLE=1";
+	for (int k = 0; k < SYSTEM_KINDS; k++)
 		env[k] = env_make(add[k]);
 	for (int i = -1; i < c->runs && failures < 3; i++) {
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < SYSTEM_KINDS; k++) {
 			struct crash_run r;
 			const char *pattern = k == 0   ? "core"
 					      : k == 1 ? core_pattern
-						       : sys_pattern;
+					      : k == 2 ? sys_pattern
+						       : COREDUMPD_PATTERN;
+
+			if (k == 3 && !coredumpd_ready)
+				break;
 
 			if (set_pattern(pattern) < 0) {
 				note("%s: core_pattern not written", what);
@@ -889,14 +1018,16 @@ static void bench_system(const struct config *c, int threads,
 				rm_tree(cmd);
 				mkdir(cmd, 0700);
 			}
+			if (k == 3)
+				coredumpd_clean(c);
 		}
 	}
 	set_pattern("core");
 	if (failures)
 		note("%s: %d run(s) failed", what, failures);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < SYSTEM_KINDS; k++)
 		row->ms[k] = median(ms[k], row->n[k]);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < SYSTEM_KINDS; k++)
 		free(env[k]);
 	free(add[0][0]);
 	free(add[0][1]);
@@ -904,7 +1035,7 @@ out:
 	if (ifd >= 0)
 		close(ifd);
 	scratch_close(&s);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < SYSTEM_KINDS; k++)
 		free(ms[k]);
 }
 
@@ -1394,6 +1525,8 @@ static int driver_main(int argc, char **argv)
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &orig_mask);
 	sigchld_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (system_mode)
+		coredumpd_start();
 	if (sigchld_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		perror("bench_crash: signalfd/subreaper");
 		return 1;
@@ -1535,8 +1668,8 @@ static int driver_main(int argc, char **argv)
 			 "%%d %%s %%t %%c %%h %%e",
 			 c.handler, c.tmp, (int)getpid());
 		printf("\n5. System mode (werfault --core), beside the kernel "
-		       "writing a core file and libwer's in-process handler: "
-		       "fault to reaped, ms\n\n");
+		       "writing a core file, libwer's in-process handler and "
+		       "systemd-coredump: fault to reaped, ms\n\n");
 		if (geteuid() != 0 || strlen(sys_pattern) >= 128 ||
 		    strlen(core_pattern) >= 128 || got <= 0) {
 			printf("  skipped: needs root, a readable core_pattern "
@@ -1555,22 +1688,28 @@ static int driver_main(int argc, char **argv)
 			snprintf(dir, sizeof(dir), "%s/owsys.%d", c.tmp,
 				 (int)getpid());
 			rm_tree(dir);
-			printf("  %7s %11s %11s %11s   %s\n", "threads",
-			       "in-process", "core file", "system", "runs");
+			printf("  %7s %11s %11s %11s %16s   %s\n", "threads",
+			       "in-process", "core file", "system",
+			       "systemd-coredump", "runs");
 			for (int i = 0; i < 3; i++) {
-				char a[16], b[16], d[16];
+				char f[SYSTEM_KINDS][16];
 
-				fmt_ms(a, sizeof(a), srows[i].ms[0],
-				       srows[i].n[0]);
-				fmt_ms(b, sizeof(b), srows[i].ms[1],
-				       srows[i].n[1]);
-				fmt_ms(d, sizeof(d), srows[i].ms[2],
-				       srows[i].n[2]);
-				printf("  %7d %11s %11s %11s   %d/%d/%d\n",
-				       srows[i].threads, a, b, d, srows[i].n[0],
-				       srows[i].n[1], srows[i].n[2]);
+				for (int k = 0; k < SYSTEM_KINDS; k++)
+					fmt_ms(f[k], sizeof(f[k]),
+					       srows[i].ms[k], srows[i].n[k]);
+				printf("  %7d %11s %11s %11s %16s   "
+				       "%d/%d/%d/%d\n",
+				       srows[i].threads, f[0], f[1], f[2], f[3],
+				       srows[i].n[0], srows[i].n[1],
+				       srows[i].n[2], srows[i].n[3]);
 			}
+			printf("  (apport and ABRT: no Debian 12 package)\n");
+			if (coredumpd_ready)
+				note("systemd-coredump kept %d core(s) in %s "
+				     "(removed after each run)",
+				     coredumpd_kept, COREDUMPD_STORE);
 		}
+		coredumpd_stop();
 	}
 
 	printf("\nAnchors (fixed text, measured earlier on these machines):\n"

@@ -3,9 +3,11 @@
 """pid_reuse.py WERFAULT STORE WORK
 
 The PID-reuse race behind apport's CVE-2020-15702 and CVE-2025-5054 and
-systemd-coredump's CVE-2025-4598, made to happen: a process's core is
-taken (gcore) and the process reaped, then an impostor (its environment
-marked OPENWER_IMPOSTOR) takes its PID (ns_last_pid, root). werfault
+systemd-coredump's CVE-2025-4598, made to happen: an unprivileged user's
+(65534's) process's core is taken (gcore) and the process reaped, then an
+impostor, a root process whose environment is marked OPENWER_IMPOSTOR (what
+the attacker wants to read), takes its PID. The harness wins the race the
+attacker would have to win by forking (ns_last_pid, root). werfault
 --core is then run on the core, as the kernel would run it late, three
 times, each into its own store root under STORE:
 
@@ -24,7 +26,15 @@ import time
 werfault, store, work = sys.argv[1:4]
 os.makedirs(store, exist_ok=True)
 
-victim = subprocess.Popen(["tail", "-f", "/dev/null"])
+
+
+def nobody():
+    os.setgroups([])
+    os.setresgid(65534, 65534, 65534)
+    os.setresuid(65534, 65534, 65534)
+
+
+victim = subprocess.Popen(["tail", "-f", "/dev/null"], preexec_fn=nobody)
 pid = victim.pid
 kernel_pidfd = os.pidfd_open(pid)
 subprocess.run(["gcore", "-o", os.path.join(work, "gone"), str(pid)],
@@ -50,7 +60,7 @@ while True:
 
 def run(name, pidfd):
     args = [werfault, "--core", "--store-root", os.path.join(store, name),
-            str(pid), str(pid), "0", "0", "1", "11", str(int(time.time())),
+            str(pid), str(pid), "65534", "65534", "1", "11", str(int(time.time())),
             "0", "3" if pidfd is not None else "", "host", "tail"]
     with open(core, "rb") as f:
         subprocess.run(args, stdin=f,

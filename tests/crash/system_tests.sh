@@ -322,7 +322,7 @@ check "... refused to another user" eval '
 # took the crashed process's PID before werfault read /proc.
 python3 "$here/pid_reuse.py" "$werfault" "$work/reuse" "$work" >"$work/reuse.log" 2>&1 ||
 	sed "s/^/# /" "$work/reuse.log"
-reuse_report() { ls -d "$work/reuse/$1"/users/0/ReportQueue/* 2>/dev/null | head -n1; }
+reuse_report() { ls -d "$work/reuse/$1"/users/65534/ReportQueue/* 2>/dev/null | head -n1; }
 check "PID reuse, the kernel's pidfd of the reaped process: the impostor's /proc is not read (Missing=proc)" eval '
 	r=$(reuse_report stale) && [ -n "$r" ] && grep -q "^Missing=.*proc" "$r/Report.wer" &&
 	! grep -rqa OPENWER_IMPOSTOR "$r"'
