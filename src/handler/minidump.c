@@ -736,8 +736,11 @@ int wer__minidump_write(int dir_fd, const char *name,
 	put_at(&w, 0, &header, sizeof(header));
 	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
 	flush(&w);
-	if (!w.error && fsync(w.fd) < 0)
-		w.error = -errno;
+	/* Its writeback started: the caller makes it durable (a report's
+	 * files are fsynced together, publish.c). Where unsupported, that
+	 * fsync does it all. */
+	if (!w.error)
+		(void)sync_file_range(w.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(w.fd) < 0 && !w.error)
 		w.error = -errno;
 	free(mem);

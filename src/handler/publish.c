@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * publish.c - putting a report into the store: built in <store>/.staging,
- * every file fsynced, then renamed into ReportQueue whole, so a partial
+ * every file fsynced (all at the end: report_files.c), then renamed into
+ * ReportQueue whole, so a partial
  * report is never visible, even when werfault is killed; then the queue's
  * retention.
  */
@@ -141,8 +142,8 @@ static int report_stage(struct wer_job *r, int staging, int queue, int lean,
 					    files, live_files);
 	if (!err)
 		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);
-	if (!err && fsync(dir_fd) < 0)
-		err = -errno;
+	if (!err)
+		err = wer__report_sync(dir_fd);
 	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
 				     r->store.path, id) >= size)
 		err = -ENAMETOOLONG;

@@ -3,6 +3,7 @@
  * report_files.c - the report's files beside its text: stack.txt, the
  * registered memory blocks, copies of the registered files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,17 +26,61 @@ FILE *wer__report_create(int dir_fd, const char *name)
 	return fd < 0 ? NULL : fdopen(fd, "w");
 }
 
-/* Flushes, fsyncs and closes f; 0, or the first error (ENOSPC, EDQUOT,
- * EIO...) so that werfault can say why a report was not written. */
+/* Flushes f, starts its writeback and closes it; 0, or the first error
+ * (ENOSPC, EDQUOT, EIO...) so that werfault can say why a report was not
+ * written. wer__report_sync waits for the data, all files at once. */
 int wer__report_close(FILE *f)
 {
 	int err = 0;
 
 	errno = 0;
-	if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
+	if (ferror(f) || fflush(f) != 0)
 		err = errno ? -errno : -EIO;
+	if (!err)
+		wer__report_start_writeback(fileno(f));
 	if (fclose(f) != 0 && !err)
 		err = errno ? -errno : -EIO;
+	return err;
+}
+
+void wer__report_start_writeback(int fd)
+{
+	/* Not supported (EINVAL, ESPIPE): the fsync below does it all. */
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+int wer__report_sync(int dir_fd)
+{
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	int err = 0;
+
+	if (!d) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	while (!err && (e = readdir(d))) {
+		int file;
+
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
+			continue;
+		file = openat(dir_fd, e->d_name,
+			      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (file < 0) {
+			if (errno != ELOOP)
+				err = -errno;
+			continue;
+		}
+		if (fsync(file) < 0)
+			err = -errno;
+		close(file);
+	}
+	closedir(d);
+	if (!err && fsync(dir_fd) < 0)
+		err = -errno;
 	return err;
 }
 

@@ -39,9 +39,18 @@ int wer__signature(const struct wer_job *j,
 /* report_files.c */
 /* A new file name in dir_fd (O_EXCL, O_NOFOLLOW, 0600), as a stream. */
 FILE *wer__report_create(int dir_fd, const char *name);
-/* Flushes, fsyncs and closes f; 0, or the first error (ENOSPC, EDQUOT,
- * EIO...) so that werfault can say why a report was not written. */
+/* Flushes f, starts its writeback and closes it; 0, or the first error
+ * (ENOSPC, EDQUOT, EIO...) so that werfault can say why a report was not
+ * written. The data is durable only after wer__report_sync. */
 int wer__report_close(FILE *f);
+/* Starts writing fd's dirty pages back, without waiting (so that one
+ * journal commit later covers every file of the report). */
+void wer__report_start_writeback(int fd);
+/* Makes the report in dir_fd durable: fsyncs every file in it, then the
+ * directory. One pass at the end instead of an fsync per file: on ext4 the
+ * first fsync commits the journal for all of them, and the rest find their
+ * data already written. 0, or the first error. */
+int wer__report_sync(int dir_fd);
 /* Characters outside [A-Za-z0-9._-] become '_' (file and report names). */
 void wer__report_sanitize_name(char *s);
 /* Copies a registered file into the report (the index-th), at most
