@@ -15,6 +15,7 @@
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <gelf.h>
@@ -25,6 +26,7 @@
 
 #include "demangle.h"
 #include "dwfl_line.h"
+#include "line_cache.h"
 #include "package_note.h"
 #include "unwind.h"
 
@@ -36,7 +38,47 @@ struct unwind_ctx {
 	struct wer_cpu_regs caller; /* then its caller's registers */
 	FILE *out;
 	Dwfl *dwfl;
+	int cache_fd; /* the line cache's directory, -1 none */
 };
+
+/* What the unwinder learnt of a module (its Dwfl userdata). */
+struct module_state {
+	int lines_where;  /* 0 unknown, 1 a separate debug file, 2 its own */
+	int cache_loaded; /* cache read (or found missing) */
+	struct wer_line_cache cache;
+	char build_id[2 * 64 + 1]; /* hex, "" none */
+	/* Offsets this unwinder added to the file (threads share frames):
+	 * each once. */
+	size_t appended_count;
+	uint64_t appended[256];
+};
+
+static struct module_state *module_state(Dwfl_Module *mod)
+{
+	void **userdata;
+
+	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (!*userdata)
+		*userdata = calloc(1, sizeof(struct module_state));
+	return *userdata;
+}
+
+static int module_state_free(Dwfl_Module *mod, void **userdata,
+			     const char *name, Dwarf_Addr start, void *arg)
+{
+	struct module_state *m = *userdata;
+
+	(void)mod;
+	(void)name;
+	(void)start;
+	(void)arg;
+	if (m) {
+		wer__line_cache_free(&m->cache);
+		free(m);
+		*userdata = NULL;
+	}
+	return DWARF_CB_OK;
+}
 
 /* A name as a record field: tab first, at most WER_UNWIND_NAME_MAX bytes,
  * tabs and control characters (the ELF file's choice) as '?'. */
@@ -158,22 +200,205 @@ static const char *base_name(const char *path)
  * build-id file of an installed -dbgsym/-dbg package under
  * /usr/lib/debug), "embedded" only in modules that carry their own DWARF,
  * "none" nowhere. The answer is kept per module. */
+/* 2 when mod carries its own DWARF lines (a -g build), 1 when they would
+ * come from a separate debug file; kept per module (0 out of memory). */
+static int lines_where(Dwfl_Module *mod)
+{
+	struct module_state *m = module_state(mod);
+
+	if (!m)
+		return 0;
+	if (!m->lines_where)
+		m->lines_where =
+		    wer__dwfl_has_section(mod, ".debug_line") ? 2 : 1;
+	return m->lines_where;
+}
+
 static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 {
-	void **userdata;
-	uintptr_t cached;
-
 	if (ctx->lines != WER_UNWIND_LINES_EMBEDDED)
 		return ctx->lines == WER_UNWIND_LINES_ALL;
-	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
-	cached = (uintptr_t)*userdata;
-	if (!cached) {
-		/* DWARF lines in the module itself (a -g build), not in
-		 * a separate debug file. */
-		cached = wer__dwfl_has_section(mod, ".debug_line") ? 2 : 1;
-		*userdata = (void *)cached;
+	return lines_where(mod) == 2;
+}
+
+/* ---- the line cache (line_cache.h) ---------------------------------------
+ * For a module whose lines come from an installed debug package's file
+ * (/usr/lib/debug/.build-id/): the lines found at each address, kept in
+ * CACHE/BUILD_ID across crashes. */
+
+/* The module's cache, read once; NULL when it has none to use. */
+static struct module_state *cached_module(struct unwind_ctx *ctx,
+					  Dwfl_Module *mod)
+{
+	struct module_state *m;
+
+	if (ctx->cache_fd < 0 || lines_where(mod) != 1 ||
+	    !(m = module_state(mod)))
+		return NULL;
+	if (!m->cache_loaded) {
+		const unsigned char *bits;
+		GElf_Addr vaddr;
+		int n = dwfl_module_build_id(mod, &bits, &vaddr);
+		int fd;
+
+		m->cache_loaded = 1;
+		/* Named by a build id of 8 bytes at least: a file of another
+		 * build never answers. */
+		for (int i = 0; n >= 8 && i < n && i < 64; i++)
+			snprintf(m->build_id + 2 * i, 3, "%02x", bits[i]);
+		/* Only for an installed debug package's file (by build id):
+		 * the cache saves decompressing it, and says no more than it
+		 * would. */
+		if (m->build_id[0]) {
+			char path[128 + sizeof(m->build_id)];
+
+			snprintf(path, sizeof(path),
+				 "/usr/lib/debug/.build-id/%.2s/%s.debug",
+				 m->build_id, m->build_id + 2);
+			if (access(path, R_OK) != 0)
+				m->build_id[0] = '\0';
+		}
+		if (!m->build_id[0])
+			return NULL;
+		fd = openat(ctx->cache_fd, m->build_id,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			char *buf = malloc(WER_LINE_CACHE_FILE_MAX);
+			size_t len = 0;
+			ssize_t got;
+			struct stat st;
+
+			while (buf && fstat(fd, &st) == 0 &&
+			       S_ISREG(st.st_mode) &&
+			       len < WER_LINE_CACHE_FILE_MAX &&
+			       (got = read(fd, buf + len,
+					   WER_LINE_CACHE_FILE_MAX - len)) > 0)
+				len += (size_t)got;
+			/* A file that is not a cache (its magic) is neither
+			 * used nor added to. */
+			if (!buf ||
+			    (len && wer__line_cache_parse(&m->cache, buf, len)))
+				m->build_id[0] = '\0';
+			free(buf);
+			close(fd);
+		}
 	}
-	return cached == 2;
+	return m->build_id[0] ? m : NULL;
+}
+
+/* Appends a record to the module's cache file (made with its magic when
+ * new). A record is one write of at most 4 KiB, with O_APPEND: two
+ * unwinders appending at once do not interleave. */
+static void cache_append(struct unwind_ctx *ctx, struct module_state *m,
+			 uint64_t offset, const char *file, int line,
+			 const struct wer_dwfl_inline *in, size_t n)
+{
+	struct wer_line_cache_call calls[WER_LINE_CACHE_INLINES_MAX];
+	char record[WER_LINE_CACHE_RECORD_MAX];
+	size_t len;
+	struct stat st;
+	int fd;
+
+	if (n > WER_LINE_CACHE_INLINES_MAX)
+		return;
+	for (size_t i = 0; i < m->appended_count; i++)
+		if (m->appended[i] == offset)
+			return;
+	if (m->appended_count == sizeof(m->appended) / sizeof(m->appended[0]))
+		return;
+	m->appended[m->appended_count++] = offset;
+	for (size_t i = 0; i < n; i++)
+		calls[i] =
+		    (struct wer_line_cache_call){.function = in[i].function,
+						 .file = in[i].file,
+						 .line = in[i].line};
+	len = wer__line_cache_format(record, sizeof(record), offset, file,
+				     file ? line : 0, calls, n);
+	if (!len)
+		return;
+	fd = openat(ctx->cache_fd, m->build_id,
+		    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < WER_LINE_CACHE_FILE_MAX &&
+	    (st.st_size > 0 ||
+	     write(fd, WER_LINE_CACHE_MAGIC,
+		   sizeof(WER_LINE_CACHE_MAGIC) - 1) ==
+		 (ssize_t)(sizeof(WER_LINE_CACHE_MAGIC) - 1)) &&
+	    write(fd, record, len) != (ssize_t)len) {
+		/* A short write leaves a record without its newline: the
+		 * reader skips it. */
+	}
+	close(fd);
+}
+
+/* The user's line cache directory, made when missing: $XDG_CACHE_HOME or
+ * $HOME/.cache, then openwer/lines (0700, through directory handles, no
+ * link followed past the base). -1 when there is none: set-id, no home
+ * (the system mode's werfault), WER_LINE_CACHE=0. */
+static int cache_open(void)
+{
+	const char *xdg = secure_getenv("XDG_CACHE_HOME");
+	const char *home = secure_getenv("HOME");
+	const char *off = secure_getenv("WER_LINE_CACHE");
+	static const char *const parts[] = {"openwer", "lines"};
+	char base[4096];
+	int fd;
+
+	if (off && !strcmp(off, "0"))
+		return -1;
+	if (xdg && xdg[0] == '/')
+		snprintf(base, sizeof(base), "%s", xdg);
+	else if (!home || home[0] != '/' ||
+		 (size_t)snprintf(base, sizeof(base), "%s/.cache", home) >=
+		     sizeof(base))
+		return -1;
+	mkdir(base, 0700);
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; fd >= 0 && i < 2; i++) {
+		int next;
+
+		mkdirat(fd, parts[i], 0700);
+		next = openat(fd, parts[i],
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+/* Lines and inlined calls at lookup, from the cache where it has them,
+ * else from the DWARF (and then into the cache). Returns how many calls
+ * are in in[]; *file and *line as wer__dwfl_inlines gives them. */
+static size_t lines_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
+		       Dwarf_Addr lookup, Dwarf_Addr start,
+		       struct wer_dwfl_inline *in, size_t max,
+		       const char **file, int *line)
+{
+	struct module_state *m = cached_module(ctx, mod);
+	const struct wer_line_cache_record *r =
+	    m ? wer__line_cache_find(&m->cache, lookup - start) : NULL;
+	size_t n;
+
+	if (r) {
+		n = r->count < max ? r->count : max;
+		for (size_t i = 0; i < n; i++) {
+			in[i].function = r->calls[i].function;
+			in[i].file =
+			    r->calls[i].file[0] ? r->calls[i].file : NULL;
+			in[i].line = r->calls[i].line;
+		}
+		*file = r->file[0] ? r->file : NULL;
+		*line = r->line;
+		return n;
+	}
+	n = wer__dwfl_inlines(mod, lookup, in, max, file, line);
+	if (m)
+		cache_append(ctx, m, lookup - start, *file, *line, in, n);
+	return n;
 }
 
 /* A function's name as a record field: demangled where it is C++. */
@@ -239,9 +464,9 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		 * then the function they are inlined into, at its line. */
 		if (want_lines(ctx, mod)) {
 			struct wer_dwfl_inline in[WER_UNWIND_INLINES_MAX];
-			size_t n = wer__dwfl_inlines(mod, lookup, in,
-						     WER_UNWIND_INLINES_MAX,
-						     &file, &lineno);
+			size_t n =
+			    lines_at(ctx, mod, lookup, start, in,
+				     WER_UNWIND_INLINES_MAX, &file, &lineno);
 
 			for (size_t i = 0; i < n; i++) {
 				if (ctx->frame_count >= WER_UNWIND_FRAMES_MAX)
@@ -361,7 +586,8 @@ __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 	    FILE *out)
 {
-	struct unwind_ctx ctx = {.snap = c, .out = out, .lines = lines};
+	struct unwind_ctx ctx = {
+	    .snap = c, .out = out, .lines = lines, .cache_fd = -1};
 	const char *maps = c->maps.data;
 	size_t maps_len = c->maps.len;
 	const char *setting = secure_getenv("WER_SOURCE_LINES");
@@ -375,6 +601,8 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 				? WER_UNWIND_LINES_NONE
 				: WER_UNWIND_LINES_ALL;
 
+	/* The cache only where werfault chose the lines itself: a caller
+	 * that asks for them (the collector) keeps none. */
 	unwinding = &ctx;
 	root_fd = c->have_root ? c->root_fd : -1;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
@@ -390,6 +618,9 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 		dwfl_linux_proc_maps_report(ctx.dwfl, f);
 	fclose(f);
 	dwfl_report_end(ctx.dwfl, NULL, NULL);
+	if (lines == WER_UNWIND_LINES_SETTING &&
+	    ctx.lines == WER_UNWIND_LINES_ALL)
+		ctx.cache_fd = cache_open();
 	if (ctx.lines != WER_UNWIND_PCS_ONLY)
 		dwfl_getmodules(ctx.dwfl, module_callback, out, 0);
 	fflush(out);
@@ -418,6 +649,9 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 	}
 	fputs("D\n", out);
 out:
+	dwfl_getmodules(ctx.dwfl, module_state_free, NULL, 0);
 	dwfl_end(ctx.dwfl);
+	if (ctx.cache_fd >= 0)
+		close(ctx.cache_fd);
 	return r;
 }

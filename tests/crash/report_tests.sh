@@ -383,4 +383,43 @@ for f in files:
     xml.parsers.expat.ParserCreate().Parse(open(f, "rb").read(), True)
 ' "$work"
 
+# The line cache (docs/line-cache.md): lines found in a separate debug file
+# (glibc's, from libc6-dbg) are kept by build id in the user's cache
+# directory; the next crash reads them from there, and gives the same
+# lines. A file there that is not a cache is neither used nor added to.
+libc_lines() { grep -E " in libc\.so\.6\+0x[0-9a-f]+ at " "$report/stack.txt" | sed -E 's/^ *#[0-9]+ +0x[0-9a-f]+ //' | sort -u; }
+export XDG_CACHE_HOME=$work/cache
+crash cache1 thread-null "$crash_program"
+cache_file=$(ls "$work"/cache/openwer/lines/* 2>/dev/null | head -n1)
+if [ -n "$(libc_lines)" ]; then
+	libc_lines >"$work/cache1.lines"
+	check "the line cache: glibc's lines are kept in a file named by its build id, with the cache's magic" \
+		eval '[ -n "$cache_file" ] && [ "$(head -n1 "$cache_file")" = "openwer-lines 1" ] &&
+		basename "$cache_file" | grep -Eq "^[0-9a-f]{16,128}$" && [ "$(wc -l <"$cache_file")" -ge 3 ]'
+	records=$(wc -l <"$cache_file")
+	crash cache2 thread-null "$crash_program"
+	libc_lines >"$work/cache2.lines"
+	check "... the next crash takes them from it: the same lines, nothing added for the same addresses" \
+		eval 'comm -12 "$work/cache1.lines" "$work/cache2.lines" | grep -q "start_thread.* at .*:[0-9]" &&
+		[ -z "$(comm -3 <(grep -E "(start_thread|clone3)" "$work/cache1.lines") <(grep -E "(start_thread|clone3)" "$work/cache2.lines"))" ] &&
+		[ "$(wc -l <"$cache_file")" -le $((records + 8)) ]'
+	# A planted file (not a cache) and a record lying about a line: the
+	# lie is the user's own cache speaking to the user's own reports, but
+	# a file without the magic is not read, and not added to.
+	printf 'garbage\n%s' "$(tail -n +2 "$cache_file" | sed 's/\t[0-9]*\t/\t999999\t/')" >"$cache_file"
+	size=$(wc -c <"$cache_file")
+	crash cache3 thread-null "$crash_program"
+	check "... a file there without the magic is not read (the lines are glibc's) and not added to" \
+		eval 'libc_lines | grep -q "start_thread.* at .*:[0-9]" && ! libc_lines | grep -q ":999999$" &&
+		[ "$(wc -c <"$cache_file")" -eq "$size" ]'
+	rm -rf "$work/cache"
+	WER_LINE_CACHE=0 crash cache4 thread-null "$crash_program"
+	check "... WER_LINE_CACHE=0: no cache kept, the lines still found" \
+		eval '[ ! -e "$work/cache/openwer/lines" ] || [ -z "$(ls "$work/cache/openwer/lines")" ] &&
+		libc_lines | grep -q "start_thread.* at .*:[0-9]"'
+else
+	skip "the line cache" "no lines for glibc's frames here (libc6-dbg not installed)"
+fi
+unset XDG_CACHE_HOME
+
 totals

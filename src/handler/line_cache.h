@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * line_cache.h - source lines of a module whose DWARF is in a separate
+ * debug file (an installed -dbg/-dbgsym package), kept across crashes.
+ *
+ * Finding a line there means decompressing the debug file's DWARF: ~80 ms
+ * for glibc's, the largest part of a report's time. The lines found are
+ * the same for every crash of that build of the module, so the unwinder
+ * keeps them in a file named by the module's build id, in the user's cache
+ * directory, and the next crash at the same address reads them from there.
+ * The format (docs/line-cache.md) is text, one record a line:
+ *
+ *   openwer-lines 1
+ *   OFFSET<TAB>FILE<TAB>LINE<TAB>N{<TAB>FUNCTION<TAB>FILE<TAB>LINE}*N
+ *
+ * OFFSET: hex, the address in the module (from its start); FILE and LINE
+ * of the function the calls are inlined into ("" and 0 when unknown); then
+ * the N inlined calls, innermost first. Names hold no tab, newline or
+ * other control character. A file is the user's own: it is read with caps
+ * (WER_LINE_CACHE_*), what does not parse is skipped, and the parser is
+ * fuzzed (fuzz_line_cache).
+ */
+#ifndef WER_LINE_CACHE_H
+#define WER_LINE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WER_LINE_CACHE_MAGIC	   "openwer-lines 1\n"
+#define WER_LINE_CACHE_FILE_MAX	   (1024 * 1024) /* bytes read of a file */
+#define WER_LINE_CACHE_RECORDS_MAX 8192
+#define WER_LINE_CACHE_RECORD_MAX  4096 /* bytes of one record */
+#define WER_LINE_CACHE_INLINES_MAX 32	/* = WER_UNWIND_INLINES_MAX */
+
+struct wer_line_cache_call {
+	const char *function, *file;
+	int line;
+};
+
+struct wer_line_cache_record {
+	uint64_t offset;
+	const char *file; /* "" when unknown */
+	int line;
+	size_t count; /* inlined calls */
+	struct wer_line_cache_call *calls;
+};
+
+/* One module's file, parsed: the strings point into text, which it owns. */
+struct wer_line_cache {
+	char *text;
+	size_t count;
+	struct wer_line_cache_record *records;
+	struct wer_line_cache_call *calls;
+};
+
+/* Parses len bytes of a cache file (a copy is made: data is not kept).
+ * Returns 0, or -1 when it is not one (no magic) or memory ran out: c is
+ * then empty. Malformed records are skipped. */
+int wer__line_cache_parse(struct wer_line_cache *c, const char *data,
+			  size_t len);
+
+/* The record of offset, NULL when none. */
+const struct wer_line_cache_record *
+wer__line_cache_find(const struct wer_line_cache *c, uint64_t offset);
+
+void wer__line_cache_free(struct wer_line_cache *c);
+
+/* Formats one record (its newline included) into buf; names have their
+ * tabs and control characters made '?'. Returns its length, or 0 when it
+ * does not fit in size (at most WER_LINE_CACHE_RECORD_MAX). */
+size_t wer__line_cache_format(char *buf, size_t size, uint64_t offset,
+			      const char *file, int line,
+			      const struct wer_line_cache_call *calls,
+			      size_t count);
+
+#endif /* WER_LINE_CACHE_H */
