@@ -60,15 +60,18 @@ struct wer_capture {
 
 /* Starts the capture of process pid into snap (wer__snapshot_init'ed):
  * its /proc facts (exe, command line, environment, status, stat, auxv,
- * maps and modules, cwd, age) and the machine's (process.c). */
+ * maps and modules, cwd, age; process.c). The machine's are read after
+ * the release (wer__capture_system). */
 void wer__capture_process(struct wer_capture *c, struct wer_snapshot *snap,
 			  pid_t pid, const struct wer_capture_options *options);
 
 /* The same facts, read from the process's /proc directory proc (open;
  * -1: none readable) and not scrubbed: exe, command line, environment,
- * status, stat, cwd, age and the machine's; with memory_maps, auxv, maps
- * and modules too. The system mode reads them so, through a directory it
- * verified (kernel_proc.h), and takes the rest from the core. */
+ * status, stat, cwd and age; with memory_maps, auxv, maps and modules
+ * too. Not the machine's (wer__capture_system): the caller reads those
+ * once the process no longer waits. The system mode reads them so, through
+ * a directory it verified (kernel_proc.h), and takes the rest from the
+ * core. */
 void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *snap,
 			pid_t pid, int proc, int memory_maps,
 			const struct wer_capture_options *options);

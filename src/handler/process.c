@@ -249,7 +249,9 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 	s->environ_raw = s->environ;
 	n = proc < 0 ? -1 : readlinkat(proc, "cwd", s->cwd, sizeof(s->cwd) - 1);
 	s->cwd[n > 0 ? n : 0] = '\0';
-	wer__capture_system(&s->system);
+	/* The machine's facts (wer__capture_system) are not the process's:
+	 * the caller reads them once the process is released. */
+	s->system.clock_ticks = sysconf(_SC_CLK_TCK);
 	s->uptime_s = process_age(s);
 	if (!memory_maps)
 		return;

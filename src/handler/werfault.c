@@ -1155,6 +1155,8 @@ int main(int argc, char **argv)
 	if (!live)
 		tell(done_fd, WER_CRASH_MSG_DONE);
 	phase("release");
+	/* The machine's facts, now that the process is let go. */
+	wer__capture_system(&report->snap.system);
 	r = unwind_and_write(report, path, sizeof(path));
 
 	print_phases();
