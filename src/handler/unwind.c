@@ -339,13 +339,62 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 	return fn;
 }
 
+/* What the child's fatal-signal handler needs: its record pipe, its
+ * address-space limit and the budget that set it. */
+static int budget_fd = -1;
+static unsigned long long budget_limit;
+static long budget_mb;
+
+/* A fault in the child where an allocation failed unchecked, or its stack
+ * could not grow (libdw does not check every one; the address-space limit
+ * stops both): if the budget is what was reached, say so, as the end of
+ * child_main would have, then die of the signal. On its own stack, made
+ * before the limit. */
+static void child_fatal(int signo)
+{
+	long peak = wer__self_status_kib("VmPeak");
+
+	if (peak > 0 &&
+	    ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit) {
+		char line[96], digits[24];
+		size_t n = 0, d = 0;
+		long v = budget_mb;
+
+		do
+			digits[d++] = (char)('0' + v % 10);
+		while ((v /= 10) && d < sizeof(digits));
+		memcpy(line, "X\tthe memory budget (", 21);
+		n = 21;
+		while (d)
+			line[n++] = digits[--d];
+		memcpy(line + n, " MiB) was reached\n", 18);
+		n += 18;
+		if (write(budget_fd, line, n) < 0) {
+			/* Nothing else to tell it with. */
+		}
+	}
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+/* Grows the stack by its first 256 KiB now, so that the address-space
+ * limit set after it does not stop the unwinder's deeper calls (libdw's,
+ * and a sanitizer's larger frames) from getting stack: a failed growth is
+ * a SIGSEGV, not a failed allocation libdw could report. */
+static __attribute__((noinline)) void stack_grow(void)
+{
+	volatile char stack[256 * 1024];
+
+	memset((char *)stack, 0, sizeof(stack));
+}
+
 /* The child: within its budget, the unwinder's records into fd. */
 static int child_main(const struct wer_snapshot *c,
 		      const struct wer_unwind_budget *b, int fd, pid_t parent)
 {
 	/* The address space it starts with (the capture, shared with
-	 * werfault), and the budget over it. */
-	long start_kib = wer__self_status_kib("VmSize");
+	 * werfault, and its stack), and the budget over it. */
+	long start_kib = (stack_grow(), wer__self_status_kib("VmSize"));
 	unsigned long long limit =
 	    ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
 	    ((unsigned long long)b->memory_mb << 20);
@@ -366,6 +415,23 @@ static int child_main(const struct wer_snapshot *c,
 	if (start_kib <= 0) {
 		dprintf(fd, "X\tno memory budget: /proc/self/status unread\n");
 		return 3;
+	}
+	{
+		static char stack[64 * 1024];
+		stack_t ss = {.ss_sp = stack, .ss_size = sizeof(stack)};
+		struct sigaction sa;
+
+		budget_fd = fd;
+		budget_limit = limit;
+		budget_mb = b->memory_mb;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = child_fatal;
+		sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+		sigemptyset(&sa.sa_mask);
+		if (sigaltstack(&ss, NULL) == 0) {
+			sigaction(SIGSEGV, &sa, NULL);
+			sigaction(SIGBUS, &sa, NULL);
+		}
 	}
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));

@@ -263,20 +263,26 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
 		fd = openat(ctx->cache_fd, m->build_id,
 			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0) {
-			char *buf = malloc(WER_LINE_CACHE_FILE_MAX);
-			size_t len = 0;
-			ssize_t got;
 			struct stat st;
+			size_t len = 0, size = 0;
+			char *buf = NULL;
+			ssize_t got;
 
-			while (buf && fstat(fd, &st) == 0 &&
-			       S_ISREG(st.st_mode) &&
-			       len < WER_LINE_CACHE_FILE_MAX &&
-			       (got = read(fd, buf + len,
-					   WER_LINE_CACHE_FILE_MAX - len)) > 0)
+			/* Sized by the file (its records, a few KiB), within
+			 * the unwinder's memory budget. */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_size > 0) {
+				size = st.st_size < WER_LINE_CACHE_FILE_MAX
+					   ? (size_t)st.st_size
+					   : WER_LINE_CACHE_FILE_MAX;
+				buf = malloc(size);
+			}
+			while (buf && len < size &&
+			       (got = read(fd, buf + len, size - len)) > 0)
 				len += (size_t)got;
 			/* A file that is not a cache (its magic) is neither
-			 * used nor added to. */
-			if (!buf ||
+			 * used nor added to; nor one unread. */
+			if ((size && !buf) ||
 			    (len && wer__line_cache_parse(&m->cache, buf, len)))
 				m->build_id[0] = '\0';
 			free(buf);
