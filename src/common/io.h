@@ -16,6 +16,12 @@ size_t wer_read_fd_capped(int fd, char *buf, size_t max);
  * writes continued). 0 or a negative errno. */
 int wer_write_all(int fd, const void *data, size_t len);
 
+/* Starts writing fd's dirty pages back without waiting for them, so that
+ * the fsync that makes them durable later finds them written (and one
+ * journal commit covers several files). Where unsupported, that fsync does
+ * it all. */
+void wer_start_writeback(int fd);
+
 /* fsyncs the directory at path (a rename or link in it made durable).
  * 0 or a negative errno. */
 int wer_fsync_dir(const char *path);

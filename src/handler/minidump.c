@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "crash_format.h"
+#include "io.h"
 #include "maps.h"
 #include "minidump.h"
 #include "minidump_format.h"
@@ -736,11 +737,10 @@ int wer__minidump_write(int dir_fd, const char *name,
 	put_at(&w, 0, &header, sizeof(header));
 	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
 	flush(&w);
-	/* Its writeback started: the caller makes it durable (a report's
-	 * files are fsynced together, publish.c). Where unsupported, that
-	 * fsync does it all. */
+	/* The caller makes it durable (a report's files are fsynced
+	 * together, publish.c). */
 	if (!w.error)
-		(void)sync_file_range(w.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		wer_start_writeback(w.fd);
 	if (close(w.fd) < 0 && !w.error)
 		w.error = -errno;
 	free(mem);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "report_parts.h"
 
 #define WER_REPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of one copied file */
@@ -37,16 +38,10 @@ int wer__report_close(FILE *f)
 	if (ferror(f) || fflush(f) != 0)
 		err = errno ? -errno : -EIO;
 	if (!err)
-		wer__report_start_writeback(fileno(f));
+		wer_start_writeback(fileno(f));
 	if (fclose(f) != 0 && !err)
 		err = errno ? -errno : -EIO;
 	return err;
-}
-
-void wer__report_start_writeback(int fd)
-{
-	/* Not supported (EINVAL, ESPIPE): the fsync below does it all. */
-	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 int wer__report_sync(int dir_fd)

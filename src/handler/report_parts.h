@@ -43,9 +43,6 @@ FILE *wer__report_create(int dir_fd, const char *name);
  * (ENOSPC, EDQUOT, EIO...) so that werfault can say why a report was not
  * written. The data is durable only after wer__report_sync. */
 int wer__report_close(FILE *f);
-/* Starts writing fd's dirty pages back, without waiting (so that one
- * journal commit later covers every file of the report). */
-void wer__report_start_writeback(int fd);
 /* Makes the report in dir_fd durable: fsyncs every file in it, then the
  * directory. One pass at the end instead of an fsync per file: on ext4 the
  * first fsync commits the journal for all of them, and the rest find their

@@ -340,10 +340,11 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 }
 
 /* What the child's fatal-signal handler needs: its record pipe, its
- * address-space limit and the budget that set it. */
+ * address-space limit, and the record that says the budget was reached
+ * (made before, as a handler cannot format it). */
 static int budget_fd = -1;
 static unsigned long long budget_limit;
-static long budget_mb;
+static char budget_record[64];
 
 /* A fault in the child where an allocation failed unchecked, or its stack
  * could not grow (libdw does not check every one; the address-space limit
@@ -355,23 +356,9 @@ static void child_fatal(int signo)
 	long peak = wer__self_status_kib("VmPeak");
 
 	if (peak > 0 &&
-	    ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit) {
-		char line[96], digits[24];
-		size_t n = 0, d = 0;
-		long v = budget_mb;
-
-		do
-			digits[d++] = (char)('0' + v % 10);
-		while ((v /= 10) && d < sizeof(digits));
-		memcpy(line, "X\tthe memory budget (", 21);
-		n = 21;
-		while (d)
-			line[n++] = digits[--d];
-		memcpy(line + n, " MiB) was reached\n", 18);
-		n += 18;
-		if (write(budget_fd, line, n) < 0) {
-			/* Nothing else to tell it with. */
-		}
+	    ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit &&
+	    write(budget_fd, budget_record, strlen(budget_record)) < 0) {
+		/* Nothing else to tell it with. */
 	}
 	signal(signo, SIG_DFL);
 	raise(signo);
@@ -423,7 +410,9 @@ static int child_main(const struct wer_snapshot *c,
 
 		budget_fd = fd;
 		budget_limit = limit;
-		budget_mb = b->memory_mb;
+		snprintf(budget_record, sizeof(budget_record),
+			 "X\tthe memory budget (%ld MiB) was reached\n",
+			 b->memory_mb);
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = child_fatal;
 		sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
@@ -455,8 +444,7 @@ static int child_main(const struct wer_snapshot *c,
 	if (((unsigned long long)wer__self_status_kib("VmPeak") << 10) +
 		(1 << 20) >=
 	    limit)
-		fprintf(out, "X\tthe memory budget (%ld MiB) was reached\n",
-			b->memory_mb);
+		fputs(budget_record, out);
 	return fclose(out) || r < 0 ? 1 : 0;
 }
 

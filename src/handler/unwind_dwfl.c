@@ -26,6 +26,7 @@
 
 #include "demangle.h"
 #include "dwfl_line.h"
+#include "io.h"
 #include "line_cache.h"
 #include "package_note.h"
 #include "unwind.h"
@@ -192,14 +193,6 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path ? path : "";
 }
 
-/* Source lines cost what reading the module's DWARF costs: little for a
- * program built with -g, 80 ms for glibc's separate (compressed) debug
- * file, paid after the process was released. WER_SOURCE_LINES: "all"
- * (default) looks lines up wherever gdb would find debug information (the
- * module itself, its .gnu_debuglink file beside it or in .debug/, the
- * build-id file of an installed -dbgsym/-dbg package under
- * /usr/lib/debug), "embedded" only in modules that carry their own DWARF,
- * "none" nowhere. The answer is kept per module. */
 /* 2 when mod carries its own DWARF lines (a -g build), 1 when they would
  * come from a separate debug file; kept per module (0 out of memory). */
 static int lines_where(Dwfl_Module *mod)
@@ -214,6 +207,15 @@ static int lines_where(Dwfl_Module *mod)
 	return m->lines_where;
 }
 
+/* Source lines cost what reading the module's DWARF costs: little for a
+ * program built with -g, 80 ms for glibc's separate (compressed) debug
+ * file, paid after the process was released (the line cache, below, keeps
+ * that file's lines for the next crash). WER_SOURCE_LINES: "all"
+ * (default) looks lines up wherever gdb would find debug information (the
+ * module itself, its .gnu_debuglink file beside it or in .debug/, the
+ * build-id file of an installed -dbgsym/-dbg package under
+ * /usr/lib/debug), "embedded" only in modules that carry their own DWARF,
+ * "none" nowhere. The answer is kept per module. */
 static int want_lines(struct unwind_ctx *ctx, Dwfl_Module *mod)
 {
 	if (ctx->lines != WER_UNWIND_LINES_EMBEDDED)
@@ -266,7 +268,6 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
 			struct stat st;
 			size_t len = 0, size = 0;
 			char *buf = NULL;
-			ssize_t got;
 
 			/* Sized by the file (its records, a few KiB), within
 			 * the unwinder's memory budget. */
@@ -277,9 +278,8 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
 					   : WER_LINE_CACHE_FILE_MAX;
 				buf = malloc(size);
 			}
-			while (buf && len < size &&
-			       (got = read(fd, buf + len, size - len)) > 0)
-				len += (size_t)got;
+			if (buf)
+				len = wer_read_fd_capped(fd, buf, size);
 			/* A file that is not a cache (its magic) is neither
 			 * used nor added to; nor one unread. */
 			if ((size && !buf) ||
@@ -607,8 +607,6 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 				? WER_UNWIND_LINES_NONE
 				: WER_UNWIND_LINES_ALL;
 
-	/* The cache only where werfault chose the lines itself: a caller
-	 * that asks for them (the collector) keeps none. */
 	unwinding = &ctx;
 	root_fd = c->have_root ? c->root_fd : -1;
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
@@ -624,6 +622,8 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 		dwfl_linux_proc_maps_report(ctx.dwfl, f);
 	fclose(f);
 	dwfl_report_end(ctx.dwfl, NULL, NULL);
+	/* The cache only where werfault chose the lines itself: a caller
+	 * that asks for them (the collector) keeps none. */
 	if (lines == WER_UNWIND_LINES_SETTING &&
 	    ctx.lines == WER_UNWIND_LINES_ALL)
 		ctx.cache_fd = cache_open();

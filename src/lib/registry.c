@@ -357,10 +357,8 @@ HRESULT wer__registry_update_metadata(const char *key, const char *value)
 			break;
 		}
 	}
-	if (slot < 0) {
-		registry_unlock();
-		return S_FALSE;
-	}
+	if (slot < 0)
+		return writer_leave(S_FALSE);
 	meta_hint = (unsigned)slot;
 	copy = slot_begin(&wer__registry.meta_ctl[slot]);
 	m = &wer__registry.meta[slot][copy];

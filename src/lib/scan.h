@@ -141,6 +141,17 @@ static inline int wer__key_equal(const char *stored, size_t stored_len,
 #endif
 }
 
+/* wer__value_copy's way for a value near a page's end, and without SSE2:
+ * checked, then copied. */
+static inline ptrdiff_t value_copy_plain(char *dst, const char *value)
+{
+	ptrdiff_t len = value_scan(value);
+
+	if (len >= 0)
+		memcpy(dst, value, (size_t)len + 1);
+	return len;
+}
+
 /* Checks VALUE as wer__value_check does (0..128 printable ASCII
  * characters) and copies it, its NUL included, into DST (WER_REG_VALUE_BYTES
  * + 1 bytes). Returns its length, or -1 when it is not valid (DST then holds
@@ -161,7 +172,7 @@ static inline ptrdiff_t wer__value_copy(char *dst, const char *value)
 		unsigned bad;
 
 		if (((uintptr_t)(value + i) & 4095) > 4096 - 16)
-			goto plain;
+			return value_copy_plain(dst, value);
 		v = _mm_loadu_si128((const __m128i *)(value + i));
 		bad = ~printable_mask(v) & 0xFFFFu;
 		if (bad) {
@@ -181,15 +192,9 @@ static inline ptrdiff_t wer__value_copy(char *dst, const char *value)
 		return -1;
 	dst[i] = '\0';
 	return (ptrdiff_t)i;
-plain :
+#else
+	return value_copy_plain(dst, value);
 #endif
-{
-	ptrdiff_t len = value_scan(value);
-
-	if (len >= 0)
-		memcpy(dst, value, (size_t)len + 1);
-	return len;
-}
 }
 
 #endif /* WER_SCAN_H */
