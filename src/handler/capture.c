@@ -399,11 +399,31 @@ static void find_reraise(struct wer_snapshot *c, const struct mappings *maps)
 	free(f);
 }
 
+/* Every thread's stack (planned from its registers and the maps, read
+ * at once), and a fault below a re-raise. */
+static void take_stacks(struct wer_snapshot *c)
+{
+	struct mappings mappings;
+
+	parse_mappings(c->maps.data, c->maps.len, &mappings);
+	for (size_t i = 0; i < c->thread_count; i++) {
+		struct wer_snapshot_thread *t = &c->threads[i];
+
+		if (t->have_regs)
+			plan_stack(t, &mappings,
+				   t->crashed ? WER_CAPTURE_STACK_CRASHED
+					      : WER_CAPTURE_STACK_OTHER,
+				   c->thread_count - i, c);
+	}
+	read_stacks(c->pid, c);
+	find_reraise(c, &mappings);
+	free(mappings.v);
+}
+
 int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 {
 	struct wer_snapshot *c = cap->snap;
 	pid_t pid = c->pid;
-	struct mappings mappings;
 	int r, refused = 0;
 
 	if ((r = list_threads(pid, c, first_tid)) < 0)
@@ -427,6 +447,7 @@ int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 	/* Seize every thread, then interrupt every thread, then collect the
 	 * stops: the threads stop in parallel instead of one after another. */
 	c->seized = 1;
+	c->stopped_by = "ptrace";
 	for (size_t i = 0; i < c->thread_count; i++) {
 		struct wer_snapshot_thread *t = &c->threads[i];
 
@@ -470,19 +491,30 @@ int wer__capture_threads(struct wer_capture *cap, pid_t first_tid)
 		t->cpu = regs;
 		t->have_regs = 1;
 	}
-	parse_mappings(c->maps.data, c->maps.len, &mappings);
-	for (size_t i = 0; i < c->thread_count; i++) {
-		struct wer_snapshot_thread *t = &c->threads[i];
+	take_stacks(c);
+	return 0;
+}
 
-		if (t->have_regs)
-			plan_stack(t, &mappings,
-				   t->crashed ? WER_CAPTURE_STACK_CRASHED
-					      : WER_CAPTURE_STACK_OTHER,
-				   c->thread_count - i, c);
-	}
-	read_stacks(pid, c);
-	find_reraise(c, &mappings);
-	free(mappings.v);
+int wer__capture_frozen_threads(struct wer_capture *cap,
+				const struct wer_frozen *f, pid_t first_tid)
+{
+	struct wer_snapshot *c = cap->snap;
+	int r = wer__frozen_threads(wer__read_process_memory, &c->pid, f, c,
+				    c->have_crash ? &cap->crash_regs : NULL,
+				    first_tid);
+
+	if (!c->threads)
+		return r;
+	/* Every thread stopped itself: none is seized, none to detach. */
+	cap->frozen = 1;
+	c->stopped_by = "frozen";
+	c->seized = r == 0;
+	if (r < 0)
+		snprintf(c->problem, sizeof(c->problem),
+			 "the stopped threads' registers could not be read "
+			 "(%s)",
+			 strerror(-r));
+	take_stacks(c);
 	return 0;
 }
 
@@ -568,6 +600,8 @@ void wer__capture_release(struct wer_capture *cap)
 	for (size_t i = 0; i < c->thread_count; i++) {
 		struct wer_snapshot_thread *t = &c->threads[i];
 
+		if (cap->frozen)
+			break;
 		if (t->tid > 0)
 			ptrace(PTRACE_DETACH, t->tid, 0, 0);
 		else

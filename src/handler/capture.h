@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "crash_format.h"
+#include "frozen.h"
 #include "snapshot.h"
 
 /* Bytes taken each side of the faulting instruction (enough to
@@ -50,6 +51,12 @@ struct wer_capture {
 	const struct wer_capture_options *options;
 	/* The crashed thread's registers, from the crash area's ucontext. */
 	struct wer_cpu_regs crash_regs;
+	/* The self-freezing front-end: snap->pid is the keeper, which
+	 * shares the memory of crashed_pid (0: the process is snap->pid);
+	 * frozen once the threads came from the freeze area (nothing
+	 * seized). */
+	pid_t crashed_pid;
+	int frozen;
 	/* Where the secrets are in the process's memory (zeroed in all that
 	 * is captured). */
 	size_t private_count;
@@ -93,6 +100,18 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
  * dumpable) it still reads the crashed thread's stack from its ucontext
  * and says why in snap->problem. Returns 0 or a negative errno. */
 int wer__capture_threads(struct wer_capture *c, pid_t first_tid);
+
+/* The threads as they stopped themselves (frozen.h), instead of
+ * wer__capture_threads: registers from the freeze area, the crashed
+ * thread's (first_tid) from the crash; then their stacks, read through the
+ * keeper. 0 or a negative errno. */
+int wer__capture_frozen_threads(struct wer_capture *c,
+				const struct wer_frozen *f, pid_t first_tid);
+
+/* The crashed process's status and stat as its crash path read them,
+ * instead of the keeper's, and its pid: the capture reads the crashed
+ * process's memory through the keeper (snap->pid) from now on. */
+void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f);
 
 /* The registry block at address (registry_read.c). */
 void wer__capture_registry(struct wer_capture *c, uint64_t address);

@@ -289,6 +289,20 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 		wer__capture_scrub(c);
 }
 
+void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f)
+{
+	struct wer_snapshot *s = c->snap;
+
+	c->crashed_pid = f->pid;
+	free(s->status.data);
+	free(s->stat.data);
+	s->status = f->status;
+	s->stat = f->stat;
+	f->status = (struct wer_snapshot_text){0};
+	f->stat = (struct wer_snapshot_text){0};
+	s->uptime_s = process_age(s);
+}
+
 /* Text of the process's, NUL-terminated within size, without a trailing
  * newline, as valid UTF-8 (what is not, and control characters, as '?'):
  * it goes into the minidump's UTF-8 strings and the XML. */
@@ -353,7 +367,8 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 	if (r == 0 &&
 	    (memcmp(a->magic, WER_CRASH_MAGIC, sizeof(a->magic)) ||
 	     a->version != WER_CRASH_VERSION || a->size != sizeof(*a) ||
-	     a->pid != s->pid || a->signo <= 0 || a->signo >= 65))
+	     a->pid != (c->crashed_pid ? c->crashed_pid : s->pid) ||
+	     a->signo <= 0 || a->signo >= 65))
 		r = -EBADMSG;
 	if (r == 0) {
 		s->have_crash = 1;

@@ -189,6 +189,8 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 	}
 	if (r->snap.have_threads && !r->snap.seized)
 		fprintf(f, "Degraded=%s\n", r->snap.problem);
+	if (r->snap.have_crash && r->snap.stopped_by)
+		fprintf(f, "Capture=%s\n", r->snap.stopped_by);
 	if (r->privileged[0])
 		fprintf(f, "Privileged=%s\n", r->privileged);
 	if (r->caught_by)

@@ -147,7 +147,11 @@ struct wer_snapshot {
 	size_t thread_count;
 	size_t threads_total; /* in the process: more when capped */
 	struct wer_snapshot_thread *threads;
-	int seized;	   /* 1 when every thread was stopped with ptrace */
+	int seized; /* 1 when every thread was stopped (ptrace, or by the
+		     * process itself) */
+	/* Who stopped the threads of a live capture: "frozen" (the process
+	 * itself, docs/crash.md) or "ptrace" (werfault); NULL otherwise. */
+	const char *stopped_by;
 	char problem[256]; /* why it was not, when it was not */
 	size_t stack_bytes;
 	size_t stacks_cut; /* threads whose stack was cut to its share */

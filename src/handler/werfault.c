@@ -4,7 +4,11 @@
  * crashed process (argv prepared by src/lib/crash.c):
  *
  *   werfault --pid PID --tid TID --crash-area ADDR --done-fd FD
+ *            [--frozen ADDR --keeper KEEPER]
  *
+ * (with --frozen the process stopped its own threads, saving their
+ * registers in the freeze area at ADDR, and died: its memory is read
+ * through KEEPER, a child that shares it, docs/crash.md)
  * It reads what the process left for it (the crash area and the registry
  * block, both untrusted), the process's /proc files, writes one byte ("d")
  * to FD once it holds what it needs, writes the report into the store
@@ -409,7 +413,7 @@ static void full_dump_staging(struct wer_job *j, struct wer_capture_options *o)
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
-			"ADDR --done-fd FD\n"
+			"ADDR --done-fd FD [--frozen ADDR --keeper PID]\n"
 			"       werfault --live --pid PID --tid TID --request "
 			"ADDR --done-fd FD\n"
 			"       werfault --core-file PATH|-\n"
@@ -956,15 +960,19 @@ int main(int argc, char **argv)
 	    {"request", required_argument, NULL, 'q'},
 	    {"privileged", no_argument, NULL, 'P'},
 	    {"core-file", required_argument, NULL, 'c'},
+	    {"frozen", required_argument, NULL, 'f'},
+	    {"keeper", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0}};
 	struct wer_job *report;
 	struct wer_capture capture;
 	struct wer_capture_options capture_opts = {0};
-	pid_t pid = 0, tid = 0;
+	pid_t pid = 0, tid = 0, keeper = 0, held;
 	static struct wer_live_request request;
-	uint64_t area = 0, request_address = 0, registry_address = 0;
+	uint64_t area = 0, request_address = 0, registry_address = 0,
+		 frozen_address = 0;
+	struct wer_frozen frozen = {0};
 	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0;
 	char path[PATH_MAX];
 
@@ -994,6 +1002,12 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			privileged = 1;
+			break;
+		case 'f':
+			frozen_address = strtoull(optarg, NULL, 0);
+			break;
+		case 'k':
+			keeper = (pid_t)strtol(optarg, NULL, 10);
 			break;
 		case 'c':
 			/* Not in a set-id werfault: its files are the user's.
@@ -1025,16 +1039,20 @@ int main(int argc, char **argv)
 		}
 	}
 	if (pid <= 0 || tid <= 0 || (!live && !area) ||
-	    (live && !request_address)) {
+	    (live && !request_address) || (frozen_address && keeper <= 0) ||
+	    (live && frozen_address)) {
 		usage();
 		return 2;
 	}
+	/* The process whose memory is read while it is held: the keeper of
+	 * a self-frozen one (docs/crash.md), else the process itself. */
+	held = frozen_address ? keeper : pid;
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return 1;
 	wer__job_init(report);
 	phase("start");
-	judge_privilege(privileged, pid, report->privileged,
+	judge_privilege(privileged, held, report->privileged,
 			sizeof(report->privileged));
 	if (report->privileged[0]) {
 		/* Root's alone: the system store, files only root reads. */
@@ -1116,9 +1134,29 @@ int main(int argc, char **argv)
 	phase("go");
 	/* Held: everything that needs the process alive fills the
 	 * snapshot (capture.h). */
-	wer__capture_process(&capture, &report->snap, pid, &capture_opts);
+	wer__capture_process(&capture, &report->snap, held, &capture_opts);
+	if (frozen_address)
+		capture.crashed_pid = pid;
 	report->snap.tid = tid;
 	report->snap.time_ns = live ? request.time_ns : wall_ns();
+	/* Self-frozen: the keeper holds the crashed process's memory; the
+	 * process itself is gone. */
+	if (frozen_address) {
+		r = wer__frozen_read(wer__read_process_memory, &held,
+				     frozen_address, &frozen);
+		if (r == 0 && frozen.pid != pid)
+			r = -EBADMSG;
+		if (r < 0) {
+			fprintf(stderr,
+				"werfault: no valid freeze area of process %d "
+				"in keeper %d: %s\n",
+				(int)pid, (int)keeper, strerror(-r));
+			wer__frozen_free(&frozen);
+			frozen.pid = 0;
+		} else {
+			wer__capture_frozen_facts(&capture, &frozen);
+		}
+	}
 	if (!live) {
 		if (wer__capture_crash(&capture, area, &registry_address) < 0)
 			wer__snapshot_note(report->snap.missing,
@@ -1129,6 +1167,13 @@ int main(int argc, char **argv)
 	}
 	if (live && !request.dump_type) {
 		/* No dump asked for: the threads are left alone. */
+	} else if (frozen_address) {
+		/* Not the keeper's threads: the crashed process's, or none. */
+		if (!frozen.pid ||
+		    wer__capture_frozen_threads(&capture, &frozen, tid) < 0)
+			wer__snapshot_note(report->snap.missing,
+					   sizeof(report->snap.missing),
+					   "threads");
 	} else if (wer__capture_threads(&capture, tid) < 0) {
 		wer__snapshot_note(report->snap.missing,
 				   sizeof(report->snap.missing), "threads");
@@ -1154,6 +1199,9 @@ int main(int argc, char **argv)
 		close(capture_opts.staging_fd);
 	if (!live)
 		tell(done_fd, WER_CRASH_MSG_DONE);
+	/* The report is the crashed process's, not its keeper's. */
+	report->snap.pid = pid;
+	wer__frozen_free(&frozen);
 	phase("release");
 	/* The machine's facts, now that the process is let go. */
 	wer__capture_system(&report->snap.system);

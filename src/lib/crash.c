@@ -2,11 +2,14 @@
 /*
  * crash.c - the crash path: what runs inside a process that has crashed.
  *
- * Almost zero policy here: record the crash, start werfault, wait for it
- * with a deadline, run the application's recovery callback if it
- * registered one, chain to the handler the application had installed, and
- * die of the original signal. Everything heavy happens in werfault, a
- * healthy process.
+ * Almost zero policy here: record the crash; then, usually, stop the other
+ * threads (crash_freeze.c), start a keeper of the memory that starts
+ * werfault, and die at once. Otherwise (a recovery callback, a handler of
+ * the application's to chain to, a thread that cannot be stopped so) start
+ * werfault, wait for its capture with a deadline, run the application's
+ * recovery callback if it registered one, chain to the handler the
+ * application had installed, and die of the original signal. Everything
+ * heavy happens in werfault, a healthy process.
  *
  * This file may call only these functions, all async-signal-safe (the test
  * tests/build/test_crash_symbols.sh holds the object's undefined symbols to
@@ -14,9 +17,11 @@
  * may also call open, write, fsync, mkdir, rename, unlink and rmdir):
  * sigaction, sigaltstack (a system call), sigemptyset, sigaddset, sigprocmask,
  * syscall (gettid, tgkill, futex, capget), getpid, geteuid, getresuid,
- * getresgid, clock_gettime, nanosleep, socketpair, close, fcntl, vfork, execve,
- * _exit, poll, read, write (one line to stderr), send, prctl, memcpy,
- * memset; and the compiler's __stack_chk_fail. No malloc, no stdio, no locks,
+ * getresgid, clock_gettime, nanosleep, socketpair, close, fcntl, vfork, clone
+ * (the keeper, CLONE_VM), execve, _exit, poll, read, write (one line to
+ * stderr), send, prctl, memcpy, memset; and the compiler's __stack_chk_fail.
+ * crash_freeze.c, the threads stopping themselves, also calls open, openat,
+ * lseek and memchr. No malloc, no stdio, no locks,
  * no user callbacks other than the previously installed signal handler: the
  * recovery callback runs on a thread of its own (recovery.c), which this
  * file only wakes with a futex and watches.
@@ -26,6 +31,7 @@
 #include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -130,6 +136,23 @@ static int wait_byte(int fd, int timeout_ms)
 	}
 }
 
+static long futex(int *word, int op, int value, const struct timespec *t)
+{
+	return syscall(SYS_futex, word, op, value, t, NULL, 0);
+}
+
+/* A futex: 1 once werfault runs or, when it could not be started, the
+ * crash path's own report is written. Until then the crashed process
+ * waits: whoever waits for its end finds werfault at work or the report
+ * written, never neither. */
+static int keeper_started;
+
+static void keeper_says_started(void)
+{
+	__atomic_store_n(&keeper_started, 1, __ATOMIC_RELEASE);
+	futex(&keeper_started, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
 static char *handler_env[WER_HANDLER_ENV_MAX + 1];
 
 static int has_prefix(const char *s, const char *prefix)
@@ -189,13 +212,16 @@ char **wer__handler_environment(char **env, int access)
  * it to ptrace, where Yama asks for that) and answers "done"; once the
  * report is in the store it sends "r" (its end of the recovery handshake,
  * docs/recovery.md). access is wer__report_access()'s answer (not
- * WER_ACCESS_NONE). With want_report, this waits for "r" too (another
- * deadline) and returns the socket, still open (unless werfault closed
- * it); otherwise it closes the socket and returns -1. */
-static int run_handler(int want_report, int access)
+ * WER_ACCESS_NONE), tid the crashed thread's id. With want_report, this
+ * waits for "r" too (another deadline) and returns the socket, still open
+ * (unless werfault closed it); otherwise it closes the socket and returns
+ * -1. With frozen, this runs in the keeper (getpid() is the keeper's) and
+ * werfault reads the freeze area too. */
+static int run_handler(int want_report, int access, int tid, int frozen)
 {
-	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24];
-	char *argv[] = {
+	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24],
+	    frozen_arg[24], keeper_arg[24];
+	char *argv[16] = {
 	    wer__crash_config.handler_path,
 	    "--pid",
 	    pid_arg,
@@ -205,11 +231,23 @@ static int run_handler(int want_report, int access)
 	    area_arg,
 	    "--done-fd",
 	    fd_arg,
-	    access == WER_ACCESS_ROOT ? WER_HANDLER_PRIVILEGED_OPTION : NULL,
-	    NULL};
+	};
 	char **envp;
-	int fds[2], byte;
+	int fds[2], byte, argc = 9;
 	pid_t child;
+
+	if (access == WER_ACCESS_ROOT)
+		argv[argc++] = WER_HANDLER_PRIVILEGED_OPTION;
+	if (frozen) {
+		argv[argc++] = WER_HANDLER_FROZEN_OPTION;
+		argv[argc++] =
+		    format_number(frozen_arg, sizeof(frozen_arg),
+				  (uint64_t)(uintptr_t)&wer__freeze_area, 1);
+		argv[argc++] = WER_HANDLER_KEEPER_OPTION;
+		argv[argc++] = format_number(keeper_arg, sizeof(keeper_arg),
+					     (uint64_t)getpid(), 0);
+	}
+	argv[argc] = NULL;
 
 	handler_failure = NULL;
 	exec_errno = 0;
@@ -219,8 +257,9 @@ static int run_handler(int want_report, int access)
 		handler_failure = "no socket to talk to werfault";
 		return -1;
 	}
-	format_number(pid_arg, sizeof(pid_arg), (uint64_t)getpid(), 0);
-	format_number(tid_arg, sizeof(tid_arg), (uint64_t)current_tid(), 0);
+	format_number(pid_arg, sizeof(pid_arg),
+		      (uint64_t)(frozen ? wer__freeze_area.pid : getpid()), 0);
+	format_number(tid_arg, sizeof(tid_arg), (uint64_t)tid, 0);
 	format_number(area_arg, sizeof(area_arg),
 		      (uint64_t)(uintptr_t)&wer__crash_area, 1);
 	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
@@ -239,6 +278,10 @@ static int run_handler(int want_report, int access)
 		handler_failure = "werfault could not be started (vfork)";
 		return -1;
 	}
+	/* werfault runs: the crashed process, waiting in freeze_and_keep,
+	 * may die now. */
+	if (frozen && !exec_errno)
+		keeper_says_started();
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
 	 * harmless). */
 	prctl(PR_SET_PTRACER, (unsigned long)child, 0, 0, 0);
@@ -270,11 +313,6 @@ static int run_handler(int want_report, int access)
 		return fds[0];
 	close(fds[0]);
 	return -1;
-}
-
-static long futex(int *word, int op, int value, const struct timespec *t)
-{
-	return syscall(SYS_futex, word, op, value, t, NULL, 0);
 }
 
 /* Application recovery: wakes the recovery thread, which runs the
@@ -415,6 +453,80 @@ static void chain_previous(int signo, siginfo_t *info, void *context)
 	}
 }
 
+/* The keeper (docs/crash.md, "The self-freezing front-end"): a child that
+ * shares the crashed process's memory (CLONE_VM) and runs on a stack of
+ * its own. It starts werfault on itself, holds the memory until werfault
+ * has read it ("d"), and ends; the crashed process does not wait for any
+ * of it. A fault in the keeper kills it (default dispositions), never
+ * parks it. When werfault cannot help, the keeper writes the crash path's
+ * own report from the crash area. */
+#define KEEPER_STACK (256 * 1024)
+static char keeper_stack[KEEPER_STACK] __attribute__((aligned(64)));
+static int keeper_access, keeper_tid;
+
+static int keeper_main(void *unused)
+{
+	struct sigaction dfl;
+
+	(void)unused;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++)
+		sigaction(wer__crash_signals[i], &dfl, NULL);
+	run_handler(0, keeper_access, keeper_tid, 1);
+	if (handler_failure)
+		wer__crash_fallback_report(
+		    &wer__crash_area.siginfo, &wer__crash_area.context,
+		    handler_failure, exec_errno, keeper_access);
+	keeper_says_started();
+	_exit(0);
+}
+
+/* Whether this signal had a handler before libwer's (chained after the
+ * report: the ptrace capture, which holds the process until it is read). */
+static int has_previous(int signo)
+{
+	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
+		const struct sigaction *old = &wer__crash_previous[i];
+
+		if (wer__crash_signals[i] == signo)
+			return (old->sa_flags & SA_SIGINFO)
+				   ? old->sa_sigaction != NULL
+				   : old->sa_handler != SIG_DFL &&
+					 old->sa_handler != SIG_IGN;
+	}
+	return 0;
+}
+
+/* The fast way: every other thread stopped by the process itself, and a
+ * keeper started. 0 when the keeper runs (the process may die now), -1
+ * when the ptrace capture must do it. */
+static int freeze_and_keep(int signo, int access, int tid)
+{
+	if (!wer__crash_config.freeze || has_previous(signo) ||
+	    wer__freeze_others(tid) < 0)
+		return -1;
+	keeper_access = access;
+	keeper_tid = tid;
+	if (clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
+		  NULL) < 0)
+		return -1;
+	/* Until werfault runs (a vfork and an execve away), or the report is
+	 * written without it. */
+	for (int64_t end = wer__monotonic_ms() + wer__crash_config.timeout_ms;
+	     !__atomic_load_n(&keeper_started, __ATOMIC_ACQUIRE);) {
+		int64_t left = end - wer__monotonic_ms();
+		struct timespec t;
+
+		if (left <= 0)
+			break;
+		t.tv_sec = left / 1000;
+		t.tv_nsec = (long)(left % 1000) * 1000000;
+		futex(&keeper_started, FUTEX_WAIT_PRIVATE, 0, &t);
+	}
+	return 0;
+}
+
 void wer__crash_handler(int signo, siginfo_t *info, void *context)
 {
 	int saved_errno = errno, tid = current_tid(), expected = 0;
@@ -439,6 +551,8 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			futex(&wer__recovery.phase, FUTEX_WAKE_PRIVATE, 1,
 			      NULL);
+		/* Asked to stop (crash_freeze.c): its registers first. */
+		wer__freeze_park(tid, (const ucontext_t *)context);
 		for (;;) {
 			struct timespec ts = {1, 0};
 
@@ -465,10 +579,19 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 						    __ATOMIC_ACQUIRE);
 		int access = wer__report_access(), fd = -1;
 
-		if (access == WER_ACCESS_NONE)
+		if (access == WER_ACCESS_NONE) {
 			say_unreported();
-		else
-			fd = run_handler(want_recovery, access);
+		} else if (!want_recovery &&
+			   freeze_and_keep(signo, access, tid) == 0) {
+			/* The keeper holds the memory; die at once. */
+			__atomic_store_n(&wer__registry.header.reported,
+					 (uint64_t)getpid(), __ATOMIC_RELEASE);
+			die_of(signo, info);
+			errno = saved_errno;
+			return;
+		} else {
+			fd = run_handler(want_recovery, access, tid, 0);
+		}
 		/* werfault could not help: the report is written from here,
 		 * with what this process can say about itself. */
 		if (access != WER_ACCESS_NONE && handler_failure)

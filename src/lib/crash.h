@@ -34,6 +34,11 @@ struct wer_crash_config {
 	gid_t start_gid;
 	/* The address of glibc's __abort_msg, 0 when not found. */
 	uint64_t abort_msg;
+	/* 1: the process stops its own threads and a keeper holds its memory
+	 * (crash_freeze.c); 0: werfault's ptrace capture always
+	 * (WER_CAPTURE=ptrace, a kernel older than 5.16, whose core dump
+	 * would kill the keeper, or a ThreadSanitizer build). */
+	int freeze;
 };
 
 /* Finds __abort_msg and, in a C++ program, puts libwer's terminate
@@ -127,6 +132,22 @@ char **wer__handler_environment(char **env, int access);
 extern size_t wer__alt_stack_size;
 void *wer__give_alt_stack(void);
 void wer__free_alt_stack(void *mem);
+
+/* The self-freezing front-end (crash_freeze.c). wer__freeze_others stops
+ * every thread but the calling one (self), each saving its registers into
+ * wer__freeze_area's slots, then copies the process's status and stat:
+ * 0, or -1 when a thread could not be stopped so (then the ptrace capture
+ * takes over; the threads that stopped stay parked). wer__freeze_park is
+ * the stopped threads' side, called from the handler with the context it
+ * interrupted. Async-signal-safe. */
+extern struct wer_freeze_area wer__freeze_area;
+int wer__freeze_others(int self);
+void wer__freeze_park(int tid, const ucontext_t *uc);
+
+/* werfault's options for the freeze area's address and the keeper's pid
+ * (docs/crash.md). */
+#define WER_HANDLER_FROZEN_OPTION "--frozen"
+#define WER_HANDLER_KEEPER_OPTION "--keeper"
 
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);

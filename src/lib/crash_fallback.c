@@ -473,7 +473,8 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	put_str("_");
 	put_time(&now, 1);
 	put_str("_");
-	put_num((uint64_t)getpid(), 0, 1);
+	/* The crashed process's, even when its keeper writes (crash.c). */
+	put_num((uint64_t)wer__crash_area.pid, 0, 1);
 	id_len = text_len < sizeof(id) - 1 ? text_len : sizeof(id) - 1;
 	memcpy(id, text, id_len);
 	id[id_len] = '\0';
@@ -516,9 +517,9 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	put_str(WER_RW_APPLICATION_PATH "=");
 	put_str(cfg->exe_path);
 	put_str("\n" WER_RW_PROCESS_ID "=");
-	put_num((uint64_t)getpid(), 0, 1);
+	put_num((uint64_t)wer__crash_area.pid, 0, 1);
 	put_str("\n" WER_RW_THREAD_ID "=");
-	put_num((uint64_t)syscall(SYS_gettid), 0, 1);
+	put_num((uint64_t)wer__crash_area.tid, 0, 1);
 	put_str("\n" WER_RW_DEGRADED "=written by the crashed process: ");
 	put_str(reason);
 	if (exec_errno) {

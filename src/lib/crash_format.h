@@ -57,6 +57,48 @@ struct wer_crash_area {
 	uint64_t restorer;
 };
 
+/* The self-freezing front-end (crash_freeze.c, docs/crash.md): the
+ * crashed process stops its other threads, each saving its registers into
+ * a slot, and hands werfault a keeper (a child sharing its memory) instead
+ * of itself; werfault reads this area (a static object of libwer) at the
+ * address given by --frozen, through the keeper. Untrusted like the crash
+ * area: werfault checks every count and length. */
+#define WER_FREEZE_MAGIC       "OWERFRZ\0"
+#define WER_FREEZE_VERSION     1
+#define WER_FREEZE_THREADS_MAX 5000 /* more: the ptrace capture */
+#define WER_FREEZE_STATUS_MAX  8192
+#define WER_FREEZE_STAT_MAX    2048
+
+enum wer_frozen_state {
+	WER_FROZEN_ASKED = 0, /* signalled, not yet saved */
+	WER_FROZEN_SAVED = 1, /* context holds its registers */
+	WER_FROZEN_GONE = 2,  /* it exited before it could be stopped */
+};
+
+struct wer_frozen_thread {
+	int32_t tid;
+	int32_t state; /* enum wer_frozen_state */
+	char name[16]; /* PR_GET_NAME */
+	ucontext_t context;
+	struct wer_cpu_fpstate fpstate;
+};
+
+struct wer_freeze_area {
+	char magic[8];
+	uint32_t version;
+	uint32_t size;	    /* sizeof(struct wer_freeze_area) */
+	int32_t pid;	    /* the crashed process (the keeper is another) */
+	uint32_t count;	    /* slots in use */
+	uint64_t slots;	    /* address of count struct wer_frozen_thread */
+	uint32_t slot_size; /* sizeof(struct wer_frozen_thread) */
+	uint32_t status_len, stat_len;
+	char crashed_name[16]; /* the crashed thread's, PR_GET_NAME */
+	/* /proc/self/status and /proc/self/stat, read once every thread
+	 * stood still: the keeper's own are another process's. */
+	char status[WER_FREEZE_STATUS_MAX];
+	char stat[WER_FREEZE_STAT_MAX];
+};
+
 /* The name of a signal openwer reports ("SIGSEGV"), "SIG?" for others.
  * Async-signal-safe (the crash path uses it too). */
 static inline const char *wer__signal_name(int signo)

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "crash.h"
@@ -222,6 +223,32 @@ static void find_store(void)
 	    slash ? slash + 1 : wer__crash_config.exe_path;
 }
 
+/* Whether the crash path may stop its own threads and leave its memory
+ * to a keeper (crash_freeze.c). Not with WER_CAPTURE=ptrace; not on a
+ * kernel before 5.16, whose core dump kills every process sharing the
+ * dying one's memory, the keeper among them; not under ThreadSanitizer,
+ * which cannot follow a CLONE_VM child running on the crashed thread's
+ * thread-local storage. */
+static int freeze_possible(void)
+{
+	const char *capture = secure_getenv("WER_CAPTURE");
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+#if defined(__SANITIZE_THREAD__)
+	return 0;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+	return 0;
+#endif
+#endif
+	if (capture && !strcmp(capture, "ptrace"))
+		return 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 5 || (major == 5 && minor >= 16);
+}
+
 /* What does not change while the process runs: werfault's path, the
  * deadline, the alternate stacks' size. */
 static void load_settings(void)
@@ -244,6 +271,7 @@ static void load_settings(void)
 	}
 	wer__alt_stack_size =
 	    want > ALT_STACK_FLOOR ? (size_t)want : ALT_STACK_FLOOR;
+	wer__crash_config.freeze = freeze_possible();
 }
 
 /* Whether a variable is set to something else than "" or "0". */

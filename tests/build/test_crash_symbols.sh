@@ -7,12 +7,12 @@ allowed=$1
 shift
 objs=""
 # CMake hands the objects as one ;-separated list. The crash path is
-# crash.c, crash_fallback.c and the store's directory opening
+# crash.c, crash_freeze.c, crash_fallback.c and the store's directory opening
 # (store_dir.c).
 for o in $(printf '%s\n' "$@" | tr ';' ' '); do
-	case "$o" in */crash.c.o | */crash_fallback.c.o | */store_dir.c.o) objs="$objs $o" ;; esac
+	case "$o" in */crash.c.o | */crash_fallback.c.o | */crash_freeze.c.o | */store_dir.c.o) objs="$objs $o" ;; esac
 done
-[ "$(echo $objs | wc -w)" = 3 ] || { echo "crash.c's, crash_fallback.c's and store_dir.c's objects not among: $*"; exit 1; }
+[ "$(echo $objs | wc -w)" = 4 ] || { echo "crash.c's, crash_fallback.c's, crash_freeze.c's and store_dir.c's objects not among: $*"; exit 1; }
 bad=0
 count=0
 for obj in $objs; do
