@@ -384,7 +384,8 @@ int wer__capture_crash(struct wer_capture *c, uint64_t address,
 		    .siginfo = a->siginfo,
 		    .alt_stack = a->alt_stack,
 		    .alt_stack_size = a->alt_stack_size,
-		    .restorer = a->restorer};
+		    .restorer = a->restorer,
+		    .freeze = a->freeze};
 		*ret_registry = a->registry;
 		if (a->signo == SIGABRT)
 			read_abort_message(&s->pid, a->abort_msg,

@@ -125,6 +125,34 @@ static void put_reason(FILE *f, const struct wer_job *r, int xml)
 	}
 }
 
+/* Why the process did not stop its own threads, for Capture= (NULL when
+ * it did, or nothing says). */
+static const char *freeze_outcome(int outcome)
+{
+	switch (outcome) {
+	case WER_FREEZE_OFF:
+		return "the self-freezing capture is off here";
+	case WER_FREEZE_RECOVERY:
+		return "a recovery callback runs after the capture";
+	case WER_FREEZE_CHAINED:
+		return "the application's own handler runs after the capture";
+	case WER_FREEZE_NO_SIGNAL:
+		return "no signal has libwer's handler alone";
+	case WER_FREEZE_BLOCKED:
+		return "a thread blocks the signal that stops threads";
+	case WER_FREEZE_STOPPED:
+		return "a thread is stopped or traced";
+	case WER_FREEZE_TIMEOUT:
+		return "a thread did not stop in time";
+	case WER_FREEZE_TOO_MANY:
+		return "too many threads";
+	case WER_FREEZE_FAILED:
+		return "the process could not stop itself";
+	default:
+		return NULL;
+	}
+}
+
 int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 			  const struct wer_signature *sig, int sig_count,
 			  const char *id, const char *when,
@@ -189,8 +217,12 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 	}
 	if (r->snap.have_threads && !r->snap.seized)
 		fprintf(f, "Degraded=%s\n", r->snap.problem);
-	if (r->snap.have_crash && r->snap.stopped_by)
-		fprintf(f, "Capture=%s\n", r->snap.stopped_by);
+	if (r->snap.have_crash && r->snap.stopped_by) {
+		const char *why = freeze_outcome(r->snap.crash.freeze);
+
+		fprintf(f, "Capture=%s%s%s%s\n", r->snap.stopped_by,
+			why ? " (" : "", why ? why : "", why ? ")" : "");
+	}
 	if (r->privileged[0])
 		fprintf(f, "Privileged=%s\n", r->privileged);
 	if (r->caught_by)

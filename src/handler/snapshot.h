@@ -104,6 +104,9 @@ struct wer_snapshot_crash {
 	 * reraise_signo 0: no re-raise was found. */
 	int reraise_signo, reraise_code;
 	uint64_t reraise_pc;
+	/* Why the process did not stop its own threads (enum
+	 * wer_freeze_outcome, crash_format.h; 0 unknown). */
+	int freeze;
 };
 
 /* A text the process or the system gave (NUL-terminated, capped). */

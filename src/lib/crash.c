@@ -500,17 +500,29 @@ static int has_previous(int signo)
 
 /* The fast way: every other thread stopped by the process itself, and a
  * keeper started. 0 when the keeper runs (the process may die now), -1
- * when the ptrace capture must do it. */
-static int freeze_and_keep(int signo, int access, int tid)
+ * when the ptrace capture must do it; the crash area says which, and
+ * why. */
+static int freeze_and_keep(int signo, int access, int tid, int recovery)
 {
-	if (!wer__crash_config.freeze || has_previous(signo) ||
-	    wer__freeze_others(tid) < 0)
+	int *outcome = &wer__crash_area.freeze;
+
+	if (!wer__crash_config.freeze)
+		*outcome = WER_FREEZE_OFF;
+	else if (recovery)
+		*outcome = WER_FREEZE_RECOVERY;
+	else if (has_previous(signo))
+		*outcome = WER_FREEZE_CHAINED;
+	else
+		*outcome = wer__freeze_others(tid);
+	if (*outcome != WER_FREEZE_DONE)
 		return -1;
 	keeper_access = access;
 	keeper_tid = tid;
 	if (clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
-		  NULL) < 0)
+		  NULL) < 0) {
+		*outcome = WER_FREEZE_FAILED;
 		return -1;
+	}
 	/* Until werfault runs (a vfork and an execve away), or the report is
 	 * written without it. */
 	for (int64_t end = wer__monotonic_ms() + wer__crash_config.timeout_ms;
@@ -581,8 +593,8 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 
 		if (access == WER_ACCESS_NONE) {
 			say_unreported();
-		} else if (!want_recovery &&
-			   freeze_and_keep(signo, access, tid) == 0) {
+		} else if (freeze_and_keep(signo, access, tid, want_recovery) ==
+			   0) {
 			/* The keeper holds the memory; die at once. */
 			__atomic_store_n(&wer__registry.header.reported,
 					 (uint64_t)getpid(), __ATOMIC_RELEASE);

@@ -136,8 +136,9 @@ void wer__free_alt_stack(void *mem);
 /* The self-freezing front-end (crash_freeze.c). wer__freeze_others stops
  * every thread but the calling one (self), each saving its registers into
  * wer__freeze_area's slots, then copies the process's status and stat:
- * 0, or -1 when a thread could not be stopped so (then the ptrace capture
- * takes over; the threads that stopped stay parked). wer__freeze_park is
+ * WER_FREEZE_DONE, or why a thread could not be stopped so (enum
+ * wer_freeze_outcome; then the ptrace capture takes over, and the threads
+ * that stopped stay parked). wer__freeze_park is
  * the stopped threads' side, called from the handler with the context it
  * interrupted. Async-signal-safe. */
 extern struct wer_freeze_area wer__freeze_area;

@@ -53,7 +53,9 @@ struct wer_crash_area {
 	 * handler (the libc's sa_restorer): werfault finds by them a signal
 	 * frame of an earlier fault below a re-raise (docs/crash.md). */
 	uint64_t alt_stack, alt_stack_size;
-	int32_t alt_stack_flags, reserved;
+	int32_t alt_stack_flags;
+	int32_t freeze; /* enum wer_freeze_outcome: how the threads were to
+			 * be stopped (0 in a crash path older than it) */
 	uint64_t restorer;
 };
 
@@ -68,6 +70,22 @@ struct wer_crash_area {
 #define WER_FREEZE_THREADS_MAX 5000 /* more: the ptrace capture */
 #define WER_FREEZE_STATUS_MAX  8192
 #define WER_FREEZE_STAT_MAX    2048
+
+/* Whether the crashed process stopped its own threads, and if not why:
+ * the crash area's freeze field, Report.wer's Capture= (docs/report.md). */
+enum wer_freeze_outcome {
+	WER_FREEZE_UNKNOWN = 0,
+	WER_FREEZE_DONE = 1,	 /* stopped by the process: --frozen */
+	WER_FREEZE_OFF = 2,	 /* WER_CAPTURE=ptrace, an old kernel, TSan */
+	WER_FREEZE_RECOVERY = 3, /* a recovery callback must run after */
+	WER_FREEZE_CHAINED = 4,	 /* a handler of the application's follows */
+	WER_FREEZE_NO_SIGNAL = 5, /* no signal has libwer's handler alone */
+	WER_FREEZE_BLOCKED = 6,	  /* a thread blocks that signal */
+	WER_FREEZE_STOPPED = 7,	  /* a thread is stopped or traced */
+	WER_FREEZE_TIMEOUT = 8,	  /* a thread did not answer in time */
+	WER_FREEZE_TOO_MANY = 9,  /* more threads than WER_FREEZE_THREADS_MAX */
+	WER_FREEZE_FAILED = 10,	  /* /proc, memory or the keeper failed */
+};
 
 enum wer_frozen_state {
 	WER_FROZEN_ASKED = 0, /* signalled, not yet saved */

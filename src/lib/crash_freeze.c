@@ -191,9 +191,8 @@ static const char *status_field(const char *text, long len, const char *name)
 	return NULL;
 }
 
-/* Reads /proc/self/task/TID/status: 1 when the thread will never answer
- * (it blocks the signal, is stopped or traced), 2 when it is gone, 0
- * when it may yet. */
+/* Reads /proc/self/task/TID/status: WER_FREEZE_BLOCKED or _STOPPED when
+ * the thread will never answer, 2 when it is gone, 0 when it may yet. */
 static int hopeless(int dir, int tid, int signo)
 {
 	static char text[4096];
@@ -230,13 +229,13 @@ static int hopeless(int dir, int tid, int signo)
 		int nibble = c >= 'a' ? c - 'a' + 10 : c - '0';
 
 		if (nibble & 1 << (bit % 4))
-			return 1;
+			return WER_FREEZE_BLOCKED;
 	}
 	return 0;
 }
 
-/* Waits until every slot has saved or gone; -1 when one never will or
- * the deadline passes. */
+/* Waits until every slot has saved or gone: 0, or why one never will
+ * (WER_FREEZE_BLOCKED, _STOPPED, _TIMEOUT). */
 static int wait_frozen(int dir, int64_t deadline)
 {
 	int64_t look = wer__monotonic_ms() + FREEZE_LOOK_MS;
@@ -251,7 +250,7 @@ static int wait_frozen(int dir, int64_t deadline)
 		if ((uint32_t)done >= n)
 			return 0;
 		if (now >= deadline)
-			return -1;
+			return WER_FREEZE_TIMEOUT;
 		if (!looked && now >= look) {
 			struct wer_frozen_thread *s = slots();
 
@@ -264,8 +263,9 @@ static int wait_frozen(int dir, int64_t deadline)
 				    WER_FROZEN_ASKED)
 					continue;
 				h = hopeless(dir, s[i].tid, freeze_signal);
-				if (h == 1)
-					return -1;
+				if (h == WER_FREEZE_BLOCKED ||
+				    h == WER_FREEZE_STOPPED)
+					return h;
 				if (h == 2) {
 					int asked = WER_FROZEN_ASKED;
 
@@ -316,21 +316,24 @@ int wer__freeze_others(int self)
 	struct ask ask = {.self = self};
 	long count;
 	void *mem;
-	int dir, r = -1;
+	int dir, r = WER_FREEZE_FAILED;
 
 	if (!(freeze_signal = pick_signal()))
-		return -1;
+		return WER_FREEZE_NO_SIGNAL;
 	dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
-		return -1;
+		return WER_FREEZE_FAILED;
 	count = each_task(dir, NULL, NULL);
+	if (count > WER_FREEZE_THREADS_MAX)
+		r = WER_FREEZE_TOO_MANY;
 	if (count < 0 || count > WER_FREEZE_THREADS_MAX)
 		goto out;
 	capacity = (size_t)count + FREEZE_HEADROOM;
-	mem = (void *)syscall(
-	    SYS_mmap, NULL, capacity * sizeof(struct wer_frozen_thread),
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-	    -1, 0);
+	mem = (void *)syscall(SYS_mmap, NULL,
+			      capacity * sizeof(struct wer_frozen_thread),
+			      PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			      0);
 	if (mem == MAP_FAILED)
 		goto out;
 	a->slots = (uint64_t)(uintptr_t)mem;
@@ -339,17 +342,25 @@ int wer__freeze_others(int self)
 	/* Ask every thread, wait, and look again: a thread may have started
 	 * another before it stopped. */
 	for (int round = 0; round < FREEZE_ROUNDS; round++) {
+		int w;
+
 		ask.added = 0;
-		if (each_task(dir, ask_one, &ask) < 0 || ask.full)
+		if (each_task(dir, ask_one, &ask) < 0)
 			goto out;
+		if (ask.full) {
+			r = WER_FREEZE_TOO_MANY;
+			goto out;
+		}
 		if (round > 0 && !ask.added) {
-			r = 0;
+			r = WER_FREEZE_DONE;
 			break;
 		}
-		if (wait_frozen(dir, deadline) < 0)
+		if ((w = wait_frozen(dir, deadline)) != 0) {
+			r = w;
 			goto out;
+		}
 	}
-	if (r == 0) {
+	if (r == WER_FREEZE_DONE) {
 		a->pid = getpid();
 		a->slot_size = sizeof(struct wer_frozen_thread);
 		prctl(PR_GET_NAME, a->crashed_name, 0, 0, 0);

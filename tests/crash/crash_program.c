@@ -205,6 +205,24 @@ static void *barrier_null_writer(void *arg)
 	return NULL;
 }
 
+/* A thread that blocks every signal it can (programs that wait for
+ * signals with sigwait do): it cannot stop itself, so werfault's ptrace
+ * capture takes over. */
+static int blocker_ready;
+
+static void *signal_blocker(void *arg)
+{
+	sigset_t all;
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	__atomic_store_n(&blocker_ready, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		sleep_ms(1000);
+	return NULL;
+}
+
 static void *recurser(void *arg)
 {
 	(void)arg;
@@ -263,6 +281,18 @@ static void mode_two_threads(void)
 	start(&a, barrier_null_writer);
 	start(&b, barrier_null_writer);
 	join(a);
+}
+
+static void mode_blocked_thread(void)
+{
+	pthread_t t;
+
+	note("threads", 2);
+	start(&t, signal_blocker);
+	while (!__atomic_load_n(&blocker_ready, __ATOMIC_SEQ_CST))
+		sleep_ms(1);
+	note("crash-tid", current_tid());
+	crash_null_write();
 }
 
 static void mode_thread_overflow(void)
@@ -552,6 +582,8 @@ int main(int argc, char **argv)
 		mode_thread_null();
 	} else if (!strcmp(mode, "two-threads")) {
 		mode_two_threads();
+	} else if (!strcmp(mode, "blocked-thread")) {
+		mode_blocked_thread();
 	} else if (!strcmp(mode, "thread-overflow")) {
 		mode_thread_overflow();
 	} else if (!strcmp(mode, "race")) {

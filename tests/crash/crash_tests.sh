@@ -506,9 +506,40 @@ case_thread_null() {
 	baseline "$program" thread-null
 	crash "$program" thread-null
 	check_crash crash_null_write
+	check_capture frozen
 	if [ -n "$report" ] && [ "$(wer_line ThreadId)" = "$(wer_line ProcessId)" ]; then
 		fail "ThreadId is the main thread's"
 	fi
+	end
+}
+
+# How the threads were stopped (Report.wer's Capture=): by the process
+# itself, or by werfault's ptrace.
+check_capture() { # frozen | "ptrace (WHY)"
+	[ -z "$report" ] || [ "$(wer_line Capture)" = "$1" ] ||
+		fail "Capture=$(wer_line Capture), not $1"
+}
+
+# The ptrace capture, asked for: the same report.
+case_thread_null_ptrace() {
+	begin "null write in a thread, 20 others running, WER_CAPTURE=ptrace: the same report from werfault's ptrace"
+	baseline "$program" thread-null
+	crash WER_CAPTURE=ptrace "$program" thread-null
+	check_crash crash_null_write
+	check_capture "ptrace (the self-freezing capture is off here)"
+	end
+}
+
+# A thread that blocks every signal cannot stop itself: the crash path
+# sees it (SigBlk) and lets werfault's ptrace capture take every thread.
+case_blocked_thread() {
+	begin "a thread blocking every signal: the ptrace capture takes over, both threads in the report"
+	baseline "$program" blocked-thread
+	crash "$program" blocked-thread
+	check_crash crash_null_write
+	check_capture "ptrace (a thread blocks the signal that stops threads)"
+	[ -z "$report" ] || [ "$(wer_line ThreadCount)" = 2 ] ||
+		fail "ThreadCount=$(wer_line ThreadCount), not 2"
 	end
 }
 
@@ -525,6 +556,7 @@ case_chain() {
 	baseline "$program" chain
 	crash "$program" chain
 	check_crash crash_null_write
+	check_capture "ptrace (the application's own handler runs after the capture)"
 	grep -q "application handler ran" "$dir/err" ||
 		fail "the application's own handler did not run ($(excerpt "$dir/err"))"
 	end
@@ -756,6 +788,8 @@ done
 
 simple_case "null write in the main thread" null crash_null_write
 case_thread_null
+case_thread_null_ptrace
+case_blocked_thread
 simple_case "abort" abort crash_abort
 simple_case "stack overflow on the main thread" overflow crash_recurse
 simple_case "stack overflow on a secondary thread" thread-overflow crash_recurse
