@@ -29,7 +29,7 @@ ms() { # COMMAND...: milliseconds it took (best of 3)
 ratio() { python3 -c "import sys; print('%.1fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 0.001)))" "$1" "$2"; }
 
 "$program" null >/dev/null 2>&1 || true
-for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || break; sleep 0.05; done
+for _ in $(seq 100); do pgrep -f "werfault --pid" >/dev/null || pgrep "^werkeep-" >/dev/null || break; sleep 0.05; done
 one=$(ls -d "$store"/ReportQueue/*)
 # The copies: one crash a second before it, named as werfault names them.
 base=$(basename "$one")

@@ -37,13 +37,16 @@ totals() { # [PREFIX]
 
 # `no_werfault_for PID...` succeeds when no werfault is at work on any of
 # these processes (werfault's command line has "--pid PID", for a crash
-# as for a report without one), whatever other werfaults run on the
-# machine: `wait_until 60 no_werfault_for $pid` waits until the report of
-# process $pid is finished, or given up.
+# as for a report without one), and no keeper of theirs holds their memory
+# (a process that stopped its own threads leaves one, named werkeep-PID,
+# until werfault has read it: docs/crash.md), whatever other werfaults run
+# on the machine: `wait_until 60 no_werfault_for $pid` waits until the
+# report of process $pid is finished, or given up.
 no_werfault_for() { # PID...
 	local IFS='|'
 	[ $# -gt 0 ] || return 1
-	! pgrep -f "werfault .*--pid ($*) " >/dev/null
+	! pgrep -f "werfault .*--pid ($*) " >/dev/null &&
+		! pgrep -x "werkeep-($*)" >/dev/null
 }
 
 # `later_than EPOCH` succeeds once the clock (date +%s) is past second

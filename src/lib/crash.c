@@ -141,18 +141,6 @@ static long futex(int *word, int op, int value, const struct timespec *t)
 	return syscall(SYS_futex, word, op, value, t, NULL, 0);
 }
 
-/* A futex: 1 once werfault runs or, when it could not be started, the
- * crash path's own report is written. Until then the crashed process
- * waits: whoever waits for its end finds werfault at work or the report
- * written, never neither. */
-static int keeper_started;
-
-static void keeper_says_started(void)
-{
-	__atomic_store_n(&keeper_started, 1, __ATOMIC_RELEASE);
-	futex(&keeper_started, FUTEX_WAKE_PRIVATE, 1, NULL);
-}
-
 static char *handler_env[WER_HANDLER_ENV_MAX + 1];
 
 static int has_prefix(const char *s, const char *prefix)
@@ -278,10 +266,6 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 		handler_failure = "werfault could not be started (vfork)";
 		return -1;
 	}
-	/* werfault runs: the crashed process, waiting in freeze_and_keep,
-	 * may die now. */
-	if (frozen && !exec_errno)
-		keeper_says_started();
 	/* Where Yama restricts ptrace, let werfault attach (EINVAL elsewhere:
 	 * harmless). */
 	prctl(PR_SET_PTRACER, (unsigned long)child, 0, 0, 0);
@@ -478,7 +462,6 @@ static int keeper_main(void *unused)
 		wer__crash_fallback_report(
 		    &wer__crash_area.siginfo, &wer__crash_area.context,
 		    handler_failure, exec_errno, keeper_access);
-	keeper_says_started();
 	_exit(0);
 }
 
@@ -518,25 +501,27 @@ static int freeze_and_keep(int signo, int access, int tid, int recovery)
 		return -1;
 	keeper_access = access;
 	keeper_tid = tid;
-	if (clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
-		  NULL) < 0) {
-		*outcome = WER_FREEZE_FAILED;
-		return -1;
-	}
-	/* Until werfault runs (a vfork and an execve away), or the report is
-	 * written without it. */
-	for (int64_t end = wer__monotonic_ms() + wer__crash_config.timeout_ms;
-	     !__atomic_load_n(&keeper_started, __ATOMIC_ACQUIRE);) {
-		int64_t left = end - wer__monotonic_ms();
-		struct timespec t;
+	/* The keeper is born named WER_KEEPER_NAME_PREFIX and the process's
+	 * pid (a clone takes its thread's name): from the process's death
+	 * until the report is written, a werfault with --pid PID or that
+	 * keeper runs, and whoever waits for the report waits for both. */
+	{
+		static char name[16] = WER_KEEPER_NAME_PREFIX;
+		char digits[12];
+		int n = 0, at = sizeof(WER_KEEPER_NAME_PREFIX) - 1;
 
-		if (left <= 0)
-			break;
-		t.tv_sec = left / 1000;
-		t.tv_nsec = (long)(left % 1000) * 1000000;
-		futex(&keeper_started, FUTEX_WAIT_PRIVATE, 0, &t);
+		for (int pid = wer__freeze_area.pid; pid && n < 10; pid /= 10)
+			digits[n++] = (char)('0' + pid % 10);
+		while (n && at < (int)sizeof(name) - 1)
+			name[at++] = digits[--n];
+		name[at] = '\0';
+		prctl(PR_SET_NAME, name, 0, 0, 0);
 	}
-	return 0;
+	if (clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
+		  NULL) < 0)
+		*outcome = WER_FREEZE_FAILED;
+	prctl(PR_SET_NAME, wer__freeze_area.crashed_name, 0, 0, 0);
+	return *outcome == WER_FREEZE_DONE ? 0 : -1;
 }
 
 void wer__crash_handler(int signo, siginfo_t *info, void *context)

@@ -149,6 +149,9 @@ void wer__freeze_park(int tid, const ucontext_t *uc);
  * (docs/crash.md). */
 #define WER_HANDLER_FROZEN_OPTION "--frozen"
 #define WER_HANDLER_KEEPER_OPTION "--keeper"
+/* The keeper's name (comm): this and the crashed process's pid,
+ * "werkeep-1234" (docs/crash.md). */
+#define WER_KEEPER_NAME_PREFIX "werkeep-"
 
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);

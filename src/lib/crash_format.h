@@ -75,10 +75,10 @@ struct wer_crash_area {
  * the crash area's freeze field, Report.wer's Capture= (docs/report.md). */
 enum wer_freeze_outcome {
 	WER_FREEZE_UNKNOWN = 0,
-	WER_FREEZE_DONE = 1,	 /* stopped by the process: --frozen */
-	WER_FREEZE_OFF = 2,	 /* WER_CAPTURE=ptrace, an old kernel, TSan */
-	WER_FREEZE_RECOVERY = 3, /* a recovery callback must run after */
-	WER_FREEZE_CHAINED = 4,	 /* a handler of the application's follows */
+	WER_FREEZE_DONE = 1,	  /* stopped by the process: --frozen */
+	WER_FREEZE_OFF = 2,	  /* WER_CAPTURE=ptrace, an old kernel, TSan */
+	WER_FREEZE_RECOVERY = 3,  /* a recovery callback must run after */
+	WER_FREEZE_CHAINED = 4,	  /* a handler of the application's follows */
 	WER_FREEZE_NO_SIGNAL = 5, /* no signal has libwer's handler alone */
 	WER_FREEZE_BLOCKED = 6,	  /* a thread blocks that signal */
 	WER_FREEZE_STOPPED = 7,	  /* a thread is stopped or traced */

@@ -329,11 +329,10 @@ int wer__freeze_others(int self)
 	if (count < 0 || count > WER_FREEZE_THREADS_MAX)
 		goto out;
 	capacity = (size_t)count + FREEZE_HEADROOM;
-	mem = (void *)syscall(SYS_mmap, NULL,
-			      capacity * sizeof(struct wer_frozen_thread),
-			      PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			      0);
+	mem = (void *)syscall(
+	    SYS_mmap, NULL, capacity * sizeof(struct wer_frozen_thread),
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	    -1, 0);
 	if (mem == MAP_FAILED)
 		goto out;
 	a->slots = (uint64_t)(uintptr_t)mem;
