@@ -148,6 +148,8 @@ static const char *freeze_outcome(int outcome)
 		return "too many threads";
 	case WER_FREEZE_FAILED:
 		return "the process could not stop itself";
+	case WER_FREEZE_INIT:
+		return "the process is its namespace's init";
 	default:
 		return NULL;
 	}

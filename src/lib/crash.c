@@ -495,6 +495,8 @@ static int freeze_and_keep(int signo, int access, int tid, int recovery)
 		*outcome = WER_FREEZE_RECOVERY;
 	else if (has_previous(signo))
 		*outcome = WER_FREEZE_CHAINED;
+	else if (getpid() == 1)
+		*outcome = WER_FREEZE_INIT;
 	else
 		*outcome = wer__freeze_others(tid);
 	if (*outcome != WER_FREEZE_DONE)
@@ -587,7 +589,11 @@ void wer__crash_handler(int signo, siginfo_t *info, void *context)
 			errno = saved_errno;
 			return;
 		} else {
-			fd = run_handler(want_recovery, access, tid, 0);
+			/* A namespace's init waits for the report itself: its
+			 * death kills werfault with every other process of the
+			 * namespace. */
+			fd = run_handler(want_recovery || getpid() == 1, access,
+					 tid, 0);
 		}
 		/* werfault could not help: the report is written from here,
 		 * with what this process can say about itself. */

@@ -85,6 +85,8 @@ enum wer_freeze_outcome {
 	WER_FREEZE_TIMEOUT = 8,	  /* a thread did not answer in time */
 	WER_FREEZE_TOO_MANY = 9,  /* more threads than WER_FREEZE_THREADS_MAX */
 	WER_FREEZE_FAILED = 10,	  /* /proc, memory or the keeper failed */
+	WER_FREEZE_INIT = 11,	  /* pid 1 of its namespace: its death would
+				   * kill the keeper and werfault */
 };
 
 enum wer_frozen_state {

@@ -715,6 +715,27 @@ case_strace() {
 	end
 }
 
+# A container's first process is its PID namespace's init: its death kills
+# every process of the namespace, werfault with them. So it does not
+# freeze itself (the keeper would die with it) and waits for the report.
+case_namespace_init() {
+	begin "the first process of a PID namespace: the ptrace capture, and the report written before it dies"
+	if ! unshare -p -f --mount-proc true 2>/dev/null; then
+		skip "no PID namespace here (unshare -p needs root or a user namespace)"
+		return
+	fi
+	baseline unshare -p -f --mount-proc "$program" null
+	crash unshare -p -f --mount-proc "$program" null
+	check_status
+	if check_one_report; then
+		check_report crash_program
+		check_capture "ptrace (the process is its namespace's init)"
+		[ "$(wer_line ProcessId)" = 1 ] ||
+			fail "ProcessId=$(wer_line ProcessId), not 1 (the namespace's)"
+	fi
+	end
+}
+
 case_handler_dies_first() {
 	begin "werfault killed before capturing: the crashed process writes its own report"
 	printf '#!/bin/sh\nkill -9 $$\n' >"$dir/werfault-killed"
@@ -807,6 +828,7 @@ case_gdb_core
 case_ld_preload
 case_wer_run
 case_strace
+case_namespace_init
 case_handler_dies_first
 case_handler_dies_mid_write
 case_unwritable_store
