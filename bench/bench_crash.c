@@ -31,7 +31,11 @@
  *
  * driver usage: bench_crash_driver [--runs N] [--handler WERFAULT]
  *                                  [--child BENCH_CRASH_CHILD]
- *                                  [--libwer LIBWER_SO]
+ *                                  [--libwer LIBWER_SO] [--big-mib N]
+ *
+ * --big-mib N adds a row: the 0-thread crash of a process that touched N
+ * MiB of heap first (issue 19: a 4 GiB process held no longer than a small
+ * one).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -208,6 +212,18 @@ static int child_main(int argc, char **argv)
 #endif
 	if (!strcmp(mode, "crash")) {
 		struct timespec t_fault;
+		const char *mib = getenv("BENCH_CRASH_MIB");
+
+		/* A big process (--big-mib): its memory touched, so that it
+		 * is resident and the kernel has it to tear down. */
+		if (mib && atol(mib) > 0) {
+			size_t len = (size_t)atol(mib) << 20;
+			char *big = malloc(len);
+
+			if (!big)
+				return 7;
+			memset(big, 1, len);
+		}
 
 		clock_gettime(CLOCK_MONOTONIC, &t_fault);
 		if (write(fd, &t_fault, sizeof(t_fault)) != sizeof(t_fault))
@@ -437,6 +453,7 @@ struct config {
 	const char *libwer;  /* libwer.so, for LD_PRELOAD */
 	const char *tmp;     /* where scratch directories go */
 	int runs;
+	int big_mib; /* --big-mib: one more 0-thread row, this big */
 };
 
 struct scratch {
@@ -686,13 +703,14 @@ static void describe_report(const struct scratch *s, const char *name,
 	     files, missing);
 }
 
-static void bench_crashes(const struct config *c, int threads,
+static void bench_crashes(const struct config *c, int threads, int big_mib,
 			  struct crash_row *row)
 {
 	double *with = calloc((size_t)c->runs, sizeof(double));
 	double *without = calloc((size_t)c->runs, sizeof(double));
 	double *report = calloc((size_t)c->runs, sizeof(double));
-	char *add_with[3], *add_without[4], what[64], last[NAME_MAX + 1] = "";
+	char *add_with[4], *add_without[5], what[64], last[NAME_MAX + 1] = "";
+	char big[48];
 	char **env_with, **env_without;
 	int ifd, failures = 0, no_report = 0, held = 0, stray = 0;
 	struct scratch s = {.log_fd = -1, .null_fd = -1};
@@ -700,7 +718,8 @@ static void bench_crashes(const struct config *c, int threads,
 
 	memset(row, 0, sizeof(*row));
 	row->threads = threads;
-	snprintf(what, sizeof(what), "crash, %d threads", threads);
+	snprintf(what, sizeof(what), "crash, %d threads%s", threads,
+		 big_mib ? ", big" : "");
 	if (!with || !without || !report || scratch_open(c, &s) < 0) {
 		note("%s: no scratch directory: %s", what, strerror(errno));
 		scratch_close(&s);
@@ -717,11 +736,14 @@ static void bench_crashes(const struct config *c, int threads,
 	if (asprintf(&add_with[0], "WER_HANDLER=%s", c->handler) < 0 ||
 	    asprintf(&add_with[1], "WER_REPORT_DIR=%s", s.store) < 0)
 		abort();
-	add_with[2] = NULL;
+	snprintf(big, sizeof(big), "BENCH_CRASH_MIB=%d", big_mib);
+	add_with[2] = big_mib ? big : NULL;
+	add_with[3] = NULL;
 	add_without[0] = add_with[0];
 	add_without[1] = add_with[1];
 	add_without[2] = "WER_DISABLE=1";
-	add_without[3] = NULL;
+	add_without[3] = add_with[2];
+	add_without[4] = NULL;
 	env_with = env_make(add_with);
 	env_without = env_make(add_without);
 	begin = now_ns();
@@ -1429,6 +1451,7 @@ static int driver_main(int argc, char **argv)
 	    {"child", required_argument, NULL, 'c'},
 	    {"libwer", required_argument, NULL, 'l'},
 	    {"system", no_argument, NULL, 's'},
+	    {"big-mib", required_argument, NULL, 'b'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	static const int crash_threads[] = {0, 10, 50};
@@ -1449,7 +1472,7 @@ static int driver_main(int argc, char **argv)
 	     .idle = 10},
 	};
 	enum { MEM_COUNT = sizeof(mem) / sizeof(mem[0]) };
-	struct crash_row rows[3];
+	struct crash_row rows[4];
 	struct eustack_row eurows[2];
 	struct config c = {0};
 	char plain[PATH_MAX], fsbuf[32];
@@ -1466,6 +1489,9 @@ static int driver_main(int argc, char **argv)
 		switch (opt) {
 		case 'n':
 			c.runs = atoi(optarg);
+			break;
+		case 'b':
+			c.big_mib = atoi(optarg);
 			break;
 		case 'H':
 			c.handler = optarg;
@@ -1484,7 +1510,7 @@ static int driver_main(int argc, char **argv)
 			fprintf(stderr,
 				"usage: %s [--runs N] [--handler WERFAULT] "
 				"[--child BENCH_CRASH_CHILD] [--libwer "
-				"LIBWER_SO] [--system]\n",
+				"LIBWER_SO] [--system] [--big-mib N]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -1547,7 +1573,9 @@ static int driver_main(int argc, char **argv)
 		     load);
 
 	for (int i = 0; i < 3; i++)
-		bench_crashes(&c, crash_threads[i], &rows[i]);
+		bench_crashes(&c, crash_threads[i], 0, &rows[i]);
+	if (c.big_mib > 0)
+		bench_crashes(&c, 0, c.big_mib, &rows[3]);
 	printf("\n1+2. A process linked with libwer registers 1 metadata pair "
 	       "and writes through a null pointer (SIGSEGV),\n"
 	       "     beside THREADS idle threads (pthread_cond_wait / "
@@ -1576,6 +1604,18 @@ static int driver_main(int argc, char **argv)
 		fmt_ms(rep, sizeof(rep), r->report_ms, r->n_report);
 		printf("  %7d %9s %9s %9s %9s   %d/%d/%d\n", r->threads, a, b,
 		       h, rep, r->n_with, r->n_without, r->n_report);
+		if (i == 2 && c.big_mib > 0) {
+			r = &rows[3];
+			fmt_ms(a, sizeof(a), r->without_ms, r->n_without);
+			fmt_ms(b, sizeof(b), r->with_ms, r->n_with);
+			fmt_ms(h, sizeof(h), r->with_ms - r->without_ms,
+			       r->n_with && r->n_without);
+			fmt_ms(rep, sizeof(rep), r->report_ms, r->n_report);
+			printf("  %7s %9s %9s %9s %9s   %d/%d/%d   (0 threads, "
+			       "%d MiB touched: --big-mib)\n",
+			       "0+big", a, b, h, rep, r->n_with, r->n_without,
+			       r->n_report, c.big_mib);
+		}
 	}
 
 	printf("\n3. eu-stack -p PID on a live process (the same program, "

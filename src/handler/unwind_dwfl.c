@@ -40,7 +40,51 @@ struct unwind_ctx {
 	FILE *out;
 	Dwfl *dwfl;
 	int cache_fd; /* the line cache's directory, -1 none */
+	/* Symbols found, by the address looked up: threads share frames
+	 * (every worker of a pool waits in the same calls), and libdwfl
+	 * looks a symbol up by scanning the module's whole table. NULL
+	 * when it could not be allocated. */
+	struct sym_memo *memo;
 };
+
+/* One symbol lookup's answer (sym NULL: the address has none). */
+struct sym_memo {
+	Dwarf_Addr lookup;
+	Dwfl_Module *mod; /* NULL: an empty entry */
+	const char *sym;
+	GElf_Off offset;
+};
+
+#define SYM_MEMO_SIZE 1024 /* entries, a power of two */
+
+/* dwfl_module_addrinfo's name and offset for lookup in mod, memoized. */
+static const char *symbol_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
+			     Dwarf_Addr lookup, GElf_Off *offset)
+{
+	struct sym_memo *e = NULL;
+	GElf_Sym sym_info;
+	const char *sym;
+
+	if (ctx->memo) {
+		size_t h = (size_t)((lookup * 0x9e3779b97f4a7c15ull) >> 54);
+
+		for (size_t k = 0; k < 8; k++) {
+			e = &ctx->memo[(h + k) & (SYM_MEMO_SIZE - 1)];
+			if (!e->mod || (e->lookup == lookup && e->mod == mod))
+				break;
+			e = NULL;
+		}
+		if (e && e->mod) {
+			*offset = e->offset;
+			return e->sym;
+		}
+	}
+	sym = dwfl_module_addrinfo(mod, lookup, offset, &sym_info, NULL, NULL,
+				   NULL);
+	if (e)
+		*e = (struct sym_memo){lookup, mod, sym, sym ? *offset : 0};
+	return sym;
+}
 
 /* What the unwinder learnt of a module (its Dwfl userdata). */
 struct module_state {
@@ -459,12 +503,9 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
 						  NULL, NULL, NULL));
 	} else if (mod) {
-		GElf_Sym sym_info;
-
 		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
 						  NULL, NULL, NULL));
-		sym = dwfl_module_addrinfo(mod, lookup, &offset, &sym_info,
-					   NULL, NULL, NULL);
+		sym = symbol_at(ctx, mod, lookup, &offset);
 		/* Calls inlined here first, innermost first, each a frame
 		 * of its own at the same pc (as eu-stack -i shows them);
 		 * then the function they are inlined into, at its line. */
@@ -609,13 +650,18 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 
 	unwinding = &ctx;
 	root_fd = c->have_root ? c->root_fd : -1;
+	ctx.memo = calloc(SYM_MEMO_SIZE, sizeof(*ctx.memo));
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
-	if (!ctx.dwfl)
+	if (!ctx.dwfl) {
+		free(ctx.memo);
 		return -ENOMEM;
+	}
 	f = fmemopen((void *)maps, maps_len ? maps_len : 1, "r");
 	if (!f) {
+		r = -errno;
 		dwfl_end(ctx.dwfl);
-		return -errno;
+		free(ctx.memo);
+		return r;
 	}
 	dwfl_report_begin(ctx.dwfl);
 	if (maps_len)
@@ -657,6 +703,7 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 out:
 	dwfl_getmodules(ctx.dwfl, module_state_free, NULL, 0);
 	dwfl_end(ctx.dwfl);
+	free(ctx.memo);
 	if (ctx.cache_fd >= 0)
 		close(ctx.cache_fd);
 	return r;
