@@ -105,9 +105,11 @@ struct wer_unwind_budget {
 	long memory_mb;	 /* address space it may add to what it starts with */
 	int debuginfod;	 /* it may ask DEBUGINFOD_URLS's servers */
 	enum wer_unwind_lines lines;
-	/* The unwinder: NULL loads werfault-unwind.so (werfault, which
-	 * keeps libdw out of its own process); a program linked with
-	 * unwind_dwfl.c (the collector) gives wer__unwind. */
+	/* The unwinder: NULL loads werfault-unwind.so in the child
+	 * (werfault, which never runs libdw in its own process; it may have
+	 * loaded the module already and give its wer__unwind here); a
+	 * program linked with unwind_dwfl.c (the collector) gives
+	 * wer__unwind. */
 	wer_unwind_fn *fn;
 };
 

@@ -52,6 +52,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -443,9 +444,32 @@ static void own_signals(void)
 /* After the capture, from the snapshot alone: stacks and symbols (in a
  * budgeted child), the application's version, the report. Returns
  * wer__report_write's answer, the report's directory in path. */
+/* The unwinder's module (libdw and its libraries: 2-7 ms of dlopen here)
+ * is loaded on a thread of its own while werfault reads a process that
+ * froze itself (nothing waits on werfault then but the keeper), so that
+ * the unwinder child starts with it mapped. Only loaded: nothing of libdw
+ * runs in werfault; the child, within its budget, calls it. */
+static pthread_t preload_thread;
+static int preloading;
+static wer_unwind_fn *preloaded;
+
+static void *preload_unwinder(void *unused)
+{
+	char why[256];
+
+	(void)unused;
+	preloaded = wer__unwind_load(why, sizeof(why));
+	return NULL;
+}
+
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 {
 	int r;
+
+	if (preloading) {
+		pthread_join(preload_thread, NULL);
+		preloading = 0;
+	}
 
 	/* The rest (symbols, the report) may wait its turn: a crash storm
 	 * must not run a hundred unwinders at once. */
@@ -460,7 +484,8 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 			report->settings.number[WER_SET_UNWIND_TIMEOUT],
 		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
 		    .debuginfod =
-			(int)report->settings.number[WER_SET_DEBUGINFOD]};
+			(int)report->settings.number[WER_SET_DEBUGINFOD],
+		    .fn = preloaded};
 
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {
@@ -1081,6 +1106,11 @@ int main(int argc, char **argv)
 		umask(077);
 		wer_store_use_system();
 	}
+	/* Once werfault is who it will be (a thread running meanwhile would
+	 * change identity with it). */
+	if (frozen_address)
+		preloading = pthread_create(&preload_thread, NULL,
+					    preload_unwinder, NULL) == 0;
 	{
 		char err[512];
 

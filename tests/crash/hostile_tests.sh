@@ -103,8 +103,8 @@ WER_UNWIND_TIMEOUT_MS=200 run_case "symbols past their time budget: the unwinder
 	 { sed -n 2p stack.txt | grep -Eq "(\+0x[0-9a-f]*| \(inlined\)) in hostile_program\+0x" ||
 	   ! grep -q " in hostile_program+0x" stack.txt; } &&
 	 tail -n1 stack.txt | grep -qx "  #0  0x[0-9a-f]*"' threads 2000
-WER_UNWIND_MEMORY_MB=4 run_case "symbols past their memory budget: the report says so" \
-	'grep -Eq "^UnwindCut=(the memory budget \(4 MiB\) was reached|the unwinder could not be loaded: .*)$" Report.wer &&
+WER_UNWIND_MEMORY_MB=1 run_case "symbols past their memory budget: the report says so" \
+	'grep -Eq "^UnwindCut=(the memory budget \(1 MiB\) was reached|the unwinder could not be loaded: .*)$" Report.wer &&
 	 head -n1 stack.txt | grep -q crashed' threads 10
 
 # A process that ignores SIGCHLD and SIGPIPE: werfault would inherit both
