@@ -444,32 +444,42 @@ static void own_signals(void)
 /* After the capture, from the snapshot alone: stacks and symbols (in a
  * budgeted child), the application's version, the report. Returns
  * wer__report_write's answer, the report's directory in path. */
-/* The unwinder's module (libdw and its libraries: 2-7 ms of dlopen here)
- * is loaded on a thread of its own while werfault reads a process that
- * froze itself (nothing waits on werfault then but the keeper), so that
- * the unwinder child starts with it mapped. Only loaded: nothing of libdw
- * runs in werfault; the child, within its budget, calls it. */
+/* What does not need the crashed process is done on a thread of its own
+ * while werfault reads one that froze itself (nothing waits on werfault
+ * then but the keeper): the machine's facts, and the unwinder's module
+ * (libdw and its libraries: 2-7 ms of dlopen here), so that the unwinder
+ * child starts with it mapped. Only loaded: nothing of libdw runs in
+ * werfault; the child, within its budget, calls it. */
 static pthread_t preload_thread;
 static int preloading;
 static wer_unwind_fn *preloaded;
+static struct wer_snapshot_system preload_system;
 
-static void *preload_unwinder(void *unused)
+static void *preload(void *unused)
 {
 	char why[256];
 
 	(void)unused;
+	wer__capture_system(&preload_system);
 	preloaded = wer__unwind_load(why, sizeof(why));
 	return NULL;
+}
+
+/* The machine's facts, from the thread that read them meanwhile or now. */
+static void machine_facts(struct wer_snapshot_system *sys)
+{
+	if (preloading) {
+		pthread_join(preload_thread, NULL);
+		preloading = 0;
+		*sys = preload_system;
+	} else {
+		wer__capture_system(sys);
+	}
 }
 
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 {
 	int r;
-
-	if (preloading) {
-		pthread_join(preload_thread, NULL);
-		preloading = 0;
-	}
 
 	/* The rest (symbols, the report) may wait its turn: a crash storm
 	 * must not run a hundred unwinders at once. */
@@ -1109,8 +1119,8 @@ int main(int argc, char **argv)
 	/* Once werfault is who it will be (a thread running meanwhile would
 	 * change identity with it). */
 	if (frozen_address)
-		preloading = pthread_create(&preload_thread, NULL,
-					    preload_unwinder, NULL) == 0;
+		preloading =
+		    pthread_create(&preload_thread, NULL, preload, NULL) == 0;
 	{
 		char err[512];
 
@@ -1234,7 +1244,7 @@ int main(int argc, char **argv)
 	wer__frozen_free(&frozen);
 	phase("release");
 	/* The machine's facts, now that the process is let go. */
-	wer__capture_system(&report->snap.system);
+	machine_facts(&report->snap.system);
 	r = unwind_and_write(report, path, sizeof(path));
 
 	print_phases();
