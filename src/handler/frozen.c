@@ -87,7 +87,7 @@ int wer__frozen_threads(wer_mem_read_fn read, void *ctx,
 			const struct wer_cpu_regs *crash_regs, pid_t first_tid)
 {
 	struct wer_frozen_thread *batch = calloc(BATCH, sizeof(*batch));
-	size_t at = 0;
+	size_t at = 0, total = 1;
 	int r = 0;
 
 	s->threads = calloc(f->count + 1, sizeof(*s->threads));
@@ -119,6 +119,11 @@ int wer__frozen_threads(wer_mem_read_fn read, void *ctx,
 			if (b->state != WER_FROZEN_SAVED || b->tid <= 0 ||
 			    seen(s, b->tid))
 				continue;
+			/* Counted, not captured, past the snapshot's cap
+			 * (threads started while the others stopped). */
+			total++;
+			if (s->thread_count >= WER_SNAPSHOT_THREADS_MAX)
+				continue;
 			t = &s->threads[s->thread_count++];
 			t->tid = b->tid;
 			take_name(t->name, sizeof(t->name), b->name,
@@ -130,7 +135,7 @@ int wer__frozen_threads(wer_mem_read_fn read, void *ctx,
 		at += n;
 	}
 	free(batch);
-	s->threads_total = s->thread_count;
+	s->threads_total = total;
 	s->have_threads = 1;
 	return r;
 }

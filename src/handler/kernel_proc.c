@@ -37,15 +37,7 @@ static const char *status_field(const char *text, const char *key)
 /* With the kernel's pidfd: its process is k->pid's and not reaped. */
 static int pidfd_same(const struct wer_kernel_crash *k, char *why, size_t size)
 {
-	char path[64], info[1024];
-	const char *pid;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", k->pidfd);
-	n = wer__read_capped(path, info, sizeof(info) - 1);
-	info[n > 0 ? n : 0] = '\0';
-	if (!(pid = status_field(info, "Pid")) ||
-	    strtol(pid, NULL, 10) != k->pid) {
+	if (wer__pidfd_pid(k->pidfd) != k->pid) {
 		snprintf(why, size,
 			 "the kernel's pidfd is not process %d's (any "
 			 "more)",

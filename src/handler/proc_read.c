@@ -3,6 +3,7 @@
  * proc_read.c - small capped reads of /proc files (proc_read.h).
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,4 +40,18 @@ long wer__self_status_kib(const char *key)
 		if ((p == status || p[-1] == '\n') && p[len] == ':')
 			return strtol(p + len + 1, NULL, 10);
 	return -1;
+}
+
+long wer__pidfd_pid(int fd)
+{
+	char path[64], info[1024], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	n = wer__read_capped(path, info, sizeof(info) - 1);
+	info[n > 0 ? n : 0] = '\0';
+	for (p = info; (p = strstr(p, "Pid:")); p += 4)
+		if (p == info || p[-1] == '\n')
+			return strtol(p + 4, NULL, 10);
+	return -2;
 }

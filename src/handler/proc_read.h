@@ -19,4 +19,8 @@ ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max);
  * KiB, or -1. */
 long wer__self_status_kib(const char *key);
 
+/* The pid a pidfd of this process names (the Pid line of its fdinfo):
+ * -1 once that process is reaped, -2 when fd is no pidfd. */
+long wer__pidfd_pid(int fd);
+
 #endif /* WER_PROC_READ_H */

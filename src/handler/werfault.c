@@ -4,11 +4,12 @@
  * crashed process (argv prepared by src/lib/crash.c):
  *
  *   werfault --pid PID --tid TID --crash-area ADDR --done-fd FD
- *            [--frozen ADDR --keeper KEEPER]
+ *            [--frozen ADDR --keeper KEEPER [--pidfd FD]]
  *
  * (with --frozen the process stopped its own threads, saving their
  * registers in the freeze area at ADDR, and died: its memory is read
- * through KEEPER, a child that shares it, docs/crash.md)
+ * through KEEPER, a child that shares it, docs/crash.md; FD is the
+ * process's pidfd of itself, which a restart waits on)
  * It reads what the process left for it (the crash area and the registry
  * block, both untrusted), the process's /proc files, writes one byte ("d")
  * to FD once it holds what it needs, writes the report into the store
@@ -414,7 +415,8 @@ static void full_dump_staging(struct wer_job *j, struct wer_capture_options *o)
 static void usage(void)
 {
 	fprintf(stderr, "usage: werfault --pid PID --tid TID --crash-area "
-			"ADDR --done-fd FD [--frozen ADDR --keeper PID]\n"
+			"ADDR --done-fd FD [--frozen ADDR --keeper PID "
+			"[--pidfd FD]]\n"
 			"       werfault --live --pid PID --tid TID --request "
 			"ADDR --done-fd FD\n"
 			"       werfault --core-file PATH|-\n"
@@ -997,6 +999,7 @@ int main(int argc, char **argv)
 	    {"core-file", required_argument, NULL, 'c'},
 	    {"frozen", required_argument, NULL, 'f'},
 	    {"keeper", required_argument, NULL, 'k'},
+	    {"pidfd", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0}};
@@ -1008,7 +1011,8 @@ int main(int argc, char **argv)
 	uint64_t area = 0, request_address = 0, registry_address = 0,
 		 frozen_address = 0;
 	struct wer_frozen frozen = {0};
-	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0;
+	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0,
+	    given_pidfd = -1;
 	char path[PATH_MAX];
 
 	own_signals();
@@ -1043,6 +1047,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keeper = (pid_t)strtol(optarg, NULL, 10);
+			break;
+		case 'F':
+			given_pidfd = (int)strtol(optarg, NULL, 10);
 			break;
 		case 'c':
 			/* Not in a set-id werfault: its files are the user's.
@@ -1140,7 +1147,13 @@ int main(int argc, char **argv)
 	}
 	/* Held open from now on: a restart waits for this very process to
 	 * end, not for whatever reuses its pid. */
-	if (!live)
+	/* A self-frozen process may be reaped already: the pidfd it took of
+	 * itself, when it is one of process pid (or of a reaped process). */
+	if (!live && given_pidfd >= 0 &&
+	    (wer__pidfd_pid(given_pidfd) == pid ||
+	     wer__pidfd_pid(given_pidfd) == -1))
+		pidfd = given_pidfd;
+	else if (!live)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	capture_options(report, &capture_opts);
 	/* Wait for "go": the process has let us ptrace it. EOF means it gave

@@ -141,6 +141,11 @@ static long futex(int *word, int op, int value, const struct timespec *t)
 	return syscall(SYS_futex, word, op, value, t, NULL, 0);
 }
 
+/* The crashed process's pidfd of itself, handed to werfault through the
+ * keeper (-1: none): a restart waits on it for the process's end, which no
+ * reused pid can fake. */
+static int keeper_pidfd = -1;
+
 static char *handler_env[WER_HANDLER_ENV_MAX + 1];
 
 static int has_prefix(const char *s, const char *prefix)
@@ -208,8 +213,8 @@ char **wer__handler_environment(char **env, int access)
 static int run_handler(int want_report, int access, int tid, int frozen)
 {
 	static char pid_arg[24], tid_arg[24], area_arg[24], fd_arg[24],
-	    frozen_arg[24], keeper_arg[24];
-	char *argv[16] = {
+	    frozen_arg[24], keeper_arg[24], pidfd_arg[24];
+	char *argv[18] = {
 	    wer__crash_config.handler_path,
 	    "--pid",
 	    pid_arg,
@@ -234,6 +239,12 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 		argv[argc++] = WER_HANDLER_KEEPER_OPTION;
 		argv[argc++] = format_number(keeper_arg, sizeof(keeper_arg),
 					     (uint64_t)getpid(), 0);
+		if (keeper_pidfd >= 0) {
+			argv[argc++] = WER_HANDLER_PIDFD_OPTION;
+			argv[argc++] =
+			    format_number(pidfd_arg, sizeof(pidfd_arg),
+					  (uint64_t)keeper_pidfd, 0);
+		}
 	}
 	argv[argc] = NULL;
 
@@ -255,6 +266,8 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 	child = vfork();
 	if (child == 0) {
 		fcntl(fds[1], F_SETFD, 0);
+		if (frozen && keeper_pidfd >= 0)
+			fcntl(keeper_pidfd, F_SETFD, 0);
 		execve(argv[0], argv, envp);
 		/* vfork: this is the parent's memory; it reads why. */
 		exec_errno = errno;
@@ -519,9 +532,13 @@ static int freeze_and_keep(int signo, int access, int tid, int recovery)
 		name[at] = '\0';
 		prctl(PR_SET_NAME, name, 0, 0, 0);
 	}
+	keeper_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
 		  NULL) < 0)
 		*outcome = WER_FREEZE_FAILED;
+	/* The keeper has its own copy (its descriptor table is a copy). */
+	if (keeper_pidfd >= 0)
+		close(keeper_pidfd);
 	prctl(PR_SET_NAME, wer__freeze_area.crashed_name, 0, 0, 0);
 	return *outcome == WER_FREEZE_DONE ? 0 : -1;
 }

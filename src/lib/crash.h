@@ -145,10 +145,16 @@ extern struct wer_freeze_area wer__freeze_area;
 int wer__freeze_others(int self);
 void wer__freeze_park(int tid, const ucontext_t *uc);
 
+/* Reads the file at path into buf, up to cap bytes (EINTR retried): the
+ * length, 0 when it cannot be opened. Async-signal-safe; the crash path's
+ * (crash_freeze.c), which cannot link src/common's wer_read_fd_capped. */
+size_t wer__crash_read_file(const char *path, char *buf, size_t cap);
+
 /* werfault's options for the freeze area's address and the keeper's pid
  * (docs/crash.md). */
 #define WER_HANDLER_FROZEN_OPTION "--frozen"
 #define WER_HANDLER_KEEPER_OPTION "--keeper"
+#define WER_HANDLER_PIDFD_OPTION  "--pidfd"
 /* The keeper's name (comm): this and the crashed process's pid,
  * "werkeep-1234" (docs/crash.md). */
 #define WER_KEEPER_NAME_PREFIX "werkeep-"

@@ -123,22 +123,10 @@ static uint64_t parse_hex(const char **p, const char *end)
 
 static void read_maps(void)
 {
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	const char *p, *end;
-	ssize_t n;
 
-	maps_len = mapping_count = 0;
-	if (fd < 0)
-		return;
-	while (maps_len < MAPS_MAX &&
-	       (n = read(fd, maps_text + maps_len, MAPS_MAX - maps_len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		maps_len += (size_t)n;
-	}
-	close(fd);
+	mapping_count = 0;
+	maps_len = wer__crash_read_file("/proc/self/maps", maps_text, MAPS_MAX);
 	/* "lo-hi perms offset dev inode   path" */
 	for (p = maps_text, end = maps_text + maps_len;
 	     p < end && mapping_count < MAPPING_MAX;) {

@@ -288,8 +288,7 @@ static int wait_frozen(int dir, int64_t deadline)
 	}
 }
 
-/* Reads /proc/self/NAME into buf (cap bytes); the length, 0 when none. */
-static uint32_t read_self(const char *path, char *buf, size_t cap)
+size_t wer__crash_read_file(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t got = 0;
@@ -306,7 +305,7 @@ static uint32_t read_self(const char *path, char *buf, size_t cap)
 		got += (size_t)n;
 	}
 	close(fd);
-	return (uint32_t)got;
+	return got;
 }
 
 int wer__freeze_others(int self)
@@ -363,10 +362,10 @@ int wer__freeze_others(int self)
 		a->pid = getpid();
 		a->slot_size = sizeof(struct wer_frozen_thread);
 		prctl(PR_GET_NAME, a->crashed_name, 0, 0, 0);
-		a->status_len = read_self("/proc/self/status", a->status,
-					  sizeof(a->status));
-		a->stat_len =
-		    read_self("/proc/self/stat", a->stat, sizeof(a->stat));
+		a->status_len = (uint32_t)wer__crash_read_file(
+		    "/proc/self/status", a->status, sizeof(a->status));
+		a->stat_len = (uint32_t)wer__crash_read_file(
+		    "/proc/self/stat", a->stat, sizeof(a->stat));
 		a->version = WER_FREEZE_VERSION;
 		a->size = sizeof(*a);
 		memcpy(a->magic, WER_FREEZE_MAGIC, sizeof(a->magic));

@@ -80,7 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wer__frozen_threads(fake_read, NULL, &f, snapshot,
 			    data[0] & 4 ? &crash : NULL, 42);
 	if (snapshot->threads) {
-		if (snapshot->thread_count > f.count + 1)
+		if (snapshot->thread_count > f.count + 1 ||
+		    snapshot->thread_count > WER_SNAPSHOT_THREADS_MAX ||
+		    snapshot->threads_total < snapshot->thread_count)
 			abort();
 		for (size_t i = 1; i < snapshot->thread_count; i++)
 			if (snapshot->threads[i].tid <= 0 ||
