@@ -281,7 +281,11 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 	if (r->snap.scrubbed_env || r->snap.scrubbed_args)
 		fprintf(f, "Scrubbed=%zu environment values, %zu arguments\n",
 			r->snap.scrubbed_env, r->snap.scrubbed_args);
-	else /* full: every readable mapping's memory is in the dump */
+	/* full: every readable mapping's memory is in the dump; `wer submit`
+	 * sends such a dump only at ConsentLevel 4. (Written only when
+	 * nothing was scrubbed until 2026-12-03: with the default scrubbing,
+	 * a full dump was taken for a mini one.) */
+	if (!r->throttled)
 		fprintf(f, "DumpType=%s\n",
 			r->snap.full.count ? "full" : "mini");
 	return wer__report_close(f);

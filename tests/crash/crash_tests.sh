@@ -715,6 +715,30 @@ case_strace() {
 	end
 }
 
+# DumpType=2 (a full dump: every readable private mapping), taken through
+# the keeper and through ptrace: the registered heap block is in the
+# minidump (its marker repeated, as only the block holds it), the excluded
+# stack buffer is not.
+case_full_dump() { # frozen|ptrace
+	local -a vars=(WER_DUMP_TYPE=2)
+
+	begin "DumpType=2, $1: the heap in the minidump, the excluded block zeroed"
+	[ "$1" = ptrace ] && vars+=(WER_CAPTURE=ptrace)
+	baseline "$program" blocks
+	crash "${vars[@]}" "$program" blocks
+	check_status
+	if check_one_report; then
+		[ "$(wer_line DumpType)" = full ] || fail "DumpType=$(wer_line DumpType), not full"
+		[ "$(wer_line Capture)" = "$1" ] || [ "${1}" = ptrace ] ||
+			fail "Capture=$(wer_line Capture), not $1"
+		LC_ALL=C grep -q -a "OPENWER-BLOCK-MARKER:OPENWER-BLOCK-MARKER:" "$report/minidump.mdmp" ||
+			fail "the registered heap block is not in the full dump"
+		! LC_ALL=C grep -q -a "OPENWER-EXCLUDED-SECRETOPENWER-EXCLUDED-SECRET" "$report/minidump.mdmp" ||
+			fail "the excluded stack buffer is in the full dump"
+	fi
+	end
+}
+
 # A container's first process is its PID namespace's init: its death kills
 # every process of the namespace, werfault with them. So it does not
 # freeze itself (the keeper would die with it) and waits for the report.
@@ -828,6 +852,8 @@ case_gdb_core
 case_ld_preload
 case_wer_run
 case_strace
+case_full_dump frozen
+case_full_dump ptrace
 case_namespace_init
 case_handler_dies_first
 case_handler_dies_mid_write
