@@ -109,8 +109,8 @@ int wer__capture_frozen_threads(struct wer_capture *c,
 				const struct wer_frozen *f, pid_t first_tid);
 
 /* The crashed process's status and stat as its crash path read them,
- * instead of the keeper's, and its pid: the capture reads the crashed
- * process's memory through the keeper (snap->pid) from now on. */
+ * instead of the keeper's (the caller has set crashed_pid: the capture
+ * reads the crashed process's memory through the keeper, snap->pid). */
 void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f);
 
 /* The registry block at address (registry_read.c). */

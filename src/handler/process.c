@@ -293,7 +293,6 @@ void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f)
 {
 	struct wer_snapshot *s = c->snap;
 
-	c->crashed_pid = f->pid;
 	free(s->status.data);
 	free(s->stat.data);
 	s->status = f->status;

@@ -282,9 +282,7 @@ int wer__report_write_wer(int dir_fd, const struct wer_job *r,
 		fprintf(f, "Scrubbed=%zu environment values, %zu arguments\n",
 			r->snap.scrubbed_env, r->snap.scrubbed_args);
 	/* full: every readable mapping's memory is in the dump; `wer submit`
-	 * sends such a dump only at ConsentLevel 4. (Written only when
-	 * nothing was scrubbed until 2026-12-03: with the default scrubbing,
-	 * a full dump was taken for a mini one.) */
+	 * sends such a dump only at ConsentLevel 4, whatever was scrubbed. */
 	if (!r->throttled)
 		fprintf(f, "DumpType=%s\n",
 			r->snap.full.count ? "full" : "mini");

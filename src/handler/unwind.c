@@ -351,12 +351,19 @@ static char budget_record[64];
  * stops both): if the budget is what was reached, say so, as the end of
  * child_main would have, then die of the signal. On its own stack, made
  * before the limit. */
-static void child_fatal(int signo)
+/* Whether the child's peak address space came within a megabyte of its
+ * limit. */
+static int budget_reached(void)
 {
 	long peak = wer__self_status_kib("VmPeak");
 
-	if (peak > 0 &&
-	    ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit &&
+	return peak > 0 &&
+	       ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit;
+}
+
+static void child_fatal(int signo)
+{
+	if (budget_reached() &&
 	    write(budget_fd, budget_record, strlen(budget_record)) < 0) {
 		/* Nothing else to tell it with. */
 	}
@@ -441,9 +448,7 @@ static int child_main(const struct wer_snapshot *c,
 			strerror(-r));
 	/* libdw gives up quietly when an allocation fails: say whether
 	 * the budget was what stopped it. */
-	if (((unsigned long long)wer__self_status_kib("VmPeak") << 10) +
-		(1 << 20) >=
-	    limit)
+	if (budget_reached())
 		fputs(budget_record, out);
 	return fclose(out) || r < 0 ? 1 : 0;
 }

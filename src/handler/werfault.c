@@ -1149,11 +1149,15 @@ int main(int argc, char **argv)
 	 * end, not for whatever reuses its pid. */
 	/* A self-frozen process may be reaped already: the pidfd it took of
 	 * itself, when it is one of process pid (or of a reaped process). */
-	if (!live && given_pidfd >= 0 &&
-	    (wer__pidfd_pid(given_pidfd) == pid ||
-	     wer__pidfd_pid(given_pidfd) == -1))
-		pidfd = given_pidfd;
-	else if (!live)
+	if (!live && given_pidfd >= 0) {
+		long named = wer__pidfd_pid(given_pidfd);
+
+		if (named == pid || named == -1)
+			pidfd = given_pidfd;
+		else
+			close(given_pidfd);
+	}
+	if (!live && pidfd < 0)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	capture_options(report, &capture_opts);
 	/* Wait for "go": the process has let us ptrace it. EOF means it gave
@@ -1188,13 +1192,12 @@ int main(int argc, char **argv)
 	/* Held: everything that needs the process alive fills the
 	 * snapshot (capture.h). */
 	wer__capture_process(&capture, &report->snap, held, &capture_opts);
-	if (frozen_address)
-		capture.crashed_pid = pid;
 	report->snap.tid = tid;
 	report->snap.time_ns = live ? request.time_ns : wall_ns();
 	/* Self-frozen: the keeper holds the crashed process's memory; the
 	 * process itself is gone. */
 	if (frozen_address) {
+		capture.crashed_pid = pid;
 		r = wer__frozen_read(wer__read_process_memory, &held,
 				     frozen_address, &frozen);
 		if (r == 0 && frozen.pid != pid)

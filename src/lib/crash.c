@@ -78,8 +78,7 @@ static void die_of(int signo, const siginfo_t *info)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* Writes v in decimal (negative numbers too) or hex into buf; returns buf. */
-static char *format_number(char *buf, size_t size, uint64_t v, int hex)
+char *wer__format_number(char *buf, size_t size, uint64_t v, int hex)
 {
 	char tmp[24];
 	size_t n = 0, i = 0;
@@ -233,17 +232,17 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 		argv[argc++] = WER_HANDLER_PRIVILEGED_OPTION;
 	if (frozen) {
 		argv[argc++] = WER_HANDLER_FROZEN_OPTION;
-		argv[argc++] =
-		    format_number(frozen_arg, sizeof(frozen_arg),
-				  (uint64_t)(uintptr_t)&wer__freeze_area, 1);
+		argv[argc++] = wer__format_number(
+		    frozen_arg, sizeof(frozen_arg),
+		    (uint64_t)(uintptr_t)&wer__freeze_area, 1);
 		argv[argc++] = WER_HANDLER_KEEPER_OPTION;
-		argv[argc++] = format_number(keeper_arg, sizeof(keeper_arg),
-					     (uint64_t)getpid(), 0);
+		argv[argc++] = wer__format_number(
+		    keeper_arg, sizeof(keeper_arg), (uint64_t)getpid(), 0);
 		if (keeper_pidfd >= 0) {
 			argv[argc++] = WER_HANDLER_PIDFD_OPTION;
 			argv[argc++] =
-			    format_number(pidfd_arg, sizeof(pidfd_arg),
-					  (uint64_t)keeper_pidfd, 0);
+			    wer__format_number(pidfd_arg, sizeof(pidfd_arg),
+					       (uint64_t)keeper_pidfd, 0);
 		}
 	}
 	argv[argc] = NULL;
@@ -256,12 +255,13 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 		handler_failure = "no socket to talk to werfault";
 		return -1;
 	}
-	format_number(pid_arg, sizeof(pid_arg),
-		      (uint64_t)(frozen ? wer__freeze_area.pid : getpid()), 0);
-	format_number(tid_arg, sizeof(tid_arg), (uint64_t)tid, 0);
-	format_number(area_arg, sizeof(area_arg),
-		      (uint64_t)(uintptr_t)&wer__crash_area, 1);
-	format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
+	wer__format_number(pid_arg, sizeof(pid_arg),
+			   (uint64_t)(frozen ? wer__freeze_area.pid : getpid()),
+			   0);
+	wer__format_number(tid_arg, sizeof(tid_arg), (uint64_t)tid, 0);
+	wer__format_number(area_arg, sizeof(area_arg),
+			   (uint64_t)(uintptr_t)&wer__crash_area, 1);
+	wer__format_number(fd_arg, sizeof(fd_arg), (uint64_t)fds[1], 0);
 	envp = wer__handler_environment(handler_env, access);
 	child = vfork();
 	if (child == 0) {
@@ -433,21 +433,34 @@ static void say_unreported(void)
 	(void)!write(STDERR_FILENO, line, sizeof(line) - 1);
 }
 
-static void chain_previous(int signo, siginfo_t *info, void *context)
+/* The handler installed for signo before libwer's, when it is one to call
+ * (not SIG_DFL, SIG_IGN or empty); NULL otherwise. */
+static const struct sigaction *previous_handler(int signo)
 {
 	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
 		const struct sigaction *old = &wer__crash_previous[i];
 
 		if (wer__crash_signals[i] != signo)
 			continue;
-		if (old->sa_flags & SA_SIGINFO) {
-			if (old->sa_sigaction)
-				old->sa_sigaction(signo, info, context);
-		} else if (old->sa_handler != SIG_DFL &&
-			   old->sa_handler != SIG_IGN) {
-			old->sa_handler(signo);
-		}
+		if (old->sa_flags & SA_SIGINFO)
+			return old->sa_sigaction ? old : NULL;
+		return old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN
+			   ? old
+			   : NULL;
 	}
+	return NULL;
+}
+
+static void chain_previous(int signo, siginfo_t *info, void *context)
+{
+	const struct sigaction *old = previous_handler(signo);
+
+	if (!old)
+		return;
+	if (old->sa_flags & SA_SIGINFO)
+		old->sa_sigaction(signo, info, context);
+	else
+		old->sa_handler(signo);
 }
 
 /* The keeper (docs/crash.md, "The self-freezing front-end"): a child that
@@ -478,22 +491,6 @@ static int keeper_main(void *unused)
 	_exit(0);
 }
 
-/* Whether this signal had a handler before libwer's (chained after the
- * report: the ptrace capture, which holds the process until it is read). */
-static int has_previous(int signo)
-{
-	for (int i = 0; i < WER_CRASH_SIGNAL_COUNT; i++) {
-		const struct sigaction *old = &wer__crash_previous[i];
-
-		if (wer__crash_signals[i] == signo)
-			return (old->sa_flags & SA_SIGINFO)
-				   ? old->sa_sigaction != NULL
-				   : old->sa_handler != SIG_DFL &&
-					 old->sa_handler != SIG_IGN;
-	}
-	return 0;
-}
-
 /* The fast way: every other thread stopped by the process itself, and a
  * keeper started. 0 when the keeper runs (the process may die now), -1
  * when the ptrace capture must do it; the crash area says which, and
@@ -506,7 +503,9 @@ static int freeze_and_keep(int signo, int access, int tid, int recovery)
 		*outcome = WER_FREEZE_OFF;
 	else if (recovery)
 		*outcome = WER_FREEZE_RECOVERY;
-	else if (has_previous(signo))
+	else if (previous_handler(signo))
+		/* Chained after the report: the ptrace capture, which holds
+		 * the process until it is read. */
 		*outcome = WER_FREEZE_CHAINED;
 	else if (getpid() == 1)
 		*outcome = WER_FREEZE_INIT;
@@ -522,14 +521,10 @@ static int freeze_and_keep(int signo, int access, int tid, int recovery)
 	 * keeper runs, and whoever waits for the report waits for both. */
 	{
 		static char name[16] = WER_KEEPER_NAME_PREFIX;
-		char digits[12];
-		int n = 0, at = sizeof(WER_KEEPER_NAME_PREFIX) - 1;
+		size_t at = sizeof(WER_KEEPER_NAME_PREFIX) - 1;
 
-		for (int pid = wer__freeze_area.pid; pid && n < 10; pid /= 10)
-			digits[n++] = (char)('0' + pid % 10);
-		while (n && at < (int)sizeof(name) - 1)
-			name[at++] = digits[--n];
-		name[at] = '\0';
+		wer__format_number(name + at, sizeof(name) - at,
+				   (uint64_t)wer__freeze_area.pid, 0);
 		prctl(PR_SET_NAME, name, 0, 0, 0);
 	}
 	keeper_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);

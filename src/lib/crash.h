@@ -145,6 +145,10 @@ extern struct wer_freeze_area wer__freeze_area;
 int wer__freeze_others(int self);
 void wer__freeze_park(int tid, const ucontext_t *uc);
 
+/* Writes v in decimal or (with hex) as 0x and hex digits into buf, cut to
+ * size; returns buf. Async-signal-safe. */
+char *wer__format_number(char *buf, size_t size, uint64_t v, int hex);
+
 /* Reads the file at path into buf, up to cap bytes (EINTR retried): the
  * length, 0 when it cannot be opened. Async-signal-safe; the crash path's
  * (crash_freeze.c), which cannot link src/common's wer_read_fd_capped. */
@@ -161,5 +165,12 @@ size_t wer__crash_read_file(const char *path, char *buf, size_t cap);
 
 /* The signal handler (crash.c). */
 void wer__crash_handler(int signo, siginfo_t *info, void *context);
+
+/* Whether sa is libwer's crash handler. */
+static inline int wer__is_crash_handler(const struct sigaction *sa)
+{
+	return (sa->sa_flags & SA_SIGINFO) &&
+	       sa->sa_sigaction == wer__crash_handler;
+}
 
 #endif /* WER_CRASH_H */

@@ -65,8 +65,7 @@ static int pick_signal(void)
 		struct sigaction now;
 
 		if (sigaction(wer__crash_signals[i], NULL, &now) == 0 &&
-		    (now.sa_flags & SA_SIGINFO) &&
-		    now.sa_sigaction == wer__crash_handler)
+		    wer__is_crash_handler(&now))
 			return wer__crash_signals[i];
 	}
 	return 0;
@@ -197,20 +196,12 @@ static int hopeless(int dir, int tid, int signo)
 {
 	static char text[4096];
 	char name[32];
-	int fd, i = 0, digits = 0;
+	int fd;
 	long n;
 	const char *v;
 
-	{
-		char rev[12];
-
-		do
-			rev[digits++] = (char)('0' + tid % 10);
-		while ((tid /= 10) && digits < (int)sizeof(rev));
-		while (digits)
-			name[i++] = rev[--digits];
-		memcpy(name + i, "/status", sizeof("/status"));
-	}
+	wer__format_number(name, 16, (uint64_t)tid, 0);
+	memcpy(name + strlen(name), "/status", sizeof("/status"));
 	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 2;

@@ -126,12 +126,6 @@ void wer__free_alt_stack(void *mem)
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int is_ours(const struct sigaction *sa)
-{
-	return (sa->sa_flags & SA_SIGINFO) &&
-	       sa->sa_sigaction == wer__crash_handler;
-}
-
 /* Installs libwer's handlers where they are not already first, keeping
  * what was there to chain to: also over a handler the application put
  * in place of libwer's since. */
@@ -149,7 +143,7 @@ static int install_handlers(void)
 			ok = 0;
 			continue;
 		}
-		if (is_ours(&now))
+		if (wer__is_crash_handler(&now))
 			continue;
 		ok &= sigaction(wer__crash_signals[i], &sa,
 				&wer__crash_previous[i]) == 0;
@@ -170,7 +164,7 @@ static int remove_handlers(void)
 			ok = 0;
 			continue;
 		}
-		if (is_ours(&now))
+		if (wer__is_crash_handler(&now))
 			ok &= sigaction(wer__crash_signals[i],
 					&wer__crash_previous[i], NULL) == 0;
 	}
