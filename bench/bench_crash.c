@@ -1455,7 +1455,8 @@ static int driver_main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	static const int crash_threads[] = {0, 10, 50};
-	static const int eu_threads[] = {10, 50};
+	/* As many idle threads as the crashes': section 3 gives the ratio. */
+	static const int eu_threads[] = {0, 10, 50};
 	struct mem_variant mem[] = {
 	    {.label = "without libwer"},
 	    {.label = "without libwer, LD_PRELOAD=libwer.so", .preload = 1},
@@ -1473,7 +1474,7 @@ static int driver_main(int argc, char **argv)
 	};
 	enum { MEM_COUNT = sizeof(mem) / sizeof(mem[0]) };
 	struct crash_row rows[4];
-	struct eustack_row eurows[2];
+	struct eustack_row eurows[3];
 	struct config c = {0};
 	char plain[PATH_MAX], fsbuf[32];
 	char *eu;
@@ -1623,21 +1624,26 @@ static int driver_main(int argc, char **argv)
 	       "  eu-stack  wall time, fork/exec to waitpid, output to "
 	       "/dev/null, ms\n"
 	       "  TIDs      threads in eu-stack's output (warm-up run; "
-	       "THREADS + 1 expected)\n\n");
+	       "THREADS + 1 expected)\n"
+	       "  report/eu openwer's report time (section 1+2) over "
+	       "eu-stack's, this run\n\n");
 	eu = find_eu_stack();
 	if (!eu) {
 		printf("  eu-stack: not installed\n");
 	} else {
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 3; i++)
 			bench_eu_stack(&c, eu, eu_threads[i], &eurows[i]);
-		printf("  %7s %9s %9s   %s\n", "threads", "eu-stack", "TIDs",
-		       "runs");
-		for (int i = 0; i < 2; i++) {
-			char a[16];
+		printf("  %7s %9s %9s %9s   %s\n", "threads", "eu-stack",
+		       "TIDs", "report/eu", "runs");
+		for (int i = 0; i < 3; i++) {
+			char a[16], ratio[16] = "-";
 
 			fmt_ms(a, sizeof(a), eurows[i].ms, eurows[i].n);
-			printf("  %7d %9s %9d   %d\n", eurows[i].threads, a,
-			       eurows[i].tids, eurows[i].n);
+			if (eurows[i].n && rows[i].n_report && eurows[i].ms > 0)
+				snprintf(ratio, sizeof(ratio), "%.2fx",
+					 rows[i].report_ms / eurows[i].ms);
+			printf("  %7d %9s %9d %9s   %d\n", eurows[i].threads, a,
+			       eurows[i].tids, ratio, eurows[i].n);
 			if (eurows[i].tids >= 0 &&
 			    eurows[i].tids != eurows[i].threads + 1)
 				note("eu-stack saw %d threads of %d",

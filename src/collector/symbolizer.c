@@ -441,7 +441,7 @@ static int child_walk(char *h, char *payload, size_t maps_len, size_t stack_len,
 	/* The records in memory first: the budget's note goes before "D". */
 	if (!(out = open_memstream(&text, &text_len)))
 		goto out;
-	r = wer__unwind(snap, WER_UNWIND_PCS_ONLY, out);
+	r = wer__unwind(snap, WER_UNWIND_PCS_ONLY, out, NULL);
 	fclose(out);
 	if (text_len > 2 && !strcmp(text + text_len - 2, "D\n"))
 		text_len -= 2;

@@ -110,6 +110,7 @@ int wer__unwind_init(struct wer_unwind *u, size_t thread_count)
 
 void wer__unwind_free(struct wer_unwind *u)
 {
+	wer__unwind_reap(u);
 	if (u->strings) {
 		for (size_t i = 0; i < u->strings->size; i++)
 			free(u->strings->slot[i]);
@@ -382,6 +383,14 @@ static __attribute__((noinline)) void stack_grow(void)
 	memset((char *)stack, 0, sizeof(stack));
 }
 
+/* libdw gives up quietly when an allocation fails: says whether the
+ * budget was what stopped it (before "D": werfault reads no further). */
+static void note_budget(FILE *out)
+{
+	if (budget_reached())
+		fputs(budget_record, out);
+}
+
 /* The child: within its budget, the unwinder's records into fd. */
 static int child_main(const struct wer_snapshot *c,
 		      const struct wer_unwind_budget *b, int fd, pid_t parent)
@@ -442,14 +451,12 @@ static int child_main(const struct wer_snapshot *c,
 	}
 	if (!(out = fdopen(fd, "w")))
 		return 3;
-	r = fn(c, b->lines, out);
-	if (r < 0)
+	r = fn(c, b->lines, out, note_budget);
+	if (r < 0) {
 		fprintf(out, "X\tunwinding could not start: %s\n",
 			strerror(-r));
-	/* libdw gives up quietly when an allocation fails: say whether
-	 * the budget was what stopped it. */
-	if (budget_reached())
-		fputs(budget_record, out);
+		note_budget(out);
+	}
 	return fclose(out) || r < 0 ? 1 : 0;
 }
 
@@ -504,6 +511,9 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u)
 		}
 		have -= (size_t)(start - buf);
 		memmove(buf, start, have);
+		/* "D": the rest is the child freeing its memory. */
+		if (u->done)
+			break;
 		/* A record longer than any the unwinder writes. */
 		if (have > WER_UNWIND_RECORD_MAX) {
 			if (!skipping)
@@ -549,8 +559,19 @@ int wer__unwind_run(const struct wer_snapshot *c,
 		_exit(child_main(c, budget, fds[1], parent));
 	}
 	close(fds[1]);
+	/* The deadline from now: the child's time is its own. */
+	if (budget->meanwhile) {
+		budget->meanwhile(budget->meanwhile_arg);
+		deadline = now_ms() + budget->timeout_ms;
+	}
 	late = read_records(fds[0], deadline, ret);
 	close(fds[0]);
+	/* Done: reaped later (wer__unwind_reap), while the report is
+	 * written. */
+	if (!late && ret->done) {
+		ret->child = child;
+		return 0;
+	}
 	if (late)
 		kill(child, SIGKILL);
 	while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR)
@@ -572,6 +593,18 @@ int wer__unwind_run(const struct wer_snapshot *c,
 		snprintf(ret->problem, sizeof(ret->problem),
 			 "%zu records over a cap or malformed", ret->dropped);
 	return 0;
+}
+
+void wer__unwind_reap(struct wer_unwind *u)
+{
+	struct rusage usage = {0};
+
+	if (u->child <= 0)
+		return;
+	while (wait4(u->child, NULL, 0, &usage) < 0 && errno == EINTR)
+		;
+	u->peak_rss_kib = usage.ru_maxrss;
+	u->child = 0;
 }
 
 void wer__unwind_fill_modules(const struct wer_unwind *u,

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "snapshot.h"
 
@@ -68,6 +69,7 @@ struct wer_unwind {
 	size_t dropped;	   /* records over a cap, or malformed */
 	char problem[160]; /* why unwinding was cut short, or "" */
 	long peak_rss_kib; /* the unwinder's, as wait4 gave it */
+	pid_t child;	   /* an unwinder that said "D", still to be reaped */
 };
 
 /* The unwinder: writes records for every thread of c that has registers
@@ -96,8 +98,13 @@ enum wer_unwind_lines {
 	 * records (the collector's walk: it names frames after, cached). */
 	WER_UNWIND_PCS_ONLY,
 };
+/* Writes the records of every thread of c into out, then calls
+ * before_done (when not NULL; werfault's child says there whether its
+ * memory budget ran out) and writes "D" before it frees libdw's state:
+ * the reader may stop at "D" without waiting for that. */
 typedef int wer_unwind_fn(const struct wer_snapshot *c,
-			  enum wer_unwind_lines lines, FILE *out);
+			  enum wer_unwind_lines lines, FILE *out,
+			  void (*before_done)(FILE *out));
 wer_unwind_fn wer__unwind;
 
 struct wer_unwind_budget {
@@ -111,6 +118,10 @@ struct wer_unwind_budget {
 	 * program linked with unwind_dwfl.c (the collector) gives
 	 * wer__unwind. */
 	wer_unwind_fn *fn;
+	/* Called in werfault once the child runs, before its records are
+	 * read (werfault's other work meanwhile); may be NULL. */
+	void (*meanwhile)(void *arg);
+	void *meanwhile_arg;
 };
 
 /* Loads werfault-unwind.so from beside the running program (werfault)
@@ -123,6 +134,10 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size);
 int wer__unwind_run(const struct wer_snapshot *c,
 		    const struct wer_unwind_budget *budget,
 		    struct wer_unwind *ret);
+
+/* Waits for the unwinder that wer__unwind_run left ending (it said "D"
+ * and frees its memory meanwhile) and sets u->peak_rss_kib. */
+void wer__unwind_reap(struct wer_unwind *u);
 
 /* Starts an empty result for thread_count threads; 0 or -ENOMEM. */
 int wer__unwind_init(struct wer_unwind *u, size_t thread_count);

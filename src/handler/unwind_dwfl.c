@@ -631,7 +631,7 @@ static int module_callback(Dwfl_Module *mod, void **userdata, const char *name,
 
 __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
-	    FILE *out)
+	    FILE *out, void (*before_done)(FILE *out))
 {
 	struct unwind_ctx ctx = {
 	    .snap = c, .out = out, .lines = lines, .cache_fd = -1};
@@ -699,7 +699,10 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 		 * on the next one, werfault keeps this one. */
 		fflush(out);
 	}
+	if (before_done)
+		before_done(out);
 	fputs("D\n", out);
+	fflush(out);
 out:
 	dwfl_getmodules(ctx.dwfl, module_state_free, NULL, 0);
 	dwfl_end(ctx.dwfl);

@@ -239,6 +239,24 @@ static void take_worker_slot(struct wer_job *r)
 	close(staging);
 }
 
+/* dpkg's version of the program (dpkg-query run twice: 0.2 s here),
+ * asked while the unwinder runs; the report uses it only when neither the
+ * application nor a package note gave one. Asked once. */
+static char dpkg_version[sizeof(((struct wer_job *)0)->app_version)];
+
+static void ask_dpkg(const struct wer_job *r)
+{
+	static int asked;
+
+	if (asked++)
+		return;
+	if ((r->snap.have_registry && r->snap.registry.app_version[0]) ||
+	    !r->snap.exe[0] || strstr(r->snap.exe, " (deleted)") ||
+	    wer__dpkg_version(r->snap.exe, dpkg_version, sizeof(dpkg_version)) <
+		0)
+		dpkg_version[0] = '\0';
+}
+
 /* Sig[1]: the version the application declared, else its executable's
  * .note.package, else its Debian package's (docs/report.md). */
 static void find_app_version(struct wer_job *r)
@@ -255,10 +273,13 @@ static void find_app_version(struct wer_job *r)
 	} else if (note[0]) {
 		snprintf(r->app_version, sizeof(r->app_version), "%s", note);
 		r->app_version_source = WER_APP_VERSION_PACKAGE_NOTE;
-	} else if (r->snap.exe[0] && !strstr(r->snap.exe, " (deleted)") &&
-		   wer__dpkg_version(r->snap.exe, r->app_version,
-				     sizeof(r->app_version)) == 0) {
-		r->app_version_source = WER_APP_VERSION_DPKG;
+	} else {
+		ask_dpkg(r);
+		if (dpkg_version[0]) {
+			snprintf(r->app_version, sizeof(r->app_version), "%s",
+				 dpkg_version);
+			r->app_version_source = WER_APP_VERSION_DPKG;
+		}
 	}
 }
 
@@ -467,9 +488,14 @@ static void *preload(void *unused)
 	return NULL;
 }
 
-/* The machine's facts, from the thread that read them meanwhile or now. */
+/* The machine's facts, from the thread that read them meanwhile or now;
+ * once. */
 static void machine_facts(struct wer_snapshot_system *sys)
 {
+	static int done;
+
+	if (done++)
+		return;
 	if (preloading) {
 		pthread_join(preload_thread, NULL);
 		preloading = 0;
@@ -477,6 +503,15 @@ static void machine_facts(struct wer_snapshot_system *sys)
 	} else {
 		wer__capture_system(sys);
 	}
+}
+
+/* werfault's work while the unwinder child runs. */
+static void meanwhile(void *arg)
+{
+	struct wer_job *r = arg;
+
+	machine_facts(&r->snap.system);
+	ask_dpkg(r);
 }
 
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
@@ -497,8 +532,15 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
 		    .debuginfod =
 			(int)report->settings.number[WER_SET_DEBUGINFOD],
-		    .fn = preloaded};
+		    .meanwhile = meanwhile,
+		    .meanwhile_arg = report};
 
+		/* The module the thread loaded (joined: a fork during its
+		 * dlopen would leave the loader's lock held in the child). */
+		if (preloading) {
+			machine_facts(&report->snap.system);
+			budget.fn = preloaded;
+		}
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {
 			report->have_unwind = 1;
@@ -513,13 +555,17 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 			fprintf(stderr, "werfault: unwinding cut short: %s\n",
 				report->unwind.problem);
 	}
+	/* Without a child, or one that never started it. */
+	machine_facts(&report->snap.system);
 	phase("unwind");
-	if (report->have_unwind && secure_getenv("WER_DEBUG"))
-		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
-			report->unwind.peak_rss_kib);
 	find_app_version(report);
 	r = wer__report_write(report, path, size);
 	phase("write");
+	if (report->have_unwind && secure_getenv("WER_DEBUG")) {
+		wer__unwind_reap(&report->unwind);
+		fprintf(stderr, "werfault: unwinder peak RSS %ld KiB\n",
+			report->unwind.peak_rss_kib);
+	}
 	return r;
 }
 
@@ -1259,8 +1305,7 @@ int main(int argc, char **argv)
 	report->snap.pid = pid;
 	wer__frozen_free(&frozen);
 	phase("release");
-	/* The machine's facts, now that the process is let go. */
-	machine_facts(&report->snap.system);
+	/* The machine's facts are read while the unwinder runs. */
 	r = unwind_and_write(report, path, sizeof(path));
 
 	print_phases();
