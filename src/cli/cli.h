@@ -73,6 +73,9 @@ void cli_print_signature(FILE *f, const struct wer_report_info *r);
  * exception's type and what(), glibc's abort message; nothing when the
  * report has none. */
 void cli_print_reason(FILE *f, const struct wer_report_info *r);
+/* A queued report's failed uploads: how many, the last one's time and
+ * why, when it is due again. */
+void cli_print_upload_failure(FILE *f, const struct wer_report_info *r);
 
 /* getopt_long for a verb (argv[0] is its name) that says itself what is
  * wrong: an unknown option with the nearest known one, an ambiguous

@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "iso_time.h"
 #include "report_format.h"
 #include "text.h"
 #include "signals.h"
@@ -57,6 +59,19 @@ void cli_print_signature(FILE *f, const struct wer_report_info *r)
 			fprintf(f, "  %-22s %s\n", r->sig_name[i],
 				r->sig_value[i]);
 	}
+}
+
+void cli_print_upload_failure(FILE *f, const struct wer_report_info *r)
+{
+	char next[32] = "now";
+
+	if (r->upload_next > 0)
+		wer_time_iso(next, sizeof(next), (time_t)r->upload_next, -1);
+	fprintf(f,
+		"  Not sent: %ld upload%s failed, the last at %s: %s\n"
+		"  Tried again automatically from %s (`wer submit %s` now)\n",
+		r->upload_failures, r->upload_failures == 1 ? "" : "s",
+		r->upload_last_try, r->upload_error, next, r->id);
 }
 
 void cli_print_reason(FILE *f, const struct wer_report_info *r)
@@ -145,6 +160,20 @@ void cli_json_report_fields(FILE *f, const struct wer_report_info *r)
 		fprintf(f, ", \"http_status\": %ld, \"answer\": ",
 			r->upload_status);
 		cli_json_string(f, r->upload_answer);
+		fprintf(f, "}");
+	} else if (r->upload_failures > 0) {
+		char next[32] = "";
+
+		if (r->upload_next > 0)
+			wer_time_iso(next, sizeof(next), (time_t)r->upload_next,
+				     -1);
+		fprintf(f, ", \"upload\": {\"failures\": %ld, \"last_try\": ",
+			r->upload_failures);
+		cli_json_string(f, r->upload_last_try);
+		fprintf(f, ", \"error\": ");
+		cli_json_string(f, r->upload_error);
+		fprintf(f, ", \"next_try\": ");
+		cli_json_string(f, next);
 		fprintf(f, "}");
 	}
 }

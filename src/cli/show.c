@@ -248,6 +248,8 @@ int show_main(int argc, char **argv)
 		if (r->archived)
 			printf("  Sent at %s: HTTP %ld, %s\n", r->upload_time,
 			       r->upload_status, r->upload_answer);
+		else if (r->upload_failures > 0)
+			cli_print_upload_failure(stdout, r);
 		else
 			printf("  Not sent yet (`wer submit %s`)\n", r->id);
 		printf("\n");

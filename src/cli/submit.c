@@ -3,7 +3,10 @@
  * submit.c - `wer submit`: uploads reports in the Breakpad/Crashpad
  * convention, so that existing crash servers accept them, retrying what a
  * network or a busy server failed, and moves each report sent into the
- * archive with the server's answer.
+ * archive with the server's answer. A report that could not be sent keeps
+ * the failure in its Upload.wer, and when it is due again (--pending: the
+ * timer's and werfault's runs; each failure doubles the wait); a run stops
+ * at the first server that does not answer (docs/upload.md).
  *
  * The request (docs/upload.md): POST multipart/form-data with
  *   upload_file_minidump  the minidump (file, <id>.mdmp)
@@ -19,6 +22,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,14 +38,18 @@
 #define BACKOFF_MAX_MS	60000	    /* longest wait between attempts */
 #define FILES_MAX	64	    /* files of a report sent */
 #define DEFAULT_RETRIES 4
-#define DEFAULT_BACKOFF 1000 /* ms before the first retry, doubling */
-#define PARAMETERS_ONLY 2    /* ConsentLevel: signature and metadata */
-#define ALL_DATA	4    /* ConsentLevel: files and full dumps too */
+#define DEFAULT_BACKOFF 1000  /* ms before the first retry, doubling */
+#define PARAMETERS_ONLY 2     /* ConsentLevel: signature and metadata */
+#define ALL_DATA	4     /* ConsentLevel: files and full dumps too */
+#define RETRY_MAX_S	86400 /* longest wait between a report's runs */
+/* submit_one's answer when the server did not answer, or answered that it
+ * cannot take reports now: the run stops there. */
+#define SERVER_DOWN (-EHOSTUNREACH)
 
 void submit_help(FILE *f)
 {
 	fputs("usage: wer submit [--url URL] [--retries N] [--cacert FILE] "
-	      "--all|REPORT...\n"
+	      "--all|--pending|REPORT...\n"
 	      "\n"
 	      "Uploads queued reports the way Breakpad and Crashpad clients "
 	      "do (multipart\nPOST, the minidump as upload_file_minidump, "
@@ -59,6 +67,12 @@ void submit_help(FILE *f)
 	      "one, a process id\n                 or latest (the newest)\n"
 	      "  --all          every queued report (damaged ones are "
 	      "skipped)\n"
+	      "  --pending      the queued reports due: not tried yet, or "
+	      "whose last failure's\n                 wait is over "
+	      "(UploadRetrySeconds, doubling with each\n"
+	      "                 failure, at most a day); one try each, no "
+	      "retries unless\n                 --retries says (what "
+	      "werfault and the openwer-submit timer run)\n"
 	      "  --url URL      where to send (default: the UploadURL "
 	      "setting)\n"
 	      "  --retries N    retries after a network error or a 5xx, 408 "
@@ -68,7 +82,12 @@ void submit_help(FILE *f)
 	      "  --cacert FILE  trust this CA certificate file (TLS is "
 	      "always verified)\n"
 	      "\n"
-	      "Exit status: 0 all sent, 1 no such report or nothing queued, 2 "
+	      "A failed upload is recorded in the report (`wer show`). A run "
+	      "stops at the first\nnetwork error or 5xx, 408 or 429 answer "
+	      "(after its retries): the reports after\nit are not tried.\n"
+	      "\n"
+	      "Exit status: 0 all sent (--pending: also when none was due), 1 "
+	      "no such report\nor nothing queued, 2 "
 	      "usage, no URL or\na REPORT that names several (nothing is "
 	      "sent), 3 the store cannot be read or a report sent "
 	      "could not be archived, 4 an\nupload failed (the report stays "
@@ -101,6 +120,7 @@ static struct {
 	const char *url;
 	const char *cacert;
 	long retries, backoff_ms, consent;
+	long retry_s; /* UploadRetrySeconds: the first wait after a failure */
 	char guid[40];
 	int progress;	     /* a progress bar on stderr */
 	size_t index, total; /* which report of how many */
@@ -446,6 +466,66 @@ static void url_for_record(const char *url, char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)end, url);
 }
 
+/* The wait after the failures-th failed upload: UploadRetrySeconds,
+ * doubling with each failure after the first, at most RETRY_MAX_S. */
+static long long retry_wait(long failures)
+{
+	long long wait = opt.retry_s;
+
+	for (long i = 1; i < failures && wait < RETRY_MAX_S; i++)
+		wait *= 2;
+	return wait < RETRY_MAX_S ? wait : RETRY_MAX_S;
+}
+
+/* Whether --pending tries r now: never tried, or its last failure's wait
+ * (by today's UploadRetrySeconds) is over. A last try in the future (a
+ * clock set back) waits no longer than the wait itself. */
+static int due(const struct wer_report_info *r, time_t now)
+{
+	long long wait;
+
+	if (r->upload_failures <= 0 || r->upload_last_try_s <= 0)
+		return 1;
+	wait = retry_wait(r->upload_failures);
+	if (r->upload_last_try_s > (long long)now)
+		return r->upload_last_try_s - (long long)now > wait;
+	return (long long)now - r->upload_last_try_s >= wait;
+}
+
+/* A failed upload in the queued report's Upload.wer: how many failed, the
+ * last one's time and why, and when --pending tries it again. */
+static void note_failure(const struct wer_store *store,
+			 const struct wer_report_info *r, CURLcode code,
+			 long status, const char *answer)
+{
+	long failures = r->upload_failures + 1;
+	long long wait = retry_wait(failures);
+	char when[32], next[32], url[1024], why[WER_STORE_VALUE_MAX], *text;
+	time_t now = time(NULL);
+	int n, err;
+
+	wer_time_iso(when, sizeof(when), now, -1);
+	wer_time_iso(next, sizeof(next), now + (time_t)wait, -1);
+	url_for_record(opt.url, url, sizeof(url));
+	if (code != CURLE_OK)
+		snprintf(why, sizeof(why), "%s", curl_easy_strerror(code));
+	else
+		snprintf(why, sizeof(why), "HTTP %ld %.200s", status, answer);
+	n = asprintf(&text,
+		     "FailedAttempts=%ld\nLastAttempt=%s\nLastError=%s\n"
+		     "NextAttempt=%s\nUploadURL=%s\n",
+		     failures, when, why, next, url);
+	if (n < 0)
+		return;
+	if ((err = wer_store_note_upload(store, r->id, text, (size_t)n)) < 0 &&
+	    err != -ENOENT)
+		fprintf(stderr,
+			"wer submit: %s: the failure could not be recorded: "
+			"%s\n",
+			r->id, strerror(-err));
+	free(text);
+}
+
 static int submit_one(CURL *curl, const struct wer_store *store,
 		      const struct wer_report_info *r, long max_archive)
 {
@@ -481,6 +561,7 @@ static int submit_one(CURL *curl, const struct wer_store *store,
 	if (opt.progress)
 		fputc('\n', stderr);
 	if (status < 200 || status > 299) {
+		note_failure(store, r, code, status, line);
 		if (code != CURLE_OK)
 			fprintf(stderr,
 				"wer submit: %s: not sent: %s (%ld "
@@ -493,7 +574,12 @@ static int submit_one(CURL *curl, const struct wer_store *store,
 				"attempt%s)\n",
 				r->id, status, line, attempts,
 				attempts == 1 ? "" : "s");
-		err = -EIO;
+		/* No answer, or "not now": the next report would fare no
+		 * better. */
+		err = code != CURLE_OK || status >= 500 || status == 408 ||
+			      status == 429
+			  ? SERVER_DOWN
+			  : -EIO;
 		goto out;
 	}
 	now = time(NULL);
@@ -576,10 +662,36 @@ static int client_id(const struct wer_store *store, char *buf, size_t size)
 	return -EIO;
 }
 
+/* One `wer submit` at a time per store (<store>/.submit.lock, held to the
+ * end): two runs would send the same report twice. The second waits, then
+ * reads the store as the first left it. -1 when it cannot be taken (the
+ * run goes on: better twice than never). */
+static int submit_lock(const struct wer_store *store)
+{
+	struct stat st;
+	int fd = openat(store->fd, ".submit.lock",
+			O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			0600);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 int submit_main(int argc, char **argv)
 {
 	static const struct option options[] = {
 	    {"all", no_argument, NULL, 'a'},
+	    {"pending", no_argument, NULL, 'p'},
 	    {"url", required_argument, NULL, 'u'},
 	    {"retries", required_argument, NULL, 'r'},
 	    {"cacert", required_argument, NULL, 'c'},
@@ -591,8 +703,9 @@ int submit_main(int argc, char **argv)
 	char err_text[512];
 	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
 	size_t count = 0, failed = 0, unarchived = 0, missing = 0,
-	       ambiguous = 0;
-	int all = 0, c, err;
+	       ambiguous = 0, untried = 0;
+	int all = 0, pending = 0, retries_given = 0, c, err, lock = -1;
+	time_t now = time(NULL);
 	long n = 0;
 	CURL *curl;
 
@@ -608,6 +721,9 @@ int submit_main(int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
+		case 'p':
+			pending = 1;
+			break;
 		case 'u':
 			opt.url = optarg;
 			break;
@@ -621,6 +737,7 @@ int submit_main(int argc, char **argv)
 						"0 to 100\n");
 				return EXIT_USAGE;
 			}
+			retries_given = 1;
 			break;
 		case 'h':
 			submit_help(stdout);
@@ -629,14 +746,23 @@ int submit_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (all == (optind < argc))
+	if (all + pending + (optind < argc) != 1)
 		return cli_usage_error("submit", "%s",
-				       all ? "--all or REPORTs, not both"
-					   : "which reports? (--all, or "
-					     "REPORTs)");
+				       all + pending + (optind < argc)
+					   ? "one of --all, --pending and "
+					     "REPORTs"
+					   : "which reports? (--all, "
+					     "--pending, or REPORTs)");
+	/* A run of the timer's: one try a report; the wait is between
+	 * runs. */
+	if (pending && !retries_given)
+		opt.retries = 0;
+	/* Every queued report, then those due. */
+	all |= pending;
 	if (wer_settings_load(&settings, 0, err_text, sizeof(err_text)) < 0)
 		fprintf(stderr, "wer submit: %s\n", err_text);
 	opt.consent = settings.number[WER_SET_CONSENT];
+	opt.retry_s = settings.number[WER_SET_RETRY_BACKOFF];
 	if (!opt.url)
 		opt.url = settings.text[WER_SET_UPLOAD_URL];
 	if (!opt.url[0]) {
@@ -644,19 +770,25 @@ int submit_main(int argc, char **argv)
 				"UploadURL (`wer config`)\n");
 		return EXIT_USAGE;
 	}
+	if ((store = cli_store()))
+		lock = submit_lock(store);
 	if ((n = cli_load_reports(&v)) < 0) {
 		fprintf(stderr, "wer submit: cannot read the store: %s\n",
 			strerror((int)-n));
+		if (lock >= 0)
+			close(lock);
 		return EXIT_STORE;
 	}
-	store = cli_store();
 	todo = calloc((size_t)(all ? n : argc - optind) + 1, sizeof(*todo));
 	if (!todo) {
 		free(v);
+		if (lock >= 0)
+			close(lock);
 		return EXIT_STORE;
 	}
 	for (long i = 0; all && i < n; i++)
-		if (!v[i].archived && !v[i].damaged)
+		if (!v[i].archived && !v[i].damaged &&
+		    (!pending || due(&v[i], now)))
 			todo[count++] = &v[i];
 	for (int k = optind; !all && k < argc; k++) {
 		long i = cli_match_report("submit", argv[k], v, n);
@@ -676,18 +808,18 @@ int submit_main(int argc, char **argv)
 		else if (!r || r->archived || r->damaged)
 			missing++;
 	}
-	if (ambiguous) {
-		fprintf(stderr, "wer submit: nothing sent\n");
-		free(todo);
-		free(v);
-		return EXIT_USAGE;
-	}
-	if (!count) {
-		if (all)
+	if (ambiguous || !count) {
+		if (ambiguous)
+			fprintf(stderr, "wer submit: nothing sent\n");
+		else if (pending)
+			printf("No reports due.\n");
+		else if (all)
 			printf("No reports found.\n");
 		free(todo);
 		free(v);
-		return EXIT_NOTHING;
+		if (lock >= 0)
+			close(lock);
+		return ambiguous ? EXIT_USAGE : pending ? 0 : EXIT_NOTHING;
 	}
 	if (!store || client_id(store, opt.guid, sizeof(opt.guid)) < 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
@@ -695,6 +827,8 @@ int submit_main(int argc, char **argv)
 		fprintf(stderr, "wer submit: cannot set up the upload\n");
 		free(todo);
 		free(v);
+		if (lock >= 0)
+			close(lock);
 		return EXIT_STORE;
 	}
 	opt.total = count;
@@ -718,16 +852,28 @@ int submit_main(int argc, char **argv)
 			unarchived++;
 		else if (err < 0)
 			failed++;
+		/* The circuit breaker: one dead server costs one report's
+		 * tries a run, not every report's. */
+		if (err == SERVER_DOWN && opt.index + 1 < count) {
+			untried = count - opt.index - 1;
+			fprintf(stderr,
+				"wer submit: the server did not take reports: "
+				"%zu more not tried this run\n",
+				untried);
+			break;
+		}
 	}
 	curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	if (count > 1)
-		printf("%zu of %zu report%s sent.\n", count - failed, count,
-		       count == 1 ? "" : "s");
+		printf("%zu of %zu report%s sent.\n", count - failed - untried,
+		       count, count == 1 ? "" : "s");
 	free(todo);
 	free(v);
-	return failed	    ? EXIT_FAILED
-	       : unarchived ? EXIT_STORE
-	       : missing    ? EXIT_NOTHING
-			    : 0;
+	if (lock >= 0)
+		close(lock);
+	return failed || untried ? EXIT_FAILED
+	       : unarchived	 ? EXIT_STORE
+	       : missing	 ? EXIT_NOTHING
+				 : 0;
 }

@@ -109,18 +109,16 @@ static void notify_runner(const char *path, int err)
 }
 
 /* ConsentLevel 2 to 4 with an UploadURL: the report is sent without
- * asking, by `wer submit ID` ($WER_CLI, else the installed wer) in a
- * process of its own, detached: werfault does not wait for the network.
- * A report it fails to send stays queued for the next `wer submit`. */
-static void submit_automatically(const struct wer_settings *s,
-				 const char *report_dir)
+ * asking, by `wer submit --pending` ($WER_CLI, else the installed wer) in
+ * a process of its own, detached: werfault does not wait for the network.
+ * That run also retries the queued reports whose wait after a failed
+ * upload is over; one that fails again waits longer (docs/upload.md). */
+static void submit_automatically(const struct wer_settings *s)
 {
-	const char *wer = secure_getenv("WER_CLI"),
-		   *id = strrchr(report_dir, '/');
+	const char *wer = secure_getenv("WER_CLI");
 	pid_t child;
 
-	if (s->number[WER_SET_CONSENT] < 2 || !s->text[WER_SET_UPLOAD_URL][0] ||
-	    !id)
+	if (s->number[WER_SET_CONSENT] < 2 || !s->text[WER_SET_UPLOAD_URL][0])
 		return;
 	if (!wer || wer[0] != '/')
 		wer = WER_CLI_INSTALL_PATH;
@@ -136,7 +134,7 @@ static void submit_automatically(const struct wer_settings *s,
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		execl(wer, "wer", "submit", id + 1, (char *)NULL);
+		execl(wer, "wer", "submit", "--pending", (char *)NULL);
 		_exit(127);
 	}
 	if (child > 0)
@@ -1344,7 +1342,7 @@ int main(int argc, char **argv)
 	/* After the aftermath: the recovery outcome amends Report.wer in
 	 * the queue, before the report may move to the archive. */
 	if (r >= 0 && !report->privileged[0])
-		submit_automatically(&report->settings, path);
+		submit_automatically(&report->settings);
 	wer__job_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;

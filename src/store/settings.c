@@ -45,6 +45,8 @@ static const struct {
 				   NULL},
     [WER_SET_REGISTRATION_ONLY] = {"RegistrationOnly", "WER_REGISTRATION_ONLY",
 				   0, 0, 1, NULL},
+    [WER_SET_RETRY_BACKOFF] = {"UploadRetrySeconds", "WER_UPLOAD_RETRY_S", 300,
+			       0, 86400, NULL},
 };
 
 const char *wer_setting_name(enum wer_setting s)

@@ -33,6 +33,7 @@ enum wer_setting {
 	WER_SET_DEBUGINFOD,	   /* Debuginfod, 0 or 1, 0 */
 	WER_SET_MAX_QUEUE_PER_APP, /* MaxQueueCountPerApp, 0 (none) */
 	WER_SET_REGISTRATION_ONLY, /* RegistrationOnly, 0 or 1, 0 */
+	WER_SET_RETRY_BACKOFF,	   /* UploadRetrySeconds, 300 */
 	WER_SET_COUNT
 };
 

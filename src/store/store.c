@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report_format.h"
@@ -171,6 +172,29 @@ int wer_report_parse(const char *text, size_t size, struct wer_report_info *r)
 	return 0;
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" (wer_time_iso's, whole seconds) as seconds since
+ * the epoch; 0 for anything else. */
+static long long iso_seconds(const char *value, size_t len)
+{
+	char text[32];
+	struct tm tm = {0};
+	int n = 0;
+
+	if (len != 20)
+		return 0;
+	memcpy(text, value, len);
+	text[len] = '\0';
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n != 20 || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
+}
+
 void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 {
 	size_t at = 0;
@@ -195,6 +219,18 @@ void wer_upload_parse(const char *text, size_t size, struct wer_report_info *r)
 		else if (name_len == 12 && !memcmp(line, "ServerAnswer", 12))
 			copy_bounded(r->upload_answer, sizeof(r->upload_answer),
 				     eq + 1, value_len);
+		else if (name_len == 14 && !memcmp(line, "FailedAttempts", 14))
+			r->upload_failures = number(eq + 1, value_len);
+		else if (name_len == 11 && !memcmp(line, "LastAttempt", 11)) {
+			copy_bounded(r->upload_last_try,
+				     sizeof(r->upload_last_try), eq + 1,
+				     value_len);
+			r->upload_last_try_s = iso_seconds(eq + 1, value_len);
+		} else if (name_len == 9 && !memcmp(line, "LastError", 9))
+			copy_bounded(r->upload_error, sizeof(r->upload_error),
+				     eq + 1, value_len);
+		else if (name_len == 11 && !memcmp(line, "NextAttempt", 11))
+			r->upload_next = iso_seconds(eq + 1, value_len);
 	}
 }
 
@@ -563,6 +599,26 @@ int wer_store_find(const struct wer_store *s, const char *id,
 		}
 	}
 	return -ENOENT;
+}
+
+int wer_store_note_upload(const struct wer_store *s, const char *id,
+			  const char *text, size_t len)
+{
+	int lock, queue, dir, err;
+
+	if (!is_report_id(id))
+		return -EINVAL;
+	if ((lock = wer_store_lock(s, 1)) < 0)
+		return lock;
+	if ((queue = err = wer_store_area(s, WER_STORE_QUEUE, 0)) >= 0 &&
+	    (dir = err = wer_report_dir(queue, id)) >= 0) {
+		err = wer_write_file_at(dir, "Upload.wer", text, len);
+		close(dir);
+	}
+	if (queue >= 0)
+		close(queue);
+	close(lock);
+	return err;
 }
 
 int wer_store_archive(const struct wer_store *s, const char *id,

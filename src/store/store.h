@@ -87,6 +87,15 @@ struct wer_report_info {
 	char upload_time[64];
 	long upload_status;
 	char upload_answer[WER_STORE_VALUE_MAX];
+	/* From Upload.wer, in queued reports `wer submit` failed to send
+	 * (docs/upload.md): how many tries failed, the last one's time (as
+	 * written, and in seconds since the epoch) and why, and when the next
+	 * automatic try was due by the settings of the last (0: unknown). */
+	long upload_failures;
+	char upload_last_try[64];
+	long long upload_last_try_s;
+	char upload_error[WER_STORE_VALUE_MAX];
+	long long upload_next;
 };
 
 /* Parses Report.wer's text (size bytes, not NUL-terminated) into ret,
@@ -193,6 +202,12 @@ int wer_store_find(const struct wer_store *s, const char *id,
  * errno (-ENOENT when the report left the queue meanwhile). */
 int wer_store_archive(const struct wer_store *s, const char *id,
 		      const char *text, size_t len, long max_archive);
+
+/* Writes Upload.wer (text, len bytes: a failed upload's record) into
+ * queued report id, replacing the one before, under the store's lock. 0
+ * or a negative errno (-ENOENT when the report left the queue). */
+int wer_store_note_upload(const struct wer_store *s, const char *id,
+			  const char *text, size_t len);
 
 /* Parses Upload.wer's text into ret's upload_* fields. */
 void wer_upload_parse(const char *text, size_t size,

@@ -286,6 +286,65 @@ check "wer submit --all on a terminal: a progress bar, every queued report sent"
 	printf "%s\n" "$out" | grep -q "\[#*  *\] 1/3" && printf "%s\n" "$out" | grep -q "3 of 3 reports sent" &&
 	[ -z "$(ls "$2/ReportQueue")" ]' "$wer" "$url" "$store"
 kill $receiver_pid
+
+# Uploads that retry themselves (wer submit --pending, what werfault and
+# the timer run): one try a report a run, a run stops at the first server
+# that does not take reports, each failure is kept in the report and
+# doubles its wait (UploadRetrySeconds).
+crash_wait null
+crash_wait fpe
+crash_wait abort
+queued_ids() { "$wer" list --queued --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))'; }
+set -- $(queued_ids)
+first=$1
+receiver 100 503
+check "--pending, the server answering 503: one request for three reports, exit 4, the failure kept in the first" bash -c '
+	out=$(WER_UPLOAD_RETRY_S=3600 "$0" submit --pending --url "$1" 2>&1); [ $? = 4 ] &&
+	printf "%s\n" "$out" | grep -q "2 more not tried this run" && [ "$(wc -l <"$2")" = 1 ] &&
+	u=$3/ReportQueue/$4/Upload.wer && grep -qx "FailedAttempts=1" "$u" && grep -q "^LastError=HTTP 503" "$u" &&
+	! grep -q secret-key "$u" && [ "$(ls "$3"/ReportQueue/*/Upload.wer | wc -l)" = 1 ]' "$wer" "$url" "$log" "$store" "$first"
+check "wer show says when it was tried, why it failed, when it is tried again" bash -c '
+	out=$("$0" show "$1") && printf "%s\n" "$out" | grep -q "Not sent: 1 upload failed, the last at .*: HTTP 503" &&
+	printf "%s\n" "$out" | grep -q "Tried again automatically from 20"' "$wer" "$first"
+check "the wait is an hour (UploadRetrySeconds=3600), in wer list --json too" python3 -c '
+import datetime, json, subprocess, sys
+d = {r["id"]: r for r in json.loads(subprocess.run([sys.argv[1], "list", "--json"], capture_output=True, check=True).stdout)}
+u = d[sys.argv[2]]["upload"]
+t = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+assert u["failures"] == 1 and u["error"].startswith("HTTP 503"), u
+assert (t(u["next_try"]) - t(u["last_try"])).total_seconds() == 3600, u
+' "$wer" "$first"
+kill $receiver_pid
+check "no server at all: one connection failure a run, the breaker stops it" bash -c '
+	out=$(WER_UPLOAD_RETRY_S=3600 "$0" submit --pending --url http://127.0.0.1:9/ 2>&1); [ $? = 4 ] &&
+	printf "%s\n" "$out" | grep -q "1 more not tried this run" &&
+	[ "$(ls "$1"/ReportQueue/*/Upload.wer | wc -l)" = 2 ]' "$wer" "$store"
+receiver 0
+check "the server back: --pending sends the one report due, once; the two waiting stay queued" bash -c '
+	WER_UPLOAD_RETRY_S=3600 "$0" submit --pending --url "$1" >/dev/null && [ "$(wc -l <"$2")" = 1 ] &&
+	[ "$(ls "$3/ReportQueue" | wc -l)" = 2 ] && [ -f "$3/ReportQueue/$4/Upload.wer" ]' "$wer" "$url" "$log" "$store" "$first"
+check "nothing due: --pending sends nothing, exit 0" bash -c '
+	out=$(WER_UPLOAD_RETRY_S=3600 "$0" submit --pending --url "$1") && [ "$out" = "No reports due." ] &&
+	[ "$(wc -l <"$2")" = 1 ]' "$wer" "$url" "$log"
+kill $receiver_pid
+receiver 100 503
+check "a second failure doubles the wait (two hours)" bash -c '
+	WER_UPLOAD_RETRY_S=3600 "$0" submit --retries 0 --url "$1" "$3"; [ $? = 4 ] &&
+	python3 -c "
+import datetime, sys
+u = dict(l.rstrip(\"\n\").split(\"=\", 1) for l in open(sys.argv[1]))
+t = lambda s: datetime.datetime.strptime(s, \"%Y-%m-%dT%H:%M:%SZ\")
+assert u[\"FailedAttempts\"] == \"2\" and (t(u[\"NextAttempt\"]) - t(u[\"LastAttempt\"])).total_seconds() == 7200, u
+" "$2/ReportQueue/$3/Upload.wer"' "$wer" "$url" "$store" "$first"
+kill $receiver_pid
+receiver 0
+check "once the waits are over (UploadRetrySeconds=0): both sent, each once, archived with the answer" bash -c '
+	WER_UPLOAD_RETRY_S=0 "$0" submit --pending --url "$1" >/dev/null && [ "$(wc -l <"$2")" = 2 ] &&
+	[ -z "$(ls "$3/ReportQueue")" ] && grep -qx "HttpStatus=200" "$3/ReportArchive/$4/Upload.wer" &&
+	! grep -q FailedAttempts "$3/ReportArchive/$4/Upload.wer"' "$wer" "$url" "$log" "$store" "$first"
+kill $receiver_pid
+check "wer submit takes one of --all, --pending and REPORTs: exit 2" bash -c '
+	"$0" submit --all --pending --url http://127.0.0.1:9/; [ $? = 2 ]' "$wer"
 # The store's lock: a crash while `wer` holds it exclusively is not held
 # up; its report lands, whole, once the lock is released.
 "$wer" rm $("$wer" list --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))') >/dev/null
