@@ -16,6 +16,8 @@ packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl
 packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev"
 if [ "$what" = test ]; then
 	packages="$packages clang clang-format git libcmocka-dev libxml2-utils groff-base man-db gdb lldb debuginfod strace python3 openssl"
+	# The Debian packages' build and check (scripts/package-test.sh).
+	packages="$packages debhelper lintian"
 	# The collector's tests: a PostgreSQL server, curl, a headless
 	# browser; the header tests: X11's <X11/Xmd.h>.
 	packages="$packages postgresql curl chromium x11proto-dev"

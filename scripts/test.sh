@@ -4,7 +4,8 @@
 # (scripts/check-source.sh: formatting, banned calls; seconds, so a slip
 # fails before the builds), then build and run ctest in four
 # configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then a
-# short run of every fuzz target.
+# short run of every fuzz target, then the Debian packages (built, checked,
+# installed, used, purged).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -93,4 +94,8 @@ done
 [ "$fuzz_listed" -gt 0 ] && [ "$fuzz_passed" = "$fuzz_listed" ] ||
 	{ echo "fuzz: $fuzz_passed of $fuzz_listed listed targets ran"; exit 1; }
 echo "fuzz: $fuzz_passed passed, 0 failed (every target of $fuzz_list)"
+# The Debian packages: built, lintian, installed, a crash reported by them,
+# purged (docs/packaging.md).
+echo "==== debian packages"
+sh scripts/package-test.sh
 echo "openwer: all configurations passed"

@@ -170,13 +170,25 @@ static pthread_mutex_t db_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int write_file(const char *path, const uint8_t *data, size_t size);
 
+/* A temporary file's name part: random, or (getrandom failing) a counter
+ * of this process's, which the pid beside it makes unique all the same. */
+static unsigned long long tmp_nonce(void)
+{
+	static unsigned long long counter;
+	unsigned long long rnd;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+	return rnd;
+}
+
 /* This host's copy of a database reference's bytes at path (written
  * through DATA/tmp when missing). 0 or a negative errno. */
 static int local_copy(const struct wer_collector *c, const char *ref,
 		      const char *path)
 {
 	char dir[FILE_MAX], tmp[PATH_MAX + 64], *slash;
-	unsigned long long rnd = 0;
+	unsigned long long rnd;
 	uint8_t *data;
 	size_t size;
 	int r;
@@ -194,7 +206,7 @@ static int local_copy(const struct wer_collector *c, const char *ref,
 		free(data);
 		return -errno;
 	}
-	getrandom(&rnd, sizeof(rnd), 0);
+	rnd = tmp_nonce();
 	snprintf(tmp, sizeof(tmp), "%s/tmp/symbols.%d.%llx", c->data_dir,
 		 getpid(), rnd);
 	r = write_file(tmp, data, size);
@@ -716,7 +728,7 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 	char other[FILE_MAX], build_id[65] = "", why[256];
 	int is_elf = size >= 4 && !memcmp(data, "\177ELF", 4);
 	const char *kind = is_elf ? "elf" : "sym";
-	unsigned long long rnd = 0;
+	unsigned long long rnd;
 	int r, unchanged = 0;
 	char now[24];
 	long n;
@@ -748,7 +760,7 @@ int wer__symbols_upload(struct wer_collector *c, const char *project,
 				 "id, or ?build_id= (the ELF build id, hex)");
 		return 0;
 	}
-	getrandom(&rnd, sizeof(rnd), 0);
+	rnd = tmp_nonce();
 	snprintf(tmp, sizeof(tmp), "%s/tmp/symbols.%d.%llx", c->data_dir,
 		 getpid(), rnd);
 	r = write_file(tmp, data, size);
