@@ -3,6 +3,7 @@
  * config.c - `wer config`: the effective settings and where each came from.
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -10,20 +11,24 @@
 
 void config_help(FILE *f)
 {
-	fputs("usage: wer config\n"
-	      "\n"
-	      "Prints every setting, its effective value and where it came "
-	      "from: the default,\n/etc/openwer/wer.conf, "
-	      "$XDG_CONFIG_HOME/openwer/wer.conf (or ~/.config/...), or an\n"
-	      "environment variable (later sources win). See "
-	      "docs/settings.md. Secrets in\nUploadURL (a password, and the "
-	      "values of query parameters named like key,\ntoken, secret, "
-	      "password) are printed as ***.\n"
-	      "\n"
-	      "Exit status: 0, or 3 when a settings file or variable is "
-	      "malformed (it is\nnamed, with its line; crashes are still "
-	      "reported, with that source ignored).\n",
-	      f);
+	fputs(
+	    "usage: wer config [--app NAME]\n"
+	    "\n"
+	    "Prints every setting, its effective value and where it came "
+	    "from: the default,\n/etc/openwer/wer.conf, "
+	    "$XDG_CONFIG_HOME/openwer/wer.conf (or ~/.config/...), or an\n"
+	    "environment variable (later sources win). With --app NAME, "
+	    "as the program\nNAME (its executable's base name) gets them: "
+	    "each file's [app NAME] section\nover the file's other lines. "
+	    "See docs/settings.md. Secrets in\nUploadURL (a password, and the "
+	    "values of query parameters named like key,\ntoken, secret, "
+	    "password) are printed as ***; UploadURLFile keeps the URL in "
+	    "a\nfile only its owner may read.\n"
+	    "\n"
+	    "Exit status: 0, or 3 when a settings file or variable is "
+	    "malformed (it is\nnamed, with its line; crashes are still "
+	    "reported, with that source ignored).\n",
+	    f);
 }
 
 /* Whether a query parameter called name[0..len) holds a secret. */
@@ -98,16 +103,38 @@ static void mask_url(const char *url, char *buf, size_t size)
 
 int config_main(int argc, char **argv)
 {
+	static const struct option options[] = {
+	    {"app", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0}};
 	struct wer_settings s;
 	char err[512], masked[sizeof(s.text[0]) + 256];
-	int r;
+	const char *app = NULL;
+	int r, c;
 
-	if ((r = cli_help_only(argc, argv, config_help)))
-		return r < 0 ? 0 : r;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, "", options)) != -1) {
+		switch (c) {
+		case 'a':
+			app = optarg;
+			break;
+		case 'h':
+			config_help(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
 	if (optind < argc)
 		return cli_usage_error("config", "unexpected argument '%s'",
 				       argv[optind]);
-	r = wer_settings_load(&s, 0, err, sizeof(err));
+	if (app && !wer_settings_app_name_ok(app))
+		return cli_usage_error("config",
+				       "--app NAME: 1 to 64 of A-Z a-z 0-9 . _ "
+				       "+ -");
+	r = wer_settings_load_app(&s, 0, app, err, sizeof(err));
+	if (r == 0)
+		r = wer_settings_load_url_file(&s, err, sizeof(err));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
 		if (i == WER_SET_UPLOAD_URL) {
 			mask_url(s.text[i], masked, sizeof(masked));

@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,7 +116,8 @@ struct answer {
 };
 
 static struct {
-	const char *url;
+	const char *url;     /* this report's (--url, or its settings') */
+	const char *url_arg; /* --url: every report's */
 	const char *cacert;
 	long retries, backoff_ms, consent;
 	long retry_s; /* UploadRetrySeconds: the first wait after a failure */
@@ -468,9 +468,9 @@ static void url_for_record(const char *url, char *buf, size_t size)
 
 /* The wait after the failures-th failed upload: UploadRetrySeconds,
  * doubling with each failure after the first, at most RETRY_MAX_S. */
-static long long retry_wait(long failures)
+static long long retry_wait(long base, long failures)
 {
-	long long wait = opt.retry_s;
+	long long wait = base;
 
 	for (long i = 1; i < failures && wait < RETRY_MAX_S; i++)
 		wait *= 2;
@@ -480,13 +480,13 @@ static long long retry_wait(long failures)
 /* Whether --pending tries r now: never tried, or its last failure's wait
  * (by today's UploadRetrySeconds) is over. A last try in the future (a
  * clock set back) waits no longer than the wait itself. */
-static int due(const struct wer_report_info *r, time_t now)
+static int due(const struct wer_report_info *r, long base, time_t now)
 {
 	long long wait;
 
 	if (r->upload_failures <= 0 || r->upload_last_try_s <= 0)
 		return 1;
-	wait = retry_wait(r->upload_failures);
+	wait = retry_wait(base, r->upload_failures);
 	if (r->upload_last_try_s > (long long)now)
 		return r->upload_last_try_s - (long long)now > wait;
 	return (long long)now - r->upload_last_try_s >= wait;
@@ -499,7 +499,7 @@ static void note_failure(const struct wer_store *store,
 			 long status, const char *answer)
 {
 	long failures = r->upload_failures + 1;
-	long long wait = retry_wait(failures);
+	long long wait = retry_wait(opt.retry_s, failures);
 	char when[32], next[32], url[1024], why[WER_STORE_VALUE_MAX], *text;
 	time_t now = time(NULL);
 	int n, err;
@@ -662,29 +662,59 @@ static int client_id(const struct wer_store *store, char *buf, size_t size)
 	return -EIO;
 }
 
-/* One `wer submit` at a time per store (<store>/.submit.lock, held to the
- * end): two runs would send the same report twice. The second waits, then
- * reads the store as the first left it. -1 when it cannot be taken (the
- * run goes on: better twice than never). */
-static int submit_lock(const struct wer_store *store)
-{
-	struct stat st;
-	int fd = openat(store->fd, ".submit.lock",
-			O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-			0600);
+/* The settings a report's upload follows: its application's ([app NAME]
+ * sections, docs/settings.md), read once an application. */
+struct app_upload {
+	char app[72];
+	char url[WER_SETTING_TEXT_MAX];
+	long consent, retry_s, max_archive;
+};
 
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			close(fd);
-			return -1;
-		}
-	return fd;
+static const struct app_upload *upload_for(const struct wer_report_info *r)
+{
+	enum { APPS = 64 };
+	static struct app_upload apps[APPS];
+	static size_t count;
+	static struct app_upload spare; /* past APPS: read each time */
+	static struct wer_settings s;
+	const char *name = wer_report_app(r);
+	struct app_upload *u = NULL;
+	char err[512];
+
+	if (!wer_settings_app_name_ok(name))
+		name = "";
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(apps[i].app, name))
+			return &apps[i];
+	u = count < APPS ? &apps[count++] : &spare;
+	snprintf(u->app, sizeof(u->app), "%s", name);
+	/* Its errors were said with the settings' first load. */
+	wer_settings_load_app(&s, 0, name[0] ? name : NULL, err, sizeof(err));
+	wer_settings_load_url_file(&s, err, sizeof(err));
+	snprintf(u->url, sizeof(u->url), "%s", s.text[WER_SET_UPLOAD_URL]);
+	u->consent = s.number[WER_SET_CONSENT];
+	u->retry_s = s.number[WER_SET_RETRY_BACKOFF];
+	u->max_archive = s.number[WER_SET_MAX_ARCHIVE_COUNT];
+	return u;
+}
+
+/* The servers that did not take a report this run (the circuit
+ * breaker). */
+static char down[16][WER_SETTING_TEXT_MAX];
+static size_t down_count;
+
+static int is_down(const char *url)
+{
+	for (size_t i = 0; i < down_count; i++)
+		if (!strcmp(down[i], url))
+			return 1;
+	return 0;
+}
+
+static void mark_down(const char *url)
+{
+	if (down_count < sizeof(down) / sizeof(down[0]) && !is_down(url))
+		snprintf(down[down_count++], sizeof(down[0]), "%s", url);
 }
 
 int submit_main(int argc, char **argv)
@@ -703,8 +733,8 @@ int submit_main(int argc, char **argv)
 	char err_text[512];
 	const char *backoff = getenv("WER_SUBMIT_BACKOFF_MS");
 	size_t count = 0, failed = 0, unarchived = 0, missing = 0,
-	       ambiguous = 0, untried = 0;
-	int all = 0, pending = 0, retries_given = 0, c, err, lock = -1;
+	       ambiguous = 0, untried = 0, no_url = 0;
+	int all = 0, pending = 0, retries_given = 0, modes, c, err, lock = -1;
 	time_t now = time(NULL);
 	long n = 0;
 	CURL *curl;
@@ -725,7 +755,7 @@ int submit_main(int argc, char **argv)
 			pending = 1;
 			break;
 		case 'u':
-			opt.url = optarg;
+			opt.url_arg = optarg;
 			break;
 		case 'c':
 			opt.cacert = optarg;
@@ -746,32 +776,31 @@ int submit_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (all + pending + (optind < argc) != 1)
+	modes = all + pending + (optind < argc);
+	if (modes != 1)
 		return cli_usage_error("submit", "%s",
-				       all + pending + (optind < argc)
-					   ? "one of --all, --pending and "
-					     "REPORTs"
-					   : "which reports? (--all, "
-					     "--pending, or REPORTs)");
+				       modes ? "one of --all, --pending and "
+					       "REPORTs"
+					     : "which reports? (--all, "
+					       "--pending, or REPORTs)");
 	/* A run of the timer's: one try a report; the wait is between
 	 * runs. */
 	if (pending && !retries_given)
 		opt.retries = 0;
 	/* Every queued report, then those due. */
 	all |= pending;
-	if (wer_settings_load(&settings, 0, err_text, sizeof(err_text)) < 0)
+	/* The settings without an application's section: said once when
+	 * malformed (each application's load would say it again). */
+	if (wer_settings_load(&settings, 0, err_text, sizeof(err_text)) < 0 ||
+	    wer_settings_load_url_file(&settings, err_text, sizeof(err_text)) <
+		0)
 		fprintf(stderr, "wer submit: %s\n", err_text);
-	opt.consent = settings.number[WER_SET_CONSENT];
-	opt.retry_s = settings.number[WER_SET_RETRY_BACKOFF];
-	if (!opt.url)
-		opt.url = settings.text[WER_SET_UPLOAD_URL];
-	if (!opt.url[0]) {
-		fprintf(stderr, "wer submit: no URL: pass --url or set "
-				"UploadURL (`wer config`)\n");
-		return EXIT_USAGE;
-	}
+	/* One `wer submit` at a time per store: two runs would send the same
+	 * report twice. The second waits, then reads the store as the first
+	 * left it; without the lock the run goes on (better twice than
+	 * never). */
 	if ((store = cli_store()))
-		lock = submit_lock(store);
+		lock = wer_store_lock_file(store, ".submit.lock", 1);
 	if ((n = cli_load_reports(&v)) < 0) {
 		fprintf(stderr, "wer submit: cannot read the store: %s\n",
 			strerror((int)-n));
@@ -786,10 +815,20 @@ int submit_main(int argc, char **argv)
 			close(lock);
 		return EXIT_STORE;
 	}
-	for (long i = 0; all && i < n; i++)
-		if (!v[i].archived && !v[i].damaged &&
-		    (!pending || due(&v[i], now)))
-			todo[count++] = &v[i];
+	/* --pending: automatic sending, so only where the application's
+	 * ConsentLevel allows it (2 to 4) and it has a URL. */
+	for (long i = 0; all && i < n; i++) {
+		const struct app_upload *u;
+
+		if (v[i].archived || v[i].damaged)
+			continue;
+		if (pending &&
+		    (!(u = upload_for(&v[i])) || !due(&v[i], u->retry_s, now) ||
+		     u->consent < PARAMETERS_ONLY ||
+		     (!opt.url_arg && !u->url[0])))
+			continue;
+		todo[count++] = &v[i];
+	}
 	for (int k = optind; !all && k < argc; k++) {
 		long i = cli_match_report("submit", argv[k], v, n);
 		struct wer_report_info *r = i >= 0 ? &v[i] : NULL;
@@ -833,7 +872,6 @@ int submit_main(int argc, char **argv)
 	}
 	opt.total = count;
 	opt.progress = count > 1 && isatty(STDERR_FILENO);
-	curl_easy_setopt(curl, CURLOPT_URL, opt.url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "openwer/" WER_VERSION);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
@@ -846,34 +884,54 @@ int submit_main(int argc, char **argv)
 	if (opt.cacert)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, opt.cacert);
 	for (opt.index = 0; opt.index < count; opt.index++) {
-		err = submit_one(curl, store, todo[opt.index],
-				 settings.number[WER_SET_MAX_ARCHIVE_COUNT]);
+		const struct wer_report_info *r = todo[opt.index];
+		const struct app_upload *u = upload_for(r);
+
+		opt.url = opt.url_arg ? opt.url_arg : u ? u->url : "";
+		if (!opt.url[0]) {
+			fprintf(stderr,
+				"wer submit: %s: no URL: pass --url, or set "
+				"UploadURL (`wer config --app %s`)\n",
+				r->id, wer_report_app(r));
+			no_url++;
+			continue;
+		}
+		/* The circuit breaker: a server that did not take a report
+		 * is not asked again this run (one dead server costs one
+		 * report's tries, not every report's). */
+		if (is_down(opt.url)) {
+			untried++;
+			continue;
+		}
+		opt.consent = u->consent;
+		opt.retry_s = u->retry_s;
+		curl_easy_setopt(curl, CURLOPT_URL, opt.url);
+		err = submit_one(curl, store, r, u->max_archive);
 		if (err == -ENOTRECOVERABLE)
 			unarchived++;
 		else if (err < 0)
 			failed++;
-		/* The circuit breaker: one dead server costs one report's
-		 * tries a run, not every report's. */
-		if (err == SERVER_DOWN && opt.index + 1 < count) {
-			untried = count - opt.index - 1;
-			fprintf(stderr,
-				"wer submit: the server did not take reports: "
-				"%zu more not tried this run\n",
-				untried);
-			break;
-		}
+		if (err == SERVER_DOWN)
+			mark_down(opt.url);
 	}
+	if (untried)
+		fprintf(stderr,
+			"wer submit: %zu more not tried this run: their server "
+			"did not take reports\n",
+			untried);
 	curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	if (count > 1)
-		printf("%zu of %zu report%s sent.\n", count - failed - untried,
-		       count, count == 1 ? "" : "s");
+		printf("%zu of %zu report%s sent.\n",
+		       count - failed - untried - no_url, count,
+		       count == 1 ? "" : "s");
 	free(todo);
 	free(v);
 	if (lock >= 0)
 		close(lock);
-	return failed || untried ? EXIT_FAILED
-	       : unarchived	 ? EXIT_STORE
-	       : missing	 ? EXIT_NOTHING
-				 : 0;
+	return no_url == count	      ? EXIT_USAGE
+	       : failed || untried    ? EXIT_FAILED
+	       : unarchived || no_url ? EXIT_STORE
+	       : missing	      ? EXIT_NOTHING
+				      : 0;
 }

@@ -113,12 +113,17 @@ static void notify_runner(const char *path, int err)
  * a process of its own, detached: werfault does not wait for the network.
  * That run also retries the queued reports whose wait after a failed
  * upload is over; one that fails again waits longer (docs/upload.md). */
-static void submit_automatically(const struct wer_settings *s)
+static void submit_automatically(struct wer_settings *s)
 {
 	const char *wer = secure_getenv("WER_CLI");
+	char err[512];
 	pid_t child;
 
-	if (s->number[WER_SET_CONSENT] < 2 || !s->text[WER_SET_UPLOAD_URL][0])
+	if (s->number[WER_SET_CONSENT] < 2)
+		return;
+	if (wer_settings_load_url_file(s, err, sizeof(err)) < 0)
+		fprintf(stderr, "werfault: %s\n", err);
+	if (!s->text[WER_SET_UPLOAD_URL][0])
 		return;
 	if (!wer || wer[0] != '/')
 		wer = WER_CLI_INSTALL_PATH;
@@ -1176,10 +1181,18 @@ int main(int argc, char **argv)
 	{
 		char err[512];
 
+		char app[72];
+
+		/* The crashed program's [app NAME] sections too: its name
+		 * from its executable (a self-frozen process is gone; its
+		 * keeper has the same). */
+		wer_settings_app_of(NULL, pid, app, sizeof(app));
+		if (!app[0] && keeper > 0)
+			wer_settings_app_of(NULL, keeper, app, sizeof(app));
 		/* A malformed settings file: say so, report with defaults. */
-		if (wer_settings_load(&report->settings,
-				      report->privileged[0] != 0, err,
-				      sizeof(err)) < 0)
+		if (wer_settings_load_app(
+			&report->settings, report->privileged[0] != 0,
+			app[0] ? app : NULL, err, sizeof(err)) < 0)
 			fprintf(stderr, "werfault: %s\n", err);
 	}
 	if (report->settings.number[WER_SET_DISABLED]) {

@@ -284,12 +284,14 @@ static int env_on(const char *name)
 static int no_handler(void)
 {
 	struct wer_settings *s = malloc(sizeof(*s));
-	char err[256];
+	char err[256], app[72];
 	int no;
 
 	if (!s)
 		return env_on("WER_DISABLE") || env_on("WER_REGISTRATION_ONLY");
-	wer_settings_load(s, 0, err, sizeof(err));
+	/* The program's own [app NAME] sections too. */
+	wer_settings_app_of(NULL, 0, app, sizeof(app));
+	wer_settings_load_app(s, 0, app[0] ? app : NULL, err, sizeof(err));
 	no = s->number[WER_SET_REGISTRATION_ONLY] == 1 ||
 	     s->number[WER_SET_DISABLED] == 1;
 	free(s);

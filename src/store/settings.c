@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "settings.h"
@@ -47,6 +48,8 @@ static const struct {
 				   0, 0, 1, NULL},
     [WER_SET_RETRY_BACKOFF] = {"UploadRetrySeconds", "WER_UPLOAD_RETRY_S", 300,
 			       0, 86400, NULL},
+    [WER_SET_UPLOAD_URL_FILE] = {"UploadURLFile", "WER_UPLOAD_URL_FILE", 0, 0,
+				 0, ""},
 };
 
 const char *wer_setting_name(enum wer_setting s)
@@ -91,7 +94,10 @@ static const char *parse_value(int i, const char *value, long *ret_number,
 		    strncmp(value, "http://", 7) &&
 		    strncmp(value, "https://", 8))
 			return "URL must begin with http:// or https://";
-		if (i != WER_SET_UPLOAD_URL &&
+		if (i == WER_SET_UPLOAD_URL_FILE && value[0] &&
+		    (value[0] != '/' || strpbrk(value, "\n\r")))
+			return "an absolute path";
+		if (i != WER_SET_UPLOAD_URL && i != WER_SET_UPLOAD_URL_FILE &&
 		    value[strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
 					"mnopqrstuvwxyz0123456789_-.*,")])
 			return "a list of names separated by commas";
@@ -116,10 +122,63 @@ static const char *parse_value(int i, const char *value, long *ret_number,
 	return NULL;
 }
 
+int wer_settings_app_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 64 &&
+	       strspn(name,
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789._+-") == n;
+}
+
+void wer_settings_app_of(const char *exe, pid_t pid, char *out, size_t size)
+{
+	char link[PATH_MAX], path[64];
+	const char *base;
+	size_t n;
+
+	out[0] = '\0';
+	if (!exe) {
+		ssize_t len;
+
+		if (pid > 0)
+			snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+		else
+			snprintf(path, sizeof(path), "/proc/self/exe");
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			return;
+		link[len] = '\0';
+		exe = link;
+	}
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
+	n = strlen(base);
+	if (n > 10 && !strcmp(base + n - 10, " (deleted)"))
+		n -= 10;
+	if (n >= size)
+		return;
+	memcpy(out, base, n);
+	out[n] = '\0';
+	if (!wer_settings_app_name_ok(out))
+		out[0] = '\0';
+}
+
 int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 		       const char *origin, char *err, size_t err_size)
 {
-	struct wer_settings next = *s;
+	return wer_settings_parse_app(s, text, len, origin, NULL, err,
+				      err_size);
+}
+
+int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
+			   const char *origin, const char *app, char *err,
+			   size_t err_size)
+{
+	/* A section of another application is checked into other. */
+	static struct wer_settings other;
+	struct wer_settings next = *s, *into = &next;
 	size_t at = 0;
 	int line_no = 0;
 
@@ -148,6 +207,37 @@ int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 		name = buf + strspn(buf, " \t\r");
 		if (!*name || *name == '#')
 			continue;
+		if (*name == '[') {
+			/* "[app NAME]": the lines after it, up to the next
+			 * section, are NAME's alone. */
+			char *close = strchr(name, ']');
+
+			for (p = name + strlen(name);
+			     p > name && strchr(" \t\r", p[-1]); p--)
+				;
+			*p = '\0';
+			if (strncmp(name, "[app ", 5) || !close ||
+			    close[1] != '\0') {
+				snprintf(err, err_size,
+					 "%s:%d: expected [app NAME]", origin,
+					 line_no);
+				return -EINVAL;
+			}
+			*close = '\0';
+			name += 5 + strspn(name + 5, " \t");
+			for (p = close; p > name && strchr(" \t", p[-1]); p--)
+				;
+			*p = '\0';
+			if (!wer_settings_app_name_ok(name)) {
+				snprintf(err, err_size,
+					 "%s:%d: [app NAME]: NAME is 1 to 64 "
+					 "of A-Z a-z 0-9 . _ + -",
+					 origin, line_no);
+				return -EINVAL;
+			}
+			into = app && !strcmp(name, app) ? &next : &other;
+			continue;
+		}
 		if (!(eq = strchr(name, '='))) {
 			snprintf(err, err_size, "%s:%d: expected Name=Value",
 				 origin, line_no);
@@ -171,21 +261,21 @@ int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 				 line_no, name);
 			return -EINVAL;
 		}
-		why = parse_value(i, value, &next.number[i], next.text[i]);
+		why = parse_value(i, value, &into->number[i], into->text[i]);
 		if (why) {
 			snprintf(err, err_size, "%s:%d: %s: %s", origin,
 				 line_no, table[i].name, why);
 			return -EINVAL;
 		}
-		snprintf(next.source[i], sizeof(next.source[i]), "%s:%d",
+		snprintf(into->source[i], sizeof(into->source[i]), "%s:%d",
 			 origin, line_no);
 	}
 	*s = next;
 	return 0;
 }
 
-static int load_file(struct wer_settings *s, const char *path, char *err,
-		     size_t err_size)
+static int load_file(struct wer_settings *s, const char *path, const char *app,
+		     char *err, size_t err_size)
 {
 	char *text = malloc(WER_SETTINGS_FILE_MAX);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -202,8 +292,8 @@ static int load_file(struct wer_settings *s, const char *path, char *err,
 				 path, WER_SETTINGS_FILE_MAX);
 			r = -EINVAL;
 		} else {
-			r = wer_settings_parse(s, text, (size_t)len, path, err,
-					       err_size);
+			r = wer_settings_parse_app(s, text, (size_t)len, path,
+						   app, err, err_size);
 		}
 	}
 	if (fd >= 0)
@@ -212,8 +302,69 @@ static int load_file(struct wer_settings *s, const char *path, char *err,
 	return r;
 }
 
+int wer_settings_load_url_file(struct wer_settings *s, char *err,
+			       size_t err_size)
+{
+	const char *path = s->text[WER_SET_UPLOAD_URL_FILE];
+	char text[WER_SETTING_TEXT_MAX + 1], *line;
+	const char *why = NULL;
+	struct stat st;
+	size_t len;
+	int fd;
+
+	if (!path[0])
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		why = strerror(errno);
+	} else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		why = "not a regular file";
+	} else if (st.st_uid != geteuid() && st.st_uid != 0) {
+		why = "another user's file";
+	} else if (st.st_mode & 077) {
+		why = "others may read or write it (chmod 600 it)";
+	} else {
+		ssize_t got;
+
+		len = 0;
+		while (
+		    len < sizeof(text) - 1 &&
+		    ((got = read(fd, text + len, sizeof(text) - 1 - len)) > 0 ||
+		     (got < 0 && errno == EINTR)))
+			len += got > 0 ? (size_t)got : 0;
+		text[len] = '\0';
+		line = text + strspn(text, " \t\r\n");
+		line[strcspn(line, "\r\n")] = '\0';
+		for (size_t n = strlen(line);
+		     n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'); n--)
+			line[n - 1] = '\0';
+		if (!line[0])
+			why = "empty";
+		else
+			why = parse_value(WER_SET_UPLOAD_URL, line, NULL,
+					  s->text[WER_SET_UPLOAD_URL]);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (why) {
+		s->text[WER_SET_UPLOAD_URL][0] = '\0';
+		snprintf(err, err_size,
+			 "UploadURLFile %.256s: %s (no UploadURL)", path, why);
+		return -EINVAL;
+	}
+	snprintf(s->source[WER_SET_UPLOAD_URL],
+		 sizeof(s->source[WER_SET_UPLOAD_URL]), "UploadURLFile");
+	return 0;
+}
+
 int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 		      size_t err_size)
+{
+	return wer_settings_load_app(s, system_only, NULL, err, err_size);
+}
+
+int wer_settings_load_app(struct wer_settings *s, int system_only,
+			  const char *app, char *err, size_t err_size)
 {
 	const char *xdg = secure_getenv("XDG_CONFIG_HOME");
 	const char *home = secure_getenv("HOME");
@@ -222,7 +373,8 @@ int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 
 	wer_settings_defaults(s);
 	err[0] = '\0';
-	if ((e = load_file(s, WER_SETTINGS_SYSTEM_FILE, err, err_size)) < 0)
+	if ((e = load_file(s, WER_SETTINGS_SYSTEM_FILE, app, err, err_size)) <
+	    0)
 		r = e;
 	if (system_only)
 		return r;
@@ -236,7 +388,8 @@ int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 	if (user[0]) {
 		char user_err[512];
 
-		if ((e = load_file(s, user, user_err, sizeof(user_err))) < 0 &&
+		if ((e = load_file(s, user, app, user_err, sizeof(user_err))) <
+			0 &&
 		    !r) {
 			snprintf(err, err_size, "%s", user_err);
 			r = e;

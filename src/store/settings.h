@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define WER_SETTINGS_FILE_MAX (64 * 1024) /* bytes of a settings file */
 
@@ -34,6 +35,7 @@ enum wer_setting {
 	WER_SET_MAX_QUEUE_PER_APP, /* MaxQueueCountPerApp, 0 (none) */
 	WER_SET_REGISTRATION_ONLY, /* RegistrationOnly, 0 or 1, 0 */
 	WER_SET_RETRY_BACKOFF,	   /* UploadRetrySeconds, 300 */
+	WER_SET_UPLOAD_URL_FILE,   /* UploadURLFile: UploadURL from a file */
 	WER_SET_COUNT
 };
 
@@ -68,18 +70,47 @@ int wer_setting_is_text(enum wer_setting s);
 void wer_settings_defaults(struct wer_settings *s);
 
 /* Applies the text of one settings file (len bytes, not NUL-terminated)
- * named origin. All or nothing: on a malformed line nothing is applied,
- * "ORIGIN:LINE: reason" goes into err, and -EINVAL is returned. */
+ * named origin: its lines before any section, then those of its section
+ * "[app NAME]" when NAME is app (the executable's base name; NULL: no
+ * section applies, each is still checked). All or nothing: on a malformed
+ * line nothing is applied, "ORIGIN:LINE: reason" goes into err, and
+ * -EINVAL is returned. */
+int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
+			   const char *origin, const char *app, char *err,
+			   size_t err_size);
 int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 		       const char *origin, char *err, size_t err_size);
 
+/* Whether name can be a section's application name: 1 to 64 of
+ * [A-Za-z0-9._+-]. */
+int wer_settings_app_name_ok(const char *name);
+
+/* The application name sections use for the program at path exe (its
+ * base name, without the kernel's " (deleted)"), from /proc/PID/exe when
+ * exe is NULL (PID 0: this process). "" when it is not a name a section
+ * could have. */
+void wer_settings_app_of(const char *exe, pid_t pid, char *out, size_t size);
+
 #define WER_SETTINGS_SYSTEM_FILE "/etc/openwer/wer.conf"
+
+/* UploadURL from the file UploadURLFile names, when it names one (its
+ * first line): a key in the URL stays out of the settings files, which
+ * others may read. Only a regular file of this user's (or root's) that no
+ * one else may read or write, not through a link. 0 (also without
+ * UploadURLFile), or -EINVAL with the reason in err and UploadURL emptied
+ * (a URL without its key would only be refused). Called by what uploads
+ * (wer submit, wer config, werfault's automatic sending), not by libwer. */
+int wer_settings_load_url_file(struct wer_settings *s, char *err,
+			       size_t err_size);
 
 /* Defaults, both files, the environment (secure_getenv: nothing of it in
  * a set-id program); with system_only, defaults and the system file only
- * (werfault for a crash only root may read). Returns 0, or -EINVAL with
- * the first error in err (the settings are still usable: defaults where
- * a source was refused). */
+ * (werfault for a crash only root may read). In that order, each file's
+ * [app NAME] section after its other lines when app is NAME (docs/
+ * settings.md). Returns 0, or -EINVAL with the first error in err (the
+ * settings are still usable: defaults where a source was refused). */
+int wer_settings_load_app(struct wer_settings *s, int system_only,
+			  const char *app, char *err, size_t err_size);
 int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 		      size_t err_size);
 

@@ -558,8 +558,14 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 
 int wer_store_lock(const struct wer_store *s, int exclusive)
 {
+	return wer_store_lock_file(s, ".lock", exclusive);
+}
+
+int wer_store_lock_file(const struct wer_store *s, const char *name,
+			int exclusive)
+{
 	struct stat st;
-	int fd = openat(s->fd, ".lock",
+	int fd = openat(s->fd, name,
 			O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
 			0600);
 

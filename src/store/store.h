@@ -189,6 +189,10 @@ void wer_store_record_word(char *out, size_t size, const char *in);
  * Blocks until it is granted. Returns the lock's fd (close it to
  * unlock), or a negative errno. */
 int wer_store_lock(const struct wer_store *s, int exclusive);
+/* The same with another lock file of the store's (name, made when
+ * missing): `wer submit`'s .submit.lock. */
+int wer_store_lock_file(const struct wer_store *s, const char *name,
+			int exclusive);
 
 /* Finds report id in the queue, then the archive: its directory's fd,
  * and its area's name in *ret_area. -EINVAL for what is not a report id,

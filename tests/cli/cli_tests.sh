@@ -290,7 +290,8 @@ kill $receiver_pid
 # Uploads that retry themselves (wer submit --pending, what werfault and
 # the timer run): one try a report a run, a run stops at the first server
 # that does not take reports, each failure is kept in the report and
-# doubles its wait (UploadRetrySeconds).
+# doubles its wait (UploadRetrySeconds). --pending sends automatically:
+# only at ConsentLevel 2 to 4.
 crash_wait null
 crash_wait fpe
 crash_wait abort
@@ -298,6 +299,9 @@ queued_ids() { "$wer" list --queued --json | python3 -c 'import json, sys; print
 set -- $(queued_ids)
 first=$1
 receiver 100 503
+check "ConsentLevel=1 (ask): --pending sends nothing, exit 0" bash -c '
+	out=$("$0" submit --pending --url "$1") && [ "$out" = "No reports due." ] && [ ! -s "$2" ]' "$wer" "$url" "$log"
+export WER_CONSENT=3
 check "--pending, the server answering 503: one request for three reports, exit 4, the failure kept in the first" bash -c '
 	out=$(WER_UPLOAD_RETRY_S=3600 "$0" submit --pending --url "$1" 2>&1); [ $? = 4 ] &&
 	printf "%s\n" "$out" | grep -q "2 more not tried this run" && [ "$(wc -l <"$2")" = 1 ] &&
@@ -345,6 +349,74 @@ check "once the waits are over (UploadRetrySeconds=0): both sent, each once, arc
 kill $receiver_pid
 check "wer submit takes one of --all, --pending and REPORTs: exit 2" bash -c '
 	"$0" submit --all --pending --url http://127.0.0.1:9/; [ $? = 2 ]' "$wer"
+
+# The key out of the settings files: UploadURLFile names a file only its
+# owner may read, holding the URL; wer config never prints the key.
+crash_wait null
+receiver 0
+printf '%s\n' "$url" >"$store/upload-url"
+chmod 600 "$store/upload-url"
+check "UploadURLFile (mode 600): wer config names it as UploadURL's source and hides the key" bash -c '
+	out=$(WER_UPLOAD_URL_FILE=$1/upload-url "$0" config) &&
+	printf "%s\n" "$out" | grep -q "^UploadURL *= http://127.0.0.1:[0-9]*/api/minidump?api_key=\*\*\* .*(UploadURLFile)" &&
+	! printf "%s\n" "$out" | grep -q secret-key' "$wer" "$store"
+check "UploadURLFile: wer submit sends to its URL, key and all" bash -c '
+	WER_UPLOAD_URL_FILE=$1/upload-url "$0" submit --pending >/dev/null && [ -z "$(ls "$1/ReportQueue")" ] &&
+	tail -n1 "$2" | grep -q "\"path\": \"/api/minidump?api_key=secret-key\""' "$wer" "$store" "$log"
+kill $receiver_pid
+chmod 640 "$store/upload-url"
+check "UploadURLFile others may read: refused, named, no UploadURL, exit 3" bash -c '
+	out=$(WER_UPLOAD_URL_FILE=$1/upload-url "$0" config 2>&1); [ $? = 3 ] &&
+	printf "%s\n" "$out" | grep -q "UploadURLFile .*upload-url: others may read or write it" &&
+	printf "%s\n" "$out" | grep -q "^UploadURL *= *(UploadURLFile\|^UploadURL *= *(default"' "$wer" "$store"
+chmod 600 "$store/upload-url"
+ln -s "$store/upload-url" "$store/upload-link"
+check "UploadURLFile through a link: refused" bash -c '
+	out=$(WER_UPLOAD_URL_FILE=$1/upload-link "$0" config 2>&1); [ $? = 3 ] &&
+	printf "%s\n" "$out" | grep -q "UploadURLFile .*upload-link: "' "$wer" "$store"
+unset WER_CONSENT
+
+# Settings per application: [app NAME] sections. Two programs on one
+# machine, each sending its crashes to its own receiver, automatically.
+cp "$program" "$store/other_prog"
+receiver 0
+url_a=$url log_a=$log pid_a=$receiver_pid
+receiver 0
+url_b=$url log_b=$log pid_b=$receiver_pid
+mkdir -p "$cfg/openwer"
+printf 'ConsentLevel=3\nUploadRetrySeconds=0\n[app crash_program]\nUploadURL=%s\n[app other_prog]\nUploadURL=%s\nDumpType=full\n' \
+	"$url_a" "$url_b" >"$cfg/openwer/wer.conf"
+export XDG_CONFIG_HOME=$cfg
+check "wer config --app NAME: the section's values, and where each came from" bash -c '
+	out=$("$0" config --app other_prog) &&
+	printf "%s\n" "$out" | grep -q "^UploadURL .*(.*wer.conf:6)" && printf "%s\n" "$out" | grep -q "^DumpType *= 2 .*wer.conf:7)" &&
+	out=$("$0" config) && printf "%s\n" "$out" | grep -q "^UploadURL *= *(default)" &&
+	printf "%s\n" "$out" | grep -q "^DumpType *= 1 "' "$wer"
+check "a section header not [app NAME]: named with its line, exit 3" bash -c '
+	mkdir -p "$1/badcfg/openwer" && printf "[nope]\n" >"$1/badcfg/openwer/wer.conf" &&
+	out=$(XDG_CONFIG_HOME=$1/badcfg "$0" config 2>&1); [ $? = 3 ] &&
+	printf "%s\n" "$out" | grep -q "wer.conf:1: expected \[app NAME\]"' "$wer" "$store"
+WER_CLI=$wer "$program" null >/dev/null 2>&1
+WER_CLI=$wer "$store/other_prog" null >/dev/null 2>&1
+sent_to() { [ "$(grep -c '"status": 200' "$1" 2>/dev/null)" = 1 ]; }
+wait_until 30 sent_to "$log_a"
+wait_until 30 sent_to "$log_b"
+check "two programs, two receivers: each crash sent automatically to its own program's, once" python3 -c '
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+pa = {p["name"]: p for p in a[0]["parts"]}
+pb = {p["name"]: p for p in b[0]["parts"]}
+assert len(a) == 1 and len(b) == 1, (len(a), len(b))
+assert pa["prod"]["text"] == "crash_program" and pb["prod"]["text"] == "other_prog", (pa["prod"], pb["prod"])
+' "$log_a" "$log_b"
+check "the other program's section asked a full dump (DumpType=full): its report says so" bash -c '
+	ls "$1"/ReportArchive/*_other_prog_*/Report.wer >/dev/null 2>&1 &&
+	grep -qx "DumpType=full" "$1"/ReportArchive/*_other_prog_*/Report.wer &&
+	grep -qx "DumpType=mini" "$(ls -d "$1"/ReportArchive/*_crash_program_* | tail -n1)/Report.wer"' _ "$store"
+kill $pid_a $pid_b
+unset XDG_CONFIG_HOME
+rm -f "$cfg/openwer/wer.conf"
 # The store's lock: a crash while `wer` holds it exclusively is not held
 # up; its report lands, whole, once the lock is released.
 "$wer" rm $("$wer" list --json | python3 -c 'import json, sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))') >/dev/null

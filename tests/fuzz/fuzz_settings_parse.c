@@ -24,7 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	wer_settings_defaults(&s);
 	before = s;
-	if (wer_settings_parse(&s, copy, size, "fuzz", err, sizeof(err)) < 0) {
+	/* As the program "app" reads it: its [app app] section applies (the
+	 * odd inputs' first byte says whether to ask as it). */
+	if (wer_settings_parse_app(&s, copy, size, "fuzz",
+				   size && (data[0] & 1) ? "app" : NULL, err,
+				   sizeof(err)) < 0) {
 		if (memcmp(&s, &before, sizeof(s)))
 			abort();
 	} else if (s.number[WER_SET_CONSENT] < 1 ||
