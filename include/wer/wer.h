@@ -50,6 +50,24 @@ typedef struct wer_metadata_pair {
  * version resource. Thread-safe; no allocation; not async-signal-safe. */
 wer_result_t wer_set_application_version(const char *version);
 
+/* Settings this program sets for its own crashes, at start-up, as WER
+ * keeps LocalDumps settings per executable:
+ *   "UploadURL"     where its reports are sent (http:// or https://);
+ *   "ConsentLevel"  "1" ask (keep them) .. "4" send everything;
+ *   "DumpType"      "1" or "mini", "2" or "full";
+ *   "Store"         the directory its reports are written to (absolute).
+ * name as in the settings files (case does not matter); a NULL or empty
+ * value unsets it. They rank over the settings files' top lines and
+ * under their [app NAME] sections, the environment and the
+ * administrator's [policy] in /etc/openwer/wer.conf, which nothing
+ * overrides (docs/settings.md, "Precedence"). A crash only root may read
+ * (a set-id program's) ignores them. WER_S_OK, WER_E_INVALIDARG (an
+ * unknown name, a value a settings file would refuse) or
+ * WER_E_INVALID_STATE (in recovery). Windows has no such call: WER reads
+ * LocalDumps from the registry. Thread-safe; no allocation; not
+ * async-signal-safe. */
+wer_result_t wer_set_report_setting(const char *name, const char *value);
+
 /* Copies the registered metadata into pairs (at most max of them, in slot
  * order) and returns how many pairs are registered, which may exceed max.
  * The caller owns pairs. */

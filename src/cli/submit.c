@@ -31,6 +31,7 @@
 #include "report_format.h"
 #include "text.h"
 #include "settings.h"
+#include "store_dir.h"
 #include "uuid.h"
 
 #define ANSWER_MAX	(64 * 1024) /* bytes of a server's answer kept */
@@ -190,7 +191,8 @@ static void add_list(char *list, size_t size, const char *name)
 /* Whether a file of a report may be sent at the consent level. */
 static int allowed(const char *name, const struct wer_report_info *r)
 {
-	if (!strcmp(name, "Report.wer") || !strcmp(name, "Upload.wer"))
+	if (!strcmp(name, "Report.wer") || !strcmp(name, "Upload.wer") ||
+	    !strcmp(name, WER_APP_SETTINGS_FILE))
 		return !strcmp(name, "Report.wer");
 	if (!strcmp(name, "WERInternalMetadata.xml")) /* = Report.wer */
 		return 0;
@@ -670,32 +672,69 @@ struct app_upload {
 	long consent, retry_s, max_archive;
 };
 
-static const struct app_upload *upload_for(const struct wer_report_info *r)
+/* What the application set for its own crashes in code, kept in the
+ * report's AppSettings.wer (docs/report.md): 1 when it set something. */
+static int report_code_settings(const struct wer_report_info *r,
+				struct wer_code_settings *c)
 {
-	enum { APPS = 64 };
-	static struct app_upload apps[APPS];
-	static size_t count;
-	static struct app_upload spare; /* past APPS: read each time */
+	char *text = NULL, err[128];
+	int dir = wer__store_dir_open(r->dir, 0), got = 0;
+	ssize_t len;
+
+	if (dir < 0)
+		return 0;
+	len = wer_report_file_read(dir, WER_APP_SETTINGS_FILE,
+				   WER_CODE_SETTINGS_MAX, &text);
+	if (len > 0 && wer_code_settings_parse(c, text, (size_t)len, err,
+					       sizeof(err)) == 0)
+		got = !wer_code_settings_empty(c);
+	else if (len > 0)
+		fprintf(stderr, "wer submit: %s/%s: %s (ignored)\n", r->dir,
+			WER_APP_SETTINGS_FILE, err);
+	free(text);
+	close(dir);
+	return got;
+}
+
+static void fill_upload(struct app_upload *u, const char *name,
+			const struct wer_code_settings *code)
+{
 	static struct wer_settings s;
-	const char *name = wer_report_app(r);
-	struct app_upload *u = NULL;
 	char err[512];
 
-	if (!wer_settings_app_name_ok(name))
-		name = "";
-	for (size_t i = 0; i < count; i++)
-		if (!strcmp(apps[i].app, name))
-			return &apps[i];
-	u = count < APPS ? &apps[count++] : &spare;
 	snprintf(u->app, sizeof(u->app), "%s", name);
 	/* Its errors were said with the settings' first load. */
-	wer_settings_load_app(&s, 0, name[0] ? name : NULL, err, sizeof(err));
+	wer_settings_load_code(&s, 0, name[0] ? name : NULL, code, err,
+			       sizeof(err));
 	wer_settings_load_url_file(&s, err, sizeof(err));
 	snprintf(u->url, sizeof(u->url), "%s", s.text[WER_SET_UPLOAD_URL]);
 	u->consent = s.number[WER_SET_CONSENT];
 	u->retry_s = s.number[WER_SET_RETRY_BACKOFF];
 	u->max_archive = s.number[WER_SET_MAX_ARCHIVE_COUNT];
-	return u;
+}
+
+/* The upload settings of report r: its application's, with what the
+ * application set in code at their rank (docs/settings.md). */
+static const struct app_upload *upload_for(const struct wer_report_info *r)
+{
+	enum { APPS = 64 };
+	static struct app_upload apps[APPS];
+	static size_t count;
+	static struct app_upload spare, own; /* read each time */
+	static struct wer_code_settings code;
+	const char *name = wer_report_app(r);
+
+	if (!wer_settings_app_name_ok(name))
+		name = "";
+	if (report_code_settings(r, &code)) {
+		fill_upload(&own, name, &code);
+		return &own;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(apps[i].app, name))
+			return &apps[i];
+	fill_upload(count < APPS ? &apps[count] : &spare, name, NULL);
+	return count < APPS ? &apps[count++] : &spare;
 }
 
 /* The servers that did not take a report this run (the circuit

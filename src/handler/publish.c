@@ -133,6 +133,8 @@ static int report_stage(struct wer_job *r, int staging, int queue, int lean,
 	if (!lean)
 		err = wer__report_write_blocks(dir_fd, r);
 	if (!err)
+		err = wer__report_write_app_settings(dir_fd, r);
+	if (!err)
 		err = wer__report_write_stack(dir_fd, r);
 	if (!err && !lean && !r->throttled &&
 	    (!r->live || r->snap.have_threads))

@@ -35,17 +35,34 @@ int wer__read_process_memory(void *ctx, uint64_t address, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
-/* A version 3 block, or a version 2 one (openwer 0.1: no application
- * slot, reserved zeros where its offsets are now). */
+/* A version 4 block, or an earlier one: 3 (no settings slot, zeros
+ * where its offsets are now), 2 (openwer 0.1: no application slot
+ * either). */
 static int header_valid(const struct wer_registry_header *h, uint64_t address)
 {
-	int v3 = h->version == WER_REGISTRY_VERSION;
-
-	if (v3 ? h->block_size != sizeof(struct wer_registry) ||
-		     h->app_ctl_offset !=
-			 offsetof(struct wer_registry, app_ctl) ||
-		     h->app_offset != offsetof(struct wer_registry, app)
-	       : h->version != 2 || h->block_size != WER_REGISTRY_V2_SIZE)
+	switch (h->version) {
+	case WER_REGISTRY_VERSION:
+		if (h->block_size != sizeof(struct wer_registry) ||
+		    h->settings_ctl_offset !=
+			offsetof(struct wer_registry, settings_ctl) ||
+		    h->settings_offset !=
+			offsetof(struct wer_registry, settings))
+			return 0;
+		break;
+	case 3:
+		if (h->block_size != WER_REGISTRY_V3_SIZE)
+			return 0;
+		break;
+	case 2:
+		if (h->block_size != WER_REGISTRY_V2_SIZE)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	if (h->version >= 3 &&
+	    (h->app_ctl_offset != offsetof(struct wer_registry, app_ctl) ||
+	     h->app_offset != offsetof(struct wer_registry, app)))
 		return 0;
 	return !memcmp(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE) &&
 	       h->header_size == sizeof(*h) && h->self == address &&
@@ -168,6 +185,35 @@ static int app_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		s->invalid++;
 	}
 	return 0;
+}
+
+/* The settings slot (version 4): text that does not parse as
+ * wer_set_report_setting's lines counts as invalid. */
+static int settings_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+			 struct wer_registry_snapshot *s)
+{
+	struct wer_reg_settings *copy = malloc(sizeof(*copy));
+	char err[128];
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	r = single_slot_read(
+	    read, ctx, address + offsetof(struct wer_registry, settings_ctl),
+	    address + offsetof(struct wer_registry, settings), copy,
+	    sizeof(*copy), s);
+	if (r == 1) {
+		r = 0;
+		if (copy->text_len > WER_REG_SETTINGS_BYTES ||
+		    wer_code_settings_parse(&s->code, copy->text,
+					    copy->text_len, err,
+					    sizeof(err)) < 0)
+			s->invalid++;
+		else
+			s->have_code = !wer_code_settings_empty(&s->code);
+	}
+	free(copy);
+	return r;
 }
 
 /* Where slot i of the control area (meta, then range, then file slots)
@@ -397,9 +443,13 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	ret->unsettled = pending;
 	memset(&ret->restart, 0, sizeof(ret->restart));
 	ret->app_version[0] = '\0';
+	memset(&ret->code, 0, sizeof(ret->code));
+	ret->have_code = 0;
 	r = restart_read(read, ctx, address, ret);
 	if (r == 0 && h.version >= 3)
 		r = app_read(read, ctx, address, ret);
+	if (r == 0 && h.version >= 4)
+		r = settings_read(read, ctx, address, ret);
 out:
 	free(before);
 	free(after);

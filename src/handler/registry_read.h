@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "registry_format.h"
+#include "settings.h"
 
 /* Copies len bytes at address of the target into buf; returns 0, or a
  * negative errno (a short read is -EFAULT). */
@@ -55,6 +56,9 @@ struct wer_registry_snapshot {
 	/* wer_set_application_version's, "" when none (or a version 2
 	 * block). */
 	char app_version[WER_REG_VALUE_BYTES + 1];
+	/* wer_set_report_setting's (version 4); have_code 0 when none. */
+	struct wer_code_settings code;
+	int have_code;
 	/* What was distrusted: slots whose sequence counters never settled,
 	 * and slots whose content broke the rules (skipped). */
 	size_t unsettled, invalid;

@@ -49,6 +49,9 @@ struct wer_job {
 	long signature_count; /* crashes of this signature in the window */
 	int throttled;	      /* DumpCount reached: no minidump */
 	int lean; /* the store was full: no minidump, blocks or copies */
+	/* The settings include the application's own (wer_set_report_
+	 * setting): AppSettings.wer keeps them with the report. */
+	int code_applied;
 };
 
 /* Makes zeroed memory (calloc's) a new job: its snapshot empty, its

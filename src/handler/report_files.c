@@ -170,6 +170,20 @@ int wer__report_write_stack(int dir_fd, const struct wer_job *r)
 	return wer__report_close(f);
 }
 
+int wer__report_write_app_settings(int dir_fd, const struct wer_job *r)
+{
+	static char text[WER_CODE_SETTINGS_MAX + 1];
+	FILE *f;
+
+	if (!r->code_applied)
+		return 0;
+	wer_code_settings_format(&r->snap.registry.code, text, sizeof(text));
+	if (!(f = wer__report_create(dir_fd, WER_APP_SETTINGS_FILE)))
+		return -errno;
+	fputs(text, f);
+	return wer__report_close(f);
+}
+
 int wer__report_write_blocks(int dir_fd, const struct wer_job *r)
 {
 	for (size_t i = 0; i < r->snap.block_count; i++) {

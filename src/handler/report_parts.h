@@ -57,6 +57,9 @@ void wer__report_copy_file(int dir_fd, const struct wer_snapshot_file *sf,
 			   size_t index, struct wer_file_result *res);
 int wer__report_write_stack(int dir_fd, const struct wer_job *j);
 int wer__report_write_blocks(int dir_fd, const struct wer_job *j);
+/* AppSettings.wer: what the application set for its own crashes in code
+ * (docs/report.md), when it set anything; never uploaded. */
+int wer__report_write_app_settings(int dir_fd, const struct wer_job *j);
 
 /* report_text.c: Report.wer and WERInternalMetadata.xml. */
 int wer__report_write_wer(int dir_fd, const struct wer_job *j,

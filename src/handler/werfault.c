@@ -113,7 +113,7 @@ static void notify_runner(const char *path, int err)
  * a process of its own, detached: werfault does not wait for the network.
  * That run also retries the queued reports whose wait after a failed
  * upload is over; one that fails again waits longer (docs/upload.md). */
-static void submit_automatically(struct wer_settings *s)
+static void submit_automatically(struct wer_settings *s, const char *store)
 {
 	const char *wer = secure_getenv("WER_CLI");
 	char err[512];
@@ -127,6 +127,10 @@ static void submit_automatically(struct wer_settings *s)
 		return;
 	if (!wer || wer[0] != '/')
 		wer = WER_CLI_INSTALL_PATH;
+	/* The store the application chose in code: wer finds it there
+	 * (werfault's last act: nothing else reads the environment now). */
+	if (store && setenv("WER_REPORT_DIR", store, 1) < 0)
+		return;
 	child = fork();
 	if (child == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -435,6 +439,42 @@ static void full_dump_staging(struct wer_job *j, struct wer_capture_options *o)
 	if (o->dump_full &&
 	    (j->store.fd >= 0 || wer_store_open(1, &j->store) == 0))
 		o->staging_fd = wer_store_area(&j->store, ".staging", 1);
+}
+
+/* What the application set for its own crashes in code
+ * (wer_set_report_setting), read with its registry: the settings again
+ * with them at their rank (docs/settings.md), the dump's kind from them
+ * (a live request for a heap dump keeps its own), and its Store where
+ * the environment names none. Not for a crash only root may read: a
+ * set-id program's memory does not choose where root's reports go. */
+static void apply_code_settings(struct wer_job *j,
+				struct wer_capture_options *o, const char *app,
+				int heap_dump)
+{
+	const char *dir = secure_getenv("WER_REPORT_DIR");
+	char err[512];
+
+	if (!j->snap.have_registry || !j->snap.registry.have_code ||
+	    j->privileged[0])
+		return;
+	j->code_applied = 1;
+	if (wer_settings_load_code(&j->settings, 0, app[0] ? app : NULL,
+				   &j->snap.registry.code, err,
+				   sizeof(err)) < 0)
+		fprintf(stderr, "werfault: %s\n", err);
+	if (!heap_dump)
+		o->dump_full = j->settings.number[WER_SET_DUMP_TYPE] == 2;
+	if (j->snap.registry.code.store[0] && !(dir && dir[0]) &&
+	    wer_store_use_path(j->snap.registry.code.store) == 0) {
+		/* Opened already for a full dump's staging: the other
+		 * store's. */
+		wer_store_close(&j->store);
+		if (o->staging_fd >= 0)
+			close(o->staging_fd);
+		o->staging_fd = -1;
+	}
+	if (o->dump_full && o->staging_fd < 0)
+		full_dump_staging(j, o);
 }
 
 static void usage(void)
@@ -1063,7 +1103,7 @@ int main(int argc, char **argv)
 	struct wer_frozen frozen = {0};
 	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0,
 	    given_pidfd = -1;
-	char path[PATH_MAX];
+	char path[PATH_MAX], app[72] = "";
 
 	own_signals();
 	/* From the kernel: positional arguments (core_pattern's). */
@@ -1180,8 +1220,6 @@ int main(int argc, char **argv)
 		    pthread_create(&preload_thread, NULL, preload, NULL) == 0;
 	{
 		char err[512];
-
-		char app[72];
 
 		/* The crashed program's [app NAME] sections too: its name
 		 * from its executable (a self-frozen process is gone; its
@@ -1304,6 +1342,8 @@ int main(int argc, char **argv)
 	if (!report->snap.have_registry && (!live || registry_address))
 		wer__snapshot_note(report->snap.missing,
 				   sizeof(report->snap.missing), "registry");
+	apply_code_settings(report, &capture_opts, app,
+			    live && request.dump_type == 3);
 	wer__capture_memory(&capture);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */
@@ -1355,7 +1395,11 @@ int main(int argc, char **argv)
 	/* After the aftermath: the recovery outcome amends Report.wer in
 	 * the queue, before the report may move to the archive. */
 	if (r >= 0 && !report->privileged[0])
-		submit_automatically(&report->settings);
+		submit_automatically(&report->settings,
+				     report->code_applied &&
+					     report->snap.registry.code.store[0]
+					 ? report->store.path
+					 : NULL);
 	wer__job_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;

@@ -4,9 +4,12 @@
  * (wer/wer.h). Each call checks the recovery state, validates its arguments
  * into stack buffers, and hands bytes to the registry. No heap allocation.
  */
+#include <sched.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "settings.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 
@@ -92,6 +95,23 @@ WER_EXPORT HRESULT wer_set_application_version(const char *version)
 	if (version && (hr = wer__value_check(version, &len)) != S_OK)
 		return hr;
 	return wer__registry_set_app_version(version, len);
+}
+
+WER_EXPORT HRESULT wer_set_report_setting(const char *name, const char *value)
+{
+	static struct wer_code_settings now; /* one caller at a time: */
+	static int busy;		     /* a spin of its own */
+	HRESULT hr;
+
+	if (in_recovery())
+		return WER_E_INVALID_STATE;
+	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	hr = wer__registry_set_setting(name, value, &now);
+	if (hr == S_OK && name && !strcasecmp(name, "Store"))
+		wer__crash_use_store(now.store);
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	return hr;
 }
 
 WER_EXPORT HRESULT wer_get_custom_metadata(const char *key, char *value,

@@ -23,6 +23,11 @@ struct wer_crash_config {
 	 * (crash_fallback.c): the store ("" when unknown), the executable
 	 * and its base name, all found at load. */
 	char store_path[WER_HANDLER_PATH_MAX];
+	/* Store, when the application set one in code
+	 * (wer_set_report_setting): code_store[code_store_at - 1]; 0 none.
+	 * Two copies: the crash path never reads one being written. */
+	char code_store[2][WER_HANDLER_PATH_MAX];
+	int code_store_at;
 	char exe_path[WER_HANDLER_PATH_MAX];
 	const char *app_name; /* in exe_path */
 	/* The process started set-id, with file capabilities or through an

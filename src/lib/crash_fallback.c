@@ -431,9 +431,11 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 	 * said (docs/security.md). A process that started set-id and is
 	 * its user's again has no store of its own here: the one found at
 	 * load was its privileged identity's. */
+	int code_at = __atomic_load_n(&cfg->code_store_at, __ATOMIC_ACQUIRE);
 	const char *store = access == WER_ACCESS_ROOT ? WER_SYSTEM_STORE
 			    : cfg->secure_start	      ? ""
-						      : cfg->store_path;
+			    : code_at > 0 ? cfg->code_store[code_at - 1]
+					  : cfg->store_path;
 	struct timespec now;
 	size_t id_len;
 	uint64_t pc;

@@ -217,6 +217,24 @@ static void find_store(void)
 	    slash ? slash + 1 : wer__crash_config.exe_path;
 }
 
+void wer__crash_use_store(const char *store)
+{
+	struct wer_crash_config *c = &wer__crash_config;
+	const char *dir = secure_getenv("WER_REPORT_DIR");
+	int at = __atomic_load_n(&c->code_store_at, __ATOMIC_RELAXED);
+	int next = at == 1 ? 2 : 1;
+
+	/* The environment's WER_REPORT_DIR ranks over the application's
+	 * code (docs/settings.md, "Precedence"). */
+	if (!store[0] || (dir && dir[0]) ||
+	    strlen(store) >= sizeof(c->code_store[0])) {
+		__atomic_store_n(&c->code_store_at, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	memcpy(c->code_store[next - 1], store, strlen(store) + 1);
+	__atomic_store_n(&c->code_store_at, next, __ATOMIC_RELEASE);
+}
+
 /* Whether the crash path may stop its own threads and leave its memory
  * to a keeper (crash_freeze.c). Not with WER_CAPTURE=ptrace; not on a
  * kernel before 5.16, whose core dump kills every process sharing the

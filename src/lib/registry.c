@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "scan.h"
+#include "settings.h"
 #include "wer/wer.h"
 #include "wer_internal.h"
 
@@ -154,6 +155,8 @@ static void registry_init_locked(void)
 	h->restart_offset = offsetof(struct wer_registry, restart);
 	h->app_ctl_offset = offsetof(struct wer_registry, app_ctl);
 	h->app_offset = offsetof(struct wer_registry, app);
+	h->settings_ctl_offset = offsetof(struct wer_registry, settings_ctl);
+	h->settings_offset = offsetof(struct wer_registry, settings);
 	__atomic_store_n(&h->version, WER_REGISTRY_VERSION, __ATOMIC_RELEASE);
 	memcpy(h->magic, WER_REGISTRY_MAGIC, WER_REGISTRY_MAGIC_SIZE);
 }
@@ -646,6 +649,42 @@ HRESULT wer__registry_set_app_version(const char *version, size_t len)
 	return writer_leave(S_OK);
 }
 
+/* The application's settings for its own crashes: one setting changed
+ * in the current ones, checked, the whole text published. */
+HRESULT wer__registry_set_setting(const char *name, const char *value,
+				  struct wer_code_settings *ret)
+{
+	static struct wer_code_settings now; /* under the lock */
+	struct wer_reg_settings *rs;
+	char err[64];
+	unsigned copy;
+	uint32_t cur;
+	HRESULT hr = writer_enter();
+
+	if (hr != S_OK)
+		return hr;
+	cur = wer__registry.settings_ctl.current;
+	if (!cur ||
+	    wer_code_settings_parse(&now, wer__registry.settings[cur - 1].text,
+				    wer__registry.settings[cur - 1].text_len,
+				    err, sizeof(err)) < 0)
+		memset(&now, 0, sizeof(now));
+	if (wer_code_setting_set(&now, name, value))
+		return writer_leave(E_INVALIDARG);
+	if (wer_code_settings_empty(&now)) {
+		slot_clear(&wer__registry.settings_ctl);
+	} else {
+		copy = slot_begin(&wer__registry.settings_ctl);
+		rs = &wer__registry.settings[copy];
+		rs->text_len = (uint32_t)wer_code_settings_format(
+		    &now, rs->text, sizeof(rs->text));
+		slot_publish(&wer__registry.settings_ctl, copy);
+	}
+	if (ret)
+		*ret = now;
+	return writer_leave(S_OK);
+}
+
 /* ---- flags, state, counts ----------------------------------------------- */
 
 HRESULT wer__registry_set_flags(uint32_t flags)
@@ -703,6 +742,7 @@ void wer__registry_reset(void)
 		slot_clear(&wer__registry.file_ctl[i]);
 	slot_clear(&wer__registry.restart_ctl);
 	slot_clear(&wer__registry.app_ctl);
+	slot_clear(&wer__registry.settings_ctl);
 	range_high = file_high = 0;
 	h->meta_count = h->entry_count = 0;
 	h->flags = 0;

@@ -25,7 +25,7 @@
 
 #define WER_REGISTRY_MAGIC	"OWERREG\0"
 #define WER_REGISTRY_MAGIC_SIZE 8
-#define WER_REGISTRY_VERSION	3
+#define WER_REGISTRY_VERSION	4
 
 #define WER_REG_META_SLOTS  8
 #define WER_REG_RANGE_SLOTS 512
@@ -36,6 +36,9 @@
 #define WER_REG_PATH_BYTES  4095
 /* RESTART_MAX_CMD_LINE (1024) characters of up to 4 UTF-8 bytes. */
 #define WER_REG_CMDLINE_BYTES 4096
+/* wer_set_report_setting's "Name=Value\n" lines: an UploadURL of 1023
+ * bytes and a Store path of 4095, with their names and the numbers. */
+#define WER_REG_SETTINGS_BYTES 5248
 
 /* wer_registry_header.state */
 enum {
@@ -93,6 +96,14 @@ struct wer_reg_app {
 	char version[WER_REG_VALUE_BYTES + 4]; /* printable ASCII, NUL ended */
 };
 
+/* Version 4: the settings the application set for its own crashes in
+ * code (wer_set_report_setting), as "Name=Value\n" lines. */
+struct wer_reg_settings {
+	uint32_t text_len; /* bytes, 0..5248 */
+	uint32_t reserved;
+	char text[WER_REG_SETTINGS_BYTES + 4]; /* NUL terminated */
+};
+
 struct wer_registry_header {
 	char magic[WER_REGISTRY_MAGIC_SIZE];
 	uint32_t version;
@@ -115,7 +126,7 @@ struct wer_registry_header {
 	 * process (its process id): a system handler that then gets the
 	 * process's core adds no second report (docs/system.md). 0 before. */
 	uint64_t reported;
-	uint64_t reserved;
+	uint32_t settings_ctl_offset, settings_offset; /* version 4 */
 };
 
 struct wer_registry {
@@ -136,11 +147,19 @@ struct wer_registry {
 	struct wer_reg_ctl app_ctl;
 	uint32_t app_pad;
 	struct wer_reg_app app[2];
+	/* Version 4: the application's own settings. */
+	struct wer_reg_ctl settings_ctl;
+	uint32_t settings_pad;
+	struct wer_reg_settings settings[2];
 };
 
 /* A version 2 block (openwer 0.1) ends where version 3 added the
  * application slot. */
 #define WER_REGISTRY_V2_SIZE offsetof(struct wer_registry, app_ctl)
+
+/* A version 3 block (a static libwer built before the settings slot)
+ * ends where version 4 added it. */
+#define WER_REGISTRY_V3_SIZE offsetof(struct wer_registry, settings_ctl)
 
 /* The offsets docs/registry.md documents; a change here is a new version. */
 _Static_assert(sizeof(struct wer_reg_ctl) == 12, "ctl layout");
@@ -175,6 +194,13 @@ _Static_assert(__builtin_offsetof(struct wer_registry, app_ctl) == 4262352,
 	       "block layout");
 _Static_assert(__builtin_offsetof(struct wer_registry, app) == 4262368,
 	       "block layout");
-_Static_assert(sizeof(struct wer_registry) == 4262648, "block layout");
+_Static_assert(WER_REGISTRY_V3_SIZE == 4262648, "version 3 block layout");
+_Static_assert(sizeof(struct wer_reg_settings) == 5260, "settings layout");
+_Static_assert(__builtin_offsetof(struct wer_registry_header,
+				  settings_ctl_offset) == 128,
+	       "header layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, settings) == 4262664,
+	       "block layout");
+_Static_assert(sizeof(struct wer_registry) == 4273184, "block layout");
 
 #endif /* WER_REGISTRY_FORMAT_H */

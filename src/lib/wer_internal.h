@@ -78,6 +78,16 @@ size_t wer__registry_range_count(uint32_t kind);
  * clears it). */
 HRESULT wer__registry_set_app_version(const char *version, size_t len);
 
+/* The application's settings for its own crashes (wer_set_report_setting):
+ * sets one (settings.h's wer_code_setting_set), publishes them all, and
+ * gives them back in *ret (when not NULL). E_INVALIDARG when refused. */
+struct wer_code_settings;
+HRESULT wer__registry_set_setting(const char *name, const char *value,
+				  struct wer_code_settings *ret);
+/* crash_setup.c: the crash path's own report goes to store (an absolute
+ * path; "" for the store found at load) unless WER_REPORT_DIR says where. */
+void wer__crash_use_store(const char *store);
+
 /* The process state (WER_REG_STATE_*). The recovery code sets it; tests use
  * it as the internal switch for application recovery mode. */
 void wer__registry_set_state(uint32_t state);

@@ -94,6 +94,10 @@ static const char *parse_value(int i, const char *value, long *ret_number,
 		    strncmp(value, "http://", 7) &&
 		    strncmp(value, "https://", 8))
 			return "URL must begin with http:// or https://";
+		for (const char *c = value; i == WER_SET_UPLOAD_URL && *c; c++)
+			if ((unsigned char)*c <= ' ' || *c == 0x7f)
+				return "a URL has no space or control "
+				       "character";
 		if (i == WER_SET_UPLOAD_URL_FILE && value[0] &&
 		    (value[0] != '/' || strpbrk(value, "\n\r")))
 			return "an absolute path";
@@ -172,13 +176,23 @@ int wer_settings_parse(struct wer_settings *s, const char *text, size_t len,
 				      err_size);
 }
 
-int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
-			   const char *origin, const char *app, char *err,
-			   size_t err_size)
+/* Which lines of a file parse_parts applies (every line is checked). */
+enum {
+	PART_TOP = 1,	    /* lines before any section */
+	PART_APP = 2,	    /* those of [app NAME] when NAME is the app */
+	PART_POLICY = 4,    /* those of [policy] */
+	PART_NO_POLICY = 8, /* a [policy] section is an error here */
+};
+
+static int parse_parts(struct wer_settings *s, const char *text, size_t len,
+		       const char *origin, const char *app, int parts,
+		       char *err, size_t err_size)
 {
-	/* A section of another application is checked into other. */
+	/* A section not applied now is checked into other. */
 	static struct wer_settings other;
-	struct wer_settings next = *s, *into = &next;
+	struct wer_settings next = *s;
+	struct wer_settings *into = parts & PART_TOP ? &next : &other;
+	int policy = 0;
 	size_t at = 0;
 	int line_no = 0;
 
@@ -216,11 +230,25 @@ int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
 			     p > name && strchr(" \t\r", p[-1]); p--)
 				;
 			*p = '\0';
+			policy = !strcmp(name, "[policy]");
+			if (policy && (parts & PART_NO_POLICY)) {
+				snprintf(err, err_size,
+					 "%s:%d: [policy] belongs in "
+					 "%s alone",
+					 origin, line_no,
+					 WER_SETTINGS_SYSTEM_FILE);
+				return -EINVAL;
+			}
+			if (policy) {
+				into = parts & PART_POLICY ? &next : &other;
+				continue;
+			}
 			if (strncmp(name, "[app ", 5) || !close ||
 			    close[1] != '\0') {
 				snprintf(err, err_size,
-					 "%s:%d: expected [app NAME]", origin,
-					 line_no);
+					 "%s:%d: expected [app NAME] or "
+					 "[policy]",
+					 origin, line_no);
 				return -EINVAL;
 			}
 			*close = '\0';
@@ -235,7 +263,9 @@ int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
 					 origin, line_no);
 				return -EINVAL;
 			}
-			into = app && !strcmp(name, app) ? &next : &other;
+			into = (parts & PART_APP) && app && !strcmp(name, app)
+				   ? &next
+				   : &other;
 			continue;
 		}
 		if (!(eq = strchr(name, '='))) {
@@ -267,39 +297,180 @@ int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
 				 line_no, table[i].name, why);
 			return -EINVAL;
 		}
-		snprintf(into->source[i], sizeof(into->source[i]), "%s:%d",
-			 origin, line_no);
+		snprintf(into->source[i], sizeof(into->source[i]), "%s:%d%s",
+			 origin, line_no, policy ? " [policy]" : "");
 	}
 	*s = next;
 	return 0;
 }
 
-static int load_file(struct wer_settings *s, const char *path, const char *app,
-		     char *err, size_t err_size)
+int wer_settings_parse_app(struct wer_settings *s, const char *text, size_t len,
+			   const char *origin, const char *app, char *err,
+			   size_t err_size)
+{
+	return parse_parts(s, text, len, origin, app,
+			   PART_TOP | PART_APP | PART_POLICY, err, err_size);
+}
+
+/* ---- what the application sets in code -------------------------------- */
+
+const char *wer_code_setting_set(struct wer_code_settings *c, const char *name,
+				 const char *value)
+{
+	int unset = !value || !value[0];
+	long number = 0;
+	const char *why;
+
+	if (!name)
+		return "no setting named";
+	if (!strcasecmp(name, "Store")) {
+		size_t n = unset ? 0 : strlen(value);
+
+		if (unset) {
+			c->store[0] = '\0';
+			return NULL;
+		}
+		if (value[0] != '/')
+			return "an absolute path";
+		if (n >= sizeof(c->store))
+			return "too long";
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)value[i] < ' ' || value[i] == 0x7f)
+				return "a path has no control character";
+		memcpy(c->store, value, n + 1);
+		return NULL;
+	}
+	if (!strcasecmp(name, table[WER_SET_UPLOAD_URL].name)) {
+		if (unset) {
+			c->upload_url[0] = '\0';
+			return NULL;
+		}
+		return parse_value(WER_SET_UPLOAD_URL, value, NULL,
+				   c->upload_url);
+	}
+	if (!strcasecmp(name, table[WER_SET_CONSENT].name) ||
+	    !strcasecmp(name, table[WER_SET_DUMP_TYPE].name)) {
+		int i = !strcasecmp(name, table[WER_SET_CONSENT].name)
+			    ? WER_SET_CONSENT
+			    : WER_SET_DUMP_TYPE;
+		long *at = i == WER_SET_CONSENT ? &c->consent : &c->dump_type;
+
+		if (unset) {
+			*at = 0;
+			return NULL;
+		}
+		if ((why = parse_value(i, value, &number, NULL)))
+			return why;
+		*at = number;
+		return NULL;
+	}
+	return "not a setting an application sets in code (UploadURL, "
+	       "ConsentLevel, DumpType, Store)";
+}
+
+int wer_code_settings_empty(const struct wer_code_settings *c)
+{
+	return !c->consent && !c->dump_type && !c->upload_url[0] &&
+	       !c->store[0];
+}
+
+size_t wer_code_settings_format(const struct wer_code_settings *c, char *buf,
+				size_t size)
+{
+	size_t n = 0;
+	int w;
+
+	buf[0] = '\0';
+	if (c->upload_url[0] &&
+	    (w = snprintf(buf + n, size - n, "UploadURL=%s\n", c->upload_url)) >
+		0)
+		n += (size_t)w < size - n ? (size_t)w : 0;
+	if (c->consent && (w = snprintf(buf + n, size - n, "ConsentLevel=%ld\n",
+					c->consent)) > 0)
+		n += (size_t)w < size - n ? (size_t)w : 0;
+	if (c->dump_type && (w = snprintf(buf + n, size - n, "DumpType=%ld\n",
+					  c->dump_type)) > 0)
+		n += (size_t)w < size - n ? (size_t)w : 0;
+	if (c->store[0] &&
+	    (w = snprintf(buf + n, size - n, "Store=%s\n", c->store)) > 0)
+		n += (size_t)w < size - n ? (size_t)w : 0;
+	buf[n] = '\0';
+	return n;
+}
+
+int wer_code_settings_parse(struct wer_code_settings *c, const char *text,
+			    size_t len, char *err, size_t err_size)
+{
+	const char *line;
+	long line_len;
+	size_t at = 0;
+	int line_no = 0;
+
+	memset(c, 0, sizeof(*c));
+	while ((line_len = wer_text_line(text, len, &at, &line)) >= 0) {
+		char buf[WER_CODE_SETTINGS_MAX + 1], *eq;
+		size_t n = (size_t)line_len;
+		const char *why;
+
+		line_no++;
+		if (!n)
+			continue;
+		if (n >= sizeof(buf) || memchr(line, '\0', n)) {
+			snprintf(err, err_size, "line %d: too long or a NUL",
+				 line_no);
+			goto bad;
+		}
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		if (!(eq = strchr(buf, '='))) {
+			snprintf(err, err_size, "line %d: expected Name=Value",
+				 line_no);
+			goto bad;
+		}
+		*eq = '\0';
+		if ((why = wer_code_setting_set(c, buf, eq + 1))) {
+			snprintf(err, err_size, "line %d: %.32s: %s", line_no,
+				 buf, why);
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	memset(c, 0, sizeof(*c));
+	return -EINVAL;
+}
+
+/* A settings file's text, read whole (NULL when there is none, or with
+ * *ret_err set when it is larger than a settings file may be). */
+static char *read_file(const char *path, size_t *ret_len, int *ret_err,
+		       char *err, size_t err_size)
 {
 	char *text = malloc(WER_SETTINGS_FILE_MAX);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ssize_t len = 0, n;
-	int r = 0;
 
-	if (fd >= 0 && text) {
-		while (len < WER_SETTINGS_FILE_MAX &&
-		       (n = read(fd, text + len,
-				 (size_t)(WER_SETTINGS_FILE_MAX - len))) > 0)
-			len += n;
-		if (len == WER_SETTINGS_FILE_MAX) {
-			snprintf(err, err_size, "%s: larger than %d bytes",
-				 path, WER_SETTINGS_FILE_MAX);
-			r = -EINVAL;
-		} else {
-			r = wer_settings_parse_app(s, text, (size_t)len, path,
-						   app, err, err_size);
-		}
+	*ret_err = 0;
+	if (fd < 0 || !text) {
+		if (fd >= 0)
+			close(fd);
+		free(text);
+		return NULL;
 	}
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	return r;
+	while (len < WER_SETTINGS_FILE_MAX &&
+	       ((n = read(fd, text + len,
+			  (size_t)(WER_SETTINGS_FILE_MAX - len))) > 0 ||
+		(n < 0 && errno == EINTR)))
+		len += n > 0 ? n : 0;
+	close(fd);
+	if (len == WER_SETTINGS_FILE_MAX) {
+		snprintf(err, err_size, "%s: larger than %d bytes", path,
+			 WER_SETTINGS_FILE_MAX);
+		*ret_err = -EINVAL;
+		free(text);
+		return NULL;
+	}
+	*ret_len = (size_t)len;
+	return text;
 }
 
 int wer_settings_load_url_file(struct wer_settings *s, char *err,
@@ -363,39 +534,103 @@ int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 	return wer_settings_load_app(s, system_only, NULL, err, err_size);
 }
 
-int wer_settings_load_app(struct wer_settings *s, int system_only,
-			  const char *app, char *err, size_t err_size)
+/* One settings file, read once and applied in parts. A malformed file is
+ * refused whole: after its first error none of its parts applies. */
+struct settings_file {
+	const char *path;
+	char *text;
+	size_t len;
+	int parts_ok; /* 0 once refused */
+};
+
+/* Keeps the first error: into err, its errno into *r. */
+static void keep_error(int *r, int e, char *err, size_t err_size,
+		       const char *this_err)
 {
-	const char *xdg = secure_getenv("XDG_CONFIG_HOME");
-	const char *home = secure_getenv("HOME");
-	char user[PATH_MAX];
-	int r = 0, e;
+	if (e < 0 && !*r) {
+		snprintf(err, err_size, "%s", this_err);
+		*r = e;
+	}
+}
+
+static void apply_part(struct wer_settings *s, struct settings_file *f,
+		       const char *app, int parts, int *r, char *err,
+		       size_t err_size)
+{
+	char this_err[512];
+	int e;
+
+	if (!f->text || !f->parts_ok)
+		return;
+	e = parse_parts(s, f->text, f->len, f->path, app, parts, this_err,
+			sizeof(this_err));
+	if (e < 0) {
+		f->parts_ok = 0;
+		keep_error(r, e, err, err_size, this_err);
+	}
+}
+
+static void apply_code(struct wer_settings *s,
+		       const struct wer_code_settings *c)
+{
+	static const char source[] = "the application (wer_set_report_setting)";
+
+	if (c->consent) {
+		s->number[WER_SET_CONSENT] = c->consent;
+		snprintf(s->source[WER_SET_CONSENT],
+			 sizeof(s->source[WER_SET_CONSENT]), "%s", source);
+	}
+	if (c->dump_type) {
+		s->number[WER_SET_DUMP_TYPE] = c->dump_type;
+		snprintf(s->source[WER_SET_DUMP_TYPE],
+			 sizeof(s->source[WER_SET_DUMP_TYPE]), "%s", source);
+	}
+	if (c->upload_url[0]) {
+		snprintf(s->text[WER_SET_UPLOAD_URL],
+			 sizeof(s->text[WER_SET_UPLOAD_URL]), "%s",
+			 c->upload_url);
+		snprintf(s->source[WER_SET_UPLOAD_URL],
+			 sizeof(s->source[WER_SET_UPLOAD_URL]), "%s", source);
+		/* The application's URL over a file's UploadURLFile of the
+		 * same rank (the top of a file): a section, the environment
+		 * or a policy naming a key file later still wins. */
+		s->text[WER_SET_UPLOAD_URL_FILE][0] = '\0';
+		snprintf(s->source[WER_SET_UPLOAD_URL_FILE],
+			 sizeof(s->source[WER_SET_UPLOAD_URL_FILE]), "%s",
+			 source);
+	}
+}
+
+int wer__settings_load_from(struct wer_settings *s, const char *system_path,
+			    const char *user_path, const char *app,
+			    const struct wer_code_settings *code, char *err,
+			    size_t err_size)
+{
+	char this_err[512];
+	struct settings_file sys = {system_path, NULL, 0, 1},
+			     usr = {user_path, NULL, 0, 1};
+	int system_only = !user_path, r = 0, e;
 
 	wer_settings_defaults(s);
 	err[0] = '\0';
-	if ((e = load_file(s, WER_SETTINGS_SYSTEM_FILE, app, err, err_size)) <
-	    0)
-		r = e;
-	if (system_only)
-		return r;
-	if (xdg && xdg[0] == '/')
-		snprintf(user, sizeof(user), "%s/openwer/wer.conf", xdg);
-	else if (home && home[0] == '/')
-		snprintf(user, sizeof(user), "%s/.config/openwer/wer.conf",
-			 home);
-	else
-		user[0] = '\0';
-	if (user[0]) {
-		char user_err[512];
-
-		if ((e = load_file(s, user, app, user_err, sizeof(user_err))) <
-			0 &&
-		    !r) {
-			snprintf(err, err_size, "%s", user_err);
-			r = e;
-		}
+	sys.text =
+	    read_file(sys.path, &sys.len, &e, this_err, sizeof(this_err));
+	keep_error(&r, e, err, err_size, this_err);
+	if (user_path) {
+		usr.text = read_file(user_path, &usr.len, &e, this_err,
+				     sizeof(this_err));
+		keep_error(&r, e, err, err_size, this_err);
 	}
-	for (int i = 0; i < WER_SET_COUNT; i++) {
+	/* docs/settings.md, "Precedence": the files' tops, the
+	 * application's own call, the files' [app NAME] sections, the
+	 * environment, and the administrator's [policy] over all. */
+	apply_part(s, &sys, app, PART_TOP, &r, err, err_size);
+	apply_part(s, &usr, app, PART_TOP | PART_NO_POLICY, &r, err, err_size);
+	if (code)
+		apply_code(s, code);
+	apply_part(s, &sys, app, PART_APP, &r, err, err_size);
+	apply_part(s, &usr, app, PART_APP | PART_NO_POLICY, &r, err, err_size);
+	for (int i = 0; !system_only && i < WER_SET_COUNT; i++) {
 		const char *v = secure_getenv(table[i].env);
 		const char *why;
 
@@ -413,5 +648,38 @@ int wer_settings_load_app(struct wer_settings *s, int system_only,
 		snprintf(s->source[i], sizeof(s->source[i]), "environment %s",
 			 table[i].env);
 	}
+	apply_part(s, &sys, app, PART_POLICY, &r, err, err_size);
+	free(sys.text);
+	free(usr.text);
 	return r;
+}
+
+int wer_settings_load_code(struct wer_settings *s, int system_only,
+			   const char *app,
+			   const struct wer_code_settings *code, char *err,
+			   size_t err_size)
+{
+	const char *xdg = secure_getenv("XDG_CONFIG_HOME");
+	const char *home = secure_getenv("HOME");
+	char user[PATH_MAX];
+
+	user[0] = '\0';
+	if (system_only)
+		;
+	else if (xdg && xdg[0] == '/')
+		snprintf(user, sizeof(user), "%s/openwer/wer.conf", xdg);
+	else if (home && home[0] == '/')
+		snprintf(user, sizeof(user), "%s/.config/openwer/wer.conf",
+			 home);
+	/* Without a user file the environment still counts: "" is a user
+	 * file that does not exist. */
+	return wer__settings_load_from(s, WER_SETTINGS_SYSTEM_FILE,
+				       system_only ? NULL : user, app, code,
+				       err, err_size);
+}
+
+int wer_settings_load_app(struct wer_settings *s, int system_only,
+			  const char *app, char *err, size_t err_size)
+{
+	return wer_settings_load_code(s, system_only, app, NULL, err, err_size);
 }

@@ -2,11 +2,14 @@
 /*
  * settings.h - openwer's settings, with WER's names where WER has one.
  *
- * Sources, later ones winning: built-in defaults, /etc/openwer/wer.conf,
- * $XDG_CONFIG_HOME/openwer/wer.conf (~/.config/openwer/wer.conf), then
- * environment variables. A file is `Name=Value` lines, `#` comments and
- * blank lines; a file with a malformed line is ignored whole, and the
- * error names the file and the line. Format: docs/settings.md.
+ * Sources, later ones winning (docs/settings.md, "Precedence"): built-in
+ * defaults; the tops of /etc/openwer/wer.conf and of
+ * $XDG_CONFIG_HOME/openwer/wer.conf (~/.config/openwer/wer.conf); what the
+ * application set in code; the files' [app NAME] sections; environment
+ * variables; the system file's [policy] section, which nothing overrides. A
+ * file is `Name=Value` lines, `#` comments and blank lines; a file with a
+ * malformed line is ignored whole, and the error names the file and the line.
+ * Format: docs/settings.md.
  */
 #ifndef WER_SETTINGS_H
 #define WER_SETTINGS_H
@@ -103,15 +106,60 @@ void wer_settings_app_of(const char *exe, pid_t pid, char *out, size_t size);
 int wer_settings_load_url_file(struct wer_settings *s, char *err,
 			       size_t err_size);
 
+/* What an application sets for its own crashes in code
+ * (wer_set_report_setting, <wer/wer.h>): 0 or "" where it set nothing.
+ * Store is no file's setting: the directory its reports go to. */
+struct wer_code_settings {
+	long consent;	/* ConsentLevel 1..4 */
+	long dump_type; /* DumpType 1..2 */
+	char upload_url[WER_SETTING_TEXT_MAX];
+	char store[PATH_MAX]; /* absolute */
+};
+
+/* The longest text wer_code_settings_format makes. */
+#define WER_CODE_SETTINGS_MAX (WER_SETTING_TEXT_MAX + PATH_MAX + 64)
+
+/* Sets one of c's settings by its file name (UploadURL, ConsentLevel,
+ * DumpType: checked as in a file; Store: an absolute path without control
+ * characters); a NULL or empty value unsets it. NULL, or why the value
+ * (or the name) was refused, c unchanged. */
+const char *wer_code_setting_set(struct wer_code_settings *c, const char *name,
+				 const char *value);
+int wer_code_settings_empty(const struct wer_code_settings *c);
+/* c as "Name=Value\n" lines (the registry's and AppSettings.wer's form,
+ * docs/registry.md); returns its length (< size; size at least
+ * WER_CODE_SETTINGS_MAX + 1 holds any). */
+size_t wer_code_settings_format(const struct wer_code_settings *c, char *buf,
+				size_t size);
+/* Those lines back (len bytes of untrusted text): 0, or -EINVAL with c
+ * emptied and the reason in err. */
+int wer_code_settings_parse(struct wer_code_settings *c, const char *text,
+			    size_t len, char *err, size_t err_size);
+
 /* Defaults, both files, the environment (secure_getenv: nothing of it in
  * a set-id program); with system_only, defaults and the system file only
- * (werfault for a crash only root may read). In that order, each file's
- * [app NAME] section after its other lines when app is NAME (docs/
- * settings.md). Returns 0, or -EINVAL with the first error in err (the
- * settings are still usable: defaults where a source was refused). */
+ * (werfault for a crash only root may read). Ranked as the top of this
+ * header says, the [app NAME] sections' when app is NAME (docs/
+ * settings.md); a [policy] section only in the system file. Returns 0, or
+ * -EINVAL with the first error in err (the settings are still usable: defaults
+ * where a source was refused). */
 int wer_settings_load_app(struct wer_settings *s, int system_only,
 			  const char *app, char *err, size_t err_size);
+/* The same with what the application set in code (NULL: nothing) at its
+ * rank: over the files' tops, under their [app NAME] sections. */
+int wer_settings_load_code(struct wer_settings *s, int system_only,
+			   const char *app,
+			   const struct wer_code_settings *code, char *err,
+			   size_t err_size);
 int wer_settings_load(struct wer_settings *s, int system_only, char *err,
 		      size_t err_size);
+
+/* wer_settings_load_code's work with the files named: system_path's,
+ * then user_path's and the environment (NULL user_path: neither, the
+ * system_only case). For the tests. */
+int wer__settings_load_from(struct wer_settings *s, const char *system_path,
+			    const char *user_path, const char *app,
+			    const struct wer_code_settings *code, char *err,
+			    size_t err_size);
 
 #endif /* WER_SETTINGS_H */

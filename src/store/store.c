@@ -19,10 +19,19 @@
 #include "store_dir.h"
 
 static int use_system_store;
+static char use_path[4096];
 
 void wer_store_use_system(void)
 {
 	use_system_store = 1;
+}
+
+int wer_store_use_path(const char *path)
+{
+	if (path[0] != '/' || strlen(path) >= sizeof(use_path))
+		return -EINVAL;
+	memcpy(use_path, path, strlen(path) + 1);
+	return 0;
 }
 
 int wer_store_path(char *buf, size_t size)
@@ -30,6 +39,10 @@ int wer_store_path(char *buf, size_t size)
 	if (use_system_store)
 		return (size_t)snprintf(buf, size, "%s", WER_SYSTEM_STORE) <
 			       size
+			   ? 0
+			   : -ENAMETOOLONG;
+	if (use_path[0])
+		return (size_t)snprintf(buf, size, "%s", use_path) < size
 			   ? 0
 			   : -ENAMETOOLONG;
 	return wer__store_default_path(buf, size);

@@ -21,7 +21,10 @@
 #define WER_STORE_TEXT_MAX	 1024	       /* of a message (AbortMessage) */
 #define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
 #define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
-#define WER_STORE_UPLOAD_MAX	 (64 * 1024)   /* bytes of Upload.wer read */
+/* A report's AppSettings.wer (wer_set_report_setting's, kept for the
+ * uploads that come later; never uploaded itself). */
+#define WER_APP_SETTINGS_FILE "AppSettings.wer"
+#define WER_STORE_UPLOAD_MAX  (64 * 1024) /* bytes of Upload.wer read */
 
 /* The store's areas: reports not yet sent, and reports sent. */
 #define WER_STORE_QUEUE	  "ReportQueue"
@@ -55,6 +58,10 @@ int wer_store_path(char *buf, size_t size);
  * (WER_SYSTEM_STORE): werfault for a crash only root may read
  * (docs/security.md). */
 void wer_store_use_system(void);
+/* From now on, this program's store is path (absolute): the Store an
+ * application set for its own crashes (wer_set_report_setting). The
+ * system store still wins. 0 or -EINVAL. */
+int wer_store_use_path(const char *path);
 
 struct wer_report_info {
 	char id[256];

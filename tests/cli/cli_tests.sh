@@ -415,6 +415,49 @@ check "the other program's section asked a full dump (DumpType=full): its report
 	grep -qx "DumpType=full" "$1"/ReportArchive/*_other_prog_*/Report.wer &&
 	grep -qx "DumpType=mini" "$(ls -d "$1"/ReportArchive/*_crash_program_* | tail -n1)/Report.wer"' _ "$store"
 kill $pid_a $pid_b
+
+# The same two programs setting their own upload URL in code
+# (wer_set_report_setting), over the file's top-level UploadURL (a dead
+# one); the other one its store and a full dump too. The administrator's
+# [policy] then fixes ConsentLevel=1: nothing is sent, whatever the code.
+receiver 0
+url_a=$url log_a=$log pid_a=$receiver_pid
+receiver 0
+url_b=$url log_b=$log pid_b=$receiver_pid
+printf 'ConsentLevel=3\nUploadRetrySeconds=0\nUploadURL=http://127.0.0.1:9/dead\n' >"$cfg/openwer/wer.conf"
+CRASH_SETTINGS="UploadURL=$url_a&code=code-key-a" WER_CLI=$wer "$program" null >/dev/null 2>&1
+CRASH_SETTINGS="UploadURL=$url_b;DumpType=full;Store=$store/code-store" WER_CLI=$wer env -u WER_REPORT_DIR "$store/other_prog" null >/dev/null 2>&1
+wait_until 30 sent_to "$log_a"
+wait_until 30 sent_to "$log_b"
+check "set in code: two programs, two receivers, each crash sent once to its own program's URL" python3 -c '
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+assert len(a) == 1 and len(b) == 1, (len(a), len(b))
+pa = {p["name"]: p for p in a[0]["parts"]}
+pb = {p["name"]: p for p in b[0]["parts"]}
+assert pa["prod"]["text"] == "crash_program" and pb["prod"]["text"] == "other_prog", (pa["prod"], pb["prod"])
+assert a[0]["path"].endswith("&code=code-key-a"), a[0]["path"]
+for p in a[0]["parts"] + b[0]["parts"]:
+    assert p["filename"] != "AppSettings.wer", p
+    assert "code-key-a" not in (p["text"] or ""), p["name"]
+' "$log_a" "$log_b"
+check "set in code: the other program's Store and DumpType=full; AppSettings.wer keeps what it set" bash -c '
+	d=$(ls -d "$1"/code-store/ReportArchive/*_other_prog_* | tail -n1) && [ -n "$d" ] &&
+	grep -qx "DumpType=full" "$d/Report.wer" && grep -qx "DumpType=2" "$d/AppSettings.wer" &&
+	grep -qx "Store=$1/code-store" "$d/AppSettings.wer" &&
+	[ "$(stat -c %a "$1/code-store")" = 700 ]' _ "$store"
+kill $pid_a $pid_b
+receiver 0
+printf '[app crash_program]\nUploadURL=%s\n' "$url" >"$cfg/openwer/wer.conf"
+CRASH_SETTINGS="UploadURL=http://127.0.0.1:9/code;ConsentLevel=4" WER_CLI=$wer "$program" null >/dev/null 2>&1
+wait_until 30 sent_to "$log"
+check "an [app NAME] section outranks the program's code: sent to the section's URL, once" sent_to "$log"
+check "[policy] in a user's file: refused with its line, exit 3" bash -c '
+	printf "[policy]\nConsentLevel=1\n" >"$1/openwer/wer.conf" &&
+	out=$("$0" config 2>&1); [ $? = 3 ] &&
+	printf "%s\n" "$out" | grep -q "wer.conf:1: \[policy\] belongs in /etc/openwer/wer.conf alone"' "$wer" "$cfg"
+kill $receiver_pid
 unset XDG_CONFIG_HOME
 rm -f "$cfg/openwer/wer.conf"
 # The store's lock: a crash while `wer` holds it exclusively is not held

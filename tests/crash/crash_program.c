@@ -566,9 +566,35 @@ static void mode_blocks(void)
 	secret[0] = 0; /* kept on the stack until the crash */
 }
 
+/* CRASH_SETTINGS="Name=Value;Name=Value": the program sets them for its
+ * own crashes in code, as an application does at start-up. */
+static int set_settings(void)
+{
+	const char *list = getenv("CRASH_SETTINGS");
+	char buf[2048], *item, *save = NULL;
+
+	if (!list)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (item = strtok_r(buf, ";", &save); item;
+	     item = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq)
+			return -1;
+		*eq = '\0';
+		if (wer_set_report_setting(item, eq + 1) != WER_S_OK)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
+
+	if (set_settings() < 0)
+		return 5;
 
 	if (WerRegisterCustomMetadata(L"Build", L"nightly-42") != S_OK ||
 	    wer_register_custom_metadata("Escapes", "<a & \"b\">") != S_OK ||

@@ -3,9 +3,10 @@
  * fuzz_registry_read - libFuzzer target for the outside reader of the
  * registry block (src/handler/registry_read.c), the first thing werfault
  * trusts nothing of. The input is laid over a block with a valid header:
- * from the control area on (odd first byte), or over the header too (even
- * first byte). The reader must never crash, loop, or report anything that
- * breaks the contract's rules.
+ * from the control area on (first byte's bit 0), over the header too
+ * (neither bit), or from the restart slot on, over the application and
+ * settings slots (bit 1). The reader must never crash, loop, or report anything
+ * that breaks the contract's rules.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -49,7 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(block, 0, offsetof(struct wer_registry, range));
 	memcpy(&block->header, &wer__registry.header, sizeof(block->header));
 	block->header.self = FAKE_ADDRESS;
-	at = data[0] & 1 ? offsetof(struct wer_registry, meta_ctl) : 0;
+	at = data[0] & 2   ? offsetof(struct wer_registry, restart_ctl)
+	     : data[0] & 1 ? offsetof(struct wer_registry, meta_ctl)
+			   : 0;
 	data++;
 	size--;
 	if (size > sizeof(*block) - at)
@@ -75,6 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    ((snapshot->restart.flags & ~15u) ||
 		     wer__utf8_check(snapshot->restart.cmdline, 1024, &len) !=
 			 S_OK))
+			abort();
+		if (snapshot->have_code &&
+		    (snapshot->code.consent < 0 || snapshot->code.consent > 4 ||
+		     snapshot->code.dump_type < 0 ||
+		     snapshot->code.dump_type > 2 ||
+		     (snapshot->code.upload_url[0] &&
+		      strncmp(snapshot->code.upload_url, "http", 4)) ||
+		     (snapshot->code.store[0] &&
+		      snapshot->code.store[0] != '/')))
 			abort();
 	}
 	/* Leave the rest of the block zero for the next input. */

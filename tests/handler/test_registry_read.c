@@ -443,6 +443,79 @@ static void read_application_slot(void **state)
 	free(s);
 }
 
+/* The settings slot (layout version 4): wer_set_report_setting's, one
+ * setting at a time, refused values leaving them as they were; text that
+ * does not parse is distrusted; a version 3 block still reads, without
+ * them. */
+static void read_settings_slot(void **state)
+{
+	struct wer_registry_snapshot *s = malloc(sizeof(*s));
+	struct fake_target t = {malloc(sizeof(struct wer_registry)),
+				registry_address()};
+	pid_t self = getpid();
+	struct wer_reg_settings *rs;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(t.block);
+	assert_int_equal(wer_set_report_setting("UploadURL", "https://a/b"),
+			 WER_S_OK);
+	assert_int_equal(wer_set_report_setting("dumptype", "full"), WER_S_OK);
+	assert_int_equal(wer_set_report_setting("ConsentLevel", "7"),
+			 WER_E_INVALIDARG);
+	assert_int_equal(wer_set_report_setting("Disabled", "1"),
+			 WER_E_INVALIDARG);
+	assert_int_equal(wer_set_report_setting(NULL, "1"), WER_E_INVALIDARG);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_true(s->have_code);
+	assert_string_equal(s->code.upload_url, "https://a/b");
+	assert_int_equal(s->code.dump_type, 2);
+	assert_int_equal(s->code.consent, 0);
+	assert_int_equal(s->invalid + s->unsettled, 0);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	rs = &t.block->settings[t.block->settings_ctl.current - 1];
+	memcpy(rs->text, "Store=rel\n", 10);
+	rs->text_len = 10;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->have_code);
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	rs = &t.block->settings[t.block->settings_ctl.current - 1];
+	rs->text_len = WER_REG_SETTINGS_BYTES + 1;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->have_code);
+	assert_int_equal(s->invalid, 1);
+
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->header.settings_offset += 4; /* a different layout */
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s),
+			 -EBADMSG);
+
+	/* Version 3: the block ended before the settings slot. */
+	memcpy(t.block, &wer__registry, sizeof(*t.block));
+	t.block->header.version = 3;
+	t.block->header.block_size = WER_REGISTRY_V3_SIZE;
+	t.block->header.settings_ctl_offset = 0;
+	t.block->header.settings_offset = 0;
+	assert_int_equal(wer__registry_read(fake_read, &t, t.address, s), 0);
+	assert_false(s->have_code);
+	assert_int_equal(s->meta_count, wer_registered_metadata_count());
+
+	assert_int_equal(wer_set_report_setting("UploadURL", NULL), WER_S_OK);
+	assert_int_equal(wer_set_report_setting("DumpType", ""), WER_S_OK);
+	assert_int_equal(wer__registry_read(wer__read_process_memory, &self,
+					    registry_address(), s),
+			 0);
+	assert_false(s->have_code);
+	assert_int_equal(wer__registry.settings_ctl.current, 0);
+	free(t.block);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +525,7 @@ int main(void)
 	    cmocka_unit_test_setup(read_distrusts_a_lying_block, setup),
 	    cmocka_unit_test_setup(read_restart_slot, setup),
 	    cmocka_unit_test_setup(read_application_slot, setup),
+	    cmocka_unit_test_setup(read_settings_slot, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
