@@ -7,8 +7,10 @@
  * the UTF-8 and the wide API, with 1 and 2 threads; the baseline is
  * strlen + memcpy of the same key and value into a buffer. Two sizes: a
  * typical pair ("Build" = "nightly-42") and the largest the contract allows
- * (64-character key, 128-character value). Each figure is the median of
- * several timed batches.
+ * (64-character key, 128-character value). Then the native table
+ * (wer_set_metadata): an update of a key whose value is 256 bytes of UTF-8
+ * (128 two-byte characters), beside strlen+memcpy of the same bytes. Each
+ * figure is the median of several timed batches.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -234,6 +236,45 @@ static void fill(struct sizes *s, const char *name, const char *key,
 		s->wvalue[i] = (unsigned char)value[i];
 }
 
+static char sink_native[WER_NATIVE_METADATA_VALUE_MAX_BYTES + 1];
+
+/* The native table: baseline and update of one key, values of 256 bytes
+ * of UTF-8; ns per call, medians, in *base and *upd. */
+static void bench_native(const char *key, const char *value, double *base,
+			 double *upd)
+{
+	double t[REPEATS], u[REPEATS];
+
+	if (wer_set_metadata(key, value) != S_OK)
+		abort();
+	for (int r = 0; r < REPEATS; r++) {
+		double start = now_ns();
+
+		for (int i = 0; i < BATCH; i++) {
+			const char *k = key, *v = value;
+
+			OPAQUE(k);
+			OPAQUE(v);
+			memcpy(sink_key, k, strlen(k) + 1);
+			memcpy(sink_native, v, strlen(v) + 1);
+			OPAQUE(sink_key);
+		}
+		t[r] = (now_ns() - start) / BATCH;
+		start = now_ns();
+		for (int i = 0; i < BATCH; i++) {
+			const char *k = key;
+
+			OPAQUE(k);
+			if (wer_set_metadata(k, value) != S_OK)
+				abort();
+		}
+		u[r] = (now_ns() - start) / BATCH;
+	}
+	wer_set_metadata(key, NULL);
+	*base = median(t, REPEATS);
+	*upd = median(u, REPEATS);
+}
+
 int main(void)
 {
 	static struct sizes sizes[2];
@@ -281,6 +322,26 @@ int main(void)
 		printf("  %-38s %7.1f ns  %5.2fx\n",
 		       "update, 2 threads at once (per call)", upd2,
 		       upd2 / base);
+	}
+	{
+		char value256[WER_NATIVE_METADATA_VALUE_MAX_BYTES + 1];
+		double base, upd;
+
+		for (int i = 0; i < WER_NATIVE_METADATA_VALUE_MAX_BYTES; i += 2)
+			memcpy(value256 + i, "\xc3\xbc", 2);
+		value256[WER_NATIVE_METADATA_VALUE_MAX_BYTES] = '\0';
+		bench_native("Build", value256, &base, &upd);
+		printf(
+		    "\nnative table (wer_set_metadata): 5 B key, 256 B UTF-8 "
+		    "value\n");
+		printf("  %-38s %7.1f ns\n", "baseline strlen+memcpy", base);
+		printf("  %-38s %7.1f ns  %5.2fx\n", "update existing key", upd,
+		       upd / base);
+		bench_native(key64, value256, &base, &upd);
+		printf("\nnative table: 64 B key, 256 B UTF-8 value\n");
+		printf("  %-38s %7.1f ns\n", "baseline strlen+memcpy", base);
+		printf("  %-38s %7.1f ns  %5.2fx\n", "update existing key", upd,
+		       upd / base);
 	}
 	return 0;
 }

@@ -30,6 +30,28 @@ wer_result_t wer_unregister_custom_metadata(const char *key);
 wer_result_t wer_register_file(const char *path, int type, uint32_t flags);
 wer_result_t wer_unregister_file(const char *path);
 
+/* ---- Metadata beyond WER's limits (docs/api.md, "Two tables") ---------
+ * wer_register_custom_metadata and WerRegisterCustomMetadata keep WER's
+ * contract: 8 pairs, values of 128 printable ASCII characters. For more,
+ * wer_set_metadata keeps up to WER_NATIVE_METADATA_MAX further pairs with
+ * values of up to WER_NATIVE_METADATA_VALUE_MAX_BYTES bytes of UTF-8
+ * (no control characters); keys follow the same rules (XML names of at
+ * most 64 characters). Both kinds are one namespace: setting a key
+ * through either moves it there, and go into the same report, the same
+ * minidump annotations and the same uploads. A NULL value removes the key
+ * (from either table). WER's calls count and fail as before: these pairs
+ * are not in wer_registered_metadata_count, nor among
+ * WER_MAX_REGISTERED_ENTRIES. WER_S_OK, WER_E_INVALIDARG,
+ * WER_E_INSUFFICIENT_BUFFER (64 pairs here already), WER_E_NOT_FOUND
+ * (removing an unknown key), WER_E_INVALID_STATE (in recovery).
+ * wer_get_custom_metadata reads either kind; wer_list_custom_metadata
+ * lists WER's. Thread-safe; no allocation; not async-signal-safe. */
+#define WER_NATIVE_METADATA_MAX		    64
+#define WER_NATIVE_METADATA_VALUE_MAX_BYTES 256
+wer_result_t wer_set_metadata(const char *key, const char *value);
+/* Pairs registered of both kinds. */
+size_t wer_metadata_count(void);
+
 /* Room for the longest key (64 characters of up to 4 UTF-8 bytes) and the
  * longest value, each with its terminating NUL. */
 #define WER_METADATA_KEY_MAX_BYTES   (4 * WER_METADATA_KEY_MAX_LENGTH)

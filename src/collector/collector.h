@@ -21,7 +21,7 @@
 #define WER_COLLECTOR_SYMBOLS_MAX                                              \
 	(64 * 1024 * 1024)	       /* default --max-symbols                \
 					*/
-#define WER_COLLECTOR_META_MAX	  64   /* metadata pairs kept per report */
+#define WER_COLLECTOR_META_MAX	  72   /* metadata pairs kept per report */
 #define WER_COLLECTOR_VALUE_MAX	  1024 /* bytes of a metadata value kept */
 #define WER_COLLECTOR_FRAMES	  5    /* top frames in the stack hash */
 #define WER_COLLECTOR_RATE_KEYS	  1024 /* keys the rate limiter tracks */

@@ -216,6 +216,66 @@ static int settings_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 	return r;
 }
 
+/* The native metadata table (version 4): each published slot by the
+ * single-slot protocol, appended to meta[] after WER's pairs. A pair that
+ * breaks the rules counts as invalid; a key WER's table has too (a move
+ * between the tables caught half way) is left out, not distrusted. */
+static int notes_read(wer_mem_read_fn read, void *ctx, uint64_t address,
+		      struct wer_registry_snapshot *s)
+{
+	struct wer_reg_ctl ctl[WER_REG_NOTE_SLOTS];
+	struct wer_reg_note *copy = malloc(sizeof(*copy));
+	size_t wer_pairs = s->meta_count, len;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	r = read(ctx, address + offsetof(struct wer_registry, note_ctl), ctl,
+		 sizeof(ctl));
+	for (int i = 0; r >= 0 && i < WER_REG_NOTE_SLOTS; i++) {
+		struct wer_snapshot_meta *out = &s->meta[s->meta_count];
+		int dup = 0;
+
+		if (!ctl[i].current)
+			continue;
+		r = single_slot_read(
+		    read, ctx,
+		    address + offsetof(struct wer_registry, note_ctl) +
+			i * sizeof(struct wer_reg_ctl),
+		    address + offsetof(struct wer_registry, note) +
+			i * 2 * sizeof(*copy),
+		    copy, sizeof(*copy), s);
+		if (r != 1)
+			continue;
+		r = 0;
+		if (copy->key_len == 0 || copy->key_len > WER_REG_KEY_BYTES ||
+		    copy->value_len > WER_REG_NOTE_VALUE_BYTES) {
+			s->invalid++;
+			continue;
+		}
+		memcpy(out->key, copy->key, copy->key_len);
+		out->key[copy->key_len] = '\0';
+		memcpy(out->value, copy->value, copy->value_len);
+		out->value[copy->value_len] = '\0';
+		if (wer__key_check(out->key, &len) != S_OK ||
+		    len != copy->key_len ||
+		    wer__note_value_check(out->value, &len) != S_OK ||
+		    len != copy->value_len) {
+			s->invalid++;
+			continue;
+		}
+		for (size_t j = 0; j < s->meta_count; j++)
+			if (!strcmp(s->meta[j].key, out->key)) {
+				s->invalid += j >= wer_pairs;
+				dup = 1;
+			}
+		if (!dup)
+			s->meta_count++;
+	}
+	free(copy);
+	return r < 0 ? r : 0;
+}
+
 /* Where slot i of the control area (meta, then range, then file slots)
  * keeps its copies, and how large one copy is. */
 static uint64_t slot_copy_address(uint64_t base, size_t i, unsigned copy,
@@ -450,6 +510,8 @@ int wer__registry_read(wer_mem_read_fn read, void *ctx, uint64_t address,
 		r = app_read(read, ctx, address, ret);
 	if (r == 0 && h.version >= 4)
 		r = settings_read(read, ctx, address, ret);
+	if (r == 0 && h.version >= 4)
+		r = notes_read(read, ctx, address, ret);
 out:
 	free(before);
 	free(after);

@@ -21,9 +21,11 @@
 typedef int (*wer_mem_read_fn)(void *ctx, uint64_t address, void *buf,
 			       size_t len);
 
+/* A metadata pair of either table: WER's (printable ASCII values of at
+ * most 128 bytes) or the native one (UTF-8, at most 256). */
 struct wer_snapshot_meta {
 	char key[WER_REG_KEY_BYTES + 1];
-	char value[WER_REG_VALUE_BYTES + 1];
+	char value[WER_REG_NOTE_VALUE_BYTES + 1];
 };
 
 struct wer_snapshot_range {
@@ -49,7 +51,8 @@ struct wer_registry_snapshot {
 	uint64_t generation;
 	uint64_t reported; /* the header's: libwer reported a crash (its pid) */
 	size_t meta_count, range_count, file_count;
-	struct wer_snapshot_meta meta[WER_REG_META_SLOTS];
+	/* WER's pairs in slot order, then the native table's. */
+	struct wer_snapshot_meta meta[WER_REG_META_SLOTS + WER_REG_NOTE_SLOTS];
 	struct wer_snapshot_range range[WER_REG_RANGE_SLOTS];
 	struct wer_snapshot_file file[WER_REG_FILE_SLOTS];
 	struct wer_snapshot_restart restart;

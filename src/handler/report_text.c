@@ -20,7 +20,9 @@
 /* Text for a Name=Value line or XML: bytes outside printable ASCII and the
  * characters XML reserves are escaped (\xNN in Report.wer, where a
  * backslash is escaped too so that every escape reads one way; entities
- * or \xNN in XML). */
+ * or \xNN in XML). XML_UTF8 (2): text checked as UTF-8 without control
+ * characters (a native metadata value) keeps its characters. */
+enum { XML_UTF8 = 2 };
 static void put_text(FILE *f, const char *s, size_t len, int xml)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -38,7 +40,7 @@ static void put_text(FILE *f, const char *s, size_t len, int xml)
 			fputs("&apos;", f);
 		else if (!xml)
 			wer_rw_escaped(f, (const char *)&c, 1);
-		else if (c < 0x20 || c > 0x7E)
+		else if (c < 0x20 || (c > 0x7E && xml != XML_UTF8))
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
@@ -326,7 +328,7 @@ int wer__report_write_xml(int dir_fd, const struct wer_job *r,
 	for (size_t i = 0; i < r->snap.registry.meta_count; i++) {
 		fprintf(f, "    <%s>", r->snap.registry.meta[i].key);
 		put_text(f, r->snap.registry.meta[i].value,
-			 strlen(r->snap.registry.meta[i].value), 1);
+			 strlen(r->snap.registry.meta[i].value), XML_UTF8);
 		fprintf(f, "</%s>\n", r->snap.registry.meta[i].key);
 	}
 	fputs("  </CustomMetadata>\n</WERReportMetadata>\n", f);

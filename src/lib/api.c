@@ -84,6 +84,24 @@ WER_EXPORT HRESULT wer_unregister_custom_metadata(const char *key)
 	return wer__registry_remove_metadata(key, klen);
 }
 
+WER_EXPORT HRESULT wer_set_metadata(const char *key, const char *value)
+{
+	size_t klen, vlen = 0;
+	HRESULT hr;
+
+	if (in_recovery())
+		return WER_E_INVALID_STATE;
+	if ((hr = wer__key_check(key, &klen)) != S_OK ||
+	    (value && (hr = wer__note_value_check(value, &vlen)) != S_OK))
+		return hr;
+	return wer__registry_set_note(key, klen, value, vlen);
+}
+
+WER_EXPORT size_t wer_metadata_count(void)
+{
+	return wer__registry_metadata_count() + wer__registry_note_count();
+}
+
 WER_EXPORT HRESULT wer_set_application_version(const char *version)
 {
 	size_t len = 0;
@@ -329,3 +347,8 @@ WER_EXPORT HRESULT WINAPI WerGetFlags(HANDLE process, PDWORD ret_flags)
 	*ret_flags = wer__registry_flags();
 	return S_OK;
 }
+
+_Static_assert(WER_NATIVE_METADATA_MAX == WER_REG_NOTE_SLOTS,
+	       "the native table's size");
+_Static_assert(WER_NATIVE_METADATA_VALUE_MAX_BYTES == WER_REG_NOTE_VALUE_BYTES,
+	       "the native table's values");

@@ -279,19 +279,39 @@ static void put_time(const struct timespec *ts, int compact)
 	}
 }
 
-static void put_metadata(void)
+static void put_pair(size_t n, const char *key, size_t key_len,
+		     const char *value, size_t value_len)
 {
-	size_t n = 0;
+	put_str("CustomMetadata[");
+	put_num(n, 0, 1);
+	put_str("].Key=");
+	put(key, key_len);
+	put_str("\nCustomMetadata[");
+	put_num(n, 0, 1);
+	put_str("].Value=");
+	put(value, value_len);
+	put_str("\n");
+}
 
-	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
-		const struct wer_reg_ctl *ctl = &wer__registry.meta_ctl[i];
+/* The published pairs of one metadata table, numbered from n on; returns
+ * the next number. WER's slots and the native table's share their first
+ * fields (key_len, value_len, key, then value: _Static_asserts below), so
+ * one reader takes both: copies[i * 2 + c] is slot i's copy c, of size
+ * bytes, whose value holds at most value_cap. */
+static size_t put_pairs(const struct wer_reg_ctl *ctls, int slots,
+			const char *copies, size_t size, size_t value_cap,
+			size_t n)
+{
+	static struct wer_reg_note copy; /* the larger of the two */
+
+	for (int i = 0; i < slots; i++) {
+		const struct wer_reg_ctl *ctl = &ctls[i];
 
 		/* Other threads may still write: a copy whose sequence
 		 * counter is odd or moves is left out. */
 		for (int tries = 0; tries < 3; tries++) {
 			uint32_t cur =
 			    __atomic_load_n(&ctl->current, __ATOMIC_ACQUIRE);
-			static struct wer_reg_meta copy;
 			uint32_t seq;
 
 			if (cur < 1 || cur > 2)
@@ -300,27 +320,40 @@ static void put_metadata(void)
 					      __ATOMIC_ACQUIRE);
 			if (seq & 1)
 				continue;
-			memcpy(&copy, &wer__registry.meta[i][cur - 1],
-			       sizeof(copy));
+			memcpy(&copy, copies + ((size_t)i * 2 + cur - 1) * size,
+			       size);
 			if (__atomic_load_n(&ctl->seq[cur - 1],
 					    __ATOMIC_ACQUIRE) != seq ||
 			    copy.key_len == 0 ||
 			    copy.key_len > WER_REG_KEY_BYTES ||
-			    copy.value_len > WER_REG_VALUE_BYTES)
+			    copy.value_len > value_cap)
 				continue;
-			put_str("CustomMetadata[");
-			put_num(n, 0, 1);
-			put_str("].Key=");
-			put(copy.key, copy.key_len);
-			put_str("\nCustomMetadata[");
-			put_num(n, 0, 1);
-			put_str("].Value=");
-			put(copy.value, copy.value_len);
-			put_str("\n");
-			n++;
+			put_pair(n++, copy.key, copy.key_len, copy.value,
+				 copy.value_len);
 			break;
 		}
 	}
+	return n;
+}
+
+_Static_assert(offsetof(struct wer_reg_meta, value) ==
+		       offsetof(struct wer_reg_note, value) &&
+		   offsetof(struct wer_reg_meta, key) ==
+		       offsetof(struct wer_reg_note, key) &&
+		   sizeof(struct wer_reg_meta) <= sizeof(struct wer_reg_note),
+	       "WER's metadata slot is the native one's beginning");
+
+/* WER's pairs, then the native table's (wer_set_metadata). */
+static void put_metadata(void)
+{
+	size_t n =
+	    put_pairs(wer__registry.meta_ctl, WER_REG_META_SLOTS,
+		      (const char *)wer__registry.meta,
+		      sizeof(struct wer_reg_meta), WER_REG_VALUE_BYTES, 0);
+
+	put_pairs(wer__registry.note_ctl, WER_REG_NOTE_SLOTS,
+		  (const char *)wer__registry.note, sizeof(struct wer_reg_note),
+		  WER_REG_NOTE_VALUE_BYTES, n);
 }
 
 /* The registers a degraded report lists: the CPU seam's (cpu.h). */

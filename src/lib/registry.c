@@ -281,6 +281,122 @@ static int slot_take_free(const struct wer_reg_ctl *table, uint32_t *high)
 
 /* ---- metadata ----------------------------------------------------------- */
 
+/* WER's metadata slots and the native table's share their fields' places
+ * (key_len, value_len, key, value); only the value's room differs. So one
+ * lookup and one writer serve both, through a table's copies (slot i's
+ * copy c at copies + (i * 2 + c) * size). */
+#define PAIR_AT(field) offsetof(struct wer_reg_meta, field)
+_Static_assert(PAIR_AT(key_len) == offsetof(struct wer_reg_note, key_len) &&
+		   PAIR_AT(value_len) ==
+		       offsetof(struct wer_reg_note, value_len) &&
+		   PAIR_AT(key) == offsetof(struct wer_reg_note, key) &&
+		   PAIR_AT(value) == offsetof(struct wer_reg_note, value),
+	       "the two metadata tables' slots agree");
+
+static int pair_find(const struct wer_reg_ctl *ctls, int slots,
+		     const void *copies, size_t size, const char *key,
+		     size_t key_len)
+{
+	for (int i = 0; i < slots; i++) {
+		uint32_t cur = ctls[i].current;
+		const char *p;
+		uint16_t len;
+
+		if (!cur)
+			continue;
+		p = (const char *)copies + ((size_t)i * 2 + cur - 1) * size;
+		memcpy(&len, p + PAIR_AT(key_len), sizeof(len));
+		if (len == key_len && !memcmp(p + PAIR_AT(key), key, key_len))
+			return i;
+	}
+	return -1;
+}
+
+/* Writes a pair into slot's other copy and publishes it; returns the
+ * copy. */
+static unsigned pair_write(struct wer_reg_ctl *ctl, void *slot_copies,
+			   size_t size, const char *key, size_t key_len,
+			   const char *value, size_t value_len)
+{
+	unsigned copy = slot_begin(ctl);
+	char *p = (char *)slot_copies + copy * size;
+	uint16_t kl = (uint16_t)key_len, vl = (uint16_t)value_len;
+
+	memcpy(p + PAIR_AT(key_len), &kl, sizeof(kl));
+	memcpy(p + PAIR_AT(value_len), &vl, sizeof(vl));
+	memcpy(p + PAIR_AT(key), key, key_len);
+	p[PAIR_AT(key) + key_len] = '\0';
+	memcpy(p + PAIR_AT(value), value, value_len);
+	p[PAIR_AT(value) + value_len] = '\0';
+	slot_publish(ctl, copy);
+	return copy;
+}
+
+/* The native table's pairs (wer_set_metadata), under the lock; not in the
+ * header's counts (WER's calls count as before). */
+static uint32_t note_count;
+
+static int note_find(const char *key, size_t key_len)
+{
+	return pair_find(wer__registry.note_ctl, WER_REG_NOTE_SLOTS,
+			 wer__registry.note, sizeof(struct wer_reg_note), key,
+			 key_len);
+}
+
+/* Removes key from the native table; 1 when it was there. */
+static int note_drop(const char *key, size_t key_len)
+{
+	int slot = note_find(key, key_len);
+
+	if (slot < 0)
+		return 0;
+	slot_clear(&wer__registry.note_ctl[slot]);
+	note_count--;
+	return 1;
+}
+
+static int meta_find(const char *key, size_t key_len);
+
+HRESULT wer__registry_set_note(const char *key, size_t key_len,
+			       const char *value, size_t value_len)
+{
+	HRESULT hr = writer_enter();
+	int slot;
+
+	if (hr != S_OK)
+		return hr;
+	if (!value) {
+		if (note_drop(key, key_len))
+			return writer_leave(S_OK);
+		return remove_found(wer__registry.meta_ctl,
+				    meta_find(key, key_len),
+				    &wer__registry.header.meta_count);
+	}
+	slot = note_find(key, key_len);
+	if (slot < 0) {
+		if (note_count >= WER_REG_NOTE_SLOTS)
+			return writer_leave(WER_E_INSUFFICIENT_BUFFER);
+		for (slot = 0; wer__registry.note_ctl[slot].current; slot++)
+			;
+		note_count++;
+	}
+	pair_write(&wer__registry.note_ctl[slot], wer__registry.note[slot],
+		   sizeof(struct wer_reg_note), key, key_len, value, value_len);
+	/* One namespace: out of WER's table, once published here. */
+	slot = meta_find(key, key_len);
+	if (slot >= 0) {
+		slot_clear(&wer__registry.meta_ctl[slot]);
+		count_add(&wer__registry.header.meta_count, -1);
+		count_add(&wer__registry.header.entry_count, -1);
+	}
+	return writer_leave(S_OK);
+}
+
+size_t wer__registry_note_count(void)
+{
+	return __atomic_load_n(&note_count, __ATOMIC_RELAXED);
+}
+
 /* The slot the last update found: the next update of the same key looks
  * there first; and which copies of each slot (bit 0, bit 1) hold its key.
  * Guarded by the lock. */
@@ -289,24 +405,15 @@ static unsigned char meta_keyed[WER_REG_META_SLOTS];
 
 static int meta_find(const char *key, size_t key_len)
 {
-	for (int i = 0; i < WER_REG_META_SLOTS; i++) {
-		uint32_t cur = wer__registry.meta_ctl[i].current;
-		const struct wer_reg_meta *m;
-
-		if (!cur)
-			continue;
-		m = &wer__registry.meta[i][cur - 1];
-		if (m->key_len == key_len && !memcmp(m->key, key, key_len))
-			return i;
-	}
-	return -1;
+	return pair_find(wer__registry.meta_ctl, WER_REG_META_SLOTS,
+			 wer__registry.meta, sizeof(struct wer_reg_meta), key,
+			 key_len);
 }
 
 HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 				   const char *value, size_t value_len)
 {
 	struct wer_registry_header *h = &wer__registry.header;
-	struct wer_reg_meta *m;
 	unsigned copy;
 	HRESULT hr = writer_enter();
 	int slot;
@@ -324,16 +431,13 @@ HRESULT wer__registry_set_metadata(const char *key, size_t key_len,
 		count_add(&h->entry_count, 1);
 		meta_keyed[slot] = 0;
 	}
-	copy = slot_begin(&wer__registry.meta_ctl[slot]);
+	copy = pair_write(&wer__registry.meta_ctl[slot],
+			  wer__registry.meta[slot], sizeof(struct wer_reg_meta),
+			  key, key_len, value, value_len);
 	meta_keyed[slot] |= 1u << copy;
-	m = &wer__registry.meta[slot][copy];
-	m->key_len = (uint16_t)key_len;
-	m->value_len = (uint16_t)value_len;
-	memcpy(m->key, key, key_len);
-	m->key[key_len] = '\0';
-	memcpy(m->value, value, value_len);
-	m->value[value_len] = '\0';
-	slot_publish(&wer__registry.meta_ctl[slot], copy);
+	/* One namespace: the key leaves the native table (after it is
+	 * published here: a reader sees the old value, both, or the new). */
+	note_drop(key, key_len);
 	return writer_leave(S_OK);
 }
 
@@ -385,6 +489,8 @@ HRESULT wer__registry_remove_metadata(const char *key, size_t key_len)
 
 	if (hr != S_OK)
 		return hr;
+	if (note_drop(key, key_len))
+		return writer_leave(S_OK);
 	return remove_found(wer__registry.meta_ctl, meta_find(key, key_len),
 			    &wer__registry.header.meta_count);
 }
@@ -404,6 +510,17 @@ HRESULT wer__registry_get_metadata(const char *key, size_t key_len, char *value,
 
 		if (m->value_len < size) {
 			memcpy(value, m->value, m->value_len + 1u);
+			hr = S_OK;
+		} else {
+			hr = E_INVALIDARG;
+		}
+	} else if ((slot = note_find(key, key_len)) >= 0) {
+		uint32_t cur = wer__registry.note_ctl[slot].current;
+		const struct wer_reg_note *n =
+		    &wer__registry.note[slot][cur - 1];
+
+		if (n->value_len < size) {
+			memcpy(value, n->value, n->value_len + 1u);
 			hr = S_OK;
 		} else {
 			hr = E_INVALIDARG;
@@ -743,6 +860,9 @@ void wer__registry_reset(void)
 	slot_clear(&wer__registry.restart_ctl);
 	slot_clear(&wer__registry.app_ctl);
 	slot_clear(&wer__registry.settings_ctl);
+	for (int i = 0; i < WER_REG_NOTE_SLOTS; i++)
+		slot_clear(&wer__registry.note_ctl[i]);
+	note_count = 0;
 	range_high = file_high = 0;
 	h->meta_count = h->entry_count = 0;
 	h->flags = 0;

@@ -36,6 +36,11 @@
 #define WER_REG_PATH_BYTES  4095
 /* RESTART_MAX_CMD_LINE (1024) characters of up to 4 UTF-8 bytes. */
 #define WER_REG_CMDLINE_BYTES 4096
+/* Version 4: the native metadata table (wer_set_metadata), beside WER's:
+ * 64 more pairs, values of up to 256 bytes of UTF-8. */
+#define WER_REG_NOTE_SLOTS	 64
+#define WER_REG_NOTE_VALUE_BYTES 256
+
 /* wer_set_report_setting's "Name=Value\n" lines: an UploadURL of 1023
  * bytes and a Store path of 4095, with their names and the numbers. */
 #define WER_REG_SETTINGS_BYTES 5248
@@ -104,6 +109,15 @@ struct wer_reg_settings {
 	char text[WER_REG_SETTINGS_BYTES + 4]; /* NUL terminated */
 };
 
+/* Version 4: a native metadata pair. The key follows WER's key rules; the
+ * value is UTF-8 without control characters. */
+struct wer_reg_note {
+	uint16_t key_len;		 /* bytes, 1..256 */
+	uint16_t value_len;		 /* bytes, 0..256 */
+	char key[WER_REG_KEY_BYTES + 4]; /* NUL terminated, zero padded */
+	char value[WER_REG_NOTE_VALUE_BYTES + 4];
+};
+
 struct wer_registry_header {
 	char magic[WER_REGISTRY_MAGIC_SIZE];
 	uint32_t version;
@@ -151,6 +165,9 @@ struct wer_registry {
 	struct wer_reg_ctl settings_ctl;
 	uint32_t settings_pad;
 	struct wer_reg_settings settings[2];
+	/* Version 4: the native metadata table, its control words first. */
+	struct wer_reg_ctl note_ctl[WER_REG_NOTE_SLOTS];
+	struct wer_reg_note note[WER_REG_NOTE_SLOTS][2];
 };
 
 /* A version 2 block (openwer 0.1) ends where version 3 added the
@@ -201,6 +218,11 @@ _Static_assert(__builtin_offsetof(struct wer_registry_header,
 	       "header layout");
 _Static_assert(__builtin_offsetof(struct wer_registry, settings) == 4262664,
 	       "block layout");
-_Static_assert(sizeof(struct wer_registry) == 4273184, "block layout");
+_Static_assert(sizeof(struct wer_reg_note) == 524, "note layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, note_ctl) == 4273184,
+	       "block layout");
+_Static_assert(__builtin_offsetof(struct wer_registry, note) == 4273952,
+	       "block layout");
+_Static_assert(sizeof(struct wer_registry) == 4341024, "block layout");
 
 #endif /* WER_REGISTRY_FORMAT_H */

@@ -378,3 +378,29 @@ HRESULT wer__utf8_check(const char *s, size_t max_chars, size_t *ret_len)
 	*ret_len = len;
 	return S_OK;
 }
+
+HRESULT wer__note_value_check(const char *value, size_t *ret_len)
+{
+	const unsigned char *u = (const unsigned char *)value;
+	size_t len = strnlen(value, WER_REG_NOTE_VALUE_BYTES + 1), i = 0;
+
+	if (len > WER_REG_NOTE_VALUE_BYTES)
+		return E_INVALIDARG;
+	while (i < len) {
+		uint32_t c;
+		size_t n;
+
+		if (u[i] < 0x80) {
+			if (u[i] < 0x20 || u[i] == 0x7f)
+				return E_INVALIDARG;
+			i++;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &c);
+		if (!n || (c >= 0x80 && c <= 0x9f))
+			return E_INVALIDARG;
+		i += n;
+	}
+	*ret_len = len;
+	return S_OK;
+}

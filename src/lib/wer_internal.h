@@ -24,6 +24,10 @@ HRESULT wer__key_check(const char *key, size_t *ret_len);
 HRESULT wer__key_from_wide(const wchar_t *key, char out[WER_REG_KEY_BYTES + 1],
 			   size_t *ret_len);
 HRESULT wer__value_check(const char *value, size_t *ret_len);
+/* A native metadata value (wer_set_metadata): at most
+ * WER_REG_NOTE_VALUE_BYTES bytes of UTF-8 without control characters (C0,
+ * DEL, C1). */
+HRESULT wer__note_value_check(const char *value, size_t *ret_len);
 
 HRESULT wer__value_from_wide(const wchar_t *value,
 			     char out[WER_REG_VALUE_BYTES + 1],
@@ -77,6 +81,15 @@ size_t wer__registry_range_count(uint32_t kind);
 /* The application's version (len bytes of validated printable ASCII; 0
  * clears it). */
 HRESULT wer__registry_set_app_version(const char *version, size_t len);
+
+/* The native metadata table (wer_set_metadata): sets a pair (a key of
+ * WER's table moves here), or removes one (value NULL). WER_S_OK,
+ * WER_E_INSUFFICIENT_BUFFER (64 pairs already), WER_E_NOT_FOUND (removing
+ * a key that is in neither table). Keys are one namespace: a key set
+ * through WER's calls leaves this table. */
+HRESULT wer__registry_set_note(const char *key, size_t key_len,
+			       const char *value, size_t value_len);
+size_t wer__registry_note_count(void);
 
 /* The application's settings for its own crashes (wer_set_report_setting):
  * sets one (settings.h's wer_code_setting_set), publishes them all, and

@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WER_MD_ANNOTATIONS_MAX 64
+#define WER_MD_ANNOTATIONS_MAX 80  /* 72 metadata pairs, the reasons */
 #define WER_MD_MODULES_MAX     64  /* modules described; all are counted */
-#define WER_MD_TEXT_MAX	       256 /* bytes of a name, key or value kept */
+#define WER_MD_TEXT_MAX	       260 /* bytes of a name, key or value kept */
 
 struct wer_md_module {
 	uint64_t base;

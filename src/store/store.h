@@ -17,10 +17,10 @@
 #include "io.h"
 
 #define WER_STORE_REPORT_WER_MAX (1024 * 1024) /* bytes of Report.wer read */
-#define WER_STORE_VALUE_MAX	 256	       /* bytes of a value kept */
-#define WER_STORE_TEXT_MAX	 1024	       /* of a message (AbortMessage) */
-#define WER_STORE_META_MAX	 16	       /* metadata pairs kept */
-#define WER_STORE_REPORTS_MAX	 100000	       /* reports listed */
+#define WER_STORE_VALUE_MAX	 260	/* bytes of a value kept, NUL in */
+#define WER_STORE_TEXT_MAX	 1024	/* of a message (AbortMessage) */
+#define WER_STORE_META_MAX	 72	/* pairs kept: WER 8, native 64 */
+#define WER_STORE_REPORTS_MAX	 100000 /* reports listed */
 /* A report's AppSettings.wer (wer_set_report_setting's, kept for the
  * uploads that come later; never uploaded itself). */
 #define WER_APP_SETTINGS_FILE "AppSettings.wer"

@@ -425,7 +425,7 @@ url_a=$url log_a=$log pid_a=$receiver_pid
 receiver 0
 url_b=$url log_b=$log pid_b=$receiver_pid
 printf 'ConsentLevel=3\nUploadRetrySeconds=0\nUploadURL=http://127.0.0.1:9/dead\n' >"$cfg/openwer/wer.conf"
-CRASH_SETTINGS="UploadURL=$url_a&code=code-key-a" WER_CLI=$wer "$program" null >/dev/null 2>&1
+CRASH_NATIVE=2 CRASH_SETTINGS="UploadURL=$url_a&code=code-key-a" WER_CLI=$wer "$program" null >/dev/null 2>&1
 CRASH_SETTINGS="UploadURL=$url_b;DumpType=full;Store=$store/code-store" WER_CLI=$wer env -u WER_REPORT_DIR "$store/other_prog" null >/dev/null 2>&1
 wait_until 30 sent_to "$log_a"
 wait_until 30 sent_to "$log_b"
@@ -438,6 +438,11 @@ pa = {p["name"]: p for p in a[0]["parts"]}
 pb = {p["name"]: p for p in b[0]["parts"]}
 assert pa["prod"]["text"] == "crash_program" and pb["prod"]["text"] == "other_prog", (pa["prod"], pb["prod"])
 assert a[0]["path"].endswith("&code=code-key-a"), a[0]["path"]
+# The native table (wer_set_metadata) goes up as the WER pairs do: 256 bytes
+# of UTF-8 each, byte for byte.
+want = ("N01-" + "\u00fc" * 126).encode("utf-8").decode("latin-1")
+assert pa["Native1"]["text"] == want and len(pa["Native1"]["text"]) == 256, pa.get("Native1")
+assert pa["Build"]["text"] == "nightly-42", pa["Build"]
 for p in a[0]["parts"] + b[0]["parts"]:
     assert p["filename"] != "AppSettings.wer", p
     assert "code-key-a" not in (p["text"] or ""), p["name"]
@@ -544,7 +549,7 @@ done
 wait_until 5 no_werfault_for "${secret_pids[@]}"
 check "secrets in the environment and arguments: in no file of the report, the minidump included" bash -c '
 	d=$(ls -d "$1"/scrubbed/ReportQueue/*) && [ -f "$d/minidump.mdmp" ] &&
-	! grep -r -a -l -e wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY -e hunter2 -e tok3n4711 -e pa55w0rd "$d" &&
+	! grep -r -a -o -b -e wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY -e hunter2 -e tok3n4711 -e pa55w0rd "$d" &&
 	grep -a -q "AWS_SECRET_ACCESS_KEY=<scrubbed>" "$d/minidump.mdmp" &&
 	grep -q "^CommandLine=.* --password=<scrubbed> --token <scrubbed> https://bob:<scrubbed>@example.com/" "$d/Report.wer" &&
 	grep -q "^ReportEnvironment=scrubbed" "$d/Report.wer" && grep -a -q -F "PATH=$PATH" "$d/minidump.mdmp"' \

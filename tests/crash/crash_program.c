@@ -589,6 +589,36 @@ static int set_settings(void)
 	return 0;
 }
 
+/* CRASH_NATIVE=N: N pairs of the native table (wer_set_metadata),
+ * Native0..Native<N-1>, each value 256 bytes of UTF-8: "N07-" and 126
+ * u-umlauts. With CRASH_NATIVE_MOVE=1, "Build" then moves there too (set
+ * natively: "nightly-42 \u2713"), leaving WER's count at 3. */
+static int set_native(void)
+{
+	const char *n_text = getenv("CRASH_NATIVE");
+	char key[32], value[WER_NATIVE_METADATA_VALUE_MAX_BYTES + 1];
+	int n = n_text ? atoi(n_text) : 0;
+
+	for (int i = 0; i < n && i < 100; i++) {
+		snprintf(key, sizeof(key), "Native%d", i);
+		value[0] = 'N';
+		value[1] = (char)('0' + i / 10);
+		value[2] = (char)('0' + i % 10);
+		value[3] = '-';
+		for (int k = 4; k < WER_NATIVE_METADATA_VALUE_MAX_BYTES; k += 2)
+			memcpy(value + k, "\xc3\xbc", 2);
+		value[WER_NATIVE_METADATA_VALUE_MAX_BYTES] = '\0';
+		if (wer_set_metadata(key, value) != WER_S_OK)
+			return -1;
+	}
+	if (getenv("CRASH_NATIVE_MOVE") &&
+	    (wer_set_metadata("Build", "nightly-42 \xe2\x9c\x93") != WER_S_OK ||
+	     wer_registered_metadata_count() != 3 ||
+	     wer_metadata_count() != (size_t)n + 4))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -603,6 +633,8 @@ int main(int argc, char **argv)
 					 "de-DE") != S_OK ||
 	    wer_register_custom_metadata("Path", "C:\\Temp\\it's") != S_OK)
 		return 3;
+	if (set_native() < 0)
+		return 7;
 	note("pid", (long)getpid());
 	if (!strcmp(mode, "thread-null")) {
 		mode_thread_null();

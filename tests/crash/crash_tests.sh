@@ -651,6 +651,30 @@ case_race() {
 	end
 }
 
+# The native table (wer_set_metadata): 63 pairs of 256-byte UTF-8 values,
+# and "Build" moved there from WER's table: 67 pairs in Report.wer, the
+# XML (UTF-8 kept) and the minidump's annotations.
+case_native_metadata() {
+	local value pairs=() i
+	begin "64 native metadata pairs of 256 bytes of UTF-8 beside WER's"
+	baseline "$program" null
+	value=$(printf '\xc3\xbc%.0s' $(seq 126))
+	for i in $(seq 0 62); do
+		pairs+=("Native$i=N$(printf %02d "$i")-$value")
+	done
+	pairs+=($'Build=nightly-42 \xe2\x9c\x93' "${std_meta[@]:1}")
+	crash CRASH_NATIVE=63 CRASH_NATIVE_MOVE=1 "$program" null
+	check_status
+	if check_one_report; then
+		check_report crash_program
+		check_meta_count 67
+		check_meta_pairs "${pairs[@]}"
+		check_stack crash_null_write
+		check_dump "$program" crash_null_write "${pairs[0]}" "${pairs[62]}" "${pairs[63]}" "${std_meta[1]}"
+	fi
+	end
+}
+
 case_ld_preload() {
 	begin "unmodified program under LD_PRELOAD; werfault without it"
 	baseline LD_PRELOAD="$libwer" "$plain"
@@ -843,6 +867,7 @@ simple_case "SIGILL" ill crash_trap
 simple_case "SIGBUS" bus crash_bus
 case_two_threads
 case_race
+case_native_metadata
 simple_case "heap corruption (double free)" double-free crash_double_free
 case_null_call
 case_chain

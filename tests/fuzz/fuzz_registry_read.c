@@ -4,9 +4,9 @@
  * registry block (src/handler/registry_read.c), the first thing werfault
  * trusts nothing of. The input is laid over a block with a valid header:
  * from the control area on (first byte's bit 0), over the header too
- * (neither bit), or from the restart slot on, over the application and
- * settings slots (bit 1). The reader must never crash, loop, or report anything
- * that breaks the contract's rules.
+ * (neither bit), from the restart slot on, over the application and
+ * settings slots (bit 1), or over the native metadata table (bit 2). The reader
+ * must never crash, loop, or report anything that breaks the contract's rules.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(block, 0, offsetof(struct wer_registry, range));
 	memcpy(&block->header, &wer__registry.header, sizeof(block->header));
 	block->header.self = FAKE_ADDRESS;
-	at = data[0] & 2   ? offsetof(struct wer_registry, restart_ctl)
+	at = data[0] & 4   ? offsetof(struct wer_registry, note_ctl)
+	     : data[0] & 2 ? offsetof(struct wer_registry, restart_ctl)
 	     : data[0] & 1 ? offsetof(struct wer_registry, meta_ctl)
 			   : 0;
 	data++;
@@ -61,15 +62,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wer__registry_read(fake_read, NULL, FAKE_ADDRESS, snapshot) == 0) {
 		size_t len;
 
-		if (snapshot->meta_count > WER_REG_META_SLOTS ||
+		if (snapshot->meta_count >
+			WER_REG_META_SLOTS + WER_REG_NOTE_SLOTS ||
 		    snapshot->range_count > WER_REG_RANGE_SLOTS ||
 		    snapshot->file_count > WER_REG_FILE_SLOTS)
 			abort();
 		for (size_t i = 0; i < snapshot->meta_count; i++)
 			if (wer__key_check(snapshot->meta[i].key, &len) !=
 				S_OK ||
-			    wer__value_check(snapshot->meta[i].value, &len) !=
-				S_OK)
+			    (wer__value_check(snapshot->meta[i].value, &len) !=
+				 S_OK &&
+			     wer__note_value_check(snapshot->meta[i].value,
+						   &len) != S_OK))
 				abort();
 		for (size_t i = 0; i < snapshot->file_count; i++)
 			if (snapshot->file[i].path[0] != '/')

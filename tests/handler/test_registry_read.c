@@ -26,6 +26,9 @@
 #include "wer_internal.h"
 
 static char value_a[WER_REG_VALUE_BYTES + 1], value_b[WER_REG_VALUE_BYTES + 1];
+/* The native table's largest values: 128 two-byte characters each. */
+static char native_a[WER_REG_NOTE_VALUE_BYTES + 1],
+    native_b[WER_REG_NOTE_VALUE_BYTES + 1];
 
 static int setup(void **state)
 {
@@ -33,6 +36,10 @@ static int setup(void **state)
 	wer__registry_reset();
 	memset(value_a, 'A', WER_REG_VALUE_BYTES);
 	memset(value_b, 'b', WER_REG_VALUE_BYTES);
+	for (int i = 0; i < WER_REG_NOTE_VALUE_BYTES; i += 2) {
+		memcpy(native_a + i, "\xc3\xa4", 2);
+		memcpy(native_b + i, "\xc3\xb6", 2);
+	}
 	return 0;
 }
 
@@ -42,7 +49,8 @@ static uint64_t registry_address(void)
 }
 
 /* A child that flips one 128-character value between two whole values,
- * and adds and removes a second key, as fast as it can, until killed. It
+ * and one 256-byte native value (wer_set_metadata) likewise, and adds and
+ * removes a second key, as fast as it can, until killed. It
  * dies with the test, and is ready once both keys are registered. */
 static pid_t spawn_writer(void)
 {
@@ -57,13 +65,16 @@ static pid_t spawn_writer(void)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ready[0]);
 		if (wer_register_custom_metadata("Stable", "yes") != S_OK ||
-		    wer_register_custom_metadata("Flip", value_a) != S_OK)
+		    wer_register_custom_metadata("Flip", value_a) != S_OK ||
+		    wer_set_metadata("NativeFlip", native_a) != S_OK)
 			_exit(1);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
 		for (unsigned long i = 0;; i++) {
 			wer_register_custom_metadata("Flip",
 						     i & 1 ? value_a : value_b);
+			wer_set_metadata("NativeFlip",
+					 i & 1 ? native_a : native_b);
 			if (i % 3 == 0)
 				wer_register_custom_metadata("Blink", "on");
 			else if (i % 3 == 1)
@@ -99,7 +110,8 @@ static void read_live_writer_sees_whole_values(void **state)
 {
 	struct wer_registry_snapshot *s = malloc(sizeof(*s));
 	pid_t pid = spawn_writer();
-	unsigned reads = 0, flips_seen[2] = {0, 0}, unsettled = 0;
+	unsigned reads = 0, flips_seen[2] = {0, 0}, unsettled = 0,
+		 native_seen[2] = {0, 0};
 	struct timespec start, now;
 
 	(void)state;
@@ -125,6 +137,15 @@ static void read_live_writer_sees_whole_values(void **state)
 			else
 				fail_msg("torn value read: %s", v);
 		}
+		v = find_value(s, "NativeFlip");
+		if (v) {
+			if (!strcmp(v, native_a))
+				native_seen[0]++;
+			else if (!strcmp(v, native_b))
+				native_seen[1]++;
+			else
+				fail_msg("torn native value read: %s", v);
+		}
 		v = find_value(s, "Blink");
 		if (v)
 			assert_string_equal(v, "on");
@@ -140,6 +161,7 @@ static void read_live_writer_sees_whole_values(void **state)
 		      reads, flips_seen[0], flips_seen[1], unsettled);
 	assert_true(reads >= 100);
 	assert_true(flips_seen[0] > 0 && flips_seen[1] > 0);
+	assert_true(native_seen[0] > 0 && native_seen[1] > 0);
 	free(s);
 }
 

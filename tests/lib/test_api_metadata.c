@@ -1010,6 +1010,106 @@ static void test_meta_get(void **state)
 		  E_INVALIDARG);
 }
 
+/* ---- the native table (wer_set_metadata) -------------------------------- */
+
+/* A value of len bytes of UTF-8: "u-umlaut" pairs, an 'x' when len is
+ * odd. */
+static char *utf8_value(char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 2 <= len; i += 2)
+		memcpy(buf + i, "\xc3\xbc", 2);
+	if (i < len)
+		buf[i++] = 'x';
+	buf[i] = '\0';
+	return buf;
+}
+
+static void test_native_limits(void **state)
+{
+	char v[WER_NATIVE_METADATA_VALUE_MAX_BYTES + 2], back[300], key[16];
+
+	(void)state;
+	/* 256 bytes of UTF-8: taken; 257 (or a character cut): refused. */
+	assert_hr(wer_set_metadata("Long", utf8_value(v, 256)), S_OK);
+	assert_hr(wer_get_custom_metadata("Long", back, sizeof(back)), S_OK);
+	assert_string_equal(back, v);
+	assert_hr(wer_get_custom_metadata("Long", back, 256), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Long", utf8_value(v, 257)), E_INVALIDARG);
+	v[255] = '\0'; /* half a character */
+	assert_hr(wer_set_metadata("Long", v), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Ctl", "a\nb"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Ctl", "a\x7f"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Ctl", "\xc2\x85"), E_INVALIDARG); /* C1 */
+	assert_hr(wer_set_metadata("Ctl", "\xed\xa0\x80"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("1bad", "v"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("a:b", "v"), E_INVALIDARG);
+	assert_hr(wer_set_metadata(NULL, "v"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Tabs", "a\tb"), E_INVALIDARG);
+	assert_hr(wer_set_metadata("Empty", ""), S_OK);
+	assert_hr(wer_get_custom_metadata("Long", back, sizeof(back)), S_OK);
+	assert_string_equal(back, utf8_value(v, 256));
+
+	/* 64 pairs, then no more; WER's eight are still there. */
+	for (int i = 2; i < WER_NATIVE_METADATA_MAX; i++) {
+		snprintf(key, sizeof(key), "n%d", i);
+		assert_hr(wer_set_metadata(key, v), S_OK);
+	}
+	assert_hr(wer_set_metadata("one_more", "v"), WER_E_INSUFFICIENT_BUFFER);
+	assert_hr(wer_set_metadata("n7", "replaced"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 0);
+	assert_int_equal(wer_registered_entry_count(), 0);
+	for (int i = 0; i < WER_MAX_REGISTERED_METADATA; i++) {
+		snprintf(key, sizeof(key), "w%d", i);
+		assert_hr(wer_register_custom_metadata(key, "v"), S_OK);
+	}
+	assert_hr(WerRegisterCustomMetadata(L"w8", L"v"),
+		  WER_E_INSUFFICIENT_BUFFER);
+	assert_int_equal(wer_registered_metadata_count(), 8);
+	assert_int_equal(wer_metadata_count(), 72);
+	/* Removing through either family. */
+	assert_hr(wer_set_metadata("n7", NULL), S_OK);
+	assert_hr(wer_unregister_custom_metadata("n8"), S_OK);
+	assert_hr(wer_set_metadata("w0", NULL), S_OK);
+	assert_hr(wer_set_metadata("nope", NULL), WER_E_NOT_FOUND);
+	assert_int_equal(wer_registered_metadata_count(), 7);
+	assert_int_equal(wer_metadata_count(), 69);
+}
+
+/* One namespace: a key set through either family moves to its table;
+ * WER's count follows. */
+static void test_native_moves(void **state)
+{
+	char back[300];
+	wer_metadata_pair_t pairs[8];
+
+	(void)state;
+	assert_hr(wer_register_custom_metadata("Build", "nightly-42"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 1);
+	assert_hr(wer_set_metadata("Build", "nightly-42 \xe2\x9c\x93"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 0);
+	assert_int_equal(wer_registered_entry_count(), 0);
+	assert_int_equal(wer_metadata_count(), 1);
+	assert_int_equal(wer_list_custom_metadata(pairs, 8), 0);
+	assert_hr(wer_get_custom_metadata("Build", back, sizeof(back)), S_OK);
+	assert_string_equal(back, "nightly-42 \xe2\x9c\x93");
+	/* Back through WER's call (its value rules). */
+	assert_hr(WerRegisterCustomMetadata(L"Build", L"nightly-43"), S_OK);
+	assert_int_equal(wer_registered_metadata_count(), 1);
+	assert_int_equal(wer_metadata_count(), 1);
+	assert_hr(wer_get_custom_metadata("Build", back, sizeof(back)), S_OK);
+	assert_string_equal(back, "nightly-43");
+	assert_int_equal(wer_list_custom_metadata(pairs, 8), 1);
+	/* Native again, then WER's unregister removes it. */
+	assert_hr(wer_set_metadata("Build", "x"), S_OK);
+	assert_hr(WerUnregisterCustomMetadata(L"Build"), S_OK);
+	assert_hr(wer_get_custom_metadata("Build", back, sizeof(back)),
+		  WER_E_NOT_FOUND);
+	assert_int_equal(wer_metadata_count(), 0);
+	assert_registry_empty();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1049,6 +1149,8 @@ int main(void)
 	    T(test_meta_unregister_unknown),
 	    T(test_meta_list),
 	    T(test_meta_get),
+	    T(test_native_limits),
+	    T(test_native_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
