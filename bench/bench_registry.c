@@ -342,6 +342,13 @@ int main(void)
 		printf("  %-38s %7.1f ns\n", "baseline strlen+memcpy", base);
 		printf("  %-38s %7.1f ns  %5.2fx\n", "update existing key", upd,
 		       upd / base);
+		for (int i = 0; i < WER_NATIVE_METADATA_VALUE_MAX_BYTES; i++)
+			value256[i] = (char)(' ' + 1 + i % 94);
+		bench_native("Build", value256, &base, &upd);
+		printf("\nnative table: 5 B key, 256 B ASCII value\n");
+		printf("  %-38s %7.1f ns\n", "baseline strlen+memcpy", base);
+		printf("  %-38s %7.1f ns  %5.2fx\n", "update existing key", upd,
+		       upd / base);
 	}
 	return 0;
 }

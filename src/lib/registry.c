@@ -336,11 +336,29 @@ static unsigned pair_write(struct wer_reg_ctl *ctl, void *slot_copies,
  * header's counts (WER's calls count as before). */
 static uint32_t note_count;
 
+/* The slot the last lookup found, tried first (an application updates
+ * the same few keys again and again). Under the lock. */
+static int note_hint;
+
 static int note_find(const char *key, size_t key_len)
 {
-	return pair_find(wer__registry.note_ctl, WER_REG_NOTE_SLOTS,
+	const struct wer_reg_ctl *ctl = &wer__registry.note_ctl[note_hint];
+	uint32_t cur = ctl->current;
+	int slot;
+
+	if (cur) {
+		const struct wer_reg_note *n =
+		    &wer__registry.note[note_hint][cur - 1];
+
+		if (n->key_len == key_len && !memcmp(n->key, key, key_len))
+			return note_hint;
+	}
+	slot = pair_find(wer__registry.note_ctl, WER_REG_NOTE_SLOTS,
 			 wer__registry.note, sizeof(struct wer_reg_note), key,
 			 key_len);
+	if (slot >= 0)
+		note_hint = slot;
+	return slot;
 }
 
 /* Removes key from the native table; 1 when it was there. */

@@ -387,17 +387,55 @@ HRESULT wer__note_value_check(const char *value, size_t *ret_len)
 	if (len > WER_REG_NOTE_VALUE_BYTES)
 		return E_INVALIDARG;
 	while (i < len) {
+		unsigned b = u[i];
 		uint32_t c;
 		size_t n;
 
-		if (u[i] < 0x80) {
-			if (u[i] < 0x20 || u[i] == 0x7f)
-				return E_INVALIDARG;
+#if defined(__SSE2__)
+		if (i + 16 <= len) {
+			/* Sixteen bytes at once: printable ASCII, or eight
+			 * two-byte characters of U+00A0..U+07FF. */
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+			unsigned lead, cont, low;
+
+			if (printable_mask(v) == 0xFFFF) {
+				i += 16;
+				continue;
+			}
+			lead = (unsigned)_mm_movemask_epi8(
+			    bytes_in_range(v, 0xC2, 0xDF));
+			cont = (unsigned)_mm_movemask_epi8(
+			    bytes_in_range(v, 0x80, 0xBF));
+			/* A 0xC2 lead needs 0xA0.. after it (not C1). */
+			low = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)));
+			low &= (unsigned)_mm_movemask_epi8(_mm_srli_si128(
+				   bytes_in_range(v, 0x80, 0x9F), 1)) |
+			       0x8000;
+			if ((lead & 0x5555) == 0x5555 &&
+			    (cont & 0xAAAA) == 0xAAAA && !(low & 0x5555)) {
+				i += 16;
+				continue;
+			}
+		}
+#endif
+		if (b >= 0x20 && b < 0x7f) { /* printable ASCII */
 			i++;
 			continue;
 		}
+		if ((b & 0xE0) == 0xC0 && i + 1 < len &&
+		    (u[i + 1] & 0xC0) == 0x80) {
+			/* Two bytes: U+00A0..U+07FF (below is overlong or
+			 * C1). */
+			if (((b & 0x1F) << 6 | (u[i + 1] & 0x3F)) < 0xA0)
+				return E_INVALIDARG;
+			i += 2;
+			continue;
+		}
+		if (b < 0x80) /* C0 or DEL */
+			return E_INVALIDARG;
 		n = utf8_decode(u + i, len - i, &c);
-		if (!n || (c >= 0x80 && c <= 0x9f))
+		if (!n)
 			return E_INVALIDARG;
 		i += n;
 	}

@@ -1048,6 +1048,22 @@ static void test_native_limits(void **state)
 	assert_hr(wer_set_metadata(NULL, "v"), E_INVALIDARG);
 	assert_hr(wer_set_metadata("Tabs", "a\tb"), E_INVALIDARG);
 	assert_hr(wer_set_metadata("Empty", ""), S_OK);
+	/* A C1 control (U+0085), a bad continuation, or a DEL at any place of
+	 * a long two-byte or ASCII value: refused, whatever the 16-byte
+	 * block it falls in. */
+	for (size_t at = 0; at + 2 <= 200; at++) {
+		static const char *const bad[] = {"\xc2\x85", "\xc3\x41",
+						  "a\x7f"};
+
+		for (size_t k = 0; k < 3; k++) {
+			utf8_value(v, 200);
+			if (at & 1)
+				memset(v, 'a', 200);
+			memcpy(v + at, bad[k], 2);
+			assert_hr_msg(bad[k], wer_set_metadata("Bad", v),
+				      E_INVALIDARG);
+		}
+	}
 	assert_hr(wer_get_custom_metadata("Long", back, sizeof(back)), S_OK);
 	assert_string_equal(back, utf8_value(v, 256));
 
