@@ -52,6 +52,7 @@ struct wer_job {
 	/* The settings include the application's own (wer_set_report_
 	 * setting): AppSettings.wer keeps them with the report. */
 	int code_applied;
+	int code_store; /* and the store is the one it chose */
 };
 
 /* Makes zeroed memory (calloc's) a new job: its snapshot empty, its

@@ -466,12 +466,25 @@ static void apply_code_settings(struct wer_job *j,
 		o->dump_full = j->settings.number[WER_SET_DUMP_TYPE] == 2;
 	if (j->snap.registry.code.store[0] && !(dir && dir[0]) &&
 	    wer_store_use_path(j->snap.registry.code.store) == 0) {
+		int e;
+
 		/* Opened already for a full dump's staging: the other
 		 * store's. */
 		wer_store_close(&j->store);
 		if (o->staging_fd >= 0)
 			close(o->staging_fd);
 		o->staging_fd = -1;
+		/* A Store that cannot be made or is not the user's alone:
+		 * the report still lands, in the default store. */
+		if ((e = wer_store_open(1, &j->store)) < 0) {
+			fprintf(stderr,
+				"werfault: the application's Store %s: %s; "
+				"the report goes to the default store\n",
+				j->snap.registry.code.store, strerror(-e));
+			wer_store_use_path("");
+		} else {
+			j->code_store = 1;
+		}
 	}
 	if (o->dump_full && o->staging_fd < 0)
 		full_dump_staging(j, o);
@@ -1395,11 +1408,9 @@ int main(int argc, char **argv)
 	/* After the aftermath: the recovery outcome amends Report.wer in
 	 * the queue, before the report may move to the archive. */
 	if (r >= 0 && !report->privileged[0])
-		submit_automatically(&report->settings,
-				     report->code_applied &&
-					     report->snap.registry.code.store[0]
-					 ? report->store.path
-					 : NULL);
+		submit_automatically(&report->settings, report->code_store
+							    ? report->store.path
+							    : NULL);
 	wer__job_free(report);
 	free(report);
 	return r < 0 ? 1 : 0;

@@ -567,6 +567,10 @@ void wer__crash_fallback_report(const siginfo_t *info, const ucontext_t *uc,
 			"process ran set-id, changed identity, was not "
 			"dumpable or held capabilities\n");
 	store_fd = wer__store_dir_open(store, 1);
+	/* The application's Store could not be had: the default one. */
+	if (store_fd < 0 && code_at > 0 &&
+	    store == cfg->code_store[code_at - 1] && cfg->store_path[0])
+		store_fd = wer__store_dir_open(cfg->store_path, 1);
 	if (store_fd < 0)
 		return;
 	queue_fd = wer__store_dir_at(store_fd, "ReportQueue", 1);

@@ -28,6 +28,10 @@ void wer_store_use_system(void)
 
 int wer_store_use_path(const char *path)
 {
+	if (!path[0]) {
+		use_path[0] = '\0';
+		return 0;
+	}
 	if (path[0] != '/' || strlen(path) >= sizeof(use_path))
 		return -EINVAL;
 	memcpy(use_path, path, strlen(path) + 1);

@@ -60,7 +60,7 @@ int wer_store_path(char *buf, size_t size);
 void wer_store_use_system(void);
 /* From now on, this program's store is path (absolute): the Store an
  * application set for its own crashes (wer_set_report_setting). The
- * system store still wins. 0 or -EINVAL. */
+ * system store still wins; "" forgets it. 0 or -EINVAL. */
 int wer_store_use_path(const char *path);
 
 struct wer_report_info {

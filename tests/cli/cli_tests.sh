@@ -453,6 +453,20 @@ check "set in code: the other program's Store and DumpType=full; AppSettings.wer
 	grep -qx "Store=$1/code-store" "$d/AppSettings.wer" &&
 	[ "$(stat -c %a "$1/code-store")" = 700 ]' _ "$store"
 kill $pid_a $pid_b
+# A Store the program cannot have (no directory can be made under /proc):
+# said, and the report lands in the default store all the same.
+CRASH_SETTINGS="Store=/proc/openwer-nope" XDG_STATE_HOME=$store/state WER_CLI=$wer \
+	env -u WER_REPORT_DIR "$store/other_prog" null >/dev/null 2>"$store/nope-err"
+wait_until 10 bash -c 'ls "$1"/state/openwer/ReportQueue/*_other_prog_*/Report.wer' _ "$store" >/dev/null 2>&1
+check "set in code, a Store that cannot be made: said, and the report is in the default store" bash -c '
+	ls "$1"/state/openwer/ReportQueue/*_other_prog_*/AppSettings.wer >/dev/null &&
+	grep -q "the application.s Store /proc/openwer-nope: .*; the report goes to the default store" "$1/nope-err"' _ "$store"
+# The same without werfault: the crash path's own report goes to the
+# default store too.
+CRASH_SETTINGS="Store=/proc/openwer-nope" XDG_STATE_HOME=$store/state2 WER_HANDLER=/nonexistent/werfault \
+	env -u WER_REPORT_DIR "$store/other_prog" null >/dev/null 2>&1
+check "set in code, a Store that cannot be made, no werfault: the crash path's own report is in the default store" bash -c '
+	ls "$1"/state2/openwer/ReportQueue/*_other_prog_*/Report.wer >/dev/null' _ "$store"
 receiver 0
 printf '[app crash_program]\nUploadURL=%s\n' "$url" >"$cfg/openwer/wer.conf"
 CRASH_SETTINGS="UploadURL=http://127.0.0.1:9/code;ConsentLevel=4" WER_CLI=$wer "$program" null >/dev/null 2>&1
