@@ -29,7 +29,8 @@ static uint64_t auxv_value(const void *auxv, size_t len, uint64_t type)
 	return 0;
 }
 
-#define DYNAMIC_MAX 512 /* entries of the executable's dynamic section */
+#define DYNAMIC_MAX   512 /* entries of the executable's dynamic section */
+#define DYNAMIC_CHUNK 32  /* entries read at once */
 
 /* The address of r_debug: the executable's program headers give its load
  * bias (PT_PHDR) and its dynamic section (PT_DYNAMIC), whose DT_DEBUG
@@ -46,32 +47,41 @@ static uint64_t find_r_debug(pid_t pid, const void *auxv, size_t len,
 
 	if (!phdr || !phnum || phnum > 256)
 		return 0;
-	for (uint64_t i = 0; i < phnum; i++) {
-		Elf64_Phdr ph;
+	/* One read each: the headers, then the dynamic section by chunks
+	 * (a syscall costs more than the bytes). */
+	{
+		Elf64_Phdr ph[256];
 
-		if (peek(pid, phdr + i * sizeof(ph), &ph, sizeof(ph)) < 0)
+		if (peek(pid, phdr, ph, phnum * sizeof(ph[0])) < 0)
 			return 0;
-		if (ph.p_type == PT_PHDR)
-			bias = phdr - ph.p_vaddr;
-	}
-	for (uint64_t i = 0; i < phnum; i++) {
-		Elf64_Phdr ph;
-
-		if (peek(pid, phdr + i * sizeof(ph), &ph, sizeof(ph)) < 0)
-			return 0;
-		if (ph.p_type == PT_DYNAMIC)
-			dynamic = bias + ph.p_vaddr;
+		for (uint64_t i = 0; i < phnum; i++)
+			if (ph[i].p_type == PT_PHDR)
+				bias = phdr - ph[i].p_vaddr;
+		for (uint64_t i = 0; i < phnum; i++)
+			if (ph[i].p_type == PT_DYNAMIC)
+				dynamic = bias + ph[i].p_vaddr;
 	}
 	if (!dynamic || !(entries = calloc(DYNAMIC_MAX, sizeof(*entries))))
 		return 0;
 	ret->dynamic = dynamic;
-	/* At most DYNAMIC_MAX entries, until DT_NULL. */
-	for (int i = 0; i < DYNAMIC_MAX; i++) {
+	/* At most DYNAMIC_MAX entries, until DT_NULL. A chunk that runs into
+	 * an unreadable page is read entry by entry. */
+	for (int i = 0, got = 0; i < DYNAMIC_MAX; i++) {
 		Elf64_Dyn *dyn = &entries[i];
+		uint64_t at = dynamic + (uint64_t)i * sizeof(*dyn);
 
-		if (peek(pid, dynamic + (uint64_t)i * sizeof(*dyn), dyn,
-			 sizeof(*dyn)) < 0)
-			break;
+		if (i == got) {
+			int n = DYNAMIC_MAX - i < DYNAMIC_CHUNK
+				    ? DYNAMIC_MAX - i
+				    : DYNAMIC_CHUNK;
+
+			if (peek(pid, at, dyn, (size_t)n * sizeof(*dyn)) == 0)
+				got = i + n;
+			else if (peek(pid, at, dyn, sizeof(*dyn)) == 0)
+				got = i + 1;
+			else
+				break;
+		}
 		if (dyn->d_tag == DT_DEBUG)
 			r_debug = dyn->d_un.d_ptr;
 		if (dyn->d_tag == DT_NULL) {

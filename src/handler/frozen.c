@@ -86,7 +86,11 @@ int wer__frozen_threads(wer_mem_read_fn read, void *ctx,
 			const struct wer_frozen *f, struct wer_snapshot *s,
 			const struct wer_cpu_regs *crash_regs, pid_t first_tid)
 {
-	struct wer_frozen_thread *batch = calloc(BATCH, sizeof(*batch));
+	/* As many slots as there are, up to a batch: a page fault costs
+	 * more than a read (a 1-thread process's crash reads one slot). */
+	struct wer_frozen_thread *batch =
+	    calloc(f->count < BATCH ? (f->count ? f->count : 1) : BATCH,
+		   sizeof(*batch));
 	size_t at = 0, total = 1;
 	int r = 0;
 

@@ -111,8 +111,12 @@ static int report_stage(struct wer_job *r, int staging, int queue, int lean,
 		unlinkat(staging, tmp, AT_REMOVEDIR);
 		return dir_fd;
 	}
-	memset(files, 0, sizeof(files));
-	memset(live_files, 0, sizeof(live_files));
+	/* Only the entries in use (each array is about 50 KiB). */
+	memset(files, 0,
+	       (lean ? WER_REG_FILE_SLOTS : r->snap.registry.file_count) *
+		   sizeof(files[0]));
+	memset(live_files, 0,
+	       (lean ? WER_LIVE_FILES : live_count) * sizeof(live_files[0]));
 	r->lean = lean;
 	for (size_t i = 0; lean && i < WER_REG_FILE_SLOTS; i++)
 		snprintf(files[i].status, sizeof(files[i].status),

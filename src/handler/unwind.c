@@ -16,10 +16,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -372,17 +374,6 @@ static void child_fatal(int signo)
 	raise(signo);
 }
 
-/* Grows the stack by its first 256 KiB now, so that the address-space
- * limit set after it does not stop the unwinder's deeper calls (libdw's,
- * and a sanitizer's larger frames) from getting stack: a failed growth is
- * a SIGSEGV, not a failed allocation libdw could report. */
-static __attribute__((noinline)) void stack_grow(void)
-{
-	volatile char stack[256 * 1024];
-
-	memset((char *)stack, 0, sizeof(stack));
-}
-
 /* libdw gives up quietly when an allocation fails: says whether the
  * budget was what stopped it (before "D": werfault reads no further). */
 static void note_budget(FILE *out)
@@ -391,13 +382,52 @@ static void note_budget(FILE *out)
 		fputs(budget_record, out);
 }
 
+/* The unwinder runs on a thread of the child whose stack is mapped before
+ * the budget is set: a reservation whose pages cost only once touched
+ * (growing the main stack by 256 KiB up front cost 64 page faults, about
+ * 0.6 ms a crash here), counted in what the child starts with, so the
+ * address-space limit never stops the unwinder's deeper calls (libdw's,
+ * and a sanitizer's larger frames) from getting stack: a failed growth
+ * would be a SIGSEGV, not a failed allocation libdw could report. */
+#define UNWIND_STACK (8 << 20)
+
+struct unwind_call {
+	const struct wer_snapshot *c;
+	enum wer_unwind_lines lines;
+	FILE *out;
+	wer_unwind_fn *fn;
+	int r;
+};
+
+/* Its fatal signals on an alternate stack (made before the limit): a
+ * thread's own. */
+static void alt_stack(void)
+{
+	static char stack[64 * 1024];
+	stack_t ss = {.ss_sp = stack, .ss_size = sizeof(stack)};
+
+	sigaltstack(&ss, NULL);
+}
+
+static void *unwind_thread(void *arg)
+{
+	struct unwind_call *u = arg;
+
+	alt_stack();
+	u->r = u->fn(u->c, u->lines, u->out, note_budget);
+	return NULL;
+}
+
 /* The child: within its budget, the unwinder's records into fd. */
 static int child_main(const struct wer_snapshot *c,
 		      const struct wer_unwind_budget *b, int fd, pid_t parent)
 {
 	/* The address space it starts with (the capture, shared with
-	 * werfault, and its stack), and the budget over it. */
-	long start_kib = (stack_grow(), wer__self_status_kib("VmSize"));
+	 * werfault, and the unwinder's stack), and the budget over it. */
+	void *stack = mmap(
+	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	long start_kib = wer__self_status_kib("VmSize");
 	unsigned long long limit =
 	    ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
 	    ((unsigned long long)b->memory_mb << 20);
@@ -420,8 +450,6 @@ static int child_main(const struct wer_snapshot *c,
 		return 3;
 	}
 	{
-		static char stack[64 * 1024];
-		stack_t ss = {.ss_sp = stack, .ss_size = sizeof(stack)};
 		struct sigaction sa;
 
 		budget_fd = fd;
@@ -433,10 +461,8 @@ static int child_main(const struct wer_snapshot *c,
 		sa.sa_handler = child_fatal;
 		sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
 		sigemptyset(&sa.sa_mask);
-		if (sigaltstack(&ss, NULL) == 0) {
-			sigaction(SIGSEGV, &sa, NULL);
-			sigaction(SIGBUS, &sa, NULL);
-		}
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
 	}
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
@@ -451,7 +477,21 @@ static int child_main(const struct wer_snapshot *c,
 	}
 	if (!(out = fdopen(fd, "w")))
 		return 3;
-	r = fn(c, b->lines, out, note_budget);
+	{
+		struct unwind_call call = {c, b->lines, out, fn, 0};
+		pthread_attr_t attr;
+		pthread_t thread;
+
+		/* On the thread with the stack mapped above; on this one
+		 * when it cannot be had. */
+		if (stack != MAP_FAILED && pthread_attr_init(&attr) == 0 &&
+		    pthread_attr_setstack(&attr, stack, UNWIND_STACK) == 0 &&
+		    pthread_create(&thread, &attr, unwind_thread, &call) == 0)
+			pthread_join(thread, NULL);
+		else
+			unwind_thread(&call);
+		r = call.r;
+	}
 	if (r < 0) {
 		fprintf(out, "X\tunwinding could not start: %s\n",
 			strerror(-r));

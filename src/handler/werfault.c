@@ -156,6 +156,7 @@ static struct {
 	const char *name;
 	double ms;
 	long hwm_kib;
+	long faults; /* minor page faults so far */
 } phases[8];
 static size_t phase_count;
 
@@ -180,9 +181,14 @@ static void phase(const char *name)
 
 	if (debug < 0)
 		debug = secure_getenv("WER_DEBUG") != NULL;
-	if (phase_count < sizeof(phases) / sizeof(phases[0]))
+	if (phase_count < sizeof(phases) / sizeof(phases[0])) {
+		struct rusage ru = {0};
+
+		if (debug)
+			getrusage(RUSAGE_SELF, &ru);
 		phases[phase_count++] = (typeof(phases[0])){
-		    name, now_ms(), debug ? peak_rss_kib() : 0};
+		    name, now_ms(), debug ? peak_rss_kib() : 0, ru.ru_minflt};
+	}
 }
 
 static void print_phases(void)
@@ -190,9 +196,12 @@ static void print_phases(void)
 	if (!secure_getenv("WER_DEBUG"))
 		return;
 	for (size_t i = 1; i < phase_count; i++)
-		fprintf(stderr, "werfault: %-10s %7.2f ms, peak RSS %ld KiB\n",
+		fprintf(stderr,
+			"werfault: %-10s %7.2f ms, peak RSS %ld KiB, %ld page "
+			"faults\n",
 			phases[i].name, phases[i].ms - phases[i - 1].ms,
-			phases[i].hwm_kib);
+			phases[i].hwm_kib,
+			phases[i].faults - phases[i - 1].faults);
 	fprintf(stderr, "werfault: peak RSS %ld KiB\n", peak_rss_kib());
 }
 
