@@ -5,12 +5,15 @@
 #include "cpu.h"
 
 extern const struct wer_cpu_ops wer__cpu_x86_64;
+extern const struct wer_cpu_ops wer__cpu_aarch64;
 
 const struct wer_cpu_ops *wer__cpu_ops(enum wer_cpu_arch arch)
 {
 	switch (arch) {
 	case WER_CPU_X86_64:
 		return &wer__cpu_x86_64;
+	case WER_CPU_AARCH64:
+		return &wer__cpu_aarch64;
 	default:
 		return NULL;
 	}

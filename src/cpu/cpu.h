@@ -2,7 +2,7 @@
 /*
  * cpu.h - the CPU seam: everything that differs between processors, behind
  * one interface, one header and one file per architecture
- * (cpu_x86_64.h/.c; AArch64 to come). Nothing else in the tree names a
+ * (cpu_x86_64.h/.c, cpu_aarch64.h/.c). Nothing else in the tree names a
  * register or a context layout.
  *
  * Two halves:
@@ -143,6 +143,7 @@ static inline uint64_t wer_cpu_tp(const struct wer_cpu_regs *r)
  * ucontext's floating-point pointer points to), wer_cpu_uc_pc/sp/fp,
  * wer_cpu_uc_save_fp, and WER_CPU_UC_REGISTERS (name and ucontext index
  * of the registers a degraded report lists). */
+#include "cpu_aarch64.h"
 #include "cpu_x86_64.h"
 #ifndef WER_CPU_HOST
 #error "openwer: no CPU file for this architecture (src/cpu/cpu_ARCH.h)"

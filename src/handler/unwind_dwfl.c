@@ -191,14 +191,32 @@ static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 	return first[i].tid;
 }
 
+/* AArch64 with pointer authentication: a return address saved on the
+ * stack carries its code in the top bits, and libdw (0.188) unwinds
+ * through the signed value, which is in no module. A word read with top
+ * bits set whose address bits fall in a module of the process is taken
+ * for a signed code address and given without the code: data that looks
+ * so is rare, and only outer frames' register values would show it. */
+static uint64_t strip_signed_code(const struct unwind_ctx *ctx, uint64_t word)
+{
+	uint64_t bare = wer_aarch64_strip_pac(word);
+
+	if (bare == word || !dwfl_addrmodule(ctx->dwfl, bare))
+		return word;
+	return bare;
+}
+
 static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 			void *arg)
 {
 	struct unwind_ctx *ctx = arg;
 
 	(void)dwfl;
-	return wer__snapshot_read(ctx->snap, addr, result, sizeof(*result)) ==
-	       0;
+	if (wer__snapshot_read(ctx->snap, addr, result, sizeof(*result)) < 0)
+		return false;
+	if (ctx->snap->arch == WER_CPU_AARCH64)
+		*result = strip_signed_code(ctx, *result);
+	return true;
 }
 
 /* The unwinding under way (the child unwinds one snapshot, on one
@@ -218,10 +236,20 @@ static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 
 	if (!ops)
 		return false;
-	/* The CPU seam keeps the unwinder's (DWARF) registers first. */
+	/* The CPU seam keeps the unwinder's (DWARF) registers first; the pc
+	 * apart (on AArch64 it is not among them; on x86-64 it is the last,
+	 * the return address column). The link register without its
+	 * pointer-authentication code, as libdw would read a return
+	 * address. */
 	for (size_t i = 0; i < ops->dwarf_count; i++)
 		regs[i] = from->gp[i];
-	return dwfl_thread_state_registers(thread, 0, ops->dwarf_count, regs);
+	if (ops->arch == WER_CPU_AARCH64)
+		regs[WER_AARCH64_LR] =
+		    wer_aarch64_strip_pac(regs[WER_AARCH64_LR]);
+	if (!dwfl_thread_state_registers(thread, 0, ops->dwarf_count, regs))
+		return false;
+	dwfl_thread_state_register_pc(thread, wer_cpu_pc(from));
+	return true;
 }
 
 static const Dwfl_Thread_Callbacks thread_callbacks = {
@@ -491,6 +519,11 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (!dwfl_frame_pc(state, &pc, &activation))
 		return DWARF_CB_ABORT;
+	/* AArch64: a return address signed by pointer authentication
+	 * carries the code in its top bits (memory_read strips those libdw
+	 * unwinds through; a pc given in a register may still have them). */
+	if (ctx->snap->arch == WER_CPU_AARCH64)
+		pc = wer_aarch64_strip_pac(pc);
 	if (ctx->null_call && ctx->frame_count == 0) {
 		/* The call to pc 0, then its caller: at a return address. */
 		put_frame(ctx, 0, 0, 0, "", NULL, NULL, 0, 0);

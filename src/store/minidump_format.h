@@ -10,6 +10,7 @@
 #ifndef WER_MINIDUMP_FORMAT_H
 #define WER_MINIDUMP_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #pragma pack(push, 4)
@@ -119,7 +120,10 @@ typedef struct {
 } md_exception_stream_t;
 
 #define MD_CPU_ARCHITECTURE_AMD64 9
-#define MD_CPU_ARCHITECTURE_ARM64 0x8003
+/* PROCESSOR_ARCHITECTURE_ARM64, with MDRawContextARM64 (Windows' ARM64
+ * CONTEXT); Breakpad's older 0x8003 (MD_CPU_ARCHITECTURE_ARM64_OLD) went
+ * with another context layout, not written here. */
+#define MD_CPU_ARCHITECTURE_ARM64 12
 #define MD_OS_LINUX		  0x8201
 
 typedef struct {
@@ -142,6 +146,10 @@ typedef struct {
 			uint32_t feature_information;
 			uint32_t amd_extended_cpu_features;
 		} x86;
+		struct {
+			uint32_t cpuid;	     /* MIDR_EL1 */
+			uint32_t elf_hwcaps; /* AT_HWCAP */
+		} arm;
 		struct {
 			uint64_t processor_features[2];
 		} other;
@@ -258,6 +266,33 @@ typedef struct {
 	uint64_t last_exception_to_rip, last_exception_from_rip;
 } md_context_amd64_t;
 
+/* The AArch64 context (MDRawContextARM64, Windows' ARM64 CONTEXT): 912
+ * bytes. iregs: x0..x28, fp (x29), lr (x30), sp, pc. */
+#define MD_CONTEXT_ARM64		0x00400000u
+#define MD_CONTEXT_ARM64_CONTROL	(MD_CONTEXT_ARM64 | 0x1u)
+#define MD_CONTEXT_ARM64_INTEGER	(MD_CONTEXT_ARM64 | 0x2u)
+#define MD_CONTEXT_ARM64_FLOATING_POINT (MD_CONTEXT_ARM64 | 0x4u)
+#define MD_CONTEXT_ARM64_FULL                                                  \
+	(MD_CONTEXT_ARM64_CONTROL | MD_CONTEXT_ARM64_INTEGER |                 \
+	 MD_CONTEXT_ARM64_FLOATING_POINT)
+#define MD_CONTEXT_ARM64_REG_FP 29
+#define MD_CONTEXT_ARM64_REG_LR 30
+#define MD_CONTEXT_ARM64_REG_SP 31
+#define MD_CONTEXT_ARM64_REG_PC 32
+
+typedef struct {
+	uint32_t context_flags;
+	uint32_t cpsr;
+	uint64_t iregs[33];
+	uint8_t float_regs[32][16]; /* v0..v31 */
+	uint32_t fpcr;
+	uint32_t fpsr;
+	uint32_t bcr[8];
+	uint64_t bvr[8];
+	uint32_t wcr[2];
+	uint64_t wvr[2];
+} md_context_arm64_t;
+
 #pragma pack(pop)
 
 _Static_assert(sizeof(md_header_t) == 32, "header");
@@ -266,6 +301,10 @@ _Static_assert(sizeof(md_module_t) == 108, "module");
 _Static_assert(sizeof(md_exception_stream_t) == 168, "exception");
 _Static_assert(sizeof(md_system_info_t) == 56, "system info");
 _Static_assert(sizeof(md_context_amd64_t) == 1232, "amd64 context");
+_Static_assert(sizeof(md_context_arm64_t) == 912, "arm64 context");
+_Static_assert(offsetof(md_context_arm64_t, iregs[32]) == 0x108, "arm64 pc");
+_Static_assert(offsetof(md_context_arm64_t, fpcr) == 784, "arm64 fpcr");
+_Static_assert(offsetof(md_context_arm64_t, bvr) == 824, "arm64 bvr");
 _Static_assert(sizeof(md_memory_descriptor_t) == 16, "memory descriptor");
 _Static_assert(sizeof(md_crashpad_info_t) == 52, "crashpad info");
 _Static_assert(sizeof(md_thread_name_t) == 12, "thread name");

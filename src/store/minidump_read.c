@@ -162,6 +162,46 @@ static int read_modules(const struct file *f, md_location_t loc,
 	return 0;
 }
 
+/* The pc, stack pointer and link register (0 where calls leave the
+ * return address on the stack) of a thread's context record, for the
+ * processors whose records we know (the flags name it: x86-64's
+ * MDRawContextAMD64, AArch64's MDRawContextARM64). 0, or -1 (all 0). */
+static int context_regs(const void *record, size_t size, uint64_t *pc,
+			uint64_t *sp, uint64_t *lr)
+{
+	uint32_t flags;
+
+	*pc = *sp = *lr = 0;
+	if (size >= sizeof(md_context_amd64_t)) {
+		md_context_amd64_t ctx;
+
+		memcpy(&ctx, record, sizeof(ctx));
+		if ((ctx.context_flags & MD_CONTEXT_AMD64) ==
+		    MD_CONTEXT_AMD64) {
+			*pc = ctx.rip;
+			*sp = ctx.rsp;
+			return 0;
+		}
+	}
+	if (size >= sizeof(md_context_arm64_t)) {
+		md_context_arm64_t ctx;
+
+		memcpy(&ctx, record, sizeof(ctx));
+		flags = ctx.context_flags;
+		/* Not an AMD64 record read as ARM64: its flags are at 48. */
+		if ((flags & 0xfff00000u) == MD_CONTEXT_ARM64) {
+			/* Pointer-authentication bits off the return
+			 * address (user addresses have 48 bits). */
+			*pc = ctx.iregs[MD_CONTEXT_ARM64_REG_PC];
+			*sp = ctx.iregs[MD_CONTEXT_ARM64_REG_SP];
+			*lr = ctx.iregs[MD_CONTEXT_ARM64_REG_LR] &
+			      ((UINT64_C(1) << 48) - 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int read_exception(const struct file *f, md_location_t loc,
 			  struct wer_md_facts *r)
 {
@@ -177,13 +217,13 @@ static int read_exception(const struct file *f, md_location_t loc,
 	r->code = e.exception_record.exception_flags;
 	r->address = e.exception_record.exception_address;
 	/* The context's pc, where the architecture is one we know. */
-	if (e.thread_context.data_size >= sizeof(md_context_amd64_t) &&
-	    (p = span(f, e.thread_context.rva, sizeof(md_context_amd64_t)))) {
-		md_context_amd64_t ctx;
+	{
+		uint64_t sp, lr;
 
-		memcpy(&ctx, p, sizeof(ctx));
-		if ((ctx.context_flags & MD_CONTEXT_AMD64) == MD_CONTEXT_AMD64)
-			r->crashed_pc = ctx.rip;
+		p = span(f, e.thread_context.rva, e.thread_context.data_size);
+		if (p)
+			context_regs(p, e.thread_context.data_size,
+				     &r->crashed_pc, &sp, &lr);
 	}
 	return 0;
 }
@@ -397,21 +437,20 @@ int wer_minidump_crashed_stack(const void *data, size_t size,
 			       struct wer_md_stack *ret)
 {
 	struct wer_md_thread t;
-	md_context_amd64_t ctx;
 	const unsigned char *mem;
-	uint64_t sp, len, from;
+	uint64_t pc, sp, lr, len, from;
 	int r = wer_minidump_crashed_thread(data, size, facts, &t);
 
 	memset(ret, 0, sizeof(*ret));
 	if (r < 0)
 		return r;
-	if (t.context_size < sizeof(ctx))
+	if (!t.context ||
+	    context_regs(t.context, t.context_size, &pc, &sp, &lr) < 0)
 		return -ENOENT;
-	memcpy(&ctx, t.context, sizeof(ctx));
-	if ((ctx.context_flags & MD_CONTEXT_AMD64) != MD_CONTEXT_AMD64)
-		return -ENOENT;
-	add_frame(ret, facts, ctx.rip);
-	sp = ctx.rsp;
+	add_frame(ret, facts, pc);
+	/* A leaf function's caller is in the link register alone. */
+	if (lr)
+		add_frame(ret, facts, lr);
 	mem = t.stack;
 	len = t.stack_size;
 	if (!mem || sp < t.stack_start || sp - t.stack_start >= len)

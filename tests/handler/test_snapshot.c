@@ -5,9 +5,11 @@
  * fills (src/handler/snapshot.h). The back-ends must read only the
  * snapshot, so what lands on disk is known to the byte where it matters:
  *
- *   test_snapshot STORE_DIR
+ *   test_snapshot STORE_DIR [x86_64|aarch64]
  *
- * writes the report into STORE_DIR (as WER_REPORT_DIR), checks it with
+ * writes the report of a crash on that processor (x86-64 unless said; the
+ * back-ends write any architecture's snapshot on any host) into
+ * STORE_DIR (as WER_REPORT_DIR), checks it with
  * the project's own readers (Report.wer's parser, the minidump reader)
  * and prints the report's directory; test_snapshot.sh then has Breakpad's
  * minidump_dump and minidump_stackwalk read the same dump.
@@ -54,25 +56,35 @@ static char *text(const char *s, size_t *ret_len)
 	return strdup(s);
 }
 
-/* A thread of the fixture: registers by the x86-64 order of the CPU
- * seam, a stack holding one return address into the library. */
+/* The fixture's processor. */
+static enum wer_cpu_arch arch = WER_CPU_X86_64;
+
+/* A thread of the fixture: registers by the CPU seam's order for arch, a
+ * stack holding one return address into the library (and, on AArch64,
+ * the link register another). */
 static void fixture_thread(struct wer_snapshot_thread *t, pid_t tid,
 			   const char *name, uint64_t pc, uint64_t stack_at,
 			   int crashed)
 {
-	const struct wer_cpu_ops *ops = wer__cpu_ops(WER_CPU_X86_64);
+	const struct wer_cpu_ops *ops = wer__cpu_ops(arch);
 	uint64_t ret = OTHER_PC + 0x10;
 
 	t->tid = tid;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->crashed = crashed;
 	t->have_regs = 1;
-	t->cpu.arch = WER_CPU_X86_64;
+	t->cpu.arch = arch;
 	for (size_t i = 0; i < ops->gp_count; i++)
 		t->cpu.gp[i] = 0x1000 + i;
 	t->cpu.gp[ops->pc] = pc;
 	t->cpu.gp[ops->sp] = stack_at;
 	t->cpu.gp[ops->fp] = stack_at + 64;
+	if (arch == WER_CPU_AARCH64)
+		t->cpu.gp[WER_AARCH64_LR] = OTHER_PC + 0x20;
+	/* Floating-point state with a pattern: it must come back. */
+	t->cpu.have_fp = 1;
+	for (size_t i = 0; i < ops->fp_size; i++)
+		t->cpu.fp[i] = (unsigned char)(i * 7 + 1);
 	t->stack_start = stack_at;
 	t->stack_size = STACK_SIZE / 2;
 	t->stack = calloc(1, t->stack_size);
@@ -85,7 +97,7 @@ static void fixture(struct wer_job *j)
 
 	wer__job_init(j);
 	wer_settings_defaults(&j->settings);
-	s->arch = WER_CPU_X86_64;
+	s->arch = arch;
 	s->pid = 4242;
 	s->tid = 4242;
 	s->time_ns = 1764547200ull * 1000000000ull; /* 2025-12-01T00:00:00Z */
@@ -128,12 +140,20 @@ static void fixture(struct wer_job *j)
 	snprintf(s->registry.meta[1].value, sizeof(s->registry.meta[1].value),
 		 "snapshot <test>");
 	s->system.cpu_count = 4;
-	s->system.cpu_id = (struct wer_cpu_id){
-	    {0x756e6547, 0x49656e69, 0x6c65746e}, 0x000906ea, 0x1f8bfbff, 0};
+	if (arch == WER_CPU_AARCH64) /* MIDR of a Neoverse N1, its hwcaps */
+		s->system.cpu_id =
+		    (struct wer_cpu_id){{0}, 0x413fd0c1, 0xff, 0};
+	else
+		s->system.cpu_id =
+		    (struct wer_cpu_id){{0x756e6547, 0x49656e69, 0x6c65746e},
+					0x000906ea,
+					0x1f8bfbff,
+					0};
 	snprintf(s->system.os_name, sizeof(s->system.os_name), "Linux");
 	snprintf(s->system.os_release, sizeof(s->system.os_release),
 		 "6.1.0-fixture");
-	snprintf(s->system.machine, sizeof(s->system.machine), "x86_64");
+	snprintf(s->system.machine, sizeof(s->system.machine), "%s",
+		 wer__cpu_ops(arch)->name);
 }
 
 int main(int argc, char **argv)
@@ -146,10 +166,15 @@ int main(int argc, char **argv)
 	long size;
 	int err;
 
-	if (argc != 2 || !j || !info || !facts) {
-		fprintf(stderr, "usage: test_snapshot STORE_DIR\n");
+	if (argc < 2 || argc > 3 || !j || !info || !facts ||
+	    (argc == 3 && strcmp(argv[2], "x86_64") &&
+	     strcmp(argv[2], "aarch64"))) {
+		fprintf(stderr, "usage: test_snapshot STORE_DIR "
+				"[x86_64|aarch64]\n");
 		return 2;
 	}
+	if (argc == 3 && !strcmp(argv[2], "aarch64"))
+		arch = WER_CPU_AARCH64;
 	setenv("WER_REPORT_DIR", argv[1], 1);
 	fixture(j);
 	err = wer__report_write(j, path, sizeof(path));
@@ -204,8 +229,9 @@ int main(int argc, char **argv)
 	       facts->have_system_info);
 	/* The crashed thread read back, as the collector's stack walk reads
 	 * it: its stack where the snapshot had it, and its registers
-	 * through the CPU seam's inverse of the context record (all but
-	 * fs_base and gs_base, which the record has no room for). */
+	 * through the CPU seam's inverse of the context record (all but the
+	 * thread pointer, which the record has no room for: fs_base and
+	 * gs_base, TPIDR_EL0), the floating-point state too. */
 	{
 		const struct wer_snapshot_thread *t = &j->snap.threads[0];
 		const struct wer_cpu_ops *ops =
@@ -218,12 +244,26 @@ int main(int argc, char **argv)
 		EXPECT(mt.tid == 4242 && mt.stack_start == t->stack_start &&
 		       mt.stack_size == t->stack_size && mt.stack &&
 		       !memcmp(mt.stack, t->stack, t->stack_size));
-		EXPECT(ops && ops->arch == WER_CPU_X86_64);
+		size_t kept = arch == WER_CPU_AARCH64 ? WER_AARCH64_TPIDR
+						      : WER_X86_64_FS_BASE;
+
+		EXPECT(ops && ops->arch == arch);
+		EXPECT(ops && mt.context_size == ops->md_context_size);
 		EXPECT(ops && ops->md_context_read(mt.context, mt.context_size,
 						   &regs) == 0);
-		for (size_t i = 0; ops && i < WER_X86_64_FS_BASE; i++)
+		for (size_t i = 0; ops && i < kept; i++)
 			EXPECT(regs.gp[i] == t->cpu.gp[i]);
+		/* (AArch64's padding after fpcr is not in the record.) */
+		EXPECT(ops && regs.have_fp &&
+		       !memcmp(regs.fp, t->cpu.fp,
+			       arch == WER_CPU_AARCH64 ? WER_AARCH64_FPCR + 4
+						       : ops->fp_size));
 		EXPECT(ops && ops->md_context_read(mt.context, 16, &regs) < 0);
+		/* The other processor's reader refuses the record. */
+		EXPECT(wer__cpu_ops(arch == WER_CPU_AARCH64 ? WER_CPU_X86_64
+							    : WER_CPU_AARCH64)
+			   ->md_context_read(mt.context, mt.context_size,
+					     &regs) < 0);
 	}
 	free(data);
 	if (failures)
