@@ -5,7 +5,8 @@
 # fails before the builds), then build and run ctest in four
 # configurations (gcc and clang with -Werror, ASan+UBSan, TSan), then a
 # short run of every fuzz target, then the Debian packages (built, checked,
-# installed, used, purged).
+# installed, used, purged), then the AArch64 tests in an emulated arm64
+# machine (scripts/test-arm64.sh).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -98,4 +99,19 @@ echo "fuzz: $fuzz_passed passed, 0 failed (every target of $fuzz_list)"
 # purged (docs/packaging.md).
 echo "==== debian packages"
 sh scripts/package-test.sh
+# AArch64: the unit, crash, recovery and hostile-process tests in an
+# emulated arm64 machine, its minidumps read by Breakpad's tools here
+# (docs/arm64.md). The VM's scripts are the workplace's; where a machine
+# has none, the step says so and is skipped.
+echo "==== arm64 (emulated)"
+vm_scripts=${ARM64_VM_SCRIPTS:-}
+for d in "$PWD/../shared/arm64-vm" /work/shared/arm64-vm; do
+	[ -z "$vm_scripts" ] && [ -x "$d/run-in-vm.sh" ] && vm_scripts=$d
+done
+if [ -n "$vm_scripts" ]; then
+	ARM64_VM_SCRIPTS=$vm_scripts ARM64_TIMEOUT=${ARM64_TIMEOUT:-1800} \
+		bash scripts/test-arm64.sh "$PWD/build-test/arm64"
+else
+	echo "arm64: SKIPPED: no arm64 VM scripts here (../shared/arm64-vm; set ARM64_VM_SCRIPTS)"
+fi
 echo "openwer: all configurations passed"

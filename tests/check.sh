@@ -57,9 +57,11 @@ later_than() { # EPOCH
 
 # `wait_until SECONDS COMMAND...` polls COMMAND (in the calling shell) until
 # it succeeds or SECONDS pass: a deadline for an event, never a fixed
-# pause. Returns COMMAND's last status.
+# pause. Returns COMMAND's last status. WER_TEST_DEADLINE_SCALE (a whole
+# number, 1 unless set) multiplies every deadline: under emulation (the
+# AArch64 VM, scripts/test-arm64.sh) processes start many times slower.
 wait_until() { # SECONDS COMMAND...
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * ${WER_TEST_DEADLINE_SCALE:-1}))
 	shift
 	until "$@"; do
 		[ "$SECONDS" -lt "$deadline" ] || return 1

@@ -122,6 +122,17 @@ const struct wer_cpu_ops *wer__cpu_ops(enum wer_cpu_arch arch);
  * info's), or NULL. */
 const struct wer_cpu_ops *wer__cpu_ops_md(uint16_t md_architecture);
 
+/* A little-endian 64-bit word of a kernel structure (a core's note, a
+ * signal frame), on any host. */
+static inline uint64_t wer__cpu_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
 static inline uint64_t wer_cpu_pc(const struct wer_cpu_regs *r)
 {
 	return r->gp[wer__cpu_ops(r->arch)->pc];

@@ -80,15 +80,6 @@ static void md_cpu_info(const struct wer_cpu_id *id, void *out)
 	info->cpu.arm.elf_hwcaps = id->features;
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* struct user_pt_regs (asm/ptrace.h), as NT_PRSTATUS holds it: x0..x30,
  * sp, pc, pstate. */
 static void kernel_regs(const unsigned char *b, struct wer_cpu_regs *r)
@@ -96,9 +87,9 @@ static void kernel_regs(const unsigned char *b, struct wer_cpu_regs *r)
 	memset(r, 0, sizeof(*r));
 	r->arch = WER_CPU_AARCH64;
 	for (int i = 0; i <= WER_AARCH64_SP; i++)
-		r->gp[i] = le64(b + 8 * i);
-	r->gp[WER_AARCH64_PC] = le64(b + 8 * 32);
-	r->gp[WER_AARCH64_PSTATE] = le64(b + 8 * 33);
+		r->gp[i] = wer__cpu_le64(b + 8 * i);
+	r->gp[WER_AARCH64_PC] = wer__cpu_le64(b + 8 * 32);
+	r->gp[WER_AARCH64_PSTATE] = wer__cpu_le64(b + 8 * 33);
 }
 
 /* blr put the return address in the link register: a return goes there,

@@ -69,6 +69,25 @@ static inline uint64_t wer_cpu_uc_fp(const ucontext_t *uc)
 	return (uint64_t)uc->uc_mcontext.regs[29];
 }
 
+/* A spinning thread's hint to the processor. */
+static inline void wer_cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+/* The link register (x30): a leaf function's caller is there alone. */
+static inline uint64_t wer_cpu_uc_lr(const ucontext_t *uc)
+{
+	return (uint64_t)uc->uc_mcontext.regs[30];
+}
+
+/* A code address as stored (a return address): without a
+ * pointer-authentication code. */
+static inline uint64_t wer_cpu_code_address(uint64_t v)
+{
+	return wer_aarch64_strip_pac(v);
+}
+
 /* Copies the FP/SIMD record of the ucontext's reserved area (its records
  * are walked within the area's 4096 bytes; none found: zeroes). */
 static inline void wer_cpu_uc_save_fp(const ucontext_t *uc,

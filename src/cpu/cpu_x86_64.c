@@ -119,15 +119,6 @@ static void md_cpu_info(const struct wer_cpu_id *id, void *out)
 	info->processor_revision = (uint16_t)((model << 8) | (a & 0xf));
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* struct user_regs_struct (asm/ptrace.h), as NT_PRSTATUS holds it. */
 static void kernel_regs(const unsigned char *b, struct wer_cpu_regs *r)
 {
@@ -146,7 +137,7 @@ static void kernel_regs(const unsigned char *b, struct wer_cpu_regs *r)
 	r->arch = WER_CPU_X86_64;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (order[i] >= 0)
-			r->gp[order[i]] = le64(b + 8 * i);
+			r->gp[order[i]] = wer__cpu_le64(b + 8 * i);
 }
 
 /* call pushed the return address: it is at rsp, and ret pops it. */
@@ -222,29 +213,29 @@ static void signal_frame(const unsigned char *b,
 	    WER_X86_64_RDI, WER_X86_64_RSI,   WER_X86_64_RBP, WER_X86_64_RBX,
 	    WER_X86_64_RDX, WER_X86_64_RAX,   WER_X86_64_RCX, WER_X86_64_RSP,
 	    WER_X86_64_RIP, WER_X86_64_EFLAGS};
-	uint64_t segments = le64(b + SF_GREGS + 18 * 8);
+	uint64_t segments = wer__cpu_le64(b + SF_GREGS + 18 * 8);
 	uint32_t code;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->regs.arch = WER_CPU_X86_64;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		ret->regs.gp[order[i]] = le64(b + SF_GREGS + 8 * i);
+		ret->regs.gp[order[i]] = wer__cpu_le64(b + SF_GREGS + 8 * i);
 	ret->regs.gp[WER_X86_64_CS] = segments & 0xffff;
 	ret->regs.gp[WER_X86_64_GS] = (segments >> 16) & 0xffff;
 	ret->regs.gp[WER_X86_64_FS] = (segments >> 32) & 0xffff;
 	ret->regs.gp[WER_X86_64_SS] = (segments >> 48) & 0xffff;
-	ret->fpstate = le64(b + SF_FPSTATE);
-	ret->restorer = le64(b + SF_PRETCODE);
-	ret->alt_stack = le64(b + SF_STACK_SP);
-	ret->alt_stack_flags = (int)(uint32_t)le64(b + SF_STACK_FLAGS);
-	ret->alt_stack_size = le64(b + SF_STACK_SIZE);
+	ret->fpstate = wer__cpu_le64(b + SF_FPSTATE);
+	ret->restorer = wer__cpu_le64(b + SF_PRETCODE);
+	ret->alt_stack = wer__cpu_le64(b + SF_STACK_SP);
+	ret->alt_stack_flags = (int)(uint32_t)wer__cpu_le64(b + SF_STACK_FLAGS);
+	ret->alt_stack_size = wer__cpu_le64(b + SF_STACK_SIZE);
 	memcpy(ret->siginfo, b + SF_SIGINFO, sizeof(ret->siginfo));
-	ret->signo = (int)(uint32_t)le64(b + SF_SIGINFO);
-	code = (uint32_t)(le64(b + SF_SIGINFO + 8));
+	ret->signo = (int)(uint32_t)wer__cpu_le64(b + SF_SIGINFO);
+	code = (uint32_t)(wer__cpu_le64(b + SF_SIGINFO + 8));
 	ret->code = (int)code;
-	ret->address = le64(b + SF_SIGINFO + 16);
-	trap(le64(b + SF_TRAPNO), le64(b + SF_ERR), le64(b + SF_CR2),
-	     ret->regs.gp[WER_X86_64_RIP], ret);
+	ret->address = wer__cpu_le64(b + SF_SIGINFO + 16);
+	trap(wer__cpu_le64(b + SF_TRAPNO), wer__cpu_le64(b + SF_ERR),
+	     wer__cpu_le64(b + SF_CR2), ret->regs.gp[WER_X86_64_RIP], ret);
 }
 
 const struct wer_cpu_ops wer__cpu_x86_64 = {

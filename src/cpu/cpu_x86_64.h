@@ -71,6 +71,26 @@ static inline uint64_t wer_cpu_uc_fp(const ucontext_t *uc)
 	return (uint64_t)uc->uc_mcontext.gregs[REG_RBP];
 }
 
+/* A spinning thread's hint to the processor. */
+static inline void wer_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+/* The link register: none (a call leaves the return address on the
+ * stack). */
+static inline uint64_t wer_cpu_uc_lr(const ucontext_t *uc)
+{
+	(void)uc;
+	return 0;
+}
+
+/* A code address as stored (a return address): as it is. */
+static inline uint64_t wer_cpu_code_address(uint64_t v)
+{
+	return v;
+}
+
 /* Copies the floating-point state a ucontext points to (none: zeroes). */
 static inline void wer_cpu_uc_save_fp(const ucontext_t *uc,
 				      struct wer_cpu_fpstate *ret)

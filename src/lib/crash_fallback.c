@@ -363,12 +363,16 @@ static const struct {
 } registers[] = {WER_CPU_UC_REGISTERS};
 
 /* Return addresses: the frame-pointer chain, each frame inside the stack
- * mapping and above the one before; when that gives nothing, a scan of
- * the stack for values that point into code. */
+ * mapping and above the one before; when that gives nothing, the link
+ * register where the processor has one (AArch64: a leaf function's
+ * caller), then a scan of the stack for values that point into code. A
+ * code address stored with a pointer-authentication code is listed
+ * without it. */
 static void put_frames(const ucontext_t *uc)
 {
 	uint64_t pc = wer_cpu_uc_pc(uc), sp = wer_cpu_uc_sp(uc);
 	uint64_t fp = wer_cpu_uc_fp(uc);
+	uint64_t lr = wer_cpu_code_address(wer_cpu_uc_lr(uc));
 	const struct mapping *stack = mapping_of(sp);
 	size_t n = 0;
 
@@ -380,7 +384,7 @@ static void put_frames(const ucontext_t *uc)
 	while (n < FRAMES_MAX && fp >= sp && fp % 8 == 0 &&
 	       fp + 16 <= stack->hi) {
 		uint64_t next = ((const uint64_t *)fp)[0];
-		uint64_t ret = ((const uint64_t *)fp)[1];
+		uint64_t ret = wer_cpu_code_address(((const uint64_t *)fp)[1]);
 
 		if (!is_code(ret))
 			break;
@@ -394,11 +398,16 @@ static void put_frames(const ucontext_t *uc)
 	}
 	if (n > 1)
 		return;
+	if (lr && is_code(lr)) {
+		put_str("Frame[1]=");
+		put_address(lr);
+		n++;
+	}
 	put_str("FramesBy=stack scan\n");
 	for (uint64_t at = sp & ~(uint64_t)7;
 	     at + 8 <= stack->hi && at < sp + SCAN_BYTES && n < FRAMES_MAX;
 	     at += 8) {
-		uint64_t v = *(const uint64_t *)at;
+		uint64_t v = wer_cpu_code_address(*(const uint64_t *)at);
 
 		if (!is_code(v))
 			continue;

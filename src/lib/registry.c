@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "scan.h"
 #include "settings.h"
 #include "wer/wer.h"
@@ -67,7 +68,7 @@ static void spin_lock(void)
 	while (__atomic_exchange_n(&registry_lock_word, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&registry_lock_word, __ATOMIC_RELAXED)) {
 			if (++spins < 128)
-				__builtin_ia32_pause();
+				wer_cpu_relax();
 			else
 				sched_yield();
 		}

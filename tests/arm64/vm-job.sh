@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# vm-job.sh: the job scripts/test-arm64.sh runs inside the emulated AArch64
+# machine (../shared/arm64-vm/run-in-vm.sh -s TREE, as run.sh): builds
+# openwer from /mnt/src on the VM's disk and runs the unit, crash,
+# recovery and hostile-process tests (the collector's stay on x86-64), with
+# every deadline and timeout ten times longer (processes start about 16
+# times slower under emulation). Then crashes a sample program, keeps its
+# report in out/report for the host (Breakpad's tools and LLDB read the
+# minidump there) and runs bench/bench_crash. Writes out/summary.
+set -u
+out=/mnt/job/out
+mkdir -p "$out" /root/src
+exec > >(tee "$out/job.log") 2>&1
+tar -C /mnt/src --exclude='./build*' --exclude=./.git -cf - . | tar -C /root/src -xf -
+cd /root/src || exit 2
+SECONDS=0
+# systemd gives the job's service 15% of pid_max for its tasks (4,915):
+# hostile_tests starts 5,100 threads.
+cg=$(sed -n 's/^0:://p' /proc/self/cgroup)
+[ -w "/sys/fs/cgroup$cg/pids.max" ] && echo max >"/sys/fs/cgroup$cg/pids.max"
+uname -a
+cmake -S . -B build -DWER_WERROR=ON -DCMAKE_C_COMPILER=gcc \
+	-DWER_TEST_TIMEOUT_SCALE=10 >"$out/configure.log" 2>&1 ||
+	{ tail -n 30 "$out/configure.log"; exit 10; }
+if ! cmake --build build -j"$(nproc)" >"$out/build.log" 2>&1; then
+	grep -E -B2 -A6 "error" "$out/build.log" | head -n 80
+	exit 11
+fi
+build_s=$SECONDS
+echo "built in $build_s s"
+export WER_TEST_DEADLINE_SCALE=10
+# Breakpad's tools are x86-64 binaries here (npm's): the host reads the
+# VM's minidumps (out/report, and the crash tests' in out/dumps).
+export WER_TEST_DUMPS_DIR=$out/dumps
+mkdir -p "$WER_TEST_DUMPS_DIR"
+tests=${ARM64_TESTS:-'^(test_|crash_tests$|recovery_tests$|hostile_tests$)'}
+# Not here: what does not depend on the processor and needs what the VM
+# lacks (test_snapshot: Breakpad's tools, and it writes both processors'
+# dumps on the host; test_headers: X11's headers; test_install,
+# test_manpage).
+exclude=${ARM64_EXCLUDE:-'^(test_install|test_manpage|test_snapshot|test_headers)$'}
+(cd build && ctest -j"$(nproc)" --output-on-failure -R "$tests" -E "$exclude") \
+	>"$out/ctest.log" 2>&1
+rc=$?
+tests_s=$((SECONDS - build_s))
+grep -E "tests passed|tests failed|^[0-9]+/[0-9]+ Test|Failed|Timeout" "$out/ctest.log" | tail -n 60
+# A sample crash: its report for the host's readers.
+cat >/root/sample.c <<'C'
+#include <werapi.h>
+#include <stdio.h>
+__attribute__((noinline)) static void crash_here(volatile int *p)
+{
+	*p = 42;
+}
+__attribute__((noinline)) void sample_caller(void)
+{
+	crash_here(NULL);
+	puts("not reached");
+}
+int main(void)
+{
+	WerRegisterCustomMetadata(L"Build", L"nightly-42");
+	sample_caller();
+	return 0;
+}
+C
+store=/root/store
+gcc -g -O1 -Iinclude -o /root/sample /root/sample.c -Lbuild/src/lib -lwer \
+	-Wl,-rpath,"$PWD/build/src/lib"
+WER_HANDLER=$PWD/build/src/handler/werfault WER_REPORT_DIR=$store /root/sample
+for i in $(seq 200); do
+	ls "$store/ReportQueue/"*/minidump.mdmp >/dev/null 2>&1 && break
+	sleep 0.1
+done
+rm -rf "$out/report"
+cp -r "$(ls -d "$store/ReportQueue/"* | head -n 1)" "$out/report" && cp /root/sample "$out/"
+cat "$out/report/stack.txt"
+# The benchmark (emulated: figures without a target).
+./build/bench/bench_crash_driver --runs 5 --handler build/src/handler/werfault \
+	--child build/bench/bench_crash_child --libwer build/src/lib/libwer.so \
+	>"$out/bench.txt" 2>&1
+sed -n '/threads    no-wer/,/^$/p;/threads  eu-stack/,/exec baseline/p' "$out/bench.txt"
+{
+	echo "build_s=$build_s"
+	echo "tests_s=$tests_s"
+	echo "ctest_rc=$rc"
+	grep -E "tests passed" "$out/ctest.log"
+} >"$out/summary"
+cat "$out/summary"
+exit $rc
