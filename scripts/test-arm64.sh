@@ -68,7 +68,9 @@ tools=${MINIDUMP_TOOLS:-$(sh "$here/scripts/minidump-tools.sh" 2>/dev/null)}
 for d in "$out/vm/dumps"/dump.*; do
 	[ -d "$d" ] || continue
 	mapfile -t args <"$d/args"
-	if MINIDUMP_TOOLS=$tools bash "$here/tests/minidump/check_minidump.sh" \
+	# The streams the test expected, where it named them (a core's).
+	streams=$(cat "$d/streams" 2>/dev/null)
+	if MINIDUMP_STREAMS=$streams MINIDUMP_TOOLS=$tools bash "$here/tests/minidump/check_minidump.sh" \
 		"$d/report" "$d/${args[0]}" "${args[@]:1}" >"$d/check.txt" 2>&1; then
 		echo "ok - $(basename "$d"): ${args[1]} (${args[0]})" >>"$out/host-checks.txt"
 	else

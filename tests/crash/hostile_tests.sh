@@ -60,8 +60,10 @@ run_case() { # NAME EXTRA-CHECK ARGS...
 		echo "ok - $name (report complete after $ms ms; werfault peak RSS ${peak:-(no werfault)}${peak:+ KiB})"
 		passed=$((passed + 1))
 	else
-		echo "not ok - $name (status $status, without openwer $base; $ms ms)"
+		echo "not ok - $name (status $status, without openwer $base; $ms ms; werfault peak RSS $(peak_kib) KiB, at most $rss_max)"
 		sed 's/^/#   /' "$dir/err" | head -n 5
+		grep -hE '^(ThreadCount|Truncated|Missing|UnwindCut)=' "$dir/store/ReportQueue"/*/Report.wer 2>/dev/null |
+			sed 's/^/#   /' | head -n 4
 		failed=$((failed + 1))
 	fi
 }

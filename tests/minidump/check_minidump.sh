@@ -91,6 +91,7 @@ if [ -n "${WER_TEST_DUMPS_DIR:-}" ] &&
 	cp -r "$report" "$keep/report" && cp "$binary" "$keep/" &&
 		printf '%s\n' "$(basename "$binary")" "$expect_fn" "$expect_sig" \
 			"${pairs[@]}" >"$keep/args" || exit 2
+	[ -z "${MINIDUMP_STREAMS:-}" ] || printf '%s\n' "$MINIDUMP_STREAMS" >"$keep/streams"
 	ok "minidump kept for the host's Breakpad tools: $keep"
 	exit 0
 fi
