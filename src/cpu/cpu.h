@@ -77,6 +77,10 @@ struct wer_cpu_ops {
 	size_t dwarf_count;    /* the first gp[]: the unwinder's registers */
 	size_t pc, sp, fp, tp; /* indexes in gp[]: program counter, stack
 				* pointer, frame pointer, thread pointer */
+	/* The bits of a code address that are the address: a return
+	 * address stored with a pointer-authentication code (AArch64) is
+	 * this mask's bits of it; all ones where there are none. */
+	uint64_t code_mask;
 	const char *const *gp_names; /* gp_count names */
 	uint64_t callee_saved;	     /* a mask of gp[]: the registers a call
 				      * preserves (the ABI's) */

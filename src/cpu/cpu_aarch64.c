@@ -112,6 +112,7 @@ const struct wer_cpu_ops wer__cpu_aarch64 = {
     .sp = WER_AARCH64_SP,
     .fp = WER_AARCH64_FP,
     .tp = WER_AARCH64_TPIDR,
+    .code_mask = WER_AARCH64_ADDRESS_MASK,
     .gp_names = gp_names,
     /* AAPCS64: x19-x29 (and sp, the CFA). */
     .callee_saved = 0x3ffull << 19 | 1ull << WER_AARCH64_FP,

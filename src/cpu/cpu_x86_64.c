@@ -247,6 +247,7 @@ const struct wer_cpu_ops wer__cpu_x86_64 = {
     .sp = WER_X86_64_RSP,
     .fp = WER_X86_64_RBP,
     .tp = WER_X86_64_FS_BASE,
+    .code_mask = ~UINT64_C(0),
     .gp_names = gp_names,
     /* The System V ABI's: rbx, rbp, r12-r15 (and rsp, the CFA). */
     .callee_saved = 1u << WER_X86_64_RBX | 1u << WER_X86_64_RBP |

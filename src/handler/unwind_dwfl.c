@@ -34,9 +34,10 @@
 struct unwind_ctx {
 	enum wer_unwind_lines lines; /* never _SETTING */
 	const struct wer_snapshot *snap;
-	size_t frame_count;	    /* of the thread being unwound */
-	int null_call;		    /* it called a NULL function pointer: */
-	struct wer_cpu_regs caller; /* then its caller's registers */
+	const struct wer_cpu_ops *ops; /* the snapshot's CPU; NULL unknown */
+	size_t frame_count;	       /* of the thread being unwound */
+	int null_call;		       /* it called a NULL function pointer: */
+	struct wer_cpu_regs caller;    /* then its caller's registers */
 	FILE *out;
 	Dwfl *dwfl;
 	int cache_fd; /* the line cache's directory, -1 none */
@@ -191,15 +192,17 @@ static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 	return first[i].tid;
 }
 
-/* AArch64 with pointer authentication: a return address saved on the
- * stack carries its code in the top bits, and libdw (0.188) unwinds
- * through the signed value, which is in no module. A word read with top
- * bits set whose address bits fall in a module of the process is taken
- * for a signed code address and given without the code: data that looks
- * so is rare, and only outer frames' register values would show it. */
+/* Pointer authentication (AArch64): a return address saved in a register
+ * or on the stack carries its code in the top bits, and libdw (0.188)
+ * unwinds through the signed value, which is in no module. A word libdw
+ * reads (a register it starts from, memory) whose bits outside the CPU's
+ * code mask are set and whose address bits fall in a module of the
+ * process is taken for a signed code address and given without the code:
+ * data that looks so is rare, and only outer frames' register values
+ * would show it. Where the mask is all ones, every word is as read. */
 static uint64_t strip_signed_code(const struct unwind_ctx *ctx, uint64_t word)
 {
-	uint64_t bare = wer_aarch64_strip_pac(word);
+	uint64_t bare = ctx->ops ? word & ctx->ops->code_mask : word;
 
 	if (bare == word || !dwfl_addrmodule(ctx->dwfl, bare))
 		return word;
@@ -214,8 +217,7 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 	(void)dwfl;
 	if (wer__snapshot_read(ctx->snap, addr, result, sizeof(*result)) < 0)
 		return false;
-	if (ctx->snap->arch == WER_CPU_AARCH64)
-		*result = strip_signed_code(ctx, *result);
+	*result = strip_signed_code(ctx, *result);
 	return true;
 }
 
@@ -238,14 +240,11 @@ static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 		return false;
 	/* The CPU seam keeps the unwinder's (DWARF) registers first; the pc
 	 * apart (on AArch64 it is not among them; on x86-64 it is the last,
-	 * the return address column). The link register without its
-	 * pointer-authentication code, as libdw would read a return
-	 * address. */
+	 * the return address column). A signed return address (AArch64's
+	 * link register) without its pointer-authentication code, as
+	 * memory_read gives one. */
 	for (size_t i = 0; i < ops->dwarf_count; i++)
-		regs[i] = from->gp[i];
-	if (ops->arch == WER_CPU_AARCH64)
-		regs[WER_AARCH64_LR] =
-		    wer_aarch64_strip_pac(regs[WER_AARCH64_LR]);
+		regs[i] = strip_signed_code(unwinding, from->gp[i]);
 	if (!dwfl_thread_state_registers(thread, 0, ops->dwarf_count, regs))
 		return false;
 	dwfl_thread_state_register_pc(thread, wer_cpu_pc(from));
@@ -519,11 +518,11 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (!dwfl_frame_pc(state, &pc, &activation))
 		return DWARF_CB_ABORT;
-	/* AArch64: a return address signed by pointer authentication
-	 * carries the code in its top bits (memory_read strips those libdw
-	 * unwinds through; a pc given in a register may still have them). */
-	if (ctx->snap->arch == WER_CPU_AARCH64)
-		pc = wer_aarch64_strip_pac(pc);
+	/* Without a pointer-authentication code (memory_read strips those
+	 * libdw unwinds through; a pc given in a register may still have
+	 * them). */
+	if (ctx->ops)
+		pc &= ctx->ops->code_mask;
 	if (ctx->null_call && ctx->frame_count == 0) {
 		/* The call to pc 0, then its caller: at a return address. */
 		put_frame(ctx, 0, 0, 0, "", NULL, NULL, 0, 0);
@@ -666,8 +665,11 @@ __attribute__((visibility("default"))) int
 wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 	    FILE *out, void (*before_done)(FILE *out))
 {
-	struct unwind_ctx ctx = {
-	    .snap = c, .out = out, .lines = lines, .cache_fd = -1};
+	struct unwind_ctx ctx = {.snap = c,
+				 .ops = wer__cpu_ops(c->arch),
+				 .out = out,
+				 .lines = lines,
+				 .cache_fd = -1};
 	const char *maps = c->maps.data;
 	size_t maps_len = c->maps.len;
 	const char *setting = secure_getenv("WER_SOURCE_LINES");
