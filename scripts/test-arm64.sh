@@ -84,21 +84,12 @@ done
 for d in "$out/vm/dumps"/live.*; do
 	[ -d "$d" ] || continue
 	mapfile -t args <"$d/args"
-	name=${args[0]} fn=${args[1]} why=''
-	"$tools/dump_syms" "$d/$name" >"$d/binary.sym" 2>/dev/null
-	read -r _ _ _ id _ <"$d/binary.sym"
-	mkdir -p "$d/symbols/$name/$id" && cp "$d/binary.sym" "$d/symbols/$name/$id/$name.sym"
-	"$tools/minidump_stackwalk" -m "$d/report/minidump.mdmp" "$d/symbols" >"$d/walk.txt" 2>/dev/null ||
-		why="minidump_stackwalk failed"
-	grep -q '^Crash|No crash|' "$d/walk.txt" || why="$why; the dump claims a crash"
-	awk -F'|' -v f="$fn" '$1 == 0 && $4 == f' "$d/walk.txt" | grep -q . || why="$why; thread 0 does not name $fn"
-	threads=$(awk -F'|' '$1 ~ /^[0-9]+$/ && $2 == 0' "$d/walk.txt" | wc -l)
-	want=$(sed -n 's/^ThreadCount=//p' "$d/report/Report.wer" | head -n 1)
-	[ "$threads" = "$want" ] || why="$why; $threads threads, Report.wer says $want"
-	if [ -z "$why" ]; then
+	name=${args[0]} fn=${args[1]}
+	if why=$(MINIDUMP_TOOLS=$tools bash "$here/tests/minidump/check_live_minidump.sh" \
+		"$d/report" "$d/$name" "$fn" "$d/check"); then
 		echo "ok - $(basename "$d"): a report without a crash, thread 0 in $fn ($name)" >>"$out/host-checks.txt"
 	else
-		echo "not ok - $(basename "$d"): $why" >>"$out/host-checks.txt"
+		echo "not ok - $(basename "$d"): $(printf '%s' "$why" | tr '\n' ';')" >>"$out/host-checks.txt"
 		failed=1
 	fi
 done

@@ -35,6 +35,7 @@ fi
 werfault=$1 fixtures=$2 wer=$3
 program=$fixtures/recovery_program
 check_minidump_sh=$(cd "$(dirname "$0")/../minidump" && pwd)/check_minidump.sh
+check_live_sh=$(dirname "$check_minidump_sh")/check_live_minidump.sh
 MINIDUMP_TOOLS=${MINIDUMP_TOOLS:-$("$(dirname "$0")/../../scripts/minidump-tools.sh" 2>/dev/null)} || true
 
 ulimit -S -c 0
@@ -285,7 +286,7 @@ end
 # dump without a crash, the first thread is the caller's and names
 # FUNCTION once symbolized, and it has ThreadCount threads.
 check_live_dump() {
-	local binary=$1 function=$2 tools=${MINIDUMP_TOOLS:-} sym id name threads keep
+	local binary=$1 function=$2 tools=${MINIDUMP_TOOLS:-} keep
 	# Where the tools cannot run (the AArch64 VM), the report is kept for
 	# the host, which makes the same checks (scripts/test-arm64.sh).
 	if [ -n "${WER_TEST_DUMPS_DIR:-}" ] &&
@@ -296,25 +297,12 @@ check_live_dump() {
 			fail "the report could not be kept for the host"
 		return
 	fi
-	if [ -z "$tools" ] || [ ! -x "$tools/minidump_stackwalk" ]; then
-		fail "Breakpad's minidump tools not found (scripts/minidump-tools.sh)"
-		return
-	fi
-	if "$tools/minidump_dump" "$report/minidump.mdmp" 2>&1 >/dev/null |
-		grep ': ERROR: ' | grep -qv 'GetMemoryInfoList'; then
-		fail "minidump_dump reports errors"
-	fi
-	sym=$dir/symbols
-	"$tools/dump_syms" "$binary" >"$dir/binary.sym" 2>/dev/null
-	read -r _ _ _ id name <"$dir/binary.sym"
-	mkdir -p "$sym/$name/$id" && mv "$dir/binary.sym" "$sym/$name/$id/$name.sym"
-	"$tools/minidump_stackwalk" -m "$report/minidump.mdmp" "$sym" >"$dir/walk.txt" 2>/dev/null ||
-		fail "minidump_stackwalk failed"
-	grep -q '^Crash|No crash|' "$dir/walk.txt" || fail "the dump claims a crash: $(grep '^Crash' "$dir/walk.txt")"
-	awk -F'|' '$1 == 0 && $4 == "'"$function"'"' "$dir/walk.txt" | grep -q . ||
-		fail "thread 0 of the dump does not name $function"
-	threads=$(awk -F'|' '$1 ~ /^[0-9]+$/ && $2 == 0' "$dir/walk.txt" | wc -l)
-	[ "$threads" = "$(wer_line ThreadCount)" ] || fail "the dump has $threads threads, Report.wer says $(wer_line ThreadCount)"
+	local out reason
+	out=$(MINIDUMP_TOOLS=$tools bash "$check_live_sh" "$report" "$binary" "$function" \
+		"$dir/live-check") ||
+		while IFS= read -r reason; do
+			fail "$reason"
+		done <<<"$out"
 }
 
 begin "wer_report_now: the process runs on, threads resumed, report in the store; werfault without its preloads"
