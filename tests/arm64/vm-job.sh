@@ -69,16 +69,22 @@ int main(void)
 	return 0;
 }
 C
-store=/root/store
-gcc -g -O1 -Iinclude -o /root/sample /root/sample.c -Lbuild/src/lib -lwer \
-	-Wl,-rpath,"$PWD/build/src/lib"
-WER_HANDLER=$PWD/build/src/handler/werfault WER_REPORT_DIR=$store /root/sample
-for i in $(seq 200); do
-	ls "$store/ReportQueue/"*/minidump.mdmp >/dev/null 2>&1 && break
-	sleep 0.1
-done
+. tests/check.sh # wait_until: a deadline (scaled above), never a fixed pause
+# sample OUTPUT STORE [CFLAGS...]: builds the sample, crashes it with its
+# reports in STORE and, once werfault renamed the report into the queue
+# (whole), prints its directory; nothing when none came by the deadline.
+sample() {
+	local binary=$1 store=$2
+	shift 2
+	gcc -g -O1 "$@" -Iinclude -o "$binary" /root/sample.c -Lbuild/src/lib \
+		-lwer -Wl,-rpath,"$PWD/build/src/lib" || return
+	WER_HANDLER=$PWD/build/src/handler/werfault WER_REPORT_DIR=$store "$binary"
+	wait_until 20 compgen -G "$store/ReportQueue/*" >/dev/null &&
+		ls -d "$store/ReportQueue/"* | head -n 1
+}
 rm -rf "$out/report"
-cp -r "$(ls -d "$store/ReportQueue/"* | head -n 1)" "$out/report" && cp /root/sample "$out/"
+report=$(sample /root/sample /root/store)
+[ -n "$report" ] && cp -r "$report" "$out/report" && cp /root/sample "$out/"
 cat "$out/report/stack.txt"
 # Pointer authentication, where the processor has it (the VM's "max" CPU
 # does): the same program built with -mbranch-protection=standard signs
@@ -86,14 +92,8 @@ cat "$out/report/stack.txt"
 # named.
 pac=none
 if grep -qw paca /proc/cpuinfo; then
-	gcc -g -O1 -mbranch-protection=standard -Iinclude -o /root/sample-pac \
-		/root/sample.c -Lbuild/src/lib -lwer -Wl,-rpath,"$PWD/build/src/lib"
-	WER_HANDLER=$PWD/build/src/handler/werfault WER_REPORT_DIR=/root/store-pac /root/sample-pac
-	for i in $(seq 200); do
-		ls /root/store-pac/ReportQueue/*/stack.txt >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	stack=$(cat /root/store-pac/ReportQueue/*/stack.txt 2>/dev/null)
+	report=$(sample /root/sample-pac /root/store-pac -mbranch-protection=standard)
+	stack=$(cat "$report/stack.txt" 2>/dev/null)
 	printf '%s\n' "$stack" >"$out/stack-pac.txt"
 	if printf '%s\n' "$stack" | grep -q "#0 .* crash_here+" &&
 		printf '%s\n' "$stack" | grep -q "#1 .* sample_caller+" &&
