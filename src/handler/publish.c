@@ -80,36 +80,44 @@ static int staging_enter(int staging)
 	return fd;
 }
 
-/* Builds the report in a directory of its own in staging and renames it
- * into the queue as id, holding the store's lock (left in *store_lock for
- * the queue's trimming). lean leaves the minidump, the memory blocks and
- * the files' copies out. 0 or a negative errno; nothing is left in staging
- * on failure. */
-static int report_stage(struct wer_job *r, int staging, int queue, int lean,
-			const struct wer_signature *sig, int sig_count,
-			const char *id, const char *when, char *path,
-			size_t size, int *store_lock)
+/* The report being written: the store's areas, its name, its signature,
+ * and its directory in staging once begun (wer__report_begin). */
+static struct {
+	int opened; /* the fields below are set */
+	int begun;  /* dir_fd and tmp hold the parts that need no stack */
+	int queue, staging, lock_fd, dir_fd;
+	char tmp[64], id[512], when[64];
+	struct wer_signature sig[WER_LIVE_PARAMS];
+	int sig_count;
+} out;
+
+static struct wer_file_result files[WER_REG_FILE_SLOTS];
+static struct wer_file_result live_files[WER_LIVE_FILES];
+
+/* The first part of a report, in a directory of its own in staging: all
+ * that needs no stack (the files' copies, the memory blocks, the
+ * minidump), each file's writeback started. lean leaves the minidump, the
+ * memory blocks and the files' copies out. 0 or a negative errno; nothing
+ * is left in staging on failure. */
+static int stage_begin(struct wer_job *r, int lean)
 {
-	static struct wer_file_result files[WER_REG_FILE_SLOTS];
-	static struct wer_file_result live_files[WER_LIVE_FILES];
 	size_t live_count = r->live ? r->live->file_count : 0;
-	char tmp[64];
-	int dir_fd, err = 0;
+	int err = 0;
 
 	/* A directory of this werfault's own in staging: its pid and a
 	 * counter, created with mkdirat (which fails on anything already
 	 * there, a link included). */
 	for (unsigned k = 0;; k++) {
-		snprintf(tmp, sizeof(tmp), "%d.%u", (int)getpid(), k);
-		if (mkdirat(staging, tmp, 0700) == 0)
+		snprintf(out.tmp, sizeof(out.tmp), "%d.%u", (int)getpid(), k);
+		if (mkdirat(out.staging, out.tmp, 0700) == 0)
 			break;
 		if (errno != EEXIST || k > 1000)
 			return -errno;
 	}
-	dir_fd = wer__store_dir_at(staging, tmp, 0);
-	if (dir_fd < 0) {
-		unlinkat(staging, tmp, AT_REMOVEDIR);
-		return dir_fd;
+	out.dir_fd = wer__store_dir_at(out.staging, out.tmp, 0);
+	if (out.dir_fd < 0) {
+		unlinkat(out.staging, out.tmp, AT_REMOVEDIR);
+		return out.dir_fd;
 	}
 	/* Only the entries in use (each array is about 50 KiB). */
 	memset(files, 0,
@@ -125,33 +133,55 @@ static int report_stage(struct wer_job *r, int staging, int queue, int lean,
 		snprintf(live_files[i].status, sizeof(live_files[i].status),
 			 "not copied: no space");
 	for (size_t i = 0; !lean && i < r->snap.registry.file_count; i++)
-		wer__report_copy_file(dir_fd, &r->snap.registry.file[i], i,
+		wer__report_copy_file(out.dir_fd, &r->snap.registry.file[i], i,
 				      &files[i]);
 	for (size_t i = 0; !lean && i < live_count; i++) {
 		static struct wer_snapshot_file sf;
 
 		snprintf(sf.path, sizeof(sf.path), "%s", r->live->file[i].path);
 		/* Named apart from the registered files' copies. */
-		wer__report_copy_file(dir_fd, &sf, 1000 + i, &live_files[i]);
+		wer__report_copy_file(out.dir_fd, &sf, 1000 + i,
+				      &live_files[i]);
 	}
 	if (!lean)
-		err = wer__report_write_blocks(dir_fd, r);
+		err = wer__report_write_blocks(out.dir_fd, r);
 	if (!err)
-		err = wer__report_write_app_settings(dir_fd, r);
-	if (!err)
-		err = wer__report_write_stack(dir_fd, r);
+		err = wer__report_write_app_settings(out.dir_fd, r);
 	if (!err && !lean && !r->throttled &&
 	    (!r->live || r->snap.have_threads))
-		err = wer__minidump_write(dir_fd, "minidump.mdmp", &r->snap);
+		err =
+		    wer__minidump_write(out.dir_fd, "minidump.mdmp", &r->snap);
+	if (err) {
+		close(out.dir_fd);
+		wer_report_remove(out.staging, out.tmp);
+		return err;
+	}
+	out.begun = 1;
+	return 0;
+}
+
+/* The rest (stack.txt, Report.wer, the XML), every file and the
+ * directory fsynced, then renamed into the queue, holding the store's
+ * lock (left in *store_lock for the queue's trimming). 0 or a negative
+ * errno; nothing is left in staging on failure. */
+static int stage_end(struct wer_job *r, char *path, size_t size,
+		     int *store_lock)
+{
+	int err;
+
+	out.begun = 0;
+	err = wer__report_write_stack(out.dir_fd, r);
 	if (!err)
-		err = wer__report_write_wer(dir_fd, r, sig, sig_count, id, when,
-					    files, live_files);
+		err =
+		    wer__report_write_wer(out.dir_fd, r, out.sig, out.sig_count,
+					  out.id, out.when, files, live_files);
 	if (!err)
-		err = wer__report_write_xml(dir_fd, r, sig, sig_count, when);
+		err = wer__report_write_xml(out.dir_fd, r, out.sig,
+					    out.sig_count, out.when);
 	if (!err)
-		err = wer__report_sync(dir_fd);
+		err = wer__report_sync(out.dir_fd);
 	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
-				     r->store.path, id) >= size)
+				     r->store.path, out.id) >= size)
 		err = -ENAMETOOLONG;
 	/* The store's lock, exclusive, while the report goes in and the
 	 * queue is trimmed: `wer` and other werfaults never see or trim a
@@ -159,11 +189,11 @@ static int report_stage(struct wer_job *r, int staging, int queue, int lean,
 	 * report is still written. */
 	if (!err && *store_lock < 0)
 		*store_lock = wer_store_lock(&r->store, 1);
-	if (!err && renameat(staging, tmp, queue, id) < 0)
+	if (!err && renameat(out.staging, out.tmp, out.queue, out.id) < 0)
 		err = -errno;
-	close(dir_fd);
+	close(out.dir_fd);
 	if (err)
-		wer_report_remove(staging, tmp);
+		wer_report_remove(out.staging, out.tmp);
 	return err;
 }
 
@@ -193,61 +223,83 @@ static void record_lost(const struct wer_job *r,
 		(int)r->snap.pid, r->store.path);
 }
 
-int wer__report_write(struct wer_job *r, char *path, size_t size)
+/* The store's areas, the report's name and signature, the throttle's
+ * verdict: once per report. 0 or a negative errno. */
+static int report_open(struct wer_job *r)
 {
-	char id[512], when[64];
-	static struct wer_signature sig[WER_LIVE_PARAMS];
-	int sig_count;
 	struct timespec ts;
 	struct tm tm;
-	int err, lock_fd, store_lock = -1, queue, staging;
+	int err;
 
+	if (out.opened)
+		return 0;
 	/* Reports are built in <store>/.staging and renamed into
 	 * <store>/ReportQueue whole: the queue never holds a partial one, even
 	 * when werfault is killed. Every level by descriptor, each the
 	 * user's alone (docs/security.md). */
 	if ((err = open_store(r)) < 0)
 		return err;
-	if ((queue = wer_store_area(&r->store, WER_STORE_QUEUE, 1)) < 0)
-		return queue;
-	if ((staging = wer_store_area(&r->store, ".staging", 1)) < 0) {
-		close(queue);
-		return staging;
+	if ((out.queue = wer_store_area(&r->store, WER_STORE_QUEUE, 1)) < 0)
+		return out.queue;
+	if ((out.staging = wer_store_area(&r->store, ".staging", 1)) < 0) {
+		close(out.queue);
+		return out.staging;
 	}
-	lock_fd = staging_enter(staging);
+	out.lock_fd = staging_enter(out.staging);
 	/* The event's time: the crash's, the request's (snapshot.h). */
 	ts.tv_sec = (time_t)(r->snap.time_ns / 1000000000u);
 	ts.tv_nsec = (long)(r->snap.time_ns % 1000000000u);
 	gmtime_r(&ts.tv_sec, &tm); /* for the report's id */
-	wer_time_iso(when, sizeof(when), ts.tv_sec, ts.tv_nsec);
+	wer_time_iso(out.when, sizeof(out.when), ts.tv_sec, ts.tv_nsec);
 	/* Throttling counts crashes; a live report is filed on purpose. */
-	sig_count = wer__signature(r, sig);
+	out.sig_count = wer__signature(r, out.sig);
 	if (!r->live)
-		wer__throttle(r, sig);
+		wer__throttle(r, out.sig);
 	/* A process crashes once, but may file many live reports a second:
 	 * theirs carry the nanoseconds too (submissions are serialised). */
 	if (r->live)
 		snprintf(
-		    id, sizeof(id),
+		    out.id, sizeof(out.id),
 		    "%s_%.64s_%04d%02d%02dT%02d%02d%02d.%09ld_%d",
 		    r->live->event_type,
 		    r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, ts.tv_nsec, (int)r->snap.pid);
 	else
-		snprintf(id, sizeof(id),
+		snprintf(out.id, sizeof(out.id),
 			 "AppCrash_%.64s_%04d%02d%02dT%02d%02d%02d_%d",
 			 r->snap.exe[0] ? wer__base_name(r->snap.exe)
 					: "unknown",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)r->snap.pid);
-	wer__report_sanitize_name(id);
+	wer__report_sanitize_name(out.id);
+	out.opened = 1;
+	return 0;
+}
+
+void wer__report_begin(struct wer_job *r)
+{
+	/* A failure here is met again, and reported, by wer__report_write
+	 * (which retries without the heavy parts on a full disk). */
+	if (!out.begun && report_open(r) == 0 && stage_begin(r, 0) == 0)
+		/* Their data on disk while the unwinder works: the final
+		 * sync then finds them clean. */
+		wer__report_sync(out.dir_fd);
+}
+
+int wer__report_write(struct wer_job *r, char *path, size_t size)
+{
+	int err, store_lock = -1;
+
+	if ((err = report_open(r)) < 0)
+		return err;
 	/* The report, then, on a full file system, the same without its heavy
 	 * parts (the minidump, the memory blocks, the files' copies): a report
 	 * that says why they are missing beats none (docs/report.md). */
 	for (int lean = 0; lean < 2; lean++) {
-		err = report_stage(r, staging, queue, lean, sig, sig_count, id,
-				   when, path, size, &store_lock);
+		err = out.begun && !lean ? 0 : stage_begin(r, lean);
+		if (!err)
+			err = stage_end(r, path, size, &store_lock);
 		if (err != -ENOSPC && err != -EDQUOT)
 			break;
 		if (!lean)
@@ -255,7 +307,7 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 					   sizeof(r->snap.missing), "space");
 	}
 	if (err == -ENOSPC || err == -EDQUOT)
-		record_lost(r, sig, id);
+		record_lost(r, out.sig, out.id);
 	/* Files the application asked to have deleted once reported: only
 	 * once their copies are in the report. */
 	if (!err && !r->lean) {
@@ -268,19 +320,21 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 				unlink(r->live->file[i].path);
 	}
 	if (!err) {
-		fsync(queue);
+		fsync(out.queue);
 		/* Retention: the queue keeps MaxQueueCount reports and
 		 * MaxQueueCountPerApp of this application's, the oldest
 		 * going first, never the one just written. */
 		wer_store_trim(&r->store, WER_STORE_QUEUE,
-			       r->settings.number[WER_SET_MAX_QUEUE_COUNT], id,
+			       r->settings.number[WER_SET_MAX_QUEUE_COUNT],
+			       out.id,
 			       r->settings.number[WER_SET_MAX_QUEUE_PER_APP]);
 	}
 	if (store_lock >= 0)
 		close(store_lock);
-	if (lock_fd >= 0)
-		close(lock_fd);
-	close(staging);
-	close(queue);
+	if (out.lock_fd >= 0)
+		close(out.lock_fd);
+	close(out.staging);
+	close(out.queue);
+	out.opened = 0;
 	return err;
 }

@@ -64,6 +64,14 @@ void wer__job_free(struct wer_job *j);
  * path goes into path. Returns 0 or a negative errno. */
 int wer__report_write(struct wer_job *j, char *path, size_t size);
 
+/* Writes, ahead of wer__report_write, the parts of the report that need
+ * no stack (the minidump, the memory blocks, the files' copies) into its
+ * directory in staging: werfault calls it once the unwinder has named the
+ * modules, while it walks the threads. Nothing is visible in the queue
+ * until wer__report_write renames the whole; a failure here is met again
+ * there. */
+void wer__report_begin(struct wer_job *j);
+
 /* live.c: reads and checks the request of a live report at address.
  * Returns 0 and fills *ret, or a negative errno (-EBADMSG: malformed). */
 int wer__live_request_read(pid_t pid, uint64_t address,

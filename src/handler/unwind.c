@@ -508,10 +508,12 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads the child's records until it ends or the deadline passes.
- * Returns 1 when the deadline passed. */
-static int read_records(int fd, long long deadline, struct wer_unwind *u)
+/* Reads the child's records until it ends or the deadline passes, calling
+ * b->modules_read once they are in. Returns 1 when the deadline passed. */
+static int read_records(int fd, long long deadline, struct wer_unwind *u,
+			const struct wer_unwind_budget *b)
 {
+	int modules_read = !b->modules_read;
 	enum { SIZE = 64 * 1024 };
 	char *buf = malloc(SIZE);
 	size_t have = 0;
@@ -551,6 +553,13 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u)
 		}
 		have -= (size_t)(start - buf);
 		memmove(buf, start, have);
+		if (!modules_read && (u->thread_last >= 0 || u->done)) {
+			long long before = now_ms();
+
+			modules_read = 1;
+			b->modules_read(b->meanwhile_arg);
+			deadline += now_ms() - before;
+		}
 		/* "D": the rest is the child freeing its memory. */
 		if (u->done)
 			break;
@@ -604,7 +613,7 @@ int wer__unwind_run(const struct wer_snapshot *c,
 		budget->meanwhile(budget->meanwhile_arg);
 		deadline = now_ms() + budget->timeout_ms;
 	}
-	late = read_records(fds[0], deadline, ret);
+	late = read_records(fds[0], deadline, ret, budget);
 	close(fds[0]);
 	/* Done: reaped later (wer__unwind_reap), while the report is
 	 * written. */

@@ -121,6 +121,10 @@ struct wer_unwind_budget {
 	/* Called in werfault once the child runs, before its records are
 	 * read (werfault's other work meanwhile); may be NULL. */
 	void (*meanwhile)(void *arg);
+	/* Called in werfault once the child's module records are all read
+	 * (M, P and S come before the first thread's), while the child
+	 * walks the threads; its time is not the child's. May be NULL. */
+	void (*modules_read)(void *arg);
 	void *meanwhile_arg;
 };
 

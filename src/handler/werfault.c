@@ -276,12 +276,9 @@ static void ask_dpkg(const struct wer_job *r)
 
 /* Sig[1]: the version the application declared, else its executable's
  * .note.package, else its Debian package's (docs/report.md). */
-static void find_app_version(struct wer_job *r)
+static void find_app_version(struct wer_job *r, const struct wer_unwind *u)
 {
-	const char *note =
-	    r->have_unwind
-		? wer__unwind_package_version(&r->unwind, r->snap.exe)
-		: "";
+	const char *note = u ? wer__unwind_package_version(u, r->snap.exe) : "";
 
 	if (r->snap.have_registry && r->snap.registry.app_version[0]) {
 		snprintf(r->app_version, sizeof(r->app_version), "%s",
@@ -580,6 +577,18 @@ static void meanwhile(void *arg)
 	ask_dpkg(r);
 }
 
+/* werfault's work once the unwinder has named the modules, while it walks
+ * the threads: on the other CPU, the parts of the report that need no
+ * stack (docs/crash.md, "After the release"). */
+static void modules_read(void *arg)
+{
+	struct wer_job *r = arg;
+
+	wer__unwind_fill_modules(&r->unwind, &r->snap);
+	find_app_version(r, &r->unwind);
+	wer__report_begin(r);
+}
+
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 {
 	int r;
@@ -599,6 +608,7 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 		    .debuginfod =
 			(int)report->settings.number[WER_SET_DEBUGINFOD],
 		    .meanwhile = meanwhile,
+		    .modules_read = modules_read,
 		    .meanwhile_arg = report};
 
 		/* The module the thread loaded (joined: a fork during its
@@ -624,7 +634,7 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 	/* Without a child, or one that never started it. */
 	machine_facts(&report->snap.system);
 	phase("unwind");
-	find_app_version(report);
+	find_app_version(report, report->have_unwind ? &report->unwind : NULL);
 	r = wer__report_write(report, path, size);
 	phase("write");
 	if (report->have_unwind && secure_getenv("WER_DEBUG")) {

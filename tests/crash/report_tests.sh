@@ -384,14 +384,25 @@ for f in files:
 ' "$work"
 
 # The line cache (docs/line-cache.md): lines found in a separate debug file
-# (glibc's, from libc6-dbg) are kept by build id in the user's cache
-# directory; the next crash reads them from there, and gives the same
-# lines. A file there that is not a cache is neither used nor added to.
+# (glibc's, from libc6-dbg) or in a module's own DWARF are kept by build id
+# in the user's cache directory; the next crash reads them from there, and
+# gives the same lines. A file there that is not a cache is neither used
+# nor added to.
 libc_lines() { grep -E " in libc\.so\.6\+0x[0-9a-f]+ at " "$report/stack.txt" | sed -E 's/^ *#[0-9]+ +0x[0-9a-f]+ //' | sort -u; }
+# The crashed thread's frames in the program (where the others wait
+# differs from run to run).
+own_lines() { awk '/^Thread .*\(crashed\)/ { f = 1; next } /^Thread / { f = 0 } f' "$report/stack.txt" |
+	grep -E " in crash_program\+0x[0-9a-f]+ at " | sed -E 's/^ *#[0-9]+ +0x[0-9a-f]+ //'; }
+program_id=$(readelf -n "$crash_program" | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')
 export XDG_CACHE_HOME=$work/cache
 crash cache1 thread-null "$crash_program"
-cache_file=$(ls "$work"/cache/openwer/lines/* 2>/dev/null | head -n1)
-if [ -n "$(libc_lines)" ]; then
+own_lines >"$work/cache1.own"
+check "the line cache: the program's own DWARF lines are kept too, in a file named by its build id" \
+	eval '[ -n "$program_id" ] && [ "$(head -n1 "$work/cache/openwer/lines/$program_id")" = "openwer-lines 1" ] &&
+	grep -q ":[0-9]" "$work/cache1.own"'
+cache_file=${libc_id:+$work/cache/openwer/lines/$libc_id}
+[ -n "$cache_file" ] && [ -f "$cache_file" ] || cache_file=
+if [ -n "$(libc_lines)" ] && [ -n "$cache_file" ]; then
 	libc_lines >"$work/cache1.lines"
 	check "the line cache: glibc's lines are kept in a file named by its build id, with the cache's magic" \
 		eval '[ -n "$cache_file" ] && [ "$(head -n1 "$cache_file")" = "openwer-lines 1" ] &&
@@ -399,6 +410,8 @@ if [ -n "$(libc_lines)" ]; then
 	records=$(wc -l <"$cache_file")
 	crash cache2 thread-null "$crash_program"
 	libc_lines >"$work/cache2.lines"
+	check "... the program's lines at the next crash, from the cache, are the same" \
+		eval 'own_lines | cmp -s - "$work/cache1.own"'
 	check "... the next crash takes them from it: the same lines, nothing added for the same addresses" \
 		eval 'comm -12 "$work/cache1.lines" "$work/cache2.lines" | grep -q "start_thread.* at .*:[0-9]" &&
 		[ -z "$(comm -3 <(grep -E "(start_thread|clone3)" "$work/cache1.lines") <(grep -E "(start_thread|clone3)" "$work/cache2.lines"))" ] &&
