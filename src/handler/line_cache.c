@@ -57,18 +57,21 @@ static int parse_record(char **field, size_t fields,
 {
 	int n;
 
-	if (fields < 4 || parse_offset(field[0], &r->offset) < 0 ||
-	    parse_count(field[2], &r->line) < 0 ||
-	    parse_count(field[3], &n) < 0 || n > WER_LINE_CACHE_INLINES_MAX ||
-	    fields != 4 + 3 * (size_t)n)
+	if (fields < 6 || parse_offset(field[0], &r->offset) < 0 ||
+	    parse_offset(field[2], &r->symbol_offset) < 0 ||
+	    (!field[1][0] && r->symbol_offset) ||
+	    parse_count(field[4], &r->line) < 0 ||
+	    parse_count(field[5], &n) < 0 || n > WER_LINE_CACHE_INLINES_MAX ||
+	    fields != 6 + 3 * (size_t)n)
 		return -1;
-	r->file = field[1];
+	r->symbol = field[1];
+	r->file = field[3];
 	r->count = (size_t)n;
 	r->calls = calls;
 	for (int i = 0; i < n; i++) {
-		calls[i].function = field[4 + 3 * i];
-		calls[i].file = field[5 + 3 * i];
-		if (parse_count(field[6 + 3 * i], &calls[i].line) < 0)
+		calls[i].function = field[6 + 3 * i];
+		calls[i].file = field[7 + 3 * i];
+		if (parse_count(field[8 + 3 * i], &calls[i].line) < 0)
 			return -1;
 	}
 	return 0;
@@ -107,7 +110,7 @@ int wer__line_cache_parse(struct wer_line_cache *c, const char *data,
 	 * mid-write) has no newline and is left out. */
 	while (p < end && c->count < lines) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *field[4 + 3 * WER_LINE_CACHE_INLINES_MAX];
+		char *field[6 + 3 * WER_LINE_CACHE_INLINES_MAX];
 		size_t fields = 0, i;
 		int bad = 0;
 
@@ -189,6 +192,7 @@ static int put_number(char *buf, size_t size, size_t *at, const char *fmt,
 }
 
 size_t wer__line_cache_format(char *buf, size_t size, uint64_t offset,
+			      const char *symbol, uint64_t symbol_offset,
 			      const char *file, int line,
 			      const struct wer_line_cache_call *calls,
 			      size_t count)
@@ -197,8 +201,12 @@ size_t wer__line_cache_format(char *buf, size_t size, uint64_t offset,
 
 	if (size > WER_LINE_CACHE_RECORD_MAX)
 		size = WER_LINE_CACHE_RECORD_MAX;
+	if (!symbol || !symbol[0])
+		symbol = "", symbol_offset = 0;
 	if (count > WER_LINE_CACHE_INLINES_MAX || line < 0 ||
 	    put_number(buf, size, &at, "%llx", offset, '\t') < 0 ||
+	    put_field(buf, size, &at, symbol, '\t') < 0 ||
+	    put_number(buf, size, &at, "%llx", symbol_offset, '\t') < 0 ||
 	    put_field(buf, size, &at, file, '\t') < 0 ||
 	    put_number(buf, size, &at, "%llu", (unsigned long long)line, '\t') <
 		0 ||

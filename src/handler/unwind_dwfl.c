@@ -351,10 +351,17 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
 			}
 			if (buf)
 				len = wer_read_fd_capped(fd, buf, size);
-			/* A file that is not a cache (its magic) is neither
+			/* The first version's file names no symbols: removed,
+			 * and made again as this crash's lines are found. A
+			 * file that is not a cache (its magic) is neither
 			 * used nor added to; nor one unread. */
-			if ((size && !buf) ||
-			    (len && wer__line_cache_parse(&m->cache, buf, len)))
+			if (len >= sizeof(WER_LINE_CACHE_MAGIC_V1) - 1 &&
+			    !memcmp(buf, WER_LINE_CACHE_MAGIC_V1,
+				    sizeof(WER_LINE_CACHE_MAGIC_V1) - 1))
+				unlinkat(ctx->cache_fd, m->build_id, 0);
+			else if ((size && !buf) ||
+				 (len &&
+				  wer__line_cache_parse(&m->cache, buf, len)))
 				m->build_id[0] = '\0';
 			free(buf);
 			close(fd);
@@ -367,7 +374,8 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
  * new). A record is one write of at most 4 KiB, with O_APPEND: two
  * unwinders appending at once do not interleave. */
 static void cache_append(struct unwind_ctx *ctx, struct module_state *m,
-			 uint64_t offset, const char *file, int line,
+			 uint64_t offset, const char *sym, uint64_t sym_offset,
+			 const char *file, int line,
 			 const struct wer_dwfl_inline *in, size_t n)
 {
 	struct wer_line_cache_call calls[WER_LINE_CACHE_INLINES_MAX];
@@ -389,8 +397,9 @@ static void cache_append(struct unwind_ctx *ctx, struct module_state *m,
 		    (struct wer_line_cache_call){.function = in[i].function,
 						 .file = in[i].file,
 						 .line = in[i].line};
-	len = wer__line_cache_format(record, sizeof(record), offset, file,
-				     file ? line : 0, calls, n);
+	len =
+	    wer__line_cache_format(record, sizeof(record), offset, sym,
+				   sym_offset, file, file ? line : 0, calls, n);
 	if (!len)
 		return;
 	fd = openat(ctx->cache_fd, m->build_id,
@@ -447,17 +456,17 @@ static int cache_open(void)
 	return fd;
 }
 
-/* Lines and inlined calls at lookup, from the cache where it has them,
- * else from the DWARF (and then into the cache). Returns how many calls
- * are in in[]; *file and *line as wer__dwfl_inlines gives them. */
+/* Lines and inlined calls at lookup, from the cache's record r where it
+ * has one, else from the DWARF (and then into m's cache, with the symbol
+ * found there). Returns how many calls are in in[]; *file and *line as
+ * wer__dwfl_inlines gives them. */
 static size_t lines_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
-		       Dwarf_Addr lookup, Dwarf_Addr start,
+		       struct module_state *m,
+		       const struct wer_line_cache_record *r, Dwarf_Addr lookup,
+		       Dwarf_Addr start, const char *sym, uint64_t sym_offset,
 		       struct wer_dwfl_inline *in, size_t max,
 		       const char **file, int *line)
 {
-	struct module_state *m = cached_module(ctx, mod);
-	const struct wer_line_cache_record *r =
-	    m ? wer__line_cache_find(&m->cache, lookup - start) : NULL;
 	size_t n;
 
 	if (r) {
@@ -474,7 +483,8 @@ static size_t lines_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
 	}
 	n = wer__dwfl_inlines(mod, lookup, in, max, file, line);
 	if (m)
-		cache_append(ctx, m, lookup - start, *file, *line, in, n);
+		cache_append(ctx, m, lookup - start, sym, sym_offset, *file,
+			     *line, in, n);
 	return n;
 }
 
@@ -535,16 +545,29 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
 						  NULL, NULL, NULL));
 	} else if (mod) {
+		int lines = want_lines(ctx, mod);
+		struct module_state *m = lines ? cached_module(ctx, mod) : NULL;
+		const struct wer_line_cache_record *r = NULL;
+
 		name = base_name(dwfl_module_info(mod, NULL, &start, NULL, NULL,
 						  NULL, NULL, NULL));
-		sym = symbol_at(ctx, mod, lookup, &offset);
+		/* The cache's symbol where it has the address: the symbol
+		 * table is then not read at all. */
+		if (m &&
+		    (r = wer__line_cache_find(&m->cache, lookup - start))) {
+			sym = r->symbol[0] ? r->symbol : NULL;
+			offset = r->symbol_offset;
+		} else {
+			sym = symbol_at(ctx, mod, lookup, &offset);
+		}
 		/* Calls inlined here first, innermost first, each a frame
 		 * of its own at the same pc (as eu-stack -i shows them);
 		 * then the function they are inlined into, at its line. */
-		if (want_lines(ctx, mod)) {
+		if (lines) {
 			struct wer_dwfl_inline in[WER_UNWIND_INLINES_MAX];
 			size_t n =
-			    lines_at(ctx, mod, lookup, start, in,
+			    lines_at(ctx, mod, m, r, lookup, start, sym,
+				     sym ? offset : 0, in,
 				     WER_UNWIND_INLINES_MAX, &file, &lineno);
 
 			for (size_t i = 0; i < n; i++) {

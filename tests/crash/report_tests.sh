@@ -398,14 +398,14 @@ export XDG_CACHE_HOME=$work/cache
 crash cache1 thread-null "$crash_program"
 own_lines >"$work/cache1.own"
 check "the line cache: the program's own DWARF lines are kept too, in a file named by its build id" \
-	eval '[ -n "$program_id" ] && [ "$(head -n1 "$work/cache/openwer/lines/$program_id")" = "openwer-lines 1" ] &&
+	eval '[ -n "$program_id" ] && [ "$(head -n1 "$work/cache/openwer/lines/$program_id")" = "openwer-lines 2" ] &&
 	grep -q ":[0-9]" "$work/cache1.own"'
 cache_file=${libc_id:+$work/cache/openwer/lines/$libc_id}
 [ -n "$cache_file" ] && [ -f "$cache_file" ] || cache_file=
 if [ -n "$(libc_lines)" ] && [ -n "$cache_file" ]; then
 	libc_lines >"$work/cache1.lines"
 	check "the line cache: glibc's lines are kept in a file named by its build id, with the cache's magic" \
-		eval '[ -n "$cache_file" ] && [ "$(head -n1 "$cache_file")" = "openwer-lines 1" ] &&
+		eval '[ -n "$cache_file" ] && [ "$(head -n1 "$cache_file")" = "openwer-lines 2" ] &&
 		basename "$cache_file" | grep -Eq "^[0-9a-f]{16,128}$" && [ "$(wc -l <"$cache_file")" -ge 3 ]'
 	records=$(wc -l <"$cache_file")
 	crash cache2 thread-null "$crash_program"

@@ -50,9 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				clean(r->calls[k].file);
 			}
 			memcpy(buf, WER_LINE_CACHE_MAGIC, magic);
+			clean(r->symbol);
 			n = wer__line_cache_format(
 			    buf + magic, WER_LINE_CACHE_RECORD_MAX, r->offset,
-			    r->file, r->line, r->calls, r->count);
+			    r->symbol, r->symbol_offset, r->file, r->line,
+			    r->calls, r->count);
 			if (!n)
 				continue; /* longer than a record may be */
 			if (wer__line_cache_parse(&again, buf, magic + n) ||
@@ -60,6 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			back = &again.records[0];
 			if (back->offset != r->offset ||
+			    back->symbol_offset != r->symbol_offset ||
+			    strcmp(back->symbol, r->symbol) ||
 			    back->line != r->line || back->count != r->count ||
 			    strcmp(back->file, r->file))
 				abort();
