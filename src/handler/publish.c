@@ -81,10 +81,14 @@ static int staging_enter(int staging)
 }
 
 /* The report being written: the store's areas, its name, its signature,
- * and its directory in staging once begun (wer__report_begin). */
+ * and its directory in staging as far as it is built. */
 static struct {
-	int opened; /* the fields below are set */
-	int begun;  /* dir_fd and tmp hold the parts that need no stack */
+	int opened;  /* the store's areas, lock_fd and id are set */
+	int signed_; /* sig and the throttle's verdict are set */
+	/* 0: nothing in staging; 1: dir_fd and tmp hold the parts that
+	 * need neither stack nor signature (copies, blocks, settings); 2:
+	 * and the minidump. */
+	int staged;
 	int queue, staging, lock_fd, dir_fd;
 	char tmp[64], id[512], when[64];
 	struct wer_signature sig[WER_LIVE_PARAMS];
@@ -94,12 +98,19 @@ static struct {
 static struct wer_file_result files[WER_REG_FILE_SLOTS];
 static struct wer_file_result live_files[WER_LIVE_FILES];
 
-/* The first part of a report, in a directory of its own in staging: all
- * that needs no stack (the files' copies, the memory blocks, the
- * minidump), each file's writeback started. lean leaves the minidump, the
- * memory blocks and the files' copies out. 0 or a negative errno; nothing
- * is left in staging on failure. */
-static int stage_begin(struct wer_job *r, int lean)
+static void stage_drop(void)
+{
+	close(out.dir_fd);
+	wer_report_remove(out.staging, out.tmp);
+	out.staged = 0;
+}
+
+/* The report's directory of its own in staging, with the parts that need
+ * neither stack nor signature (the files' copies, the memory blocks,
+ * AppSettings.wer), each file's writeback started. lean leaves the memory
+ * blocks and the files' copies out. 0 or a negative errno; nothing is
+ * left in staging on failure. */
+static int stage_dir(struct wer_job *r, int lean)
 {
 	size_t live_count = r->live ? r->live->file_count : 0;
 	int err = 0;
@@ -147,16 +158,26 @@ static int stage_begin(struct wer_job *r, int lean)
 		err = wer__report_write_blocks(out.dir_fd, r);
 	if (!err)
 		err = wer__report_write_app_settings(out.dir_fd, r);
-	if (!err && !lean && !r->throttled &&
-	    (!r->live || r->snap.have_threads))
+	out.staged = 1;
+	if (err)
+		stage_drop();
+	return err;
+}
+
+/* The minidump, unless lean or throttled (the signature is known by
+ * then). 0 or a negative errno; nothing is left in staging on failure. */
+static int stage_dump(struct wer_job *r, int lean)
+{
+	int err = 0;
+
+	if (!lean && !r->throttled && (!r->live || r->snap.have_threads))
 		err =
 		    wer__minidump_write(out.dir_fd, "minidump.mdmp", &r->snap);
 	if (err) {
-		close(out.dir_fd);
-		wer_report_remove(out.staging, out.tmp);
+		stage_drop();
 		return err;
 	}
-	out.begun = 1;
+	out.staged = 2;
 	return 0;
 }
 
@@ -169,7 +190,7 @@ static int stage_end(struct wer_job *r, char *path, size_t size,
 {
 	int err;
 
-	out.begun = 0;
+	out.staged = 0;
 	err = wer__report_write_stack(out.dir_fd, r);
 	if (!err)
 		err =
@@ -223,8 +244,8 @@ static void record_lost(const struct wer_job *r,
 		(int)r->snap.pid, r->store.path);
 }
 
-/* The store's areas, the report's name and signature, the throttle's
- * verdict: once per report. 0 or a negative errno. */
+/* The store's areas and the report's name: once per report. 0 or a
+ * negative errno. */
 static int report_open(struct wer_job *r)
 {
 	struct timespec ts;
@@ -251,10 +272,6 @@ static int report_open(struct wer_job *r)
 	ts.tv_nsec = (long)(r->snap.time_ns % 1000000000u);
 	gmtime_r(&ts.tv_sec, &tm); /* for the report's id */
 	wer_time_iso(out.when, sizeof(out.when), ts.tv_sec, ts.tv_nsec);
-	/* Throttling counts crashes; a live report is filed on purpose. */
-	out.sig_count = wer__signature(r, out.sig);
-	if (!r->live)
-		wer__throttle(r, out.sig);
 	/* A process crashes once, but may file many live reports a second:
 	 * theirs carry the nanoseconds too (submissions are serialised). */
 	if (r->live)
@@ -277,11 +294,34 @@ static int report_open(struct wer_job *r)
 	return 0;
 }
 
-void wer__report_begin(struct wer_job *r)
+/* The signature (the faulting module's build id is known once the
+ * unwinder has named the modules) and the throttle's verdict on it:
+ * once per report. */
+static void report_sign(struct wer_job *r)
+{
+	if (out.signed_)
+		return;
+	out.signed_ = 1;
+	out.sig_count = wer__signature(r, out.sig);
+	/* Throttling counts crashes; a live report is filed on purpose. */
+	if (!r->live)
+		wer__throttle(r, out.sig);
+}
+
+void wer__report_prepare(struct wer_job *r)
 {
 	/* A failure here is met again, and reported, by wer__report_write
 	 * (which retries without the heavy parts on a full disk). */
-	if (!out.begun && report_open(r) == 0 && stage_begin(r, 0) == 0)
+	if (!out.staged && report_open(r) == 0)
+		stage_dir(r, 0);
+}
+
+void wer__report_begin(struct wer_job *r)
+{
+	if (report_open(r) < 0 || (!out.staged && stage_dir(r, 0) < 0))
+		return;
+	report_sign(r);
+	if (out.staged == 1 && stage_dump(r, 0) == 0)
 		/* Their data on disk while the unwinder works: the final
 		 * sync then finds them clean. */
 		wer__report_sync(out.dir_fd);
@@ -293,11 +333,15 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 
 	if ((err = report_open(r)) < 0)
 		return err;
+	report_sign(r);
 	/* The report, then, on a full file system, the same without its heavy
 	 * parts (the minidump, the memory blocks, the files' copies): a report
-	 * that says why they are missing beats none (docs/report.md). */
+	 * that says why they are missing beats none (docs/report.md). Where
+	 * werfault began it while the unwinder ran, from where it got to. */
 	for (int lean = 0; lean < 2; lean++) {
-		err = out.begun && !lean ? 0 : stage_begin(r, lean);
+		err = lean || !out.staged ? stage_dir(r, lean) : 0;
+		if (!err && out.staged == 1)
+			err = stage_dump(r, lean);
 		if (!err)
 			err = stage_end(r, path, size, &store_lock);
 		if (err != -ENOSPC && err != -EDQUOT)
@@ -335,6 +379,6 @@ int wer__report_write(struct wer_job *r, char *path, size_t size)
 		close(out.lock_fd);
 	close(out.staging);
 	close(out.queue);
-	out.opened = 0;
+	out.opened = out.signed_ = 0;
 	return err;
 }

@@ -64,12 +64,14 @@ void wer__job_free(struct wer_job *j);
  * path goes into path. Returns 0 or a negative errno. */
 int wer__report_write(struct wer_job *j, char *path, size_t size);
 
-/* Writes, ahead of wer__report_write, the parts of the report that need
- * no stack (the minidump, the memory blocks, the files' copies) into its
- * directory in staging: werfault calls it once the unwinder has named the
- * modules, while it walks the threads. Nothing is visible in the queue
- * until wer__report_write renames the whole; a failure here is met again
- * there. */
+/* Write parts of the report ahead of wer__report_write, into its
+ * directory in staging, while the unwinder runs: _prepare those that need
+ * neither stack nor signature (the files' copies, the memory blocks), as
+ * soon as the unwinder is started; _begin the signature, the throttle's
+ * verdict and the minidump (fsynced), once the unwinder has named the
+ * modules. Nothing is visible in the queue until wer__report_write renames
+ * the whole; a failure here is met again there. */
+void wer__report_prepare(struct wer_job *j);
 void wer__report_begin(struct wer_job *j);
 
 /* live.c: reads and checks the request of a live report at address.

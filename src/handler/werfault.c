@@ -575,6 +575,7 @@ static void meanwhile(void *arg)
 
 	machine_facts(&r->snap.system);
 	ask_dpkg(r);
+	wer__report_prepare(r);
 }
 
 /* werfault's work once the unwinder has named the modules, while it walks
