@@ -42,6 +42,16 @@ long wer__self_status_kib(const char *key)
 	return -1;
 }
 
+long wer__self_vm_kib(void)
+{
+	char statm[256];
+	ssize_t n =
+	    wer__read_capped("/proc/self/statm", statm, sizeof(statm) - 1);
+	long pages = n > 0 ? (statm[n] = '\0', strtol(statm, NULL, 10)) : -1;
+
+	return pages > 0 ? pages * (sysconf(_SC_PAGESIZE) / 1024) : -1;
+}
+
 long wer__pidfd_pid(int fd)
 {
 	char path[64], info[1024], *p;

@@ -19,6 +19,10 @@ ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max);
  * KiB, or -1. */
 long wer__self_status_kib(const char *key);
 
+/* VmSize from /proc/self/statm (the kernel makes it for less than the
+ * whole status file), in KiB, or -1. */
+long wer__self_vm_kib(void);
+
 /* The pid a pidfd of this process names (the Pid line of its fdinfo):
  * -1 once that process is reaped, -2 when fd is no pidfd. */
 long wer__pidfd_pid(int fd);

@@ -427,7 +427,7 @@ static int child_main(const struct wer_snapshot *c,
 	void *stack = mmap(
 	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	long start_kib = wer__self_status_kib("VmSize");
+	long start_kib = wer__self_vm_kib();
 	unsigned long long limit =
 	    ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
 	    ((unsigned long long)b->memory_mb << 20);
@@ -446,7 +446,7 @@ static int child_main(const struct wer_snapshot *c,
 	if (!b->debuginfod)
 		unsetenv("DEBUGINFOD_URLS");
 	if (start_kib <= 0) {
-		dprintf(fd, "X\tno memory budget: /proc/self/status unread\n");
+		dprintf(fd, "X\tno memory budget: /proc/self/statm unread\n");
 		return 3;
 	}
 	{
