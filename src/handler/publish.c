@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * publish.c - putting a report into the store: built in <store>/.staging,
- * every file fsynced (all at the end: report_files.c), then renamed into
- * ReportQueue whole, so a partial
+ * publish.c - putting a report into the store: built in <store>/.staging
+ * (its parts that need no stack while the unwinder runs: report.h,
+ * wer__report_prepare and wer__report_begin), every file fsynced
+ * (report_files.c), then renamed into ReportQueue whole, so a partial
  * report is never visible, even when werfault is killed; then the queue's
  * retention.
  */
