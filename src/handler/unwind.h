@@ -125,7 +125,7 @@ struct wer_unwind_budget {
 	 * (M, P and S come before the first thread's), while the child
 	 * walks the threads; its time is not the child's. May be NULL. */
 	void (*modules_read)(void *arg);
-	void *meanwhile_arg;
+	void *meanwhile_arg; /* the argument of both */
 };
 
 /* Loads werfault-unwind.so from beside the running program (werfault)

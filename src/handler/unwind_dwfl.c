@@ -565,10 +565,9 @@ static int frame_callback(Dwfl_Frame *state, void *arg)
 		 * then the function they are inlined into, at its line. */
 		if (lines) {
 			struct wer_dwfl_inline in[WER_UNWIND_INLINES_MAX];
-			size_t n =
-			    lines_at(ctx, mod, m, r, lookup, start, sym,
-				     sym ? offset : 0, in,
-				     WER_UNWIND_INLINES_MAX, &file, &lineno);
+			size_t n = lines_at(ctx, mod, m, r, lookup, start, sym,
+					    offset, in, WER_UNWIND_INLINES_MAX,
+					    &file, &lineno);
 
 			for (size_t i = 0; i < n; i++) {
 				if (ctx->frame_count >= WER_UNWIND_FRAMES_MAX)

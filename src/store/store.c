@@ -518,21 +518,22 @@ long wer_store_trim(const struct wer_store *s, const char *area, long max,
 		    const char *keep_id, long max_app)
 {
 	const char *app = NULL;
-	struct wer_report_info *info = malloc(sizeof(*info));
+	struct wer_report_info *info;
 	struct aged *v = NULL;
 	long n = 0, cap = 0, removed = 0, of_app = 0;
 	int area_fd = wer_store_area(s, area, 0);
 	struct dirent *e;
 	DIR *d = NULL;
 
-	/* Within both caps, nothing goes: the reports are not read (werfault
-	 * calls this after every report it writes). */
+	/* Within both caps, nothing goes: the reports are not read, nor
+	 * their reader's memory taken (werfault calls this after every
+	 * report it writes). */
 	if (area_fd >= 0 && max >= 0 &&
 	    within(area_fd, max_app > 0 && max_app < max ? max_app : max)) {
-		free(info);
 		close(area_fd);
 		return 0;
 	}
+	info = malloc(sizeof(*info));
 	if (!info || area_fd < 0 || !(d = wer_dir_list(area_fd))) {
 		int err = !info ? -ENOMEM : area_fd < 0 ? area_fd : -errno;
 
