@@ -422,17 +422,14 @@ static void *unwind_thread(void *arg)
 static int child_main(const struct wer_snapshot *c,
 		      const struct wer_unwind_budget *b, int fd, pid_t parent)
 {
-	/* The address space it starts with (the capture, shared with
-	 * werfault, and the unwinder's stack), and the budget over it. */
+	/* The unwinder's stack, mapped before the budget is set. */
 	void *stack = mmap(
 	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	long start_kib = wer__self_vm_kib();
-	unsigned long long limit =
-	    ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
-	    ((unsigned long long)b->memory_mb << 20);
-	struct rlimit as = {limit, limit}, none = {0, 0};
-	char why[256];
+	struct rlimit as, none = {0, 0};
+	unsigned long long limit;
+	long start_kib;
+	char why[256] = "";
 	wer_unwind_fn *fn;
 	FILE *out;
 	int r;
@@ -442,9 +439,19 @@ static int child_main(const struct wer_snapshot *c,
 		return 4;
 	setrlimit(RLIMIT_CORE, &none);
 	/* libdw asks debuginfod servers for missing debug files when
-	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says. */
+	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says
+	 * (before libdw is loaded: it looks at its start). */
 	if (!b->debuginfod)
 		unsetenv("DEBUGINFOD_URLS");
+	/* libdw and its libraries, loaded here (1-2 ms, while werfault
+	 * writes what needs no stack). The budget is over the address space
+	 * the child has then: the capture, shared with werfault, the stack
+	 * and the libraries. */
+	fn = b->fn ? b->fn : wer__unwind_load(why, sizeof(why));
+	start_kib = wer__self_vm_kib();
+	limit = ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
+		((unsigned long long)b->memory_mb << 20);
+	as = (struct rlimit){limit, limit};
 	if (start_kib <= 0) {
 		dprintf(fd, "X\tno memory budget: /proc/self/statm unread\n");
 		return 3;
@@ -468,7 +475,7 @@ static int child_main(const struct wer_snapshot *c,
 		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
 		return 3;
 	}
-	if (!(fn = b->fn) && !(fn = wer__unwind_load(why, sizeof(why)))) {
+	if (!fn) {
 		for (char *p = why; *p; p++)
 			if ((unsigned char)*p < 0x20)
 				*p = '?';

@@ -53,7 +53,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <pthread.h>
 #include <pwd.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -527,45 +526,15 @@ static void own_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* After the capture, from the snapshot alone: stacks and symbols (in a
- * budgeted child), the application's version, the report. Returns
- * wer__report_write's answer, the report's directory in path. */
-/* What does not need the crashed process is done on a thread of its own
- * while werfault reads one that froze itself (nothing waits on werfault
- * then but the keeper): the machine's facts, and the unwinder's module
- * (libdw and its libraries: 2-7 ms of dlopen here), so that the unwinder
- * child starts with it mapped. Only loaded: nothing of libdw runs in
- * werfault; the child, within its budget, calls it. */
-static pthread_t preload_thread;
-static int preloading;
-static wer_unwind_fn *preloaded;
-static struct wer_snapshot_system preload_system;
-
-static void *preload(void *unused)
-{
-	char why[256];
-
-	(void)unused;
-	wer__capture_system(&preload_system);
-	preloaded = wer__unwind_load(why, sizeof(why));
-	return NULL;
-}
-
-/* The machine's facts, from the thread that read them meanwhile or now;
- * once. */
+/* The machine's facts, once: read while the unwinder child runs (a
+ * thread that read them, and loaded libdw, during the capture slowed the
+ * capture more than it saved: docs/crash.md). */
 static void machine_facts(struct wer_snapshot_system *sys)
 {
 	static int done;
 
-	if (done++)
-		return;
-	if (preloading) {
-		pthread_join(preload_thread, NULL);
-		preloading = 0;
-		*sys = preload_system;
-	} else {
+	if (!done++)
 		wer__capture_system(sys);
-	}
 }
 
 /* werfault's work while the unwinder child runs. */
@@ -590,6 +559,9 @@ static void modules_read(void *arg)
 	wer__report_begin(r);
 }
 
+/* After the capture, from the snapshot alone: stacks and symbols (in a
+ * budgeted child), the application's version, the report. Returns
+ * wer__report_write's answer, the report's directory in path. */
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 {
 	int r;
@@ -612,12 +584,6 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 		    .modules_read = modules_read,
 		    .meanwhile_arg = report};
 
-		/* The module the thread loaded (joined: a fork during its
-		 * dlopen would leave the loader's lock held in the child). */
-		if (preloading) {
-			machine_facts(&report->snap.system);
-			budget.fn = preloaded;
-		}
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {
 			report->have_unwind = 1;
@@ -1246,11 +1212,6 @@ int main(int argc, char **argv)
 		umask(077);
 		wer_store_use_system();
 	}
-	/* Once werfault is who it will be (a thread running meanwhile would
-	 * change identity with it). */
-	if (frozen_address)
-		preloading =
-		    pthread_create(&preload_thread, NULL, preload, NULL) == 0;
 	{
 		char err[512];
 
