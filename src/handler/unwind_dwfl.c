@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * unwind_dwfl.c - stacks from a snapshot, with libdwfl. Built as a module
- * of its own (werfault-unwind.so) that werfault loads only after it has
- * released the crashed process: libdw and its compression libraries are
- * then not loaded while the process is held.
+ * unwind_dwfl.c - stacks from a snapshot, with libdwfl. Only werfault's
+ * unwinder child, forked after the crashed process is released, runs it:
+ * linked into werfault with libdw's archives, or, where there are none, a
+ * module of its own (werfault-unwind.so) that the child loads.
  *
  * dwfl_attach_state() takes our own thread callbacks: the thread list and
  * initial registers come from the capture, memory reads are served from the

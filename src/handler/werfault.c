@@ -582,7 +582,11 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 			(int)report->settings.number[WER_SET_DEBUGINFOD],
 		    .meanwhile = meanwhile,
 		    .modules_read = modules_read,
-		    .meanwhile_arg = report};
+		    .meanwhile_arg = report,
+#ifdef WER_UNWIND_LINKED
+		    .fn = wer__unwind,
+#endif
+		};
 
 		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
 		if (r == 0) {
