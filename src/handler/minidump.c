@@ -694,55 +694,98 @@ static void write_crashpad_info(struct writer *w, const struct wer_snapshot *r)
 	free(entries);
 }
 
-int wer__minidump_write(int dir_fd, const char *name,
+/* The dump between wer__minidump_begin and wer__minidump_end: werfault
+ * writes one at a time. 64 KiB of buffer: not on the stack. */
+static struct writer pending;
+static int pending_open;
+
+int wer__minidump_begin(int dir_fd, const char *name,
 			const struct wer_snapshot *r)
 {
-	static struct writer w; /* 64 KiB of buffer: not on the stack */
-
-	memset(&w, 0, sizeof(w));
-	w.fd = -1;
+	struct writer *w = &pending;
 	md_memory_descriptor_t *mem;
 	size_t mem_count = 0;
-	md_header_t header;
 
-	w.fd =
+	if (pending_open)
+		return -EBUSY;
+	memset(w, 0, sizeof(*w));
+	w->fd =
 	    openat(dir_fd, name,
 		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (w.fd < 0)
+	if (w->fd < 0)
 		return -errno;
 	mem = calloc(MAX_MEMORY, sizeof(*mem));
 	if (!mem) {
-		close(w.fd);
+		close(w->fd);
 		return -ENOMEM;
 	}
-	/* Header and directory first; the directory is filled at the end. */
-	w.offset = sizeof(header) + sizeof(w.dir);
-	write_system_info(&w, r);
-	write_misc_info(&w, r);
-	if (r->have_threads)
-		write_threads(&w, r, mem, &mem_count);
-	write_modules(&w, r);
-	if (r->have_threads)
-		write_memory(&w, r, mem, mem_count);
-	write_memory_info(&w, r);
-	write_linux_streams(&w, r);
-	write_dso_debug(&w, r);
-	write_crashpad_info(&w, r);
+	/* Header and directory first; both are filled at the end. The
+	 * module list, which needs the unwinder's build ids, is the last
+	 * stream (wer__minidump_end). */
+	w->offset = sizeof(md_header_t) + sizeof(w->dir);
+	write_system_info(w, r);
+	write_misc_info(w, r);
+	if (r->have_threads) {
+		write_threads(w, r, mem, &mem_count);
+		write_memory(w, r, mem, mem_count);
+	}
+	write_memory_info(w, r);
+	write_linux_streams(w, r);
+	write_dso_debug(w, r);
+	write_crashpad_info(w, r);
+	free(mem);
+	/* On disk now: a sync meanwhile finds it written. */
+	flush(w);
+	if (!w->error)
+		wer_start_writeback(w->fd);
+	pending_open = 1;
+	if (w->error) {
+		int err = w->error;
+
+		wer__minidump_abandon();
+		return err;
+	}
+	return 0;
+}
+
+int wer__minidump_end(const struct wer_snapshot *r)
+{
+	struct writer *w = &pending;
+	md_header_t header;
+
+	if (!pending_open)
+		return -EBADF;
+	write_modules(w, r);
 	memset(&header, 0, sizeof(header));
 	header.signature = MD_SIGNATURE;
 	header.version = MD_VERSION;
-	header.stream_count = w.stream_count;
+	header.stream_count = w->stream_count;
 	header.stream_directory_rva = sizeof(header);
 	header.time_date_stamp = (uint32_t)(r->time_ns / 1000000000u);
-	put_at(&w, 0, &header, sizeof(header));
-	put_at(&w, sizeof(header), w.dir, w.stream_count * sizeof(w.dir[0]));
-	flush(&w);
+	put_at(w, 0, &header, sizeof(header));
+	put_at(w, sizeof(header), w->dir, w->stream_count * sizeof(w->dir[0]));
+	flush(w);
 	/* The caller makes it durable (a report's files are fsynced
 	 * together, publish.c). */
-	if (!w.error)
-		wer_start_writeback(w.fd);
-	if (close(w.fd) < 0 && !w.error)
-		w.error = -errno;
-	free(mem);
-	return w.error;
+	if (!w->error)
+		wer_start_writeback(w->fd);
+	if (close(w->fd) < 0 && !w->error)
+		w->error = -errno;
+	pending_open = 0;
+	return w->error;
+}
+
+void wer__minidump_abandon(void)
+{
+	if (pending_open)
+		close(pending.fd);
+	pending_open = 0;
+}
+
+int wer__minidump_write(int dir_fd, const char *name,
+			const struct wer_snapshot *r)
+{
+	int err = wer__minidump_begin(dir_fd, name, r);
+
+	return err ? err : wer__minidump_end(r);
 }

@@ -15,4 +15,15 @@
 int wer__minidump_write(int dir_fd, const char *name,
 			const struct wer_snapshot *s);
 
+/* The same in two steps, for werfault while its unwinder runs: _begin
+ * writes every stream but the module list (which carries the unwinder's
+ * build ids and sonames) and leaves the file open; _end writes the module
+ * list, the header and the directory, and closes it; _abandon closes it
+ * unfinished (the caller removes it). One dump at a time. 0 or a negative
+ * errno; a failed _begin leaves the file closed, not removed. */
+int wer__minidump_begin(int dir_fd, const char *name,
+			const struct wer_snapshot *s);
+int wer__minidump_end(const struct wer_snapshot *s);
+void wer__minidump_abandon(void);
+
 #endif /* WER_MINIDUMP_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * publish.c - putting a report into the store: built in <store>/.staging
- * (its parts that need no stack while the unwinder runs: report.h,
- * wer__report_prepare and wer__report_begin), every file fsynced
+ * (its parts that need no stack while the unwinder runs, the minidump but
+ * its module list among them: report.h, wer__report_prepare and
+ * wer__report_begin), every file fsynced
  * (report_files.c), then renamed into ReportQueue whole, so a partial
  * report is never visible, even when werfault is killed; then the queue's
  * retention.
@@ -90,6 +91,8 @@ static struct {
 	 * need neither stack nor signature (copies, blocks, settings); 2:
 	 * and the minidump. */
 	int staged;
+	/* The minidump is begun, all but its module list (minidump.h). */
+	int dump_begun;
 	int queue, staging, lock_fd, dir_fd;
 	char tmp[64], id[512], when[64];
 	struct wer_signature sig[WER_LIVE_PARAMS];
@@ -101,6 +104,9 @@ static struct wer_file_result live_files[WER_LIVE_FILES];
 
 static void stage_drop(void)
 {
+	if (out.dump_begun)
+		wer__minidump_abandon();
+	out.dump_begun = 0;
 	close(out.dir_fd);
 	wer_report_remove(out.staging, out.tmp);
 	out.staged = 0;
@@ -165,15 +171,33 @@ static int stage_dir(struct wer_job *r, int lean)
 	return err;
 }
 
+/* Whether the report has a minidump, the throttle aside: not a lean
+ * report's, nor a live one's without threads. */
+static int dump_wanted(const struct wer_job *r, int lean)
+{
+	return !lean && (!r->live || r->snap.have_threads);
+}
+
 /* The minidump, unless lean or throttled (the signature is known by
- * then). 0 or a negative errno; nothing is left in staging on failure. */
+ * then): finished when it was begun (a throttled one is removed). 0 or a
+ * negative errno; nothing is left in staging on failure. */
 static int stage_dump(struct wer_job *r, int lean)
 {
 	int err = 0;
 
-	if (!lean && !r->throttled && (!r->live || r->snap.have_threads))
+	if (out.dump_begun) {
+		out.dump_begun = 0;
+		if (r->throttled) {
+			wer__minidump_abandon();
+			if (unlinkat(out.dir_fd, "minidump.mdmp", 0) < 0)
+				err = -errno;
+		} else {
+			err = wer__minidump_end(&r->snap);
+		}
+	} else if (dump_wanted(r, lean) && !r->throttled) {
 		err =
 		    wer__minidump_write(out.dir_fd, "minidump.mdmp", &r->snap);
+	}
 	if (err) {
 		stage_drop();
 		return err;
@@ -313,8 +337,22 @@ void wer__report_prepare(struct wer_job *r)
 {
 	/* A failure here is met again, and reported, by wer__report_write
 	 * (which retries without the heavy parts on a full disk). */
-	if (!out.staged && report_open(r) == 0)
-		stage_dir(r, 0);
+	if (out.staged || report_open(r) < 0 || stage_dir(r, 0) < 0)
+		return;
+	/* The minidump but its module list: the throttle's verdict needs
+	 * the signature, which needs the unwinder's build ids; a throttled
+	 * crash's dump is removed then. */
+	if (dump_wanted(r, 0)) {
+		if (wer__minidump_begin(out.dir_fd, "minidump.mdmp", &r->snap) <
+		    0) {
+			stage_drop();
+			return;
+		}
+		out.dump_begun = 1;
+	}
+	/* Their data on disk while the unwinder works: the final sync then
+	 * finds them clean. */
+	wer__report_sync(out.dir_fd);
 }
 
 void wer__report_begin(struct wer_job *r)
@@ -322,10 +360,8 @@ void wer__report_begin(struct wer_job *r)
 	if (report_open(r) < 0 || (!out.staged && stage_dir(r, 0) < 0))
 		return;
 	report_sign(r);
-	if (out.staged == 1 && stage_dump(r, 0) == 0)
-		/* Their data on disk while the unwinder works: the final
-		 * sync then finds them clean. */
-		wer__report_sync(out.dir_fd);
+	if (out.staged == 1)
+		stage_dump(r, 0);
 }
 
 int wer__report_write(struct wer_job *r, char *path, size_t size)

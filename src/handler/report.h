@@ -66,10 +66,11 @@ int wer__report_write(struct wer_job *j, char *path, size_t size);
 
 /* Write parts of the report ahead of wer__report_write, into its
  * directory in staging, while the unwinder runs: _prepare those that need
- * neither stack nor signature (the files' copies, the memory blocks), as
- * soon as the unwinder is started; _begin the signature, the throttle's
- * verdict and the minidump (fsynced), once the unwinder has named the
- * modules. Nothing is visible in the queue until wer__report_write renames
+ * neither stack nor signature (the files' copies, the memory blocks, the
+ * minidump but its module list), fsynced, as soon as the unwinder is
+ * started; _begin the signature, the throttle's verdict and the
+ * minidump's module list (or its removal, throttled), once the unwinder
+ * has named the modules. Nothing is visible in the queue until wer__report_write renames
  * the whole; a failure here is met again there. */
 void wer__report_prepare(struct wer_job *j);
 void wer__report_begin(struct wer_job *j);
