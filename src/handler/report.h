@@ -70,8 +70,8 @@ int wer__report_write(struct wer_job *j, char *path, size_t size);
  * minidump but its module list), fsynced, as soon as the unwinder is
  * started; _begin the signature, the throttle's verdict and the
  * minidump's module list (or its removal, throttled), once the unwinder
- * has named the modules. Nothing is visible in the queue until wer__report_write renames
- * the whole; a failure here is met again there. */
+ * has named the modules. Nothing is visible in the queue until
+ * wer__report_write renames the whole; a failure here is met again there. */
 void wer__report_prepare(struct wer_job *j);
 void wer__report_begin(struct wer_job *j);
 
