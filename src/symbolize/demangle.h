@@ -2,8 +2,9 @@
 /*
  * demangle.h - C++ names as people read them ("throw_it(int)", not
  * "_Z8throw_iti"), with the C++ runtime's own demangler (libstdc++'s
- * __cxa_demangle, the one gdb, eu-stack and c++filt agree with), loaded
- * when first needed: nothing here links C++.
+ * __cxa_demangle, the one gdb, eu-stack and c++filt agree with): linked
+ * in from GCC's libsupc++.a, a C object that needs only libc, where the
+ * compiler has it; else loaded from libstdc++.so.6 when first needed.
  */
 #ifndef WER_DEMANGLE_H
 #define WER_DEMANGLE_H
