@@ -708,7 +708,12 @@ int wer__minidump_begin(int dir_fd, const char *name,
 
 	if (pending_open)
 		return -EBUSY;
-	memset(w, 0, sizeof(*w));
+	/* Its state, not its 64 KiB buffer nor its directory: only what is
+	 * put there is read (16 pages not touched for nothing). */
+	w->offset = w->buf_at = 0;
+	w->buf_len = 0;
+	w->error = 0;
+	w->stream_count = 0;
 	w->fd =
 	    openat(dir_fd, name,
 		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -736,15 +741,12 @@ int wer__minidump_begin(int dir_fd, const char *name,
 	free(mem);
 	/* On disk now: a sync meanwhile finds it written. */
 	flush(w);
-	if (!w->error)
-		wer_start_writeback(w->fd);
-	pending_open = 1;
 	if (w->error) {
-		int err = w->error;
-
-		wer__minidump_abandon();
-		return err;
+		close(w->fd);
+		return w->error;
 	}
+	wer_start_writeback(w->fd);
+	pending_open = 1;
 	return 0;
 }
 
