@@ -3,11 +3,12 @@
  * unwind.c - running the unwinder (unwind_dwfl.c) in a child process
  * within a budget, keeping what it wrote, and stack.txt's text.
  *
- * The child is a fork of werfault after the crashed process was
- * released: it sees the snapshot without copying it, loads libdw (werfault
- * itself never does), limits its address space, and writes records into a
- * pipe. werfault reads them against a deadline and kills the child when
- * it passes. Whatever the modules' ELF and DWARF hold, werfault's own
+ * The child is a fork of werfault (when it starts, for a process that
+ * froze itself; after the release otherwise) that gets the snapshot in a
+ * sealed memfd (snapshot_blob.h), runs libdw (werfault itself never
+ * does) within an address-space limit, and writes records into a pipe.
+ * werfault reads them against a deadline and kills the child when it
+ * passes. Whatever the modules' ELF and DWARF hold, werfault's own
  * memory holds only the frames (56 bytes each, capped) and one copy of
  * each name.
  */
@@ -17,12 +18,16 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +35,7 @@
 
 #include "hash.h"
 #include "proc_read.h"
+#include "snapshot_blob.h"
 #include "snapshot.h"
 #include "text.h"
 #include "unwind.h"
@@ -99,6 +105,8 @@ int wer__unwind_init(struct wer_unwind *u, size_t thread_count)
 {
 	memset(u, 0, sizeof(*u));
 	u->thread_at = u->thread_last = -1;
+	u->records_fd = u->go_fd = -1;
+	u->cpu_werfault = u->cpu_child = -1;
 	u->thread_count = thread_count;
 	u->threads =
 	    calloc(thread_count ? thread_count : 1, sizeof(*u->threads));
@@ -124,6 +132,8 @@ void wer__unwind_free(struct wer_unwind *u)
 	free(u->modules);
 	memset(u, 0, sizeof(*u));
 	u->thread_at = u->thread_last = -1;
+	u->records_fd = u->go_fd = -1;
+	u->cpu_werfault = u->cpu_child = -1;
 }
 
 /* Splits a record into at most max tab-separated fields (the last one
@@ -391,13 +401,24 @@ static void note_budget(FILE *out)
  * would be a SIGSEGV, not a failed allocation libdw could report. */
 #define UNWIND_STACK (8 << 20)
 
-struct unwind_call {
-	const struct wer_snapshot *c;
-	enum wer_unwind_lines lines;
-	FILE *out;
-	wer_unwind_fn *fn;
-	int r;
-};
+/* werfault and its unwinder on CPUs of their own while both work: pid
+ * (0: the caller) may run on u's CPUs but except (when that leaves any).
+ * Where the scheduler knows of no cache that CPUs share (a virtual
+ * machine that says nothing of its caches), it leaves a task woken, or
+ * new, on the CPU of the task that woke or made it: the unwinder waited
+ * behind werfault, and werfault behind it, while the other CPU idled
+ * (2026-12-04, two CPUs: a report 1.6 ms sooner at 0 idle threads,
+ * docs/crash.md). */
+static void keep_off(pid_t pid, const struct wer_unwind *u, int except)
+{
+	cpu_set_t set = u->cpus;
+
+	if (except < 0 || except >= CPU_SETSIZE)
+		return;
+	CPU_CLR(except, &set);
+	if (CPU_COUNT(&set))
+		sched_setaffinity(pid, sizeof(set), &set);
+}
 
 /* Its fatal signals on an alternate stack (made before the limit): a
  * thread's own. */
@@ -409,61 +430,150 @@ static void alt_stack(void)
 	sigaltstack(&ss, NULL);
 }
 
-static void *unwind_thread(void *arg)
-{
-	struct unwind_call *u = arg;
+/* What werfault tells its unwinder with the snapshot (and, as
+ * SCM_RIGHTS, the snapshot's memfd and the process's root directory when
+ * it is not the host's). */
+struct unwinder_go {
+	long memory_mb;
+	int debuginfod;
+	int have_root;
+	enum wer_unwind_lines lines;
+};
 
-	alt_stack();
-	u->r = u->fn(u->c, u->lines, u->out, note_budget);
-	return NULL;
+/* The go message and its descriptors (the memfd, then the root). 0, or -1
+ * when werfault is gone or said nothing well-formed. */
+static int receive_go(int fd, struct unwinder_go *go, int *memfd, int *root)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+	} control;
+	struct iovec v = {go, sizeof(*go)};
+	struct msghdr m = {.msg_iov = &v,
+			   .msg_iovlen = 1,
+			   .msg_control = control.buf,
+			   .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *c;
+	int fds[2] = {-1, -1};
+	ssize_t got;
+
+	while ((got = recvmsg(fd, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	c = got > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(int)))
+		memcpy(fds, CMSG_DATA(c),
+		       c->cmsg_len >= CMSG_LEN(2 * sizeof(int))
+			   ? 2 * sizeof(int)
+			   : sizeof(int));
+	if (got != (ssize_t)sizeof(*go) || fds[0] < 0 || go->memory_mb <= 0 ||
+	    (go->have_root && fds[1] < 0)) {
+		if (fds[0] >= 0)
+			close(fds[0]);
+		if (fds[1] >= 0)
+			close(fds[1]);
+		return -1;
+	}
+	*memfd = fds[0];
+	*root = go->have_root ? fds[1] : -1;
+	if (!go->have_root && fds[1] >= 0)
+		close(fds[1]);
+	return 0;
 }
 
-/* The child: within its budget, the unwinder's records into fd. */
-static int child_main(const struct wer_snapshot *c,
-		      const struct wer_unwind_budget *b, int fd, pid_t parent)
+/* The snapshot werfault sent: its memfd, sealed so that what is checked
+ * stays as it was, mapped whole (its size in *size). */
+static int map_snapshot(int memfd, struct wer_snapshot *s, size_t *size)
 {
-	/* The unwinder's stack, mapped before the budget is set. */
-	void *stack = mmap(
-	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	struct rlimit as, none = {0, 0};
-	unsigned long long limit;
-	long start_kib;
-	char why[256] = "";
-	wer_unwind_fn *fn;
-	FILE *out;
-	int r;
+	int need = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	struct stat st;
+	void *data;
 
-	/* Ends with werfault, also when werfault ended before this. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+	if (fstat(memfd, &st) < 0 || st.st_size <= 0 ||
+	    (fcntl(memfd, F_GET_SEALS) & need) != need)
+		return -EBADMSG;
+	data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, memfd, 0);
+	if (data == MAP_FAILED)
+		return -errno;
+	*size = (size_t)st.st_size;
+	return wer__snapshot_blob_read(data, (size_t)st.st_size, s);
+}
+
+/* What the child's unwinder thread is given. */
+struct unwind_call {
+	int control;		       /* werfault's end: the snapshot */
+	FILE *out;		       /* the records */
+	wer_unwind_fn *fn;	       /* NULL: werfault-unwind.so */
+	const struct wer_unwind *cpus; /* where it may run once started */
+	long start_kib;		       /* the child's address space, KiB */
+	int status;		       /* the child's exit status */
+};
+
+/* The unwinder thread: waits for the snapshot, then writes its records
+ * within the budget. Returns the child's exit status. */
+static int unwind_snapshot(struct unwind_call *u)
+{
+	/* Zeroed: the parts the unwinder reads are filled below. */
+	static struct wer_snapshot c;
+	struct unwinder_go go;
+	struct rlimit as;
+	unsigned long long limit;
+	char why[256] = "";
+	wer_unwind_fn *fn = u->fn;
+	int memfd, root, r;
+	size_t size = 0;
+	long kib;
+
+	alt_stack();
+	/* Ready before the snapshot is: it waits here (werfault gone,
+	 * nothing to do). */
+	if (receive_go(u->control, &go, &memfd, &root) < 0)
 		return 4;
-	setrlimit(RLIMIT_CORE, &none);
-	/* libdw asks debuginfod servers for missing debug files when
-	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says
-	 * (before libdw is loaded: it looks at its start). */
-	if (!b->debuginfod)
-		unsetenv("DEBUGINFOD_URLS");
-	/* libdw and its libraries, loaded here (1-2 ms, while werfault
-	 * writes what needs no stack). The budget is over the address space
-	 * the child has then: the capture, shared with werfault, the stack
-	 * and the libraries. */
-	fn = b->fn ? b->fn : wer__unwind_load(why, sizeof(why));
-	start_kib = wer__self_vm_kib();
-	limit = ((unsigned long long)(start_kib > 0 ? start_kib : 0) << 10) +
-		((unsigned long long)b->memory_mb << 20);
-	as = (struct rlimit){limit, limit};
-	if (start_kib <= 0) {
-		dprintf(fd, "X\tno memory budget: /proc/self/statm unread\n");
+	close(u->control);
+	/* Started on the CPU after werfault's (wer__unwind_spawn); now on
+	 * any but werfault's. */
+	if (u->cpus)
+		keep_off(0, u->cpus, u->cpus->cpu_werfault);
+	if ((r = map_snapshot(memfd, &c, &size)) < 0) {
+		fprintf(u->out, "X\tno snapshot to unwind: %s\n", strerror(-r));
 		return 3;
 	}
+	close(memfd);
+	c.have_root = go.have_root;
+	c.root_fd = root;
+	/* libdw asks debuginfod servers for missing debug files when
+	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says
+	 * (before libdw looks at it). */
+	if (!go.debuginfod)
+		unsetenv("DEBUGINFOD_URLS");
+	/* The budget is over the address space the child has now:
+	 * werfault's as it was at the fork, the snapshot, this thread's
+	 * stack, and libdw (linked into werfault, or its module loaded
+	 * here). */
+	if (!fn) {
+		fn = wer__unwind_load(why, sizeof(why));
+		kib = wer__self_vm_kib();
+	} else {
+		kib = u->start_kib > 0
+			  ? u->start_kib + (long)((size + 4095) / 4096 * 4)
+			  : -1;
+	}
+	if (kib <= 0) {
+		fprintf(u->out, "X\tno memory budget: /proc/self/statm "
+				"unread\n");
+		return 3;
+	}
+	limit = ((unsigned long long)kib << 10) +
+		((unsigned long long)go.memory_mb << 20);
+	as = (struct rlimit){limit, limit};
 	{
 		struct sigaction sa;
 
-		budget_fd = fd;
+		budget_fd = fileno(u->out);
 		budget_limit = limit;
 		snprintf(budget_record, sizeof(budget_record),
 			 "X\tthe memory budget (%ld MiB) was reached\n",
-			 b->memory_mb);
+			 go.memory_mb);
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = child_fatal;
 		sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
@@ -472,39 +582,75 @@ static int child_main(const struct wer_snapshot *c,
 		sigaction(SIGBUS, &sa, NULL);
 	}
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
-		dprintf(fd, "X\tno memory budget: %s\n", strerror(errno));
+		fprintf(u->out, "X\tno memory budget: %s\n", strerror(errno));
 		return 3;
 	}
 	if (!fn) {
 		for (char *p = why; *p; p++)
 			if ((unsigned char)*p < 0x20)
 				*p = '?';
-		dprintf(fd, "X\tthe unwinder could not be loaded: %s\n", why);
+		fprintf(u->out, "X\tthe unwinder could not be loaded: %s\n",
+			why);
 		return 3;
 	}
-	if (!(out = fdopen(fd, "w")))
-		return 3;
-	{
-		struct unwind_call call = {c, b->lines, out, fn, 0};
-		pthread_attr_t attr;
-		pthread_t thread;
-
-		/* On the thread with the stack mapped above; on this one
-		 * when it cannot be had. */
-		if (stack != MAP_FAILED && pthread_attr_init(&attr) == 0 &&
-		    pthread_attr_setstack(&attr, stack, UNWIND_STACK) == 0 &&
-		    pthread_create(&thread, &attr, unwind_thread, &call) == 0)
-			pthread_join(thread, NULL);
-		else
-			unwind_thread(&call);
-		r = call.r;
-	}
+	r = fn(&c, go.lines, u->out, note_budget);
 	if (r < 0) {
-		fprintf(out, "X\tunwinding could not start: %s\n",
+		fprintf(u->out, "X\tunwinding could not start: %s\n",
 			strerror(-r));
-		note_budget(out);
+		note_budget(u->out);
+		return 1;
 	}
-	return fclose(out) || r < 0 ? 1 : 0;
+	return 0;
+}
+
+static void *unwind_thread(void *arg)
+{
+	struct unwind_call *u = arg;
+
+	u->status = unwind_snapshot(u);
+	return NULL;
+}
+
+/* The child: ready at once (its start beside werfault's capture), its
+ * unwinder thread waits for the snapshot. */
+static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
+		      const struct wer_unwind *cpus)
+{
+	/* The unwinder's stack, mapped before the budget is set. */
+	void *stack = mmap(
+	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	struct unwind_call call = {control, NULL, fn, NULL, 0, 0};
+	struct rlimit none = {0, 0};
+	int cpu = sched_getcpu(), have_attr;
+	pthread_attr_t attr;
+	pthread_t thread;
+	cpu_set_t here;
+
+	/* Ends with werfault, also when werfault ended before this. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		return 4;
+	setrlimit(RLIMIT_CORE, &none);
+	if (!(call.out = fdopen(fd, "w")))
+		return 3;
+	call.start_kib = wer__self_vm_kib();
+	/* On a thread with the stack mapped above; on this one when it
+	 * cannot be had. It starts on this CPU, which this thread leaves at
+	 * once for the join (see keep_off). */
+	CPU_ZERO(&here);
+	if (cpu >= 0 && cpu < CPU_SETSIZE)
+		CPU_SET(cpu, &here);
+	have_attr = stack != MAP_FAILED && pthread_attr_init(&attr) == 0 &&
+		    pthread_attr_setstack(&attr, stack, UNWIND_STACK) == 0;
+	if (have_attr && CPU_COUNT(&here) &&
+	    pthread_attr_setaffinity_np(&attr, sizeof(here), &here) == 0)
+		call.cpus = cpus;
+	if (have_attr &&
+	    pthread_create(&thread, &attr, unwind_thread, &call) == 0)
+		pthread_join(thread, NULL);
+	else
+		unwind_thread(&call);
+	return fclose(call.out) ? 1 : call.status;
 }
 
 static long long now_ms(void)
@@ -582,56 +728,162 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u,
 	return late;
 }
 
-int wer__unwind_run(const struct wer_snapshot *c,
-		    const struct wer_unwind_budget *budget,
-		    struct wer_unwind *ret)
+int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
 {
-	long long deadline = now_ms() + budget->timeout_ms;
-	struct rusage usage = {0};
-	int fds[2], status = 0, late;
-	pid_t child, parent;
+	int control[2], records[2];
+	pid_t child, parent = getpid();
 
-	if (wer__unwind_init(ret, c->thread_count) < 0)
-		return -ENOMEM;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	u->child = 0;
+	u->records_fd = u->go_fd = -1;
+	u->cpu_werfault = u->cpu_child = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0)
+		return -errno;
+	if (pipe2(records, O_CLOEXEC) < 0) {
 		int e = errno;
 
-		wer__unwind_free(ret);
+		close(control[0]);
+		close(control[1]);
 		return -e;
 	}
+	/* The child's CPU: the one after werfault's among those it may
+	 * use. */
+	if ((u->cpu_werfault = sched_getcpu()) >= 0 &&
+	    u->cpu_werfault < CPU_SETSIZE &&
+	    sched_getaffinity(0, sizeof(u->cpus), &u->cpus) == 0) {
+		for (int k = 1; k < CPU_SETSIZE && u->cpu_child < 0; k++)
+			if (CPU_ISSET((u->cpu_werfault + k) % CPU_SETSIZE,
+				      &u->cpus))
+				u->cpu_child =
+				    (u->cpu_werfault + k) % CPU_SETSIZE;
+		if (u->cpu_child == u->cpu_werfault)
+			u->cpu_child = -1;
+	}
+	if (u->cpu_child < 0)
+		u->cpu_werfault = -1;
 	fflush(NULL); /* nothing buffered is written twice */
-	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		int e = errno;
 
-		close(fds[0]);
-		close(fds[1]);
-		wer__unwind_free(ret);
+		close(control[0]);
+		close(control[1]);
+		close(records[0]);
+		close(records[1]);
 		return -e;
 	}
 	if (child == 0) {
+		close(control[0]);
+		close(records[0]);
+		_exit(child_main(control[1], records[1], parent, fn, u));
+	}
+	/* The child starts on its CPU, werfault keeps off it (keep_off),
+	 * until the child is done. */
+	if (u->cpu_child >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(u->cpu_child, &one);
+		sched_setaffinity(child, sizeof(one), &one);
+		keep_off(0, u, u->cpu_child);
+	}
+	close(control[1]);
+	close(records[1]);
+	u->child = child;
+	u->go_fd = control[0];
+	u->records_fd = records[0];
+	return 0;
+}
+
+int wer__unwind_send(struct wer_unwind *u, const struct wer_snapshot *c,
+		     const struct wer_unwind_budget *b)
+{
+	struct unwinder_go go = {b->memory_mb, b->debuginfod,
+				 c->have_root && c->root_fd >= 0, b->lines};
+	size_t nfds = go.have_root ? 2 : 1;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+	} control;
+	struct iovec v = {&go, sizeof(go)};
+	struct msghdr m = {.msg_iov = &v,
+			   .msg_iovlen = 1,
+			   .msg_control = control.buf,
+			   .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
+	struct cmsghdr *cm;
+	pid_t child = u->child;
+	int records = u->records_fd, go_fd = u->go_fd, fds[2] = {-1, -1};
+	int cpu_werfault = u->cpu_werfault, cpu_child = u->cpu_child, r = 0;
+	cpu_set_t cpus = u->cpus;
+
+	if (go_fd < 0)
+		return -EINVAL;
+	/* The records' reader's state, for this snapshot's threads. */
+	if (wer__unwind_init(u, c->thread_count) < 0)
+		r = -ENOMEM;
+	u->child = child;
+	u->records_fd = records;
+	u->go_fd = -1;
+	u->cpu_werfault = cpu_werfault;
+	u->cpu_child = cpu_child;
+	u->cpus = cpus;
+	if (!r && (fds[0] = (int)syscall(SYS_memfd_create, "wer-snapshot",
+					 MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
+		r = -errno;
+	if (!r)
+		r = wer__snapshot_blob_write(fds[0], c);
+	if (!r &&
+	    fcntl(fds[0], F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		r = -errno;
+	if (!r) {
+		ssize_t sent;
+
+		fds[1] = go.have_root ? c->root_fd : -1;
+		memset(control.buf, 0, sizeof(control.buf));
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+		sent = sendmsg(go_fd, &m, MSG_NOSIGNAL);
+		r = sent < 0 ? -errno : sent != (ssize_t)sizeof(go) ? -EIO : 0;
+	}
+	if (fds[0] >= 0)
 		close(fds[0]);
-		_exit(child_main(c, budget, fds[1], parent));
-	}
-	close(fds[1]);
+	/* Sent or not, the child hears no more: EOF ends one that waits. */
+	close(go_fd);
+	return r;
+}
+
+int wer__unwind_finish(const struct wer_unwind_budget *budget,
+		       struct wer_unwind *ret)
+{
+	long long deadline;
+	struct rusage usage = {0};
+	int status = 0, late;
+	pid_t child = ret->child;
+
+	if (ret->records_fd < 0 || ret->go_fd >= 0)
+		return -EINVAL;
 	/* The deadline from now: the child's time is its own. */
-	if (budget->meanwhile) {
+	if (budget->meanwhile)
 		budget->meanwhile(budget->meanwhile_arg);
-		deadline = now_ms() + budget->timeout_ms;
-	}
-	late = read_records(fds[0], deadline, ret, budget);
-	close(fds[0]);
+	deadline = now_ms() + budget->timeout_ms;
+	late = read_records(ret->records_fd, deadline, ret, budget);
+	close(ret->records_fd);
+	ret->records_fd = -1;
+	/* The child is done: werfault may run anywhere again. */
+	if (ret->cpu_child >= 0)
+		sched_setaffinity(0, sizeof(ret->cpus), &ret->cpus);
 	/* Done: reaped later (wer__unwind_reap), while the report is
 	 * written. */
-	if (!late && ret->done) {
-		ret->child = child;
+	if (!late && ret->done)
 		return 0;
-	}
 	if (late)
 		kill(child, SIGKILL);
 	while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR)
 		;
+	ret->child = 0;
 	ret->peak_rss_kib = usage.ru_maxrss;
 	if (late)
 		snprintf(ret->problem, sizeof(ret->problem),
@@ -651,12 +903,39 @@ int wer__unwind_run(const struct wer_snapshot *c,
 	return 0;
 }
 
+int wer__unwind_run(const struct wer_snapshot *c,
+		    const struct wer_unwind_budget *budget,
+		    struct wer_unwind *ret)
+{
+	int r = wer__unwind_spawn(ret, budget->fn);
+
+	if (!r)
+		r = wer__unwind_send(ret, c, budget);
+	if (r < 0) {
+		wer__unwind_free(ret);
+		return r;
+	}
+	return wer__unwind_finish(budget, ret);
+}
+
 void wer__unwind_reap(struct wer_unwind *u)
 {
 	struct rusage usage = {0};
 
 	if (u->child <= 0)
 		return;
+	/* Started and never read (werfault gave up first): nothing to
+	 * wait for. */
+	if (u->records_fd >= 0 || u->go_fd >= 0) {
+		kill(u->child, SIGKILL);
+		if (u->cpu_child >= 0)
+			sched_setaffinity(0, sizeof(u->cpus), &u->cpus);
+		if (u->records_fd >= 0)
+			close(u->records_fd);
+		if (u->go_fd >= 0)
+			close(u->go_fd);
+		u->records_fd = u->go_fd = -1;
+	}
 	while (wait4(u->child, NULL, 0, &usage) < 0 && errno == EINTR)
 		;
 	u->peak_rss_kib = usage.ru_maxrss;

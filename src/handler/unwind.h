@@ -13,6 +13,7 @@
 #ifndef WER_UNWIND_H
 #define WER_UNWIND_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +70,13 @@ struct wer_unwind {
 	size_t dropped;	   /* records over a cap, or malformed */
 	char problem[160]; /* why unwinding was cut short, or "" */
 	long peak_rss_kib; /* the unwinder's, as wait4 gave it */
-	pid_t child;	   /* an unwinder that said "D", still to be reaped */
+	pid_t child;	   /* the unwinder child, until reaped */
+	int records_fd;	   /* its records, until read (or -1) */
+	int go_fd;	   /* its snapshot and budget, until sent (or -1) */
+	/* werfault's CPU and the child's, kept apart while it unwinds (-1:
+	 * one CPU, or unknown), and the CPUs werfault may use. */
+	int cpu_werfault, cpu_child;
+	cpu_set_t cpus;
 };
 
 /* The unwinder: writes records for every thread of c that has registers
@@ -134,10 +141,30 @@ wer_unwind_fn *wer__unwind_load(char *why, size_t size);
 
 /* Runs the unwinder in a child process within budget and fills ret with
  * what it wrote, however far it got (ret->problem says why it stopped
- * short). Returns 0, or a negative errno when no child could run. */
+ * short). Returns 0, or a negative errno when no child could run.
+ * wer__unwind_spawn, wer__unwind_send and wer__unwind_finish in a row. */
 int wer__unwind_run(const struct wer_snapshot *c,
 		    const struct wer_unwind_budget *budget,
 		    struct wer_unwind *ret);
+
+/* Forks the unwinder child, which prepares and waits for a snapshot: a
+ * self-frozen crash's werfault forks it first thing, while it is small,
+ * so that the child's start runs beside the capture. fn as the budget's.
+ * 0, or a negative errno. */
+int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn);
+
+/* Sends the child c's threads, stacks and maps (in a sealed memfd, with
+ * the root directory's descriptor), budget's memory budget, lines and
+ * Debuginfod setting; resets u's records for c. 0, or a negative errno
+ * (then wer__unwind_free). */
+int wer__unwind_send(struct wer_unwind *u, const struct wer_snapshot *c,
+		     const struct wer_unwind_budget *budget);
+
+/* After wer__unwind_send: budget's meanwhile, then the child's records
+ * read until it is done, or its time budget (from now) runs out; as
+ * wer__unwind_run. */
+int wer__unwind_finish(const struct wer_unwind_budget *budget,
+		       struct wer_unwind *ret);
 
 /* Waits for the unwinder that wer__unwind_run left ending (it said "D"
  * and frees its memory meanwhile) and sets u->peak_rss_kib. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * unwind_dwfl.c - stacks from a snapshot, with libdwfl. Only werfault's
- * unwinder child, forked after the crashed process is released, runs it:
+ * unwinder child (a fork of werfault, src/handler/unwind.c) runs it:
  * linked into werfault with libdw's archives, or, where there are none, a
  * module of its own (werfault-unwind.so) that the child loads.
  *

@@ -204,11 +204,18 @@ static void print_phases(void)
 	fprintf(stderr, "werfault: peak RSS %ld KiB\n", peak_rss_kib());
 }
 
+/* The unwinder child of a self-frozen crash, forked when werfault starts
+ * (docs/crash.md): whether it runs, whether a worker slot is held
+ * (take_worker_slot), whether it has its snapshot. */
+static struct {
+	int started, slot, sent;
+} unwinder;
+
 /* A crash storm: after the processes are released, at most WER_WORKERS
  * werfaults (default: the number of CPUs, at least 2) unwind and write at
  * once; the others wait here for a slot (<store>/.staging/.slot-N, an
  * flock held until werfault exits). Without a store, no waiting. */
-static void take_worker_slot(struct wer_job *r)
+static int take_worker_slot(struct wer_job *r, int wait)
 {
 	const char *env = secure_getenv("WER_WORKERS");
 	long workers = env ? strtol(env, NULL, 10) : 0;
@@ -221,7 +228,7 @@ static void take_worker_slot(struct wer_job *r)
 	}
 	if ((r->store.fd < 0 && wer_store_open(1, &r->store) < 0) ||
 	    (staging = wer_store_area(&r->store, ".staging", 1)) < 0)
-		return;
+		return unwinder.slot = 1;
 	/* Whichever slot frees first; after two minutes, go on without
 	 * one rather than lose the report. */
 	for (long tries = 0; tries < 120000 / 5; tries++) {
@@ -241,17 +248,21 @@ static void take_worker_slot(struct wer_job *r)
 				if (fd >= 0)
 					close(fd);
 				close(staging);
-				return;
+				return unwinder.slot = 1;
 			}
 			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 				close(staging);
-				return; /* held until werfault exits */
+				/* held until werfault exits */
+				return unwinder.slot = 1;
 			}
 			close(fd);
 		}
+		if (!wait)
+			break;
 		nanosleep(&pause, NULL);
 	}
 	close(staging);
+	return unwinder.slot = wait;
 }
 
 /* dpkg's version of the program (its database read: 10-15 ms here),
@@ -559,8 +570,25 @@ static void modules_read(void *arg)
 	wer__report_begin(r);
 }
 
+/* The unwinder's budget, as the settings say now. */
+static struct wer_unwind_budget unwind_budget(struct wer_job *report)
+{
+	return (struct wer_unwind_budget){
+	    .timeout_ms = report->settings.number[WER_SET_UNWIND_TIMEOUT],
+	    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
+	    .debuginfod = (int)report->settings.number[WER_SET_DEBUGINFOD],
+	    .meanwhile = meanwhile,
+	    .modules_read = modules_read,
+	    .meanwhile_arg = report,
+#ifdef WER_UNWIND_LINKED
+	    .fn = wer__unwind,
+#endif
+	};
+}
+
 /* After the capture, from the snapshot alone: stacks and symbols (in a
- * budgeted child), the application's version, the report. Returns
+ * budgeted child: unwinder.started when it runs already, .sent when it
+ * has the snapshot), the application's version, the report. Returns
  * wer__report_write's answer, the report's directory in path. */
 static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 {
@@ -568,27 +596,25 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 
 	/* The rest (symbols, the report) may wait its turn: a crash storm
 	 * must not run a hundred unwinders at once. */
-	take_worker_slot(report);
-	phase("slot");
+	if (!unwinder.slot) {
+		take_worker_slot(report, 1);
+		phase("slot");
+	}
 	/* Afterwards, from the snapshot: stacks, symbols, the report. */
 	if (report->snap.have_threads) {
 		/* In a child process, within a budget: the modules' ELF and
 		 * DWARF are the crashed process's choice. */
-		struct wer_unwind_budget budget = {
-		    .timeout_ms =
-			report->settings.number[WER_SET_UNWIND_TIMEOUT],
-		    .memory_mb = report->settings.number[WER_SET_UNWIND_MEMORY],
-		    .debuginfod =
-			(int)report->settings.number[WER_SET_DEBUGINFOD],
-		    .meanwhile = meanwhile,
-		    .modules_read = modules_read,
-		    .meanwhile_arg = report,
-#ifdef WER_UNWIND_LINKED
-		    .fn = wer__unwind,
-#endif
-		};
+		struct wer_unwind_budget budget = unwind_budget(report);
 
-		r = wer__unwind_run(&report->snap, &budget, &report->unwind);
+		if (unwinder.started && !unwinder.sent &&
+		    (r = wer__unwind_send(&report->unwind, &report->snap,
+					  &budget)) < 0)
+			wer__unwind_free(&report->unwind);
+		else if (unwinder.started)
+			r = wer__unwind_finish(&budget, &report->unwind);
+		else
+			r = wer__unwind_run(&report->snap, &budget,
+					    &report->unwind);
 		if (r == 0) {
 			report->have_unwind = 1;
 			wer__unwind_fill_modules(&report->unwind,
@@ -601,7 +627,8 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 		if (r == 0 && report->unwind.problem[0])
 			fprintf(stderr, "werfault: unwinding cut short: %s\n",
 				report->unwind.problem);
-	}
+	} else if (unwinder.started)
+		wer__unwind_free(&report->unwind); /* nothing to unwind */
 	/* Without a child, or one that never started it. */
 	machine_facts(&report->snap.system);
 	phase("unwind");
@@ -1216,6 +1243,19 @@ int main(int argc, char **argv)
 		umask(077);
 		wer_store_use_system();
 	}
+	/* Self-frozen: nothing is held, so the unwinder child is forked now,
+	 * while werfault is small (little to copy), its start beside the
+	 * capture; it waits for the snapshot. */
+	if (frozen_address && !live) {
+#ifdef WER_UNWIND_LINKED
+		unwinder.started =
+		    wer__unwind_spawn(&report->unwind, wer__unwind) == 0;
+#else
+		unwinder.started =
+		    wer__unwind_spawn(&report->unwind, NULL) == 0;
+#endif
+		phase("spawn");
+	}
 	{
 		char err[512];
 
@@ -1239,6 +1279,12 @@ int main(int argc, char **argv)
 		free(report);
 		return 0;
 	}
+	/* A worker slot for that child, if one is free now; else after the
+	 * release, as for any other. In the store the settings name: a Store
+	 * the application registered (read with the registry) does not move
+	 * it. */
+	if (unwinder.started)
+		take_worker_slot(report, 0);
 	/* Held open from now on: a restart waits for this very process to
 	 * end, not for whatever reuses its pid. */
 	/* A self-frozen process may be reaped already: the pidfd it took of
@@ -1342,6 +1388,21 @@ int main(int argc, char **argv)
 				   sizeof(report->snap.missing), "registry");
 	apply_code_settings(report, &capture_opts, app,
 			    live && request.dump_type == 3);
+	/* Self-frozen, a slot held: the child unwinds the snapshot from now,
+	 * beside the rest (once the application's settings are known: they
+	 * may change its budget). */
+	if (unwinder.started && unwinder.slot && report->snap.have_threads) {
+		struct wer_unwind_budget budget = unwind_budget(report);
+
+		if (wer__unwind_send(&report->unwind, &report->snap, &budget) <
+		    0) {
+			wer__unwind_free(&report->unwind);
+			unwinder.started = 0;
+		} else {
+			unwinder.sent = 1;
+		}
+		phase("sent");
+	}
 	wer__capture_memory(&capture);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */
