@@ -513,8 +513,9 @@ struct unwind_call {
  * within the budget. Returns the child's exit status. */
 static int unwind_snapshot(struct unwind_call *u)
 {
-	/* Zeroed: the parts the unwinder reads are filled below. */
-	static struct wer_snapshot c;
+	/* Zeroed (megabytes, mostly never touched): the parts the unwinder
+	 * reads are filled below. */
+	struct wer_snapshot *c = calloc(1, sizeof(*c));
 	struct unwinder_go go;
 	struct rlimit as;
 	unsigned long long limit;
@@ -525,6 +526,8 @@ static int unwind_snapshot(struct unwind_call *u)
 	long kib;
 
 	alt_stack();
+	if (!c)
+		return 3;
 	/* Ready before the snapshot is: it waits here (werfault gone,
 	 * nothing to do). */
 	if (receive_go(u->control, &go, &memfd, &root) < 0)
@@ -534,13 +537,13 @@ static int unwind_snapshot(struct unwind_call *u)
 	 * any but werfault's. */
 	if (u->cpus)
 		keep_off(0, u->cpus, u->cpus->cpu_werfault);
-	if ((r = map_snapshot(memfd, &c, &size)) < 0) {
+	if ((r = map_snapshot(memfd, c, &size)) < 0) {
 		fprintf(u->out, "X\tno snapshot to unwind: %s\n", strerror(-r));
 		return 3;
 	}
 	close(memfd);
-	c.have_root = go.have_root;
-	c.root_fd = root;
+	c->have_root = go.have_root;
+	c->root_fd = root;
 	/* libdw asks debuginfod servers for missing debug files when
 	 * DEBUGINFOD_URLS is set: only where the Debuginfod setting says
 	 * (before libdw looks at it). */
@@ -593,7 +596,7 @@ static int unwind_snapshot(struct unwind_call *u)
 			why);
 		return 3;
 	}
-	r = fn(&c, go.lines, u->out, note_budget);
+	r = fn(c, go.lines, u->out, note_budget);
 	if (r < 0) {
 		fprintf(u->out, "X\tunwinding could not start: %s\n",
 			strerror(-r));
