@@ -350,9 +350,10 @@ void wer__report_prepare(struct wer_job *r)
 		}
 		out.dump_begun = 1;
 	}
-	/* Their data on disk while the unwinder works: the final sync then
-	 * finds them clean. */
-	wer__report_sync(out.dir_fd);
+	/* Written back from here (each file's writeback started), fsynced
+	 * once with the rest (stage_end): fsynced here, while the unwinder
+	 * worked, werfault waited 1-1.5 ms for it, and the report for
+	 * werfault wherever the unwinder was quick (docs/crash.md). */
 }
 
 void wer__report_begin(struct wer_job *r)

@@ -1379,18 +1379,10 @@ int main(int argc, char **argv)
 	if (report->snap.have_crash)
 		wer__snapshot_find_fault(&report->snap);
 	phase("capture");
-	/* The registry once every thread is stopped: no writer moves under
-	 * the read, and each slot shows its last published value. A live
-	 * report without WER_SUBMIT_ADD_REGISTERED_DATA leaves it out. */
-	wer__capture_registry(&capture, registry_address);
-	if (!report->snap.have_registry && (!live || registry_address))
-		wer__snapshot_note(report->snap.missing,
-				   sizeof(report->snap.missing), "registry");
-	apply_code_settings(report, &capture_opts, app,
-			    live && request.dump_type == 3);
 	/* Self-frozen, a slot held: the child unwinds the snapshot from now,
-	 * beside the rest (once the application's settings are known: they
-	 * may change its budget). */
+	 * beside the rest (the registry read, the report's first parts). Its
+	 * budget is the settings files': code sets no unwinder setting
+	 * (docs/settings.md). */
 	if (unwinder.started && unwinder.slot && report->snap.have_threads) {
 		struct wer_unwind_budget budget = unwind_budget(report);
 
@@ -1403,6 +1395,15 @@ int main(int argc, char **argv)
 		}
 		phase("sent");
 	}
+	/* The registry once every thread is stopped: no writer moves under
+	 * the read, and each slot shows its last published value. A live
+	 * report without WER_SUBMIT_ADD_REGISTERED_DATA leaves it out. */
+	wer__capture_registry(&capture, registry_address);
+	if (!report->snap.have_registry && (!live || registry_address))
+		wer__snapshot_note(report->snap.missing,
+				   sizeof(report->snap.missing), "registry");
+	apply_code_settings(report, &capture_opts, app,
+			    live && request.dump_type == 3);
 	wer__capture_memory(&capture);
 	phase("registry");
 	/* Release: the process may die (or recover) now. */
@@ -1410,14 +1411,23 @@ int main(int argc, char **argv)
 	wer__capture_free(&capture);
 	if (capture_opts.staging_fd >= 0)
 		close(capture_opts.staging_fd);
+	/* The keeper of a self-frozen process whose unwinder has the
+	 * snapshot hears "d" once the report is written: its ending (the
+	 * crashed process's memory torn down: 0.4-0.6 ms on werfault's CPU
+	 * for a small process, more for a large one) then costs the report
+	 * nothing ("h" until then). A werfault waiting for a worker slot (a
+	 * crash storm) lets the memory go at once. */
 	if (!live)
-		tell(done_fd, WER_CRASH_MSG_DONE);
+		tell(done_fd,
+		     unwinder.sent ? WER_CRASH_MSG_HOLD : WER_CRASH_MSG_DONE);
 	/* The report is the crashed process's, not its keeper's. */
 	report->snap.pid = pid;
 	wer__frozen_free(&frozen);
 	phase("release");
 	/* The machine's facts are read while the unwinder runs. */
 	r = unwind_and_write(report, path, sizeof(path));
+	if (unwinder.sent)
+		tell(done_fd, WER_CRASH_MSG_DONE);
 
 	print_phases();
 	if (live) {

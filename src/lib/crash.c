@@ -300,6 +300,12 @@ static int run_handler(int want_report, int access, int tid, int frozen)
 		handler_failure =
 		    exec_errno ? "werfault could not be executed"
 			       : "werfault ended without capturing the crash";
+	/* A keeper told that werfault has read the process: the memory is
+	 * kept until the report is written (its teardown then costs the
+	 * report nothing, docs/crash.md); werfault's end meanwhile is not a
+	 * failure, it had captured the crash. */
+	if (frozen && byte == WER_CRASH_MSG_HOLD)
+		byte = wait_byte(fds[0], wer__crash_config.timeout_ms);
 	/* "d", then "r" once the report is written (unwinding and writing
 	 * take their own time: a deadline of their own). */
 	if (want_report && byte == WER_CRASH_MSG_DONE)

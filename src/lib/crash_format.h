@@ -15,9 +15,11 @@
 #include "cpu.h"
 
 /* The bytes the crash path and werfault send each other on their socket
- * (docs/crash.md, docs/recovery.md). */
+ * (docs/crash.md, docs/recovery.md). "h", werfault to a keeper: it has
+ * read the process, keep the memory until "d" (the report written). */
 #define WER_CRASH_MSG_GO		'g' /* process: werfault may ptrace it */
 #define WER_CRASH_MSG_DONE		'd' /* werfault: it holds what it needs */
+#define WER_CRASH_MSG_HOLD		'h' /* werfault to a keeper: see above */
 #define WER_CRASH_MSG_REPORTED		'r' /* werfault: the report is stored */
 #define WER_CRASH_MSG_RECOVERY		's' /* process: recovery started */
 #define WER_CRASH_MSG_RECOVERY_OK	'F' /* ...Finished(TRUE) */
