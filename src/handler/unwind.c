@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -506,6 +507,7 @@ struct unwind_call {
 	wer_unwind_fn *fn;	       /* NULL: werfault-unwind.so */
 	const struct wer_unwind *cpus; /* where it may run once started */
 	long start_kib;		       /* the child's address space, KiB */
+	struct wer_snapshot *snap;     /* filled from werfault's */
 	int status;		       /* the child's exit status */
 };
 
@@ -513,9 +515,7 @@ struct unwind_call {
  * within the budget. Returns the child's exit status. */
 static int unwind_snapshot(struct unwind_call *u)
 {
-	/* Zeroed (megabytes, mostly never touched): the parts the unwinder
-	 * reads are filled below. */
-	struct wer_snapshot *c = calloc(1, sizeof(*c));
+	struct wer_snapshot *c = u->snap;
 	struct unwinder_go go;
 	struct rlimit as;
 	unsigned long long limit;
@@ -623,7 +623,7 @@ static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
 	void *stack = mmap(
 	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	struct unwind_call call = {control, NULL, fn, NULL, 0, 0};
+	struct unwind_call call = {control, NULL, fn, NULL, 0, NULL, 0};
 	struct rlimit none = {0, 0};
 	int cpu = sched_getcpu(), have_attr;
 	pthread_attr_t attr;
@@ -635,6 +635,14 @@ static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
 		return 4;
 	setrlimit(RLIMIT_CORE, &none);
 	if (!(call.out = fdopen(fd, "w")))
+		return 3;
+	/* One arena: the unwinder thread's allocations from the one this
+	 * process has, not from a new one (64 MiB reserved, its first
+	 * pages faulted in after the snapshot came). */
+	mallopt(M_ARENA_MAX, 1);
+	/* Zeroed (megabytes, mostly never touched): the parts the unwinder
+	 * reads are filled from werfault's. */
+	if (!(call.snap = calloc(1, sizeof(*call.snap))))
 		return 3;
 	call.start_kib = wer__self_vm_kib();
 	/* On a thread with the stack mapped above; on this one when it
