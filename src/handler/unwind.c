@@ -526,8 +526,6 @@ static int unwind_snapshot(struct unwind_call *u)
 	long kib;
 
 	alt_stack();
-	if (!c)
-		return 3;
 	/* Ready before the snapshot is: it waits here (werfault gone,
 	 * nothing to do). */
 	if (receive_go(u->control, &go, &memfd, &root) < 0)
@@ -535,8 +533,7 @@ static int unwind_snapshot(struct unwind_call *u)
 	close(u->control);
 	/* Started on the CPU after werfault's (wer__unwind_spawn); now on
 	 * any but werfault's. */
-	if (u->cpus)
-		keep_off(0, u->cpus, u->cpus->cpu_werfault);
+	keep_off(0, u->cpus, u->cpus->cpu_werfault);
 	if ((r = map_snapshot(memfd, c, &size)) < 0) {
 		fprintf(u->out, "X\tno snapshot to unwind: %s\n", strerror(-r));
 		return 3;
@@ -623,13 +620,20 @@ static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
 	void *stack = mmap(
 	    NULL, UNWIND_STACK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	struct unwind_call call = {control, NULL, fn, NULL, 0, NULL, 0};
+	struct unwind_call call = {control, NULL, fn, cpus, 0, NULL, 0};
 	struct rlimit none = {0, 0};
-	int cpu = sched_getcpu(), have_attr;
 	pthread_attr_t attr;
 	pthread_t thread;
-	cpu_set_t here;
 
+	/* On its CPU (werfault puts it there too, as soon as the fork
+	 * returns: whichever comes first), which its thread inherits. */
+	if (cpus->cpu_child >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(cpus->cpu_child, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
 	/* Ends with werfault, also when werfault ended before this. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 4;
@@ -645,18 +649,11 @@ static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
 	if (!(call.snap = calloc(1, sizeof(*call.snap))))
 		return 3;
 	call.start_kib = wer__self_vm_kib();
-	/* On a thread with the stack mapped above; on this one when it
-	 * cannot be had. It starts on this CPU, which this thread leaves at
-	 * once for the join (see keep_off). */
-	CPU_ZERO(&here);
-	if (cpu >= 0 && cpu < CPU_SETSIZE)
-		CPU_SET(cpu, &here);
-	have_attr = stack != MAP_FAILED && pthread_attr_init(&attr) == 0 &&
-		    pthread_attr_setstack(&attr, stack, UNWIND_STACK) == 0;
-	if (have_attr && CPU_COUNT(&here) &&
-	    pthread_attr_setaffinity_np(&attr, sizeof(here), &here) == 0)
-		call.cpus = cpus;
-	if (have_attr &&
+	/* On a thread with the stack mapped above (on this one when it
+	 * cannot be had), which starts on this CPU: this thread leaves it at
+	 * once for the join. */
+	if (stack != MAP_FAILED && pthread_attr_init(&attr) == 0 &&
+	    pthread_attr_setstack(&attr, stack, UNWIND_STACK) == 0 &&
 	    pthread_create(&thread, &attr, unwind_thread, &call) == 0)
 		pthread_join(thread, NULL);
 	else
