@@ -102,12 +102,14 @@ static const char *intern(struct wer_unwind *u, const char *s, size_t len)
 	return t->slot[k];
 }
 
+static const struct wer_unwinder no_unwinder = {
+    .records_fd = -1, .go_fd = -1, .cpu_werfault = -1, .cpu_child = -1};
+
 int wer__unwind_init(struct wer_unwind *u, size_t thread_count)
 {
 	memset(u, 0, sizeof(*u));
 	u->thread_at = u->thread_last = -1;
-	u->records_fd = u->go_fd = -1;
-	u->cpu_werfault = u->cpu_child = -1;
+	u->proc = no_unwinder;
 	u->thread_count = thread_count;
 	u->threads =
 	    calloc(thread_count ? thread_count : 1, sizeof(*u->threads));
@@ -133,8 +135,7 @@ void wer__unwind_free(struct wer_unwind *u)
 	free(u->modules);
 	memset(u, 0, sizeof(*u));
 	u->thread_at = u->thread_last = -1;
-	u->records_fd = u->go_fd = -1;
-	u->cpu_werfault = u->cpu_child = -1;
+	u->proc = no_unwinder;
 }
 
 /* Splits a record into at most max tab-separated fields (the last one
@@ -410,7 +411,7 @@ static void note_budget(FILE *out)
  * behind werfault, and werfault behind it, while the other CPU idled
  * (2026-12-04, two CPUs: a report 1.6 ms sooner at 0 idle threads,
  * docs/crash.md). */
-static void keep_off(pid_t pid, const struct wer_unwind *u, int except)
+static void keep_off(pid_t pid, const struct wer_unwinder *u, int except)
 {
 	cpu_set_t set = u->cpus;
 
@@ -419,6 +420,13 @@ static void keep_off(pid_t pid, const struct wer_unwind *u, int except)
 	CPU_CLR(except, &set);
 	if (CPU_COUNT(&set))
 		sched_setaffinity(pid, sizeof(set), &set);
+}
+
+/* The child done (or given up on): werfault may run anywhere again. */
+static void cpus_back(const struct wer_unwinder *u)
+{
+	if (u->cpu_child >= 0)
+		sched_setaffinity(0, sizeof(u->cpus), &u->cpus);
 }
 
 /* Its fatal signals on an alternate stack (made before the limit): a
@@ -502,13 +510,13 @@ static int map_snapshot(int memfd, struct wer_snapshot *s, size_t *size)
 
 /* What the child's unwinder thread is given. */
 struct unwind_call {
-	int control;		       /* werfault's end: the snapshot */
-	FILE *out;		       /* the records */
-	wer_unwind_fn *fn;	       /* NULL: werfault-unwind.so */
-	const struct wer_unwind *cpus; /* where it may run once started */
-	long start_kib;		       /* the child's address space, KiB */
-	struct wer_snapshot *snap;     /* filled from werfault's */
-	int status;		       /* the child's exit status */
+	int control;			 /* werfault's end: the snapshot */
+	FILE *out;			 /* the records */
+	wer_unwind_fn *fn;		 /* NULL: werfault-unwind.so */
+	const struct wer_unwinder *cpus; /* where it may run once started */
+	long start_kib;			 /* the child's address space, KiB */
+	struct wer_snapshot *snap;	 /* filled from werfault's */
+	int status;			 /* the child's exit status */
 };
 
 /* The unwinder thread: waits for the snapshot, then writes its records
@@ -614,7 +622,7 @@ static void *unwind_thread(void *arg)
 /* The child: ready at once (its start beside werfault's capture), its
  * unwinder thread waits for the snapshot. */
 static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
-		      const struct wer_unwind *cpus)
+		      const struct wer_unwinder *cpus)
 {
 	/* The unwinder's stack, mapped before the budget is set. */
 	void *stack = mmap(
@@ -741,9 +749,9 @@ int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
 	int control[2], records[2];
 	pid_t child, parent = getpid();
 
-	u->child = 0;
-	u->records_fd = u->go_fd = -1;
-	u->cpu_werfault = u->cpu_child = -1;
+	struct wer_unwinder *p = &u->proc;
+
+	*p = no_unwinder;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0)
 		return -errno;
 	if (pipe2(records, O_CLOEXEC) < 0) {
@@ -755,19 +763,19 @@ int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
 	}
 	/* The child's CPU: the one after werfault's among those it may
 	 * use. */
-	if ((u->cpu_werfault = sched_getcpu()) >= 0 &&
-	    u->cpu_werfault < CPU_SETSIZE &&
-	    sched_getaffinity(0, sizeof(u->cpus), &u->cpus) == 0) {
-		for (int k = 1; k < CPU_SETSIZE && u->cpu_child < 0; k++)
-			if (CPU_ISSET((u->cpu_werfault + k) % CPU_SETSIZE,
-				      &u->cpus))
-				u->cpu_child =
-				    (u->cpu_werfault + k) % CPU_SETSIZE;
-		if (u->cpu_child == u->cpu_werfault)
-			u->cpu_child = -1;
+	if ((p->cpu_werfault = sched_getcpu()) >= 0 &&
+	    p->cpu_werfault < CPU_SETSIZE &&
+	    sched_getaffinity(0, sizeof(p->cpus), &p->cpus) == 0) {
+		for (int k = 1; k < CPU_SETSIZE && p->cpu_child < 0; k++)
+			if (CPU_ISSET((p->cpu_werfault + k) % CPU_SETSIZE,
+				      &p->cpus))
+				p->cpu_child =
+				    (p->cpu_werfault + k) % CPU_SETSIZE;
+		if (p->cpu_child == p->cpu_werfault)
+			p->cpu_child = -1;
 	}
-	if (u->cpu_child < 0)
-		u->cpu_werfault = -1;
+	if (p->cpu_child < 0)
+		p->cpu_werfault = -1;
 	fflush(NULL); /* nothing buffered is written twice */
 	child = fork();
 	if (child < 0) {
@@ -782,23 +790,23 @@ int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
 	if (child == 0) {
 		close(control[0]);
 		close(records[0]);
-		_exit(child_main(control[1], records[1], parent, fn, u));
+		_exit(child_main(control[1], records[1], parent, fn, p));
 	}
 	/* The child starts on its CPU, werfault keeps off it (keep_off),
 	 * until the child is done. */
-	if (u->cpu_child >= 0) {
+	if (p->cpu_child >= 0) {
 		cpu_set_t one;
 
 		CPU_ZERO(&one);
-		CPU_SET(u->cpu_child, &one);
+		CPU_SET(p->cpu_child, &one);
 		sched_setaffinity(child, sizeof(one), &one);
-		keep_off(0, u, u->cpu_child);
+		keep_off(0, p, p->cpu_child);
 	}
 	close(control[1]);
 	close(records[1]);
-	u->child = child;
-	u->go_fd = control[0];
-	u->records_fd = records[0];
+	p->pid = child;
+	p->go_fd = control[0];
+	p->records_fd = records[0];
 	return 0;
 }
 
@@ -818,22 +826,17 @@ int wer__unwind_send(struct wer_unwind *u, const struct wer_snapshot *c,
 			   .msg_control = control.buf,
 			   .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
 	struct cmsghdr *cm;
-	pid_t child = u->child;
-	int records = u->records_fd, go_fd = u->go_fd, fds[2] = {-1, -1};
-	int cpu_werfault = u->cpu_werfault, cpu_child = u->cpu_child, r = 0;
-	cpu_set_t cpus = u->cpus;
+	struct wer_unwinder proc = u->proc;
+	int go_fd = proc.go_fd, fds[2] = {-1, -1}, r = 0;
 
 	if (go_fd < 0)
 		return -EINVAL;
-	/* The records' reader's state, for this snapshot's threads. */
+	/* The records' reader's state, for this snapshot's threads; the
+	 * child kept. */
 	if (wer__unwind_init(u, c->thread_count) < 0)
 		r = -ENOMEM;
-	u->child = child;
-	u->records_fd = records;
-	u->go_fd = -1;
-	u->cpu_werfault = cpu_werfault;
-	u->cpu_child = cpu_child;
-	u->cpus = cpus;
+	u->proc = proc;
+	u->proc.go_fd = -1;
 	if (!r && (fds[0] = (int)syscall(SYS_memfd_create, "wer-snapshot",
 					 MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
 		r = -errno;
@@ -869,20 +872,18 @@ int wer__unwind_finish(const struct wer_unwind_budget *budget,
 	long long deadline;
 	struct rusage usage = {0};
 	int status = 0, late;
-	pid_t child = ret->child;
+	pid_t child = ret->proc.pid;
 
-	if (ret->records_fd < 0 || ret->go_fd >= 0)
+	if (ret->proc.records_fd < 0 || ret->proc.go_fd >= 0)
 		return -EINVAL;
 	/* The deadline from now: the child's time is its own. */
 	if (budget->meanwhile)
 		budget->meanwhile(budget->meanwhile_arg);
 	deadline = now_ms() + budget->timeout_ms;
-	late = read_records(ret->records_fd, deadline, ret, budget);
-	close(ret->records_fd);
-	ret->records_fd = -1;
-	/* The child is done: werfault may run anywhere again. */
-	if (ret->cpu_child >= 0)
-		sched_setaffinity(0, sizeof(ret->cpus), &ret->cpus);
+	late = read_records(ret->proc.records_fd, deadline, ret, budget);
+	close(ret->proc.records_fd);
+	ret->proc.records_fd = -1;
+	cpus_back(&ret->proc);
 	/* Done: reaped later (wer__unwind_reap), while the report is
 	 * written. */
 	if (!late && ret->done)
@@ -891,7 +892,7 @@ int wer__unwind_finish(const struct wer_unwind_budget *budget,
 		kill(child, SIGKILL);
 	while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR)
 		;
-	ret->child = 0;
+	ret->proc.pid = 0;
 	ret->peak_rss_kib = usage.ru_maxrss;
 	if (late)
 		snprintf(ret->problem, sizeof(ret->problem),
@@ -928,26 +929,26 @@ int wer__unwind_run(const struct wer_snapshot *c,
 
 void wer__unwind_reap(struct wer_unwind *u)
 {
+	struct wer_unwinder *p = &u->proc;
 	struct rusage usage = {0};
 
-	if (u->child <= 0)
+	if (p->pid <= 0)
 		return;
 	/* Started and never read (werfault gave up first): nothing to
 	 * wait for. */
-	if (u->records_fd >= 0 || u->go_fd >= 0) {
-		kill(u->child, SIGKILL);
-		if (u->cpu_child >= 0)
-			sched_setaffinity(0, sizeof(u->cpus), &u->cpus);
-		if (u->records_fd >= 0)
-			close(u->records_fd);
-		if (u->go_fd >= 0)
-			close(u->go_fd);
-		u->records_fd = u->go_fd = -1;
+	if (p->records_fd >= 0 || p->go_fd >= 0) {
+		kill(p->pid, SIGKILL);
+		cpus_back(p);
+		if (p->records_fd >= 0)
+			close(p->records_fd);
+		if (p->go_fd >= 0)
+			close(p->go_fd);
+		p->records_fd = p->go_fd = -1;
 	}
-	while (wait4(u->child, NULL, 0, &usage) < 0 && errno == EINTR)
+	while (wait4(p->pid, NULL, 0, &usage) < 0 && errno == EINTR)
 		;
 	u->peak_rss_kib = usage.ru_maxrss;
-	u->child = 0;
+	p->pid = 0;
 }
 
 void wer__unwind_fill_modules(const struct wer_unwind *u,

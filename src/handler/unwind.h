@@ -56,6 +56,17 @@ struct wer_module_id {
 
 struct wer_strings;
 
+/* The unwinder child, from its fork until it is reaped. */
+struct wer_unwinder {
+	pid_t pid;	/* 0: none */
+	int records_fd; /* its records, until read (or -1) */
+	int go_fd;	/* its snapshot and budget, until sent (or -1) */
+	/* werfault's CPU and the child's, kept apart while it unwinds (-1:
+	 * one CPU, or unknown), and the CPUs werfault may use. */
+	int cpu_werfault, cpu_child;
+	cpu_set_t cpus;
+};
+
 struct wer_unwind {
 	size_t thread_count; /* == capture's */
 	struct wer_thread_stack *threads;
@@ -64,19 +75,13 @@ struct wer_unwind {
 	size_t module_count, module_capacity;
 	struct wer_module_id *modules;
 	struct wer_strings *strings;
-	int done;	   /* the unwinder said it finished */
-	long thread_at;	   /* index of the thread records go to, or -1 */
-	long thread_last;  /* the highest index a T record gave, or -1 */
-	size_t dropped;	   /* records over a cap, or malformed */
-	char problem[160]; /* why unwinding was cut short, or "" */
-	long peak_rss_kib; /* the unwinder's, as wait4 gave it */
-	pid_t child;	   /* the unwinder child, until reaped */
-	int records_fd;	   /* its records, until read (or -1) */
-	int go_fd;	   /* its snapshot and budget, until sent (or -1) */
-	/* werfault's CPU and the child's, kept apart while it unwinds (-1:
-	 * one CPU, or unknown), and the CPUs werfault may use. */
-	int cpu_werfault, cpu_child;
-	cpu_set_t cpus;
+	int done;		  /* the unwinder said it finished */
+	long thread_at;		  /* index of the thread records go to, or -1 */
+	long thread_last;	  /* the highest index a T record gave, or -1 */
+	size_t dropped;		  /* records over a cap, or malformed */
+	char problem[160];	  /* why unwinding was cut short, or "" */
+	long peak_rss_kib;	  /* the unwinder's, as wait4 gave it */
+	struct wer_unwinder proc; /* the child that writes the records */
 };
 
 /* The unwinder: writes records for every thread of c that has registers

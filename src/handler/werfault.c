@@ -570,6 +570,14 @@ static void modules_read(void *arg)
 	wer__report_begin(r);
 }
 
+/* The unwinder: linked into werfault, or NULL (its module, loaded by the
+ * child). */
+#ifdef WER_UNWIND_LINKED
+static wer_unwind_fn *const linked_unwinder = wer__unwind;
+#else
+static wer_unwind_fn *const linked_unwinder = NULL;
+#endif
+
 /* The unwinder's budget, as the settings say now. */
 static struct wer_unwind_budget unwind_budget(struct wer_job *report)
 {
@@ -580,10 +588,22 @@ static struct wer_unwind_budget unwind_budget(struct wer_job *report)
 	    .meanwhile = meanwhile,
 	    .modules_read = modules_read,
 	    .meanwhile_arg = report,
-#ifdef WER_UNWIND_LINKED
-	    .fn = wer__unwind,
-#endif
+	    .fn = linked_unwinder,
 	};
+}
+
+/* The snapshot to the unwinder child forked at werfault's start
+ * (unwinder.sent). 0, or a negative errno: the child is gone then. */
+static int send_snapshot(struct wer_job *report)
+{
+	struct wer_unwind_budget budget = unwind_budget(report);
+	int r = wer__unwind_send(&report->unwind, &report->snap, &budget);
+
+	if (r < 0)
+		wer__unwind_free(&report->unwind);
+	else
+		unwinder.sent = 1;
+	return r;
 }
 
 /* After the capture, from the snapshot alone: stacks and symbols (in a
@@ -606,15 +626,11 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 		 * DWARF are the crashed process's choice. */
 		struct wer_unwind_budget budget = unwind_budget(report);
 
-		if (unwinder.started && !unwinder.sent &&
-		    (r = wer__unwind_send(&report->unwind, &report->snap,
-					  &budget)) < 0)
-			wer__unwind_free(&report->unwind);
-		else if (unwinder.started)
-			r = wer__unwind_finish(&budget, &report->unwind);
-		else
+		if (!unwinder.started)
 			r = wer__unwind_run(&report->snap, &budget,
 					    &report->unwind);
+		else if (unwinder.sent || (r = send_snapshot(report)) == 0)
+			r = wer__unwind_finish(&budget, &report->unwind);
 		if (r == 0) {
 			report->have_unwind = 1;
 			wer__unwind_fill_modules(&report->unwind,
@@ -1247,13 +1263,8 @@ int main(int argc, char **argv)
 	 * while werfault is small (little to copy), its start beside the
 	 * capture; it waits for the snapshot. */
 	if (frozen_address && !live) {
-#ifdef WER_UNWIND_LINKED
 		unwinder.started =
-		    wer__unwind_spawn(&report->unwind, wer__unwind) == 0;
-#else
-		unwinder.started =
-		    wer__unwind_spawn(&report->unwind, NULL) == 0;
-#endif
+		    wer__unwind_spawn(&report->unwind, linked_unwinder) == 0;
 		phase("spawn");
 	}
 	{
@@ -1384,15 +1395,9 @@ int main(int argc, char **argv)
 	 * budget is the settings files': code sets no unwinder setting
 	 * (docs/settings.md). */
 	if (unwinder.started && unwinder.slot && report->snap.have_threads) {
-		struct wer_unwind_budget budget = unwind_budget(report);
-
-		if (wer__unwind_send(&report->unwind, &report->snap, &budget) <
-		    0) {
-			wer__unwind_free(&report->unwind);
+		/* Failed: a child forked after the release, as for any. */
+		if (send_snapshot(report) < 0)
 			unwinder.started = 0;
-		} else {
-			unwinder.sent = 1;
-		}
 		phase("sent");
 	}
 	/* The registry once every thread is stopped: no writer moves under
