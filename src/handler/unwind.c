@@ -394,6 +394,18 @@ static void note_budget(FILE *out)
 		fputs(budget_record, out);
 }
 
+/* Where libdw cannot go on without an allocation it ends the process
+ * (exit(1) through error(), elfutils' __libdw_oom): the exit handler says
+ * whether the budget was what it ran out of, before stdio's flush. The
+ * child ends by _exit otherwise, so this runs only then. */
+static FILE *budget_out;
+
+static void budget_at_exit(void)
+{
+	if (budget_out)
+		note_budget(budget_out);
+}
+
 /* The unwinder runs on a thread of the child whose stack is mapped before
  * the budget is set: a reservation whose pages cost only once touched
  * (growing the main stack by 256 KiB up front cost 64 page faults, about
@@ -588,6 +600,8 @@ static int unwind_snapshot(struct unwind_call *u)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGSEGV, &sa, NULL);
 		sigaction(SIGBUS, &sa, NULL);
+		budget_out = u->out;
+		atexit(budget_at_exit);
 	}
 	if (setrlimit(RLIMIT_AS, &as) < 0) {
 		fprintf(u->out, "X\tno memory budget: %s\n", strerror(errno));
