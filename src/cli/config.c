@@ -108,7 +108,8 @@ int config_main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
 	struct wer_settings s;
-	char err[512], masked[sizeof(s.text[0]) + 256];
+	char err[512], masked[sizeof(s.text[0]) + 256],
+	    from[sizeof(s.file[0]) + 32];
 	const char *app = NULL;
 	int r, c;
 
@@ -139,16 +140,20 @@ int config_main(int argc, char **argv)
 		if (i == WER_SET_UPLOAD_URL) {
 			mask_url(s.text[i], masked, sizeof(masked));
 			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
-			       masked, s.source[i]);
+			       masked,
+			       wer_settings_source(&s, i, from, sizeof(from)));
 		} else if (wer_setting_is_text(i))
 			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
-			       s.text[i], s.source[i]);
+			       s.text[i],
+			       wer_settings_source(&s, i, from, sizeof(from)));
 		else if (i == WER_SET_REPORT_ENV)
 			printf("%-20s = %-24s (%s)\n", wer_setting_name(i),
-			       s.number[i] ? "full" : "scrubbed", s.source[i]);
+			       s.number[i] ? "full" : "scrubbed",
+			       wer_settings_source(&s, i, from, sizeof(from)));
 		else
 			printf("%-20s = %-24ld (%s)\n", wer_setting_name(i),
-			       s.number[i], s.source[i]);
+			       s.number[i],
+			       wer_settings_source(&s, i, from, sizeof(from)));
 	}
 	if (r < 0) {
 		fprintf(stderr, "wer config: %s\n", err);

@@ -1087,8 +1087,8 @@ static int kernel_main(int argc, char **argv)
 	/* The system mode's stores hold every program of their user: one
 	 * program's crash loop keeps 10 of its own unless the machine's
 	 * settings say otherwise (docs/system.md). */
-	if (!strcmp(report->settings.source[WER_SET_MAX_QUEUE_PER_APP],
-		    "default"))
+	if (report->settings.from[WER_SET_MAX_QUEUE_PER_APP].from ==
+	    WER_FROM_DEFAULT)
 		report->settings.number[WER_SET_MAX_QUEUE_PER_APP] =
 		    WER_SYSTEM_PER_APP;
 	capture_options(report, &options);

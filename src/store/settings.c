@@ -69,14 +69,57 @@ int wer_setting_is_text(enum wer_setting s)
 
 void wer_settings_defaults(struct wer_settings *s)
 {
-	memset(s, 0, sizeof(*s));
+	/* All but the files' names (none yet). */
+	memset(s, 0, offsetof(struct wer_settings, file));
 	for (int i = 0; i < WER_SET_COUNT; i++) {
 		s->number[i] = table[i].def;
 		if (table[i].text_def)
 			snprintf(s->text[i], sizeof(s->text[i]), "%s",
 				 table[i].text_def);
-		snprintf(s->source[i], sizeof(s->source[i]), "default");
 	}
+}
+
+/* The index of file origin in s->file, named there if new. */
+static unsigned char file_index(struct wer_settings *s, const char *origin)
+{
+	int i;
+
+	for (i = 0; i < s->file_count; i++)
+		if (!strcmp(s->file[i], origin))
+			return (unsigned char)i;
+	if (s->file_count < WER_SETTINGS_FILES)
+		s->file_count++;
+	i = s->file_count - 1;
+	snprintf(s->file[i], sizeof(s->file[i]), "%s", origin);
+	return (unsigned char)i;
+}
+
+const char *wer_settings_source(const struct wer_settings *s,
+				enum wer_setting i, char *buf, size_t size)
+{
+	const struct wer_setting_source *f = &s->from[i];
+
+	switch (f->from) {
+	case WER_FROM_FILE:
+	case WER_FROM_POLICY:
+		snprintf(buf, size, "%s:%d%s",
+			 f->file < s->file_count ? s->file[f->file] : "?",
+			 f->line,
+			 f->from == WER_FROM_POLICY ? " [policy]" : "");
+		break;
+	case WER_FROM_ENV:
+		snprintf(buf, size, "environment %s", table[i].env);
+		break;
+	case WER_FROM_CODE:
+		snprintf(buf, size, "the application (wer_set_report_setting)");
+		break;
+	case WER_FROM_URL_FILE:
+		snprintf(buf, size, "UploadURLFile");
+		break;
+	default:
+		snprintf(buf, size, "default");
+	}
+	return buf;
 }
 
 /* Parses value for setting i into *ret_number, or text (a text
@@ -297,8 +340,9 @@ static int parse_parts(struct wer_settings *s, const char *text, size_t len,
 				 line_no, table[i].name, why);
 			return -EINVAL;
 		}
-		snprintf(into->source[i], sizeof(into->source[i]), "%s:%d%s",
-			 origin, line_no, policy ? " [policy]" : "");
+		into->from[i] = (struct wer_setting_source){
+		    policy ? WER_FROM_POLICY : WER_FROM_FILE,
+		    file_index(into, origin), line_no};
 	}
 	*s = next;
 	return 0;
@@ -523,8 +567,8 @@ int wer_settings_load_url_file(struct wer_settings *s, char *err,
 			 "UploadURLFile %.256s: %s (no UploadURL)", path, why);
 		return -EINVAL;
 	}
-	snprintf(s->source[WER_SET_UPLOAD_URL],
-		 sizeof(s->source[WER_SET_UPLOAD_URL]), "UploadURLFile");
+	s->from[WER_SET_UPLOAD_URL] =
+	    (struct wer_setting_source){WER_FROM_URL_FILE, 0, 0};
 	return 0;
 }
 
@@ -573,31 +617,26 @@ static void apply_part(struct wer_settings *s, struct settings_file *f,
 static void apply_code(struct wer_settings *s,
 		       const struct wer_code_settings *c)
 {
-	static const char source[] = "the application (wer_set_report_setting)";
+	static const struct wer_setting_source code = {WER_FROM_CODE, 0, 0};
 
 	if (c->consent) {
 		s->number[WER_SET_CONSENT] = c->consent;
-		snprintf(s->source[WER_SET_CONSENT],
-			 sizeof(s->source[WER_SET_CONSENT]), "%s", source);
+		s->from[WER_SET_CONSENT] = code;
 	}
 	if (c->dump_type) {
 		s->number[WER_SET_DUMP_TYPE] = c->dump_type;
-		snprintf(s->source[WER_SET_DUMP_TYPE],
-			 sizeof(s->source[WER_SET_DUMP_TYPE]), "%s", source);
+		s->from[WER_SET_DUMP_TYPE] = code;
 	}
 	if (c->upload_url[0]) {
 		snprintf(s->text[WER_SET_UPLOAD_URL],
 			 sizeof(s->text[WER_SET_UPLOAD_URL]), "%s",
 			 c->upload_url);
-		snprintf(s->source[WER_SET_UPLOAD_URL],
-			 sizeof(s->source[WER_SET_UPLOAD_URL]), "%s", source);
+		s->from[WER_SET_UPLOAD_URL] = code;
 		/* The application's URL over a file's UploadURLFile of the
 		 * same rank (the top of a file): a section, the environment
 		 * or a policy naming a key file later still wins. */
 		s->text[WER_SET_UPLOAD_URL_FILE][0] = '\0';
-		snprintf(s->source[WER_SET_UPLOAD_URL_FILE],
-			 sizeof(s->source[WER_SET_UPLOAD_URL_FILE]), "%s",
-			 source);
+		s->from[WER_SET_UPLOAD_URL_FILE] = code;
 	}
 }
 
@@ -645,8 +684,7 @@ int wer__settings_load_from(struct wer_settings *s, const char *system_path,
 			r = r ? r : -EINVAL;
 			continue;
 		}
-		snprintf(s->source[i], sizeof(s->source[i]), "environment %s",
-			 table[i].env);
+		s->from[i] = (struct wer_setting_source){WER_FROM_ENV, 0, 0};
 	}
 	apply_part(s, &sys, app, PART_POLICY, &r, err, err_size);
 	free(sys.text);

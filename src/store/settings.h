@@ -54,15 +54,45 @@ enum wer_setting {
 	"password,passwd,passphrase,pwd,secret,token,key,auth,credential,"     \
 	"cookie,session,signature,private"
 
+/* Where a setting's value came from (wer_settings_source says it in
+ * words). */
+enum wer_setting_from {
+	WER_FROM_DEFAULT,
+	WER_FROM_FILE,	   /* a line of file[file] */
+	WER_FROM_POLICY,   /* a line of file[file]'s [policy] */
+	WER_FROM_ENV,	   /* its environment variable */
+	WER_FROM_CODE,	   /* the application (wer_set_report_setting) */
+	WER_FROM_URL_FILE, /* UploadURL: the file UploadURLFile names */
+};
+
+struct wer_setting_source {
+	unsigned char from; /* enum wer_setting_from */
+	unsigned char file; /* WER_FROM_FILE, WER_FROM_POLICY: its index */
+	int line;
+};
+
+/* The files a struct wer_settings names, each once (a process reads two:
+ * the system's and the user's; past that, the last is reused). */
+#define WER_SETTINGS_FILES 4
+
 struct wer_settings {
 	long number[WER_SET_COUNT];
 	/* The value of each text setting (UploadURL, the lists); "" for
 	 * number settings. */
 	char text[WER_SET_COUNT][WER_SETTING_TEXT_MAX];
-	char source[WER_SET_COUNT]
-		   [PATH_MAX + 16]; /* "default", a file, or
-				     * the environment variable */
+	struct wer_setting_source from[WER_SET_COUNT];
+	int file_count;
+	/* Last, and named once: the pages of a path each are touched only
+	 * when a setting comes from a file (werfault, at a crash, pays a
+	 * fault a page; 19 paths of PATH_MAX were 23 pages). */
+	char file[WER_SETTINGS_FILES][PATH_MAX];
 };
+
+/* Where setting i's value came from, in words: "default", "FILE:LINE",
+ * "FILE:LINE [policy]", "environment WER_...", the application, or
+ * "UploadURLFile". buf (size bytes) holds it; returns buf. */
+const char *wer_settings_source(const struct wer_settings *s,
+				enum wer_setting i, char *buf, size_t size);
 
 /* The setting's file name ("MaxQueueCount") and environment variable. */
 const char *wer_setting_name(enum wer_setting s);

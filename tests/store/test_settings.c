@@ -82,7 +82,7 @@ static void ranks(void **state)
 {
 	static struct wer_settings s;
 	struct wer_code_settings c = code_of(1, 1, "http://code/");
-	char err[512];
+	char err[512], from[PATH_MAX + 32];
 
 	(void)state;
 	write_file(sys_path, sys_text);
@@ -92,14 +92,42 @@ static void ranks(void **state)
 			 0);
 	/* The code over both files' tops. */
 	assert_string_equal(s.text[WER_SET_UPLOAD_URL], "http://code/");
-	assert_non_null(strstr(s.source[WER_SET_UPLOAD_URL], "application"));
+	assert_non_null(strstr(
+	    wer_settings_source(&s, WER_SET_UPLOAD_URL, from, sizeof(from)),
+	    "application"));
 	/* Sections over the code: the user's and the system's. */
 	assert_int_equal(s.number[WER_SET_CONSENT], 4);
 	assert_int_equal(s.number[WER_SET_DUMP_TYPE], 2);
-	assert_non_null(strstr(s.source[WER_SET_DUMP_TYPE], "system.conf:4"));
+	assert_non_null(strstr(
+	    wer_settings_source(&s, WER_SET_DUMP_TYPE, from, sizeof(from)),
+	    "system.conf:4"));
 	/* The policy, marked as one. */
 	assert_int_equal(s.number[WER_SET_MAX_QUEUE_COUNT], 7);
-	assert_non_null(strstr(s.source[WER_SET_MAX_QUEUE_COUNT], "[policy]"));
+	assert_non_null(strstr(wer_settings_source(&s, WER_SET_MAX_QUEUE_COUNT,
+						   from, sizeof(from)),
+			       "[policy]"));
+	/* Each source in full: the file and the line, both files named. */
+	{
+		char want[PATH_MAX + 32];
+
+		snprintf(want, sizeof(want), "%s:4", user_path);
+		assert_string_equal(wer_settings_source(&s, WER_SET_CONSENT,
+							from, sizeof(from)),
+				    want);
+		snprintf(want, sizeof(want), "%s:4", sys_path);
+		assert_string_equal(wer_settings_source(&s, WER_SET_DUMP_TYPE,
+							from, sizeof(from)),
+				    want);
+		snprintf(want, sizeof(want), "%s:6 [policy]", sys_path);
+		assert_string_equal(wer_settings_source(&s,
+							WER_SET_MAX_QUEUE_COUNT,
+							from, sizeof(from)),
+				    want);
+		assert_string_equal(wer_settings_source(&s, WER_SET_DUMP_COUNT,
+							from, sizeof(from)),
+				    "default");
+		assert_int_equal(s.file_count, 2);
+	}
 
 	/* Another program: no section, the code over the tops. */
 	assert_int_equal(wer__settings_load_from(&s, sys_path, user_path,
@@ -127,7 +155,7 @@ static void environment_then_policy(void **state)
 {
 	static struct wer_settings s;
 	struct wer_code_settings c = code_of(1, 0, "");
-	char err[512];
+	char err[512], from[PATH_MAX + 32];
 
 	(void)state;
 	write_file(user_path, user_text);
@@ -139,9 +167,14 @@ static void environment_then_policy(void **state)
 			 0);
 	/* The environment over the sections... */
 	assert_string_equal(s.text[WER_SET_UPLOAD_URL], "http://env/");
+	assert_string_equal(
+	    wer_settings_source(&s, WER_SET_UPLOAD_URL, from, sizeof(from)),
+	    "environment WER_UPLOAD_URL");
 	/* ...and the administrator's policy over everything. */
 	assert_int_equal(s.number[WER_SET_CONSENT], 1);
-	assert_non_null(strstr(s.source[WER_SET_CONSENT], "[policy]"));
+	assert_non_null(
+	    strstr(wer_settings_source(&s, WER_SET_CONSENT, from, sizeof(from)),
+		   "[policy]"));
 	unsetenv("WER_CONSENT");
 	unsetenv("WER_UPLOAD_URL");
 }
