@@ -234,16 +234,19 @@ static int read_one(pid_t pid, struct wer_snapshot_thread *t)
 static void read_stacks(pid_t pid, struct wer_snapshot *c)
 {
 	enum { BATCH = 1024 };
-	struct iovec *local = calloc(BATCH, sizeof(*local));
-	struct iovec *remote = calloc(BATCH, sizeof(*remote));
-	size_t *which = calloc(BATCH, sizeof(*which));
+	/* As many as there are threads, up to a batch, not zeroed (each
+	 * entry is set before it is read): pages not touched for nothing. */
+	size_t cap = c->thread_count < BATCH ? c->thread_count : BATCH;
+	struct iovec *local = malloc((cap + 1) * sizeof(*local));
+	struct iovec *remote = malloc((cap + 1) * sizeof(*remote));
+	size_t *which = malloc((cap + 1) * sizeof(*which));
 	size_t i = 0;
 
 	while (local && remote && which && i < c->thread_count) {
 		size_t n = 0, done = 0;
 		ssize_t got;
 
-		for (; i < c->thread_count && n < BATCH; i++) {
+		for (; i < c->thread_count && n < cap; i++) {
 			struct wer_snapshot_thread *t = &c->threads[i];
 
 			if (!t->stack)

@@ -14,9 +14,13 @@
 
 /* One signature parameter: WER's Sig[n] (a crash's, or a report without
  * a crash's own parameters). */
+/* A value is at most a live report's parameter (WER_MAX_PARAM_LENGTH
+ * characters); a crash's are file names (at most NAME_MAX), ids and
+ * numbers. Ten of them fit in three pages, each a fault when first
+ * touched. */
 struct wer_signature {
 	const char *name;
-	char value[PATH_MAX + 32];
+	char value[WER_LIVE_PARAM_BYTES + 1];
 };
 
 /* What became of each registered file. */

@@ -38,8 +38,9 @@ static int crash_signature(const struct wer_job *r,
 	uint64_t pc = r->snap.have_crash ? r->snap.fault_pc : 0;
 
 	sig[WER_SIG_APP_NAME].name = wer_sig_names[WER_SIG_APP_NAME];
+	/* A file's name: at most NAME_MAX bytes, well within a value. */
 	snprintf(sig[WER_SIG_APP_NAME].value,
-		 sizeof(sig[WER_SIG_APP_NAME].value), "%s",
+		 sizeof(sig[WER_SIG_APP_NAME].value), "%.*s", NAME_MAX,
 		 r->snap.exe[0] ? wer__base_name(r->snap.exe) : "unknown");
 	sig[WER_SIG_APP_VERSION].name = wer_sig_names[WER_SIG_APP_VERSION];
 	snprintf(sig[WER_SIG_APP_VERSION].value,
@@ -51,7 +52,7 @@ static int crash_signature(const struct wer_job *r,
 		 wer__snapshot_build_id(&r->snap, r->snap.exe));
 	sig[WER_SIG_FAULT_MODULE].name = wer_sig_names[WER_SIG_FAULT_MODULE];
 	snprintf(sig[WER_SIG_FAULT_MODULE].value,
-		 sizeof(sig[WER_SIG_FAULT_MODULE].value), "%s",
+		 sizeof(sig[WER_SIG_FAULT_MODULE].value), "%.*s", NAME_MAX,
 		 m ? wer__base_name(m->path) : "unknown");
 	sig[WER_SIG_FAULT_MODULE_BUILD_ID].name =
 	    wer_sig_names[WER_SIG_FAULT_MODULE_BUILD_ID];

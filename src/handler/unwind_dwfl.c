@@ -46,6 +46,7 @@ struct unwind_ctx {
 	 * looks a symbol up by scanning the module's whole table. NULL
 	 * when it could not be allocated. */
 	struct sym_memo *memo;
+	unsigned memo_bits; /* it has 1 << memo_bits entries */
 };
 
 /* One symbol lookup's answer (sym NULL: the address has none). */
@@ -56,7 +57,10 @@ struct sym_memo {
 	GElf_Off offset;
 };
 
-#define SYM_MEMO_SIZE 1024 /* entries, a power of two */
+/* Entries: 16 a thread, from 64 to 1024 (a table zeroed whole costs a
+ * page fault per 128 entries; one thread's few frames need few). */
+#define SYM_MEMO_MIN_BITS 6
+#define SYM_MEMO_MAX_BITS 10
 
 /* dwfl_module_addrinfo's name and offset for lookup in mod, memoized. */
 static const char *symbol_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
@@ -67,10 +71,12 @@ static const char *symbol_at(struct unwind_ctx *ctx, Dwfl_Module *mod,
 	const char *sym;
 
 	if (ctx->memo) {
-		size_t h = (size_t)((lookup * 0x9e3779b97f4a7c15ull) >> 54);
+		size_t h = (size_t)((lookup * 0x9e3779b97f4a7c15ull) >>
+				    (64 - ctx->memo_bits));
+		size_t mask = ((size_t)1 << ctx->memo_bits) - 1;
 
 		for (size_t k = 0; k < 8; k++) {
-			e = &ctx->memo[(h + k) & (SYM_MEMO_SIZE - 1)];
+			e = &ctx->memo[(h + k) & mask];
 			if (!e->mod || (e->lookup == lookup && e->mod == mod))
 				break;
 			e = NULL;
@@ -707,7 +713,11 @@ wer__unwind(const struct wer_snapshot *c, enum wer_unwind_lines lines,
 
 	unwinding = &ctx;
 	root_fd = c->have_root ? c->root_fd : -1;
-	ctx.memo = calloc(SYM_MEMO_SIZE, sizeof(*ctx.memo));
+	ctx.memo_bits = SYM_MEMO_MIN_BITS;
+	while (ctx.memo_bits < SYM_MEMO_MAX_BITS &&
+	       ((size_t)1 << ctx.memo_bits) < 16 * c->thread_count)
+		ctx.memo_bits++;
+	ctx.memo = calloc((size_t)1 << ctx.memo_bits, sizeof(*ctx.memo));
 	ctx.dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!ctx.dwfl) {
 		free(ctx.memo);
