@@ -43,6 +43,10 @@ struct wer_capture_options {
 	int dump_full;
 	uint64_t full_cap;
 	int staging_fd;
+	/* A self-frozen process: status and stat come from its freeze area
+	 * (wer__capture_frozen_facts), not from /proc, and the caller scrubs
+	 * once they are in (the places of the secrets are in stat). */
+	int status_elsewhere;
 };
 
 /* The capture's own state, beside the snapshot it fills. */
@@ -112,6 +116,10 @@ int wer__capture_frozen_threads(struct wer_capture *c,
  * instead of the keeper's (the caller has set crashed_pid: the capture
  * reads the crashed process's memory through the keeper, snap->pid). */
 void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f);
+
+/* Status and stat from /proc, and the age: where status_elsewhere was set
+ * but the freeze area could not be read. */
+void wer__capture_status(struct wer_capture *c);
 
 /* The registry block at address (registry_read.c). */
 void wer__capture_registry(struct wer_capture *c, uint64_t address);

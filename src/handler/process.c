@@ -240,8 +240,10 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 	if ((size_t)n == sizeof(s->cmdline) - 1)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
 				   "cmdline");
-	read_text(proc, "status", &s->status);
-	read_text(proc, "stat", &s->stat);
+	if (!options || !options->status_elsewhere) {
+		read_text(proc, "status", &s->status);
+		read_text(proc, "stat", &s->stat);
+	}
 	read_text(proc, "environ", &s->environ);
 	if (s->environ.len == WER_SNAPSHOT_TEXT_MAX)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
@@ -252,7 +254,8 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 	/* The machine's facts (wer__capture_system) are not the process's:
 	 * the caller reads them once the process is released. */
 	s->system.clock_ticks = sysconf(_SC_CLK_TCK);
-	s->uptime_s = process_age(s);
+	if (!options || !options->status_elsewhere)
+		s->uptime_s = process_age(s);
 	if (!memory_maps)
 		return;
 	read_text(proc, "auxv", &s->auxv);
@@ -285,8 +288,26 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 	wer__capture_facts(c, s, pid, proc, 1, options);
 	if (proc >= 0)
 		close(proc);
-	if (options->scrub)
+	if (options->scrub && !options->status_elsewhere)
 		wer__capture_scrub(c);
+}
+
+void wer__capture_status(struct wer_capture *c)
+{
+	struct wer_snapshot *s = c->snap;
+	char path[64];
+	int proc;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)s->pid);
+	proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(s->status.data);
+	free(s->stat.data);
+	s->status = s->stat = (struct wer_snapshot_text){0};
+	read_text(proc, "status", &s->status);
+	read_text(proc, "stat", &s->stat);
+	s->uptime_s = process_age(s);
+	if (proc >= 0)
+		close(proc);
 }
 
 void wer__capture_frozen_facts(struct wer_capture *c, struct wer_frozen *f)

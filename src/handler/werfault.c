@@ -437,6 +437,7 @@ static void capture_options(struct wer_job *j, struct wer_capture_options *o)
 	unsigned long long mb;
 	char *end;
 
+	*o = (struct wer_capture_options){0};
 	o->scrub = !j->settings.number[WER_SET_REPORT_ENV];
 	o->secret_words = j->settings.text[WER_SET_SECRET_WORDS];
 	o->env_allow = j->settings.text[WER_SET_ENV_ALLOW];
@@ -1339,6 +1340,9 @@ int main(int argc, char **argv)
 			capture_opts.dump_full = 1;
 	}
 	full_dump_staging(report, &capture_opts);
+	/* Self-frozen: status and stat from the freeze area, not read twice
+	 * (two /proc reads through the keeper before the snapshot is sent). */
+	capture_opts.status_elsewhere = frozen_address != 0;
 	phase("go");
 	/* Held: everything that needs the process alive fills the
 	 * snapshot (capture.h). */
@@ -1360,9 +1364,12 @@ int main(int argc, char **argv)
 				(int)pid, (int)keeper, strerror(-r));
 			wer__frozen_free(&frozen);
 			frozen.pid = 0;
+			wer__capture_status(&capture);
 		} else {
 			wer__capture_frozen_facts(&capture, &frozen);
 		}
+		if (capture_opts.scrub)
+			wer__capture_scrub(&capture);
 	}
 	if (!live) {
 		if (wer__capture_crash(&capture, area, &registry_address) < 0)
