@@ -28,14 +28,17 @@
  * (ret->data stays NULL). */
 static int read_text(int at, const char *path, struct wer_snapshot_text *ret)
 {
-	char *buf = malloc(WER_SNAPSHOT_TEXT_MAX + 1);
-	ssize_t n;
+	/* Read into one scratch buffer, kept as long as what was read: each
+	 * text its own 256 KiB was an mmap and its own pages (a fault each
+	 * when first written) for files of a few hundred bytes. werfault
+	 * reads on one thread. */
+	static char scratch[WER_SNAPSHOT_TEXT_MAX];
+	ssize_t n = wer__read_capped_at(at, path, scratch, sizeof(scratch));
+	char *buf;
 
-	if (!buf || (n = wer__read_capped_at(at, path, buf,
-					     WER_SNAPSHOT_TEXT_MAX)) < 0) {
-		free(buf);
+	if (n < 0 || !(buf = malloc((size_t)n + 1)))
 		return -1;
-	}
+	memcpy(buf, scratch, (size_t)n);
 	buf[n] = '\0';
 	ret->data = buf;
 	ret->len = (size_t)n;

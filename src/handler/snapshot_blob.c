@@ -60,7 +60,10 @@ int wer__snapshot_blob_write(int fd, const struct wer_snapshot *s)
 	size_t n = s->thread_count;
 	struct blob_header h = {
 	    .arch = (uint32_t)s->arch, .pid = s->pid, .thread_count = n};
-	struct blob_thread *t = calloc(BATCH, sizeof(*t));
+	/* As many headers as there are threads, up to a batch: zeroed whole,
+	 * 32 of them were 7 pages, a fault each, for one thread. */
+	size_t cap = n < BATCH ? (n ? n : 1) : BATCH;
+	struct blob_thread *t = malloc(cap * sizeof(*t));
 	struct iovec v[BATCH + 2];
 	uint64_t data, stacks;
 	int r;
@@ -79,11 +82,10 @@ int wer__snapshot_blob_write(int fd, const struct wer_snapshot *s)
 		r = put(fd, v + 1, 2, h.maps_offset);
 	/* Each batch: its headers, then its stacks. */
 	data = stacks;
-	for (size_t first = 0; !r && first < n; first += BATCH) {
-		size_t count = n - first < BATCH ? n - first : BATCH,
-		       pieces = 0;
+	for (size_t first = 0; !r && first < n; first += cap) {
+		size_t count = n - first < cap ? n - first : cap, pieces = 0;
 
-		memset(t, 0, BATCH * sizeof(*t));
+		memset(t, 0, count * sizeof(*t));
 		for (size_t i = 0; i < count; i++) {
 			const struct wer_snapshot_thread *st =
 			    &s->threads[first + i];
