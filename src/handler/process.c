@@ -168,6 +168,24 @@ static long process_age(const struct wer_snapshot *s)
 	return age < 0 ? 0 : age;
 }
 
+/* The process's status and stat from its /proc directory proc, and its
+ * age from them (clock_ticks set). */
+static void read_status(struct wer_snapshot *s, int proc)
+{
+	read_text(proc, "status", &s->status);
+	read_text(proc, "stat", &s->stat);
+	s->uptime_s = process_age(s);
+}
+
+/* /proc/PID, open; -1 when it cannot be. */
+static int open_proc(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* The machine: processors, the kernel, the distribution, boot time. */
 void wer__capture_system(struct wer_snapshot_system *sys)
 {
@@ -243,10 +261,6 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 	if ((size_t)n == sizeof(s->cmdline) - 1)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
 				   "cmdline");
-	if (!options || !options->status_elsewhere) {
-		read_text(proc, "status", &s->status);
-		read_text(proc, "stat", &s->stat);
-	}
 	read_text(proc, "environ", &s->environ);
 	if (s->environ.len == WER_SNAPSHOT_TEXT_MAX)
 		wer__snapshot_note(s->truncated, sizeof(s->truncated),
@@ -258,7 +272,7 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 	 * the caller reads them once the process is released. */
 	s->system.clock_ticks = sysconf(_SC_CLK_TCK);
 	if (!options || !options->status_elsewhere)
-		s->uptime_s = process_age(s);
+		read_status(s, proc);
 	if (!memory_maps)
 		return;
 	read_text(proc, "auxv", &s->auxv);
@@ -283,11 +297,8 @@ void wer__capture_facts(struct wer_capture *c, struct wer_snapshot *s,
 void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 			  pid_t pid, const struct wer_capture_options *options)
 {
-	char path[64];
-	int proc;
+	int proc = open_proc(pid);
 
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	wer__capture_facts(c, s, pid, proc, 1, options);
 	if (proc >= 0)
 		close(proc);
@@ -298,17 +309,12 @@ void wer__capture_process(struct wer_capture *c, struct wer_snapshot *s,
 void wer__capture_status(struct wer_capture *c)
 {
 	struct wer_snapshot *s = c->snap;
-	char path[64];
-	int proc;
+	int proc = open_proc(s->pid);
 
-	snprintf(path, sizeof(path), "/proc/%d", (int)s->pid);
-	proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(s->status.data);
 	free(s->stat.data);
 	s->status = s->stat = (struct wer_snapshot_text){0};
-	read_text(proc, "status", &s->status);
-	read_text(proc, "stat", &s->stat);
-	s->uptime_s = process_age(s);
+	read_status(s, proc);
 	if (proc >= 0)
 		close(proc);
 }
