@@ -434,6 +434,16 @@ static void keep_off(pid_t pid, const struct wer_unwinder *u, int except)
 		sched_setaffinity(pid, sizeof(set), &set);
 }
 
+/* Process pid (0: this one) on cpu alone. */
+static void put_on_cpu(pid_t pid, int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(pid, sizeof(one), &one);
+}
+
 /* The child done (or given up on): werfault may run anywhere again. */
 static void cpus_back(const struct wer_unwinder *u)
 {
@@ -649,13 +659,8 @@ static int child_main(int control, int fd, pid_t parent, wer_unwind_fn *fn,
 
 	/* On its CPU (werfault puts it there too, as soon as the fork
 	 * returns: whichever comes first), which its thread inherits. */
-	if (cpus->cpu_child >= 0) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(cpus->cpu_child, &one);
-		sched_setaffinity(0, sizeof(one), &one);
-	}
+	if (cpus->cpu_child >= 0)
+		put_on_cpu(0, cpus->cpu_child);
 	/* Ends with werfault, also when werfault ended before this. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 4;
@@ -809,11 +814,7 @@ int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
 	/* The child starts on its CPU, werfault keeps off it (keep_off),
 	 * until the child is done. */
 	if (p->cpu_child >= 0) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(p->cpu_child, &one);
-		sched_setaffinity(child, sizeof(one), &one);
+		put_on_cpu(child, p->cpu_child);
 		keep_off(0, p, p->cpu_child);
 	}
 	close(control[1]);
