@@ -1565,7 +1565,7 @@ static int driver_main(int argc, char **argv)
 	       "is the median of up to %d runs (CLOCK_MONOTONIC), %ld CPU(s), "
 	       "load average %.2f at start\n"
 	       "  werfault: %s\n  store: fresh directory per batch under %s "
-	       "(%s; werfault fsyncs every file)\n",
+	       "(%s; werfault makes each report durable)\n",
 	       c.runs, sysconf(_SC_NPROCESSORS_ONLN), load, c.handler, c.tmp,
 	       fs_name(c.tmp, fsbuf, sizeof(fsbuf)));
 	if (load > 0.5)

@@ -28,16 +28,15 @@ ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max)
 	return (ssize_t)len;
 }
 
-long wer__self_status_kib(const char *key)
+long wer__proc_kib(const char *path, const char *key)
 {
-	char status[4096], *p;
-	ssize_t n =
-	    wer__read_capped("/proc/self/status", status, sizeof(status) - 1);
+	char text[8192], *p;
+	ssize_t n = wer__read_capped(path, text, sizeof(text) - 1);
 	size_t len = strlen(key);
 
-	status[n > 0 ? n : 0] = '\0';
-	for (p = status; (p = strstr(p, key)); p += len)
-		if ((p == status || p[-1] == '\n') && p[len] == ':')
+	text[n > 0 ? n : 0] = '\0';
+	for (p = text; (p = strstr(p, key)); p += len)
+		if ((p == text || p[-1] == '\n') && p[len] == ':')
 			return strtol(p + len + 1, NULL, 10);
 	return -1;
 }

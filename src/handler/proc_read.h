@@ -15,9 +15,10 @@ ssize_t wer__read_capped(const char *path, char *buf, size_t max);
  * working directory). */
 ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max);
 
-/* A "Key:  N kB" line of /proc/self/status (VmHWM, VmPeak, VmSize), in
- * KiB, or -1. */
-long wer__self_status_kib(const char *key);
+/* A "Key:  N kB" line of a /proc file of such lines, in KiB, or -1:
+ * /proc/self/status (VmHWM, VmPeak, VmSize), /proc/meminfo (Dirty). At
+ * most its first 8 KiB are read. */
+long wer__proc_kib(const char *path, const char *key);
 
 /* VmSize from /proc/self/statm (the kernel makes it for less than the
  * whole status file), in KiB, or -1. */

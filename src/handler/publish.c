@@ -225,7 +225,7 @@ static int stage_end(struct wer_job *r, char *path, size_t size,
 		err = wer__report_write_xml(out.dir_fd, r, out.sig,
 					    out.sig_count, out.when);
 	if (!err)
-		err = wer__report_sync(out.dir_fd);
+		err = wer__report_sync(out.dir_fd, WER_REPORT_SYNCFS_DIRTY_KIB);
 	if (!err && (size_t)snprintf(path, size, "%s/" WER_STORE_QUEUE "/%s",
 				     r->store.path, out.id) >= size)
 		err = -ENAMETOOLONG;

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "proc_read.h"
 #include "report_parts.h"
 
 #define WER_REPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of one copied file */
@@ -44,7 +47,8 @@ int wer__report_close(FILE *f)
 	return err;
 }
 
-int wer__report_sync(int dir_fd)
+/* Every file of dir_fd and the directory itself, fsynced one by one. */
+static int sync_each(int dir_fd)
 {
 	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -77,6 +81,44 @@ int wer__report_sync(int dir_fd)
 	if (!err && fsync(dir_fd) < 0)
 		err = -errno;
 	return err;
+}
+
+/* Whether syncfs on dir_fd's file system is known to write and flush
+ * all of it: the kernel's own disk file systems. A FUSE file system's may
+ * do nothing and say 0, a network one's is its server's affair. */
+static int syncfs_known(int dir_fd)
+{
+	struct statfs fs;
+
+	if (fstatfs(dir_fd, &fs) < 0)
+		return 0;
+	switch ((unsigned long)fs.f_type) {
+	case EXT4_SUPER_MAGIC: /* ext2, ext3 and ext4 */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int wer__report_sync(int dir_fd, long dirty_max)
+{
+	long dirty = -1, writeback = -1;
+
+	/* Little else to write: the file system synced once, where each
+	 * fsync after the first costs a cache flush of its own
+	 * (docs/crash.md). syncfs waits for whatever else is dirty on it,
+	 * hence the bound. */
+	if (dirty_max >= 0 && syncfs_known(dir_fd)) {
+		dirty = wer__proc_kib("/proc/meminfo", "Dirty");
+		writeback = wer__proc_kib("/proc/meminfo", "Writeback");
+	}
+	if (dirty >= 0 && writeback >= 0 && dirty <= dirty_max &&
+	    writeback <= dirty_max - dirty && syncfs(dir_fd) == 0)
+		return 0;
+	return sync_each(dir_fd);
 }
 
 void wer__report_sanitize_name(char *s)

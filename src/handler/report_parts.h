@@ -47,11 +47,15 @@ FILE *wer__report_create(int dir_fd, const char *name);
  * (ENOSPC, EDQUOT, EIO...) so that werfault can say why a report was not
  * written. The data is durable only after wer__report_sync. */
 int wer__report_close(FILE *f);
-/* Makes the report in dir_fd durable: fsyncs every file in it, then the
- * directory. One pass at the end instead of an fsync per file: on ext4 the
- * first fsync commits the journal for all of them, and the rest find their
- * data already written. 0, or the first error. */
-int wer__report_sync(int dir_fd);
+/* Makes the report in dir_fd durable, once all of it is written. When the
+ * machine has at most dirty_max KiB of page cache dirty or under
+ * writeback (the report's own among it), by syncing its file system once
+ * (syncfs: one journal commit and one cache flush); otherwise, or when
+ * that fails, by an fsync of every file in it, then of the directory (on
+ * ext4 the first commits the journal for all, and each after it costs a
+ * cache flush). 0, or the first error. */
+#define WER_REPORT_SYNCFS_DIRTY_KIB 2048
+int wer__report_sync(int dir_fd, long dirty_max);
 /* Characters outside [A-Za-z0-9._-] become '_' (file and report names). */
 void wer__report_sanitize_name(char *s);
 /* Copies a registered file into the report (the index-th), at most

@@ -370,7 +370,7 @@ static char budget_record[64];
  * limit. */
 static int budget_reached(void)
 {
-	long peak = wer__self_status_kib("VmPeak");
+	long peak = wer__proc_kib("/proc/self/status", "VmPeak");
 
 	return peak > 0 &&
 	       ((unsigned long long)peak << 10) + (1 << 20) >= budget_limit;

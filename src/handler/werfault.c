@@ -171,7 +171,7 @@ static double now_ms(void)
  * process, whose high-water mark getrusage carries over. */
 static long peak_rss_kib(void)
 {
-	return wer__self_status_kib("VmHWM");
+	return wer__proc_kib("/proc/self/status", "VmHWM");
 }
 
 static void phase(const char *name)
