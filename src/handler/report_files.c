@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -84,13 +85,18 @@ static int sync_each(int dir_fd)
 }
 
 /* Whether syncfs on dir_fd's file system is known to write and flush
- * all of it: the kernel's own disk file systems. A FUSE file system's may
- * do nothing and say 0, a network one's is its server's affair. */
+ * all of it, and to say when that failed: the kernel's own disk file
+ * systems, from Linux 5.8 (before, syncfs said nothing of a write that
+ * failed). A FUSE file system's may do nothing and say 0, a network
+ * one's is its server's affair. */
 static int syncfs_known(int dir_fd)
 {
 	struct statfs fs;
+	struct utsname u;
+	unsigned major = 0, minor = 0;
 
-	if (fstatfs(dir_fd, &fs) < 0)
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2 ||
+	    major < 5 || (major == 5 && minor < 8) || fstatfs(dir_fd, &fs) < 0)
 		return 0;
 	switch ((unsigned long)fs.f_type) {
 	case EXT4_SUPER_MAGIC: /* ext2, ext3 and ext4 */
