@@ -28,17 +28,32 @@ ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max)
 	return (ssize_t)len;
 }
 
-long wer__proc_kib(const char *path, const char *key)
+void wer__proc_kibs(const char *path, const char *const *keys, long *values,
+		    size_t count)
 {
-	char text[8192], *p;
+	char text[8192];
 	ssize_t n = wer__read_capped(path, text, sizeof(text) - 1);
-	size_t len = strlen(key);
 
 	text[n > 0 ? n : 0] = '\0';
-	for (p = text; (p = strstr(p, key)); p += len)
-		if ((p == text || p[-1] == '\n') && p[len] == ':')
-			return strtol(p + len + 1, NULL, 10);
-	return -1;
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(keys[i]);
+		const char *p;
+
+		values[i] = -1;
+		for (p = text; (p = strstr(p, keys[i])); p += len)
+			if ((p == text || p[-1] == '\n') && p[len] == ':') {
+				values[i] = strtol(p + len + 1, NULL, 10);
+				break;
+			}
+	}
+}
+
+long wer__proc_kib(const char *path, const char *key)
+{
+	long value;
+
+	wer__proc_kibs(path, &key, &value, 1);
+	return value;
 }
 
 long wer__self_vm_kib(void)

@@ -20,6 +20,11 @@ ssize_t wer__read_capped_at(int dir, const char *path, char *buf, size_t max);
  * most its first 8 KiB are read. */
 long wer__proc_kib(const char *path, const char *key);
 
+/* The same for count keys, the file read once: values[i] is keys[i]'s,
+ * or -1. */
+void wer__proc_kibs(const char *path, const char *const *keys, long *values,
+		    size_t count);
+
 /* VmSize from /proc/self/statm (the kernel makes it for less than the
  * whole status file), in KiB, or -1. */
 long wer__self_vm_kib(void);

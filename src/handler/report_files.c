@@ -111,18 +111,17 @@ static int syncfs_known(int dir_fd)
 
 int wer__report_sync(int dir_fd, long dirty_max)
 {
-	long dirty = -1, writeback = -1;
+	static const char *const keys[] = {"Dirty", "Writeback"};
+	long kib[2] = {-1, -1}; /* Dirty, Writeback */
 
 	/* Little else to write: the file system synced once, where each
 	 * fsync after the first costs a cache flush of its own
 	 * (docs/crash.md). syncfs waits for whatever else is dirty on it,
 	 * hence the bound. */
-	if (dirty_max >= 0 && syncfs_known(dir_fd)) {
-		dirty = wer__proc_kib("/proc/meminfo", "Dirty");
-		writeback = wer__proc_kib("/proc/meminfo", "Writeback");
-	}
-	if (dirty >= 0 && writeback >= 0 && dirty <= dirty_max &&
-	    writeback <= dirty_max - dirty && syncfs(dir_fd) == 0)
+	if (dirty_max >= 0 && syncfs_known(dir_fd))
+		wer__proc_kibs("/proc/meminfo", keys, kib, 2);
+	if (kib[0] >= 0 && kib[1] >= 0 && kib[0] <= dirty_max &&
+	    kib[1] <= dirty_max - kib[0] && syncfs(dir_fd) == 0)
 		return 0;
 	return sync_each(dir_fd);
 }

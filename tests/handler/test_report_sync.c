@@ -122,6 +122,16 @@ static void proc_lines_read(void **state)
 	assert_int_equal(wer__proc_kib(path, "MemTotal"), 16318112);
 	assert_int_equal(wer__proc_kib(path, "Dirt"), -1);
 	assert_int_equal(wer__proc_kib(path, "Cached"), -1);
+	{
+		static const char *const keys[] = {"Writeback", "Cached",
+						   "Dirty"};
+		long kib[3];
+
+		wer__proc_kibs(path, keys, kib, 3);
+		assert_int_equal(kib[0], 0);
+		assert_int_equal(kib[1], -1);
+		assert_int_equal(kib[2], 56);
+	}
 	unlink(path);
 	assert_int_equal(wer__proc_kib(path, "Dirty"), -1);
 	/* The real ones: present on any Linux this runs on. */
