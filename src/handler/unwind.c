@@ -394,6 +394,17 @@ static void note_budget(FILE *out)
 		fputs(budget_record, out);
 }
 
+/* The unwinder's last word: whether the budget ran out, then "D", and
+ * the child ends there. Freeing libdw's state (each module's mapping
+ * unmapped on its own) ran beside werfault writing the report, which
+ * needs nothing more from it; the exit tears it all down at once. */
+static void done(FILE *out)
+{
+	note_budget(out);
+	fputs("D\n", out);
+	_exit(fflush(out) ? 1 : 0);
+}
+
 /* Where libdw cannot go on without an allocation it ends the process
  * (exit(1) through error(), elfutils' __libdw_oom): the exit handler says
  * whether the budget was what it ran out of, before stdio's flush. The
@@ -625,7 +636,7 @@ static int unwind_snapshot(struct unwind_call *u)
 			why);
 		return 3;
 	}
-	r = fn(c, go.lines, u->out, note_budget);
+	r = fn(c, go.lines, u->out, done);
 	if (r < 0) {
 		fprintf(u->out, "X\tunwinding could not start: %s\n",
 			strerror(-r));
@@ -748,7 +759,7 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u,
 			b->modules_read(b->meanwhile_arg);
 			deadline += now_ms() - before;
 		}
-		/* "D": the rest is the child freeing its memory. */
+		/* "D": the rest is the child's exit. */
 		if (u->done)
 			break;
 		/* A record longer than any the unwinder writes. */

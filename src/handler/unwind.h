@@ -112,8 +112,9 @@ enum wer_unwind_lines {
 };
 /* Writes the records of every thread of c into out, then calls
  * before_done (when not NULL; werfault's child says there whether its
- * memory budget ran out) and writes "D" before it frees libdw's state:
- * the reader may stop at "D" without waiting for that. */
+ * memory budget ran out, then writes "D" itself and ends) and writes "D"
+ * before it frees libdw's state: the reader may stop at "D" without
+ * waiting for that. */
 typedef int wer_unwind_fn(const struct wer_snapshot *c,
 			  enum wer_unwind_lines lines, FILE *out,
 			  void (*before_done)(FILE *out));
@@ -172,7 +173,7 @@ int wer__unwind_finish(const struct wer_unwind_budget *budget,
 		       struct wer_unwind *ret);
 
 /* Waits for the unwinder that wer__unwind_run left ending (it said "D"
- * and frees its memory meanwhile) and sets u->peak_rss_kib. */
+ * and ends meanwhile) and sets u->peak_rss_kib. */
 void wer__unwind_reap(struct wer_unwind *u);
 
 /* Starts an empty result for thread_count threads; 0 or -ENOMEM. */
