@@ -1151,6 +1151,8 @@ int main(int argc, char **argv)
 	int done_fd = -1, c, r, live = 0, pidfd = -1, privileged = 0,
 	    given_pidfd = -1;
 	char path[PATH_MAX], app[72] = "";
+	char privileged_why[sizeof(((struct wer_job *)0)->privileged)];
+	static struct wer_unwind early_unwinder;
 
 	own_signals();
 	/* From the kernel: positional arguments (core_pattern's). */
@@ -1226,13 +1228,24 @@ int main(int argc, char **argv)
 	/* The process whose memory is read while it is held: the keeper of
 	 * a self-frozen one (docs/crash.md), else the process itself. */
 	held = frozen_address ? keeper : pid;
+	judge_privilege(privileged, held, privileged_why,
+			sizeof(privileged_why));
+	/* Self-frozen: nothing is held, so the unwinder child is forked now,
+	 * first thing, while werfault is smallest (least to copy, and the
+	 * fewest pages each of them then copies on its first write), its
+	 * start beside the capture; it waits for the snapshot. werfault
+	 * becoming root forks it once it is. */
+	if (frozen_address && !live && !privileged_why[0])
+		unwinder.started =
+		    wer__unwind_spawn(&early_unwinder, linked_unwinder) == 0;
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return 1;
 	wer__job_init(report);
+	if (unwinder.started)
+		report->unwind.proc = early_unwinder.proc;
 	phase("start");
-	judge_privilege(privileged, held, report->privileged,
-			sizeof(report->privileged));
+	memcpy(report->privileged, privileged_why, sizeof(privileged_why));
 	if (report->privileged[0]) {
 		/* Root's alone: the system store, files only root reads. */
 		if (geteuid() != 0) {
@@ -1260,10 +1273,7 @@ int main(int argc, char **argv)
 		umask(077);
 		wer_store_use_system();
 	}
-	/* Self-frozen: nothing is held, so the unwinder child is forked now,
-	 * while werfault is small (little to copy), its start beside the
-	 * capture; it waits for the snapshot. */
-	if (frozen_address && !live) {
+	if (frozen_address && !live && !unwinder.started) {
 		unwinder.started =
 		    wer__unwind_spawn(&report->unwind, linked_unwinder) == 0;
 		phase("spawn");
