@@ -1245,7 +1245,8 @@ int main(int argc, char **argv)
 	if (unwinder.started)
 		report->unwind.proc = early_unwinder.proc;
 	phase("start");
-	memcpy(report->privileged, privileged_why, sizeof(privileged_why));
+	snprintf(report->privileged, sizeof(report->privileged), "%s",
+		 privileged_why);
 	if (report->privileged[0]) {
 		/* Root's alone: the system store, files only root reads. */
 		if (geteuid() != 0) {
