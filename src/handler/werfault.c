@@ -1230,12 +1230,35 @@ int main(int argc, char **argv)
 	held = frozen_address ? keeper : pid;
 	judge_privilege(privileged, held, privileged_why,
 			sizeof(privileged_why));
+	if (privileged_why[0]) {
+		/* Root's alone: the system store, files only root reads. */
+		if (geteuid() != 0) {
+			fprintf(stderr,
+				"werfault: only root may read the "
+				"report of process %d, and werfault "
+				"does not run as root: no report\n",
+				(int)pid);
+			return 1;
+		}
+		/* Wholly root: files root's group's too, and the user who
+		 * started the process can no longer signal werfault. */
+		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+		    setresuid(0, 0, 0) < 0) {
+			fprintf(stderr,
+				"werfault: cannot become root wholly: "
+				"%s: no report\n",
+				strerror(errno));
+			return 1;
+		}
+		umask(077);
+		wer_store_use_system();
+	}
 	/* Self-frozen: nothing is held, so the unwinder child is forked now,
-	 * first thing, while werfault is smallest (least to copy, and the
-	 * fewest pages each of them then copies on its first write), its
-	 * start beside the capture; it waits for the snapshot. werfault
-	 * becoming root forks it once it is. */
-	if (frozen_address && !live && !privileged_why[0])
+	 * first thing (as root when werfault became root), while werfault is
+	 * smallest (least to copy, and the fewest pages each of them then
+	 * copies on its first write), its start beside the capture; it waits
+	 * for the snapshot. */
+	if (frozen_address && !live)
 		unwinder.started =
 		    wer__unwind_spawn(&early_unwinder, linked_unwinder) == 0;
 	report = calloc(1, sizeof(*report));
@@ -1247,38 +1270,6 @@ int main(int argc, char **argv)
 	phase("start");
 	snprintf(report->privileged, sizeof(report->privileged), "%s",
 		 privileged_why);
-	if (report->privileged[0]) {
-		/* Root's alone: the system store, files only root reads. */
-		if (geteuid() != 0) {
-			fprintf(stderr,
-				"werfault: only root may read the "
-				"report of process %d, and werfault "
-				"does not run as root: no report\n",
-				(int)pid);
-			wer__job_free(report);
-			free(report);
-			return 1;
-		}
-		/* Wholly root: files root's group's too, and the user who
-		 * started the process can no longer signal werfault. */
-		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
-		    setresuid(0, 0, 0) < 0) {
-			fprintf(stderr,
-				"werfault: cannot become root wholly: "
-				"%s: no report\n",
-				strerror(errno));
-			wer__job_free(report);
-			free(report);
-			return 1;
-		}
-		umask(077);
-		wer_store_use_system();
-	}
-	if (frozen_address && !live && !unwinder.started) {
-		unwinder.started =
-		    wer__unwind_spawn(&report->unwind, linked_unwinder) == 0;
-		phase("spawn");
-	}
 	{
 		char err[512];
 
