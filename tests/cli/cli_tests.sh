@@ -149,7 +149,8 @@ check "wer export into a directory that does not exist: exit 3" bash -c '
 
 # submit: a local receiver checks every field of the upload.
 receiver() { # FAIL_COUNT [STATUS]: starts one; sets url and log
-	log=$store/receiver-$RANDOM.log
+	receivers=$((${receivers:-0} + 1))
+	log=$store/receiver-$receivers.log
 	rm -f "$store/port"
 	python3 "$(dirname "$0")/receiver.py" "$store/port" "$log" "$@" &
 	receiver_pid=$!

@@ -38,9 +38,11 @@ peak_kib() { # werfault's peak RSS in the case's stderr (WER_DEBUG)
 }
 
 run_case() { # NAME EXTRA-CHECK ARGS...
-	local name=$1 extra=$2 dir=$store/$RANDOM status base t0 ms pid
+	local name=$1 extra=$2 dir status base t0 ms pid
 	shift 2
-	mkdir -p "$dir"
+	# A directory of the case's own (not $store/$RANDOM: two cases drawing
+	# the same number would share a store, and each find two reports).
+	dir=$(mktemp -d "$store/case.XXXXXX") || exit 2
 	WER_DISABLE=1 "$program" "$@" >/dev/null 2>"$dir/base-err"
 	base=$?
 	if [ "$base" = 77 ]; then
@@ -62,6 +64,8 @@ run_case() { # NAME EXTRA-CHECK ARGS...
 	else
 		echo "not ok - $name (status $status, without openwer $base; $ms ms; werfault peak RSS $(peak_kib) KiB, at most $rss_max)"
 		sed 's/^/#   /' "$dir/err" | head -n 5
+		grep -h "^werfault: report of process" "$dir/err" | sed 's/^/#   /'
+		ls -a "$dir/store/ReportQueue" 2>&1 | sed 's/^/#   in ReportQueue: /'
 		grep -hE '^(ThreadCount|Truncated|Missing|UnwindCut)=' "$dir/store/ReportQueue"/*/Report.wer 2>/dev/null |
 			sed 's/^/#   /' | head -n 4
 		failed=$((failed + 1))
