@@ -12,11 +12,11 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "kernel.h"
 #include "proc_read.h"
 #include "report_parts.h"
 
@@ -92,11 +92,8 @@ static int sync_each(int dir_fd)
 static int syncfs_known(int dir_fd)
 {
 	struct statfs fs;
-	struct utsname u;
-	unsigned major = 0, minor = 0;
 
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2 ||
-	    major < 5 || (major == 5 && minor < 8) || fstatfs(dir_fd, &fs) < 0)
+	if (!wer_kernel_at_least(5, 8) || fstatfs(dir_fd, &fs) < 0)
 		return 0;
 	switch ((unsigned long)fs.f_type) {
 	case EXT4_SUPER_MAGIC: /* ext2, ext3 and ext4 */

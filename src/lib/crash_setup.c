@@ -23,10 +23,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "crash.h"
+#include "kernel.h"
 #include "settings.h"
 #include "store_dir.h"
 #include "wer/wer.h"
@@ -244,8 +244,6 @@ void wer__crash_use_store(const char *store)
 static int freeze_possible(void)
 {
 	const char *capture = secure_getenv("WER_CAPTURE");
-	struct utsname u;
-	unsigned major = 0, minor = 0;
 
 #if defined(__SANITIZE_THREAD__)
 	return 0;
@@ -256,9 +254,7 @@ static int freeze_possible(void)
 #endif
 	if (capture && !strcmp(capture, "ptrace"))
 		return 0;
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return 0;
-	return major > 5 || (major == 5 && minor >= 16);
+	return wer_kernel_at_least(5, 16);
 }
 
 /* What does not change while the process runs: werfault's path, the
