@@ -51,7 +51,7 @@ cmake --build build-test/tsan -j"$jobs" >/dev/null
 # lists (wer_fuzz_all, written to fuzz_targets.txt) that was not built or
 # did not run. Longer runs: see tests/fuzz/CMakeLists.txt.
 echo "==== fuzz"
-cmake -S . -B build-test/fuzz -DWER_WERROR=ON -DCMAKE_C_COMPILER=clang -DWER_FUZZ=ON \
+cmake -S . -B build-test/fuzz -DWER_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DWER_FUZZ=ON \
 	-DWER_SANITIZE=address,undefined -DWER_BUILD_TESTS=OFF -DWER_BUILD_BENCH=OFF >/dev/null
 cmake --build build-test/fuzz -j"$jobs" --target fuzz >/dev/null
 fuzz_seconds=${WER_FUZZ_SECONDS:-30}
