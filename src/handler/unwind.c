@@ -774,12 +774,10 @@ static int read_records(int fd, long long deadline, struct wer_unwind *u,
 	return late;
 }
 
-int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn)
+int wer__unwind_spawn(struct wer_unwinder *p, wer_unwind_fn *fn)
 {
 	int control[2], records[2];
 	pid_t child, parent = getpid();
-
-	struct wer_unwinder *p = &u->proc;
 
 	*p = no_unwinder;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0)
@@ -942,7 +940,7 @@ int wer__unwind_run(const struct wer_snapshot *c,
 		    const struct wer_unwind_budget *budget,
 		    struct wer_unwind *ret)
 {
-	int r = wer__unwind_spawn(ret, budget->fn);
+	int r = wer__unwind_spawn(&ret->proc, budget->fn);
 
 	if (!r)
 		r = wer__unwind_send(ret, c, budget);

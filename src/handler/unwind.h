@@ -154,10 +154,11 @@ int wer__unwind_run(const struct wer_snapshot *c,
 		    struct wer_unwind *ret);
 
 /* Forks the unwinder child, which prepares and waits for a snapshot: a
- * self-frozen crash's werfault forks it first thing, while it is small,
- * so that the child's start runs beside the capture. fn as the budget's.
- * 0, or a negative errno. */
-int wer__unwind_spawn(struct wer_unwind *u, wer_unwind_fn *fn);
+ * self-frozen crash's werfault forks it first thing, while it is small
+ * (before its report's structures exist), so that the child's start runs
+ * beside the capture. Fills *p (a wer_unwind's .proc). fn as the
+ * budget's. 0, or a negative errno. */
+int wer__unwind_spawn(struct wer_unwinder *p, wer_unwind_fn *fn);
 
 /* Sends the child c's threads, stacks and maps (in a sealed memfd, with
  * the root directory's descriptor), budget's memory budget, lines and

@@ -1152,7 +1152,7 @@ int main(int argc, char **argv)
 	    given_pidfd = -1;
 	char path[PATH_MAX], app[72] = "";
 	char privileged_why[sizeof(((struct wer_job *)0)->privileged)];
-	static struct wer_unwind early_unwinder;
+	struct wer_unwinder early_unwinder;
 
 	own_signals();
 	/* From the kernel: positional arguments (core_pattern's). */
@@ -1266,7 +1266,7 @@ int main(int argc, char **argv)
 		return 1;
 	wer__job_init(report);
 	if (unwinder.started)
-		report->unwind.proc = early_unwinder.proc;
+		report->unwind.proc = early_unwinder;
 	phase("start");
 	snprintf(report->privileged, sizeof(report->privileged), "%s",
 		 privileged_why);
