@@ -11,9 +11,11 @@
 # for the Debian packages.
 set -eu
 what=${1:-test}
-# Building and running: the library, werfault, wer and the collector.
+# Building and running: the library, werfault, wer and the collector
+# (liblzma-dev and libbz2-dev: their archives, linked into the static
+# werfault with libdw's).
 packages="build-essential cmake pkg-config libdw-dev libelf-dev elfutils libcurl4-openssl-dev libarchive-dev"
-packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev"
+packages="$packages libmicrohttpd-dev libsqlite3-dev libpq-dev zlib1g-dev liblzma-dev libbz2-dev libssl-dev"
 if [ "$what" = test ]; then
 	packages="$packages clang clang-format git libcmocka-dev libxml2-utils groff-base man-db gdb lldb debuginfod strace python3 openssl"
 	# The Debian packages' build and check (scripts/package-test.sh).

@@ -30,6 +30,11 @@ if [ ! -x "$vm/run-in-vm.sh" ] || [ ! -x "$vm/build-image.sh" ]; then
 	exit 1
 fi
 SECONDS=0
+# Beside the workplace image's packages: bzip2's archive, which with
+# xz's and zlib's (libdw-dev brings those) lets werfault be linked
+# statically there too (docs/crash.md); without it werfault is linked
+# dynamically.
+export EXTRA_PACKAGES=${EXTRA_PACKAGES:+$EXTRA_PACKAGES,}libbz2-dev
 image_ok() {
 	[ -s "$VM_DIR/rootfs.img" ] && [ -s "$VM_DIR/vmlinuz" ] &&
 		[ -s "$VM_DIR/initrd.img" ] && [ -s "$VM_DIR/BUILD-INFO" ]

@@ -20,6 +20,7 @@
 
 #include "collector.h"
 #include "io.h"
+#include "text.h"
 
 #define DB_PREFIX "db:"
 
@@ -120,18 +121,6 @@ int wer__blob_insert(struct wer_db *db, const char *key, const uint8_t *data,
 	return r;
 }
 
-/* The value of one hexadecimal digit, -1 for another character. */
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 int wer__blob_read(const struct wer_collector *c, const char *ref,
 		   uint8_t **ret, size_t *ret_size)
 {
@@ -156,13 +145,8 @@ int wer__blob_read(const struct wer_collector *c, const char *ref,
 	text = wer__db_cell(&rows, 0, "data");
 	len = strlen(text);
 	bytes = malloc(len / 2 + 1);
-	for (size_t i = 0; bytes && i + 1 < len && r == 0; i += 2) {
-		int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			r = -EBADMSG;
-		bytes[i / 2] = (uint8_t)(hi << 4 | lo);
-	}
+	if (bytes && wer_hex_decode(text, len, bytes, len / 2) != len / 2)
+		r = -EBADMSG;
 	wer__db_rows_free(&rows);
 	if (!bytes)
 		return -ENOMEM;

@@ -124,3 +124,30 @@ int wer_json_add_string(struct wer_buf *b, const char *s)
 	json_string(s, put_buf, b);
 	return b->failed ? -EFBIG : 0;
 }
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t wer_hex_decode(const char *text, size_t len, unsigned char *out,
+		      size_t size)
+{
+	size_t n = 0;
+
+	for (; n < size && 2 * n + 1 < len; n++) {
+		int hi = hex_value(text[2 * n]),
+		    lo = hex_value(text[2 * n + 1]);
+
+		if (hi < 0 || lo < 0)
+			break;
+		out[n] = (unsigned char)(hi << 4 | lo);
+	}
+	return n;
+}

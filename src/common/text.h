@@ -2,7 +2,8 @@
 /*
  * text.h - text from outside (a crashed process's names and paths, report
  * files, uploads) written where a person or a parser reads it: one policy
- * each for terminals and for JSON, shared by every program.
+ * each for terminals and for JSON, shared by every program; and hex text
+ * read back into bytes.
  */
 #ifndef WER_TEXT_H
 #define WER_TEXT_H
@@ -36,5 +37,11 @@ void wer_json_put_string(FILE *f, const char *s);
  * -EFBIG when b failed (its cap, or memory): b->failed is set and b
  * holds a prefix of what was asked, within its cap. */
 int wer_json_add_string(struct wer_buf *b, const char *s);
+
+/* Decodes hex text (two digits a byte, either case) into out, at most
+ * size bytes, stopping at the first pair that is not two hex digits or
+ * at the end of text (len bytes): the number of bytes decoded. */
+size_t wer_hex_decode(const char *text, size_t len, unsigned char *out,
+		      size_t size);
 
 #endif /* WER_TEXT_H */

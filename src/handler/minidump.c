@@ -26,6 +26,7 @@
 #include "maps.h"
 #include "minidump.h"
 #include "minidump_format.h"
+#include "text.h"
 
 #define MAX_STREAMS 20
 #define MAX_MEMORY                                                             \
@@ -336,13 +337,6 @@ out:
 	free(ctx);
 }
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-				      : -1;
-}
-
 static void write_modules(struct writer *w, const struct wer_snapshot *r)
 {
 	size_t n = r->module_count;
@@ -365,14 +359,7 @@ static void write_modules(struct writer *w, const struct wer_snapshot *r)
 		mods[i].size_of_image = (uint32_t)(m->end - m->base);
 		mods[i].module_name_rva = append_utf16(w, module_name(m, name));
 		memcpy(cv, &sig, 4);
-		for (size_t k = 0; id[k] && id[k + 1] && len < sizeof(cv);
-		     k += 2) {
-			int hi = hex_value(id[k]), lo = hex_value(id[k + 1]);
-
-			if (hi < 0 || lo < 0)
-				break;
-			cv[len++] = (unsigned char)(hi << 4 | lo);
-		}
+		len += wer_hex_decode(id, strlen(id), cv + 4, sizeof(cv) - 4);
 		if (len > 4)
 			mods[i].cv_record = append_location(w, cv, len);
 	}

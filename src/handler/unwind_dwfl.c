@@ -14,9 +14,13 @@
 #include <errno.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <gelf.h>
 #include <stdint.h>
@@ -147,6 +151,10 @@ static void put_name(FILE *out, const char *name)
 }
 
 static char *debuginfo_path;
+/* The unwinding under way (the child unwinds one snapshot, on one
+ * thread): set_initial_registers is given the thread alone, and
+ * find_debuginfo the module alone. */
+static const struct unwind_ctx *unwinding;
 static int root_fd = -1; /* the process's root when not the host's */
 
 /* A module's file: in a container (another root), resolved inside its
@@ -174,9 +182,99 @@ static int find_elf(Dwfl_Module *mod, void **userdata, const char *name,
 					elfp);
 }
 
+/* The path of the debug file of the build id (len bytes) into path, by
+ * werfault-debuginfod beside the running program (debuginfod_fetch.c),
+ * which the deadline that ends this process ends too. 0 or -1. */
+static int fetch_debuginfo(const unsigned char *id, int len, char *path,
+			   size_t size)
+{
+	char self[PATH_MAX], helper[PATH_MAX + 32], hex[2 * 64 + 1], *slash;
+	char *argv[] = {helper, hex, NULL};
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t got = 0;
+	int fds[2], status;
+	pid_t pid, self_pid = getpid();
+
+	if (n <= 0 || len <= 0 || len > 64 ||
+	    !(slash = memrchr(self, '/', (size_t)n)))
+		return -1;
+	*slash = '\0';
+	snprintf(helper, sizeof(helper), "%s/werfault-debuginfod", self);
+	for (int i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		/* Ends with this process (its deadline is a SIGKILL), even
+		 * one that ended before the prctl. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() == self_pid &&
+		    dup2(fds[1], STDOUT_FILENO) == STDOUT_FILENO)
+			execve(helper, argv, environ);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (pid > 0 && got < size - 1) {
+		ssize_t r = read(fds[0], path + got, size - 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	path[got] = '\0';
+	if (got && path[got - 1] == '\n')
+		path[--got] = '\0';
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && got &&
+		       got < size - 1 && path[0] == '/' &&
+		       !memchr(path, '\n', got)
+		   ? 0
+		   : -1;
+}
+
+/* libdwfl's lookup of a module's debug file (beside it, by its build id
+ * under /usr/lib/debug, by its .gnu_debuglink), then, when the Debuginfod
+ * setting left DEBUGINFOD_URLS to this process (unwind.c) and libdw has
+ * no debuginfod client of its own (a static werfault loads none,
+ * no_dlopen.c), the servers, by werfault-debuginfod. */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata,
+			  const char *modname, Dwarf_Addr base,
+			  const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	const unsigned char *id;
+	GElf_Addr id_at;
+	char path[PATH_MAX];
+	int fd = dwfl_standard_find_debuginfo(
+	    mod, userdata, modname, base, file_name, debuglink_file,
+	    debuglink_crc, debuginfo_file_name);
+	int len;
+
+	if (fd >= 0 || !urls || !*urls || !unwinding ||
+	    dwfl_get_debuginfod_client(unwinding->dwfl))
+		return fd;
+	len = dwfl_module_build_id(mod, &id, &id_at);
+	if (fetch_debuginfo(id, len, path, sizeof(path)) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (!(*debuginfo_file_name = strdup(path))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static const Dwfl_Callbacks dwfl_callbacks = {
     .find_elf = find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo,
     .debuginfo_path = &debuginfo_path,
 };
 
@@ -226,10 +324,6 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 	*result = strip_signed_code(ctx, *result);
 	return true;
 }
-
-/* The unwinding under way (the child unwinds one snapshot, on one
- * thread): set_initial_registers is given the thread alone. */
-static const struct unwind_ctx *unwinding;
 
 static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 {

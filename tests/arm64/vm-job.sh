@@ -29,6 +29,10 @@ if ! cmake --build build -j"$(nproc)" >"$out/build.log" 2>&1; then
 fi
 build_s=$SECONDS
 echo "built in $build_s s"
+# How werfault is linked here (statically where the compression
+# libraries' archives are installed: docs/crash.md).
+grep -E "WER_HAVE_STATIC_PIE|werfault is linked dynamically" "$out/configure.log" || true
+file build/src/handler/werfault | sed 's/, BuildID.*//'
 export WER_TEST_DEADLINE_SCALE=10
 # werfault's peak RSS at 5,000 threads (hostile_tests) is about 17.8 MiB
 # here against 14.5 MiB on x86-64 (docs/arm64.md, "Not done"): checked

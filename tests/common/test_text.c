@@ -137,13 +137,30 @@ static void json_buffer(void **state)
 	wer_buf_free(&b);
 }
 
+/* Hex text back into bytes: both cases, stopping at a bad pair, at an odd
+ * last digit, and at the output's size. */
+static void hex_decode(void **state)
+{
+	unsigned char out[4];
+
+	(void)state;
+	assert_int_equal(wer_hex_decode("00fFa9", 6, out, sizeof(out)), 3);
+	assert_memory_equal(out, "\x00\xff\xa9", 3);
+	assert_int_equal(wer_hex_decode("0a0g11", 6, out, sizeof(out)), 1);
+	assert_int_equal(out[0], 0x0a);
+	assert_int_equal(wer_hex_decode("12345", 5, out, sizeof(out)), 2);
+	assert_int_equal(wer_hex_decode("0102030405", 10, out, sizeof(out)), 4);
+	assert_memory_equal(out, "\x01\x02\x03\x04", 4);
+	assert_int_equal(wer_hex_decode("", 0, out, sizeof(out)), 0);
+	assert_int_equal(wer_hex_decode(" 1", 2, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(utf8_lengths),
-	    cmocka_unit_test(terminal_safe),
-	    cmocka_unit_test(json_policy),
-	    cmocka_unit_test(json_buffer),
+	    cmocka_unit_test(utf8_lengths), cmocka_unit_test(terminal_safe),
+	    cmocka_unit_test(json_policy),  cmocka_unit_test(json_buffer),
+	    cmocka_unit_test(hex_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
