@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,18 +16,13 @@
 #include "cli.h"
 #include "io.h"
 #include "store_dir.h"
+#include "system_user.h"
 
 #define PATTERN_FILE "/proc/sys/kernel/core_pattern"
 #define PATTERN_MAX  128 /* bytes the kernel keeps (CORENAME_MAX_SIZE) */
 #define SAVED	     "core_pattern.saved" /* in the store root */
 #define SYSCTL_DIR   "/etc/sysctl.d"
 #define SYSCTL_FILE  "50-openwer.conf" /* the pattern at every boot */
-
-/* The system user that parses the cores of crashes only root may read
- * (werfault.c has the same name). */
-#ifndef WER_SYSTEM_USER
-#define WER_SYSTEM_USER "openwer"
-#endif
 
 #ifndef WER_HANDLER_INSTALL_PATH
 #define WER_HANDLER_INSTALL_PATH "/usr/libexec/openwer/werfault"
@@ -127,9 +121,11 @@ static int system_user(void)
 	static const char *const tools[] = {"/usr/sbin/useradd",
 					    "/sbin/useradd"};
 	int status = -1;
+	uid_t uid;
+	gid_t gid;
 	pid_t pid;
 
-	if (getpwnam(WER_SYSTEM_USER))
+	if (wer_system_user(&uid, &gid) == 0)
 		return 0;
 	for (size_t i = 0; i < 2 && status != 0; i++) {
 		if (access(tools[i], X_OK) < 0)
@@ -141,7 +137,7 @@ static int system_user(void)
 		if (pid < 0 || waitpid(pid, &status, 0) < 0)
 			status = -1;
 	}
-	if (status != 0 || !getpwnam(WER_SYSTEM_USER)) {
+	if (status != 0 || wer_system_user(&uid, &gid) < 0) {
 		fprintf(
 		    stderr,
 		    "wer system: cannot make the system user " WER_SYSTEM_USER

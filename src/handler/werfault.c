@@ -53,7 +53,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <pwd.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -81,6 +80,7 @@
 #include "proc_read.h"
 #include "report.h"
 #include "signals.h"
+#include "system_user.h"
 #include "store.h"
 #include "store_dir.h"
 #include "wer/version.h"
@@ -660,33 +660,6 @@ static int unwind_and_write(struct wer_job *report, char *path, size_t size)
 	return r;
 }
 
-/* The system user that parses the cores of crashes only root may read
- * (docs/system.md); `wer system enable` makes it. */
-#ifndef WER_SYSTEM_USER
-#define WER_SYSTEM_USER "openwer"
-#endif
-
-/* The system user's ids, from /etc/passwd alone: `wer system enable`
- * makes it there (adduser --system), and werfault, root here, loads no
- * name service module for it (a static werfault loads no shared object,
- * no_dlopen.c). 0, or -1 when there is none (or it is root). */
-static int system_user(uid_t *uid, gid_t *gid)
-{
-	FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw;
-	int found = -1;
-
-	while (f && found < 0 && (pw = fgetpwent(f)))
-		if (!strcmp(pw->pw_name, WER_SYSTEM_USER) && pw->pw_uid) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
-			found = 0;
-		}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* MaxQueueCountPerApp in the system mode's stores, unless set. */
 #define WER_SYSTEM_PER_APP 10
 
@@ -1067,7 +1040,7 @@ static int kernel_main(int argc, char **argv)
 		/* Only root may read it (not dumpable, or a set-id process):
 		 * the restricted store, written by the system user (never
 		 * root: the core is untrusted bytes). */
-		if (system_user(&as_uid, &as_gid) < 0) {
+		if (wer_system_user(&as_uid, &as_gid) < 0) {
 			fprintf(stderr,
 				"werfault: no system user %s (wer system "
 				"enable makes it): the crash of process %ld "
