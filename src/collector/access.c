@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "text.h"
 #include "watchdog.h"
 
 void wer__access_hash(const char *secret, char out[65])
@@ -41,8 +42,7 @@ void wer__access_hash(const char *secret, char out[65])
 		snprintf(out, 65, "-");
 		return;
 	}
-	for (unsigned i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	wer_hex_encode(md, n, out);
 }
 
 int wer__project_valid(const char *name)
@@ -246,8 +246,7 @@ static int random_hex(char *out, size_t bytes)
 
 	if (bytes > sizeof(b) || getrandom(b, bytes, 0) != (ssize_t)bytes)
 		return -EIO;
-	for (size_t i = 0; i < bytes; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	wer_hex_encode(b, bytes, out);
 	return 0;
 }
 

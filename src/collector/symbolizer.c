@@ -68,6 +68,7 @@
 #include "store.h"
 #include "snapshot.h"
 #include "symbolize.h"
+#include "text.h"
 #include "unwind.h"
 #include "watchdog.h"
 
@@ -613,8 +614,7 @@ static void child_check(const char *path, long budget_mb, int fd)
 		dwfl_end(dwfl);
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+	wer_hex_encode(bits, (size_t)n, hex);
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr shdr;
 		uint64_t size;

@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -86,4 +88,15 @@ int wer_write_file_at(int dir_fd, const char *name, const char *data,
 	if (err)
 		unlinkat(dir_fd, tmp, 0);
 	return err;
+}
+
+int wer_beside_self(const char *name, char *out, size_t size)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0 || !(slash = memrchr(self, '/', (size_t)n)))
+		return -1;
+	*slash = '\0';
+	return (size_t)snprintf(out, size, "%s/%s", self, name) < size ? 0 : -1;
 }

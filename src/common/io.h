@@ -26,6 +26,11 @@ void wer_start_writeback(int fd);
  * 0 or a negative errno. */
 int wer_fsync_dir(const char *path);
 
+/* The path of name in the running program's directory (werfault's
+ * module and helper live beside it), into out: 0, or -1 when the program
+ * cannot be located or the path does not fit. */
+int wer_beside_self(const char *name, char *out, size_t size);
+
 /* Writes len bytes of data to dir_fd/name whole: a new temporary file
  * beside it (O_EXCL, O_NOFOLLOW, mode 0600; a leftover of the same name
  * removed first), fsynced, renamed over name. 0 or a negative errno

@@ -151,3 +151,14 @@ size_t wer_hex_decode(const char *text, size_t len, unsigned char *out,
 	}
 	return n;
 }
+
+void wer_hex_encode(const unsigned char *bytes, size_t len, char *out)
+{
+	static const char digit[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digit[bytes[i] >> 4];
+		out[2 * i + 1] = digit[bytes[i] & 15];
+	}
+	out[2 * len] = '\0';
+}

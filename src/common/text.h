@@ -44,4 +44,8 @@ int wer_json_add_string(struct wer_buf *b, const char *s);
 size_t wer_hex_decode(const char *text, size_t len, unsigned char *out,
 		      size_t size);
 
+/* Writes len bytes as lowercase hex into out (2 * len + 1 bytes, NUL
+ * included). */
+void wer_hex_encode(const unsigned char *bytes, size_t len, char *out);
+
 #endif /* WER_TEXT_H */

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "io.h"
 #include "proc_read.h"
 #include "snapshot_blob.h"
 #include "snapshot.h"
@@ -332,17 +333,14 @@ void wer__unwind_record(struct wer_unwind *u, const char *line, size_t len)
 
 wer_unwind_fn *wer__unwind_load(char *why, size_t size)
 {
-	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char path[PATH_MAX];
 	void *module;
 	wer_unwind_fn *fn;
 
-	if (n <= 0 || !(slash = memrchr(self, '/', (size_t)n))) {
+	if (wer_beside_self("werfault-unwind.so", path, sizeof(path)) < 0) {
 		snprintf(why, size, "cannot locate werfault itself");
 		return NULL;
 	}
-	*slash = '\0';
-	snprintf(path, sizeof(path), "%s/werfault-unwind.so", self);
 	module = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!module) {
 		snprintf(why, size, "%s", dlerror());

@@ -33,6 +33,7 @@
 #include "io.h"
 #include "line_cache.h"
 #include "package_note.h"
+#include "text.h"
 #include "unwind.h"
 
 struct unwind_ctx {
@@ -188,20 +189,16 @@ static int find_elf(Dwfl_Module *mod, void **userdata, const char *name,
 static int fetch_debuginfo(const unsigned char *id, int len, char *path,
 			   size_t size)
 {
-	char self[PATH_MAX], helper[PATH_MAX + 32], hex[2 * 64 + 1], *slash;
+	char helper[PATH_MAX], hex[2 * 64 + 1];
 	char *argv[] = {helper, hex, NULL};
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	size_t got = 0;
 	int fds[2], status;
 	pid_t pid, self_pid = getpid();
 
-	if (n <= 0 || len <= 0 || len > 64 ||
-	    !(slash = memrchr(self, '/', (size_t)n)))
+	if (len <= 0 || len > 64 ||
+	    wer_beside_self("werfault-debuginfod", helper, sizeof(helper)) < 0)
 		return -1;
-	*slash = '\0';
-	snprintf(helper, sizeof(helper), "%s/werfault-debuginfod", self);
-	for (int i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	wer_hex_encode(id, (size_t)len, hex);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
@@ -249,7 +246,7 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata,
 			  const char *file_name, const char *debuglink_file,
 			  GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
-	const char *urls = getenv("DEBUGINFOD_URLS");
+	const char *urls = secure_getenv("DEBUGINFOD_URLS");
 	const unsigned char *id;
 	GElf_Addr id_at;
 	char path[PATH_MAX];
@@ -416,8 +413,9 @@ static struct module_state *cached_module(struct unwind_ctx *ctx,
 		m->cache_loaded = 1;
 		/* Named by a build id of 8 bytes at least: a file of another
 		 * build never answers. */
-		for (int i = 0; n >= 8 && i < n && i < 64; i++)
-			snprintf(m->build_id + 2 * i, 3, "%02x", bits[i]);
+		if (n >= 8)
+			wer_hex_encode(bits, n < 64 ? (size_t)n : 64,
+				       m->build_id);
 		/* Lines from a separate file: only an installed debug
 		 * package's (by build id), which the cache says no more than.
 		 * A module's own DWARF is the build's (1.5 ms for a small

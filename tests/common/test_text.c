@@ -155,12 +155,30 @@ static void hex_decode(void **state)
 	assert_int_equal(wer_hex_decode(" 1", 2, out, sizeof(out)), 0);
 }
 
+/* Bytes as lowercase hex, NUL-terminated, and back. */
+static void hex_encode(void **state)
+{
+	const unsigned char in[] = {0x00, 0x0f, 0xa9, 0xff};
+	unsigned char back[4];
+	char hex[2 * sizeof(in) + 1];
+
+	(void)state;
+	memset(hex, 'x', sizeof(hex));
+	wer_hex_encode(in, sizeof(in), hex);
+	assert_string_equal(hex, "000fa9ff");
+	assert_int_equal(wer_hex_decode(hex, strlen(hex), back, sizeof(back)),
+			 4);
+	assert_memory_equal(back, in, 4);
+	wer_hex_encode(in, 0, hex);
+	assert_string_equal(hex, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(utf8_lengths), cmocka_unit_test(terminal_safe),
 	    cmocka_unit_test(json_policy),  cmocka_unit_test(json_buffer),
-	    cmocka_unit_test(hex_decode),
+	    cmocka_unit_test(hex_decode),   cmocka_unit_test(hex_encode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
